@@ -1,0 +1,2 @@
+export type { Clock, TimerId } from './Clock.ts';
+export { systemClock } from './systemClock.ts';

@@ -1,0 +1,38 @@
+import type { Clock, TimerId } from './Clock.ts';
+
+type Handle = ReturnType<typeof globalThis.setTimeout>;
+
+function checkMs(where: string, ms: unknown): number {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0 || ms === Number.POSITIVE_INFINITY) {
+    throw new TypeError(`${where}: \`ms\` must be a finite number >= 0, got ${String(ms)}.`);
+  }
+  return ms;
+}
+
+/**
+ * The real clock, for production. It uses the globals at call time, so code that takes a `Clock`
+ * behaves exactly like code that calls `setTimeout` directly. Loads no test code.
+ */
+export const systemClock: Clock = Object.freeze({
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  setTimeout: <A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId => globalThis.setTimeout(callback, checkMs('systemClock.setTimeout()', ms), ...args),
+  clearTimeout: (id: TimerId) => globalThis.clearTimeout(id as Handle),
+  setInterval: <A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId => globalThis.setInterval(callback, checkMs('systemClock.setInterval()', ms), ...args),
+  clearInterval: (id: TimerId) => globalThis.clearInterval(id as Handle),
+  sleep: (ms: number, options?: { signal?: AbortSignal }) =>
+    new Promise<void>((resolve, reject) => {
+      checkMs('systemClock.sleep()', ms);
+      const signal = options?.signal;
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = (): void => {
+        globalThis.clearTimeout(handle);
+        reject(signal!.reason);
+      };
+      const handle = globalThis.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+});

@@ -1,0 +1,9 @@
+// Jest 30 strips TypeScript natively on Node >= 22.18 (node@24 is pinned), in ESM mode.
+export default {
+  testEnvironment: 'node',
+  transform: {},
+  extensionsToTreatAsEsm: ['.ts'],
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/jest.ts'],
+};

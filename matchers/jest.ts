@@ -1,0 +1,24 @@
+/**
+ * `setupFilesAfterEnv: ['unflake/jest']`: registers every matcher on Jest's `expect`, and types them
+ * for `@jest/globals` and for the global `expect` of `@types/jest`.
+ */
+import { afterEach, beforeEach, expect } from '@jest/globals';
+import { matchers } from './index.ts';
+import type { EventualMatchers } from './types.ts';
+import { registerHooks } from './registerHooks.ts';
+
+expect.extend(matchers);
+registerHooks('jest', beforeEach as never, afterEach as never);
+
+declare module 'expect' {
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends EventualMatchers<R, T> {}
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R, T = {}> extends EventualMatchers<R, T> {}
+  }
+}
+
+export type { EventualMatchers };

@@ -1,0 +1,19 @@
+import type { ConsistentlyOptions } from '../src/options/types.ts';
+
+import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './runPollMatcher.ts';
+
+/**
+ * Polls the probe until its value is recursively equal to `expected` on every attempt for `for` ms.
+ * With `.not`: passes at the first attempt where it is not, fails if it is on every attempt.
+ */
+export function toConsistentlyEqual(this: MatcherContextLike, received: unknown, expected: unknown, options?: ConsistentlyOptions): Promise<MatcherResult> {
+  return runPollMatcher(this, {
+    name: 'toConsistentlyEqual',
+    kind: 'consistently',
+    received,
+    holds: (value) => this.equals(value, expected, [...(this.customTesters ?? [])] as never[]),
+    expected: { value: expected },
+    expectedLabel: 'expected',
+    options,
+  });
+}

@@ -1,0 +1,27 @@
+import type { AsymmetricMatcherLike } from '../src/check.ts';
+import type { ConsistentlyOptions, EventuallyOptions } from '../src/options/types.ts';
+
+/** The value a probe yields: `T` is the received type (the probe function). */
+export type ProbeValue<T> = T extends (...args: never[]) => infer V ? Awaited<V> : unknown;
+
+/**
+ * Every unflake matcher, once, generically. Each runner's entry merges it into that runner's
+ * `Matchers` interface; all of them are async and must be awaited.
+ */
+// `R` (the runner's sync result type) is unused: every unflake matcher is async and returns Promise<void>.
+export interface EventualMatchers<_R = unknown, T = unknown> {
+  /** Polls until `check` passes (returns without throwing and not `false`). `.not`: never passes within the window. */
+  toEventually(check: ((value: ProbeValue<T>) => unknown) | AsymmetricMatcherLike, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
+  /** Polls until the value equals `expected` (as `toEqual`). `.not`: never equal within the window. */
+  toEventuallyEqual(expected: unknown, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
+  /** Polls until the value strictly equals `expected` (as `toStrictEqual`). */
+  toEventuallyStrictEqual(expected: unknown, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
+  /** Polls until the value is `expected` (`Object.is`, as `toBe`). */
+  toEventuallyBe(expected: unknown, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
+  /** Polls until the value matches `subset` (as `toMatchObject`). */
+  toEventuallyMatchObject(subset: object, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
+  /** Requires `check` to pass on every attempt for `for` ms. `.not`: it fails at some attempt. */
+  toConsistently(check: ((value: ProbeValue<T>) => unknown) | AsymmetricMatcherLike, options?: ConsistentlyOptions<ProbeValue<T>>): Promise<void>;
+  /** Requires the value to equal `expected` on every attempt for `for` ms. */
+  toConsistentlyEqual(expected: unknown, options?: ConsistentlyOptions<ProbeValue<T>>): Promise<void>;
+}

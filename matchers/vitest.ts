@@ -1,0 +1,19 @@
+/**
+ * `import 'unflake/vitest'` in a Vitest `setupFiles` entry: registers every matcher, and types them.
+ * ESM only, so TypeScript resolves the augmentation against the module tests import.
+ */
+import { afterEach, beforeEach, expect } from 'vitest';
+import { matchers } from './index.ts';
+import type { EventualMatchers } from './types.ts';
+import { registerHooks } from './registerHooks.ts';
+
+expect.extend(matchers);
+registerHooks('vitest', beforeEach as never, afterEach as never);
+
+// No type parameters on purpose: Vitest 4 declares Matchers<T = any>, Vitest 5 Matchers<R = …, T = unknown>,
+// and a declaration may omit defaulted parameters, so this one merges with both (TS2428 otherwise).
+declare module 'vitest' {
+  interface Matchers extends EventualMatchers {}
+}
+
+export type { EventualMatchers };

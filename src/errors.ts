@@ -1,0 +1,62 @@
+import type { EndReason, PollResult, TimelineEntry } from './poll/PollResult.ts';
+
+/** Thrown (by `stop()`) from a probe or check: the poll fails at once with this reason. */
+export class StopError extends Error {
+  override name = 'StopError';
+  readonly reason: string;
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Ends the surrounding poll at once, as a failure, with `reason`: for terminal states the system
+ * will never leave ("order was cancelled"). Call it (or `throw stop(...)`) inside a probe or check.
+ *
+ * @example await eventually(async () => { const o = await api.order(id); if (o.status === 'failed') stop(`order failed: ${o.error}`); return o; }, o => o.status === 'paid')
+ */
+export function stop(reason: string, options?: { cause?: unknown }): never {
+  if (typeof reason !== 'string' || reason === '') throw new TypeError(`stop(): \`reason\` must be a non-empty string saying why the wait cannot succeed, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
+  throw new StopError(reason, options);
+}
+
+/** An attempt that did not settle within `attemptTimeout` (or the deadline): the reason its signal was aborted. */
+export class AttemptTimeoutError extends Error {
+  override name = 'AttemptTimeoutError';
+}
+
+/** The failure of `eventually()` / `consistently()`, carrying the poll's data. */
+export class PollError<T = unknown> extends Error {
+  override name = 'PollError';
+  /** Why the poll ended. */
+  readonly reason: EndReason;
+  readonly attempts: number;
+  /** Real ms the poll ran. */
+  readonly elapsed: number;
+  readonly timeline: readonly TimelineEntry[];
+  readonly lastValue: T | undefined;
+  readonly lastError: unknown;
+  /** What `context` returned, if it was given. */
+  readonly context: unknown;
+  constructor(message: string, result: PollResult<T>, context: unknown) {
+    super(message, { cause: result.lastError });
+    this.reason = result.reason;
+    this.attempts = result.attempts;
+    this.elapsed = result.elapsed;
+    this.timeline = result.timeline;
+    this.lastValue = result.lastValue;
+    this.lastError = result.lastError;
+    this.context = context;
+  }
+}
+
+/** `eventually()` did not see its condition hold in time (or was stopped). */
+export class EventuallyError<T = unknown> extends PollError<T> {
+  override name = 'EventuallyError';
+}
+
+/** `consistently()` saw its condition fail within the window. */
+export class ConsistentlyError<T = unknown> extends PollError<T> {
+  override name = 'ConsistentlyError';
+}

@@ -1,0 +1,78 @@
+import { assertProbe, checkToHolds, isAsymmetricMatcher, type Check } from './check.ts';
+import { ConsistentlyError, EventuallyError } from './errors.ts';
+import { normalizeOptions } from './options/normalizeOptions.ts';
+import type { ConsistentlyOptions, EventuallyOptions, Probe } from './options/types.ts';
+import { poll } from './poll/poll.ts';
+import { formatFailure, plainPrinter } from './report/formatFailure.ts';
+import { gatherContext } from './report/gatherContext.ts';
+import { findCallSite } from './runner/callSite.ts';
+import { findTestWindow } from './runner/testWindow.ts';
+
+function withCallSiteStack(error: Error, callSite: Error): Error {
+  const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
+  error.stack = `${error.name}: ${error.message}\n${frames}`;
+  return error;
+}
+
+/**
+ * Polls `probe` until `check` holds (or, with no check, until the probe neither throws nor returns
+ * `false`) and resolves to the value that passed. Rejects with an `EventuallyError` that explains itself.
+ *
+ * @example const order = await eventually(() => api.order(id), o => o.version >= 3, { timeout: 20_000 })
+ */
+export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> | EventuallyOptions<Awaited<T>>, options?: EventuallyOptions<Awaited<T>>): Promise<Awaited<T>> {
+  const callSite = new Error('eventually');
+  Error.captureStackTrace?.(callSite, eventually);
+  const where = 'eventually()';
+  assertProbe(where, probe, 'eventually(() => api.order(id), o => o.status === "paid")');
+  let checkArg: unknown = check;
+  let optionsArg: unknown = options;
+  if (check !== undefined && typeof check !== 'function' && !isAsymmetricMatcher(check) && options === undefined) {
+    checkArg = undefined;
+    optionsArg = check;
+  }
+  const holds = checkArg === undefined ? (value: Awaited<T>) => (value as unknown) !== false : checkToHolds<Awaited<T>>(where, checkArg);
+  const settings = normalizeOptions(where, 'eventually', optionsArg);
+  const result = await poll<Awaited<T>>({
+    probe: probe as Probe<Awaited<T>>,
+    holds,
+    target: 'hold',
+    onTarget: 'pass',
+    settings,
+    testWindow: findTestWindow(),
+    label: `eventually() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
+  });
+  if (result.passed) return result.value as Awaited<T>;
+  if (result.reason.kind === 'test-ended') return result.lastValue as Awaited<T>;
+  const context = await gatherContext(settings.context);
+  const message = formatFailure({ hint: 'eventually(probe, check)', goal: 'eventually', result, settings, printer: plainPrinter, context });
+  throw withCallSiteStack(new EventuallyError(message, result, context?.value), callSite);
+}
+
+/**
+ * Polls `probe` for `for` ms (default 500) and fails as soon as `check` does not hold.
+ * Resolves to the last value seen.
+ *
+ * @example await consistently(() => cache.size, n => n <= 100, { for: 1_000 })
+ */
+export async function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>, options?: ConsistentlyOptions<Awaited<T>>): Promise<Awaited<T>> {
+  const callSite = new Error('consistently');
+  Error.captureStackTrace?.(callSite, consistently);
+  const where = 'consistently()';
+  assertProbe(where, probe, 'consistently(() => cache.size, n => n <= 100)');
+  const holds = checkToHolds<Awaited<T>>(where, check);
+  const settings = normalizeOptions(where, 'consistently', options);
+  const result = await poll<Awaited<T>>({
+    probe: probe as Probe<Awaited<T>>,
+    holds,
+    target: 'miss',
+    onTarget: 'fail',
+    settings,
+    testWindow: findTestWindow(),
+    label: `consistently() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
+  });
+  if (result.passed || result.reason.kind === 'test-ended') return result.lastValue as Awaited<T>;
+  const context = await gatherContext(settings.context);
+  const message = formatFailure({ hint: 'consistently(probe, check)', goal: 'always', result, settings, printer: plainPrinter, context });
+  throw withCallSiteStack(new ConsistentlyError(message, result, context?.value), callSite);
+}

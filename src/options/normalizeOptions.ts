@@ -1,0 +1,219 @@
+import type { Backoff, CommonOptions, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
+import { builtInDefaults, configuredDefaults } from './configure.ts';
+
+export type PollKind = 'eventually' | 'consistently';
+
+/** Options after validation and defaulting: what the poll engine runs on. */
+export interface PollSettings {
+  kind: PollKind;
+  /** The window in ms (`timeout` for eventually, `for` for consistently). */
+  window: number;
+  windowName: 'timeout' | 'for';
+  interval: Interval;
+  attemptTimeout: number | undefined;
+  maxAttempts: number | undefined;
+  stableFor: number;
+  passes: number;
+  notBefore: number | undefined;
+  failWhen: ((value: unknown) => string | false | null | undefined) | undefined;
+  ignore: ((error: unknown) => boolean) | undefined;
+  signal: AbortSignal | undefined;
+  message: (() => string) | undefined;
+  context: (() => unknown) | undefined;
+  wakeOn: WakeSource[];
+  testTimeoutMargin: number;
+}
+
+const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'signal', 'message', 'context', 'wakeOn'] as const;
+const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore'];
+const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
+const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin'];
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return `an object of type ${Object.prototype.toString.call(value).slice(8, -1)}`;
+}
+
+export function argumentError(where: string, message: string): TypeError {
+  const error = new TypeError(`${where}: ${message}`);
+  return error;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function rejectUnknownKeys(where: string, options: object, allowed: readonly string[], kind?: PollKind): void {
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    if (kind === 'eventually' && key === 'for') {
+      throw argumentError(where, '`for` is an option of the consistently assertions (toConsistently, toConsistentlyEqual, consistently()). For an eventual assertion, set the window with `timeout`, or require the condition to hold for a while with `stableFor`.');
+    }
+    if (kind === 'consistently' && key === 'timeout') {
+      throw argumentError(where, 'a consistently assertion takes its window as `for` (how long the condition must hold), not `timeout`.');
+    }
+    if (kind === 'consistently' && ['stableFor', 'passes', 'notBefore'].includes(key)) {
+      throw argumentError(where, `\`${key}\` is an option of the eventual assertions; a consistently assertion already requires the condition on every attempt for \`for\` ms.`);
+    }
+    const suggestion = closest(key, allowed);
+    throw argumentError(where, `unknown option \`${key}\`${suggestion ? `. Did you mean \`${suggestion}\`?` : '.'} Known options: ${allowed.map((k) => `\`${k}\``).join(', ')}.`);
+  }
+}
+
+function checkDuration(where: string, name: string, value: unknown, { allowZero = true } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw argumentError(where, `\`${name}\` must be a finite number of milliseconds ${allowZero ? '>= 0' : '> 0'}, got ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+function checkCount(where: string, name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw argumentError(where, `\`${name}\` must be a whole number >= 1, got ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+function checkFunction<F>(where: string, name: string, value: unknown, shape: string): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw argumentError(where, `\`${name}\` must be a function ${shape}, got ${describeValue(value)}.`);
+  return value as F;
+}
+
+export function checkInterval(where: string, value: unknown): Interval | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return checkDuration(where, 'interval', value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) throw argumentError(where, '`interval` as a list needs at least one pause in ms, got an empty array.');
+    value.forEach((entry, i) => checkDuration(where, `interval[${i}]`, entry));
+    return value as number[];
+  }
+  if (value !== null && typeof value === 'object') {
+    const backoff = value as Partial<Backoff> & Record<string, unknown>;
+    rejectUnknownKeys(`${where} (interval)`, backoff, ['initial', 'factor', 'max', 'jitter']);
+    checkDuration(where, 'interval.initial', backoff.initial);
+    if (backoff.initial === undefined) throw argumentError(where, '`interval.initial` is required in a backoff interval ({ initial, factor?, max?, jitter? }).');
+    if (backoff.factor !== undefined && (typeof backoff.factor !== 'number' || !Number.isFinite(backoff.factor) || backoff.factor < 1)) {
+      throw argumentError(where, `\`interval.factor\` must be a finite number >= 1, got ${describeValue(backoff.factor)}.`);
+    }
+    checkDuration(where, 'interval.max', backoff.max);
+    if (backoff.max !== undefined && backoff.max < backoff.initial) {
+      throw argumentError(where, `\`interval.max\` (${backoff.max}) must not be less than \`interval.initial\` (${backoff.initial}).`);
+    }
+    if (backoff.jitter !== undefined && (typeof backoff.jitter !== 'number' || !(backoff.jitter >= 0 && backoff.jitter <= 1))) {
+      throw argumentError(where, `\`interval.jitter\` must be a fraction between 0 and 1, got ${describeValue(backoff.jitter)}.`);
+    }
+    return backoff as Backoff;
+  }
+  throw argumentError(where, `\`interval\` must be a number of ms, a list of them, or { initial, factor, max, jitter }, got ${describeValue(value)}.`);
+}
+
+function checkWakeOn(where: string, value: unknown): WakeSource[] {
+  if (value === undefined) return [];
+  const isPair = Array.isArray(value) && value.length === 2 && typeof value[0] === 'object' && value[0] !== null && (typeof value[1] === 'string' || typeof value[1] === 'symbol');
+  const list: unknown[] = typeof value === 'function' || isPair ? [value] : Array.isArray(value) ? value : [value];
+  return list.map((source, i) => {
+    if (typeof source === 'function') return source as WakeSource;
+    if (Array.isArray(source) && source.length === 2 && source[0] !== null && typeof source[0] === 'object') {
+      const target = source[0] as Record<string, unknown>;
+      if (typeof target.on === 'function' || typeof target.addEventListener === 'function') return source as unknown as WakeSource;
+    }
+    throw argumentError(where, `\`wakeOn${list.length > 1 ? `[${i}]` : ''}\` must be [emitter, eventName] (an EventEmitter or EventTarget) or a function (recheck) => unsubscribe, got ${describeValue(source)}.`);
+  });
+}
+
+function checkOptionsObject(where: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw argumentError(where, `options must be an object, got ${describeValue(options)}.`);
+  }
+  return options as Record<string, unknown>;
+}
+
+export function validateConfigurable(options: unknown): void {
+  const where = 'configure()';
+  const o = checkOptionsObject(where, options) as ConfigurableOptions & Record<string, unknown>;
+  rejectUnknownKeys(where, o, CONFIGURABLE_KEYS);
+  checkDuration(where, 'timeout', o.timeout);
+  checkDuration(where, 'for', o.for);
+  checkInterval(where, o.interval);
+  checkDuration(where, 'attemptTimeout', o.attemptTimeout, { allowZero: false });
+  checkCount(where, 'maxAttempts', o.maxAttempts);
+  checkFunction(where, 'ignore', o.ignore, '(error) => boolean');
+  checkFunction(where, 'context', o.context, '() => unknown');
+  checkDuration(where, 'testTimeoutMargin', o.testTimeoutMargin);
+}
+
+/** Validates user options once, at the call, and merges configure() defaults and built-ins. */
+export function normalizeOptions(where: string, kind: PollKind, options: unknown): PollSettings {
+  const o = checkOptionsObject(where, options) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
+  rejectUnknownKeys(where, o, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, kind);
+  const d = configuredDefaults();
+  const windowName = kind === 'eventually' ? 'timeout' : 'for';
+  const window = checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ?? (kind === 'eventually' ? d.timeout ?? builtInDefaults.timeout : d.for ?? builtInDefaults.for);
+  const stableFor = checkDuration(where, 'stableFor', o.stableFor) ?? 0;
+  const passes = checkCount(where, 'passes', o.passes) ?? 1;
+  const notBefore = checkDuration(where, 'notBefore', o.notBefore);
+  if (stableFor > 0 && stableFor >= window) {
+    throw argumentError(where, `\`stableFor\` (${stableFor} ms) must be shorter than \`timeout\` (${window} ms): the condition has to hold for stableFor inside the window.`);
+  }
+  if (notBefore !== undefined && notBefore >= window) {
+    throw argumentError(where, `\`notBefore\` (${notBefore} ms) must be shorter than \`timeout\` (${window} ms), or nothing could ever pass.`);
+  }
+  const attemptTimeout = checkDuration(where, 'attemptTimeout', o.attemptTimeout, { allowZero: false }) ?? d.attemptTimeout;
+  const maxAttempts = checkCount(where, 'maxAttempts', o.maxAttempts) ?? d.maxAttempts;
+  if (passes > 1 && maxAttempts !== undefined && passes > maxAttempts) {
+    throw argumentError(where, `\`passes\` (${passes}) cannot be reached within \`maxAttempts\` (${maxAttempts}).`);
+  }
+  const signal = o.signal;
+  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function')) {
+    throw argumentError(where, `\`signal\` must be an AbortSignal, got ${describeValue(signal)}.`);
+  }
+  const message = o.message;
+  if (message !== undefined && typeof message !== 'string' && typeof message !== 'function') {
+    throw argumentError(where, `\`message\` must be a string or a function returning one, got ${describeValue(message)}.`);
+  }
+  return {
+    kind,
+    window,
+    windowName,
+    interval: checkInterval(where, o.interval) ?? d.interval ?? builtInDefaults.interval,
+    attemptTimeout,
+    maxAttempts,
+    stableFor,
+    passes,
+    notBefore,
+    failWhen: checkFunction(where, 'failWhen', o.failWhen, '(value) => string | false'),
+    ignore: checkFunction(where, 'ignore', o.ignore, '(error) => boolean') ?? d.ignore,
+    signal,
+    message: message === undefined ? undefined : typeof message === 'string' ? () => message : (message as () => string),
+    context: checkFunction(where, 'context', o.context, '() => unknown') ?? d.context,
+    wakeOn: checkWakeOn(where, o.wakeOn),
+    testTimeoutMargin: d.testTimeoutMargin ?? builtInDefaults.testTimeoutMargin,
+  };
+}

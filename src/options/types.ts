@@ -1,0 +1,80 @@
+/** What a probe receives on every attempt. */
+export interface ProbeContext {
+  /** Aborted when this attempt is abandoned (attemptTimeout, deadline, abort, or the test ended). */
+  readonly signal: AbortSignal;
+  /** 1-based attempt number. */
+  readonly attempt: number;
+}
+
+/** The received value of every eventual matcher: called once per attempt. */
+export type Probe<T = unknown> = (context: ProbeContext) => T | PromiseLike<T>;
+
+/** Exponential backoff: `initial`, then ×`factor` per attempt, capped at `max`, each pause ±`jitter` (a fraction). */
+export interface Backoff {
+  initial: number;
+  factor?: number;
+  max?: number;
+  jitter?: number;
+}
+
+/** A fixed pause, a list of pauses (the last one repeats), or a backoff. */
+export type Interval = number | readonly number[] | Backoff;
+
+/** An EventEmitter-like or EventTarget-like source plus the event name that means "something changed". */
+export type WakeSource =
+  | readonly [emitter: { on(event: string | symbol, listener: (...args: unknown[]) => void): unknown; off?(event: string | symbol, listener: (...args: unknown[]) => void): unknown; removeListener?(event: string | symbol, listener: (...args: unknown[]) => void): unknown }, eventName: string | symbol]
+  | readonly [target: { addEventListener(type: string, listener: () => void): void; removeEventListener(type: string, listener: () => void): void }, eventName: string]
+  | ((recheck: () => void) => (() => void) | void);
+
+/** Options shared by every eventual and consistent assertion. */
+export interface CommonOptions<T = unknown> {
+  /** Pause between attempts in ms: a number, a list (last repeats) or a backoff. The default is a short exponential backoff. */
+  interval?: Interval;
+  /** An attempt not settled within this many ms is abandoned (its signal aborted) and counts as "not yet". */
+  attemptTimeout?: number;
+  /** Bound the wait by attempts as well as by time. */
+  maxAttempts?: number;
+  /** A terminal state: return a reason string to fail at once, or `false` to go on. */
+  failWhen?: (value: T) => string | false | null | undefined;
+  /** Which thrown errors mean "not yet" (default: all). An error it rejects fails at once. */
+  ignore?: (error: unknown) => boolean;
+  /** Ends the wait (as a failure) when aborted. */
+  signal?: AbortSignal;
+  /** A description shown first in the failure. */
+  message?: string | (() => string);
+  /** Evidence gathered once, at failure (queue lag, last log lines, …). May be async; bounded to 500 ms. */
+  context?: () => unknown;
+  /** Re-check at once when the system says something changed. */
+  wakeOn?: WakeSource | readonly WakeSource[];
+}
+
+/** Options of `eventually` and the `toEventually*` matchers. */
+export interface EventuallyOptions<T = unknown> extends CommonOptions<T> {
+  /** The window in ms. Default 4000, and never past the running test's own timeout. */
+  timeout?: number;
+  /** Success needs the condition to hold continuously for this many ms. */
+  stableFor?: number;
+  /** Success needs the condition to hold on this many attempts in a row. */
+  passes?: number;
+  /** Fail if the condition already holds before this many ms (too early is a bug too). */
+  notBefore?: number;
+}
+
+/** Options of `consistently` and the `toConsistently*` matchers. */
+export interface ConsistentlyOptions<T = unknown> extends CommonOptions<T> {
+  /** How long the condition must hold, in ms. Default 500. */
+  for?: number;
+}
+
+/** Defaults settable with `configure()`. */
+export interface ConfigurableOptions {
+  timeout?: number;
+  for?: number;
+  interval?: Interval;
+  attemptTimeout?: number;
+  maxAttempts?: number;
+  ignore?: (error: unknown) => boolean;
+  context?: () => unknown;
+  /** How long before the running test's own timeout a poll ends, so its diagnostics are what you see. Default 250. */
+  testTimeoutMargin?: number;
+}

@@ -1,0 +1,50 @@
+/** One distinct observation, run-length compressed over consecutive attempts. */
+export interface TimelineEntry {
+  /** ms since the poll started when this observation was first seen. */
+  firstAt: number;
+  /** ms since start of the last attempt that saw it. */
+  lastAt: number;
+  firstAttempt: number;
+  lastAttempt: number;
+  count: number;
+  kind: 'value' | 'error' | 'unsettled';
+  /** A one-line rendering of the value or error. */
+  summary: string;
+  /** Whether the condition held for this observation. */
+  held: boolean;
+}
+
+/** Why a poll ended. */
+export type EndReason =
+  | { kind: 'passed' }
+  | { kind: 'timeout'; limit: 'window'; window: number; windowName: 'timeout' | 'for' }
+  | { kind: 'timeout'; limit: 'test'; window: number; windowName: 'timeout' | 'for'; testTimeout: number; margin: number }
+  | { kind: 'max-attempts'; maxAttempts: number }
+  | { kind: 'stopped'; reason: string }
+  | { kind: 'fail-when'; reason: string }
+  | { kind: 'not-ignorable'; error: unknown }
+  | { kind: 'aborted'; reason: unknown }
+  | { kind: 'test-ended' }
+  | { kind: 'matched'; attempt: number }
+  | { kind: 'stopped-holding'; attempt: number }
+  | { kind: 'too-early'; at: number; notBefore: number }
+  | { kind: 'unstable'; heldFor: number; heldPasses: number; stableFor: number; passes: number };
+
+/** The data a poll returns; the failure message is built from it once, at the end. */
+export interface PollResult<T = unknown> {
+  passed: boolean;
+  reason: EndReason;
+  attempts: number;
+  /** Real ms from the first attempt to the end. */
+  elapsed: number;
+  timeline: TimelineEntry[];
+  /** Whether any attempt produced a value (as opposed to an error). */
+  hasValue: boolean;
+  lastValue: T | undefined;
+  /** The error of the last attempt, if it threw (undefined when it returned a value). */
+  lastError: unknown;
+  /** The value that passed (eventually) or the last value seen (consistently). */
+  value: T | undefined;
+  /** Whether an attempt was still running when the poll ended. */
+  inFlightAtEnd: boolean;
+}

@@ -1,0 +1,261 @@
+/**
+ * The poll engine: one monotonic deadline, sequential attempts raced against it, data out.
+ * It formats nothing; `report/` builds the message from the returned `PollResult`, once.
+ */
+import type { PollSettings } from '../options/normalizeOptions.ts';
+import type { Probe } from '../options/types.ts';
+import type { TestWindow } from '../runner/testWindow.ts';
+import { AttemptTimeoutError, StopError } from '../errors.ts';
+import { clearRealTimeout, monotonicNow, pauseReal, setRealTimeout } from '../time/realTime.ts';
+import type { EndReason, PollResult } from './PollResult.ts';
+import { createSchedule } from './schedule.ts';
+import { TimelineRecorder } from './timeline.ts';
+import { subscribeWake } from './wake.ts';
+import { trackPoll } from '../runner/activePolls.ts';
+
+/** Time reserved before the test's deadline for gathering `context`. */
+export const CONTEXT_BUDGET = 500;
+
+export interface PollSpec<T> {
+  probe: Probe<T>;
+  /** Whether the condition holds for a value; throwing means it does not (the error is kept). */
+  holds: (value: T) => boolean | PromiseLike<boolean>;
+  /** Stop when the condition first holds ('hold') or first fails ('miss'). */
+  target: 'hold' | 'miss';
+  /** What reaching the target means; the end of the window means the opposite. */
+  onTarget: 'pass' | 'fail';
+  settings: PollSettings;
+  testWindow?: TestWindow | undefined;
+  /** Names the poll if the test forgets to await it. */
+  label: string;
+}
+
+type Observation<T> =
+  | { kind: 'value'; value: T; held: boolean; checkError?: unknown; failWhen?: string }
+  | { kind: 'error'; error: unknown; held: false }
+  | { kind: 'unsettled'; cause: 'attempt-timeout' | 'deadline' | 'interrupted'; error: AttemptTimeoutError; held: false };
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Runs probe → failWhen → holds, synchronously when everything is synchronous. Never throws. */
+function evaluate<T>(spec: PollSpec<T>, signal: AbortSignal, attempt: number): Observation<T> | Promise<Observation<T>> {
+  const onValue = (value: T): Observation<T> | Promise<Observation<T>> => {
+    try {
+      const terminal = spec.settings.failWhen?.(value);
+      if (typeof terminal === 'string' && terminal !== '') return { kind: 'value', value, held: false, failWhen: terminal };
+      const verdict = spec.holds(value);
+      if (isThenable(verdict)) {
+        return Promise.resolve(verdict).then(
+          (held) => ({ kind: 'value', value, held: held !== false }) as Observation<T>,
+          (checkError: unknown) => ({ kind: 'value', value, held: false, checkError }) as Observation<T>,
+        );
+      }
+      return { kind: 'value', value, held: verdict !== false };
+    } catch (checkError) {
+      return { kind: 'value', value, held: false, checkError };
+    }
+  };
+  const onError = (error: unknown): Observation<T> => ({ kind: 'error', error, held: false });
+  try {
+    const produced = spec.probe(Object.freeze({ signal, attempt }));
+    if (isThenable(produced)) return Promise.resolve(produced).then((value) => onValue(value as T), onError);
+    return onValue(produced);
+  } catch (error) {
+    return onError(error);
+  }
+}
+
+export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
+  const { settings } = spec;
+  const start = monotonicNow();
+  let deadline = start + settings.window;
+  let limitedByTest = false;
+  if (spec.testWindow) {
+    const testLimit = spec.testWindow.deadline - settings.testTimeoutMargin - (settings.context ? CONTEXT_BUDGET : 0);
+    if (testLimit < deadline) {
+      deadline = Math.max(start, testLimit);
+      limitedByTest = true;
+    }
+  }
+
+  const timeline = new TimelineRecorder();
+  const nextPause = createSchedule(settings.interval);
+  const interrupt = new AbortController();
+  let interruptReason: EndReason | undefined;
+  const interruptWith = (reason: EndReason): void => {
+    if (interruptReason) return;
+    interruptReason = reason;
+    interrupt.abort();
+  };
+  const onAbort = (): void => interruptWith({ kind: 'aborted', reason: settings.signal?.reason });
+  settings.signal?.addEventListener('abort', onAbort, { once: true });
+  if (settings.signal?.aborted) onAbort();
+  const untrack = trackPoll(spec.label, () => interruptWith({ kind: 'test-ended' }));
+  let woken = false;
+  let wakePause: (() => void) | undefined;
+  const unsubscribeWake = subscribeWake(settings.wakeOn, () => {
+    woken = true;
+    wakePause?.();
+  });
+
+  let attempts = 0;
+  let hasValue = false;
+  let lastValue: T | undefined;
+  let lastError: unknown;
+  let inFlightAtEnd = false;
+  let streakStart: number | undefined;
+  let streakCount = 0;
+  let lastDuration = 0;
+  let finalAttempt = false;
+  const abandoned: AbortController[] = [];
+
+  const finish = (passed: boolean, reason: EndReason): PollResult<T> => ({
+    passed,
+    reason,
+    attempts,
+    elapsed: monotonicNow() - start,
+    timeline: timeline.entries,
+    hasValue,
+    lastValue,
+    lastError,
+    value: lastValue,
+    inFlightAtEnd,
+  });
+  const windowEnd = (): EndReason =>
+    limitedByTest && spec.testWindow
+      ? { kind: 'timeout', limit: 'test', window: settings.window, windowName: settings.windowName, testTimeout: spec.testWindow.timeout, margin: settings.testTimeoutMargin }
+      : { kind: 'timeout', limit: 'window', window: settings.window, windowName: settings.windowName };
+  /** The window (or maxAttempts) is over without the target being reached. */
+  const endOfWindow = (byAttempts: boolean): PollResult<T> => {
+    if (spec.onTarget === 'fail') {
+      // "never"/"always" pass only when the whole window was watched, not when the test cut it short.
+      return limitedByTest && !byAttempts ? finish(false, windowEnd()) : finish(true, { kind: 'passed' });
+    }
+    if (streakStart !== undefined) {
+      return finish(false, { kind: 'unstable', heldFor: monotonicNow() - streakStart, heldPasses: streakCount, stableFor: settings.stableFor, passes: settings.passes });
+    }
+    return finish(false, byAttempts ? { kind: 'max-attempts', maxAttempts: settings.maxAttempts! } : windowEnd());
+  };
+
+  try {
+    for (;;) {
+      if (interruptReason) return finish(false, interruptReason);
+      attempts++;
+      const attemptStart = monotonicNow();
+      const at = attemptStart - start;
+      const controller = new AbortController();
+      const pending = evaluate(spec, controller.signal, attempts);
+      const observation: Observation<T> = isThenable(pending) ? await raceAttempt(pending, controller, attemptStart) : pending;
+      lastDuration = monotonicNow() - attemptStart;
+
+      switch (observation.kind) {
+        case 'value':
+          hasValue = true;
+          lastValue = observation.value;
+          lastError = observation.checkError;
+          timeline.record(at, attempts, 'value', observation.value, observation.held);
+          break;
+        case 'error':
+          lastError = observation.error;
+          timeline.record(at, attempts, 'error', observation.error, false);
+          break;
+        case 'unsettled':
+          lastError = observation.error;
+          abandoned.push(controller);
+          if (observation.cause === 'interrupted') return finish(false, interruptReason!);
+          timeline.record(at, attempts, 'unsettled', observation.error.message, false);
+          if (observation.cause === 'deadline') {
+            inFlightAtEnd = true;
+            return endOfWindow(false);
+          }
+          break;
+      }
+
+      const thrown = observation.kind === 'error' ? observation.error : observation.kind === 'value' ? observation.checkError : undefined;
+      if (thrown instanceof StopError) return finish(false, { kind: 'stopped', reason: thrown.reason });
+      if (observation.kind === 'error' && settings.ignore && !safeIgnore(settings.ignore, observation.error)) {
+        return finish(false, { kind: 'not-ignorable', error: observation.error });
+      }
+      if (observation.kind === 'value' && observation.failWhen) return finish(false, { kind: 'fail-when', reason: observation.failWhen });
+
+      const reached = spec.target === 'hold' ? observation.held : !observation.held;
+      if (reached && spec.onTarget === 'fail') {
+        return finish(false, spec.target === 'hold' ? { kind: 'matched', attempt: attempts } : { kind: 'stopped-holding', attempt: attempts });
+      }
+      if (reached) {
+        if (settings.notBefore !== undefined && at < settings.notBefore) return finish(false, { kind: 'too-early', at, notBefore: settings.notBefore });
+        streakStart ??= attemptStart;
+        streakCount++;
+        if (monotonicNow() - streakStart >= settings.stableFor && streakCount >= settings.passes) return finish(true, { kind: 'passed' });
+      } else {
+        streakStart = undefined;
+        streakCount = 0;
+      }
+
+      if (settings.maxAttempts !== undefined && attempts >= settings.maxAttempts) return endOfWindow(true);
+      const now = monotonicNow();
+      if (finalAttempt || now >= deadline) return endOfWindow(false);
+
+      let pause = woken ? 0 : nextPause();
+      woken = false;
+      if (streakStart !== undefined && settings.stableFor > 0) pause = Math.min(pause, Math.max(0, streakStart + settings.stableFor - now));
+      // The last attempt runs at the deadline (finishing about when it ends), not one interval before it.
+      const latestStart = deadline - lastDuration;
+      if (now + pause >= latestStart) {
+        pause = Math.max(0, latestStart - now);
+        finalAttempt = true;
+      }
+      const { done, wake } = pauseReal(pause, interrupt.signal);
+      wakePause = wake;
+      await done;
+      wakePause = undefined;
+      if (woken) finalAttempt = false;
+    }
+  } finally {
+    settings.signal?.removeEventListener('abort', onAbort);
+    unsubscribeWake();
+    untrack();
+    for (const controller of abandoned) if (!controller.signal.aborted) controller.abort(new AttemptTimeoutError('the poll ended'));
+  }
+
+  function raceAttempt(work: Promise<Observation<T>>, controller: AbortController, attemptStart: number): Promise<Observation<T>> {
+    const untilDeadline = Math.max(1, deadline - attemptStart);
+    const byAttemptTimeout = settings.attemptTimeout !== undefined && settings.attemptTimeout < untilDeadline;
+    const budget = byAttemptTimeout ? settings.attemptTimeout! : untilDeadline;
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setRealTimeout> | undefined;
+      const settle = (observation: Observation<T>): void => {
+        clearRealTimeout(timer);
+        interrupt.signal.removeEventListener('abort', onInterrupt);
+        resolve(observation);
+      };
+      const giveUp = (cause: 'attempt-timeout' | 'deadline' | 'interrupted', message: string): void => {
+        const error = new AttemptTimeoutError(message);
+        controller.abort(error);
+        settle({ kind: 'unsettled', cause, error, held: false });
+      };
+      const onInterrupt = (): void => giveUp('interrupted', `attempt ${attempts} was abandoned: the poll was interrupted`);
+      if (interrupt.signal.aborted) return onInterrupt();
+      interrupt.signal.addEventListener('abort', onInterrupt, { once: true });
+      timer = setRealTimeout(
+        () =>
+          byAttemptTimeout
+            ? giveUp('attempt-timeout', `attempt did not settle within ${settings.attemptTimeout} ms (attemptTimeout)`)
+            : giveUp('deadline', `attempt ${attempts} was still running at the deadline`),
+        budget,
+      );
+      // `evaluate` never rejects; a late settle after giving up is ignored by the resolved promise.
+      void work.then(settle);
+    });
+  }
+}
+
+function safeIgnore(ignore: (error: unknown) => boolean, error: unknown): boolean {
+  try {
+    return ignore(error) !== false;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+import type { PollSettings } from '../options/normalizeOptions.ts';
+import type { EndReason, PollResult } from '../poll/PollResult.ts';
+import { formatDuration as ms } from './formatDuration.ts';
+
+/** What the assertion demanded, in words: decides how an ended window is phrased. */
+export type Goal = 'eventually' | 'never' | 'always' | 'eventually-fails';
+
+const attemptsText = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`;
+
+function windowSentence(reason: Extract<EndReason, { kind: 'timeout' }>, elapsed: number): string {
+  if (reason.limit === 'test') {
+    return `Stopped after ${ms(elapsed)}, ${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout (its \`${reason.windowName}\` of ${reason.window} ms would have run past it)`;
+  }
+  return `Timed out after ${ms(elapsed)} (${reason.windowName}: ${reason.window} ms)`;
+}
+
+/** One sentence: why the poll stopped, after how long, after how many attempts, and what that means. */
+export function describeEnd(result: PollResult, settings: PollSettings, goal: Goal): string {
+  const { reason, elapsed, attempts } = result;
+  const after = `after ${ms(elapsed)}`;
+  switch (reason.kind) {
+    case 'passed':
+      return goal === 'never' ? `It never held in ${attemptsText(attempts)} over ${ms(elapsed)}.` : `It held ${after} (${attemptsText(attempts)}).`;
+    case 'timeout': {
+      const head = windowSentence(reason, elapsed);
+      if (goal === 'eventually') return `${head}: the condition never held in ${attemptsText(attempts)}.`;
+      if (goal === 'eventually-fails') return `${head}: the condition held on every one of ${attemptsText(attempts)}, but it was expected to fail at some attempt.`;
+      return `${head}: it was not watched for the whole window, so it cannot pass (${attemptsText(attempts)} so far, none ${goal === 'never' ? 'matched' : 'failed'}).`;
+    }
+    case 'max-attempts':
+      return goal === 'eventually-fails'
+        ? `Gave up after ${attemptsText(attempts)} (maxAttempts: ${reason.maxAttempts}) in ${ms(elapsed)}: the condition held on every one.`
+        : `Gave up after ${attemptsText(attempts)} (maxAttempts: ${reason.maxAttempts}) in ${ms(elapsed)}: the condition never held.`;
+    case 'stopped':
+      return `Stopped by stop() at attempt ${attempts} ${after}: ${reason.reason}`;
+    case 'fail-when':
+      return `Failed fast at attempt ${attempts} ${after}: failWhen said "${reason.reason}".`;
+    case 'not-ignorable':
+      return `Failed at attempt ${attempts} ${after}: the probe threw an error that \`ignore\` does not accept as "not yet".`;
+    case 'aborted':
+      return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${reason.reason instanceof Error ? reason.reason.message : String(reason.reason)}`}`;
+    case 'test-ended':
+      return `The test ended while it was still running ${after} (it was not awaited).`;
+    case 'matched':
+      return `It matched at attempt ${reason.attempt} ${after}, but it must never match within ${settings.window} ms (\`${settings.windowName}\`).`;
+    case 'stopped-holding':
+      return `It stopped holding at attempt ${reason.attempt} ${after}; it had to hold for ${settings.window} ms (\`for\`).`;
+    case 'too-early':
+      return `It held too early: at ${ms(reason.at)}, before \`notBefore\` (${reason.notBefore} ms). Too early is a bug too.`;
+    case 'unstable': {
+      const needs = [reason.stableFor > 0 ? `${reason.stableFor} ms (stableFor)` : '', reason.passes > 1 ? `${reason.passes} attempts in a row (passes)` : ''].filter(Boolean).join(' and ');
+      return `It held for only ${ms(reason.heldFor)} (${attemptsText(reason.heldPasses)} in a row) when the window ended ${after}; it had to hold for ${needs}.`;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Where the running test's own deadline is, so a poll can end before it and print its diagnostics
+ * instead of the runner's bare "test timed out".
+ *
+ * Sources, most precise first: the test the setup entries (`unflake/vitest`, `unflake/jest`) saw
+ * start; Vitest's `task` in the matcher state; jest-circus's state on the test global.
+ */
+import { monotonicNow, wallNow } from '../time/realTime.ts';
+
+export interface TestWindow {
+  runner: 'vitest' | 'jest';
+  /** The test's own timeout in ms. */
+  timeout: number;
+  /** Monotonic ms at which the runner will time the test out. */
+  deadline: number;
+}
+
+const REGISTERED = Symbol.for('unflake.currentTestWindow');
+
+/** Called by the setup entries from `beforeEach`. */
+export function registerTestStart(runner: TestWindow['runner'], timeout: number | undefined): void {
+  const g = globalThis as Record<symbol, TestWindow | undefined>;
+  g[REGISTERED] = timeout && timeout > 0 && Number.isFinite(timeout) ? { runner, timeout, deadline: monotonicNow() + timeout } : undefined;
+}
+
+export function registerTestEnd(): void {
+  (globalThis as Record<symbol, TestWindow | undefined>)[REGISTERED] = undefined;
+}
+
+interface VitestTaskLike {
+  type?: string;
+  timeout?: number;
+  result?: { startTime?: number; attempts?: { startTime?: number; duration?: number }[] };
+}
+
+function fromVitestTask(task: VitestTaskLike | undefined): TestWindow | undefined {
+  if (task?.type !== 'test' || typeof task.timeout !== 'number' || task.timeout <= 0 || !Number.isFinite(task.timeout)) return undefined;
+  const attempts = task.result?.attempts ?? [];
+  const lastAttempt = attempts[attempts.length - 1];
+  // A retried test gets a fresh timeout; it started no earlier than the last recorded attempt ended.
+  const started = Math.max(task.result?.startTime ?? Number.NaN, (lastAttempt?.startTime ?? 0) + (lastAttempt?.duration ?? 0));
+  if (!Number.isFinite(started)) return undefined;
+  return { runner: 'vitest', timeout: task.timeout, deadline: monotonicNow() + (started + task.timeout - wallNow()) };
+}
+
+interface JestCircusState {
+  testTimeout?: number;
+  currentlyRunningTest?: { startedAt?: number | null; timeout?: number } | null;
+}
+
+function fromJestCircus(): TestWindow | undefined {
+  // jest-circus keeps its state under a non-registered Symbol('JEST_STATE_SYMBOL') on the test global.
+  const key = Object.getOwnPropertySymbols(globalThis).find((symbol) => symbol.description === 'JEST_STATE_SYMBOL');
+  if (!key) return undefined;
+  const state = (globalThis as Record<symbol, JestCircusState | undefined>)[key];
+  const test = state?.currentlyRunningTest;
+  if (!test || typeof test.startedAt !== 'number') return undefined;
+  const timeout = test.timeout || state?.testTimeout;
+  if (!timeout || timeout <= 0 || !Number.isFinite(timeout)) return undefined;
+  return { runner: 'jest', timeout, deadline: monotonicNow() + (test.startedAt + timeout - wallNow()) };
+}
+
+/** The running test's window, if any runner tells us; `matcherState` is a matcher's `this`. */
+export function findTestWindow(matcherState?: { task?: unknown }): TestWindow | undefined {
+  const registered = (globalThis as Record<symbol, TestWindow | undefined>)[REGISTERED];
+  return registered ?? fromVitestTask(matcherState?.task as VitestTaskLike | undefined) ?? fromJestCircus();
+}

@@ -1,0 +1,70 @@
+/**
+ * The only module that touches timers and clocks. Everything else asks it for real time.
+ *
+ * Fake timers (Vitest's, Jest's modern ones, raw `@sinonjs/fake-timers`, our own TestClock) replace
+ * globals and keep the original at `fake.clock._<name>`; Jest's `enableGlobally` installs them before
+ * any module loads, so capturing globals at import time is not enough. We therefore unwrap at call
+ * time, and read timers from `node:timers`, which Jest's legacy fake timers never patch.
+ */
+import * as nodeTimers from 'node:timers';
+
+type AnyFn = (...args: never[]) => unknown;
+
+function unwrap<F extends AnyFn>(fn: F, name: string): F {
+  let current: unknown = fn;
+  // Stacked fakes each keep their predecessor; 10 levels is far beyond any real setup.
+  for (let depth = 0; depth < 10; depth++) {
+    const clock = (current as { clock?: Record<string, unknown> } | undefined)?.clock;
+    const original = clock?.[`_${name}`];
+    if (typeof original !== 'function') break;
+    current = original;
+  }
+  return current as F;
+}
+
+export type RealTimerHandle = ReturnType<typeof nodeTimers.setTimeout>;
+
+/** Milliseconds on a monotonic clock that no fake timer moves. */
+export function monotonicNow(): number {
+  const hrtime = unwrap(process.hrtime, 'hrtime');
+  return Number(hrtime.bigint()) / 1e6;
+}
+
+/** Real wall-clock epoch milliseconds, whatever `Date` currently is. */
+export function wallNow(): number {
+  const jestNativeNow = (globalThis as Record<symbol, unknown>)[Symbol.for('jest-native-now')];
+  if (typeof jestNativeNow === 'function') return (jestNativeNow as () => number)();
+  const RealDate = unwrap(Date as unknown as AnyFn, 'Date') as unknown as DateConstructor;
+  return RealDate.now();
+}
+
+export function setRealTimeout(callback: () => void, ms: number): RealTimerHandle {
+  const set = unwrap(nodeTimers.setTimeout, 'setTimeout');
+  return set(callback, ms);
+}
+
+export function clearRealTimeout(handle: RealTimerHandle | undefined): void {
+  if (handle === undefined) return;
+  unwrap(nodeTimers.clearTimeout, 'clearTimeout')(handle);
+}
+
+/**
+ * Resolves after `ms` of real time, or early when `wake` is called or `signal` aborts.
+ * Leaves no timer or listener behind in any of those cases.
+ */
+export function pauseReal(ms: number, signal?: AbortSignal): { done: Promise<void>; wake: () => void } {
+  let wake: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    let handle: RealTimerHandle | undefined;
+    const finish = (): void => {
+      clearRealTimeout(handle);
+      signal?.removeEventListener('abort', finish);
+      resolve();
+    };
+    wake = finish;
+    if (signal?.aborted) return finish();
+    signal?.addEventListener('abort', finish, { once: true });
+    handle = setRealTimeout(finish, Math.max(0, ms));
+  });
+  return { done, wake };
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    globals: true,
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/consumers/**', '**/node_modules/**'],
+    setupFiles: ['./test/setup/vitest.ts'],
+  },
+});
