@@ -5,10 +5,10 @@
 import { afterEach, beforeEach, expect } from '@jest/globals';
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
-import { registerHooks } from './registerHooks.ts';
+import { registerJestHooks } from './registerHooks.ts';
 
 expect.extend(matchers);
-registerHooks('jest', beforeEach as never, afterEach as never);
+registerJestHooks(beforeEach, afterEach);
 
 declare module 'expect' {
   interface Matchers<R extends void | Promise<void>, T = unknown> extends EventualMatchers<R, T> {}

@@ -1,21 +1,29 @@
 import { beginTestGeneration, endTestGeneration } from '../src/runner/activePolls.ts';
-import { registerTestEnd, registerTestStart, type TestWindow } from '../src/runner/testWindow.ts';
+import { registerTestEnd, registerTestStart } from '../src/runner/testWindow.ts';
 
-type Hook = (fn: (context?: unknown) => void) => void;
+type Hook<F> = (fn: F) => void;
+
+function afterEachTest(): void {
+  registerTestEnd();
+  const notAwaited = endTestGeneration();
+  if (notAwaited) throw notAwaited;
+}
 
 /**
  * The per-test bookkeeping both setup entries install: which polls belong to the running test,
- * its deadline (Vitest), and, after it, the report of any poll it forgot to await.
+ * its deadline, and, after it, the report of any poll it forgot to await.
  */
-export function registerHooks(runner: TestWindow['runner'], beforeEach: Hook, afterEach: Hook): void {
+export function registerVitestHooks(beforeEach: Hook<(context: { task?: { timeout?: number } }) => void>, afterEach: Hook<() => void>): void {
   beforeEach((context) => {
     beginTestGeneration();
-    // Jest exposes the running test's start and timeout itself; Vitest passes them to hooks.
-    if (runner === 'vitest') registerTestStart(runner, (context as { task?: { timeout?: number } } | undefined)?.task?.timeout);
+    registerTestStart('vitest', context?.task?.timeout);
   });
-  afterEach(() => {
-    registerTestEnd();
-    const notAwaited = endTestGeneration();
-    if (notAwaited) throw notAwaited;
-  });
+  afterEach(afterEachTest);
+}
+
+export function registerJestHooks(beforeEach: Hook<() => void>, afterEach: Hook<() => void>): void {
+  // Zero parameters: Jest reads a hook's first parameter as a `done` callback. Jest exposes the
+  // running test's start and timeout itself (see findTestWindow), so only the generation is kept.
+  beforeEach(() => beginTestGeneration());
+  afterEach(afterEachTest);
 }

@@ -5,10 +5,10 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
-import { registerHooks } from './registerHooks.ts';
+import { registerVitestHooks } from './registerHooks.ts';
 
 expect.extend(matchers);
-registerHooks('vitest', beforeEach as never, afterEach as never);
+registerVitestHooks(beforeEach as never, afterEach);
 
 // No type parameters on purpose: Vitest 4 declares Matchers<T = any>, Vitest 5 Matchers<R = …, T = unknown>,
 // and a declaration may omit defaulted parameters, so this one merges with both (TS2428 otherwise).

@@ -3,6 +3,7 @@ import type { PollSettings } from '../options/normalizeOptions.ts';
 import type { PollResult } from '../poll/PollResult.ts';
 import { describeEnd, type Goal } from './describeEnd.ts';
 import { formatTimeline } from './formatTimeline.ts';
+import { userFrames } from '../runner/ownFrames.ts';
 
 /** How values are shown: the runner's own printers inside a matcher, util.inspect elsewhere. */
 export interface Printer {
@@ -36,10 +37,7 @@ const STACK_LINES = 8;
 /** An error's message and the frames that matter: not node internals, not this library. */
 export function formatError(error: unknown): string {
   if (!(error instanceof Error)) return `thrown value: ${inspect(error, { depth: 4 })}`;
-  const frames = (error.stack ?? '')
-    .split('\n')
-    .filter((lineText) => /^\s+at /.test(lineText) && !/node:internal|\/node_modules\/|\(node:/.test(lineText))
-    .slice(0, STACK_LINES);
+  const frames = userFrames(error.stack).slice(0, STACK_LINES);
   const head = `${error.name}: ${error.message}`;
   return frames.length ? `${head}\n${frames.join('\n')}` : head;
 }

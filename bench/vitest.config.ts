@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+/** Config of `npm run bench` only: one worker, one file, real timers, no unflake setup file. */
+export default defineConfig({
+  test: {
+    include: ['bench/compare.bench-test.ts'],
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    testTimeout: 600_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});

@@ -1,0 +1,20 @@
+/**
+ * Recognises stack frames from this library (its source folders in development, its dist/ when
+ * installed) and from Node or node_modules, so reports show only the user's frames.
+ */
+const OWN_ROOT = (() => {
+  const firstFrame = (new Error().stack ?? '').split('\n').find((line) => /^\s+at /.test(line)) ?? '';
+  return firstFrame.match(/((?:file:\/\/)?\/[^():]*?\/)(?:src|matchers|clock|dist)\//)?.[1];
+})();
+
+export function isForeignFrame(line: string): boolean {
+  if (/node:internal|\(node:|\/node_modules\//.test(line)) return true;
+  if (!OWN_ROOT) return false;
+  const at = line.indexOf(OWN_ROOT);
+  return at !== -1 && /^(src|matchers|clock|dist)\//.test(line.slice(at + OWN_ROOT.length));
+}
+
+/** Stack frame lines ("    at …") of `stack` that belong to the user's code. */
+export function userFrames(stack: string | undefined): string[] {
+  return (stack ?? '').split('\n').filter((line) => /^\s+at /.test(line) && !isForeignFrame(line));
+}
