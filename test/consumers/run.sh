@@ -145,7 +145,9 @@ report() {
     echo "$line"
     case "$line" in PASS\ *) passed=$((passed + 1)) ;; FAIL\ *) failed=$((failed + 1)) ;; esac
   done <"$work/$name.results"
-  if grep -q '^FAIL ' "$work/$name.results"; then echo "      (full log: $work/$name.log${KEEP_CONSUMERS:+}; set KEEP_CONSUMERS=1 to keep it)"; fi
+  if grep -q '^FAIL ' "$work/$name.results"; then
+    if [[ -n "${KEEP_CONSUMERS:-}" ]]; then echo "      (full log: $work/$name.log)"; else echo "      (rerun with KEEP_CONSUMERS=1 to keep the full log and the project)"; fi
+  fi
 }
 
 declare -A pid_of=()
