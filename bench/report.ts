@@ -16,8 +16,9 @@ interface Path {
 interface BenchData {
   generatedAt: string;
   machine: { nproc: number; cpuModel: string; node: string; vitest: string; platform: string };
-  config: { fastFlipMs: number; slowFlipMs: number; fastReps: number; slowReps: number; alreadyTrueIterations: number; alreadyTrueWarmup: number };
+  config: { fastFlipMs: number; slowFlipMs: number; slowFlipSpreadMs: number; slowFlipsMs: number[]; fastReps: number; slowReps: number; alreadyTrueIterations: number; alreadyTrueWarmup: number };
   tools: Record<string, { fast: Path; slow: Path; alreadyTrueUs: number[] }>;
+  alreadyTrueDiagnostics?: Record<string, number[]>;
   sweep: { interval: { initial: number; factor: number; max: number; jitter: number }; fast: Path; slow: Path }[];
 }
 
@@ -40,7 +41,7 @@ export function render(data: BenchData): string {
   const { machine: m, config: c, tools } = data;
   const out: string[] = [];
   out.push(`Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.platform}, Node ${m.node}, Vitest ${m.vitest} (run ${data.generatedAt})`);
-  out.push(`Flip after ~${c.fastFlipMs} ms (${c.fastReps} reps) and ~${c.slowFlipMs} ms (${c.slowReps} reps); already-true: median of ${c.alreadyTrueIterations} timed assertions after ${c.alreadyTrueWarmup} warm-up.`);
+  out.push(`Flip after ~${c.fastFlipMs} ms (${c.fastReps} reps) and ${c.slowFlipMs} ± ${c.slowFlipSpreadMs} ms (${c.slowReps} reps, seeded draws shared by all tools); already-true: median of ${c.alreadyTrueIterations} timed assertions after ${c.alreadyTrueWarmup} warm-up.`);
   out.push('');
   out.push('### Detection latency (ms, flip → assertion resolved), probe calls, already-true cost');
   out.push('');
@@ -59,6 +60,9 @@ export function render(data: BenchData): string {
       ]),
     ),
   );
+  for (const [name, samples] of Object.entries(data.alreadyTrueDiagnostics ?? {})) {
+    out.push(`| ${name} (diagnostic) | | | | | | | ${us(median(samples))} |`);
+  }
   out.push('');
   out.push('### Ratios: unflake ÷ anchor (below 1 = unflake lower: quicker, fewer calls, cheaper)');
   out.push('');

@@ -74,7 +74,7 @@ export async function runPollMatcher(context: MatcherContextLike, spec: PollMatc
     onTarget: goal === 'eventually' || goal === 'eventually-fails' ? 'pass' : 'fail',
     settings,
     testWindow: findTestWindow(context),
-    label: `expect(…)${where.replace(/\(\)$/, '(…)')} at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
+    label: () => `expect(…)${where.replace(/\(\)$/, '(…)')} at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
   });
   // The runner fails the assertion when `pass === isNot`; an un-awaited poll ended by the test
   // reports through afterEach instead, so it must not fail (or leave an unhandled rejection) here.

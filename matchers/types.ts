@@ -1,8 +1,13 @@
 import type { AsymmetricMatcherLike } from '../src/check.ts';
 import type { ConsistentlyOptions, EventuallyOptions } from '../src/options/types.ts';
 
-/** The value a probe yields: `T` is the received type (the probe function). */
-export type ProbeValue<T> = T extends (...args: never[]) => infer V ? Awaited<V> : unknown;
+/**
+ * The value a probe yields: `T` is the received type (the probe function). Where the runner does
+ * not pass `T` (Vitest: one declaration must merge with both v4's `Matchers<T>` and v5's
+ * `Matchers<R, T>`, so it declares none), the value is `any`: annotate the check's parameter.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ProbeValue<T> = T extends (...args: never[]) => infer V ? Awaited<V> : any;
 
 /**
  * Every unflake matcher, once, generically. Each runner's entry merges it into that runner's

@@ -40,7 +40,7 @@ export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> |
     onTarget: 'pass',
     settings,
     testWindow: findTestWindow(),
-    label: `eventually() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
+    label: () => `eventually() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
   });
   if (result.passed) return result.value as Awaited<T>;
   if (result.reason.kind === 'test-ended') return result.lastValue as Awaited<T>;
@@ -69,7 +69,7 @@ export async function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>,
     onTarget: 'fail',
     settings,
     testWindow: findTestWindow(),
-    label: `consistently() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
+    label: () => `consistently() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
   });
   if (result.passed || result.reason.kind === 'test-ended') return result.lastValue as Awaited<T>;
   const context = await gatherContext(settings.context);

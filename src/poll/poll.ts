@@ -26,8 +26,8 @@ export interface PollSpec<T> {
   onTarget: 'pass' | 'fail';
   settings: PollSettings;
   testWindow?: TestWindow | undefined;
-  /** Names the poll if the test forgets to await it. */
-  label: string;
+  /** Names the poll if the test forgets to await it; called only then. */
+  label: () => string;
 }
 
 type Observation<T> =

@@ -4,7 +4,8 @@
  */
 interface ActivePoll {
   generation: number;
-  label: string;
+  /** Lazy: formatting a stack is the dominant cost of an already-true assertion. */
+  label: () => string;
   end: () => void;
 }
 
@@ -21,7 +22,7 @@ function registry(): Registry {
 }
 
 /** Registers a running poll; returns its unregister function. */
-export function trackPoll(label: string, end: () => void): () => void {
+export function trackPoll(label: () => string, end: () => void): () => void {
   const reg = registry();
   const poll: ActivePoll = { generation: reg.generation, label, end };
   reg.polls.add(poll);
@@ -45,7 +46,7 @@ export function endTestGeneration(): Error | undefined {
     poll.end();
   }
   if (leftovers.length === 0) return undefined;
-  const names = leftovers.map((poll) => `  ${poll.label}`).join('\n');
+  const names = leftovers.map((poll) => `  ${poll.label()}`).join('\n');
   return new Error(
     `unflake: ${leftovers.length === 1 ? 'an eventual assertion was' : `${leftovers.length} eventual assertions were`} still running when the test ended, so ${leftovers.length === 1 ? 'it was' : 'they were'} never awaited:\n${names}\n\nAdd \`await\` in front of each (e.g. \`await expect(probe).toEventuallyEqual(x)\`). They have been stopped; their result was not checked.`,
   );

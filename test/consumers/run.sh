@@ -29,14 +29,19 @@ done
 for f in index.js index.cjs index.d.ts vitest.js vitest.d.ts jest.cjs jest.d.cts matchers.js matchers.cjs; do
   if [[ ! -f "$repo/dist/$f" ]]; then
     echo "run.sh: $repo/dist/$f is missing - run \`npm run build\` first (\`npm test\` builds before this step)." >&2
+    echo "FAIL build: dist/$f is missing (run \`npm run build\`)"
+    echo "consumers: 0 passed, 1 failed"
     exit 2
   fi
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/unflake-consumers.XXXXXX")"
 cleanup() {
-  local pids
-  pids="$(jobs -pr)" && [[ -n "$pids" ]] && kill $pids 2>/dev/null || true
+  # Each consumer runs in its own process group (set -m below): stop the whole group, npm included,
+  # before deleting the directories it writes to.
+  local pid
+  for pid in $(jobs -pr); do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   if [[ -n "${KEEP_CONSUMERS:-}" ]]; then echo "(kept $work)"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -46,6 +51,13 @@ trap 'exit 130' INT TERM
 export NO_COLOR=1
 unset FORCE_COLOR
 export npm_config_engine_strict=false npm_config_update_notifier=false
+# Under `npm run test:consumers` npm prepends the repo's node_modules/.bin (whose `node` is the repo's
+# node@24) to PATH and exports npm_package_*/npm_lifecycle_* for the repo. Drop both so each consumer
+# runs on the Node its own devDependencies choose (system Node unless it depends on node@24).
+PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)"
+export PATH
+while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|npm_command$|INIT_CWD$)' || true)
+echo "system node $(node -v), npm $(npm -v 2>/dev/null)"
 
 # 1. Pack.
 t0=$SECONDS
@@ -102,7 +114,7 @@ run_consumer() {
   # (b) types that must fail, with the right errors on the right lines
   step types:bad npm run -s types:bad
   local problems=() bad_files f
-  bad_files="$(cd "$dir" && node -e 'const c=require("./tsconfig.bad.json");console.log((c.include||c.files).join("\n"))')"
+  bad_files="$(cd "$dir" && node -e 'const c=require("./tsconfig.bad.json");console.log((c.include||[]).join("\n"))')"
   ((rc != 0)) || problems+=("tsc exited 0")
   for f in $bad_files; do
     grep -Eq "^$f\([0-9]+,[0-9]+\): error (TS2551|TS2339): Property 'toEventualyEqual' does not exist" "$step_out" \
@@ -150,6 +162,7 @@ report() {
   fi
 }
 
+set -m # background jobs get their own process group, so cleanup can stop npm & co. with them
 declare -A pid_of=()
 pending=("${consumers[@]}")
 running=()

@@ -13,7 +13,7 @@ await expect(() => [1, 2]).toEventuallyStrictEqual([1, 2], { interval: { initial
 await expect(() => 3).toEventually((v) => expect(v).toBeGreaterThan(2));
 await expect(() => 3).toEventually(expect.any(Number));
 await expect(() => 'stable').toConsistentlyEqual('stable', { for: 100 });
-await expect(() => 'stable').toConsistently((v) => v !== 'broken', { for: 100 });
+await expect((): string => 'stable').toConsistently((v) => v !== 'broken', { for: 100 });
 
 const p: Promise<void> = expect(() => 1).toEventuallyEqual(1);
 await p;
