@@ -9,7 +9,7 @@ import { poll } from '../src/poll/poll.ts';
 import type { Goal } from '../src/report/describeEnd.ts';
 import { formatFailure, type Printer } from '../src/report/formatFailure.ts';
 import { gatherContext } from '../src/report/gatherContext.ts';
-import { findCallSite } from '../src/runner/callSite.ts';
+import { captureCallSite, findCallSite } from '../src/runner/callSite.ts';
 import { findTestWindow } from '../src/runner/testWindow.ts';
 
 /** The part of Vitest's `MatcherState` and Jest's `MatcherContext` the matchers use. */
@@ -61,7 +61,7 @@ function printerOf(context: MatcherContextLike): Printer {
 }
 
 export async function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpec): Promise<MatcherResult> {
-  const callSite = new Error(spec.name);
+  const callSite = captureCallSite(spec.name);
   const isNot = context.isNot === true;
   const where = `${isNot ? '.not' : ''}.${spec.name}()`;
   assertProbe(where, spec.received, `expect(() => db.get(id)).${spec.name}(…)`);

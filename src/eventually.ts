@@ -5,7 +5,7 @@ import type { ConsistentlyOptions, EventuallyOptions, Probe } from './options/ty
 import { poll } from './poll/poll.ts';
 import { formatFailure, plainPrinter } from './report/formatFailure.ts';
 import { gatherContext } from './report/gatherContext.ts';
-import { findCallSite } from './runner/callSite.ts';
+import { captureCallSite, findCallSite } from './runner/callSite.ts';
 import { findTestWindow } from './runner/testWindow.ts';
 
 function withCallSiteStack(error: Error, callSite: Error): Error {
@@ -21,8 +21,7 @@ function withCallSiteStack(error: Error, callSite: Error): Error {
  * @example const order = await eventually(() => api.order(id), o => o.version >= 3, { timeout: 20_000 })
  */
 export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> | EventuallyOptions<Awaited<T>>, options?: EventuallyOptions<Awaited<T>>): Promise<Awaited<T>> {
-  const callSite = new Error('eventually');
-  Error.captureStackTrace?.(callSite, eventually);
+  const callSite = captureCallSite('eventually', eventually);
   const where = 'eventually()';
   assertProbe(where, probe, 'eventually(() => api.order(id), o => o.status === "paid")');
   let checkArg: unknown = check;
@@ -56,8 +55,7 @@ export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> |
  * @example await consistently(() => cache.size, n => n <= 100, { for: 1_000 })
  */
 export async function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>, options?: ConsistentlyOptions<Awaited<T>>): Promise<Awaited<T>> {
-  const callSite = new Error('consistently');
-  Error.captureStackTrace?.(callSite, consistently);
+  const callSite = captureCallSite('consistently', consistently);
   const where = 'consistently()';
   assertProbe(where, probe, 'consistently(() => cache.size, n => n <= 100)');
   const holds = checkToHolds<Awaited<T>>(where, check);

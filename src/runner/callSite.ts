@@ -1,5 +1,23 @@
 import { userFrames } from './ownFrames.ts';
 
+// Enough frames to get from our code through the runner's expect wrappers to the user's line.
+// Runners raise Error.stackTraceLimit (Vitest: 100); capturing that deep on every assertion was
+// most of the cost of an already-true one (bench/).
+const CALL_SITE_FRAMES = 16;
+
+/** An Error created at the public call, for its stack: read only on failure or a missing await. */
+export function captureCallSite(message: string, above?: (...args: never[]) => unknown): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CALL_SITE_FRAMES;
+  try {
+    const error = new Error(message);
+    if (above) Error.captureStackTrace?.(error, above);
+    return error;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The first stack frame outside this library: where the user wrote the assertion. */
 export function findCallSite(stack: string | undefined): string | undefined {
   return userFrames(stack)[0]?.trim().replace(/^at\s+/, '');
