@@ -38,13 +38,28 @@ export function wallNow(): number {
   return RealDate.now();
 }
 
+// Timers this library has scheduled and not yet fired or cleared: "nothing outlives a poll" is
+// checked against this, not against the whole process's timers, which the runner also uses.
+const outstanding = new Set<RealTimerHandle>();
+
+/** How many of this library's real timers are pending (0 between assertions). */
+export function pendingRealTimers(): number {
+  return outstanding.size;
+}
+
 export function setRealTimeout(callback: () => void, ms: number): RealTimerHandle {
   const set = unwrap(nodeTimers.setTimeout, 'setTimeout');
-  return set(callback, ms);
+  const handle = set(() => {
+    outstanding.delete(handle);
+    callback();
+  }, ms);
+  outstanding.add(handle);
+  return handle;
 }
 
 export function clearRealTimeout(handle: RealTimerHandle | undefined): void {
   if (handle === undefined) return;
+  outstanding.delete(handle);
   unwrap(nodeTimers.clearTimeout, 'clearTimeout')(handle);
 }
 

@@ -1,5 +1,7 @@
-import { vi } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import '../../matchers/vitest.ts';
+import { endTestGeneration } from '../../src/runner/activePolls.ts';
+import { pendingRealTimers } from '../../src/time/realTime.ts';
 import { setRunner } from '../support/runner.ts';
 
 setRunner({
@@ -8,4 +10,14 @@ setRunner({
   useRealTimers: () => void vi.useRealTimers(),
   advanceTimersByTime: (ms) => void vi.advanceTimersByTime(ms),
   fn: (implementation) => vi.fn(implementation) as never,
+});
+
+// Suite-wide guard: no poll may leave one of its real timers behind after its test.
+// It first ends the test's un-awaited polls itself (idempotent), so it does not depend on whether
+// the runner calls it before or after unflake's own afterEach (Vitest: stack order; Jest: declaration order).
+afterEach(() => {
+  const notAwaited = endTestGeneration();
+  if (notAwaited) throw notAwaited;
+  const pending = pendingRealTimers();
+  if (pending !== 0) throw new Error(`unflake leaked ${pending} real timer(s) past the end of the test`);
 });
