@@ -39,8 +39,26 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** An attempt's AbortController, created only if the probe reads `signal` (most never do). */
+class AttemptSignal {
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#aborted && !this.#controller.signal.aborted) this.#controller.abort(this.#reason);
+    return this.#controller.signal;
+  }
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
 /** Runs probe → failWhen → holds, synchronously when everything is synchronous. Never throws. */
-function evaluate<T>(spec: PollSpec<T>, signal: AbortSignal, attempt: number): Observation<T> | Promise<Observation<T>> {
+function evaluate<T>(spec: PollSpec<T>, attemptSignal: AttemptSignal, attempt: number): Observation<T> | Promise<Observation<T>> {
   const onValue = (value: T): Observation<T> | Promise<Observation<T>> => {
     try {
       const terminal = spec.settings.failWhen?.(value);
@@ -59,7 +77,13 @@ function evaluate<T>(spec: PollSpec<T>, signal: AbortSignal, attempt: number): O
   };
   const onError = (error: unknown): Observation<T> => ({ kind: 'error', error, held: false });
   try {
-    const produced = spec.probe(Object.freeze({ signal, attempt }));
+    const context = Object.freeze({
+      attempt,
+      get signal(): AbortSignal {
+        return attemptSignal.signal;
+      },
+    });
+    const produced = spec.probe(context);
     if (isThenable(produced)) return Promise.resolve(produced).then((value) => onValue(value as T), onError);
     return onValue(produced);
   } catch (error) {
@@ -109,7 +133,7 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   let streakCount = 0;
   let lastDuration = 0;
   let finalAttempt = false;
-  const abandoned: AbortController[] = [];
+  const abandoned: AttemptSignal[] = [];
 
   const finish = (passed: boolean, reason: EndReason): PollResult<T> => ({
     passed,
@@ -145,8 +169,8 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       attempts++;
       const attemptStart = monotonicNow();
       const at = attemptStart - start;
-      const controller = new AbortController();
-      const pending = evaluate(spec, controller.signal, attempts);
+      const controller = new AttemptSignal();
+      const pending = evaluate(spec, controller, attempts);
       const observation: Observation<T> = isThenable(pending) ? await raceAttempt(pending, controller, attemptStart) : pending;
       lastDuration = monotonicNow() - attemptStart;
 
@@ -155,7 +179,8 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
           hasValue = true;
           lastValue = observation.value;
           lastError = observation.checkError;
-          timeline.record(at, attempts, 'value', observation.value, observation.held);
+          // Recorded below, unless this attempt passes: a passing assertion needs no timeline,
+          // and summarising the value is most of the cost of an already-true one.
           break;
         case 'error':
           lastError = observation.error;
@@ -173,6 +198,11 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
           break;
       }
 
+      const reached = spec.target === 'hold' ? observation.held : !observation.held;
+      const passesNow =
+        reached && spec.onTarget === 'pass' && !(settings.notBefore !== undefined && at < settings.notBefore) && settings.stableFor === 0 && streakCount + 1 >= settings.passes;
+      if (observation.kind === 'value' && !passesNow) timeline.record(at, attempts, 'value', observation.value, observation.held);
+
       const thrown = observation.kind === 'error' ? observation.error : observation.kind === 'value' ? observation.checkError : undefined;
       if (thrown instanceof StopError) return finish(false, { kind: 'stopped', reason: thrown.reason });
       if (observation.kind === 'error' && settings.ignore && !safeIgnore(settings.ignore, observation.error)) {
@@ -180,7 +210,6 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       }
       if (observation.kind === 'value' && observation.failWhen) return finish(false, { kind: 'fail-when', reason: observation.failWhen });
 
-      const reached = spec.target === 'hold' ? observation.held : !observation.held;
       if (reached && spec.onTarget === 'fail') {
         return finish(false, spec.target === 'hold' ? { kind: 'matched', attempt: attempts } : { kind: 'stopped-holding', attempt: attempts });
       }
@@ -217,10 +246,10 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
     settings.signal?.removeEventListener('abort', onAbort);
     unsubscribeWake();
     untrack();
-    for (const controller of abandoned) if (!controller.signal.aborted) controller.abort(new AttemptTimeoutError('the poll ended'));
+    for (const controller of abandoned) controller.abort(new AttemptTimeoutError('the poll ended'));
   }
 
-  function raceAttempt(work: Promise<Observation<T>>, controller: AbortController, attemptStart: number): Promise<Observation<T>> {
+  function raceAttempt(work: Promise<Observation<T>>, controller: AttemptSignal, attemptStart: number): Promise<Observation<T>> {
     const untilDeadline = Math.max(1, deadline - attemptStart);
     const byAttemptTimeout = settings.attemptTimeout !== undefined && settings.attemptTimeout < untilDeadline;
     const budget = byAttemptTimeout ? settings.attemptTimeout! : untilDeadline;

@@ -11,6 +11,9 @@ export async function usage(): Promise<void> {
   await expect(() => ({ a: 1, b: 2 })).toEventuallyMatchObject({ a: 1 });
   await expect(() => [1, 2]).toEventuallyStrictEqual([1, 2], { interval: { initial: 1, factor: 2, max: 10 } });
   await expect(() => [1, 2]).toEventually((v) => v.length === 2);
+  // The probe's type reaches the check under Jest: a wrong property is an error (fails if it were `any`).
+  // @ts-expect-error -- `number[]` has no `lenght`
+  await expect(() => [1, 2]).toEventually((v) => v.lenght === 2);
   await expect(() => 3).toEventually(expect.any(Number));
   await expect(() => 'stable').toConsistentlyEqual('stable', { for: 100 });
   await expect((): string => 'stable').toConsistently((v) => v.length > 0, { for: 100 });
