@@ -9,7 +9,6 @@ import { poll } from '../src/poll/poll.ts';
 import type { Goal } from '../src/report/describeEnd.ts';
 import { formatFailure, type Printer } from '../src/report/formatFailure.ts';
 import { gatherContext } from '../src/report/gatherContext.ts';
-import { captureCallSite, findCallSite } from '../src/runner/callSite.ts';
 import { findTestWindow } from '../src/runner/testWindow.ts';
 
 /** The part of Vitest's `MatcherState` and Jest's `MatcherContext` the matchers use. */
@@ -18,6 +17,7 @@ export interface MatcherContextLike {
   promise?: string;
   customTesters?: readonly unknown[];
   task?: unknown;
+  currentTestName?: string | undefined;
   equals(a: unknown, b: unknown, customTesters?: never[], strictCheck?: boolean): boolean;
   utils: {
     matcherHint(name: string, received?: string, expected?: string, options?: { isNot?: boolean; promise?: string; secondArgument?: string }): string;
@@ -61,7 +61,6 @@ function printerOf(context: MatcherContextLike): Printer {
 }
 
 export async function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpec): Promise<MatcherResult> {
-  const callSite = captureCallSite(spec.name);
   const isNot = context.isNot === true;
   const where = `${isNot ? '.not' : ''}.${spec.name}()`;
   assertProbe(where, spec.received, `expect(() => db.get(id)).${spec.name}(…)`);
@@ -74,7 +73,9 @@ export async function runPollMatcher(context: MatcherContextLike, spec: PollMatc
     onTarget: goal === 'eventually' || goal === 'eventually-fails' ? 'pass' : 'fail',
     settings,
     testWindow: findTestWindow(context),
-    label: () => `expect(…)${where.replace(/\(\)$/, '(…)')} at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
+    // Named by its test, not by a captured stack: capturing one on every call was most of the
+    // cost of an already-true assertion (bench/), and the runner already points at the test.
+    label: () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${context.currentTestName ?? 'unknown'}"`,
   });
   // The runner fails the assertion when `pass === isNot`; an un-awaited poll ended by the test
   // reports through afterEach instead, so it must not fail (or leave an unhandled rejection) here.

@@ -48,9 +48,21 @@ interface JestCircusState {
   currentlyRunningTest?: { startedAt?: number | null; timeout?: number } | null;
 }
 
+// jest-circus keeps its state under a non-registered Symbol('JEST_STATE_SYMBOL') on the test global,
+// set before any test code runs; looked up once per global.
+const jestStateKeys = new WeakMap<object, symbol | null>();
+
+function jestStateKey(): symbol | null {
+  let key = jestStateKeys.get(globalThis);
+  if (key === undefined) {
+    key = Object.getOwnPropertySymbols(globalThis).find((symbol) => symbol.description === 'JEST_STATE_SYMBOL') ?? null;
+    jestStateKeys.set(globalThis, key);
+  }
+  return key;
+}
+
 function fromJestCircus(): TestWindow | undefined {
-  // jest-circus keeps its state under a non-registered Symbol('JEST_STATE_SYMBOL') on the test global.
-  const key = Object.getOwnPropertySymbols(globalThis).find((symbol) => symbol.description === 'JEST_STATE_SYMBOL');
+  const key = jestStateKey();
   if (!key) return undefined;
   const state = (globalThis as Record<symbol, JestCircusState | undefined>)[key];
   const test = state?.currentlyRunningTest;
