@@ -1,12 +1,15 @@
 import { beginTestGeneration, endTestGeneration } from '../src/runner/activePolls.ts';
 import { registerTestEnd, registerTestStart } from '../src/runner/testWindow.ts';
+import { restoreLeftoverInstall } from '../clock/installGlobals.ts';
 
 type Hook<F> = (fn: F) => void;
 
 function afterEachTest(): void {
   registerTestEnd();
   const notAwaited = endTestGeneration();
+  const leftoverInstall = restoreLeftoverInstall();
   if (notAwaited) throw notAwaited;
+  if (leftoverInstall) throw leftoverInstall;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Backoff, CommonOptions, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
 import { builtInDefaults, configuredDefaults } from './configure.ts';
+import { isVirtualClock, realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
 
 export type PollKind = 'eventually' | 'consistently';
 
@@ -21,10 +22,11 @@ export interface PollSettings {
   message: (() => string) | undefined;
   context: (() => unknown) | undefined;
   wakeOn: WakeSource[];
+  time: TimeSource;
   testTimeoutMargin: number;
 }
 
-const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'signal', 'message', 'context', 'wakeOn'] as const;
+const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'signal', 'message', 'context', 'wakeOn', 'clock'] as const;
 const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore'];
 const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
 const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin'];
@@ -194,6 +196,9 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
   if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function')) {
     throw argumentError(where, `\`signal\` must be an AbortSignal, got ${describeValue(signal)}.`);
   }
+  if (o.clock !== undefined && !isVirtualClock(o.clock)) {
+    throw argumentError(where, `\`clock\` must be a TestClock (from 'unflake/clock'), got ${describeValue(o.clock)}.`);
+  }
   const message = o.message;
   if (message !== undefined && typeof message !== 'string' && typeof message !== 'function') {
     throw argumentError(where, `\`message\` must be a string or a function returning one, got ${describeValue(message)}.`);
@@ -214,6 +219,7 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
     message: message === undefined ? undefined : typeof message === 'string' ? () => message : (message as () => string),
     context: checkFunction(where, 'context', o.context, '() => unknown') ?? d.context,
     wakeOn: checkWakeOn(where, o.wakeOn),
+    time: o.clock === undefined ? realTimeSource : virtualTimeSource(o.clock),
     testTimeoutMargin: d.testTimeoutMargin ?? builtInDefaults.testTimeoutMargin,
   };
 }

@@ -46,6 +46,11 @@ export interface CommonOptions<T = unknown> {
   context?: () => unknown;
   /** Re-check at once when the system says something changed. */
   wakeOn?: WakeSource | readonly WakeSource[];
+  /**
+   * A `TestClock`: the wait runs in virtual time. Each pause advances the clock (firing the app's
+   * timers) instead of waiting, and the window is measured on the clock: deterministic and instant.
+   */
+  clock?: { monotonic(): number; advanceAsync(ms: number): Promise<void> };
 }
 
 /** Options of `eventually` and the `toEventually*` matchers. */

@@ -35,8 +35,10 @@ export interface PollResult<T = unknown> {
   passed: boolean;
   reason: EndReason;
   attempts: number;
-  /** Real ms from the first attempt to the end. */
+  /** Ms from the first attempt to the end: real time, or the TestClock's time when `virtual`. */
   elapsed: number;
+  /** Whether the window was measured on a TestClock (the `clock` option). */
+  virtual: boolean;
   timeline: TimelineEntry[];
   /** Whether any attempt produced a value (as opposed to an error). */
   hasValue: boolean;

@@ -6,7 +6,7 @@ import type { PollSettings } from '../options/normalizeOptions.ts';
 import type { Probe } from '../options/types.ts';
 import type { TestWindow } from '../runner/testWindow.ts';
 import { AttemptTimeoutError, StopError } from '../errors.ts';
-import { clearRealTimeout, monotonicNow, pauseReal, setRealTimeout } from '../time/realTime.ts';
+import { clearRealTimeout, monotonicNow, setRealTimeout } from '../time/realTime.ts';
 import type { EndReason, PollResult } from './PollResult.ts';
 import { createSchedule } from './schedule.ts';
 import { TimelineRecorder } from './timeline.ts';
@@ -15,6 +15,9 @@ import { trackPoll } from '../runner/activePolls.ts';
 
 /** Time reserved before the test's deadline for gathering `context`. */
 export const CONTEXT_BUDGET = 500;
+
+/** In virtual time, nothing moves while an attempt runs: bound it in real time instead. */
+const VIRTUAL_ATTEMPT_REAL_LIMIT = 5_000;
 
 export interface PollSpec<T> {
   probe: Probe<T>;
@@ -93,12 +96,16 @@ function evaluate<T>(spec: PollSpec<T>, attemptSignal: AttemptSignal, attempt: n
 
 export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const { settings } = spec;
-  const start = monotonicNow();
+  const time = settings.time;
+  const start = time.now();
   let deadline = start + settings.window;
   let limitedByTest = false;
+  // Real monotonic ms past which the poll must end whatever its (virtual) window says.
+  let realLimit: number | undefined;
   if (spec.testWindow) {
     const testLimit = spec.testWindow.deadline - settings.testTimeoutMargin - (settings.context ? CONTEXT_BUDGET : 0);
-    if (testLimit < deadline) {
+    if (time.virtual) realLimit = testLimit;
+    else if (testLimit < deadline) {
       deadline = Math.max(start, testLimit);
       limitedByTest = true;
     }
@@ -139,7 +146,8 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
     passed,
     reason,
     attempts,
-    elapsed: monotonicNow() - start,
+    elapsed: time.now() - start,
+    virtual: time.virtual,
     timeline: timeline.entries,
     hasValue,
     lastValue,
@@ -158,7 +166,7 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       return limitedByTest && !byAttempts ? finish(false, windowEnd()) : finish(true, { kind: 'passed' });
     }
     if (streakStart !== undefined) {
-      return finish(false, { kind: 'unstable', heldFor: monotonicNow() - streakStart, heldPasses: streakCount, stableFor: settings.stableFor, passes: settings.passes });
+      return finish(false, { kind: 'unstable', heldFor: time.now() - streakStart, heldPasses: streakCount, stableFor: settings.stableFor, passes: settings.passes });
     }
     return finish(false, byAttempts ? { kind: 'max-attempts', maxAttempts: settings.maxAttempts! } : windowEnd());
   };
@@ -166,13 +174,17 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   try {
     for (;;) {
       if (interruptReason) return finish(false, interruptReason);
+      if (realLimit !== undefined && monotonicNow() >= realLimit) {
+        limitedByTest = true;
+        return endOfWindow(false);
+      }
       attempts++;
-      const attemptStart = monotonicNow();
+      const attemptStart = time.now();
       const at = attemptStart - start;
       const controller = new AttemptSignal();
       const pending = evaluate(spec, controller, attempts);
       const observation: Observation<T> = isThenable(pending) ? await raceAttempt(pending, controller, attemptStart) : pending;
-      lastDuration = monotonicNow() - attemptStart;
+      lastDuration = time.now() - attemptStart;
 
       switch (observation.kind) {
         case 'value':
@@ -217,14 +229,14 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
         if (settings.notBefore !== undefined && at < settings.notBefore) return finish(false, { kind: 'too-early', at, notBefore: settings.notBefore });
         streakStart ??= attemptStart;
         streakCount++;
-        if (monotonicNow() - streakStart >= settings.stableFor && streakCount >= settings.passes) return finish(true, { kind: 'passed' });
+        if (time.now() - streakStart >= settings.stableFor && streakCount >= settings.passes) return finish(true, { kind: 'passed' });
       } else {
         streakStart = undefined;
         streakCount = 0;
       }
 
       if (settings.maxAttempts !== undefined && attempts >= settings.maxAttempts) return endOfWindow(true);
-      const now = monotonicNow();
+      const now = time.now();
       if (finalAttempt || now >= deadline) return endOfWindow(false);
 
       let pause = woken ? 0 : nextPause();
@@ -236,7 +248,7 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
         pause = Math.max(0, latestStart - now);
         finalAttempt = true;
       }
-      const { done, wake } = pauseReal(pause, interrupt.signal);
+      const { done, wake } = time.pause(pause, interrupt.signal);
       wakePause = wake;
       await done;
       wakePause = undefined;
@@ -250,7 +262,8 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   }
 
   function raceAttempt(work: Promise<Observation<T>>, controller: AttemptSignal, attemptStart: number): Promise<Observation<T>> {
-    const untilDeadline = Math.max(1, deadline - attemptStart);
+    // Budgets are real ms: in virtual time the clock stands still while an attempt runs.
+    const untilDeadline = time.virtual ? Math.max(1, realLimit === undefined ? VIRTUAL_ATTEMPT_REAL_LIMIT : Math.min(VIRTUAL_ATTEMPT_REAL_LIMIT, realLimit - monotonicNow())) : Math.max(1, deadline - attemptStart);
     const byAttemptTimeout = settings.attemptTimeout !== undefined && settings.attemptTimeout < untilDeadline;
     const budget = byAttemptTimeout ? settings.attemptTimeout! : untilDeadline;
     return new Promise((resolve) => {
@@ -272,7 +285,7 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
         () =>
           byAttemptTimeout
             ? giveUp('attempt-timeout', `attempt did not settle within ${settings.attemptTimeout} ms (attemptTimeout)`)
-            : giveUp('deadline', `attempt ${attempts} was still running at the deadline`),
+            : giveUp('deadline', time.virtual ? `attempt ${attempts} did not settle within ${Math.round(untilDeadline)} ms of real time (virtual time does not move while an attempt runs)` : `attempt ${attempts} was still running at the deadline`),
         budget,
       );
       // `evaluate` never rejects; a late settle after giving up is ignored by the resolved promise.

@@ -7,11 +7,12 @@ export type Goal = 'eventually' | 'never' | 'always' | 'eventually-fails';
 
 const attemptsText = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`;
 
-function windowSentence(reason: Extract<EndReason, { kind: 'timeout' }>, elapsed: number): string {
+function windowSentence(reason: Extract<EndReason, { kind: 'timeout' }>, elapsed: number, virtual: boolean): string {
+  const clock = virtual ? ' of virtual time' : '';
   if (reason.limit === 'test') {
-    return `Stopped after ${ms(elapsed)}, ${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout (its \`${reason.windowName}\` of ${reason.window} ms would have run past it)`;
+    return `Stopped after ${ms(elapsed)}${clock}, ${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout (its \`${reason.windowName}\` of ${reason.window} ms would have run past it)`;
   }
-  return `Timed out after ${ms(elapsed)} (${reason.windowName}: ${reason.window} ms)`;
+  return `Timed out after ${ms(elapsed)}${clock} (${reason.windowName}: ${reason.window} ms)`;
 }
 
 /** One sentence: why the poll stopped, after how long, after how many attempts, and what that means. */
@@ -22,7 +23,7 @@ export function describeEnd(result: PollResult, settings: PollSettings, goal: Go
     case 'passed':
       return goal === 'never' ? `It never held in ${attemptsText(attempts)} over ${ms(elapsed)}.` : `It held ${after} (${attemptsText(attempts)}).`;
     case 'timeout': {
-      const head = windowSentence(reason, elapsed);
+      const head = windowSentence(reason, elapsed, result.virtual);
       if (goal === 'eventually') return `${head}: the condition never held in ${attemptsText(attempts)}.`;
       if (goal === 'eventually-fails') return `${head}: the condition held on every one of ${attemptsText(attempts)}, but it was expected to fail at some attempt.`;
       return `${head}: it was not watched for the whole window, so it cannot pass (${attemptsText(attempts)} so far, none ${goal === 'never' ? 'matched' : 'failed'}).`;

@@ -1,7 +1,10 @@
-/** 7 ms, 950 ms, 1.25 s, 3.6 s: short and comparable at a glance. */
+/** 7 ms, 950 ms, 1.25 s, 36.0 s, 2.5 min, 1.00 h: short and comparable at a glance. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
   const seconds = ms / 1000;
-  return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
+  if (seconds < 120) return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
+  const minutes = seconds / 60;
+  if (minutes < 120) return `${minutes.toFixed(1)} min`;
+  return `${(minutes / 60).toFixed(2)} h`;
 }

@@ -1,0 +1,209 @@
+/**
+ * A `Clock` for tests, on @sinonjs/fake-timers' standalone clock: it touches no global unless
+ * `install()` is called. Time moves only when the test says so.
+ *
+ * | state      | timers fire on                                   | globals              |
+ * |------------|--------------------------------------------------|----------------------|
+ * | created    | advance / advanceAsync / runNext / runAll        | untouched            |
+ * | installed  | the same; code using setTimeout/Date/… sees it   | patched until dispose|
+ */
+import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
+import { clearRealTimeout, setRealTimeout } from '../src/time/realTime.ts';
+import type { Clock, TimerId } from './Clock.ts';
+import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
+import { loadFakeTimers } from './loadFakeTimers.ts';
+
+export interface TestClockOptions {
+  /** The initial wall-clock time (epoch ms or a Date). Default: 0 (1970-01-01T00:00:00Z), so tests are reproducible. */
+  now?: number | Date;
+  /** Timers `runAll` may fire before it decides a timer reschedules itself forever. Default 10 000. */
+  loopLimit?: number;
+}
+
+type SinonClock = FakeTimersClock;
+type Waiter = { count: number; resolve: () => void };
+
+function checkMs(where: string, name: string, ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new TypeError(`${where}: \`${name}\` must be a finite number of milliseconds >= 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
+  }
+  return ms;
+}
+
+export class TestClock implements Clock {
+  /** The fake-timers clock underneath (for interop; prefer the methods of TestClock). */
+  readonly fake: SinonClock;
+  #waiters: Waiter[] = [];
+  #installed: InstallHandle | undefined;
+
+  constructor(options: TestClockOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new TypeError(`new TestClock(): options must be an object, got ${String(options)}.`);
+    const now = options.now instanceof Date ? options.now.getTime() : options.now ?? 0;
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`new TestClock(): \`now\` must be epoch milliseconds or a Date, got ${String(options.now)}.`);
+    if (options.loopLimit !== undefined && !(Number.isInteger(options.loopLimit) && options.loopLimit > 0)) {
+      throw new TypeError(`new TestClock(): \`loopLimit\` must be a whole number > 0, got ${String(options.loopLimit)}.`);
+    }
+    this.fake = loadFakeTimers().withGlobal(globalThis).createClock(now, options.loopLimit ?? 10_000) as unknown as SinonClock;
+  }
+
+  // --- Clock -------------------------------------------------------------------------------
+
+  /** Wall clock, epoch ms. */
+  now(): number {
+    return this.fake.now;
+  }
+
+  /** Milliseconds since the clock was created, moved only by advancing (not by `set`). */
+  monotonic(): number {
+    return this.fake.performance.now();
+  }
+
+  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
+    const id = this.fake.setTimeout(callback as (...args: unknown[]) => void, ms, ...args);
+    if (this.#waiters.length) this.#notifyWaiters();
+    return id;
+  }
+
+  clearTimeout(id: TimerId): void {
+    this.fake.clearTimeout(id as never);
+  }
+
+  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
+    const id = this.fake.setInterval(callback as (...args: unknown[]) => void, ms, ...args);
+    if (this.#waiters.length) this.#notifyWaiters();
+    return id;
+  }
+
+  clearInterval(id: TimerId): void {
+    this.fake.clearInterval(id as never);
+  }
+
+  /** Resolves when the clock is advanced past `ms`; rejects with the signal's reason if it aborts first. */
+  sleep(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
+    checkMs('TestClock.sleep()', 'ms', ms);
+    const { signal } = options;
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = (): void => {
+        this.clearTimeout(id);
+        reject(signal!.reason);
+      };
+      const id = this.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  // --- Control -----------------------------------------------------------------------------
+
+  /** Fires every timer due within `ms`, in due order, each seeing its own due time. Synchronous. */
+  advance(ms: number): void {
+    this.fake.tick(checkMs('TestClock.advance()', 'ms', ms));
+  }
+
+  /** Like `advance`, but lets promise continuations settle before and between timers. */
+  async advanceAsync(ms: number): Promise<void> {
+    await this.fake.tickAsync(checkMs('TestClock.advanceAsync()', 'ms', ms));
+  }
+
+  /** Fires the next timer (and any due at the same instant), advancing to its due time. */
+  runNext(): void {
+    this.fake.next();
+    this.fake.tick(0);
+  }
+
+  /** `runNext`, letting promise continuations settle. */
+  async runNextAsync(): Promise<void> {
+    await this.fake.nextAsync();
+    await this.fake.tickAsync(0);
+  }
+
+  /**
+   * Fires timers until none is left. A timer that keeps rescheduling itself ends with an error
+   * after `loopLimit` timers, saying where the runaway timer was created.
+   */
+  runAll(): void {
+    this.fake.runAll();
+  }
+
+  /** `runAll`, letting promise continuations settle between timers. */
+  async runAllAsync(): Promise<void> {
+    await this.fake.runAllAsync();
+  }
+
+  /** How many timers are pending. */
+  get pending(): number {
+    return this.fake.countTimers();
+  }
+
+  /** The wall-clock time (epoch ms) at which the next timer is due, or undefined when none is. */
+  get nextDueAt(): number | undefined {
+    let next: number | undefined;
+    for (const timer of Object.values((this.fake as unknown as { timers?: Record<string, { callAt: number }> }).timers ?? {})) {
+      if (next === undefined || timer.callAt < next) next = timer.callAt;
+    }
+    return next;
+  }
+
+  /**
+   * Jumps the wall clock to `time` without firing anything (clock skew, an NTP correction, a DST
+   * change): `now()` changes, `monotonic()` does not, and pending timers stay as far away as they were.
+   */
+  set(time: number | Date): void {
+    const epoch = time instanceof Date ? time.getTime() : time;
+    if (typeof epoch !== 'number' || !Number.isFinite(epoch)) throw new TypeError(`TestClock.set(): \`time\` must be epoch milliseconds or a Date, got ${String(time)}.`);
+    this.fake.setSystemTime(epoch);
+  }
+
+  /**
+   * Resolves once at least `count` timers are pending: the code under test has reached its sleep.
+   * Fails after `timeout` ms of real time (default 1000) with an error saying how many it saw.
+   */
+  waitForTimers(count = 1, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+    if (!Number.isInteger(count) || count < 1) return Promise.reject(new TypeError(`TestClock.waitForTimers(): \`count\` must be a whole number >= 1, got ${String(count)}.`));
+    const timeout = options.timeout ?? 1_000;
+    try {
+      checkMs('TestClock.waitForTimers()', 'timeout', timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.pending >= count) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const { signal } = options;
+      const waiter: Waiter = { count, resolve: () => settle() };
+      const onAbort = (): void => settle(signal!.reason);
+      const timer = setRealTimeout(
+        () => settle(new Error(`TestClock.waitForTimers(${count}): ${this.pending} timer(s) pending after ${timeout} ms of real time; the code under test never scheduled ${count === 1 ? 'a timer' : `${count} timers`} on this clock. Is it using this clock (injected, or installed with clock.install())?`)),
+        timeout,
+      );
+      const settle = (error?: unknown): void => {
+        clearRealTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  #notifyWaiters(): void {
+    const pending = this.pending;
+    for (const waiter of [...this.#waiters]) if (pending >= waiter.count) waiter.resolve();
+  }
+
+  /**
+   * Patches the globals named in `toFake` (default: Date, the timer functions, setImmediate,
+   * performance.now and process.hrtime) so code that does not take a `Clock` runs on this clock.
+   * Returns a disposer (also usable with `using`). Refuses when another fake clock is installed.
+   */
+  install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {
+    if (this.#installed?.active) throw new Error('TestClock.install(): this clock is already installed; dispose the first install before installing again.');
+    this.#installed = installGlobals(this, options.toFake);
+    return this.#installed;
+  }
+}

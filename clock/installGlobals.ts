@@ -1,0 +1,130 @@
+/**
+ * `TestClock.install()`: points the globals at a TestClock for code that does not take a `Clock`,
+ * and guarantees a forgotten install cannot leak into the next test.
+ */
+import type { TestClock } from './TestClock.ts';
+
+export type FakeableGlobal = 'Date' | 'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'setImmediate' | 'clearImmediate' | 'performance' | 'hrtime';
+
+export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'performance', 'hrtime'];
+
+/** Restores the globals; also `using handle = clock.install()`. */
+export interface InstallHandle {
+  readonly active: boolean;
+  uninstall(): void;
+  [Symbol.dispose](): void;
+}
+
+const ACTIVE = Symbol.for('unflake.activeClockInstall');
+
+interface ActiveInstall {
+  handle: InstallHandle;
+  restore: () => void;
+}
+
+function activeInstall(): ActiveInstall | undefined {
+  return (globalThis as Record<symbol, ActiveInstall | undefined>)[ACTIVE];
+}
+
+function setActiveInstall(install: ActiveInstall | undefined): void {
+  (globalThis as Record<symbol, ActiveInstall | undefined>)[ACTIVE] = install;
+}
+
+/** Which other fake clock, if any, already owns the globals. */
+function foreignFakeTimers(): string | undefined {
+  const setTimeoutFn = globalThis.setTimeout as unknown as { clock?: unknown; _isMockFunction?: boolean };
+  if ((Date as unknown as { isFake?: boolean }).isFake === true || (typeof setTimeoutFn.clock === 'object' && setTimeoutFn.clock !== null)) {
+    return 'fake timers (vi.useFakeTimers(), jest.useFakeTimers() or @sinonjs/fake-timers)';
+  }
+  if (setTimeoutFn._isMockFunction === true) return "Jest's legacy fake timers (jest.useFakeTimers({ legacyFakeTimers: true }))";
+  return undefined;
+}
+
+/**
+ * Ends an install that a test left behind and returns an error saying so, or undefined. The setup
+ * entries call it after every test; `install()` calls it too, so a leftover never stacks.
+ */
+export function restoreLeftoverInstall(): Error | undefined {
+  const leftover = activeInstall();
+  if (!leftover) return undefined;
+  leftover.restore();
+  return new Error('unflake: a TestClock.install() was still active when the test ended; the real Date, timers and performance.now have been restored. Dispose it in the test: `using installed = clock.install()`, or call `installed.uninstall()` in afterEach.');
+}
+
+export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE): InstallHandle {
+  if (!Array.isArray(toFake)) throw new TypeError(`TestClock.install(): \`toFake\` must be an array of global names, got ${String(toFake)}.`);
+  for (const name of toFake) {
+    if (!DEFAULT_TO_FAKE.includes(name)) throw new TypeError(`TestClock.install(): cannot fake \`${String(name)}\`; \`toFake\` takes ${DEFAULT_TO_FAKE.map((n) => `'${n}'`).join(', ')}.`);
+  }
+  const leftover = restoreLeftoverInstall();
+  if (leftover) process.emitWarning(leftover.message, { code: 'UNFLAKE_LEFTOVER_INSTALL' });
+  const foreign = foreignFakeTimers();
+  if (foreign) {
+    throw new Error(
+      `TestClock.install(): ${foreign} are already installed. Two fake clocks on the same globals would fight over them, so unflake does not replace or reset them. Either call vi.useRealTimers() / jest.useRealTimers() first, or pass the TestClock to the code under test instead of installing it.`,
+    );
+  }
+
+  const g = globalThis as unknown as Record<string, unknown>;
+  const originals = new Map<string, { owner: Record<string, unknown>; key: string; value: unknown }>();
+  // fake-timers' convention (`fake.clock._<name>` holds the original) lets real-time code, ours
+  // included, reach the real functions while the install is active.
+  const realFunctions: Record<string, unknown> = {};
+  const patch = (owner: Record<string, unknown>, key: string, value: unknown, realName: string): void => {
+    originals.set(`${realName}`, { owner, key, value: owner[key] });
+    realFunctions[`_${realName}`] = owner[key];
+    Object.defineProperty(value, 'clock', { value: realFunctions, configurable: true });
+    owner[key] = value;
+  };
+  const fake = clock.fake;
+  for (const name of toFake) {
+    switch (name) {
+      case 'Date':
+        patch(g, 'Date', fake.Date, 'Date');
+        break;
+      case 'setTimeout':
+        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setTimeout(callback, ms ?? 0, ...args), name);
+        break;
+      case 'setInterval':
+        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setInterval(callback, ms ?? 0, ...args), name);
+        break;
+      case 'clearTimeout':
+      case 'clearInterval':
+        patch(g, name, name === 'clearTimeout' ? (id: unknown) => clock.clearTimeout(id) : (id: unknown) => clock.clearInterval(id), name);
+        break;
+      case 'setImmediate':
+        patch(g, name, (callback: (...args: unknown[]) => void, ...args: unknown[]) => fake.setImmediate(callback, ...args), name);
+        break;
+      case 'clearImmediate':
+        patch(g, name, (id: unknown) => fake.clearImmediate(id as never), name);
+        break;
+      case 'performance': {
+        const perf = globalThis.performance as unknown as Record<string, unknown>;
+        patch(perf, 'now', () => clock.monotonic(), 'performanceNow');
+        break;
+      }
+      case 'hrtime': {
+        const hrtime = Object.assign((previous?: [number, number]) => fake.hrtime(previous), { bigint: () => (fake.hrtime as unknown as { bigint(): bigint }).bigint() });
+        patch(process as unknown as Record<string, unknown>, 'hrtime', hrtime, 'hrtime');
+        break;
+      }
+    }
+  }
+
+  let active = true;
+  const restore = (): void => {
+    if (!active) return;
+    active = false;
+    for (const { owner, key, value } of originals.values()) owner[key] = value;
+    if (activeInstall()?.handle === handle) setActiveInstall(undefined);
+  };
+  const handle: InstallHandle = {
+    get active() {
+      return active;
+    },
+    uninstall: restore,
+    [Symbol.dispose]: restore,
+  };
+  setActiveInstall({ handle, restore });
+  return handle;
+}
