@@ -140,10 +140,11 @@ export class TestClock implements Clock {
 
   /** The wall-clock time (epoch ms) at which the next timer is due, or undefined when none is. */
   get nextDueAt(): number | undefined {
+    // fake-timers keeps pending timers in `timers` (a Map since v15, an object before).
+    const timers = (this.fake as unknown as { timers?: Map<unknown, { callAt: number }> | Record<string, { callAt: number }> }).timers;
+    const pending = timers instanceof Map ? [...timers.values()] : Object.values(timers ?? {});
     let next: number | undefined;
-    for (const timer of Object.values((this.fake as unknown as { timers?: Record<string, { callAt: number }> }).timers ?? {})) {
-      if (next === undefined || timer.callAt < next) next = timer.callAt;
-    }
+    for (const timer of pending) if (next === undefined || timer.callAt < next) next = timer.callAt;
     return next;
   }
 

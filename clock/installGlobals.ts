@@ -79,9 +79,16 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
   const fake = clock.fake;
   for (const name of toFake) {
     switch (name) {
-      case 'Date':
-        patch(g, 'Date', fake.Date, 'Date');
+      case 'Date': {
+        // The fake Date reads its time from its own `.clock` (fake-timers' clock): keep that, and put
+        // the original where the same convention looks for it.
+        const sinonClock = fake as unknown as Record<string, unknown>;
+        originals.set('Date', { owner: g, key: 'Date', value: g.Date });
+        originals.set('_Date', { owner: sinonClock, key: '_Date', value: sinonClock._Date });
+        sinonClock._Date = g.Date;
+        g.Date = fake.Date;
         break;
+      }
       case 'setTimeout':
         patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setTimeout(callback, ms ?? 0, ...args), name);
         break;

@@ -112,7 +112,8 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   }
 
   const timeline = new TimelineRecorder();
-  const nextPause = createSchedule(settings.interval);
+  // No jitter in virtual time: it only desynchronises real pollers, and would make runs differ.
+  const nextPause = createSchedule(settings.interval, time.virtual ? () => 0.5 : Math.random);
   const interrupt = new AbortController();
   let interruptReason: EndReason | undefined;
   const interruptWith = (reason: EndReason): void => {
