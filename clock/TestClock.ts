@@ -12,6 +12,7 @@ import { clearRealTimeout, setRealTimeout } from '../src/time/realTime.ts';
 import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
+import { sleepOn } from './sleepOn.ts';
 
 export interface TestClockOptions {
   /** The initial wall-clock time (epoch ms or a Date). Default: 0 (1970-01-01T00:00:00Z), so tests are reproducible. */
@@ -79,21 +80,9 @@ export class TestClock implements Clock {
   }
 
   /** Resolves when the clock is advanced past `ms`; rejects with the signal's reason if it aborts first. */
-  sleep(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async sleep(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     checkMs('TestClock.sleep()', 'ms', ms);
-    const { signal } = options;
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        this.clearTimeout(id);
-        reject(signal!.reason);
-      };
-      const id = this.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepOn((callback, delay) => this.setTimeout(callback, delay), (id) => this.clearTimeout(id), ms, options.signal);
   }
 
   // --- Control -----------------------------------------------------------------------------

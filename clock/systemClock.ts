@@ -1,4 +1,5 @@
 import type { Clock, TimerId } from './Clock.ts';
+import { sleepOn } from './sleepOn.ts';
 
 type Handle = ReturnType<typeof globalThis.setTimeout>;
 
@@ -20,19 +21,6 @@ export const systemClock: Clock = Object.freeze({
   clearTimeout: (id: TimerId) => globalThis.clearTimeout(id as Handle),
   setInterval: <A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId => globalThis.setInterval(callback, checkMs('systemClock.setInterval()', ms), ...args),
   clearInterval: (id: TimerId) => globalThis.clearInterval(id as Handle),
-  sleep: (ms: number, options?: { signal?: AbortSignal }) =>
-    new Promise<void>((resolve, reject) => {
-      checkMs('systemClock.sleep()', ms);
-      const signal = options?.signal;
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        globalThis.clearTimeout(handle);
-        reject(signal!.reason);
-      };
-      const handle = globalThis.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: async (ms: number, options?: { signal?: AbortSignal }) =>
+    sleepOn((callback, delay) => globalThis.setTimeout(callback, delay), (id) => globalThis.clearTimeout(id as Handle), checkMs('systemClock.sleep()', ms), options?.signal),
 });

@@ -12,7 +12,7 @@ export function isAsymmetricMatcher(value: unknown): value is AsymmetricMatcherL
   return value !== null && typeof value === 'object' && typeof (value as AsymmetricMatcherLike).asymmetricMatch === 'function';
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 

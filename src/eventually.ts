@@ -1,6 +1,6 @@
 import { assertProbe, checkToHolds, isAsymmetricMatcher, type Check } from './check.ts';
 import { ConsistentlyError, EventuallyError } from './errors.ts';
-import { normalizeOptions } from './options/normalizeOptions.ts';
+import { normalizeOptions, type PollSettings } from './options/normalizeOptions.ts';
 import type { ConsistentlyOptions, EventuallyOptions, Probe } from './options/types.ts';
 import { poll } from './poll/poll.ts';
 import { formatFailure, plainPrinter } from './report/formatFailure.ts';
@@ -12,6 +12,26 @@ function withCallSiteStack(error: Error, callSite: Error): Error {
   const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
   error.stack = `${error.name}: ${error.message}\n${frames}`;
   return error;
+}
+
+/** The framework-free shell: run the engine, resolve to the value, or throw the report with its data. */
+async function pollOrThrow<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseLike<boolean>, settings: PollSettings, callSite: Error): Promise<T> {
+  const eventual = settings.kind === 'eventually';
+  const name = eventual ? 'eventually' : 'consistently';
+  const result = await poll<T>({
+    probe,
+    holds,
+    target: eventual ? 'hold' : 'miss',
+    onTarget: eventual ? 'pass' : 'fail',
+    settings,
+    testWindow: findTestWindow(),
+    label: () => `${name}() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
+  });
+  if (result.passed || result.reason.kind === 'test-ended') return result.value as T;
+  const context = await gatherContext(settings.context);
+  const message = formatFailure({ hint: `${name}(probe, check)`, goal: eventual ? 'eventually' : 'always', result, settings, printer: plainPrinter, context });
+  const ErrorClass = eventual ? EventuallyError : ConsistentlyError;
+  throw withCallSiteStack(new ErrorClass(message, result, context?.value), callSite);
 }
 
 /**
@@ -31,21 +51,7 @@ export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> |
     optionsArg = check;
   }
   const holds = checkArg === undefined ? (value: Awaited<T>) => (value as unknown) !== false : checkToHolds<Awaited<T>>(where, checkArg);
-  const settings = normalizeOptions(where, 'eventually', optionsArg);
-  const result = await poll<Awaited<T>>({
-    probe: probe as Probe<Awaited<T>>,
-    holds,
-    target: 'hold',
-    onTarget: 'pass',
-    settings,
-    testWindow: findTestWindow(),
-    label: () => `eventually() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
-  });
-  if (result.passed) return result.value as Awaited<T>;
-  if (result.reason.kind === 'test-ended') return result.lastValue as Awaited<T>;
-  const context = await gatherContext(settings.context);
-  const message = formatFailure({ hint: 'eventually(probe, check)', goal: 'eventually', result, settings, printer: plainPrinter, context });
-  throw withCallSiteStack(new EventuallyError(message, result, context?.value), callSite);
+  return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'eventually', optionsArg), callSite);
 }
 
 /**
@@ -59,18 +65,5 @@ export async function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>,
   const where = 'consistently()';
   assertProbe(where, probe, 'consistently(() => cache.size, n => n <= 100)');
   const holds = checkToHolds<Awaited<T>>(where, check);
-  const settings = normalizeOptions(where, 'consistently', options);
-  const result = await poll<Awaited<T>>({
-    probe: probe as Probe<Awaited<T>>,
-    holds,
-    target: 'miss',
-    onTarget: 'fail',
-    settings,
-    testWindow: findTestWindow(),
-    label: () => `consistently() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
-  });
-  if (result.passed || result.reason.kind === 'test-ended') return result.lastValue as Awaited<T>;
-  const context = await gatherContext(settings.context);
-  const message = formatFailure({ hint: 'consistently(probe, check)', goal: 'always', result, settings, printer: plainPrinter, context });
-  throw withCallSiteStack(new ConsistentlyError(message, result, context?.value), callSite);
+  return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'consistently', options), callSite);
 }

@@ -5,6 +5,7 @@
 import type { PollSettings } from '../options/normalizeOptions.ts';
 import type { Probe } from '../options/types.ts';
 import type { TestWindow } from '../runner/testWindow.ts';
+import { isThenable } from '../check.ts';
 import { AttemptTimeoutError, StopError } from '../errors.ts';
 import { clearRealTimeout, monotonicNow, setRealTimeout } from '../time/realTime.ts';
 import type { EndReason, PollResult } from './PollResult.ts';
@@ -37,10 +38,6 @@ type Observation<T> =
   | { kind: 'value'; value: T; held: boolean; checkError?: unknown; failWhen?: string }
   | { kind: 'error'; error: unknown; held: false }
   | { kind: 'unsettled'; cause: 'attempt-timeout' | 'deadline' | 'interrupted'; error: AttemptTimeoutError; held: false };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /** An attempt's AbortController, created only if the probe reads `signal` (most never do). */
 class AttemptSignal {
