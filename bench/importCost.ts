@@ -34,11 +34,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cjs = join(root, 'dist/clock.cjs');
 const esm = pathToFileURL(join(root, 'dist/clock.js')).href;
 
-/** The statement each variant times; `-e` code is CommonJS, so dynamic import() and require both exist. */
-const variants: Record<string, string> = {
-  'baseline (loads nothing)': '',
-  "require('unflake/clock') (dist/clock.cjs)": `require(${JSON.stringify(cjs)});`,
-  "import('unflake/clock') (dist/clock.js)": `await import(${JSON.stringify(esm)});`,
+/**
+ * The statement each variant times. The import() variant runs as an ES module (`--input-type=module`),
+ * as in an ESM application: there `require` is not defined (under plain `-e` it would be a global).
+ */
+const variants: Record<string, { statement: string; esm: boolean }> = {
+  'baseline (loads nothing)': { statement: '', esm: false },
+  "require('unflake/clock') (dist/clock.cjs)": { statement: `require(${JSON.stringify(cjs)});`, esm: false },
+  "import('unflake/clock') (dist/clock.js, ESM)": { statement: `await import(${JSON.stringify(esm)});`, esm: true },
 };
 
 function timedScript(statement: string): string {
@@ -54,23 +57,26 @@ function timedScript(statement: string): string {
 
 /** Records every module resolved (require and import), then reports whether fake-timers is among them. */
 function checkScript(statement: string, createClock: boolean): string {
-  return `const seen = new Set();
-require('node:module').registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); return r; } });
+  return `const nodeModule = process.getBuiltinModule('node:module');
+const moduleCache = nodeModule.createRequire(${JSON.stringify(pathToFileURL(join(root, 'package.json')).href)}).cache;
+const seen = new Set();
+nodeModule.registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); return r; } });
 (async () => {
   let error;
   try {
-    ${statement}
-    ${createClock ? `const mod = ${statement.replace(/;$/, '')}; new mod.TestClock();` : ''}
+    const mod = ${statement.replace(/;$/, '')};
+    ${createClock ? 'new mod.TestClock();' : ''}
   } catch (e) { error = e.message; }
-  const inCache = Object.keys(require.cache).filter((k) => k.includes('fake-timers'));
+  const inCache = Object.keys(moduleCache).filter((k) => k.includes('fake-timers'));
   const modules = [...seen].filter((u) => !u.startsWith('node:')).map((u) => u.replace(${JSON.stringify(pathToFileURL(root).href + '/')}, ''));
   process.stdout.write(JSON.stringify({ fakeTimersLoaded: inCache.length > 0 || modules.some((u) => u.includes('fake-timers')), modules, ...(error ? { error } : {}) }));
 })();`;
 }
 
-function run(code: string): { out: string; processMs: number } {
+function run(code: string, esm: boolean): { out: string; processMs: number } {
   const start = performance.now();
-  const result = spawnSync(process.execPath, ['--expose-gc', '-e', code], { cwd: root, encoding: 'utf8' });
+  const args = ['--expose-gc', ...(esm ? ['--input-type=module'] : []), '-e', code];
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   const processMs = performance.now() - start;
   if (result.status !== 0) throw new Error(`importCost: child exited with ${result.status}: ${result.stderr}`);
   return { out: result.stdout, processMs };
@@ -83,14 +89,16 @@ export function measureImportCost(n = 15): ImportCost {
   for (let rep = -1; rep < n; rep++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(rep + 1 + k) % names.length]!;
-      const { out, processMs } = run(timedScript(variants[name]!));
+      const { statement, esm } = variants[name]!;
+      const { out, processMs } = run(timedScript(statement), esm);
       if (rep >= 0) samples[name]!.push({ ...(JSON.parse(out) as Omit<ImportSample, 'processMs'>), processMs });
     }
   }
   const loadChecks: Record<string, LoadCheck> = {};
   for (const name of names.slice(1)) {
-    loadChecks[name] = JSON.parse(run(checkScript(variants[name]!, false)).out) as LoadCheck;
-    loadChecks[`${name}, then new TestClock() (positive control)`] = JSON.parse(run(checkScript(variants[name]!, true)).out) as LoadCheck;
+    const { statement, esm } = variants[name]!;
+    loadChecks[name] = JSON.parse(run(checkScript(statement, false), esm).out) as LoadCheck;
+    loadChecks[`${name}, then new TestClock() (positive control)`] = JSON.parse(run(checkScript(statement, true), esm).out) as LoadCheck;
   }
   return { n, node: process.version, samples, loadChecks };
 }

@@ -1,13 +1,16 @@
 /**
- * Prints the figures collected by bench/compare.bench-test.ts as Markdown tables (stdout).
- * `node bench/report.ts [file.json]`; the default file is $UNFLAKE_BENCH_OUT or <tmpdir>/unflake-bench.json.
+ * Prints the figures collected by bench/compare.bench-test.ts as Markdown tables (stdout), then those of
+ * bench/clock.bench-test.ts and bench/importCost.ts (controllable time) when their file exists.
+ * `node bench/report.ts [file.json [clock.json]]`; the default files are $UNFLAKE_BENCH_OUT or
+ * <tmpdir>/unflake-bench.json, and $UNFLAKE_BENCH_CLOCK_OUT or <tmpdir>/unflake-bench-clock.json.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { median, p90 } from './stats.ts';
+import type { ImportCost } from './importCost.ts';
+import { median, p90, quantile } from './stats.ts';
 
 interface Path {
   latencyMs: number[];
@@ -121,7 +124,116 @@ export function defaultOut(): string {
   return process.env.UNFLAKE_BENCH_OUT ?? join(tmpdir(), 'unflake-bench.json');
 }
 
+export function clockOut(): string {
+  return process.env.UNFLAKE_BENCH_CLOCK_OUT ?? join(tmpdir(), 'unflake-bench-clock.json');
+}
+
+interface ThroughputSample {
+  timersPerS: number;
+  scheduleMs: number;
+  advanceMs: number;
+}
+interface VirtualRun {
+  realMs: number;
+  probeCalls: number;
+  virtualMs: number;
+}
+export interface ClockData {
+  generatedAt: string;
+  config: { samples: number; warmup: number; timers: number; virtualReps: number; waitForReps: number; waitForRealTimeoutMs: number; hourMs: number; fakeTimersVersion: string };
+  throughput: Record<string, Record<string, ThroughputSample[]>>;
+  virtual: { flip: VirtualRun[]; timeout: VirtualRun[]; waitFor: { realMs: number; fakeAdvancedMs: number; checks: number }[] };
+  importCost?: ImportCost;
+}
+
+export const TEST_CLOCK = 'TestClock.advance';
+export const RAW_FAKE_TIMERS = 'raw fake-timers tick';
+/** The throughput goal: TestClock within 1.1× of raw fake-timers, i.e. throughput ratio ≥ 1 / 1.1. */
+export const THROUGHPUT_GOAL = 1 / 1.1;
+
+const rate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(0)} k`);
+const kb = (n: number) => (Math.abs(n) >= 1024 ? `${(n / 1024).toFixed(1)} MB` : `${n.toFixed(0)} KB`);
+const seconds = (msValue: number) => (msValue >= 60_000 ? `${(msValue / 60_000).toFixed(1)} min` : `${(msValue / 1000).toFixed(2)} s`);
+
+export function renderClock(data: ClockData): string {
+  const { config: c } = data;
+  const out: string[] = [];
+  out.push(`### Timer throughput (timers fired per real second, scheduling included; median of ${c.samples} samples after ${c.warmup} warm-up, round-robin; @sinonjs/fake-timers ${c.fakeTimersVersion})`);
+  out.push('');
+  const rows: string[][] = [];
+  for (const [workload, tools] of Object.entries(data.throughput)) {
+    const raw = tools[RAW_FAKE_TIMERS];
+    const rawRate = raw ? median(raw.map((s) => s.timersPerS)) : Number.NaN;
+    for (const [tool, samples] of Object.entries(tools)) {
+      const r = median(samples.map((s) => s.timersPerS));
+      rows.push([workload, tool, rate(r), rate(quantile(samples.map((s) => s.timersPerS), 0.1)), ms(median(samples.map((s) => s.scheduleMs))), ms(median(samples.map((s) => s.advanceMs))), x(r / rawRate)]);
+    }
+  }
+  out.push(table(['workload', 'tool', 'timers/s p50', 'timers/s p10', 'schedule ms p50', 'advance ms p50', '÷ raw fake-timers'], rows));
+  out.push('');
+  const goalRows = Object.entries(data.throughput).map(([workload, tools]) => {
+    const testClock = tools[TEST_CLOCK]!.map((s) => s.timersPerS);
+    const raw = tools[RAW_FAKE_TIMERS]!.map((s) => s.timersPerS);
+    const ratio = median(testClock) / median(raw);
+    // Paired: the two samples of the same round ran back to back, so they share the machine's load at the time.
+    const paired = testClock.map((t, i) => t / raw[i]!);
+    return [workload, x(ratio), x(median(paired)), `${x(quantile(paired, 0.25))}–${x(quantile(paired, 0.75))}`, ratio >= THROUGHPUT_GOAL && median(paired) >= THROUGHPUT_GOAL ? 'yes' : 'NO'];
+  });
+  out.push(table([`TestClock ÷ raw fake-timers (goal ≥ ${THROUGHPUT_GOAL.toFixed(2)}, i.e. within 1.1×)`, 'ratio of medians', 'paired ratio p50', 'paired p25–p75', 'met'], goalRows));
+
+  const v = data.virtual;
+  out.push('');
+  out.push(`### Virtual-time wait cost (real time to cover one virtual hour; ${c.virtualReps} reps each for unflake, ${c.waitForReps} runs of ${c.waitForRealTimeoutMs} ms for vi.waitFor)`);
+  out.push('');
+  const flip = median(v.flip.map((r) => r.realMs));
+  const timeout = median(v.timeout.map((r) => r.realMs));
+  // vi.waitFor advances fake time by its interval on each real interval: virtual ms per real ms.
+  const speed = median(v.waitFor.map((r) => r.fakeAdvancedMs / r.realMs));
+  const waitForHour = c.hourMs / speed;
+  out.push(
+    table(
+      ['case', 'real time p50', 'max', 'probe calls p50', 'virtual time covered'],
+      [
+        ["unflake toEventuallyBe('done', { clock }), flip after 1 virtual h", seconds(flip), seconds(Math.max(...v.flip.map((r) => r.realMs))), calls(median(v.flip.map((r) => r.probeCalls))), seconds(median(v.flip.map((r) => r.virtualMs)))],
+        ["unflake toEventuallyBe('done', { clock }), times out after 1 virtual h", seconds(timeout), seconds(Math.max(...v.timeout.map((r) => r.realMs))), calls(median(v.timeout.map((r) => r.probeCalls))), seconds(median(v.timeout.map((r) => r.virtualMs)))],
+        [`vi.waitFor under vi.useFakeTimers, measured: ${c.waitForRealTimeoutMs} ms real`, seconds(median(v.waitFor.map((r) => r.realMs))), seconds(Math.max(...v.waitFor.map((r) => r.realMs))), calls(median(v.waitFor.map((r) => r.checks))), `${seconds(median(v.waitFor.map((r) => r.fakeAdvancedMs)))} (${speed.toFixed(3)} virtual ms per real ms)`],
+        ['vi.waitFor, flip after 1 virtual h (EXTRAPOLATED, not run)', `≈ ${seconds(waitForHour)}`, '', `≈ ${calls(Math.round(c.hourMs / 50))}`, seconds(c.hourMs)],
+      ],
+    ),
+  );
+  out.push('');
+  out.push(`Ratio unflake ÷ vi.waitFor (extrapolated) for one virtual hour: flip ${x(flip / waitForHour)} (≈ ${Math.round(waitForHour / flip)}× less real time), time-out ${x(timeout / waitForHour)} (≈ ${Math.round(waitForHour / timeout)}×).`);
+
+  if (data.importCost) {
+    const ic = data.importCost;
+    out.push('');
+    out.push(`### Import cost of unflake/clock (fresh \`${ic.node}\` process each, N = ${ic.n}, medians; heap after gc())`);
+    out.push('');
+    const base = ic.samples['baseline (loads nothing)'];
+    const baseProcess = base ? median(base.map((s) => s.processMs)) : Number.NaN;
+    out.push(
+      table(
+        ['process', 'require/import ms p50', 'ms max', 'heap Δ', 'RSS Δ', 'RSS after', 'whole process ms p50', 'vs baseline process'],
+        Object.entries(ic.samples).map(([name, s]) => {
+          const processMs = median(s.map((r) => r.processMs));
+          return [name, ms(median(s.map((r) => r.ms))), ms(Math.max(...s.map((r) => r.ms))), kb(median(s.map((r) => r.heapDeltaKB))), kb(median(s.map((r) => r.rssDeltaKB))), kb(median(s.map((r) => r.rssKB))), ms(processMs), `${processMs - baseProcess >= 0 ? '+' : ''}${ms(processMs - baseProcess)}`];
+        }),
+      ),
+    );
+    out.push('');
+    out.push(
+      table(
+        ['after', '@sinonjs/fake-timers loaded', 'modules resolved', 'error'],
+        Object.entries(ic.loadChecks).map(([name, check]) => [name, check.fakeTimersLoaded ? 'yes' : 'no', String(check.modules.length), check.error ?? '']),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const file = process.argv[2] ?? defaultOut();
   console.log(render(JSON.parse(readFileSync(file, 'utf8')) as BenchData));
+  const clockFile = process.argv[3] ?? clockOut();
+  if (existsSync(clockFile)) console.log(`\n${renderClock(JSON.parse(readFileSync(clockFile, 'utf8')) as ClockData)}`);
 }

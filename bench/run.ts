@@ -1,29 +1,37 @@
 /**
- * `npm run bench`: runs the measurements inside Vitest (bench/vitest.config.ts), then prints the tables.
+ * `npm run bench`: runs the measurements inside Vitest (bench/vitest.config.ts: the polling comparison and
+ * the controllable-time bench), then the import cost of unflake/clock in fresh processes, then prints the tables.
  * Needs Node 24 (type stripping): run it through npm, which puts the pinned node first on PATH.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { defaultOut, render } from './report.ts';
+import { measureImportCost } from './importCost.ts';
+import { clockOut, defaultOut, render, renderClock, type ClockData } from './report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = defaultOut();
+const outClock = clockOut();
 rmSync(out, { force: true });
+rmSync(outClock, { force: true });
 
 const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const started = Date.now();
 const result = spawnSync(process.execPath, [vitestBin, 'run', '--config', 'bench/vitest.config.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, UNFLAKE_BENCH_OUT: out },
+  env: { ...process.env, UNFLAKE_BENCH_OUT: out, UNFLAKE_BENCH_CLOCK_OUT: outClock },
 });
 if (result.status !== 0) {
   console.error(`bench: vitest exited with ${result.status ?? result.signal}`);
   process.exit(result.status ?? 1);
 }
-console.log(`\nbench: measured in ${((Date.now() - started) / 1000).toFixed(1)} s; raw samples in ${out}\n`);
+const clockData = JSON.parse(readFileSync(outClock, 'utf8')) as ClockData;
+clockData.importCost = measureImportCost(Number(process.env.UNFLAKE_BENCH_IMPORT_N ?? 15));
+writeFileSync(outClock, JSON.stringify(clockData, null, 2));
+console.log(`\nbench: measured in ${((Date.now() - started) / 1000).toFixed(1)} s; raw samples in ${out} and ${outClock}\n`);
 console.log(render(JSON.parse(readFileSync(out, 'utf8'))));
+console.log(`\n## Controllable time\n\n${renderClock(clockData)}`);

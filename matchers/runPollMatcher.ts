@@ -23,7 +23,7 @@ export interface MatcherContextLike {
     matcherHint(name: string, received?: string, expected?: string, options?: { isNot?: boolean; promise?: string; secondArgument?: string }): string;
     printReceived(value: unknown): string;
     printExpected(value: unknown): string;
-    diff(expected: unknown, received: unknown, options?: never): string | null | undefined;
+    diff(expected: unknown, received: unknown, options?: { aAnnotation?: string; bAnnotation?: string }): string | null | undefined;
     iterableEquality: (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
     subsetEquality: (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
   };

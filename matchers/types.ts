@@ -1,5 +1,6 @@
 import type { AsymmetricMatcherLike } from '../src/check.ts';
 import type { ConsistentlyOptions, EventuallyOptions } from '../src/options/types.ts';
+import type { ConvergenceOptions, IdempotenceOptions } from '../src/delivery/options.ts';
 
 /**
  * The value a probe yields: `T` is the received type (the probe function). Where the runner does
@@ -29,4 +30,8 @@ export interface EventualMatchers<_R = unknown, T = unknown> {
   toConsistently(check: ((value: ProbeValue<T>) => unknown) | AsymmetricMatcherLike, options?: ConsistentlyOptions<ProbeValue<T>>): Promise<void>;
   /** Requires the value to equal `expected` on every attempt for `for` ms. */
   toConsistentlyEqual(expected: unknown, options?: ConsistentlyOptions<ProbeValue<T>>): Promise<void>;
+  /** Redelivers the event (or each of the events) and requires unchanged state and no repeated effect. */
+  toBeIdempotent(eventOrEvents: unknown, options?: IdempotenceOptions): Promise<void>;
+  /** Requires every explored delivery order (with redeliveries) to end in the in-order, once-only state. */
+  toConvergeInAnyOrder(events: readonly unknown[], options: ConvergenceOptions): Promise<void>;
 }

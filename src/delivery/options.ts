@@ -1,0 +1,138 @@
+/** Options of the delivery-semantics matchers, validated once at the call. */
+import { argumentError } from '../options/normalizeOptions.ts';
+import { parseSchedule, type Delivery } from './deliveryPlan.ts';
+import { describeEvent } from './describeEvent.ts';
+import { toRecorders, type Effects, type EffectRecorder } from './effects.ts';
+
+export interface IdempotenceOptions {
+  /** Returns the state to compare (a snapshot is deep-copied). */
+  state?: () => unknown;
+  /** Side effects that must not be called again: vi.fn()/jest.fn() mocks, arrays, or () => calls. */
+  effects?: Effects;
+  /** Deliveries in all, the first included. Default 2. */
+  times?: number;
+  /** Deliver the duplicates while the first delivery is still running (the check-then-act race). Needs `reset`. */
+  concurrent?: boolean;
+  /** State paths to leave out of the comparison: `updatedAt`, `ledger.*.at`. */
+  ignore?: readonly string[];
+  /** Restores a fresh state: enables the nondeterminism check and `concurrent`. */
+  reset?: () => unknown;
+}
+
+export interface ConvergenceOptions {
+  /** Restores a fresh state before each delivery order. */
+  reset: () => unknown;
+  /** Returns the state to compare. */
+  state: () => unknown;
+  /** How many orders to explore. Default 100. */
+  runs?: number;
+  /** Replays a whole exploration exactly. */
+  seed?: number;
+  /** Also redeliver events (at-least-once). Default true. */
+  duplicates?: boolean;
+  /** Keeps events of one key (a partition) in order, reordering across keys. */
+  keyBy?: (event: never) => unknown;
+  /** Replays one order exactly: 'e1 e3 e2 e2*' or a list of 0-based indices. */
+  schedule?: string | readonly number[];
+}
+
+const IDEMPOTENCE_KEYS = ['state', 'effects', 'times', 'concurrent', 'ignore', 'reset'];
+const CONVERGENCE_KEYS = ['reset', 'state', 'runs', 'seed', 'duplicates', 'keyBy', 'schedule'];
+
+function objectOf(where: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(where, `options must be an object, got ${options === null ? 'null' : typeof options}.`);
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw argumentError(where, `unknown option \`${key}\`. Known options: ${allowed.map((k) => `\`${k}\``).join(', ')}.`);
+  }
+  return options as Record<string, unknown>;
+}
+
+function optionalFunction(where: string, name: string, value: unknown, shape: string): (() => unknown) | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw argumentError(where, `\`${name}\` must be a function ${shape}, got ${value === null ? 'null' : typeof value}.`);
+  return value as () => unknown;
+}
+
+export function assertHandler(where: string, handler: unknown): asserts handler is (event: never) => unknown {
+  if (typeof handler !== 'function') {
+    throw argumentError(where, `expected the handler under test, a function (event) => void | Promise<void>, but received ${handler === null ? 'null' : typeof handler}. Write expect(handler).${where.replace(/^\.(not\.)?/, '').replace('()', '')}(…).`);
+  }
+}
+
+export interface NormalizedIdempotence {
+  events: unknown[];
+  state: (() => unknown) | undefined;
+  recorders: EffectRecorder[];
+  times: number;
+  concurrent: boolean;
+  ignore: string[];
+  reset: (() => unknown) | undefined;
+}
+
+export function normalizeIdempotence(where: string, eventOrEvents: unknown, options: unknown): NormalizedIdempotence {
+  const o = objectOf(where, options, IDEMPOTENCE_KEYS);
+  const events = Array.isArray(eventOrEvents) ? [...eventOrEvents] : [eventOrEvents];
+  if (events.length === 0) throw argumentError(where, 'the event list is empty: pass an event, or a non-empty array of events.');
+  const state = optionalFunction(where, 'state', o.state, '() => state');
+  const recorders = toRecorders(where, o.effects);
+  if (!state && recorders.length === 0) {
+    throw argumentError(where, 'give `state` (() => the state to compare) or `effects` (mocks or recorders that must not be called again), or both: without them there is nothing to check.');
+  }
+  const times = o.times ?? 2;
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 2) throw argumentError(where, `\`times\` must be a whole number >= 2 (deliveries in all, the first included), got ${String(times)}.`);
+  if (o.concurrent !== undefined && typeof o.concurrent !== 'boolean') throw argumentError(where, `\`concurrent\` must be a boolean, got ${typeof o.concurrent}.`);
+  const reset = optionalFunction(where, 'reset', o.reset, '() => void (restores a fresh state)');
+  if (o.concurrent && !reset) throw argumentError(where, '`concurrent: true` needs `reset`: the state after the concurrent deliveries is compared with one delivery on a fresh state.');
+  const ignore = o.ignore ?? [];
+  if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string' || p === '')) throw argumentError(where, '`ignore` must be an array of state paths such as "updatedAt" or "ledger.*.at".');
+  return { events, state, recorders, times, concurrent: o.concurrent === true, ignore: ignore as string[], reset };
+}
+
+export interface NormalizedConvergence {
+  events: unknown[];
+  reset: () => unknown;
+  state: () => unknown;
+  runs: number;
+  seed: number | undefined;
+  duplicates: boolean;
+  keyOf: ((index: number) => unknown) | undefined;
+  schedule: Delivery[] | undefined;
+}
+
+export function normalizeConvergence(where: string, events: unknown, options: unknown): NormalizedConvergence {
+  if (!Array.isArray(events)) throw argumentError(where, `\`events\` must be an array of the events to deliver, got ${events === null ? 'null' : typeof events}.`);
+  if (events.length === 0) throw argumentError(where, '`events` is empty: there is no order to explore.');
+  if (options === undefined) throw argumentError(where, 'options are required: `reset` (() => a fresh state) and `state` (() => the state to compare).');
+  const o = objectOf(where, options, CONVERGENCE_KEYS);
+  const reset = optionalFunction(where, 'reset', o.reset, '() => void (restores a fresh state)');
+  if (!reset) throw argumentError(where, '`reset` is required: every delivery order starts from a fresh state.');
+  const state = optionalFunction(where, 'state', o.state, '() => state');
+  if (!state) throw argumentError(where, '`state` is required: it is what must be the same whatever the delivery order.');
+  const runs = o.runs ?? 100;
+  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1) throw argumentError(where, `\`runs\` must be a whole number >= 1, got ${String(runs)}.`);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw argumentError(where, `\`seed\` must be an integer, got ${String(o.seed)}.`);
+  if (o.duplicates !== undefined && typeof o.duplicates !== 'boolean') throw argumentError(where, `\`duplicates\` must be a boolean, got ${typeof o.duplicates}.`);
+  let keyOf: ((index: number) => unknown) | undefined;
+  if (o.keyBy !== undefined) {
+    if (typeof o.keyBy !== 'function') throw argumentError(where, `\`keyBy\` must be a function (event) => key, got ${typeof o.keyBy}.`);
+    const keys = events.map((event, i) => {
+      try {
+        return (o.keyBy as (e: unknown) => unknown)(event);
+      } catch (error) {
+        throw argumentError(where, `\`keyBy\` threw for e${i + 1} ${describeEvent(event)}: ${error instanceof Error ? error.message : String(error)}.`);
+      }
+    });
+    keyOf = (index) => keys[index];
+  }
+  return {
+    events,
+    reset,
+    state,
+    runs,
+    seed: o.seed as number | undefined,
+    duplicates: o.duplicates !== false,
+    keyOf,
+    schedule: o.schedule === undefined ? undefined : parseSchedule(where, o.schedule, events.length),
+  };
+}
