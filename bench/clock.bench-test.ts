@@ -19,11 +19,8 @@ expect.extend(matchers);
 
 // vi.useFakeTimers() fakes performance.now and process.hrtime too: keep the real one.
 const realNow: () => number = performance.now.bind(performance);
-/** With --expose-gc (bench/vitest.config.ts), every throughput sample starts on a collected heap, so no
- *  sample pays for the previous tool's 10 000 timers. */
-const collect: () => void = (process.env.UNFLAKE_BENCH_CLOCK_GC !== '0' && (globalThis as { gc?: () => void }).gc) || (() => {});
 
-const SAMPLES = Number(process.env.UNFLAKE_BENCH_CLOCK_SAMPLES ?? 20);
+const SAMPLES = Number(process.env.UNFLAKE_BENCH_CLOCK_SAMPLES ?? 30);
 const WARMUP = Number(process.env.UNFLAKE_BENCH_CLOCK_WARMUP ?? 5);
 const VIRTUAL_REPS = Number(process.env.UNFLAKE_BENCH_VIRTUAL_REPS ?? 5);
 const WAITFOR_REPS = Number(process.env.UNFLAKE_BENCH_WAITFOR_REPS ?? 3);
@@ -126,7 +123,8 @@ describe('controllable time bench', () => {
       const names = Object.keys(timerTools);
       const samples: Record<string, Sample[]> = Object.fromEntries(names.map((n) => [n, []]));
       for (let rep = 0; rep < WARMUP + SAMPLES; rep++) {
-        // Round-robin, rotating who goes first, so drift in machine load is shared.
+        // Round-robin, rotating who goes first, so drift in machine load (and the garbage the previous
+        // sample left) is shared; the report pairs each TestClock sample with the raw one of its round.
         for (let k = 0; k < names.length; k++) {
           const name = names[(rep + k) % names.length]!;
           const tool = timerTools[name]!;
@@ -135,7 +133,6 @@ describe('controllable time bench', () => {
             fired++;
           };
           const t = tool.setup();
-          collect();
           let timing: { scheduleMs: number; advanceMs: number };
           try {
             timing = workload(t, fire);
@@ -228,7 +225,7 @@ describe('controllable time bench', () => {
       JSON.stringify(
         {
           generatedAt: new Date().toISOString(),
-          config: { gcBeforeSample: process.env.UNFLAKE_BENCH_CLOCK_GC !== '0' && (globalThis as { gc?: unknown }).gc !== undefined, samples: SAMPLES, warmup: WARMUP, timers: TIMERS, spreadMs: SPREAD_MS, rounds: ROUNDS, perRound: PER_ROUND, roundMs: ROUND_MS, virtualReps: VIRTUAL_REPS, waitForReps: WAITFOR_REPS, waitForRealTimeoutMs: WAITFOR_REAL_TIMEOUT, hourMs: HOUR, fakeTimersVersion },
+          config: { samples: SAMPLES, warmup: WARMUP, timers: TIMERS, spreadMs: SPREAD_MS, rounds: ROUNDS, perRound: PER_ROUND, roundMs: ROUND_MS, virtualReps: VIRTUAL_REPS, waitForReps: WAITFOR_REPS, waitForRealTimeoutMs: WAITFOR_REAL_TIMEOUT, hourMs: HOUR, fakeTimersVersion },
           throughput,
           virtual,
         },

@@ -9,8 +9,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 60_000,
-    // bench/clock.bench-test.ts collects garbage before each throughput sample (the other file does not call gc).
-    execArgv: ['--expose-gc'],
     reporters: ['default'],
   },
 });

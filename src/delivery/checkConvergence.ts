@@ -20,7 +20,7 @@ export interface ConvergenceSettings {
 
 export type ConvergenceResult =
   | { verdict: 'converged'; runs: number; seed: number | undefined }
-  | { verdict: 'diverged'; order: Delivery[]; expected: unknown; received: unknown; seed: number | undefined; run: number | undefined; shrinks: number; replayed: boolean }
+  | { verdict: 'diverged'; order: Delivery[]; expected: unknown; received: unknown; seed: number | undefined; run: number | undefined; runs: number; shrinks: number; replayed: boolean }
   | { verdict: 'threw'; order: Delivery[]; delivery: number; error: unknown; canonical: boolean; seed: number | undefined };
 
 type RunOutcome = { ok: true } | { ok: false; received: unknown } | { ok: false; threw: { delivery: number; error: unknown } };
@@ -50,7 +50,7 @@ export async function checkConvergence(handler: Handler, events: readonly unknow
   const report = (order: Delivery[], outcome: Exclude<RunOutcome, { ok: true }>, extra: { run: number | undefined; shrinks: number; replayed: boolean }): ConvergenceResult =>
     'threw' in outcome
       ? { verdict: 'threw', order, ...outcome.threw, canonical: false, seed: settings.seed }
-      : { verdict: 'diverged', order, expected, received: outcome.received, seed: settings.seed, ...extra };
+      : { verdict: 'diverged', order, expected, received: outcome.received, seed: settings.seed, runs: settings.runs, ...extra };
 
   if (settings.schedule) {
     const outcome = await check(settings.schedule);

@@ -83,7 +83,7 @@ export function formatConvergence(result: Exclude<ConvergenceResult, { verdict: 
   const deviations = result.order.filter((d) => d.duplicate).length + events.filter((_, i) => result.order.filter((d) => !d.duplicate).findIndex((d) => d.index === i) > i).length;
   const how = result.replayed
     ? 'the replayed schedule diverged from in-order, once-only delivery.'
-    : `a run of ${result.run} (seed ${result.seed}) diverged; shrunk${result.shrinks ? ` ${result.shrinks}×` : ''} to a 1-minimal deviation from the canonical order (${deviations} event${deviations === 1 ? '' : 's'} moved or redelivered).`;
+    : `run ${result.run} of ${result.runs} (seed ${result.seed}) diverged; shrunk${result.shrinks ? ` ${result.shrinks}×` : ''} to a 1-minimal deviation from the canonical order (${deviations} event${deviations === 1 ? '' : 's'} moved or redelivered).`;
   return [
     `${handlerName}'s final state depends on delivery order: ${how}`,
     orders,
