@@ -5,6 +5,8 @@ const shared: Options = {
   target: 'node20',
   sourcemap: true,
   dts: true,
+  // import.meta.url in the CJS build, for createRequire (lazy loading of fake-timers and fast-check).
+  shims: true,
   external: ['vitest', '@jest/globals', 'expect', '@sinonjs/fake-timers'],
 };
 

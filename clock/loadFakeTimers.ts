@@ -9,7 +9,9 @@ let cached: typeof FakeTimers | undefined;
  */
 export function loadFakeTimers(): typeof FakeTimers {
   if (cached) return cached;
-  const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+  // Not a bare `require`: the ESM build's bundler shim for it throws. tsup's `shims` gives the CJS
+  // build an import.meta.url, so this one line serves both.
+  const load = createRequire(import.meta.url);
   cached = load('@sinonjs/fake-timers') as typeof FakeTimers;
   return cached;
 }
