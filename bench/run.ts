@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { measureImportCost } from './importCost.ts';
+import { runDeliveryBench } from './delivery.ts';
 import { clockOut, defaultOut, render, renderClock, type ClockData } from './report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,3 +36,4 @@ writeFileSync(outClock, JSON.stringify(clockData, null, 2));
 console.log(`\nbench: measured in ${((Date.now() - started) / 1000).toFixed(1)} s; raw samples in ${out} and ${outClock}\n`);
 console.log(render(JSON.parse(readFileSync(out, 'utf8'))));
 console.log(`\n## Controllable time\n\n${renderClock(clockData)}`);
+console.log(`\n## Delivery semantics\n\n${await runDeliveryBench()}`);
