@@ -18,4 +18,9 @@ export default defineConfig([
   },
   // ESM only: a dual entry would let TypeScript pick the .d.cts and augment Vitest's CJS types.
   { ...shared, entry: { vitest: 'matchers/vitest.ts' }, format: ['esm'] },
+  // unflake/reporter: imported (Vitest) gets the Vitest reporter by default; required (Jest) the Jest one.
+  { ...shared, entry: { reporter: 'reporter/index.ts' }, format: ['esm'] },
+  { ...shared, entry: { reporter: 'reporter/jest-entry.ts' }, format: ['cjs'] },
+  // The `unflake` bin: an ESM file (the package is "type": "module") that runs on Node 20 as well as 24.
+  { ...shared, entry: { cli: 'src/cli/bin.ts' }, format: ['esm'], dts: false, banner: { js: '#!/usr/bin/env node' } },
 ]);

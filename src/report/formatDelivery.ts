@@ -5,6 +5,7 @@ import { formatSchedule, type Delivery } from '../delivery/deliveryPlan.ts';
 import { describeEvent } from '../delivery/describeEvent.ts';
 import { formatError } from './formatFailure.ts';
 import { inspect } from 'node:util';
+import { withFingerprint } from '../helpers/fingerprint.ts';
 
 export interface DeliveryPrinter {
   diff(expected: unknown, received: unknown, labels: { expected: string; received: string }): string | null;
@@ -19,6 +20,10 @@ function stateDiff(printer: DeliveryPrinter, expected: unknown, received: unknow
 }
 
 export function formatIdempotence(result: Exclude<IdempotenceResult, { verdict: 'idempotent' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
+  return withFingerprint(idempotenceBody(result, events, handlerName, printer, mode));
+}
+
+function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempotent' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
   const where = events.length > 1 ? ` (after ${result.eventIndex === 0 ? 'no earlier event' : `delivering e1…e${result.eventIndex} once each`})` : '';
   const event = label(events, result.eventIndex);
   switch (result.verdict) {
@@ -64,6 +69,10 @@ function orderLine(events: readonly unknown[], order: readonly Delivery[]): stri
 }
 
 export function formatConvergence(result: Exclude<ConvergenceResult, { verdict: 'converged' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
+  return withFingerprint(convergenceBody(result, events, handlerName, printer), { seed: result.seed });
+}
+
+function convergenceBody(result: Exclude<ConvergenceResult, { verdict: 'converged' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
   const canonical = events.map((_, index) => ({ index, duplicate: false }));
   const orders = `  canonical  ${orderLine(events, canonical)}\n  failing    ${orderLine(events, result.order)}`;
   const replay = `Replay exactly this order: { schedule: '${formatSchedule(result.order)}' }${result.seed !== undefined && !('replayed' in result && result.replayed) ? `   or the whole run: { seed: ${result.seed} }` : ''}`;

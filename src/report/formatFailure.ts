@@ -4,6 +4,7 @@ import type { PollResult } from '../poll/PollResult.ts';
 import { describeEnd, type Goal } from './describeEnd.ts';
 import { formatTimeline } from './formatTimeline.ts';
 import { userFrames } from '../runner/ownFrames.ts';
+import { fingerprintSection } from '../helpers/fingerprint.ts';
 
 /** How values are shown: the runner's own printers inside a matcher, util.inspect elsewhere. */
 export interface Printer {
@@ -92,6 +93,7 @@ export function formatFailure(input: FailureInput): string {
     lastObservation(input),
     result.timeline.length ? formatTimeline(result.timeline, result.elapsed, result.attempts) : undefined,
     contextSection(input.context),
+    fingerprintSection(),
   ];
   return sections.filter((s): s is string => typeof s === 'string' && s !== '').join('\n\n');
 }

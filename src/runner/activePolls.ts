@@ -29,6 +29,11 @@ export function trackPoll(label: () => string, end: () => void): () => void {
   return () => reg.polls.delete(poll);
 }
 
+/** The generation of the running test (read-only): changes with every test and every retry. */
+export function currentTestGeneration(): number {
+  return registry().generation;
+}
+
 /** A new test starts: polls started from now on belong to it. */
 export function beginTestGeneration(): void {
   registry().generation++;

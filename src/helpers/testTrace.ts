@@ -1,0 +1,100 @@
+/**
+ * One W3C trace context per test, to send to the system under test so its logs and spans can be
+ * found from a failure: the third upgrade, make every failure traceable.
+ */
+import { randomBytes } from 'node:crypto';
+import { currentTestKey } from './currentTest.ts';
+
+export interface TestTrace {
+  /** 32 lower-case hex digits, not all zero. */
+  readonly traceId: string;
+  /** 16 lower-case hex digits, not all zero: the parent id the system under test's spans attach to. */
+  readonly spanId: string;
+  /** `00-<traceId>-<spanId>-01` (version 00, sampled). */
+  readonly traceparent: string;
+  /** Whether the ids come from an active OpenTelemetry span (`@opentelemetry/api`) rather than generated. */
+  readonly fromOpenTelemetry: boolean;
+  /** `{ traceparent }` (plus `tracestate` from an active OpenTelemetry span): spread into request or message headers. */
+  headers(): Record<string, string>;
+}
+
+const ZERO = /^0+$/;
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+function hexId(bytes: number): string {
+  for (;;) {
+    const hex = randomBytes(bytes).toString('hex');
+    if (!ZERO.test(hex)) return hex;
+  }
+}
+
+interface OtelSpanContext {
+  traceId: string;
+  spanId: string;
+  traceFlags?: number;
+  traceState?: { serialize(): string };
+}
+
+/**
+ * The active span of `@opentelemetry/api`, read through the API's own global registry
+ * (`Symbol.for('opentelemetry.js.api.1')`), which is what the package does itself. No import, so no
+ * dependency and no cost when it is absent; and it sees the context manager registered inside Jest's
+ * sandbox, which a `require` from outside it would not.
+ */
+function activeOtelSpan(): OtelSpanContext | undefined {
+  const api = (globalThis as Record<symbol, unknown>)[Symbol.for('opentelemetry.js.api.1')] as { context?: { active?: () => { getValue?: (key: symbol) => unknown } } } | undefined;
+  try {
+    const span = api?.context?.active?.()?.getValue?.(Symbol.for('OpenTelemetry Context Key SPAN')) as { spanContext?: () => OtelSpanContext } | undefined;
+    const context = span?.spanContext?.();
+    if (context && TRACE_ID.test(context.traceId) && !ZERO.test(context.traceId) && SPAN_ID.test(context.spanId) && !ZERO.test(context.spanId)) return context;
+  } catch {
+    /* a broken context manager must not break a test */
+  }
+  return undefined;
+}
+
+function make(traceId: string, spanId: string, fromOpenTelemetry: boolean, traceState?: string): TestTrace {
+  const traceparent = `00-${traceId}-${spanId}-01`;
+  return Object.freeze({
+    traceId,
+    spanId,
+    traceparent,
+    fromOpenTelemetry,
+    headers: (): Record<string, string> => (traceState ? { traceparent, tracestate: traceState } : { traceparent }),
+  });
+}
+
+const STORE = Symbol.for('unflake.testTrace');
+
+interface Store {
+  key: string | undefined;
+  trace: TestTrace | undefined;
+}
+
+function store(): Store {
+  const g = globalThis as Record<symbol, Store | undefined>;
+  return (g[STORE] ??= { key: undefined, trace: undefined });
+}
+
+/**
+ * The current test's trace: the same ids for the whole test (every call, every eventual assertion's
+ * failure), new ones for the next test and for each retry. Inside an active OpenTelemetry span it
+ * joins that span (its trace id and span id). Outside a test: one trace for the process.
+ *
+ * @example await fetch(url, { headers: { ...testTrace().headers() } })
+ */
+export function testTrace(): TestTrace {
+  const otel = activeOtelSpan();
+  if (otel) {
+    const state = otel.traceState?.serialize?.();
+    return make(otel.traceId, otel.spanId, true, state || undefined);
+  }
+  const s = store();
+  const key = currentTestKey() ?? '';
+  if (s.trace === undefined || s.key !== key) {
+    s.key = key;
+    s.trace = make(hexId(16), hexId(8), false);
+  }
+  return s.trace;
+}
