@@ -21,6 +21,8 @@ export default defineConfig([
   // unflake/reporter: imported (Vitest) gets the Vitest reporter by default; required (Jest) the Jest one.
   { ...shared, entry: { reporter: 'reporter/index.ts' }, format: ['esm'] },
   { ...shared, entry: { reporter: 'reporter/jest-entry.ts' }, format: ['cjs'] },
+  // `node --import unflake/clock/register app.js`: an ESM preload (top-level await); no types needed.
+  { ...shared, entry: { 'clock/register': 'clock/register.ts' }, format: ['esm'], dts: false },
   // The `unflake` bin: an ESM file (the package is "type": "module") that runs on Node 20 as well as 24.
   { ...shared, entry: { cli: 'src/cli/bin.ts' }, format: ['esm'], dts: false, banner: { js: '#!/usr/bin/env node' } },
 ]);

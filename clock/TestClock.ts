@@ -13,6 +13,8 @@ import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn } from './sleepOn.ts';
+import type { ClockLeader } from './share/leader.ts';
+import type { SharedClock, ShareOptions } from './share/types.ts';
 
 export interface TestClockOptions {
   /** The initial wall-clock time (epoch ms or a Date). Default: 0 (1970-01-01T00:00:00Z), so tests are reproducible. */
@@ -36,6 +38,10 @@ export class TestClock implements Clock {
   readonly fake: SinonClock;
   #waiters: Waiter[] = [];
   #installed: InstallHandle | undefined;
+  #loopLimit: number;
+  /** Set while the clock is shared (`share()`): the barrier then drives every advance. */
+  #leader: ClockLeader | undefined;
+  #sharing: Promise<SharedClock> | undefined;
 
   constructor(options: TestClockOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError(`new TestClock(): options must be an object, got ${String(options)}.`);
@@ -44,6 +50,7 @@ export class TestClock implements Clock {
     if (options.loopLimit !== undefined && !(Number.isInteger(options.loopLimit) && options.loopLimit > 0)) {
       throw new TypeError(`new TestClock(): \`loopLimit\` must be a whole number > 0, got ${String(options.loopLimit)}.`);
     }
+    this.#loopLimit = options.loopLimit ?? 10_000;
     this.fake = loadFakeTimers().withGlobal(globalThis).createClock(now, options.loopLimit ?? 10_000) as unknown as SinonClock;
   }
 
@@ -89,22 +96,27 @@ export class TestClock implements Clock {
 
   /** Fires every timer due within `ms`, in due order, each seeing its own due time. Synchronous. */
   advance(ms: number): void {
+    this.#refuseSyncWhenShared('advance(ms)', 'advanceAsync(ms)');
     this.fake.tick(checkMs('TestClock.advance()', 'ms', ms));
   }
 
   /** Like `advance`, but lets promise continuations settle before and between timers. */
   async advanceAsync(ms: number): Promise<void> {
-    await this.fake.tickAsync(checkMs('TestClock.advanceAsync()', 'ms', ms));
+    checkMs('TestClock.advanceAsync()', 'ms', ms);
+    if (this.#leader) return this.#leader.advance(ms, `TestClock.advanceAsync(${ms})`);
+    await this.fake.tickAsync(ms);
   }
 
   /** Fires the next timer (and any due at the same instant), advancing to its due time. */
   runNext(): void {
+    this.#refuseSyncWhenShared('runNext()', 'runNextAsync()');
     this.fake.next();
     this.fake.tick(0);
   }
 
   /** `runNext`, letting promise continuations settle. */
   async runNextAsync(): Promise<void> {
+    if (this.#leader) return this.#leader.run('next', 'TestClock.runNextAsync()');
     await this.fake.nextAsync();
     await this.fake.tickAsync(0);
   }
@@ -114,21 +126,31 @@ export class TestClock implements Clock {
    * after `loopLimit` timers, saying where the runaway timer was created.
    */
   runAll(): void {
+    this.#refuseSyncWhenShared('runAll()', 'runAllAsync()');
     this.fake.runAll();
   }
 
   /** `runAll`, letting promise continuations settle between timers. */
   async runAllAsync(): Promise<void> {
+    if (this.#leader) return this.#leader.run('all', 'TestClock.runAllAsync()');
     await this.fake.runAllAsync();
   }
 
-  /** How many timers are pending. */
+  /** How many timers are pending (on a shared clock: on the leader and every follower). */
   get pending(): number {
-    return this.fake.countTimers();
+    return this.fake.countTimers() + (this.#leader?.followersPending() ?? 0);
   }
 
-  /** The wall-clock time (epoch ms) at which the next timer is due, or undefined when none is. */
+  /** The wall-clock time (epoch ms) at which the next timer is due, or undefined when none is (on a shared clock: on any participant). */
   get nextDueAt(): number | undefined {
+    if (this.#leader) {
+      const next = this.#leader.nextDue();
+      return next === undefined ? undefined : this.now() + (next - this.monotonic());
+    }
+    return this.#localNextDueAt();
+  }
+
+  #localNextDueAt(): number | undefined {
     // fake-timers keeps pending timers in `timers` (a Map since v15, an object before).
     const timers = (this.fake as unknown as { timers?: Map<unknown, { callAt: number }> | Record<string, { callAt: number }> }).timers;
     const pending = timers instanceof Map ? [...timers.values()] : Object.values(timers ?? {});
@@ -145,6 +167,7 @@ export class TestClock implements Clock {
     const epoch = time instanceof Date ? time.getTime() : time;
     if (typeof epoch !== 'number' || !Number.isFinite(epoch)) throw new TypeError(`TestClock.set(): \`time\` must be epoch milliseconds or a Date, got ${String(time)}.`);
     this.fake.setSystemTime(epoch);
+    this.#leader?.set(epoch);
   }
 
   /**
@@ -179,6 +202,56 @@ export class TestClock implements Clock {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
     });
+  }
+
+  /**
+   * Shares this clock with other processes and worker threads (followers): starts a listener on
+   * loopback (or a Unix socket) with a random token. From then on `advanceAsync` is a barrier: it
+   * steps every participant through the merged due times, in order, and resolves when all of them
+   * have fired what fell due. Sync `advance`/`runNext`/`runAll` throw while shared. `close()` ends it.
+   */
+  share(options: ShareOptions = {}): Promise<SharedClock> {
+    if (this.#sharing) return Promise.reject(new Error('TestClock.share(): this clock is already shared; close() the first share before sharing it again.'));
+    const host = {
+      now: () => this.now(),
+      monotonic: () => this.monotonic(),
+      localNextDue: () => {
+        const at = this.#localNextDueAt();
+        return at === undefined ? undefined : at - this.now() + this.monotonic();
+      },
+      localPending: () => this.fake.countTimers(),
+      tickTo: async (monotonic: number) => {
+        const delta = monotonic - this.monotonic();
+        await this.fake.tickAsync(delta > 0 ? delta : 0);
+      },
+      changed: () => {
+        if (this.#waiters.length) this.#notifyWaiters();
+      },
+      loopLimit: this.#loopLimit,
+      detached: () => {
+        this.#leader = undefined;
+        this.#sharing = undefined;
+      },
+    };
+    this.#sharing = import('./share/leader.ts')
+      .then(({ ClockLeader }) => ClockLeader.listen(host, options))
+      .then(
+        (leader) => {
+          this.#leader = leader;
+          return leader;
+        },
+        (error: unknown) => {
+          this.#sharing = undefined;
+          throw error;
+        },
+      );
+    return this.#sharing;
+  }
+
+  #refuseSyncWhenShared(method: string, instead: string): void {
+    if (this.#leader) {
+      throw new Error(`TestClock.${method}: this clock is shared with other processes (share()), and they can only move with it asynchronously. Use \`await clock.${instead}\`: it steps every follower through the due times in order.`);
+    }
   }
 
   #notifyWaiters(): void {

@@ -40,3 +40,27 @@ test('TestClock from unflake/clock drives a virtual-time wait', async () => {
   clock.setTimeout(() => { state = 'done'; }, 60000);
   await expect(() => state).toEventuallyBe('done', { clock, timeout: 120000 });
 });
+
+test('the unflake bin (wait-ready) exits 0 for a ready service and 1 with a report otherwise', async () => {
+  const http = require('node:http');
+  const { execFile } = require('node:child_process');
+  const path = require('node:path');
+  let ready = false;
+  const server = http.createServer((req, res) => {
+    res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: ready ? 'UP' : 'DOWN', releaseId: 'abc1234' }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/health`;
+  const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'unflake');
+  const run = (args) => new Promise((resolve) => execFile(bin, args, { timeout: 20000 }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stderr })));
+  try {
+    const notReady = await run(['wait-ready', url, '--timeout', '1s']);
+    expect(notReady.code).toBe(1);
+    expect(notReady.stderr).toMatch(/timed out after/);
+    ready = true;
+    expect((await run(['wait-ready', url, '--build', 'abc1234', '--timeout', '5s'])).code).toBe(0);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}, 30000);

@@ -1,0 +1,338 @@
+/**
+ * The follower side of a shared clock: a local fake-timers clock (a TestClock underneath, never
+ * advanced by this process) whose time moves only when the leader says `step`.
+ *
+ * On `step {seq, to, monotonic}` it fires its due timers up to there, each at its own due time, lets
+ * promise continuations settle (one real macrotask), and answers `ack` with its new pending count
+ * and next due time. Between steps it reports changes of its timer set (`state`, coalesced per
+ * microtask), and fires timers due at the current instant (setTimeout(fn, 0)) by itself: they do not
+ * move time. Its socket keeps the process alive only while it has pending timers, as real timers do.
+ *
+ * When it loses the leader (the leader exited, closed, or refused it) time stands still: pending
+ * and new `sleep`s reject, timers never fire, and the process can exit. An unexpected loss is said
+ * on stderr.
+ */
+import { connect, type Socket } from 'node:net';
+import { basename } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
+import { clearRealTimeout, setRealTimeout } from '../../src/time/realTime.ts';
+import type { TimerId } from '../Clock.ts';
+import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
+import { sleepOn } from '../sleepOn.ts';
+import { TestClock } from '../TestClock.ts';
+import { realSetImmediate } from './realImmediate.ts';
+import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, PROTOCOL_VERSION, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
+import type { ConnectOptions, FollowerClock } from './types.ts';
+
+const DEFAULT_CONNECT_TIMEOUT = 5_000;
+
+export function defaultFollowerName(): string {
+  const script = process.argv[1] ? basename(process.argv[1]) : basename(process.execPath);
+  return isMainThread ? script : `${script}#worker${threadId}`;
+}
+
+function checkOptions(options: unknown): { name: string; token: string; timeout: number } {
+  const where = 'connectClock()';
+  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${String(options)}.`);
+  const o = options as ConnectOptions & Record<string, unknown>;
+  for (const key of Object.keys(o)) if (!['name', 'token', 'timeout'].includes(key)) throw new TypeError(`${where}: unknown option \`${key}\`; it takes \`name\`, \`token\` and \`timeout\`.`);
+  const name = o.name ?? defaultFollowerName();
+  if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new TypeError(`${where}: \`name\` must be a string of 1 to 200 characters, got ${String(o.name)}.`);
+  const token = o.token ?? process.env.UNFLAKE_CLOCK_TOKEN;
+  if (typeof token !== 'string' || token.length === 0) throw new TypeError(`${where}: no token: pass \`token\` or set UNFLAKE_CLOCK_TOKEN (spread the share's \`env\` into the child's environment).`);
+  const timeout = o.timeout ?? DEFAULT_CONNECT_TIMEOUT;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) throw new TypeError(`${where}: \`timeout\` must be a finite number of milliseconds > 0, got ${String(o.timeout)}.`);
+  return { name, token, timeout };
+}
+
+/** Connects to a shared clock (`share.url`; the token defaults to UNFLAKE_CLOCK_TOKEN) and follows it. */
+export async function connectClock(url: string, options: ConnectOptions = {}): Promise<FollowerClock> {
+  const { name, token, timeout } = checkOptions(options);
+  const endpoint = parseClockUrl(url, 'connectClock()');
+  const socket = 'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
+  socket.setNoDelay?.(true);
+  const reader = new FrameReader();
+  const early: Buffer[] = [];
+  const welcome = await new Promise<WelcomeFrame>((resolve, reject) => {
+    const fail = (message: string, cause?: unknown): void => {
+      cleanup();
+      socket.destroy();
+      reject(new Error(`connectClock(): ${message}`, cause === undefined ? undefined : { cause }));
+    };
+    const timer = setRealTimeout(() => fail(`no welcome from the shared clock at ${url} within ${timeout} ms.`), timeout);
+    const onError = (error: Error): void => fail(`cannot reach the shared clock at ${url}: ${error.message}`, error);
+    const onClose = (): void => fail(`the shared clock at ${url} closed the connection before welcoming this follower.`);
+    const onData = (chunk: Buffer): void => {
+      let lines: string[];
+      try {
+        lines = reader.push(chunk);
+        for (let i = 0; i < lines.length; i++) {
+          const frame = parseLeaderFrame(lines[i]!);
+          if (frame.type === 'error') return fail(`the shared clock at ${url} refused this follower: ${frame.message}`);
+          if (frame.type === 'bye') return fail(`the shared clock at ${url} is closing: ${frame.reason}`);
+          if (frame.type !== 'welcome') return fail(`the shared clock at ${url} sent \`${frame.type}\` before \`welcome\`.`);
+          if (frame.v !== PROTOCOL_VERSION) return fail(`the shared clock at ${url} speaks protocol version ${frame.v}; this follower speaks ${PROTOCOL_VERSION}.`);
+          // Frames right behind the welcome (a step) are replayed once the follower is set up.
+          const rest = lines.slice(i + 1).map((line) => Buffer.from(`${line}\n`));
+          early.push(...rest);
+          cleanup();
+          return resolve(frame);
+        }
+      } catch (error) {
+        fail(`the shared clock at ${url} sent a bad frame: ${(error as Error).message}`, error);
+      }
+    };
+    const cleanup = (): void => {
+      clearRealTimeout(timer);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.off('data', onData);
+    };
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    socket.on('data', onData);
+    socket.write(encodeFrame({ type: 'hello', v: PROTOCOL_VERSION, token, name, pid: process.pid, now: Date.now() }));
+  });
+  return new SharedFollower(socket, reader, welcome, early, { url, name });
+}
+
+class SharedFollower implements FollowerClock {
+  readonly #socket: Socket;
+  readonly #reader: FrameReader;
+  readonly #local: TestClock;
+  readonly #url: string;
+  readonly #name: string;
+  readonly #lost = new AbortController();
+  #chain: Promise<void> = Promise.resolve();
+  #lastSeq = 0;
+  #inStep = false;
+  #reportQueued = false;
+  #closed: Promise<void> | undefined;
+
+  constructor(socket: Socket, reader: FrameReader, welcome: WelcomeFrame, early: Buffer[], info: { url: string; name: string }) {
+    this.#socket = socket;
+    this.#reader = reader;
+    this.#url = info.url;
+    this.#name = info.name;
+    // Start at the leader's monotonic instant with nothing pending, then at its wall time.
+    this.#local = new TestClock({ now: welcome.now - welcome.monotonic });
+    if (welcome.monotonic > 0) this.#local.fake.tick(welcome.monotonic);
+    if (this.#local.now() !== welcome.now) this.#local.fake.setSystemTime(welcome.now);
+    this.#watchTimerSet();
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (error: Error) => this.#lose(`connection error: ${error.message}`, true));
+    socket.on('close', () => this.#lose('the connection closed without a bye (the leader exited or crashed)', true));
+    this.#updateRef();
+    // A process that ends normally leaves with a bye, so the leader does not take it for a crash.
+    process.on('beforeExit', this.#onBeforeExit);
+    process.on('exit', this.#onExit);
+    for (const chunk of early) this.#onData(chunk);
+  }
+
+  readonly #onBeforeExit = (): void => this.#leave('its event loop is empty');
+  readonly #onExit = (code: number): void => {
+    if (code === 0) this.#leave('it exited');
+  };
+
+  #leave(reason: string): void {
+    if (!this.connected) return;
+    this.#send({ type: 'bye', reason });
+    this.#lose(`this follower left: ${reason}`, false);
+  }
+
+  // --- Clock -------------------------------------------------------------------------------------
+
+  get connected(): boolean {
+    return !this.#lost.signal.aborted;
+  }
+
+  get pending(): number {
+    return this.#local.fake.countTimers();
+  }
+
+  now(): number {
+    return this.#local.now();
+  }
+
+  monotonic(): number {
+    return this.#local.monotonic();
+  }
+
+  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
+    return this.#local.setTimeout(callback, ms, ...args);
+  }
+
+  clearTimeout(id: TimerId): void {
+    this.#local.clearTimeout(id);
+  }
+
+  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
+    return this.#local.setInterval(callback, ms, ...args);
+  }
+
+  clearInterval(id: TimerId): void {
+    this.#local.clearInterval(id);
+  }
+
+  sleep(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return Promise.reject(new TypeError(`FollowerClock.sleep(): \`ms\` must be a finite number of milliseconds >= 0, got ${String(ms)}.`));
+    const lost = this.#lost.signal;
+    const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
+    return sleepOn((callback, delay) => this.#local.setTimeout(callback, delay), (id) => this.#local.clearTimeout(id), ms, signal);
+  }
+
+  install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {
+    return this.#local.install(options);
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= new Promise<void>((resolve) => {
+      if (this.#socket.destroyed) return resolve();
+      this.#socket.once('close', () => resolve());
+      this.#leave('it closed its clock');
+      this.#lose('this follower closed its clock', false);
+    });
+    return this.#closed;
+  }
+
+  // --- protocol ----------------------------------------------------------------------------------
+
+  #onData(chunk: Buffer): void {
+    if (!this.connected) return;
+    try {
+      for (const line of this.#reader.push(chunk)) {
+        const frame = parseLeaderFrame(line);
+        // bye and error end the connection at once, even in the middle of a step.
+        if (frame.type === 'bye') return this.#lose(`the leader closed the shared clock (${frame.reason})`, false);
+        if (frame.type === 'error') return this.#lose(`the leader closed the connection: ${frame.message}`, true);
+        if (frame.type === 'step') {
+          if (frame.seq <= this.#lastSeq) throw new ProtocolError(`step #${frame.seq} after step #${this.#lastSeq}`);
+          this.#lastSeq = frame.seq;
+        }
+        this.#enqueue(frame);
+      }
+    } catch (error) {
+      const message = error instanceof ProtocolError ? error.message : String(error);
+      this.#lose(`the leader sent a bad frame: ${message}`, true);
+    }
+  }
+
+  #enqueue(frame: LeaderFrame): void {
+    this.#chain = this.#chain.then(() => this.#handle(frame)).catch((error: unknown) => this.#lose(`failed to follow: ${(error as Error)?.message ?? String(error)}`, true));
+  }
+
+  async #handle(frame: LeaderFrame): Promise<void> {
+    if (!this.connected) return;
+    switch (frame.type) {
+      case 'step':
+        return this.#step(frame);
+      case 'set':
+        this.#local.fake.setSystemTime(frame.now);
+        return;
+      case 'bye':
+      case 'error':
+        return;
+      case 'welcome':
+        return this.#lose('the leader sent a second `welcome`', true);
+    }
+  }
+
+  async #step(step: StepFrame): Promise<void> {
+    this.#inStep = true;
+    const errors: unknown[] = [];
+    try {
+      // A timer that throws does not stop the step: the rest still fire at their times, then the
+      // error surfaces as an uncaught exception, as it would have with real timers.
+      for (let attempt = 0; attempt < 1_000; attempt++) {
+        const delta = step.monotonic - this.#local.monotonic();
+        try {
+          await this.#local.fake.tickAsync(delta > 0 ? delta : 0);
+          break;
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      if (this.#local.now() !== step.to) this.#local.fake.setSystemTime(step.to);
+      // One real macrotask: every promise continuation of what fired has run.
+      await new Promise<void>((resolve) => realSetImmediate()(resolve));
+    } finally {
+      this.#inStep = false;
+    }
+    this.#send({ type: 'ack', seq: step.seq, ...this.#state() });
+    this.#updateRef();
+    for (const error of errors) realSetImmediate()(() => {
+      throw error;
+    });
+  }
+
+  #state(): { pending: number; nextDue: number | null } {
+    const at = this.#local.nextDueAt;
+    return { pending: this.#local.fake.countTimers(), nextDue: at === undefined ? null : Math.max(0, at - this.#local.now() + this.#local.monotonic()) };
+  }
+
+  /** Reports every change of the timer set between steps, once per microtask. */
+  #watchTimerSet(): void {
+    const fake = this.#local.fake as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const method of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate']) {
+      const original = fake[method];
+      if (typeof original !== 'function') continue;
+      fake[method] = (...args: unknown[]) => {
+        const result = original.apply(fake, args);
+        this.#timerSetChanged();
+        return result;
+      };
+    }
+  }
+
+  #timerSetChanged(): void {
+    if (this.#inStep || this.#reportQueued || !this.connected) return;
+    this.#reportQueued = true;
+    queueMicrotask(() => {
+      this.#reportQueued = false;
+      if (this.#inStep || !this.connected) return;
+      const state = this.#state();
+      this.#updateRef();
+      // A timer due at this very instant (setTimeout(fn, 0)) fires without moving time.
+      if (state.nextDue !== null && state.nextDue <= this.#local.monotonic()) {
+        this.#chain = this.#chain.then(async () => {
+          if (!this.connected || this.#inStep) return;
+          this.#inStep = true;
+          try {
+            await this.#local.fake.tickAsync(0);
+          } finally {
+            this.#inStep = false;
+          }
+          this.#send({ type: 'state', ...this.#state() });
+          this.#updateRef();
+        });
+        return;
+      }
+      this.#send({ type: 'state', ...state });
+    });
+  }
+
+  #send(frame: FollowerFrame): void {
+    if (!this.connected) return;
+    if (!this.#socket.destroyed && this.#socket.writable) this.#socket.write(encodeFrame(frame));
+  }
+
+  /** Like real timers: pending timers keep the process alive, an idle follower does not. */
+  #updateRef(): void {
+    if (this.#socket.destroyed) return;
+    if (this.connected && this.#local.fake.countTimers() > 0) this.#socket.ref();
+    else this.#socket.unref();
+  }
+
+  #lose(reason: string, loud: boolean): void {
+    if (!this.connected) return;
+    const error = new Error(`unflake: follower ${JSON.stringify(this.#name)} lost the shared clock at ${this.#url}: ${reason}. Its time stands still at ${new Date(this.#local.now()).toISOString()}; sleeps reject and its timers will not fire.`);
+    error.name = 'SharedClockLostError';
+    this.#lost.abort(error);
+    process.off('beforeExit', this.#onBeforeExit);
+    process.off('exit', this.#onExit);
+    if (loud) process.stderr.write(`${error.message}\n`);
+    if (this.#socket.writable) this.#socket.end(() => this.#socket.destroy());
+    else this.#socket.destroy();
+    this.#socket.unref();
+  }
+}
