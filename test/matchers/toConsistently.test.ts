@@ -6,7 +6,8 @@ describe('.toConsistently', () => {
     const started = performance.now();
     await expect(() => (calls++, 42)).toConsistently((n) => n <= 100, { for: 50, interval: 5 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(49);
-    expect(calls).toBeGreaterThan(2);
+    // At least the first attempt and the one at the end of the window (more when timers are punctual).
+    expect(calls).toBeGreaterThanOrEqual(2);
   });
 
   test('fails at the first attempt where the check does not hold', async () => {

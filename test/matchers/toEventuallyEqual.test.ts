@@ -1,3 +1,4 @@
+import { TestClock } from '../../clock/index.ts';
 import { failureOf, flipsAfter } from '../support/failure.ts';
 
 describe('.toEventuallyEqual', () => {
@@ -35,8 +36,10 @@ describe('.toEventuallyEqual', () => {
   });
 
   test('the timeline separates a value that was still changing from one that was stuck', async () => {
+    // Virtual time, so the number of attempts does not depend on how punctual real timers are.
+    const clock = new TestClock();
     let n = 0;
-    const message = await failureOf(expect(() => Math.min(++n, 3)).toEventuallyEqual(10, { timeout: 80, interval: 2 }));
+    const message = await failureOf(expect(() => Math.min(++n, 3)).toEventuallyEqual(10, { clock, timeout: 80, interval: 2 }));
     const timeline = message.slice(message.indexOf('Timeline'));
     expect(timeline).toMatch(/#1\s+✗ 1\n/);
     expect(timeline).toMatch(/#2\s+✗ 2\n/);
