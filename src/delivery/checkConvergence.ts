@@ -5,18 +5,11 @@
 import type { Handler } from './checkIdempotence.ts';
 import { minimizePlan, planArbitrary, planToOrder, type Delivery, type DeliveryPlan } from './deliveryPlan.ts';
 import { loadFastCheck } from './loadFastCheck.ts';
+import type { NormalizedConvergence } from './options.ts';
 import { takeSnapshot } from './snapshot.ts';
 
-export interface ConvergenceSettings {
-  reset: () => unknown;
-  state: () => unknown;
-  runs: number;
-  seed: number | undefined;
-  duplicates: boolean;
-  keyOf: ((index: number) => unknown) | undefined;
-  schedule: Delivery[] | undefined;
-  equals: (a: unknown, b: unknown) => boolean;
-}
+/** The validated options (see options.ts) plus the runner's equality. */
+export type ConvergenceSettings = Omit<NormalizedConvergence, 'events'> & { equals: (a: unknown, b: unknown) => boolean };
 
 export type ConvergenceResult =
   | { verdict: 'converged'; runs: number; seed: number | undefined }
