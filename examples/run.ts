@@ -1,31 +1,162 @@
 /**
- * `npm run demo`: runs the examples against the built package. The passing examples must pass and
- * the DEMO variant must fail, printing unflake's diagnostics; anything else exits non-zero.
+ * `npm run demo` (= `npm run build && node examples/run.ts`): runs every example against the built package
+ * and prints a short summary.
+ *
+ *  1. the examples that must pass (the same files as `npm run test:examples`);
+ *  2. each deliberately failing variant (*.failing.test.ts), which must fail: its first failure message
+ *     is shown, trimmed;
+ *  3. a short soak of the naive variants beside unflake's (bench/soak.ts, 50 runs, the other core busy).
+ *
+ * Exits non-zero when a passing example fails or a failing variant passes. What cannot run (no
+ * redis-server) is skipped with the command that installs it. Options: --verbose (the runner's own
+ * output too), --no-soak.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findRedisServer, INSTALL_HINT } from './redis-replica/redisPair.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+const verbose = process.argv.includes('--verbose');
+const soak = !process.argv.includes('--no-soak');
+const scratch = mkdtempSync(join(tmpdir(), 'unflake-demo-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-function runVitest(files: string): number {
-  const result = spawnSync(process.execPath, [vitest, 'run', '--config', 'examples/vitest.config.ts', files], { cwd: root, stdio: 'inherit' });
-  return result.status ?? 1;
+const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[22m` : text);
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+interface FileResult {
+  file: string;
+  tests: { name: string; status: string; duration: number; failureMessages: string[] }[];
 }
 
-console.log('\n=== unflake demo 1/2: the examples that must pass ===\n');
-const passing = runVitest('examples/replica/replica.test.ts');
-console.log('\n=== unflake demo 2/2: a replica that stalls, failing on purpose to show the diagnostics ===\n');
-const failing = runVitest('examples/replica/replica.failing.test.ts');
+/** Runs Vitest on `files` with the JSON reporter; returns its exit code, the per-file results and the console output. */
+function runVitest(files: string[], all: boolean): { code: number; results: FileResult[]; output: string } {
+  const out = join(scratch, `result-${Math.random().toString(36).slice(2)}.json`);
+  const run = spawnSync(
+    process.execPath,
+    [vitest, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile.json=${out}`, '--reporter=default', ...files],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(all ? { UNFLAKE_EXAMPLES: 'all' } : {}) }, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const output = `${run.stdout}${run.stderr}`;
+  if (verbose) process.stdout.write(output);
+  let results: FileResult[] = [];
+  try {
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      testResults: { name: string; message?: string; assertionResults: { title: string; ancestorTitles: string[]; status: string; duration?: number; failureMessages: string[] }[] }[];
+    };
+    results = json.testResults.map((file) => ({
+      file: relative(root, file.name),
+      tests: file.assertionResults.map((test) => ({ name: [...test.ancestorTitles, test.title].join(' > '), status: test.status, duration: test.duration ?? 0, failureMessages: test.failureMessages.length ? test.failureMessages : file.message ? [file.message] : [] })),
+    }));
+  } catch {
+    // No JSON: Vitest itself failed (bad config, a file that does not load). The output says why.
+  }
+  return { code: run.status ?? 1, results, output };
+}
 
-if (passing !== 0) {
-  console.error('\ndemo: the passing examples failed');
+/** The failure message without the stack and the run fingerprint, at most `max` lines. */
+function trimFailure(message: string, max = 34): string {
+  const lines = stripAnsi(message).split('\n');
+  const body = lines.filter((line) => !/^\s+at /.test(line) && !line.startsWith('Run: trace'));
+  while (body.length && body.at(-1)!.trim() === '') body.pop();
+  const shown = body.slice(0, max);
+  if (body.length > max) shown.push(`… (${body.length - max} more lines; npm run demo -- --verbose shows all)`);
+  return shown.map((line) => `      │ ${line}`).join('\n');
+}
+
+const problems: string[] = [];
+const skipped: string[] = [];
+const haveRedis = findRedisServer() !== null;
+const redisFiles = (files: string[]) => files.filter((file) => haveRedis || !file.includes('redis-replica'));
+
+console.log(bold('\nunflake demo: real components, failures on purpose, and a soak\n'));
+console.log(`  built package: dist/ (examples import it as \`unflake\`, \`unflake/vitest\`, \`unflake/clock\`)`);
+if (haveRedis) {
+  const version = spawnSync(process.env.REDIS_SERVER || 'redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=(\S+)/)?.[1];
+  console.log(`  redis-server ${version ?? ''} found: the Redis examples start a primary and a replica on free loopback ports`);
+} else {
+  skipped.push('examples/redis-replica (no redis-server)');
+  console.log(`  ${bold('SKIPPING the Redis examples:')} ${INSTALL_HINT.split('\n').join('\n    ')}`);
+}
+
+// 1. The examples that must pass.
+console.log(bold('\n1. Examples that must pass (npm run test:examples)\n'));
+const passingFiles = redisFiles(['examples/redis-replica/redis-replica.test.ts', 'examples/token-service/tokenService.test.ts', 'examples/outbox/outbox.test.ts', 'examples/replica/replica.test.ts']);
+const started = performance.now();
+const passing = runVitest(passingFiles, false);
+for (const file of passingFiles) {
+  const result = passing.results.find((r) => r.file === file);
+  const tests = result?.tests ?? [];
+  const failed = tests.filter((test) => test.status !== 'passed');
+  const ok = tests.length > 0 && failed.length === 0;
+  const ms = tests.reduce((sum, test) => sum + test.duration, 0);
+  console.log(`  ${ok ? '✓' : '✗'} ${file}  ${tests.length - failed.length}/${tests.length} passed  (${ms.toFixed(0)} ms)`);
+  for (const test of tests) console.log(`      ${test.status === 'passed' ? '✓' : '✗'} ${test.name}`);
+  if (!ok) {
+    problems.push(`${file}: ${tests.length ? `${failed.length} test(s) failed` : 'did not run'}`);
+    for (const test of failed) console.log(trimFailure(test.failureMessages.join('\n'), 20));
+  }
+}
+const realTime = /token-service: (1\.5 h of service time in [\d.]+ ms of real time)/.exec(passing.output)?.[1];
+if (realTime) console.log(`  token-service: ${realTime}`);
+if (passing.code !== 0 && !problems.length) {
+  problems.push(`the passing examples exited with ${passing.code}`);
+  console.log(trimFailure(passing.output, 30));
+}
+console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s, including the runner's start-up)`);
+
+// 2. The variants that must fail, one at a time.
+console.log(bold('\n2. Failing on purpose: each must fail, and its message must say why\n'));
+const failingFiles = redisFiles(['examples/redis-replica/redis-replica.failing.test.ts', 'examples/outbox/outbox.failing.test.ts', 'examples/replica/replica.failing.test.ts']);
+for (const file of failingFiles) {
+  const run = runVitest([file], true);
+  const tests = run.results.find((r) => r.file === file)?.tests ?? [];
+  const failed = tests.filter((test) => test.status === 'failed');
+  if (tests.length === 0) {
+    problems.push(`${file}: did not run`);
+    console.log(`  ✗ ${file}: did not run\n${trimFailure(run.output, 30)}`);
+    continue;
+  }
+  if (failed.length < tests.length) {
+    problems.push(`${file}: ${tests.length - failed.length} test(s) passed but must fail`);
+    console.log(`  ✗ ${file}: ${tests.length - failed.length} of ${tests.length} passed, but every test here must fail`);
+    continue;
+  }
+  console.log(`  ✓ ${file}: ${failed.length}/${tests.length} failed, as intended`);
+  for (const test of failed) {
+    console.log(`    ✗ ${test.name}`);
+    console.log(trimFailure(test.failureMessages[0] ?? '(no message)', file.includes('outbox') ? 16 : 34));
+  }
+}
+
+// 3. A short soak: the naive variants beside unflake's, under load.
+if (soak) {
+  console.log(bold('\n3. A short soak (npm run soak -- --runs 50): flake rates under load\n'));
+  const run = spawnSync(process.execPath, ['bench/soak.ts', '--runs', '50', ...(haveRedis ? [] : ['--scenarios', 'memory,token'])], { cwd: root, encoding: 'utf8' });
+  const lines = `${run.stdout}${run.stderr}`.split('\n');
+  const table = lines.filter((line) => line.startsWith('| ') && !line.startsWith('| scenario') && !line.startsWith('|---'));
+  const header = lines.find((line) => line.startsWith('soak: '));
+  if (header) console.log(`  ${header.replace(/^soak: /, '')}`);
+  for (const line of table) {
+    const [scenario, variant, runs, failures, rate] = line.split('|').slice(1).map((cell) => cell.trim());
+    console.log(`  ${failures === '0' ? '✓' : '✗'} ${`${scenario} / ${variant}`.padEnd(86)} ${failures}/${runs} failed (${rate})`);
+  }
+  if (run.status !== 0) {
+    problems.push('the soak: an unflake variant failed');
+    console.log(trimFailure(lines.slice(-20).join('\n'), 20));
+  }
+  console.log('  (1 000 runs: npm run soak -- --runs 1000; figures in docs/performance.md)');
+}
+
+console.log(bold('\nSummary'));
+if (skipped.length) console.log(`  skipped: ${skipped.join(', ')} — install it: apt-get install -y redis-server`);
+if (problems.length) {
+  console.log(`  demo FAILED:\n${problems.map((problem) => `    - ${problem}`).join('\n')}`);
   process.exit(1);
 }
-if (failing === 0) {
-  console.error('\ndemo: the DEMO variant was expected to fail, but it passed');
-  process.exit(1);
-}
-console.log('\ndemo: passing examples passed; the DEMO failure above is intended (read its timeline: stuck, not slow).');
+console.log('  every example that must pass passed, and every failure on purpose failed with its explanation.');

@@ -51,6 +51,8 @@ export async function checkIdempotence(handler: Handler, events: readonly unknow
       return undefined;
     };
 
+    // With `reset`, the nondeterminism check below leaves the state after exactly one delivery.
+    let afterFirst: { state: unknown } | undefined;
     if (settings.reset) {
       // The same first delivery on the same fresh state must give the same result, or "not
       // idempotent" would be the wrong diagnosis.
@@ -64,6 +66,7 @@ export async function checkIdempotence(handler: Handler, events: readonly unknow
       const second = await takeSnapshot(settings.state, ignore);
       if (!equals(second, first)) return { verdict: 'nondeterministic', eventIndex: index, first, second };
       if (settings.concurrent) await replayHistory();
+      else afterFirst = { state: second };
     }
 
     if (settings.concurrent) {
@@ -87,9 +90,11 @@ export async function checkIdempotence(handler: Handler, events: readonly unknow
       if (stateChanged || extraEffects.length) return { verdict: 'diverged', eventIndex: index, delivery: settings.times, before, after, stateChanged, extraEffects };
       continue;
     }
-    const firstRun = await deliver(handler, event);
-    if (firstRun.error !== undefined) return { verdict: 'threw', eventIndex: index, delivery: 1, error: firstRun.error };
-    const before = await takeSnapshot(settings.state, ignore);
+    if (!afterFirst) {
+      const firstRun = await deliver(handler, event);
+      if (firstRun.error !== undefined) return { verdict: 'threw', eventIndex: index, delivery: 1, error: firstRun.error };
+    }
+    const before = afterFirst ? afterFirst.state : await takeSnapshot(settings.state, ignore);
     const baseline = countCalls(recorders);
     const deliveries = Array.from({ length: settings.times - 1 }, (_, k) => ({ delivery: k + 2, run: () => deliver(handler, event) }));
     for (const { delivery, run } of deliveries) {

@@ -24,7 +24,8 @@ export function formatIdempotence(result: Exclude<IdempotenceResult, { verdict: 
 }
 
 function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempotent' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
-  const where = events.length > 1 ? ` (after ${result.eventIndex === 0 ? 'no earlier event' : `delivering e1…e${result.eventIndex} once each`})` : '';
+  const earlier = result.eventIndex === 0 ? 'no earlier event' : result.eventIndex === 1 ? 'delivering e1 once' : `delivering e1…e${result.eventIndex} once each`;
+  const where = events.length > 1 ? ` (after ${earlier})` : '';
   const event = label(events, result.eventIndex);
   switch (result.verdict) {
     case 'diverged': {
