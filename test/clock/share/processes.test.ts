@@ -6,6 +6,9 @@ import { FollowerLostError, TestClock } from '../../../clock/index.ts';
 import { fixture, reap, repo, sharedLog, spawnFollower } from './helpers.ts';
 
 const START = Date.UTC(2030, 0, 1);
+// These tests start child processes and worker threads: on a loaded 2-core machine, starting one
+// (and loading the clock module) alone has taken over 5 s, the runners' default test timeout.
+const PROCESS_TEST_TIMEOUT = 30_000;
 
 describe('shared clock across processes', () => {
   test('an unmodified child under --import unflake/clock/register fires its timers in global order with the leader', async () => {
@@ -14,8 +17,8 @@ describe('shared clock across processes', () => {
     const log = sharedLog();
     const child = spawnFollower('timers.mjs', [log.path, '100', '300'], { ...share.env, UNFLAKE_CLOCK_NAME: 'app' });
     try {
-      await share.waitForFollowers(1);
-      await clock.waitForTimers(2);
+      await share.waitForFollowers(1, { timeout: 20_000 });
+      await clock.waitForTimers(2, { timeout: 20_000 });
       expect(share.followers).toEqual([{ name: 'app', pid: child.pid, pending: 2, nextDue: 100 }]);
       // When the leader's timer fires at 200, the child's at 100 has already fired (it is in the log).
       let seenByLeader: string[] = [];
@@ -35,7 +38,7 @@ describe('shared clock across processes', () => {
       await share.close();
       log.remove();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   test('an injected follower: an HTTP service issues tokens that expire after 60 s of the shared time', async () => {
     const clock = new TestClock({ now: START });
@@ -43,7 +46,7 @@ describe('shared clock across processes', () => {
     const service = spawnFollower('tokenService.mjs', [], share.env, { preload: false });
     try {
       const port = Number((await service.line(/listening (\d+)/))[1]);
-      await share.waitForFollowers(1);
+      await share.waitForFollowers(1, { timeout: 20_000 });
       expect(share.followers[0]).toMatchObject({ name: 'token-service', pid: service.pid, pending: 1, nextDue: 30_000 });
       const base = `http://127.0.0.1:${port}`;
       const { token, expiresAt } = (await (await fetch(`${base}/token`, { method: 'POST' })).json()) as { token: string; expiresAt: number };
@@ -59,7 +62,7 @@ describe('shared clock across processes', () => {
       await share.close();
       await reap(service);
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   test('a worker thread follows through clockFromEnv()', async () => {
     const clock = new TestClock({ now: START });
@@ -72,7 +75,7 @@ describe('shared clock across processes', () => {
     try {
       const [message] = (await once(worker, 'message')) as [string];
       expect(message).toBe('scheduled');
-      await clock.waitForTimers(2);
+      await clock.waitForTimers(2, { timeout: 20_000 });
       expect(share.followers).toEqual([expect.objectContaining({ name: expect.stringMatching(/#worker\d+$/), pid: process.pid, pending: 2 })]);
       clock.setTimeout(() => log.append(`leader@${clock.monotonic()}`), 200);
       await clock.advanceAsync(300);
@@ -84,7 +87,7 @@ describe('shared clock across processes', () => {
       await share.close();
       log.remove();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   test('a follower killed (SIGKILL) mid-advance fails advanceAsync at once, naming it; the others carry on', async () => {
     const clock = new TestClock({ now: START });
@@ -93,8 +96,8 @@ describe('shared clock across processes', () => {
     const victim = spawnFollower('selfSignal.mjs', [log.path, 'SIGKILL', '100', '400'], { ...share.env, UNFLAKE_CLOCK_NAME: 'victim' });
     const survivor = spawnFollower('timers.mjs', [log.path, '200', '600'], { ...share.env, UNFLAKE_CLOCK_NAME: 'survivor' });
     try {
-      await share.waitForFollowers(2);
-      await clock.waitForTimers(4);
+      await share.waitForFollowers(2, { timeout: 20_000 });
+      await clock.waitForTimers(4, { timeout: 20_000 });
       const started = performance.now();
       const error = (await clock.advanceAsync(1_000).catch((e: unknown) => e)) as FollowerLostError;
       expect(error).toBeInstanceOf(FollowerLostError);
@@ -114,7 +117,7 @@ describe('shared clock across processes', () => {
       await share.close();
       log.remove();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   test('a follower stopped (SIGSTOP) mid-advance fails advanceAsync within followerTimeout, naming it; the others carry on', async () => {
     const clock = new TestClock({ now: START });
@@ -124,8 +127,8 @@ describe('shared clock across processes', () => {
     const victim = spawnFollower('selfSignal.mjs', [log.path, 'SIGSTOP', '100'], { ...share.env, UNFLAKE_CLOCK_NAME: 'stopped' });
     const survivor = spawnFollower('timers.mjs', [log.path, '100', '200'], { ...share.env, UNFLAKE_CLOCK_NAME: 'survivor' });
     try {
-      await share.waitForFollowers(2);
-      await clock.waitForTimers(3);
+      await share.waitForFollowers(2, { timeout: 20_000 });
+      await clock.waitForTimers(3, { timeout: 20_000 });
       const started = performance.now();
       const error = (await clock.advanceAsync(1_000).catch((e: unknown) => e)) as FollowerLostError;
       const took = performance.now() - started;
@@ -144,7 +147,7 @@ describe('shared clock across processes', () => {
       await share.close();
       log.remove();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   test('a follower that loses its leader says so on stderr and exits by itself', async () => {
     // A leader that welcomes, then vanishes without a bye (as a crashed test process would).
@@ -180,7 +183,7 @@ describe('shared clock across processes', () => {
       server.close();
       log.remove();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   test('after share.close() the children exit by themselves, and a child whose leader is gone fails to start', async () => {
     const clock = new TestClock({ now: START });
@@ -188,8 +191,8 @@ describe('shared clock across processes', () => {
     const log = sharedLog();
     const children = [1, 2].map((i) => spawnFollower('timers.mjs', [log.path, '5000'], { ...share.env, UNFLAKE_CLOCK_NAME: `c${i}` }));
     try {
-      await share.waitForFollowers(2);
-      await clock.waitForTimers(2);
+      await share.waitForFollowers(2, { timeout: 20_000 });
+      await clock.waitForTimers(2, { timeout: 20_000 });
       await share.close();
       for (const c of children) {
         expect(await c.exited).toEqual({ code: 0, signal: null });
@@ -205,5 +208,5 @@ describe('shared clock across processes', () => {
       await share.close();
       log.remove();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT);
 });
