@@ -86,18 +86,17 @@ describe('stableFor and passes', () => {
   });
 
   test('a relapse restarts the stableFor clock', async () => {
+    const clock = new TestClock();
     const at: number[] = [];
     const pattern = [true, true, false];
-    const started = performance.now();
-    await eventually(() => (at.push(performance.now() - started), pattern[at.length - 1] ?? true), (v) => v, { stableFor: 20, interval: 5 });
-    // attempts 1-2 held, 3 relapsed, so success needs 20 ms counted from attempt 4
-    expect(at.length).toBeGreaterThanOrEqual(5);
-    expect(at[at.length - 1]! - at[3]!).toBeGreaterThanOrEqual(19);
+    await eventually(() => (at.push(clock.monotonic()), pattern[at.length - 1] ?? true), (v) => v, { clock, stableFor: 20, interval: 5 });
+    // attempts 1-2 held (0, 5), 3 relapsed (10), so success needs 20 ms counted from attempt 4 (15)
+    expect(at).toEqual([0, 5, 10, 15, 20, 25, 30, 35]);
   });
 
   test('when the window ends mid-streak, the failure says how long it held', async () => {
-    const started = performance.now();
-    const message = await failureOf(eventually(() => performance.now() - started > 50, (v) => v, { stableFor: 100, timeout: 120, interval: 5 }));
+    const clock = new TestClock();
+    const message = await failureOf(eventually(() => clock.monotonic() > 50, (v) => v, { clock, stableFor: 100, timeout: 120, interval: 5 }));
     expect(message).toMatch(/It held for only \d+ ms \(\d+ attempts? in a row\) when the window ended after \d+ ms; it had to hold for 100 ms \(stableFor\)/);
   });
 
