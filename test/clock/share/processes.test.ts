@@ -72,6 +72,9 @@ describe('shared clock across processes', () => {
       env: { ...process.env, ...share.env },
       workerData: { clockModule: pathToFileURL(`${repo}/clock/index.ts`).href, log: log.path, delays: [150, 250] },
     });
+    // Listen for the exit now: the worker may exit as soon as its last step is acknowledged, before
+    // advanceAsync() resolves here, and `once` does not see an event emitted before it was called.
+    const exited = once(worker, 'exit');
     try {
       const [message] = (await once(worker, 'message')) as [string];
       expect(message).toBe('scheduled');
@@ -80,7 +83,7 @@ describe('shared clock across processes', () => {
       clock.setTimeout(() => log.append(`leader@${clock.monotonic()}`), 200);
       await clock.advanceAsync(300);
       expect(log.lines()).toEqual(['worker:150@150', 'leader@200', 'worker:250@250']);
-      const [code] = (await once(worker, 'exit')) as [number];
+      const [code] = (await exited) as [number];
       expect(code).toBe(0);
     } finally {
       await worker.terminate();
