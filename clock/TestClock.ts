@@ -11,6 +11,7 @@ import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
 import { clearRealTimeout, setRealTimeout } from '../src/time/realTime.ts';
 import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
+import { checkMs } from '../src/options/checkMs.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn } from './sleepOn.ts';
 import type { ClockLeader } from './share/leader.ts';
@@ -26,12 +27,6 @@ export interface TestClockOptions {
 type SinonClock = FakeTimersClock;
 type Waiter = { count: number; resolve: () => void };
 
-function checkMs(where: string, name: string, ms: unknown): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new TypeError(`${where}: \`${name}\` must be a finite number of milliseconds >= 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
-  }
-  return ms;
-}
 
 export class TestClock implements Clock {
   /** The fake-timers clock underneath (for interop; prefer the methods of TestClock). */

@@ -18,6 +18,7 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { clearRealTimeout, setRealTimeout } from '../../src/time/realTime.ts';
 import type { TimerId } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
+import { checkMs } from '../../src/options/checkMs.ts';
 import { sleepOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from './realImmediate.ts';
@@ -41,8 +42,7 @@ function checkOptions(options: unknown): { name: string; token: string; timeout:
   const token = o.token ?? process.env.UNFLAKE_CLOCK_TOKEN;
   if (typeof token !== 'string' || token.length === 0) throw new TypeError(`${where}: no token: pass \`token\` or set UNFLAKE_CLOCK_TOKEN (spread the share's \`env\` into the child's environment).`);
   const timeout = o.timeout ?? DEFAULT_CONNECT_TIMEOUT;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) throw new TypeError(`${where}: \`timeout\` must be a finite number of milliseconds > 0, got ${String(o.timeout)}.`);
-  return { name, token, timeout };
+  return { name, token, timeout: checkMs(where, 'timeout', timeout, { allowZero: false }) };
 }
 
 /** Connects to a shared clock (`share.url`; the token defaults to UNFLAKE_CLOCK_TOKEN) and follows it. */
@@ -175,7 +175,11 @@ class SharedFollower implements FollowerClock {
   }
 
   sleep(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return Promise.reject(new TypeError(`FollowerClock.sleep(): \`ms\` must be a finite number of milliseconds >= 0, got ${String(ms)}.`));
+    try {
+      checkMs('FollowerClock.sleep()', 'ms', ms);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const lost = this.#lost.signal;
     const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
     return sleepOn((callback, delay) => this.#local.setTimeout(callback, delay), (id) => this.#local.clearTimeout(id), ms, signal);

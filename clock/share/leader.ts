@@ -18,6 +18,7 @@ import { resolve as resolvePath } from 'node:path';
 import { clearRealTimeout, setRealTimeout, type RealTimerHandle } from '../../src/time/realTime.ts';
 import { encodeFrame, FrameReader, formatClockUrl, parseFollowerFrame, PROTOCOL_VERSION, ProtocolError, type Endpoint, type FollowerFrame, type LeaderFrame } from './protocol.ts';
 import { FollowerLostError } from './errors.ts';
+import { checkMs } from '../../src/options/checkMs.ts';
 import { realSetImmediate } from './realImmediate.ts';
 import type { FollowerInfo, ShareOptions, SharedClock } from './types.ts';
 
@@ -189,7 +190,11 @@ export class ClockLeader implements SharedClock {
     const where = `SharedClock.waitForFollowers(${String(count)})`;
     if (!Number.isInteger(count) || count < 1) return Promise.reject(new TypeError(`${where}: \`count\` must be a whole number >= 1.`));
     const timeout = options.timeout ?? 5_000;
-    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) return Promise.reject(new TypeError(`${where}: \`timeout\` must be a finite number of milliseconds >= 0, got ${String(timeout)}.`));
+    try {
+      checkMs(where, 'timeout', timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#closing) return Promise.reject(new Error(`${where}: the shared clock is closed.`));
     if (this.followers.length >= count) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import type { Backoff, CommonOptions, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
 import { builtInDefaults, configuredDefaults } from './configure.ts';
+import { argumentError, checkMs, describeValue } from './checkMs.ts';
 import { isVirtualClock, realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
 
 export type PollKind = 'eventually' | 'consistently';
@@ -31,18 +32,7 @@ const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFo
 const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
 const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin'];
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value == null) return String(value);
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `an object of type ${Object.prototype.toString.call(value).slice(8, -1)}`;
-}
-
-export function argumentError(where: string, message: string): TypeError {
-  const error = new TypeError(`${where}: ${message}`);
-  return error;
-}
+export { argumentError };
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -85,12 +75,8 @@ function rejectUnknownKeys(where: string, options: object, allowed: readonly str
   }
 }
 
-function checkDuration(where: string, name: string, value: unknown, { allowZero = true } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw argumentError(where, `\`${name}\` must be a finite number of milliseconds ${allowZero ? '>= 0' : '> 0'}, got ${describeValue(value)}.`);
-  }
-  return value;
+function checkDuration(where: string, name: string, value: unknown, options: { allowZero?: boolean } = {}): number | undefined {
+  return value === undefined ? undefined : checkMs(where, name, value, options);
 }
 
 function checkCount(where: string, name: string, value: unknown): number | undefined {

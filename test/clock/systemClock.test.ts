@@ -18,7 +18,7 @@ describe('systemClock', () => {
   });
 
   test('rejects a bad delay with a TypeError naming it', async () => {
-    expect(() => systemClock.setTimeout(() => {}, -5)).toThrow(/systemClock\.setTimeout\(\): `ms` must be a finite number >= 0, got -5/);
-    await expect(systemClock.sleep(Number.NaN)).rejects.toThrow(/systemClock\.sleep\(\): `ms` must be a finite number >= 0/);
+    expect(() => systemClock.setTimeout(() => {}, -5)).toThrow(/systemClock\.setTimeout\(\): `ms` must be a finite number of milliseconds >= 0, got -5/);
+    await expect(systemClock.sleep(Number.NaN)).rejects.toThrow(/systemClock\.sleep\(\): `ms` must be a finite number of milliseconds >= 0, got NaN/);
   });
 });
