@@ -20,6 +20,15 @@ const ACTIVE = Symbol.for('unflake.activeClockInstall');
 interface ActiveInstall {
   handle: InstallHandle;
   restore: () => void;
+  /** The test that installed it (its end restores it), or undefined for a file-wide install (beforeAll). */
+  owner: object | undefined;
+}
+
+// The running test, without importing src/ (unflake/clock loads no test code): testState.ts keeps it in
+// this slot's AsyncLocalStorage / sequential field.
+function currentTestOwner(): object | undefined {
+  const tests = (globalThis as Record<symbol, { storage?: { getStore(): object | undefined }; sequential?: object } | undefined>)[Symbol.for('unflake.tests.v1')];
+  return tests?.storage?.getStore() ?? tests?.sequential;
 }
 
 function activeInstall(): ActiveInstall | undefined {
@@ -44,11 +53,18 @@ function foreignFakeTimers(): string | undefined {
  * Ends an install that a test left behind and returns an error saying so, or undefined. The setup
  * entries call it after every test; `install()` calls it too, so a leftover never stacks.
  */
-export function restoreLeftoverInstall(): Error | undefined {
+export function restoreLeftoverInstall(test?: object): Error | undefined {
   const leftover = activeInstall();
   if (!leftover) return undefined;
+  // An install made in beforeAll belongs to the file: a test's end leaves it (the file's end restores it).
+  if (test !== undefined && leftover.owner !== test) return undefined;
   leftover.restore();
   return new Error('unflake: a TestClock.install() was still active when the test ended; the real Date, timers and performance.now have been restored. Dispose it in the test: `using installed = clock.install()`, or call `installed.uninstall()` in afterEach.');
+}
+
+/** The test file ends: any install still active (a file-wide one from beforeAll) is restored. */
+export function restoreFileInstall(): void {
+  activeInstall()?.restore();
 }
 
 export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE): InstallHandle {
@@ -132,6 +148,6 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
     uninstall: restore,
     [Symbol.dispose]: restore,
   };
-  setActiveInstall({ handle, restore });
+  setActiveInstall({ handle, restore, owner: currentTestOwner() });
   return handle;
 }

@@ -2,13 +2,13 @@
  * `setupFilesAfterEnv: ['unflake/jest']`: registers every matcher on Jest's `expect`, and types them
  * for `@jest/globals` and for the global `expect` of `@types/jest`.
  */
-import { afterEach, beforeEach, expect } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, expect, it, test } from '@jest/globals';
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
 import { registerJestHooks } from './registerHooks.ts';
 
 expect.extend(matchers);
-registerJestHooks(beforeEach, afterEach);
+registerJestHooks({ beforeEach, afterEach, afterAll, test: test as never, it: it as never, currentTestName: () => expect.getState().currentTestName });
 
 declare module 'expect' {
   interface Matchers<R extends void | Promise<void>, T = unknown> extends EventualMatchers<R, T> {}

@@ -9,7 +9,8 @@ import { poll } from '../src/poll/poll.ts';
 import type { Goal } from '../src/report/describeEnd.ts';
 import { formatFailure, type Printer } from '../src/report/formatFailure.ts';
 import { gatherContext } from '../src/report/gatherContext.ts';
-import { findTestWindow } from '../src/runner/testWindow.ts';
+import { currentTestState, currentTestWindow, startWork, type TestState } from '../src/runner/testState.ts';
+import { trackAwait } from '../src/runner/trackAwait.ts';
 
 /** The part of Vitest's `MatcherState` and Jest's `MatcherContext` the matchers use. */
 export interface MatcherContextLike {
@@ -60,27 +61,43 @@ function printerOf(context: MatcherContextLike): Printer {
   };
 }
 
-export async function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpec): Promise<MatcherResult> {
+/**
+ * Runs an eventual matcher for the running test: its deadline, its end (which stops the poll, never as
+ * a pass), and the report if the test forgets to await it.
+ */
+export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpec): Promise<MatcherResult> {
   const isNot = context.isNot === true;
   const where = `${isNot ? '.not' : ''}.${spec.name}()`;
+  const test = currentTestState();
+  const run = matchPoll(context, spec, where, test);
+  if (!test) return run;
+  // Named by its test, not by a captured stack: capturing one on every call was most of the
+  // cost of an already-true assertion (bench/), and the runner already points at the test.
+  const name = test.name ?? context.currentTestName ?? 'unknown';
+  const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
+  return trackAwait(work, run, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) }));
+}
+
+/** The sentence after the hint: why it ended. */
+function summaryOf(message: string): string {
+  const line = message.split('\n\n')[1] ?? message;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, where: string, test: TestState | undefined): Promise<MatcherResult> {
+  const isNot = context.isNot === true;
   assertProbe(where, spec.received, `expect(() => db.get(id)).${spec.name}(…)`);
-  const settings = normalizeOptions(where, spec.kind, spec.options);
   const goal = goalOf(spec.kind, isNot);
+  const settings = normalizeOptions(where, spec.kind, spec.options, goal);
   const result = await poll({
     probe: spec.received as Probe,
     holds: spec.holds,
-    target: spec.kind === 'eventually' ? 'hold' : 'miss',
-    onTarget: goal === 'eventually' || goal === 'eventually-fails' ? 'pass' : 'fail',
+    goal,
     settings,
-    testWindow: findTestWindow(context),
-    // Named by its test, not by a captured stack: capturing one on every call was most of the
-    // cost of an already-true assertion (bench/), and the runner already points at the test.
-    label: () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${context.currentTestName ?? 'unknown'}"`,
+    testWindow: test ? test.window() : currentTestWindow(context),
+    testEnded: test?.ended,
   });
-  // The runner fails the assertion when `pass === isNot`; an un-awaited poll ended by the test
-  // reports through afterEach instead, so it must not fail (or leave an unhandled rejection) here.
-  const ok = result.passed || result.reason.kind === 'test-ended';
-  if (ok) return { pass: !isNot, message: () => `${where} passed` };
+  if (result.passed) return { pass: !isNot, message: () => `${where} passed` };
   const gathered = await gatherContext(settings.context);
   const message = formatFailure({
     hint: context.utils.matcherHint(spec.name, 'received', spec.expectedLabel, {

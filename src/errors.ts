@@ -1,4 +1,5 @@
 import type { EndReason, PollResult, TimelineEntry } from './poll/PollResult.ts';
+import { brand, hasBrand } from './runtime/brand.ts';
 
 /** Thrown (by `stop()`) from a probe or check: the poll fails at once with this reason. */
 export class StopError extends Error {
@@ -7,7 +8,20 @@ export class StopError extends Error {
   constructor(reason: string, options?: { cause?: unknown }) {
     super(reason, options);
     this.reason = reason;
+    brand(this, 'stop');
   }
+  /** Every copy of the library (ESM, CJS, each entry point) recognises every other copy's StopError. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'stop');
+  }
+}
+
+/**
+ * A mistake in how unflake's own API was used inside a probe or check (`stop(42)`, a `failWhen` that
+ * returns a number): a TypeError the engine never treats as "not yet", so it fails at once.
+ */
+export function usageError(where: string, message: string): TypeError {
+  return brand(new TypeError(`${where}: ${message}`), 'usage');
 }
 
 /**
@@ -17,7 +31,8 @@ export class StopError extends Error {
  * @example await eventually(async () => { const o = await api.order(id); if (o.status === 'failed') stop(`order failed: ${o.error}`); return o; }, o => o.status === 'paid')
  */
 export function stop(reason: string, options?: { cause?: unknown }): never {
-  if (typeof reason !== 'string' || reason === '') throw new TypeError(`stop(): \`reason\` must be a non-empty string saying why the wait cannot succeed, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
+  if (typeof reason !== 'string' || reason === '') throw usageError('stop()', `\`reason\` must be a non-empty string saying why the wait cannot succeed, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
+  if (options !== undefined && (options === null || typeof options !== 'object')) throw usageError('stop()', `\`options\` must be { cause }, got ${options === null ? 'null' : typeof options}.`);
   throw new StopError(reason, options);
 }
 

@@ -6,7 +6,9 @@ import { poll } from './poll/poll.ts';
 import { formatFailure, plainPrinter } from './report/formatFailure.ts';
 import { gatherContext } from './report/gatherContext.ts';
 import { captureCallSite, findCallSite } from './runner/callSite.ts';
-import { findTestWindow } from './runner/testWindow.ts';
+import { currentTestState, currentTestWindow, startWork } from './runner/testState.ts';
+import { trackAwait } from './runner/trackAwait.ts';
+import type { Goal } from './poll/goal.ts';
 
 function withCallSiteStack(error: Error, callSite: Error): Error {
   const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
@@ -14,22 +16,24 @@ function withCallSiteStack(error: Error, callSite: Error): Error {
   return error;
 }
 
-/** The framework-free shell: run the engine, resolve to the value, or throw the report with its data. */
-async function pollOrThrow<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseLike<boolean>, settings: PollSettings, callSite: Error): Promise<T> {
+/** The framework-free shell: run the engine for the running test, resolve to the value, or throw the report with its data. */
+function pollOrThrow<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseLike<boolean>, settings: PollSettings, callSite: Error): Promise<T> {
+  const name = settings.kind === 'eventually' ? 'eventually' : 'consistently';
+  const test = currentTestState();
+  const run = runPoll(probe, holds, settings, callSite);
+  if (!test) return run;
+  const work = startWork(test, () => `${name}() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`);
+  return trackAwait(work, run, () => ({ passed: true }));
+}
+
+async function runPoll<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseLike<boolean>, settings: PollSettings, callSite: Error): Promise<T> {
   const eventual = settings.kind === 'eventually';
-  const name = eventual ? 'eventually' : 'consistently';
-  const result = await poll<T>({
-    probe,
-    holds,
-    target: eventual ? 'hold' : 'miss',
-    onTarget: eventual ? 'pass' : 'fail',
-    settings,
-    testWindow: findTestWindow(),
-    label: () => `${name}() at ${findCallSite(callSite.stack) ?? 'an unknown place'}`,
-  });
-  if (result.passed || result.reason.kind === 'test-ended') return result.value as T;
+  const goal: Goal = eventual ? 'eventually' : 'always';
+  const test = currentTestState();
+  const result = await poll<T>({ probe, holds, goal, settings, testWindow: test ? test.window() : currentTestWindow(), testEnded: test?.ended });
+  if (result.passed) return result.value as T;
   const context = await gatherContext(settings.context);
-  const message = formatFailure({ hint: `${name}(probe, check)`, goal: eventual ? 'eventually' : 'always', result, settings, printer: plainPrinter, context });
+  const message = formatFailure({ hint: `${eventual ? 'eventually' : 'consistently'}(probe, check)`, goal, result, settings, printer: plainPrinter, context });
   const ErrorClass = eventual ? EventuallyError : ConsistentlyError;
   throw withCallSiteStack(new ErrorClass(message, result, context?.value), callSite);
 }
@@ -40,8 +44,17 @@ async function pollOrThrow<T>(probe: Probe<T>, holds: (value: T) => boolean | Pr
  *
  * @example const order = await eventually(() => api.order(id), o => o.version >= 3, { timeout: 20_000 })
  */
-export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> | EventuallyOptions<Awaited<T>>, options?: EventuallyOptions<Awaited<T>>): Promise<Awaited<T>> {
+export function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> | EventuallyOptions<Awaited<T>>, options?: EventuallyOptions<Awaited<T>>): Promise<Awaited<T>> {
   const callSite = captureCallSite('eventually', eventually);
+  // Bad arguments reject (as they did when this was an async function), they do not throw at the call.
+  try {
+    return startEventually(probe, check, options, callSite);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function startEventually<T>(probe: Probe<T>, check: unknown, options: unknown, callSite: Error): Promise<Awaited<T>> {
   const where = 'eventually()';
   assertProbe(where, probe, 'eventually(() => api.order(id), o => o.status === "paid")');
   let checkArg: unknown = check;
@@ -51,7 +64,7 @@ export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> |
     optionsArg = check;
   }
   const holds = checkArg === undefined ? (value: Awaited<T>) => (value as unknown) !== false : checkToHolds<Awaited<T>>(where, checkArg);
-  return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'eventually', optionsArg), callSite);
+  return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'eventually', optionsArg, 'eventually'), callSite);
 }
 
 /**
@@ -60,10 +73,14 @@ export async function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> |
  *
  * @example await consistently(() => cache.size, n => n <= 100, { for: 1_000 })
  */
-export async function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>, options?: ConsistentlyOptions<Awaited<T>>): Promise<Awaited<T>> {
+export function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>, options?: ConsistentlyOptions<Awaited<T>>): Promise<Awaited<T>> {
   const callSite = captureCallSite('consistently', consistently);
   const where = 'consistently()';
-  assertProbe(where, probe, 'consistently(() => cache.size, n => n <= 100)');
-  const holds = checkToHolds<Awaited<T>>(where, check);
-  return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'consistently', options), callSite);
+  try {
+    assertProbe(where, probe, 'consistently(() => cache.size, n => n <= 100)');
+    const holds = checkToHolds<Awaited<T>>(where, check);
+    return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'consistently', options, 'always'), callSite);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -12,7 +12,8 @@ import type { Backoff, Interval } from '../options/types.ts';
 import { poll } from '../poll/poll.ts';
 import type { EndReason } from '../poll/PollResult.ts';
 import { formatDuration } from '../report/formatDuration.ts';
-import { findTestWindow } from '../runner/testWindow.ts';
+import { currentTestState, currentTestWindow, startWork } from '../runner/testState.ts';
+import { trackAwait } from '../runner/trackAwait.ts';
 import { monotonicNow } from '../time/realTime.ts';
 import { fingerprintSection } from './fingerprint.ts';
 import { buildMatches, readHealth, type HealthCheck, type HealthReading, BUILD_HEADERS, BUILD_PATHS } from './health.ts';
@@ -203,7 +204,15 @@ function errorText(error: unknown): string {
  *
  * @example await waitForReady('http://localhost:8080/health', { expectedBuild: process.env.GIT_SHA, timeout: 60_000 })
  */
-export async function waitForReady(target: string | URL | HealthProbe, options?: WaitForReadyOptions): Promise<ReadyResult> {
+export function waitForReady(target: string | URL | HealthProbe, options?: WaitForReadyOptions): Promise<ReadyResult> {
+  const test = currentTestState();
+  const run = waitUntilReady(target, options);
+  if (!test) return run;
+  const label = typeof target === 'string' || target instanceof URL ? String(target) : 'probe';
+  return trackAwait(startWork(test, () => `waitForReady(${label})`), run, () => ({ passed: true }));
+}
+
+async function waitUntilReady(target: string | URL | HealthProbe, options?: WaitForReadyOptions): Promise<ReadyResult> {
   const { url, probe, options: o } = validate(target, options);
   const label = url ? url.href : 'probe';
   const settings = {
@@ -246,11 +255,10 @@ export async function waitForReady(target: string | URL | HealthProbe, options?:
     probe: attemptOnce,
     holds: (record) => record.ready,
     // A probe returning a malformed response is a bug in the test, not "not yet".
-    target: 'hold',
-    onTarget: 'pass',
+    goal: 'eventually',
     settings: { ...settings, ignore: (error) => !(error instanceof TypeError && error.message.startsWith(WHERE)) },
-    testWindow: findTestWindow(),
-    label: () => `waitForReady(${label})`,
+    testWindow: currentTestState()?.window() ?? currentTestWindow(),
+    testEnded: currentTestState()?.ended,
   });
   const elapsed = monotonicNow() - start;
   if (result.passed) {
@@ -258,7 +266,7 @@ export async function waitForReady(target: string | URL | HealthProbe, options?:
     return { url: label, attempts: result.attempts, elapsed, build: last.build, health: last.health };
   }
   if (result.reason.kind === 'not-ignorable') throw result.reason.error;
-  if (result.reason.kind === 'test-ended') return { url: label, attempts: result.attempts, elapsed, build: undefined, health: undefined };
+  // Ended by its test's end (or an abort): never "ready"; ReadinessError says why it stopped.
   throw new ReadinessError(formatReadinessReport(label, result.reason, elapsed, attempts, settings.interval, result.inFlightAtEnd), label, result.reason, elapsed, attempts);
 }
 
@@ -377,7 +385,9 @@ export function formatReadinessReport(label: string, reason: EndReason, elapsed:
       ? reason.limit === 'test'
         ? `stopped after ${formatDuration(elapsed)}, ${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout`
         : `timed out after ${formatDuration(elapsed)} (timeout: ${reason.window} ms)`
-      : reason.kind === 'aborted'
+      : reason.kind === 'test-ended'
+        ? `was stopped after ${formatDuration(elapsed)}: its test ended while it was still waiting (a forgotten await?)`
+        : reason.kind === 'aborted'
         ? `was aborted after ${formatDuration(elapsed)}${reason.reason === undefined ? '' : `: ${reason.reason instanceof Error ? reason.reason.message : String(reason.reason)}`}`
         : `ended after ${formatDuration(elapsed)} (${reason.kind})`;
   const sections: string[] = [`waitForReady(${label}) ${end}: never ready in ${n} attempt${n === 1 ? '' : 's'} (${backoffText(interval)}).`];

@@ -12,9 +12,29 @@ export const builtInDefaults = Object.freeze({
 // Kept on globalThis so the ESM and CJS builds, and every entry point, share one set of defaults.
 const STATE_KEY = Symbol.for('unflake.configuredDefaults');
 
-function store(): { current: ConfigurableOptions } {
-  const g = globalThis as Record<symbol, { current: ConfigurableOptions } | undefined>;
-  return (g[STATE_KEY] ??= { current: {} });
+interface Store {
+  current: ConfigurableOptions;
+  /** What the running test file started with: configure() calls in a file end with it. */
+  atFileStart: ConfigurableOptions;
+}
+
+function store(): Store {
+  const g = globalThis as Record<symbol, Store | undefined>;
+  const s = (g[STATE_KEY] ??= { current: {}, atFileStart: {} });
+  s.atFileStart ??= s.current;
+  return s;
+}
+
+/** A test file starts (the setup entries call this when they load for it). */
+export function markFileStart(): void {
+  const s = store();
+  s.atFileStart = s.current;
+}
+
+/** A test file ends: its configure() defaults end with it, also under Vitest `isolate: false`. */
+export function restoreFileDefaults(): void {
+  const s = store();
+  s.current = s.atFileStart;
 }
 
 export function configuredDefaults(): ConfigurableOptions {

@@ -1,6 +1,7 @@
 import type { Backoff, CommonOptions, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
 import { builtInDefaults, configuredDefaults } from './configure.ts';
 import { argumentError, checkMs, describeValue } from './checkMs.ts';
+import { isWindowGoal, type Goal } from '../poll/goal.ts';
 import { isVirtualClock, realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
 
 export type PollKind = 'eventually' | 'consistently';
@@ -157,8 +158,27 @@ export function validateConfigurable(options: unknown): void {
   checkDuration(where, 'testTimeoutMargin', o.testTimeoutMargin);
 }
 
-/** Validates user options once, at the call, and merges configure() defaults and built-ins. */
-export function normalizeOptions(where: string, kind: PollKind, options: unknown): PollSettings {
+/**
+ * `maxAttempts` cannot shorten an "always"/"never" window into a pass (SPEC section 0): given explicitly
+ * it is a TypeError; a configure() default does not apply to windows.
+ */
+function maxAttemptsFor(where: string, o: Record<string, unknown>, configured: number | undefined, goal: Goal | undefined): number | undefined {
+  const explicit = checkCount(where, 'maxAttempts', o.maxAttempts);
+  if (goal === undefined || !isWindowGoal(goal)) return explicit ?? configured;
+  if (explicit !== undefined) {
+    throw argumentError(
+      where,
+      `\`maxAttempts\` cannot bound ${goal === 'always' ? 'a consistently assertion' : 'a .not.toEventually… ("never") assertion'}: it passes only when watched for its whole window, and ending it after ${explicit} attempt${explicit === 1 ? '' : 's'} would pass without watching. Shorten the window instead (\`${goal === 'always' ? 'for' : 'timeout'}\`).`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Validates user options once, at the call, and merges configure() defaults and built-ins. `goal` tells
+ * window assertions ("always", "never") apart, for the rules only they have.
+ */
+export function normalizeOptions(where: string, kind: PollKind, options: unknown, goal?: Goal): PollSettings {
   const o = checkOptionsObject(where, options) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
   rejectUnknownKeys(where, o, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, kind);
   const d = configuredDefaults();
@@ -174,7 +194,7 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
     throw argumentError(where, `\`notBefore\` (${notBefore} ms) must be shorter than \`timeout\` (${window} ms), or nothing could ever pass.`);
   }
   const attemptTimeout = checkDuration(where, 'attemptTimeout', o.attemptTimeout, { allowZero: false }) ?? d.attemptTimeout;
-  const maxAttempts = checkCount(where, 'maxAttempts', o.maxAttempts) ?? d.maxAttempts;
+  const maxAttempts = maxAttemptsFor(where, o, d.maxAttempts, goal);
   if (passes > 1 && maxAttempts !== undefined && passes > maxAttempts) {
     throw argumentError(where, `\`passes\` (${passes}) cannot be reached within \`maxAttempts\` (${maxAttempts}).`);
   }

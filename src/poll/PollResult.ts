@@ -20,7 +20,9 @@ export type EndReason =
   | { kind: 'timeout'; limit: 'window'; window: number; windowName: 'timeout' | 'for' }
   | { kind: 'timeout'; limit: 'test'; window: number; windowName: 'timeout' | 'for'; testTimeout: number; margin: number }
   | { kind: 'max-attempts'; maxAttempts: number }
-  | { kind: 'stopped'; reason: string }
+  | { kind: 'stopped'; reason: string; cause?: unknown }
+  | { kind: 'misuse'; error: unknown }
+  | { kind: 'no-value'; window: number; windowName: 'timeout' | 'for' }
   | { kind: 'fail-when'; reason: string }
   | { kind: 'not-ignorable'; error: unknown }
   | { kind: 'aborted'; reason: unknown }
@@ -40,6 +42,8 @@ export interface PollResult<T = unknown> {
   /** Whether the window was measured on a TestClock (the `clock` option). */
   virtual: boolean;
   timeline: TimelineEntry[];
+  /** Distinct observations left out of `timeline` (it keeps the first and the most recent ones). */
+  droppedEntries: number;
   /** Whether any attempt produced a value (as opposed to an error). */
   hasValue: boolean;
   lastValue: T | undefined;

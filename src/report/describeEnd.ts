@@ -2,8 +2,9 @@ import type { PollSettings } from '../options/normalizeOptions.ts';
 import type { EndReason, PollResult } from '../poll/PollResult.ts';
 import { formatDuration as ms } from './formatDuration.ts';
 
-/** What the assertion demanded, in words: decides how an ended window is phrased. */
-export type Goal = 'eventually' | 'never' | 'always' | 'eventually-fails';
+import type { Goal } from '../poll/goal.ts';
+
+export type { Goal };
 
 const attemptsText = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`;
 
@@ -13,6 +14,15 @@ function windowSentence(reason: Extract<EndReason, { kind: 'timeout' }>, elapsed
     return `Stopped after ${ms(elapsed)}${clock}, ${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout (its \`${reason.windowName}\` of ${reason.window} ms would have run past it)`;
   }
   return `Timed out after ${ms(elapsed)}${clock} (${reason.windowName}: ${reason.window} ms)`;
+}
+
+function firstLine(error: unknown): string {
+  try {
+    const text = error instanceof Error ? error.message : String(error);
+    return text.split('\n')[0] ?? '';
+  } catch {
+    return 'an error that cannot be printed';
+  }
 }
 
 /** One sentence: why the poll stopped, after how long, after how many attempts, and what that means. */
@@ -36,12 +46,16 @@ export function describeEnd(result: PollResult, settings: PollSettings, goal: Go
       return `Stopped by stop() at attempt ${attempts} ${after}: ${reason.reason}`;
     case 'fail-when':
       return `Failed fast at attempt ${attempts} ${after}: failWhen said "${reason.reason}".`;
+    case 'misuse':
+      return `Failed at attempt ${attempts} ${after}: unflake's API was misused inside the probe or check (${firstLine(reason.error)}). This is a mistake in the test, so it is not retried.`;
+    case 'no-value':
+      return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and the probe never returned a value: every one of ${attemptsText(attempts)} threw or did not settle, so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
     case 'not-ignorable':
       return `Failed at attempt ${attempts} ${after}: the probe threw an error that \`ignore\` does not accept as "not yet".`;
     case 'aborted':
       return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${reason.reason instanceof Error ? reason.reason.message : String(reason.reason)}`}`;
     case 'test-ended':
-      return `The test ended while it was still running ${after} (it was not awaited).`;
+      return `The test ended while it was still running ${after}: it was stopped, and a stopped poll is never a pass.`;
     case 'matched':
       return `It matched at attempt ${reason.attempt} ${after}, but it must never match within ${settings.window} ms (\`${settings.windowName}\`).`;
     case 'stopped-holding':

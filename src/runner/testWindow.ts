@@ -2,8 +2,8 @@
  * Where the running test's own deadline is, so a poll can end before it and print its diagnostics
  * instead of the runner's bare "test timed out".
  *
- * Sources, most precise first: the test the setup entries (`unflake/vitest`, `unflake/jest`) saw
- * start; Vitest's `task` in the matcher state; jest-circus's state on the test global.
+ * Sources: Vitest's `task` (the setup entry's hook context, or the matcher state); jest-circus's state on
+ * the test global. testState.ts decides which applies to the running test.
  */
 import { monotonicNow, wallNow } from '../time/realTime.ts';
 
@@ -15,25 +15,15 @@ export interface TestWindow {
   deadline: number;
 }
 
-const REGISTERED = Symbol.for('unflake.currentTestWindow');
-
-/** Called by the setup entries from `beforeEach`. */
-export function registerTestStart(runner: TestWindow['runner'], timeout: number | undefined): void {
-  const g = globalThis as Record<symbol, TestWindow | undefined>;
-  g[REGISTERED] = timeout && timeout > 0 && Number.isFinite(timeout) ? { runner, timeout, deadline: monotonicNow() + timeout } : undefined;
-}
-
-export function registerTestEnd(): void {
-  (globalThis as Record<symbol, TestWindow | undefined>)[REGISTERED] = undefined;
-}
-
 interface VitestTaskLike {
   type?: string;
   timeout?: number;
   result?: { startTime?: number; attempts?: { startTime?: number; duration?: number }[] };
 }
 
-function fromVitestTask(task: VitestTaskLike | undefined): TestWindow | undefined {
+/** Vitest's task (`this.task` in a matcher, `context.task` in a hook): its timeout from its start. */
+export function windowOfVitestTask(value: unknown): TestWindow | undefined {
+  const task = value as VitestTaskLike | undefined;
   if (task?.type !== 'test' || typeof task.timeout !== 'number' || task.timeout <= 0 || !Number.isFinite(task.timeout)) return undefined;
   const attempts = task.result?.attempts ?? [];
   const lastAttempt = attempts[attempts.length - 1];
@@ -61,7 +51,8 @@ function jestStateKey(): symbol | null {
   return key;
 }
 
-function fromJestCircus(): TestWindow | undefined {
+/** jest-circus' running test: its timeout from its start. */
+export function windowOfJestCircus(): TestWindow | undefined {
   const key = jestStateKey();
   if (!key) return undefined;
   const state = (globalThis as Record<symbol, JestCircusState | undefined>)[key];
@@ -72,8 +63,9 @@ function fromJestCircus(): TestWindow | undefined {
   return { runner: 'jest', timeout, deadline: monotonicNow() + (test.startedAt + timeout - wallNow()) };
 }
 
-/** The running test's window, if any runner tells us; `matcherState` is a matcher's `this`. */
-export function findTestWindow(matcherState?: { task?: unknown }): TestWindow | undefined {
-  const registered = (globalThis as Record<symbol, TestWindow | undefined>)[REGISTERED];
-  return registered ?? fromVitestTask(matcherState?.task as VitestTaskLike | undefined) ?? fromJestCircus();
+/** Jest's configured `testTimeout` (for concurrent tests, which jest-circus does not mark as running). */
+export function jestConfiguredTimeout(): number | undefined {
+  const key = jestStateKey();
+  const timeout = key ? (globalThis as Record<symbol, JestCircusState | undefined>)[key]?.testTimeout : undefined;
+  return typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout) ? timeout : undefined;
 }

@@ -7,6 +7,7 @@
  * time, and read timers from `node:timers`, which Jest's legacy fake timers never patch.
  */
 import * as nodeTimers from 'node:timers';
+import { globalSlot } from '../runtime/globalSlot.ts';
 
 type AnyFn = (...args: never[]) => unknown;
 
@@ -40,7 +41,8 @@ export function wallNow(): number {
 
 // Timers this library has scheduled and not yet fired or cleared: "nothing outlives a poll" is
 // checked against this, not against the whole process's timers, which the runner also uses.
-const outstanding = new Set<RealTimerHandle>();
+// One set for every copy of the library in the process (see runtime/globalSlot.ts).
+const outstanding = globalSlot('realTimers.v1', () => new Set<RealTimerHandle>());
 
 /** How many of this library's real timers are pending (0 between assertions). */
 export function pendingRealTimers(): number {

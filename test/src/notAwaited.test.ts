@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { endTestGeneration } from '../../src/runner/activePolls.ts';
+import { currentTestState, endTest } from '../../src/runner/testState.ts';
 import { runner } from '../support/runner.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,9 +18,10 @@ describe('a missing await', () => {
     let calls = 0;
     // Deliberately not awaited: this is the mistake under test.
     const forgotten = expect(() => (calls++, 'stale')).toEventuallyEqual('fresh', { timeout: 60_000, interval: 5 });
-    const error = endTestGeneration();
-    expect(error?.message).toMatch(/an eventual assertion was still running when the test ended, so it was never awaited:\n\s+expect\(…\)\.toEventuallyEqual\(…\) in test ".*is stopped and reported when the test ends/);
-    await forgotten; // it was stopped, without failing or leaving an unhandled rejection behind
+    const error = endTest(currentTestState()!);
+    expect(error?.message).toMatch(/an eventual assertion was never awaited:\n\s+expect\(…\)\.toEventuallyEqual\(…\) in test ".*is stopped and reported when the test ends.*": still running when the test ended/);
+    // It was stopped, and a stopped poll is never a pass: awaited late, it rejects.
+    await expect(forgotten).rejects.toThrow(/The test ended while it was still running .*a stopped poll is never a pass/);
     const callsAtStop = calls;
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(calls).toBe(callsAtStop);

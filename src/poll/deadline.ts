@@ -1,0 +1,90 @@
+/**
+ * One place for every limit a poll runs against: its window, the test's own deadline (minus the margin
+ * its diagnostics need), and, in virtual time, the real-time limit that the test's deadline becomes.
+ */
+import type { PollSettings } from '../options/normalizeOptions.ts';
+import type { TestWindow } from '../runner/testWindow.ts';
+import { monotonicNow } from '../time/realTime.ts';
+import type { AttemptBudget } from './attempt.ts';
+import type { EndReason } from './PollResult.ts';
+import type { Streak } from './decide.ts';
+
+/** Time reserved before the test's deadline for gathering `context`. */
+export const CONTEXT_BUDGET = 500;
+
+/** In virtual time nothing moves while an attempt runs: bound it in real time instead. */
+const VIRTUAL_ATTEMPT_REAL_LIMIT = 5_000;
+
+export interface Limits {
+  /** When the poll started, and when its last attempt must end, in the time source's ms. */
+  start: number;
+  deadline: number;
+  /** Real monotonic ms past which a virtual-time poll must end (the test's deadline), if any. */
+  realLimit: number | undefined;
+  /** Whether the test's deadline, not the window, is what `deadline` is (real time). */
+  cutByTest: boolean;
+  window: Extract<EndReason, { kind: 'timeout' }>;
+  test: Extract<EndReason, { kind: 'timeout' }> | undefined;
+}
+
+export function planLimits(settings: PollSettings, testWindow: TestWindow | undefined, start: number): Limits {
+  const window = { kind: 'timeout', limit: 'window', window: settings.window, windowName: settings.windowName } as const;
+  const limits: Limits = { start, deadline: start + settings.window, realLimit: undefined, cutByTest: false, window, test: undefined };
+  if (!testWindow) return limits;
+  limits.test = { ...window, limit: 'test', testTimeout: testWindow.timeout, margin: settings.testTimeoutMargin };
+  const testLimit = testWindow.deadline - settings.testTimeoutMargin - (settings.context ? CONTEXT_BUDGET : 0);
+  if (settings.time.virtual) limits.realLimit = testLimit;
+  else if (testLimit < limits.deadline) {
+    limits.deadline = Math.max(start, testLimit);
+    limits.cutByTest = true;
+  }
+  return limits;
+}
+
+/** Virtual time: has real time reached the test's deadline? (Marks the window as cut by the test.) */
+export function reachedRealLimit(limits: Limits): boolean {
+  if (limits.realLimit === undefined || monotonicNow() < limits.realLimit) return false;
+  limits.cutByTest = true;
+  return true;
+}
+
+/** The timeout reason that applies when the window ends now. */
+export function timeoutReason(limits: Limits): Extract<EndReason, { kind: 'timeout' }> {
+  return limits.cutByTest && limits.test ? limits.test : limits.window;
+}
+
+/** How long one attempt may run, in real ms, and what its running out means. */
+export function attemptBudget(limits: Limits, settings: PollSettings, attemptStart: number, attempt: number): AttemptBudget {
+  const virtual = settings.time.virtual;
+  // Budgets are real ms: in virtual time the clock stands still while an attempt runs.
+  const untilEnd = virtual
+    ? Math.max(1, limits.realLimit === undefined ? VIRTUAL_ATTEMPT_REAL_LIMIT : Math.min(VIRTUAL_ATTEMPT_REAL_LIMIT, limits.realLimit - monotonicNow()))
+    : Math.max(1, limits.deadline - attemptStart);
+  if (settings.attemptTimeout !== undefined && settings.attemptTimeout < untilEnd) {
+    return { ms: settings.attemptTimeout, byAttemptTimeout: true, message: `attempt did not settle within ${settings.attemptTimeout} ms (attemptTimeout)` };
+  }
+  const message = virtual
+    ? `attempt ${attempt} did not settle within ${Math.round(untilEnd)} ms of real time (virtual time does not move while an attempt runs)`
+    : `attempt ${attempt} was still running at the deadline`;
+  return { ms: untilEnd, byAttemptTimeout: false, message };
+}
+
+export interface PauseInput {
+  /** The schedule's next pause, or 0 when a wake-up asked for an immediate re-check. */
+  scheduled: number;
+  streak: Streak;
+  stableFor: number;
+  now: number;
+  deadline: number;
+  /** How long the last attempt took: the final attempt starts that long before the deadline. */
+  lastDuration: number;
+}
+
+/** The pause before the next attempt, and whether that attempt is the final one (at the deadline). */
+export function planPause(p: PauseInput): { ms: number; final: boolean } {
+  let ms = p.scheduled;
+  if (p.streak.start !== undefined && p.stableFor > 0) ms = Math.min(ms, Math.max(0, p.streak.start + p.stableFor - p.now));
+  const latestStart = p.deadline - p.lastDuration;
+  if (p.now + ms >= latestStart) return { ms: Math.max(0, latestStart - p.now), final: true };
+  return { ms, final: false };
+}

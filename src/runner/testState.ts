@@ -1,0 +1,142 @@
+/**
+ * Per-test state, per test: each running test (sequential, `test.concurrent`, each retry) gets its own
+ * deadline, its own set of polls and its own per-test values (trace, namespaces). The setup entries create
+ * it when a test starts and end it when the test ends; everything unflake starts inside the test finds it
+ * through an AsyncLocalStorage, so a concurrent sibling never sees it.
+ *
+ * Lookup order: the async context (Vitest `aroundEach`, Jest's wrapped `test.concurrent`), then the one
+ * sequential test (Jest `beforeEach`, Vitest 4.0 without `aroundEach`).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { globalSlot } from '../runtime/globalSlot.ts';
+import { monotonicNow } from '../time/realTime.ts';
+import { windowOfJestCircus, windowOfVitestTask, type TestWindow } from './testWindow.ts';
+
+/** Something a test started and must await: a poll, a readiness wait, a delivery matcher. */
+export interface TrackedWork {
+  /** Names it in the "never awaited" report; called only then. */
+  label: () => string;
+  outcome: 'running' | 'passed' | 'failed';
+  /** The first line of its failure, once it failed. */
+  failure?: string;
+  /** Whether the caller awaited the promise it was given (see trackAwait.ts). */
+  awaited: boolean;
+}
+
+export interface TestState {
+  readonly id: number;
+  readonly runner: 'vitest' | 'jest';
+  readonly name: string | undefined;
+  /** Aborted when the test ends: everything it started stops, and none of it counts as a pass. */
+  readonly ended: AbortSignal;
+  /** The test's own deadline, when the runner tells it. */
+  window(): TestWindow | undefined;
+  readonly work: Set<TrackedWork>;
+  /** Per-test values (the trace, the namespaces it created), keyed by their owner module. */
+  readonly values: Map<string, unknown>;
+}
+
+interface InternalState extends TestState {
+  readonly controller: AbortController;
+}
+
+interface Registry {
+  storage: AsyncLocalStorage<InternalState>;
+  sequential: InternalState | undefined;
+  nextId: number;
+}
+
+const registry = (): Registry => globalSlot('tests.v1', (): Registry => ({ storage: new AsyncLocalStorage(), sequential: undefined, nextId: 1 }));
+
+export interface TestStart {
+  runner: TestState['runner'];
+  name?: string | undefined;
+  /** Vitest's task: its timeout and start time give the deadline. */
+  task?: unknown;
+  /** A fixed timeout from now (Jest's concurrent tests, whose start jest-circus does not record). */
+  timeout?: number | undefined;
+}
+
+function windowFor(start: TestStart): () => TestWindow | undefined {
+  if (start.task !== undefined) return () => windowOfVitestTask(start.task);
+  const { timeout } = start;
+  if (timeout !== undefined && timeout > 0 && Number.isFinite(timeout)) {
+    const fixed: TestWindow = { runner: start.runner, timeout, deadline: monotonicNow() + timeout };
+    return () => fixed;
+  }
+  return start.runner === 'jest' ? windowOfJestCircus : () => undefined;
+}
+
+/** A test starts: the returned state is what `runInTest` and `endTest` take. */
+export function beginTest(start: TestStart): TestState {
+  const reg = registry();
+  const controller = new AbortController();
+  const state: InternalState = {
+    id: reg.nextId++,
+    runner: start.runner,
+    name: start.name,
+    ended: controller.signal,
+    controller,
+    window: windowFor(start),
+    work: new Set(),
+    values: new Map(),
+  };
+  return state;
+}
+
+/** Runs `fn` (the test, with its hooks) so that everything it starts belongs to `state`. */
+export function runInTest<R>(state: TestState, fn: () => R): R {
+  return registry().storage.run(state as InternalState, fn);
+}
+
+/** For runners that run one test at a time and only give us before/after hooks. */
+export function setSequentialTest(state: TestState | undefined): void {
+  registry().sequential = state as InternalState | undefined;
+}
+
+/** The running test, or undefined outside one (or when no setup entry is registered). */
+export function currentTestState(): TestState | undefined {
+  const reg = registry();
+  return reg.storage.getStore() ?? reg.sequential;
+}
+
+/** The running test's deadline: its state's, else what the runner's matcher state or globals say. */
+export function currentTestWindow(matcherState?: { task?: unknown }): TestWindow | undefined {
+  const state = currentTestState();
+  if (state) return state.window();
+  return windowOfVitestTask(matcherState?.task) ?? windowOfJestCircus();
+}
+
+/** Registers work the test must await; returns it for its shell to settle. */
+export function startWork(state: TestState, label: () => string): TrackedWork {
+  const work: TrackedWork = { label, outcome: 'running', awaited: false };
+  state.work.add(work);
+  return work;
+}
+
+function describeWork(work: TrackedWork, wasRunning: boolean): string {
+  if (wasRunning) return `  ${work.label()}: still running when the test ended; it was stopped and its result was not checked`;
+  if (work.outcome === 'passed') return `  ${work.label()}: it had passed, but the test never awaited it (had it failed, nothing would have noticed)`;
+  return `  ${work.label()}: it had failed, but the test never awaited it: ${work.failure ?? 'see above'}`;
+}
+
+/**
+ * The test ends: everything it started stops (none of it can pass now), and the returned error, if
+ * any, names each poll the test did not await, in all three states (running, passed, failed).
+ */
+export function endTest(state: TestState): Error | undefined {
+  const internal = state as InternalState;
+  const reg = registry();
+  if (reg.sequential === internal) reg.sequential = undefined;
+  const running = new Set([...internal.work].filter((work) => work.outcome === 'running'));
+  internal.controller.abort();
+  const forgotten = [...internal.work].filter((work) => running.has(work) || !work.awaited);
+  internal.work.clear();
+  if (forgotten.length === 0) return undefined;
+  const one = forgotten.length === 1;
+  const lines = forgotten.map((work) => describeWork(work, running.has(work))).join('\n');
+  return new Error(
+    `unflake: ${one ? 'an eventual assertion was' : `${forgotten.length} eventual assertions were`} never awaited:\n${lines}\n\n` +
+      'Add `await` in front of each (e.g. `await expect(probe).toEventuallyEqual(x)`): an assertion that is not awaited is not checked.',
+  );
+}
