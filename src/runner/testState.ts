@@ -135,8 +135,11 @@ export function endTest(state: TestState): Error | undefined {
   if (forgotten.length === 0) return undefined;
   const one = forgotten.length === 1;
   const lines = forgotten.map((work) => describeWork(work, running.has(work))).join('\n');
-  return new Error(
+  const error = new Error(
     `unflake: ${one ? 'an eventual assertion was' : `${forgotten.length} eventual assertions were`} never awaited:\n${lines}\n\n` +
       'Add `await` in front of each (e.g. `await expect(probe).toEventuallyEqual(x)`): an assertion that is not awaited is not checked.',
   );
+  // The frames would point into unflake's hooks, not at the test: the message names the test.
+  error.stack = `Error: ${error.message}`;
+  return error;
 }
