@@ -1,5 +1,5 @@
 import type { EndReason, PollResult, TimelineEntry } from './poll/PollResult.ts';
-import { brand, hasBrand } from './runtime/brand.ts';
+import { brand, hasBrand, type Brand } from './runtime/brand.ts';
 
 /** Thrown (by `stop()`) from a probe or check: the poll fails at once with this reason. */
 export class StopError extends Error {
@@ -44,6 +44,12 @@ export class AttemptTimeoutError extends Error {
 /** The failure of `eventually()` / `consistently()`, carrying the poll's data. */
 export class PollError<T = unknown> extends Error {
   override name = 'PollError';
+  /** `instanceof` by brand: an error thrown by another copy of the library (ESM/CJS, another entry) still matches. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, this.brandName);
+  }
+  // Explicit, not the class's `name`: a bundler may rename classes (EventuallyError2).
+  static readonly brandName: Brand = 'PollError';
   /** Why the poll ended. */
   readonly reason: EndReason;
   readonly attempts: number;
@@ -63,15 +69,21 @@ export class PollError<T = unknown> extends Error {
     this.lastValue = result.lastValue;
     this.lastError = result.lastError;
     this.context = context;
+    // The class and its parents: an EventuallyError is also a PollError in every copy of the library.
+    for (let c = new.target as unknown as { brandName?: Brand } | null; c?.brandName; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, 'brandName')) brand(this, c.brandName);
+    }
   }
 }
 
 /** `eventually()` did not see its condition hold in time (or was stopped). */
 export class EventuallyError<T = unknown> extends PollError<T> {
   override name = 'EventuallyError';
+  static override readonly brandName: Brand = 'EventuallyError';
 }
 
 /** `consistently()` saw its condition fail within the window. */
 export class ConsistentlyError<T = unknown> extends PollError<T> {
   override name = 'ConsistentlyError';
+  static override readonly brandName: Brand = 'ConsistentlyError';
 }

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { currentTestKey } from './currentTest.ts';
+import { currentTestState } from '../runner/testState.ts';
 
 export interface TestTrace {
   /** 32 lower-case hex digits, not all zero. */
@@ -89,6 +90,13 @@ export function testTrace(): TestTrace {
   if (otel) {
     const state = otel.traceState?.serialize?.();
     return make(otel.traceId, otel.spanId, true, state || undefined);
+  }
+  // Per test state first: concurrent tests each keep their own trace, however their calls interleave.
+  const test = currentTestState();
+  if (test) {
+    let trace = test.values.get('testTrace') as TestTrace | undefined;
+    if (!trace) test.values.set('testTrace', (trace = make(hexId(16), hexId(8), false)));
+    return trace;
   }
   const s = store();
   const key = currentTestKey() ?? '';

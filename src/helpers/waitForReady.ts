@@ -14,6 +14,7 @@ import type { EndReason } from '../poll/PollResult.ts';
 import { formatDuration } from '../report/formatDuration.ts';
 import { currentTestState, currentTestWindow, startWork } from '../runner/testState.ts';
 import { trackAwait } from '../runner/trackAwait.ts';
+import { brand, hasBrand } from '../runtime/brand.ts';
 import { monotonicNow } from '../time/realTime.ts';
 import { fingerprintSection } from './fingerprint.ts';
 import { buildMatches, readHealth, type HealthCheck, type HealthReading, BUILD_HEADERS, BUILD_PATHS } from './health.ts';
@@ -102,6 +103,11 @@ export class ReadinessError extends Error {
     this.elapsed = elapsed;
     this.attempts = attempts;
     this.last = attempts[attempts.length - 1];
+    brand(this, 'ReadinessError');
+  }
+  /** `instanceof` by brand, across copies of the library (ESM/CJS, entry points). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'ReadinessError');
   }
 }
 
