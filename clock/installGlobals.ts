@@ -3,6 +3,7 @@
  * and guarantees a forgotten install cannot leak into the next test.
  */
 import type { TestClock } from './TestClock.ts';
+import { installedFakeTimers } from '../src/adapters/fakeTimers.ts';
 
 export type FakeableGlobal = 'Date' | 'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'setImmediate' | 'clearImmediate' | 'performance' | 'hrtime';
 
@@ -39,16 +40,6 @@ function setActiveInstall(install: ActiveInstall | undefined): void {
   (globalThis as Record<symbol, ActiveInstall | undefined>)[ACTIVE] = install;
 }
 
-/** Which other fake clock, if any, already owns the globals. */
-function foreignFakeTimers(): string | undefined {
-  const setTimeoutFn = globalThis.setTimeout as unknown as { clock?: unknown; _isMockFunction?: boolean };
-  if ((Date as unknown as { isFake?: boolean }).isFake === true || (typeof setTimeoutFn.clock === 'object' && setTimeoutFn.clock !== null)) {
-    return 'fake timers (vi.useFakeTimers(), jest.useFakeTimers() or @sinonjs/fake-timers)';
-  }
-  if (setTimeoutFn._isMockFunction === true) return "Jest's legacy fake timers (jest.useFakeTimers({ legacyFakeTimers: true }))";
-  return undefined;
-}
-
 /**
  * Ends an install that a test left behind and returns an error saying so, or undefined. The setup
  * entries call it after every test; `install()` calls it too, so a leftover never stacks.
@@ -74,7 +65,7 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
   }
   const leftover = restoreLeftoverInstall();
   if (leftover) process.emitWarning(leftover.message, { code: 'UNFLAKE_LEFTOVER_INSTALL' });
-  const foreign = foreignFakeTimers();
+  const foreign = installedFakeTimers();
   if (foreign) {
     throw new Error(
       `TestClock.install(): ${foreign} are already installed. Two fake clocks on the same globals would fight over them, so unflake does not replace or reset them. Either call vi.useRealTimers() / jest.useRealTimers() first, or pass the TestClock to the code under test instead of installing it.`,

@@ -5,7 +5,7 @@
  * ends it and fails that test for a forgotten `await`.
  */
 import type { TestStart } from '../src/runner/testState.ts';
-import { jestConfiguredTimeout } from '../src/runner/testWindow.ts';
+import { jestConfiguredTimeout } from '../src/adapters/jest.ts';
 
 type Fn = (...args: unknown[]) => unknown;
 type Register = (name: unknown, fn?: Fn, timeout?: number) => unknown;

@@ -1,23 +1,10 @@
 /** The running test, as the per-test state (setup entries) or the runner's own `expect` state tells it. */
 import { currentTestState } from '../runner/testState.ts';
-
-interface ExpectState {
-  currentTestName?: string;
-}
+import { vitestExpectState } from '../adapters/vitest.ts';
+import { jestMatchersState } from '../adapters/jest.ts';
 
 function nameFromExpectState(): string | undefined {
-  const g = globalThis as Record<symbol, unknown>;
-  let state: ExpectState | undefined;
-  // Vitest: globalThis[Symbol.for('expect-global')].getState(); set by its runner with or without `globals`.
-  const vitestExpect = g[Symbol.for('expect-global')] as { getState?: () => ExpectState } | undefined;
-  try {
-    state = vitestExpect?.getState?.();
-  } catch {
-    state = undefined;
-  }
-  // Jest (and the standalone `expect` package): the matchers object's state.
-  state ??= (g[Symbol.for('$$jest-matchers-object')] as { state?: ExpectState } | undefined)?.state;
-  const name = state?.currentTestName;
+  const name = (vitestExpectState() ?? jestMatchersState())?.currentTestName;
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 

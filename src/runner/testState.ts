@@ -10,7 +10,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { monotonicNow } from '../time/realTime.ts';
-import { windowOfJestCircus, windowOfVitestTask, type TestWindow } from './testWindow.ts';
+import { toWindow, type TestWindow } from './testWindow.ts';
+import { vitestTaskTiming } from '../adapters/vitest.ts';
+import { jestCircusTiming } from '../adapters/jest.ts';
+
+const windowOfVitestTask = (task: unknown): TestWindow | undefined => toWindow(vitestTaskTiming(task));
+const windowOfJestCircus = (): TestWindow | undefined => toWindow(jestCircusTiming());
 
 /** Something a test started and must await: a poll, a readiness wait, a delivery matcher. */
 export interface TrackedWork {

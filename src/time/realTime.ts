@@ -8,20 +8,11 @@
  */
 import * as nodeTimers from 'node:timers';
 import { globalSlot } from '../runtime/globalSlot.ts';
+import { unwrapFake } from '../adapters/fakeTimers.ts';
+import { jestNativeNow } from '../adapters/jest.ts';
 
 type AnyFn = (...args: never[]) => unknown;
-
-function unwrap<F extends AnyFn>(fn: F, name: string): F {
-  let current: unknown = fn;
-  // Stacked fakes each keep their predecessor; 10 levels is far beyond any real setup.
-  for (let depth = 0; depth < 10; depth++) {
-    const clock = (current as { clock?: Record<string, unknown> } | undefined)?.clock;
-    const original = clock?.[`_${name}`];
-    if (typeof original !== 'function') break;
-    current = original;
-  }
-  return current as F;
-}
+const unwrap = unwrapFake;
 
 export type RealTimerHandle = ReturnType<typeof nodeTimers.setTimeout>;
 
@@ -33,8 +24,8 @@ export function monotonicNow(): number {
 
 /** Real wall-clock epoch milliseconds, whatever `Date` currently is. */
 export function wallNow(): number {
-  const jestNativeNow = (globalThis as Record<symbol, unknown>)[Symbol.for('jest-native-now')];
-  if (typeof jestNativeNow === 'function') return (jestNativeNow as () => number)();
+  const jestNow = jestNativeNow();
+  if (jestNow) return jestNow();
   const RealDate = unwrap(Date as unknown as AnyFn, 'Date') as unknown as DateConstructor;
   return RealDate.now();
 }
@@ -84,4 +75,9 @@ export function pauseReal(ms: number, signal?: AbortSignal): { done: Promise<voi
     handle = setRealTimeout(finish, Math.max(0, ms));
   });
   return { done, wake };
+}
+
+/** The real setImmediate, whatever fake timers are installed (Jest's legacy ones included). */
+export function realSetImmediate(): (callback: () => void) => unknown {
+  return unwrap(nodeTimers.setImmediate, 'setImmediate') as unknown as (callback: () => void) => unknown;
 }
