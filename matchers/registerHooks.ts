@@ -4,7 +4,7 @@
  * ends, the report of any poll it forgot to await, and the end of file-wide state when its file ends.
  */
 import { beginTest, endTest, runInTest, setSequentialTest, type TestStart, type TestState } from '../src/runner/testState.ts';
-import { markFileStart, restoreFileDefaults } from '../src/options/configure.ts';
+import { markFileStart, restoreFileDefaults } from '../src/options/defaults.ts';
 import { restoreFileInstall, restoreLeftoverInstall } from '../clock/installGlobals.ts';
 import { wrapConcurrent, type TestFn } from './wrapConcurrent.ts';
 

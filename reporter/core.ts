@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkOptions } from '../src/options/checkOptions.ts';
 
 export type FlakeCategory = 'timing' | 'infrastructure' | 'product' | 'unknown';
 
@@ -73,10 +74,8 @@ function firstLines(message: string, lines = 12): string {
 }
 
 export function validateOptions(where: string, options: unknown): FlakeReporterOptions {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${where}: options must be an object such as { budget: 0.005 }, got ${typeof options}.`);
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!['budget', 'outputFile', 'verbose'].includes(key)) throw new TypeError(`${where}: unknown option \`${key}\` (known: budget, outputFile, verbose).`);
+  // null: how a reporter tuple without options arrives from some configs.
+  const o = checkOptions(where, options ?? undefined, ['budget', 'outputFile', 'verbose']);
   if (o.budget !== undefined && !(typeof o.budget === 'number' && o.budget >= 0 && o.budget <= 1)) throw new TypeError(`${where}: \`budget\` must be a rate between 0 and 1 (0.005 = 0.5% of tests may be flaky), got ${String(o.budget)}.`);
   if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === '')) throw new TypeError(`${where}: \`outputFile\` must be a non-empty path.`);
   return o as FlakeReporterOptions;

@@ -1,45 +1,8 @@
 import type { ConfigurableOptions } from './types.ts';
 import { validateConfigurable } from './normalizeOptions.ts';
+import { store } from './defaults.ts';
 
-/** Built-in defaults. The interval backoff is tuned by `bench/` (see docs/performance.md). */
-export const builtInDefaults = Object.freeze({
-  timeout: 4_000,
-  for: 500,
-  interval: Object.freeze({ initial: 2, factor: 2, max: 200, jitter: 0.1 }),
-  testTimeoutMargin: 250,
-});
-
-// Kept on globalThis so the ESM and CJS builds, and every entry point, share one set of defaults.
-const STATE_KEY = Symbol.for('unflake.configuredDefaults');
-
-interface Store {
-  current: ConfigurableOptions;
-  /** What the running test file started with: configure() calls in a file end with it. */
-  atFileStart: ConfigurableOptions;
-}
-
-function store(): Store {
-  const g = globalThis as Record<symbol, Store | undefined>;
-  const s = (g[STATE_KEY] ??= { current: {}, atFileStart: {} });
-  s.atFileStart ??= s.current;
-  return s;
-}
-
-/** A test file starts (the setup entries call this when they load for it). */
-export function markFileStart(): void {
-  const s = store();
-  s.atFileStart = s.current;
-}
-
-/** A test file ends: its configure() defaults end with it, also under Vitest `isolate: false`. */
-export function restoreFileDefaults(): void {
-  const s = store();
-  s.current = s.atFileStart;
-}
-
-export function configuredDefaults(): ConfigurableOptions {
-  return store().current;
-}
+export { builtInDefaults, configuredDefaults, markFileStart, restoreFileDefaults } from './defaults.ts';
 
 /**
  * Sets defaults for every later eventual/consistent assertion in this test file (or process).

@@ -1,5 +1,6 @@
 import type { Backoff, CommonOptions, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
-import { builtInDefaults, configuredDefaults } from './configure.ts';
+import { builtInDefaults, configuredDefaults } from './defaults.ts';
+import { checkOptions, type MisplacedHint } from './checkOptions.ts';
 import { argumentError, checkMs, describeValue } from './checkMs.ts';
 import { isWindowGoal, type Goal } from '../poll/goal.ts';
 import { isVirtualClock, realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
@@ -35,45 +36,19 @@ const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'att
 
 export { argumentError };
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function rejectUnknownKeys(where: string, options: object, allowed: readonly string[], kind?: PollKind): void {
-  for (const key of Object.keys(options)) {
-    if (allowed.includes(key)) continue;
+/** Keys an eventual assertion knows that a consistently one does not (and back): say where they belong. */
+function misplacedFor(kind: PollKind | undefined): MisplacedHint | undefined {
+  if (kind === undefined) return undefined;
+  return (key) => {
     if (kind === 'eventually' && key === 'for') {
-      throw argumentError(where, '`for` is an option of the consistently assertions (toConsistently, toConsistentlyEqual, consistently()). For an eventual assertion, set the window with `timeout`, or require the condition to hold for a while with `stableFor`.');
+      return '`for` is an option of the consistently assertions (toConsistently, toConsistentlyEqual, consistently()). For an eventual assertion, set the window with `timeout`, or require the condition to hold for a while with `stableFor`.';
     }
-    if (kind === 'consistently' && key === 'timeout') {
-      throw argumentError(where, 'a consistently assertion takes its window as `for` (how long the condition must hold), not `timeout`.');
-    }
+    if (kind === 'consistently' && key === 'timeout') return 'a consistently assertion takes its window as `for` (how long the condition must hold), not `timeout`.';
     if (kind === 'consistently' && ['stableFor', 'passes', 'notBefore'].includes(key)) {
-      throw argumentError(where, `\`${key}\` is an option of the eventual assertions; a consistently assertion already requires the condition on every attempt for \`for\` ms.`);
+      return `\`${key}\` is an option of the eventual assertions; a consistently assertion already requires the condition on every attempt for \`for\` ms.`;
     }
-    const suggestion = closest(key, allowed);
-    throw argumentError(where, `unknown option \`${key}\`${suggestion ? `. Did you mean \`${suggestion}\`?` : '.'} Known options: ${allowed.map((k) => `\`${k}\``).join(', ')}.`);
-  }
+    return undefined;
+  };
 }
 
 function checkDuration(where: string, name: string, value: unknown, options: { allowZero?: boolean } = {}): number | undefined {
@@ -104,7 +79,7 @@ export function checkInterval(where: string, value: unknown): Interval | undefin
   }
   if (value !== null && typeof value === 'object') {
     const backoff = value as Partial<Backoff> & Record<string, unknown>;
-    rejectUnknownKeys(`${where} (interval)`, backoff, ['initial', 'factor', 'max', 'jitter']);
+    checkOptions(`${where} (interval)`, backoff, ['initial', 'factor', 'max', 'jitter']);
     checkDuration(where, 'interval.initial', backoff.initial);
     if (backoff.initial === undefined) throw argumentError(where, '`interval.initial` is required in a backoff interval ({ initial, factor?, max?, jitter? }).');
     if (backoff.factor !== undefined && (typeof backoff.factor !== 'number' || !Number.isFinite(backoff.factor) || backoff.factor < 1)) {
@@ -136,18 +111,9 @@ function checkWakeOn(where: string, value: unknown): WakeSource[] {
   });
 }
 
-function checkOptionsObject(where: string, options: unknown): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw argumentError(where, `options must be an object, got ${describeValue(options)}.`);
-  }
-  return options as Record<string, unknown>;
-}
-
 export function validateConfigurable(options: unknown): void {
   const where = 'configure()';
-  const o = checkOptionsObject(where, options) as ConfigurableOptions & Record<string, unknown>;
-  rejectUnknownKeys(where, o, CONFIGURABLE_KEYS);
+  const o = checkOptions(where, options, CONFIGURABLE_KEYS) as ConfigurableOptions & Record<string, unknown>;
   checkDuration(where, 'timeout', o.timeout);
   checkDuration(where, 'for', o.for);
   checkInterval(where, o.interval);
@@ -179,8 +145,7 @@ function maxAttemptsFor(where: string, o: Record<string, unknown>, configured: n
  * window assertions ("always", "never") apart, for the rules only they have.
  */
 export function normalizeOptions(where: string, kind: PollKind, options: unknown, goal?: Goal): PollSettings {
-  const o = checkOptionsObject(where, options) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
-  rejectUnknownKeys(where, o, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, kind);
+  const o = checkOptions(where, options, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, misplacedFor(kind)) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
   const d = configuredDefaults();
   const windowName = kind === 'eventually' ? 'timeout' : 'for';
   const window = checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ?? (kind === 'eventually' ? d.timeout ?? builtInDefaults.timeout : d.for ?? builtInDefaults.for);
