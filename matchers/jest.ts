@@ -15,7 +15,6 @@ declare module 'expect' {
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     interface Matchers<R, T = {}> extends EventualMatchers<R, T> {}
   }

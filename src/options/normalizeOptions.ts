@@ -1,4 +1,4 @@
-import type { Backoff, CommonOptions, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
+import type { Backoff, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
 import { builtInDefaults, configuredDefaults } from './defaults.ts';
 import { checkOptions, type MisplacedHint } from './checkOptions.ts';
 import { argumentError, checkMs, describeValue } from './checkMs.ts';

@@ -19,7 +19,6 @@ export async function errorOf<E = Error>(assertion: Promise<unknown>): Promise<E
 }
 
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
