@@ -36,6 +36,58 @@ export function stop(reason: string, options?: { cause?: unknown }): never {
   throw new StopError(reason, options);
 }
 
+/** Thrown (by `retryAfter()`): "not yet, and not before `ms`", as an HTTP 429/503 `Retry-After` says. */
+export class RetryAfterError extends Error {
+  override name = 'RetryAfter';
+  readonly ms: number;
+  constructor(ms: number, reason: string | undefined) {
+    super(`retry after ${ms} ms${reason ? `: ${reason}` : ''}`);
+    this.ms = ms;
+    brand(this, 'retry-after');
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'retry-after');
+  }
+}
+
+/**
+ * Ends this attempt as "not yet" and makes the next one wait at least `ms` (never past the deadline):
+ * for a probe that was told to back off (HTTP 429/503). The timeline shows it.
+ *
+ * @example await eventually(async () => { const r = await fetch(url); if (r.status === 429) retryAfter(Number(r.headers.get('retry-after')) * 1000, 'rate limited'); return r.json(); })
+ */
+export function retryAfter(ms: number, reason?: string): never {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw usageError('retryAfter()', `\`ms\` must be a finite number of milliseconds >= 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
+  if (reason !== undefined && typeof reason !== 'string') throw usageError('retryAfter()', `\`reason\` must be a string, got ${typeof reason}.`);
+  throw new RetryAfterError(ms, reason);
+}
+
+/** Thrown (by `settled()`) from a window assertion's probe or check: the system can no longer change. */
+export class SettledError extends Error {
+  override name = 'Settled';
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.reason = reason;
+    brand(this, 'settled');
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'settled');
+  }
+}
+
+/**
+ * In a window assertion (`toConsistently*`, `.not.toEventually*`, `consistently()`): the system has
+ * reached a state it can no longer leave, so the window passes now (Gomega's `StopTrying().Successfully()`).
+ * Anywhere else it is a usage error, reported at once.
+ *
+ * @example await expect(() => job.status()).toConsistently((s) => { if (s === 'archived') settled('the job is archived'); return s !== 'failed'; }, { for: 10_000 })
+ */
+export function settled(reason: string): never {
+  if (typeof reason !== 'string' || reason === '') throw usageError('settled()', `\`reason\` must be a non-empty string saying why the system can no longer change, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
+  throw new SettledError(reason);
+}
+
 /** An attempt that did not settle within `attemptTimeout` (or the deadline): the reason its signal was aborted. */
 export class AttemptTimeoutError extends Error {
   override name = 'AttemptTimeoutError';

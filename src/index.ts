@@ -1,5 +1,5 @@
 export { eventually, consistently } from './eventually.ts';
-export { stop, StopError, PollError, EventuallyError, ConsistentlyError, AttemptTimeoutError } from './errors.ts';
+export { stop, retryAfter, settled, StopError, RetryAfterError, SettledError, PollError, EventuallyError, ConsistentlyError, AttemptTimeoutError } from './errors.ts';
 export { configure } from './options/configure.ts';
 export type { Probe, ProbeContext, Interval, Backoff, WakeSource, CommonOptions, EventuallyOptions, ConsistentlyOptions, ConfigurableOptions } from './options/types.ts';
 export type { Check, AsymmetricMatcherLike } from './check.ts';

@@ -1,4 +1,4 @@
-import type { Backoff, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
+import type { AttemptInfo, Backoff, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
 import { builtInDefaults, configuredDefaults } from './defaults.ts';
 import { checkOptions, type MisplacedHint } from './checkOptions.ts';
 import { argumentError, checkMs, describeValue } from './checkMs.ts';
@@ -21,6 +21,7 @@ export interface PollSettings {
   notBefore: number | undefined;
   failWhen: ((value: unknown) => string | false | null | undefined) | undefined;
   ignore: ((error: unknown) => boolean) | undefined;
+  onAttempt: ((info: AttemptInfo) => void) | undefined;
   signal: AbortSignal | undefined;
   message: (() => string) | undefined;
   context: (() => unknown) | undefined;
@@ -29,7 +30,7 @@ export interface PollSettings {
   testTimeoutMargin: number;
 }
 
-const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'signal', 'message', 'context', 'wakeOn', 'clock'] as const;
+const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'onAttempt', 'signal', 'message', 'context', 'wakeOn', 'clock'] as const;
 const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore'];
 const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
 const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin'];
@@ -140,6 +141,13 @@ function maxAttemptsFor(where: string, o: Record<string, unknown>, configured: n
   return undefined;
 }
 
+/** `timeout: Infinity` is a wait bounded by its `signal` (and the test's own deadline) alone. */
+function infiniteTimeout(where: string, kind: PollKind, o: Record<string, unknown>): number | undefined {
+  if (kind !== 'eventually' || o.timeout !== Infinity) return undefined;
+  if (o.signal === undefined) throw argumentError(where, '`timeout: Infinity` needs a `signal` to end the wait (an AbortSignal you abort); without one, give a finite `timeout` in ms.');
+  return Infinity;
+}
+
 /**
  * Validates user options once, at the call, and merges configure() defaults and built-ins. `goal` tells
  * window assertions ("always", "never") apart, for the rules only they have.
@@ -148,7 +156,7 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
   const o = checkOptions(where, options, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, misplacedFor(kind)) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
   const d = configuredDefaults();
   const windowName = kind === 'eventually' ? 'timeout' : 'for';
-  const window = checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ?? (kind === 'eventually' ? d.timeout ?? builtInDefaults.timeout : d.for ?? builtInDefaults.for);
+  const window = infiniteTimeout(where, kind, o) ?? checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ?? (kind === 'eventually' ? d.timeout ?? builtInDefaults.timeout : d.for ?? builtInDefaults.for);
   const stableFor = checkDuration(where, 'stableFor', o.stableFor) ?? 0;
   const passes = checkCount(where, 'passes', o.passes) ?? 1;
   const notBefore = checkDuration(where, 'notBefore', o.notBefore);
@@ -186,6 +194,7 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
     notBefore,
     failWhen: checkFunction(where, 'failWhen', o.failWhen, '(value) => string | false'),
     ignore: checkFunction(where, 'ignore', o.ignore, '(error) => boolean') ?? d.ignore,
+    onAttempt: checkFunction(where, 'onAttempt', o.onAttempt, '(info: { attempt, at, value?, error?, held }) => void'),
     signal,
     message: message === undefined ? undefined : typeof message === 'string' ? () => message : (message as () => string),
     context: checkFunction(where, 'context', o.context, '() => unknown') ?? d.context,

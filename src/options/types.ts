@@ -27,6 +27,19 @@ export type WakeSource =
   | ((recheck: () => void) => (() => void) | void);
 
 /** Options shared by every eventual and consistent assertion. */
+/** What `onAttempt` is told after each attempt. */
+export interface AttemptInfo<T = unknown> {
+  attempt: number;
+  /** Ms since the wait started when the attempt started. */
+  at: number;
+  /** The probe's value, when it returned one. */
+  value?: T;
+  /** What the probe or check threw, if it did. */
+  error?: unknown;
+  /** Whether the condition held for this attempt. */
+  held: boolean;
+}
+
 export interface CommonOptions<T = unknown> {
   /** Pause between attempts in ms: a number, a list (last repeats) or a backoff. The default is a short exponential backoff. */
   interval?: Interval;
@@ -38,7 +51,9 @@ export interface CommonOptions<T = unknown> {
   failWhen?: (value: T) => string | false | null | undefined;
   /** Which thrown errors mean "not yet" (default: all). An error it rejects fails at once. */
   ignore?: (error: unknown) => boolean;
-  /** Ends the wait (as a failure) when aborted. */
+  /** Called after each attempt, for live progress of long waits. Its errors end the wait and are reported. */
+  onAttempt?: (info: AttemptInfo<T>) => void;
+  /** Ends the wait (as a failure) when aborted. With a signal, `timeout` may be `Infinity`. */
   signal?: AbortSignal;
   /** A description shown first in the failure. */
   message?: string | (() => string);

@@ -22,6 +22,8 @@ export type EndReason =
   | { kind: 'max-attempts'; maxAttempts: number }
   | { kind: 'stopped'; reason: string; cause?: unknown }
   | { kind: 'misuse'; error: unknown }
+  | { kind: 'settled'; reason: string; attempt: number }
+  | { kind: 'callback-threw'; callback: 'onAttempt'; error: unknown; attempt: number }
   | { kind: 'no-value'; window: number; windowName: 'timeout' | 'for' }
   | { kind: 'fail-when'; reason: string }
   | { kind: 'not-ignorable'; error: unknown }

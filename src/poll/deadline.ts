@@ -12,6 +12,9 @@ import type { Streak } from './decide.ts';
 /** Time reserved before the test's deadline for gathering `context`. */
 export const CONTEXT_BUDGET = 500;
 
+/** Node's timers take at most 2^31-1 ms (a longer one fires after 1 ms): a budget beyond is "no limit yet". */
+const MAX_TIMER = 2 ** 31 - 1;
+
 /** In virtual time nothing moves while an attempt runs: bound it in real time instead. */
 const VIRTUAL_ATTEMPT_REAL_LIMIT = 5_000;
 
@@ -59,7 +62,7 @@ export function attemptBudget(limits: Limits, settings: PollSettings, attemptSta
   // Budgets are real ms: in virtual time the clock stands still while an attempt runs.
   const untilEnd = virtual
     ? Math.max(1, limits.realLimit === undefined ? VIRTUAL_ATTEMPT_REAL_LIMIT : Math.min(VIRTUAL_ATTEMPT_REAL_LIMIT, limits.realLimit - monotonicNow()))
-    : Math.max(1, limits.deadline - attemptStart);
+    : Math.min(MAX_TIMER, Math.max(1, limits.deadline - attemptStart));
   if (settings.attemptTimeout !== undefined && settings.attemptTimeout < untilEnd) {
     return { ms: settings.attemptTimeout, byAttemptTimeout: true, message: `attempt did not settle within ${settings.attemptTimeout} ms (attemptTimeout)` };
   }

@@ -2,6 +2,7 @@
  * The engine's decisions as pure functions: an observation and the streak so far in, "go on" or an end
  * reason out. No timers, no clocks: tested as tables (test/src/decide.test.ts).
  */
+import { usageError } from '../errors.ts';
 import { findBranded } from '../runtime/brand.ts';
 import type { Observation } from './attempt.ts';
 import type { EndReason } from './PollResult.ts';
@@ -33,7 +34,8 @@ export interface Moment {
   now: number;
 }
 
-export type Decision = { end: false; streak: Streak } | { end: true; passed: boolean; reason: EndReason };
+/** `retryAfter`: the probe asked for the next attempt to wait at least this many ms. */
+export type Decision = { end: false; streak: Streak; retryAfter?: number } | { end: true; passed: boolean; reason: EndReason };
 
 function safeIgnore(ignore: (error: unknown) => boolean, error: unknown): boolean {
   try {
@@ -43,14 +45,27 @@ function safeIgnore(ignore: (error: unknown) => boolean, error: unknown): boolea
   }
 }
 
+function thrownBy<T>(observation: Observation<T>): unknown {
+  return observation.kind === 'error' ? observation.error : observation.kind === 'value' ? observation.checkError : undefined;
+}
+
+/** `settled()`: a window passes at once; anywhere else it is a usage error. */
+function settledEnd(thrown: unknown, rules: Rules, attempt: number): Decision | undefined {
+  const settled = findBranded(thrown, 'settled') as { reason?: unknown } | undefined;
+  if (!settled) return undefined;
+  if (isWindowGoal(rules.goal)) return { end: true, passed: true, reason: { kind: 'settled', reason: String(settled.reason), attempt } };
+  const error = usageError('settled()', 'only ends a window assertion (toConsistently*, .not.toEventually*, consistently()): there it means the state can no longer change. To fail at once here, use stop(reason).');
+  return { end: true, passed: false, reason: { kind: 'misuse', error } };
+}
+
 /** Endings that do not depend on the goal: stop(), a usage error, an error `ignore` refuses, failWhen. */
 function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | undefined {
-  const thrown = observation.kind === 'error' ? observation.error : observation.kind === 'value' ? observation.checkError : undefined;
+  const thrown = thrownBy(observation);
   const stopped = findBranded(thrown, 'stop') as { reason?: unknown; cause?: unknown } | undefined;
   if (stopped) return { kind: 'stopped', reason: String(stopped.reason), cause: stopped.cause };
   const misuse = findBranded(thrown, 'usage');
   if (misuse) return { kind: 'misuse', error: misuse };
-  if (observation.kind === 'error' && rules.ignore && !safeIgnore(rules.ignore, observation.error)) return { kind: 'not-ignorable', error: observation.error };
+  if (observation.kind === 'error' && !findBranded(observation.error, 'retry-after') && rules.ignore && !safeIgnore(rules.ignore, observation.error)) return { kind: 'not-ignorable', error: observation.error };
   if (observation.kind === 'value' && observation.failWhen) return { kind: 'fail-when', reason: observation.failWhen };
   return undefined;
 }
@@ -59,6 +74,12 @@ function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | und
 export function decide<T>(observation: Observation<T>, streak: Streak, rules: Rules, moment: Moment): Decision {
   const early = terminal(observation, rules);
   if (early) return { end: true, passed: false, reason: early };
+  const thrown = thrownBy(observation);
+  const settled = settledEnd(thrown, rules, moment.attempt);
+  if (settled) return settled;
+  const wait = findBranded(thrown, 'retry-after') as { ms?: number } | undefined;
+  // "Not yet, and not before ms": for "always" it is a pause, not a miss.
+  if (wait) return { end: false, streak: NO_STREAK, retryAfter: Number(wait.ms) || 0 };
   if (!reaches(rules.goal, observation.held)) return { end: false, streak: NO_STREAK };
   if (isWindowGoal(rules.goal)) {
     return { end: true, passed: false, reason: rules.goal === 'never' ? { kind: 'matched', attempt: moment.attempt } : { kind: 'stopped-holding', attempt: moment.attempt } };

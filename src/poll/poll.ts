@@ -67,11 +67,14 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       if (observation.kind === 'unsettled' && observation.cause === 'interrupted') return progress.finish(false, stops.reason()!);
       if (observation.kind === 'unsettled' && observation.cause === 'deadline') return windowEnd(false);
       const decision = decide(observation, progress.streak, rules, { attempt, startedAt, at, now: time.now() });
+      const callbackFailure = reportAttempt(settings, observation, attempt, at);
+      if (callbackFailure) return progress.finish(false, { kind: 'callback-threw', callback: 'onAttempt', error: callbackFailure.error, attempt });
       if (decision.end) return progress.finish(decision.passed, decision.reason);
       progress.streak = decision.streak;
       if (settings.maxAttempts !== undefined && attempt >= settings.maxAttempts) return windowEnd(true);
       if (final || time.now() >= limits.deadline) return windowEnd(false);
-      const pause = planPause({ scheduled: woken ? 0 : scheduled(), streak: progress.streak, stableFor: settings.stableFor, now: time.now(), deadline: limits.deadline, lastDuration: progress.lastDuration });
+      const next = Math.max(woken ? 0 : scheduled(), decision.retryAfter ?? 0);
+      const pause = planPause({ scheduled: next, streak: progress.streak, stableFor: settings.stableFor, now: time.now(), deadline: limits.deadline, lastDuration: progress.lastDuration });
       woken = false;
       final = pause.final;
       const { done, wake } = time.pause(pause.ms, stops.signal);
@@ -92,4 +95,19 @@ function attemptOnce<T>(spec: AttemptSpec<T>, signal: AttemptSignal, attempt: nu
   const pending = evaluate(spec, signal, attempt);
   if (!isThenable(pending)) return pending;
   return raceAttempt(pending, signal, attemptBudget(limits, settings, startedAt, attempt), stops.signal);
+}
+
+/** `onAttempt`: live progress. Its own error ends the poll (reported, never a "not yet"). */
+function reportAttempt<T>(settings: PollSettings, observation: Observation<T>, attempt: number, at: number): { error: unknown } | undefined {
+  if (!settings.onAttempt) return undefined;
+  const info =
+    observation.kind === 'value'
+      ? { attempt, at, value: observation.value, held: observation.held, ...(observation.checkError === undefined ? {} : { error: observation.checkError }) }
+      : { attempt, at, error: observation.error, held: false };
+  try {
+    settings.onAttempt(Object.freeze(info));
+    return undefined;
+  } catch (error) {
+    return { error };
+  }
 }

@@ -48,6 +48,10 @@ export function describeEnd(result: PollResult, settings: PollSettings, goal: Go
       return `Failed fast at attempt ${attempts} ${after}: failWhen said "${reason.reason}".`;
     case 'misuse':
       return `Failed at attempt ${attempts} ${after}: unflake's API was misused inside the probe or check (${firstLine(reason.error)}). This is a mistake in the test, so it is not retried.`;
+    case 'settled':
+      return `It was settled at attempt ${reason.attempt} ${after}: ${reason.reason}`;
+    case 'callback-threw':
+      return `Failed at attempt ${reason.attempt} ${after}: the \`${reason.callback}\` callback threw (${firstLine(reason.error)}). Its errors are reported, never taken as "not yet".`;
     case 'no-value':
       return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and the probe never returned a value: every one of ${attemptsText(attempts)} threw or did not settle, so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
     case 'not-ignorable':

@@ -72,7 +72,8 @@ export function pauseReal(ms: number, signal?: AbortSignal): { done: Promise<voi
     wake = finish;
     if (signal?.aborted) return finish();
     signal?.addEventListener('abort', finish, { once: true });
-    handle = setRealTimeout(finish, Math.max(0, ms));
+    // Capped: Node fires a timer of more than 2^31-1 ms after 1 ms.
+    handle = setRealTimeout(finish, Math.min(2 ** 31 - 1, Math.max(0, ms)));
   });
   return { done, wake };
 }

@@ -15,7 +15,7 @@ describe('bad input gets a TypeError naming the argument', () => {
   test.each([
     ['negative', -1, /`timeout` must be a finite number of milliseconds >= 0, got -1/],
     ['NaN', Number.NaN, /`timeout` must be a finite number of milliseconds >= 0, got NaN/],
-    ['Infinity', Number.POSITIVE_INFINITY, /`timeout` must be a finite number of milliseconds >= 0, got Infinity/],
+    ['Infinity without a signal', Number.POSITIVE_INFINITY, /`timeout: Infinity` needs a `signal` to end the wait/],
     ['a string', '100', /`timeout` must be a finite number of milliseconds >= 0, got "100"/],
   ])('a timeout that is %s', async (_, timeout, pattern) => {
     await expect(eventually(() => 1, { timeout: timeout as never })).rejects.toThrow(pattern);
