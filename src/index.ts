@@ -1,18 +1,16 @@
 export { eventually, consistently } from './eventually.ts';
 export { stop, retryAfter, settled, StopError, RetryAfterError, SettledError, PollError, EventuallyError, ConsistentlyError, AttemptTimeoutError } from './errors.ts';
 export { configure } from './options/configure.ts';
-export type { Probe, ProbeContext, Interval, Backoff, WakeSource, CommonOptions, EventuallyOptions, ConsistentlyOptions, ConfigurableOptions } from './options/types.ts';
+export type { Probe, ProbeContext, AttemptInfo, Interval, Backoff, WakeSource, CommonOptions, EventuallyOptions, ConsistentlyOptions, ConfigurableOptions } from './options/types.ts';
 export type { Check, AsymmetricMatcherLike } from './check.ts';
 export type { PollResult, TimelineEntry, EndReason } from './poll/PollResult.ts';
 export type { IdempotenceOptions, ConvergenceOptions } from './delivery/options.ts';
 export type { Effects, EffectSource } from './delivery/effects.ts';
-export { waitForReady, ReadinessError, DEFAULT_READY_BACKOFF } from './helpers/waitForReady.ts';
+export { waitForReady, ReadinessError } from './helpers/waitForReady.ts';
 export type { WaitForReadyOptions, HealthProbe, HealthResponseLike, ReadyResult, ReadinessAttempt, NotReadyReason } from './helpers/waitForReady.ts';
-export { readHealth, normalizeStatus, buildMatches } from './helpers/health.ts';
-export type { HealthReading, HealthCheck, HealthStatus, BuildId } from './helpers/health.ts';
-export { workerNamespace, runId, currentWorker } from './helpers/workerNamespace.ts';
+// Types only: they appear in ReadyResult, ReadinessAttempt and WaitForReadyOptions. The health readers stay internal.
+export type { HealthReading, HealthCheck, HealthStatus, BuildId, BuildField } from './helpers/health.ts';
+export { workerNamespace } from './helpers/workerNamespace.ts';
 export type { WorkerNamespace, WorkerIdentity } from './helpers/workerNamespace.ts';
 export { testTrace } from './helpers/testTrace.ts';
 export type { TestTrace } from './helpers/testTrace.ts';
-export { runFingerprint } from './helpers/fingerprint.ts';
-export type { RunFingerprint } from './helpers/fingerprint.ts';

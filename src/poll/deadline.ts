@@ -81,11 +81,24 @@ export interface PauseInput {
   deadline: number;
   /** How long the last attempt took: the final attempt starts that long before the deadline. */
   lastDuration: number;
+  /** Virtual time: the longest pause that cannot skip past anything (see virtualStride), else undefined. */
+  stride?: number | undefined;
+}
+
+/**
+ * Long virtual waits stay cheap: a pause may grow to a tenth of the time waited so far (so a state that
+ * depends only on the clock is seen at most 10% late), but never past the clock's next timer (before
+ * which nothing in the process can change). The probe's own I/O always finishes before time moves.
+ * One virtual day costs about 140 attempts instead of 430 000.
+ */
+export function virtualStride(elapsed: number, untilNextTimer: number | undefined): number {
+  // Whole ms: fractional advances would add up to a deadline missed by a rounding error.
+  return Math.floor(Math.min(untilNextTimer ?? Number.POSITIVE_INFINITY, elapsed / 10));
 }
 
 /** The pause before the next attempt, and whether that attempt is the final one (at the deadline). */
 export function planPause(p: PauseInput): { ms: number; final: boolean } {
-  let ms = p.scheduled;
+  let ms = p.stride === undefined ? p.scheduled : Math.max(p.scheduled, p.stride);
   if (p.streak.start !== undefined && p.stableFor > 0) ms = Math.min(ms, Math.max(0, p.streak.start + p.stableFor - p.now));
   const latestStart = p.deadline - p.lastDuration;
   if (p.now + ms >= latestStart) return { ms: Math.max(0, latestStart - p.now), final: true };

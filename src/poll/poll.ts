@@ -12,7 +12,7 @@ import { isThenable } from '../check.ts';
 import { AttemptTimeoutError } from '../errors.ts';
 import { AttemptSignal, evaluate, raceAttempt, type AttemptSpec, type Observation } from './attempt.ts';
 import { decide, endOfWindow, passesNow, type Rules } from './decide.ts';
-import { attemptBudget, planLimits, planPause, reachedRealLimit, timeoutReason, type Limits } from './deadline.ts';
+import { attemptBudget, planLimits, planPause, reachedRealLimit, timeoutReason, virtualStride, type Limits } from './deadline.ts';
 import type { Goal } from './goal.ts';
 import type { PollResult } from './PollResult.ts';
 import { Progress } from './progress.ts';
@@ -74,7 +74,8 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       if (settings.maxAttempts !== undefined && attempt >= settings.maxAttempts) return windowEnd(true);
       if (final || time.now() >= limits.deadline) return windowEnd(false);
       const next = Math.max(woken ? 0 : scheduled(), decision.retryAfter ?? 0);
-      const pause = planPause({ scheduled: next, streak: progress.streak, stableFor: settings.stableFor, now: time.now(), deadline: limits.deadline, lastDuration: progress.lastDuration });
+      const stride = time.untilNextTimer ? virtualStride(time.now() - limits.start, time.untilNextTimer()) : undefined;
+      const pause = planPause({ scheduled: next, stride, streak: progress.streak, stableFor: settings.stableFor, now: time.now(), deadline: limits.deadline, lastDuration: progress.lastDuration });
       woken = false;
       final = pause.final;
       const { done, wake } = time.pause(pause.ms, stops.signal);

@@ -6,12 +6,17 @@ export interface TimeSource {
   readonly virtual: boolean;
   now(): number;
   pause(ms: number, signal?: AbortSignal): { done: Promise<void>; wake: () => void };
+  /** Virtual time: ms until the clock's next timer is due (undefined with none, or in real time). */
+  untilNextTimer?(): number | undefined;
 }
 
 /** The structural part of a TestClock the engine needs (so src/ does not depend on clock/). */
 export interface VirtualClockLike {
   monotonic(): number;
   advanceAsync(ms: number): Promise<void>;
+  /** TestClock: wall time of the next due timer, with `now()` to measure it from. */
+  readonly nextDueAt?: number | undefined;
+  now?(): number;
 }
 
 export const realTimeSource: TimeSource = { virtual: false, now: monotonicNow, pause: pauseReal };
@@ -26,5 +31,9 @@ export function virtualTimeSource(clock: VirtualClockLike): TimeSource {
     virtual: true,
     now: () => clock.monotonic(),
     pause: (ms) => ({ done: clock.advanceAsync(ms), wake: () => {} }),
+    untilNextTimer: () => {
+      const due = clock.nextDueAt;
+      return due === undefined || typeof clock.now !== 'function' ? undefined : Math.max(0, due - clock.now());
+    },
   };
 }

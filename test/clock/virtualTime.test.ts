@@ -51,3 +51,52 @@ describe('the `clock` option: polls in virtual time', () => {
     await expect(eventually(() => 1, { clock: { now: () => 0 } as never })).rejects.toThrow(/`clock` must be a TestClock \(from 'unflake\/clock'\), got an object/);
   });
 });
+
+describe('long virtual waits', () => {
+  const HOUR = 60 * 60_000;
+  const DAY = 24 * HOUR;
+
+  test('a one-day wait on an app timer takes a few hundred attempts, and sees the flip when it happens', async () => {
+    const clock = new TestClock();
+    let state = 'pending';
+    clock.setTimeout(() => (state = 'expired'), DAY);
+    let calls = 0;
+    await expect(() => (calls++, state)).toEventuallyEqual('expired', { clock, timeout: 2 * DAY });
+    // Strides never pass the next timer, so the flip is seen right at it.
+    expect(clock.monotonic()).toBe(DAY);
+    expect(calls).toBeLessThan(300);
+  });
+
+  test('a state that depends only on the clock is seen at most about 10% late', async () => {
+    const clock = new TestClock();
+    const start = clock.now();
+    let calls = 0;
+    await expect(() => (calls++, clock.now() - start >= DAY)).toEventuallyBe(true, { clock, timeout: 2 * DAY });
+    expect(clock.monotonic()).toBeGreaterThanOrEqual(DAY);
+    expect(clock.monotonic()).toBeLessThanOrEqual(DAY * 1.11);
+    expect(calls).toBeLessThan(300);
+  });
+
+  test("a probe doing real I/O never sees virtual time move while its I/O is in flight", async () => {
+    const { createServer } = await import('node:http');
+    const clock = new TestClock();
+    let state = 0;
+    clock.setInterval(() => state++, HOUR);
+    const server = createServer((_, response) => setImmediate(() => response.end(JSON.stringify({ state, at: clock.monotonic() }))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const drift: number[] = [];
+    try {
+      await expect(async () => {
+        const before = clock.monotonic();
+        const body = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { state: number; at: number };
+        drift.push(clock.monotonic() - before, body.at - before);
+        return body.state;
+      }).toEventuallyBe(24, { clock, timeout: 2 * DAY });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(drift.every((d) => d === 0)).toBe(true);
+    expect(clock.monotonic()).toBe(DAY);
+  });
+});
