@@ -115,7 +115,7 @@ interface WaitForRun {
   fakeAdvancedMs: number;
   checks: number;
 }
-const virtual: { flip: VirtualRun[]; timeout: VirtualRun[]; waitFor: WaitForRun[] } = { flip: [], timeout: [], waitFor: [] };
+const virtual: { flip: VirtualRun[]; timeout: VirtualRun[]; day: VirtualRun[]; waitFor: WaitForRun[] } = { flip: [], timeout: [], day: [], waitFor: [] };
 
 describe('controllable time bench', () => {
   for (const [workloadName, workload] of Object.entries(workloads)) {
@@ -162,6 +162,20 @@ describe('controllable time bench', () => {
       const start = realNow();
       await expect(probe).toEventuallyBe('done', { clock, timeout: HOUR + 1000 });
       virtual.flip.push({ realMs: realNow() - start, probeCalls, virtualMs: clock.monotonic() });
+    }
+  });
+
+  it(`virtual time: a flip after one virtual day, toEventuallyBe with { clock } (${VIRTUAL_REPS} reps)`, async () => {
+    for (let rep = 0; rep < VIRTUAL_REPS; rep++) {
+      const clock = new TestClock();
+      let state = 'pending';
+      let probeCalls = 0;
+      clock.setTimeout(() => {
+        state = 'done';
+      }, 24 * HOUR);
+      const start = realNow();
+      await expect(() => (probeCalls++, state)).toEventuallyBe('done', { clock, timeout: 25 * HOUR });
+      virtual.day.push({ realMs: realNow() - start, probeCalls, virtualMs: clock.monotonic() });
     }
   });
 
