@@ -17,7 +17,7 @@ import { trackAwait } from '../runner/trackAwait.ts';
 import { brand, hasBrand } from '../runtime/brand.ts';
 import { monotonicNow } from '../time/realTime.ts';
 import { fingerprintSection } from './fingerprint.ts';
-import { buildMatches, readHealth, type HealthCheck, type HealthReading, BUILD_HEADERS, BUILD_PATHS } from './health.ts';
+import { buildMatches, checkBuildField, describeBuildLookup, readHealth, type BuildField, type HealthCheck, type HealthReading, BUILD_HEADERS } from './health.ts';
 import { httpGet, type HttpOutcome } from './httpAttempt.ts';
 
 /** What a `probe` returns: a response-like object, or a fetch `Response`. Throwing means "not yet". */
@@ -35,6 +35,12 @@ export interface WaitForReadyOptions {
   timeout?: number;
   /** The build the service must report (a git SHA, a release id); a different one is a stale build. */
   expectedBuild?: string | undefined;
+  /**
+   * Where the service reports its build: a dotted path into the body (`'meta.release.sha'`) or a
+   * function `(body, headers) => string | undefined`. Default: the first of `buildSha`, `gitSha`,
+   * `commitSha`, `sha`, `commit`, … `version` (BUILD_PATHS in health.ts) and the `x-build-id` header.
+   */
+  buildField?: BuildField | undefined;
   /** Only these checks are required (each must be present and ok); by default every check must be ok. */
   checks?: readonly string[];
   /** Request headers (authorization, host, …). */
@@ -61,7 +67,7 @@ export type NotReadyReason =
   | { kind: 'checks-failing'; checks: HealthCheck[] }
   | { kind: 'checks-missing'; names: string[] }
   | { kind: 'stale-build'; found: string; source: string; expected: string }
-  | { kind: 'no-build'; expected: string }
+  | { kind: 'no-build'; expected: string; lookedAt: string; problem?: string | undefined }
   | { kind: 'probe-error'; error: string };
 
 export interface ReadinessAttempt {
@@ -112,13 +118,14 @@ export class ReadinessError extends Error {
 }
 
 const WHERE = 'waitForReady()';
-const OPTION_KEYS = new Set(['timeout', 'expectedBuild', 'checks', 'headers', 'interval', 'attemptTimeout', 'signal']);
+const OPTION_KEYS = new Set(['timeout', 'expectedBuild', 'buildField', 'checks', 'headers', 'interval', 'attemptTimeout', 'signal']);
 
 function validate(target: unknown, options: unknown): { url?: URL; probe?: HealthProbe; options: WaitForReadyOptions } {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new TypeError(`${WHERE}: \`options\` must be an object, got ${typeof options}.`);
   const o = (options ?? {}) as WaitForReadyOptions & Record<string, unknown>;
   for (const key of Object.keys(o)) if (!OPTION_KEYS.has(key)) throw new TypeError(`${WHERE}: unknown option \`${key}\`. Known options: ${[...OPTION_KEYS].join(', ')}.`);
   if (o.expectedBuild !== undefined && (typeof o.expectedBuild !== 'string' || o.expectedBuild.trim() === '')) throw new TypeError(`${WHERE}: \`expectedBuild\` must be a non-empty string (a git SHA or release id), got ${inspect(o.expectedBuild)}.`);
+  checkBuildField(WHERE, o.buildField);
   if (o.checks !== undefined && (!Array.isArray(o.checks) || o.checks.some((c) => typeof c !== 'string' || c === ''))) throw new TypeError(`${WHERE}: \`checks\` must be an array of check names, such as ['db', 'broker'].`);
   if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null || Object.values(o.headers).some((v) => typeof v !== 'string'))) throw new TypeError(`${WHERE}: \`headers\` must be an object of string values.`);
   if (o.attemptTimeout !== undefined && !(typeof o.attemptTimeout === 'number' && o.attemptTimeout > 0 && Number.isFinite(o.attemptTimeout))) throw new TypeError(`${WHERE}: \`attemptTimeout\` must be a positive number of ms, got ${inspect(o.attemptTimeout)}.`);
@@ -139,6 +146,11 @@ function validate(target: unknown, options: unknown): { url?: URL; probe?: Healt
 function lowerHeaders(headers: HealthResponseLike['headers']): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   if (!headers) return out;
+  if (typeof (headers as { forEach?: unknown }).forEach === 'function') {
+    // A fetch Headers: every header, so a `buildField` function can read any of them.
+    (headers as Headers).forEach((value, name) => (out[name.toLowerCase()] = value));
+    return out;
+  }
   if (typeof (headers as { get?: unknown }).get === 'function') {
     for (const name of BUILD_HEADERS) out[name] = (headers as { get(n: string): string | null }).get(name) ?? undefined;
     return out;
@@ -157,8 +169,8 @@ function parseBody(text: string | undefined): unknown {
 }
 
 /** Judges one response against the contract. */
-export function judge(httpStatus: number, body: unknown, headers: Record<string, string | undefined>, options: Pick<WaitForReadyOptions, 'checks' | 'expectedBuild'>): { reasons: NotReadyReason[]; health: HealthReading; build: string | undefined } {
-  const health = readHealth(body, headers);
+export function judge(httpStatus: number, body: unknown, headers: Record<string, string | undefined>, options: Pick<WaitForReadyOptions, 'checks' | 'expectedBuild' | 'buildField'>): { reasons: NotReadyReason[]; health: HealthReading; build: string | undefined } {
+  const health = readHealth(body, headers, options.buildField);
   const reasons: NotReadyReason[] = [];
   const required = options.checks;
   const isHealthBody = health.rawStatus !== undefined || health.checks.length > 0;
@@ -180,7 +192,7 @@ export function judge(httpStatus: number, body: unknown, headers: Record<string,
     const match = health.builds.find((b) => buildMatches(b.value, options.expectedBuild!));
     if (match) return { reasons, health, build: match.value };
     if (first) reasons.push({ kind: 'stale-build', found: first.value, source: first.source, expected: options.expectedBuild });
-    else reasons.push({ kind: 'no-build', expected: options.expectedBuild });
+    else reasons.push({ kind: 'no-build', expected: options.expectedBuild, lookedAt: describeBuildLookup(options.buildField), problem: health.buildProblem });
   }
   return { reasons, health, build: first?.value };
 }
@@ -313,7 +325,7 @@ function describeReason(reason: NotReadyReason): string {
     case 'stale-build':
       return `stale build ${reason.found} ≠ expected ${reason.expected}`;
     case 'no-build':
-      return `no build id (expected ${reason.expected})`;
+      return `no build id (expected ${reason.expected}${reason.problem ? `; ${reason.problem}` : ''})`;
     case 'probe-error':
       return `probe threw: ${reason.error}`;
   }
@@ -324,7 +336,7 @@ function headline(reason: NotReadyReason): string {
     case 'stale-build':
       return `Stale build: the service reports ${reason.found} (${reason.source}), expected ${reason.expected}. An old version is still serving (a stale preview or container?).`;
     case 'no-build':
-      return `No build id in the response, expected ${reason.expected} (looked at ${BUILD_PATHS.join(', ')} and the ${BUILD_HEADERS.join(' / ')} headers).`;
+      return `No build id in the response, expected ${reason.expected} (${reason.problem ?? reason.lookedAt}).`;
     case 'unreachable':
       return `Unreachable: ${reason.error}. Nothing answered on the last attempt.`;
     default:

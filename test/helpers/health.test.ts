@@ -1,4 +1,4 @@
-import { buildMatches, normalizeStatus, readHealth } from '../../src/helpers/health.ts';
+import { BUILD_PATHS, buildMatches, checkBuildField, normalizeStatus, readHealth } from '../../src/helpers/health.ts';
 import { judge } from '../../src/helpers/waitForReady.ts';
 
 describe('health formats', () => {
@@ -42,6 +42,64 @@ describe('health formats', () => {
     expect(readHealth({ info: { git: { commit: { id: 'abc1234' } } } }).builds).toEqual([{ value: 'abc1234', source: 'info.git.commit.id' }]);
     expect(readHealth({ git: { commit: { id: 'def5678' } } }, { 'x-release-id': 'r1' }).builds.map((b) => b.source)).toEqual(['git.commit.id', 'header x-release-id']);
     expect(readHealth('OK', { 'x-build-id': 'b9' }).builds).toEqual([{ value: 'b9', source: 'header x-build-id' }]);
+  });
+
+  test('build ids under the common names: { status, checks, buildSha } and the others, a SHA before a version', () => {
+    expect(readHealth({ status: 'ok', checks: { db: 'ok' }, buildSha: 'a1b2c3d' }).builds).toEqual([{ value: 'a1b2c3d', source: 'buildSha' }]);
+    const one = (body: object): string | undefined => readHealth(body).builds[0]?.source;
+    expect(one({ gitSha: 'x' })).toBe('gitSha');
+    expect(one({ commitSha: 'x' })).toBe('commitSha');
+    expect(one({ sha: 'x' })).toBe('sha');
+    expect(one({ commit: 'x' })).toBe('commit');
+    expect(one({ revision: 'x' })).toBe('revision');
+    expect(one({ git: { sha: 'x' } })).toBe('git.sha');
+    expect(one({ git: { commit: 'x' } })).toBe('git.commit');
+    expect(one({ build: { sha: 'x' } })).toBe('build.sha');
+    expect(one({ build: { id: 'x' } })).toBe('build.id');
+    expect(one({ buildId: 'x' })).toBe('buildId');
+    expect(one({ build: 'x' })).toBe('build');
+    expect(one({ version: '1.4.0' })).toBe('version');
+    // The order is the documented one: the SHA first, the version (shared by many builds) last.
+    expect(readHealth({ version: '1.4.0', releaseId: 'rel-9', buildSha: 'a1b2c3d' }).builds.map((b) => b.source)).toEqual(['buildSha', 'releaseId', 'version']);
+    expect(BUILD_PATHS.indexOf('buildSha')).toBeLessThan(BUILD_PATHS.indexOf('version'));
+  });
+
+  test('default names match ignoring case, "_" and "-", and the report keeps the body\'s spelling', () => {
+    expect(readHealth({ git_sha: 'a1' }).builds).toEqual([{ value: 'a1', source: 'git_sha' }]);
+    expect(readHealth({ BUILD_SHA: 'b2' }).builds).toEqual([{ value: 'b2', source: 'BUILD_SHA' }]);
+    expect(readHealth({ Git: { 'commit-sha': 'c3', Sha: 'd4' } }).builds).toEqual([{ value: 'd4', source: 'Git.Sha' }]);
+    // Not a build id: objects, empty strings, booleans.
+    expect(readHealth({ sha: '', commit: { message: 'fix' }, build: true }).builds).toEqual([]);
+  });
+
+  test('buildField as a dotted path reads only that path, with exact keys', () => {
+    const body = { buildSha: 'ignored', meta: { release: { sha: 'e5f6a7b' } } };
+    expect(readHealth(body, {}, 'meta.release.sha').builds).toEqual([{ value: 'e5f6a7b', source: 'meta.release.sha' }]);
+    const absent = readHealth({ meta: { Release: { sha: 'x' } } }, { 'x-build-id': 'h' }, 'meta.release.sha');
+    expect([absent.builds, absent.buildProblem]).toEqual([[], undefined]);
+    expect(readHealth({ meta: { release: { sha: { full: 'x' } } } }, {}, 'meta.release.sha')).toMatchObject({ builds: [], buildProblem: 'meta.release.sha is an object, not a build id' });
+    expect(readHealth({ meta: { release: 42 } }, {}, 'meta.release').builds).toEqual([{ value: '42', source: 'meta.release' }]);
+  });
+
+  test('buildField as a function gets the body and the headers; a throw is "no id yet" and says why', () => {
+    expect(readHealth({ deploy: ['x', 'f00ba47'] }, {}, (body) => (body as { deploy: string[] }).deploy[1]).builds).toEqual([{ value: 'f00ba47', source: 'buildField()' }]);
+    expect(readHealth(undefined, { 'x-git-commit': 'h1' }, (_body, headers) => headers['x-git-commit']).builds).toEqual([{ value: 'h1', source: 'buildField()' }]);
+    const none = readHealth({ status: 'UP' }, {}, () => undefined);
+    expect([none.builds, none.buildProblem]).toEqual([[], undefined]);
+    const thrown = readHealth('Service Unavailable', {}, (body) => (body as { meta: { sha: string } }).meta.sha);
+    expect(thrown.builds).toEqual([]);
+    expect(thrown.buildProblem).toMatch(/^buildField\(\) threw: .*(undefined|sha)/);
+    expect(() => readHealth({}, {}, () => ({ sha: 'x' }) as never)).toThrow(new TypeError('waitForReady(): `buildField` must return a string (the build id) or undefined, got an object.'));
+  });
+
+  test('a bad buildField is a TypeError naming it and what it takes', () => {
+    for (const bad of ['', 'meta..sha', '.sha', 'sha.', 42, null, { path: 'sha' }, ['sha']]) {
+      expect(() => checkBuildField('waitForReady()', bad)).toThrow(TypeError);
+      expect(() => checkBuildField('waitForReady()', bad)).toThrow(/^waitForReady\(\): `buildField` must be a dotted path into the body such as 'meta\.release\.sha', or a function \(body\) => string \| undefined, got /);
+    }
+    expect(() => checkBuildField('waitForReady()', 'meta..sha')).toThrow(/got "meta\.\.sha"\.$/);
+    expect(checkBuildField('waitForReady()', 'meta.release.sha')).toBe('meta.release.sha');
+    expect(checkBuildField('waitForReady()', undefined)).toBeUndefined();
   });
 
   test('a short SHA matches its full SHA; other ids must be equal', () => {

@@ -100,7 +100,56 @@ describe('waitForReady against a real HTTP health server', () => {
   test('a 200 with no build id when one is expected says where it looked', async () => {
     const s = await serve([{ status: 200, body: { status: 'ok' } }]);
     const error = await readinessErrorOf(waitForReady(s.url(), { expectedBuild: NEW, timeout: 100, ...fast }));
-    expect(error.message).toContain(`No build id in the response, expected ${NEW} (looked at releaseId, buildId, build, commit, version, git.commit.id, info.git.commit.id`);
+    expect(error.message).toContain(
+      `No build id in the response, expected ${NEW} (looked at buildSha, gitSha, commitSha, sha, commit, revision, git.sha, git.commit, git.commit.id, build.sha, build.commit, releaseId, buildId, build.id, build, version, build.version, info.git.commit.id, info.build.version and the x-build-id / x-release-id headers).`,
+    );
+  });
+
+  test('reads the build from { status, checks, buildSha }, and a stale one is reported with that field', async () => {
+    const s = await serve([
+      { status: 200, body: { status: 'ok', checks: { db: 'ok' }, buildSha: OLD } },
+      { status: 200, body: { status: 'ok', checks: { db: 'ok' }, buildSha: NEW } },
+    ]);
+    const ready = await waitForReady(s.url(), { expectedBuild: NEW.slice(0, 7), timeout: 5_000, ...fast });
+    expect(ready).toMatchObject({ attempts: 2, build: NEW });
+    expect(ready.health?.builds).toEqual([{ value: NEW, source: 'buildSha' }]);
+    const stale = await serve([{ status: 200, body: { status: 'ok', checks: { db: 'ok' }, buildSha: OLD } }]);
+    const error = await readinessErrorOf(waitForReady(stale.url(), { expectedBuild: NEW, timeout: 100, ...fast }));
+    expect(error.message).toContain(`Stale build: the service reports ${OLD} (buildSha), expected ${NEW}.`);
+    expect(error.message).toContain(`build   ${OLD} (buildSha)`);
+  });
+
+  test('buildField as a dotted path: only that field counts, and the report names it when it is missing', async () => {
+    const s = await serve((n) => ({ status: 200, body: { status: 'UP', buildSha: NEW, ...(n >= 1 ? { meta: { release: { sha: NEW } } } : {}) } }));
+    // buildSha matches, but the wait holds out for meta.release.sha: attempt 1 has none.
+    const ready = await waitForReady(s.url(), { expectedBuild: NEW, buildField: 'meta.release.sha', timeout: 5_000, ...fast });
+    expect(ready).toMatchObject({ attempts: 2, build: NEW });
+    const without = await serve([{ status: 200, body: { status: 'UP', buildSha: NEW } }]);
+    const error = await readinessErrorOf(waitForReady(without.url(), { expectedBuild: NEW, buildField: 'meta.release.sha', timeout: 100, ...fast }));
+    expect(error.message).toContain(`No build id in the response, expected ${NEW} (looked at meta.release.sha, as buildField says).`);
+    expect(error.message).not.toContain('buildSha,');
+  });
+
+  test('buildField as a function reads the body and the headers; when it throws, the report says so', async () => {
+    const s = await serve([{ status: 200, body: { status: 'UP', deploys: [{ sha: OLD }, { sha: NEW }] }, headers: { 'x-git-commit': NEW } }]);
+    const fromBody = await waitForReady(s.url(), { expectedBuild: NEW, buildField: (body) => (body as { deploys: { sha: string }[] }).deploys.at(-1)?.sha, ...fast });
+    expect(fromBody.health?.builds).toEqual([{ value: NEW, source: 'buildField()' }]);
+    const fromHeader = await waitForReady(s.url(), { expectedBuild: NEW, buildField: (_body, headers) => headers['x-git-commit'], ...fast });
+    expect(fromHeader.build).toBe(NEW);
+    const text = await serve([{ status: 200, body: 'OK' }]);
+    const error = await readinessErrorOf(waitForReady(text.url(), { expectedBuild: NEW, buildField: (body) => (body as { meta: { sha: string } }).meta.sha, timeout: 100, ...fast }));
+    expect(error.message).toMatch(new RegExp(`No build id in the response, expected ${NEW} \\(buildField\\(\\) threw: [^\\n]*(undefined|sha)[^\\n]*\\)\\.`));
+    expect(error.message).toMatch(/#1-\d+ +200 {2}status OK {2}no build id \(expected 9f8e7d6c[0-9a-f]*; buildField\(\) threw: /);
+  });
+
+  test('a buildField function that returns something other than a string fails at once with a TypeError', async () => {
+    const s = await serve([{ status: 200, body: { status: 'UP', build: { sha: NEW } } }]);
+    const started = performance.now();
+    await expect(waitForReady(s.url(), { expectedBuild: NEW, buildField: (body) => (body as { build: never }).build, timeout: 30_000, ...fast })).rejects.toThrow(
+      new TypeError('waitForReady(): `buildField` must return a string (the build id) or undefined, got an object.'),
+    );
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(s.requests).toHaveLength(1);
   });
 
   test('sends the headers it is given', async () => {
@@ -187,7 +236,10 @@ describe('waitForReady input', () => {
     ['http://x/health', { expectedBuild: '' }, /`expectedBuild` must be a non-empty string/],
     ['http://x/health', { checks: 'db' }, /`checks` must be an array of check names/],
     ['http://x/health', { timeout: -1 }, /`timeout`/],
-  ])('%p %p is a TypeError', async (target, options, message) => {
+    ['http://x/health', { buildField: 42 }, /`buildField` must be a dotted path into the body such as 'meta\.release\.sha', or a function \(body\) => string \| undefined, got number 42\./],
+    ['http://x/health', { buildField: 'meta..sha' }, /`buildField` must be a dotted path .*, got "meta\.\.sha"\./],
+    ['http://x/health', { buildField: '' }, /`buildField` must be a dotted path .*, got ""\./],
+  ])('%j %j is a TypeError', async (target, options, message) => {
     await expect(waitForReady(target as never, options as never)).rejects.toThrow(message);
     await expect(waitForReady(target as never, options as never)).rejects.toBeInstanceOf(TypeError);
   });
