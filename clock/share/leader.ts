@@ -39,7 +39,16 @@ export interface LeaderHost {
 }
 
 const DEFAULT_FOLLOWER_TIMEOUT = 5_000;
+/** Followers (past their hello) one share accepts unless `maxFollowers` says otherwise. */
+const DEFAULT_MAX_FOLLOWERS = 64;
+/**
+ * Connections waiting to say hello. A full set never refuses a newcomer: it closes the one that has
+ * waited longest, so idle sockets cannot lock real followers out (a follower sends its hello with
+ * its connect, well before 64 later connections arrive).
+ */
 const MAX_HANDSHAKES = 64;
+/** The most real ms a connection has to say hello (less when followerTimeout is shorter). */
+const HANDSHAKE_TIMEOUT = 2_000;
 
 type Reason = 'timeout' | 'disconnected' | 'protocol' | 'closed';
 class AckFailure {
@@ -82,21 +91,23 @@ function describeFollower(c: { name: string; pid: number }): string {
   return `follower ${JSON.stringify(c.name)} (pid ${c.pid})`;
 }
 
-export function checkShareOptions(options: unknown): Required<Pick<ShareOptions, 'followerTimeout'>> & { endpoint: { host: string; port: number } | { path: string } } {
+export function checkShareOptions(options: unknown): { followerTimeout: number; maxFollowers: number; endpoint: { host: string; port: number } | { path: string } } {
   const where = 'TestClock.share()';
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${String(options)}.`);
   const o = options as ShareOptions & Record<string, unknown>;
-  const known = ['host', 'port', 'path', 'followerTimeout', 'listenOnAllInterfaces'];
+  const known = ['host', 'port', 'path', 'followerTimeout', 'maxFollowers', 'listenOnAllInterfaces'];
   for (const key of Object.keys(o)) if (!known.includes(key)) throw new TypeError(`${where}: unknown option \`${key}\`; it takes ${known.map((k) => `\`${k}\``).join(', ')}.`);
   const followerTimeout = o.followerTimeout ?? DEFAULT_FOLLOWER_TIMEOUT;
   if (typeof followerTimeout !== 'number' || !Number.isFinite(followerTimeout) || followerTimeout <= 0 || followerTimeout > 2_147_483_647) {
     throw new TypeError(`${where}: \`followerTimeout\` must be a finite number of milliseconds > 0, got ${String(o.followerTimeout)}.`);
   }
+  const maxFollowers = (o as { maxFollowers?: unknown }).maxFollowers ?? DEFAULT_MAX_FOLLOWERS;
+  if (!Number.isSafeInteger(maxFollowers) || (maxFollowers as number) < 1) throw new TypeError(`${where}: \`maxFollowers\` must be a whole number >= 1, got ${String(maxFollowers)}.`);
   if (o.listenOnAllInterfaces !== undefined && typeof o.listenOnAllInterfaces !== 'boolean') throw new TypeError(`${where}: \`listenOnAllInterfaces\` must be a boolean, got ${String(o.listenOnAllInterfaces)}.`);
   if (o.path !== undefined) {
     if (typeof o.path !== 'string' || o.path.length === 0) throw new TypeError(`${where}: \`path\` must be a non-empty string (a Unix socket path), got ${String(o.path)}.`);
     if (o.host !== undefined || o.port !== undefined) throw new TypeError(`${where}: \`path\` (a Unix socket) cannot be combined with \`host\` or \`port\`.`);
-    return { followerTimeout, endpoint: { path: resolvePath(o.path) } };
+    return { followerTimeout, maxFollowers: maxFollowers as number, endpoint: { path: resolvePath(o.path) } };
   }
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65_535)) throw new TypeError(`${where}: \`port\` must be an integer from 0 to 65535, got ${String(o.port)}.`);
   if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length === 0)) throw new TypeError(`${where}: \`host\` must be a non-empty string, got ${String(o.host)}.`);
@@ -106,7 +117,7 @@ export function checkShareOptions(options: unknown): Required<Pick<ShareOptions,
       `${where}: refusing to listen on ${JSON.stringify(host)}, which is not a loopback address: anyone who can reach it could try to drive this test's clock. Pass \`listenOnAllInterfaces: true\` to allow followers on other hosts or containers (they still need the token).`,
     );
   }
-  return { followerTimeout, endpoint: { host, port: o.port ?? 0 } };
+  return { followerTimeout, maxFollowers: maxFollowers as number, endpoint: { host, port: o.port ?? 0 } };
 }
 
 /** The address followers should dial: the wildcard addresses are replaced by one they can reach. */
@@ -125,6 +136,7 @@ export class ClockLeader implements SharedClock {
   readonly #server: Server;
   readonly #token: Buffer;
   readonly #followerTimeout: number;
+  readonly #maxFollowers: number;
   readonly #connections = new Set<Connection>();
   #seq = 0;
   #stepping = false;
@@ -132,18 +144,19 @@ export class ClockLeader implements SharedClock {
   #closing: Promise<void> | undefined;
   #followerWaiters = new Set<{ count: number; settle: (error?: Error) => void }>();
 
-  private constructor(host: LeaderHost, server: Server, endpoint: Endpoint, token: Buffer, followerTimeout: number) {
+  private constructor(host: LeaderHost, server: Server, endpoint: Endpoint, token: Buffer, limits: { followerTimeout: number; maxFollowers: number }) {
     this.#host = host;
     this.#server = server;
     this.#token = token;
-    this.#followerTimeout = followerTimeout;
+    this.#followerTimeout = limits.followerTimeout;
+    this.#maxFollowers = limits.maxFollowers;
     this.url = formatClockUrl(endpoint);
     this.env = Object.freeze({ UNFLAKE_CLOCK_URL: this.url, UNFLAKE_CLOCK_TOKEN: token.toString('hex') });
     server.on('connection', (socket) => this.#accept(socket));
   }
 
   static async listen(host: LeaderHost, options: ShareOptions): Promise<ClockLeader> {
-    const { followerTimeout, endpoint } = checkShareOptions(options);
+    const { followerTimeout, maxFollowers, endpoint } = checkShareOptions(options);
     const server = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
@@ -163,7 +176,7 @@ export class ClockLeader implements SharedClock {
     server.on('error', () => {});
     const address = server.address();
     const bound: Endpoint = 'path' in endpoint ? endpoint : { host: advertisedHost(endpoint.host), port: typeof address === 'object' && address ? address.port : endpoint.port };
-    return new ClockLeader(host, server, bound, randomBytes(32), followerTimeout);
+    return new ClockLeader(host, server, bound, randomBytes(32), { followerTimeout, maxFollowers });
   }
 
   get followers(): readonly FollowerInfo[] {
@@ -329,9 +342,7 @@ export class ClockLeader implements SharedClock {
 
   #accept(socket: Socket): void {
     if (this.#closing) return void socket.destroy();
-    let handshakes = 0;
-    for (const c of this.#connections) if (c.state === 'handshake') handshakes++;
-    if (handshakes >= MAX_HANDSHAKES) return void socket.destroy();
+    this.#makeHandshakeRoom();
     socket.setNoDelay(true);
     socket.unref();
     const c: Connection = {
@@ -345,11 +356,20 @@ export class ClockLeader implements SharedClock {
       nextDue: null,
       outstanding: undefined,
     };
-    c.helloTimer = setRealTimeout(() => this.#reject(c, `no hello within ${this.#followerTimeout} ms`), this.#followerTimeout);
+    const deadline = Math.min(this.#followerTimeout, HANDSHAKE_TIMEOUT);
+    // One real macrotask after the deadline, so a hello that arrived meanwhile (a busy leader) is read first.
+    c.helloTimer = setRealTimeout(() => realSetImmediate()(() => c.state === 'handshake' && this.#reject(c, `no hello within ${deadline} ms`)), deadline);
     this.#connections.add(c);
     socket.on('data', (chunk: Buffer) => this.#onData(c, chunk));
     socket.on('error', () => {});
     socket.on('close', () => this.#drop(c, new AckFailure('disconnected', 'disconnected (its process exited or crashed, or it closed its clock)')));
+  }
+
+  /** Closes the connection that has waited longest for its hello when every handshake slot is taken. */
+  #makeHandshakeRoom(): void {
+    const waiting = [...this.#connections].filter((c) => c.state === 'handshake');
+    if (waiting.length < MAX_HANDSHAKES) return;
+    this.#reject(waiting[0]!, `closed without a hello: ${MAX_HANDSHAKES} connections were waiting to say hello (the limit) and this one had waited longest`);
   }
 
   #onData(c: Connection, chunk: Buffer): void {
@@ -373,6 +393,12 @@ export class ClockLeader implements SharedClock {
       if (token.length !== this.#token.length * 2 || !timingSafeEqual(token, Buffer.from(this.#token.toString('hex'), 'utf8'))) throw new ProtocolError('wrong token');
       clearRealTimeout(c.helloTimer);
       c.helloTimer = undefined;
+      const attached = [...this.#connections].filter((other) => other.state === 'joining' || other.state === 'follower').length;
+      if (attached >= this.#maxFollowers) {
+        const max = this.#maxFollowers;
+        const refusal = `${max} follower${max === 1 ? ' is' : 's are'} already attached (the limit, maxFollowers ${max}); close one first, or share the clock with a higher maxFollowers`;
+        return this.#drop(c, new AckFailure('protocol', `was refused: ${refusal}`), refusal);
+      }
       c.name = frame.name;
       c.pid = frame.pid;
       c.state = 'joining';
