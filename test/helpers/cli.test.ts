@@ -32,7 +32,7 @@ describe('unflake wait-ready (in process)', () => {
     expect(s.requests[0]?.headers['x-tenant']).toBe('t1');
   });
 
-  test.each([[[]], [['wait']], [['wait-ready']], [['wait-ready', 'localhost:1']], [['wait-ready', 'http://x', '--timeout', 'soon']], [['wait-ready', 'http://x', '--header', 'novalue']], [['wait-ready', 'http://x', '--bogus']]])('exit 2 on bad usage: %p', async (args) => {
+  test.each([[[]], [['wait']], [['wait-ready']], [['wait-ready', 'localhost:1']], [['wait-ready', 'http://x', '--timeout', 'soon']], [['wait-ready', 'http://x', '--header', 'novalue']], [['wait-ready', 'http://x', '--bogus']]])('exit 2 on bad usage: %j', async (args) => {
     const c = capture();
     expect(await main(args, c.io)).toBe(2);
     expect(c.err()).toMatch(/^unflake: .+\n\nUsage: unflake wait-ready <url>/);

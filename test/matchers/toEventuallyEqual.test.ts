@@ -51,6 +51,51 @@ describe('.toEventuallyEqual', () => {
   });
 });
 
+/** Money compared by amount and currency: `label` (where it was read from) does not count, for the custom tester. */
+class Money {
+  readonly cents: number;
+  readonly currency: string;
+  readonly label: string;
+  constructor(cents: number, currency: string, label: string) {
+    this.cents = cents;
+    this.currency = currency;
+    this.label = label;
+  }
+}
+
+// Neither runner can remove a tester once added, and it lasts for the rest of this file. So it is
+// inert outside the test that switches it on, and even then answers only for two Money values:
+// every other comparison in the file is left to the default equality (undefined).
+let moneyTesterOn = false;
+function sameMoney(a: unknown, b: unknown): boolean | undefined {
+  if (!moneyTesterOn || !(a instanceof Money) || !(b instanceof Money)) return undefined;
+  return a.cents === b.cents && a.currency === b.currency;
+}
+expect.addEqualityTesters([sameMoney]);
+
+describe('custom equality testers (expect.addEqualityTesters)', () => {
+  test('toEventuallyEqual and toConsistentlyEqual use them, nested values included', async () => {
+    const expected = { order: 'o-1', total: new Money(1_250, 'EUR', 'ledger') };
+    moneyTesterOn = true;
+    try {
+      // Equal only by the tester: the labels differ.
+      await expect(flipsAfter(2, { order: 'o-1', total: new Money(900, 'EUR', 'cache') }, { order: 'o-1', total: new Money(1_250, 'EUR', 'cache') })).toEventuallyEqual(expected, { interval: 1 });
+      await expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'replica') })).toConsistentlyEqual(expected, { for: 20, interval: 5 });
+      // The tester says "different" too: a changed currency breaks the consistent window at once.
+      const broke = await failureOf(expect(flipsAfter(1, new Money(1_250, 'EUR', 'a'), new Money(1_250, 'USD', 'a'))).toConsistentlyEqual(new Money(1_250, 'EUR', 'b'), { for: 5_000, interval: 1 }));
+      expect(broke).toMatch(/stopped holding at attempt 2/);
+    } finally {
+      moneyTesterOn = false;
+    }
+    // The same assertions without the tester fail, so the tester is what made them pass.
+    const eventually = await failureOf(expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'cache') })).toEventuallyEqual(expected, { timeout: 20, interval: 5 }));
+    expect(eventually).toMatch(/the condition never held/);
+    expect(eventually).toMatch(/- {5}"label": "ledger",\n\+ {5}"label": "cache",/);
+    const consistently = await failureOf(expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'replica') })).toConsistentlyEqual(expected, { for: 20, interval: 5 }));
+    expect(consistently).toMatch(/stopped holding at attempt 1/);
+  });
+});
+
 describe('.not.toEventuallyEqual', () => {
   test('passes when the value is never equal within the window', async () => {
     let calls = 0;
