@@ -1,12 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { context, ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
 import { eventually } from '../../src/eventually.ts';
 import { runFingerprint } from '../../src/helpers/fingerprint.ts';
 import { testTrace } from '../../src/helpers/testTrace.ts';
 import { workerNamespace } from '../../src/helpers/workerNamespace.ts';
 import { failureOf } from '../support/failure.ts';
-
-let previous: string | undefined;
+import { runner } from '../support/runner.ts';
+import { jestArgs, runNode, vitestArgs } from './childProcess.ts';
 
 describe('testTrace', () => {
   test('W3C ids: 32-hex trace id, 16-hex span id, traceparent 00-…-01, headers()', () => {
@@ -16,15 +19,14 @@ describe('testTrace', () => {
     expect(t.traceparent).toBe(`00-${t.traceId}-${t.spanId}-01`);
     expect(t.headers()).toEqual({ traceparent: t.traceparent });
     expect(t.fromOpenTelemetry).toBe(false);
-    previous = t.traceId;
   });
 
-  test('the same ids for the whole test, new ones for the next test', async () => {
+  test('the same ids for the whole test: across awaits and inside a poll', async () => {
     const first = testTrace();
-    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(testTrace()).toBe(first);
-    expect(previous).toMatch(/^[0-9a-f]{32}$/);
-    expect(first.traceId).not.toBe(previous);
+    const seen = await eventually(() => testTrace().traceId, (id) => id.length === 32, { timeout: 1_000 });
+    expect(seen).toBe(first.traceId);
   });
 
   test('eventual assertions print the trace id and the run fingerprint without being asked', async () => {
@@ -69,4 +71,29 @@ describe('testTrace', () => {
       context.disable();
     }
   });
+});
+
+describe(`testTrace across the tests of a ${runner.name} file`, () => {
+  test('each test has its own ids, sequential or concurrent, stable within it', async () => {
+    // A child runner, so this test does not depend on which other tests of this file ran before it.
+    const out = mkdtempSync(join(tmpdir(), 'unflake-trace-'));
+    try {
+      const { code, stdout, stderr } =
+        runner.name === 'vitest'
+          ? await runNode(vitestArgs('test/helpers/fixtures/vitest.trace.config.ts'), { TRACE_OUT: out })
+          : await runNode(jestArgs('test/helpers/fixtures/jest.trace.config.js'), { TRACE_OUT: out });
+      expect({ code, output: code === 0 ? '' : stdout + stderr }).toEqual({ code: 0, output: '' });
+      const records = readdirSync(out)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as { name: string; first: string; again: string });
+      expect(records.map((r) => r.name).sort()).toEqual(['concurrent-a', 'concurrent-b', 'first', 'second']);
+      for (const r of records) {
+        expect(r.first).toMatch(/^[0-9a-f]{32}$/);
+        expect(r.again).toBe(r.first);
+      }
+      expect(new Set(records.map((r) => r.first)).size).toBe(4);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
