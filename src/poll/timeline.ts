@@ -1,16 +1,38 @@
 import { inspect } from 'node:util';
+import { boundValue, describeThrown, SUMMARY_LIMITS } from '../report/boundValue.ts';
 import type { TimelineEntry } from './PollResult.ts';
 
 const MAX_ENTRIES = 200;
+/** Characters per summary: one line of the timeline table. */
+export const SUMMARY_CHARS = 200;
 
-/** A cheap, bounded, one-line rendering used to tell observations apart. */
+const oneLine = (text: string): string => (text.length <= SUMMARY_CHARS ? text : `${text.slice(0, SUMMARY_CHARS - 1)}…`);
+
+/** "TypeError: first non-empty line of the message", read once and safely, from a bounded head of it. */
+function summarizeError(error: Error): string {
+  const { name, message } = error;
+  const head = typeof message === 'string' ? message.slice(0, 4 * SUMMARY_CHARS) : '';
+  const line = head.split('\n').find((l) => l.trim() !== '') ?? '';
+  return `${typeof name === 'string' ? name : 'Error'}: ${line}`.trim();
+}
+
+/**
+ * A cheap, bounded, one-line rendering used to tell observations apart. Made on every failed attempt,
+ * so it must cost the same for a 1M-item value as for a small one, and it must never throw (a throwing
+ * getter, a revoked Proxy): the engine records it while the poll runs.
+ */
 export function summarize(kind: TimelineEntry['kind'], observed: unknown): string {
-  if (kind === 'unsettled') return String(observed);
-  if (kind === 'error') {
-    if (observed instanceof Error) return `${observed.name}: ${observed.message.split('\n').find((line) => line.trim() !== '') ?? ''}`.trim();
-    return `thrown ${inspect(observed, { depth: 2, breakLength: Number.POSITIVE_INFINITY })}`;
+  try {
+    if (kind === 'unsettled') return oneLine(String(observed));
+    if (kind === 'error') {
+      if (observed instanceof Error) return oneLine(summarizeError(observed));
+      return oneLine(`thrown ${inspect(boundValue(observed, SUMMARY_LIMITS), { depth: 2, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY })}`);
+    }
+    // No array or string cut of inspect's own: the bounded value is small and carries its own markers.
+    return oneLine(inspect(boundValue(observed, SUMMARY_LIMITS), { depth: 3, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY, compact: true }));
+  } catch (error) {
+    return oneLine(`[unprintable: ${describeThrown(error)}]`);
   }
-  return inspect(observed, { depth: 3, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: 10, maxStringLength: 120, compact: true });
 }
 
 /** Records attempts as run-length compressed distinct observations. */

@@ -1,10 +1,13 @@
-import { inspect } from 'node:util';
 import type { PollSettings } from '../options/normalizeOptions.ts';
-import type { PollResult } from '../poll/PollResult.ts';
+import type { PollResult, TimelineEntry } from '../poll/PollResult.ts';
 import { describeEnd, type Goal } from './describeEnd.ts';
 import { formatTimeline } from './formatTimeline.ts';
-import { userFrames } from '../runner/ownFrames.ts';
 import { fingerprintSection } from '../helpers/fingerprint.ts';
+import { boundPair, boundValue, capText, describeThrown, formatCount, MESSAGE_CAP, safeInspect, SECTION_CAP, VALUE_LIMITS } from './boundValue.ts';
+import { formatError } from './formatError.ts';
+import { formatContext, type GatheredContext } from './gatherContext.ts';
+
+export { formatError };
 
 /** How values are shown: the runner's own printers inside a matcher, util.inspect elsewhere. */
 export interface Printer {
@@ -14,9 +17,12 @@ export interface Printer {
   diff(expected: unknown, received: unknown): string | null;
 }
 
+/** For values already bounded: util.inspect's own array and string cuts would hide the markers. */
+export const BOUNDED_INSPECT = { depth: 6, colors: false, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY } as const;
+
 export const plainPrinter: Printer = {
-  received: (value) => inspect(value, { depth: 6, colors: false }),
-  expected: (value) => inspect(value, { depth: 6, colors: false }),
+  received: (value) => safeInspect(value, BOUNDED_INSPECT),
+  expected: (value) => safeInspect(value, BOUNDED_INSPECT),
   diff: () => null,
 };
 
@@ -30,70 +36,134 @@ export interface FailureInput {
   /** The expected value, when the assertion has one (toEventuallyEqual, …). */
   expected?: { value: unknown; negated: boolean };
   /** What `context` gave, already gathered. */
-  context?: { value?: unknown; error?: unknown; timedOut?: boolean };
+  context?: GatheredContext | undefined;
 }
 
-const STACK_LINES = 8;
-
-/** An error's message and the frames that matter: not node internals, not this library. */
-export function formatError(error: unknown): string {
-  if (!(error instanceof Error)) return `thrown value: ${inspect(error, { depth: 4 })}`;
-  const frames = userFrames(error.stack).slice(0, STACK_LINES);
-  const head = `${error.name}: ${error.message}`;
-  return frames.length ? `${head}\n${frames.join('\n')}` : head;
-}
+/**
+ * The check's verdict on the last value, when the engine reports it: its error, or undefined when it
+ * returned false (or held). Read only if present, so an engine without it prints no guess.
+ */
+type WithRejection = PollResult & { lastValueError?: unknown };
 
 function indent(text: string, by = '  '): string {
-  return text.split('\n').map((l) => (l ? by + l : l)).join('\n');
+  return text
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n');
+}
+
+/** A runner printer's output for an already bounded value; if the printer throws, util.inspect's. */
+function print(show: (value: unknown) => string, value: unknown): string {
+  try {
+    const text = show(value);
+    return typeof text === 'string' ? capText(text, SECTION_CAP, 'value') : safeInspect(value, BOUNDED_INSPECT);
+  } catch (error) {
+    return `${capText(safeInspect(value, BOUNDED_INSPECT), SECTION_CAP, 'value')} (the runner's printer threw ${describeThrown(error)})`;
+  }
+}
+
+function printDiff(printer: Printer, expected: unknown, received: unknown): string | null {
+  try {
+    const diff = printer.diff(expected, received);
+    return typeof diff === 'string' ? capText(diff, SECTION_CAP, 'diff') : null;
+  } catch {
+    return null; // the Expected/Received lines are shown instead
+  }
+}
+
+/** Said under a value that was cut, since a runner's diff may show only the changed lines, not the marker. */
+const CUT_NOTE = `(Cut for printing, "…" marks where: ${formatCount(VALUE_LIMITS.items)} items per array, Map or Set, ${formatCount(VALUE_LIMITS.keys)} keys per object, ${formatCount(VALUE_LIMITS.chars)} characters per string, around where the two sides first differ.)`;
+
+/** The value against what was expected: the runner's diff when it has one, else both values. */
+function valueAgainstExpected(input: FailureInput, label: string, value: unknown, negated = input.expected?.negated === true): string {
+  const { printer, expected } = input;
+  if (!expected) {
+    const shown = boundValue(value);
+    return `${label}:\n  ${print(printer.received, shown)}${shown === value ? '' : `\n  ${CUT_NOTE}`}`;
+  }
+  // Bounded as a pair: both sides are cut at the same places, around where they first differ.
+  const [want, got] = boundPair(expected.value, value);
+  const note = want === expected.value && got === value ? '' : `\n\n${CUT_NOTE}`;
+  if (negated) return `${label}:\n  Expected: not ${print(printer.expected, want)}\n  Received:     ${print(printer.received, got)}${note}`;
+  const diff = printDiff(printer, want, got);
+  const body = diff && diff.includes('\n') ? `${label}:\n\n${diff}` : `${label}:\n  Expected: ${print(printer.expected, want)}\n  Received: ${print(printer.received, got)}`;
+  return body + note;
+}
+
+function lastValueEntry(timeline: readonly TimelineEntry[]): TimelineEntry | undefined {
+  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.kind === 'value') return timeline[i];
+  return undefined;
+}
+
+/** Why the check did not accept the last value the probe returned, when the engine says. */
+function rejection(input: FailureInput, entry: TimelineEntry | undefined): string | undefined {
+  const result = input.result as WithRejection;
+  if (entry?.held) return 'The check accepted that value; the attempts after it threw.';
+  if (!('lastValueError' in result)) return undefined;
+  if (result.lastValueError !== undefined) return `The check rejected it by throwing:\n${indent(formatError(result.lastValueError))}`;
+  return input.expected ? 'The check rejected it: it did not match the expected value.' : 'The check rejected it: the check returned false.';
 }
 
 function lastObservation(input: FailureInput): string | undefined {
-  const { result, printer, expected } = input;
+  const { result } = input;
   const { reason } = result;
   if (reason.kind === 'test-ended') return undefined;
-  const parts: string[] = [];
   const lastEntry = result.timeline[result.timeline.length - 1];
-  const lastWasValue = lastEntry?.kind === 'value';
-  if (lastWasValue) {
-    const label = reason.kind === 'matched' ? `At attempt ${reason.attempt}` : reason.kind === 'stopped-holding' ? `At attempt ${reason.attempt}` : 'Last value';
-    if (expected && !expected.negated && (reason.kind !== 'matched')) {
-      const diff = printer.diff(expected.value, result.lastValue);
-      parts.push(diff && diff.includes('\n') ? `${label}:\n\n${diff}` : `${label}:\n  Expected: ${printer.expected(expected.value)}\n  Received: ${printer.received(result.lastValue)}`);
-    } else if (expected) {
-      parts.push(`${label}:\n  Expected: not ${printer.expected(expected.value)}\n  Received:     ${printer.received(result.lastValue)}`);
-    } else {
-      parts.push(`${label}:\n  ${printer.received(result.lastValue)}`);
-    }
+  if (lastEntry?.kind === 'value') {
+    const label = reason.kind === 'matched' || reason.kind === 'stopped-holding' ? `At attempt ${reason.attempt}` : 'Last value';
+    const parts = [valueAgainstExpected(input, label, result.lastValue, input.expected?.negated === true || reason.kind === 'matched')];
     if (result.lastError !== undefined) parts.push(`The check failed with:\n${indent(formatError(result.lastError))}`);
-  } else if (result.lastError !== undefined) {
-    parts.push(`Last error:\n${indent(formatError(result.lastError))}`);
-    if (result.hasValue) {
-      // Gomega's lesson (#621): an error at the end hides that the probe did return values before.
-      parts.push(`At one point, however, the probe did return a value; the last one was:\n  ${printer.received(result.lastValue)}`);
-    }
+    return parts.join('\n\n');
   }
-  return parts.length ? parts.join('\n\n') : undefined;
+  if (!lastEntry && result.lastError === undefined) return undefined;
+  const parts = [`Last error:\n${indent(formatError(result.lastError))}`];
+  if (result.hasValue) {
+    // Gomega's lesson (#621): an error at the end hides that the probe did return values before.
+    const entry = lastValueEntry(result.timeline);
+    const which = entry ? ` (attempt ${entry.lastAttempt})` : '';
+    parts.push(valueAgainstExpected(input, `At one point, however, the probe did return a value; the last one${which} was`, result.lastValue));
+    const why = rejection(input, entry);
+    if (why) parts.push(why);
+  }
+  return parts.join('\n\n');
 }
 
-function contextSection(context: FailureInput['context']): string | undefined {
-  if (!context) return undefined;
-  if (context.timedOut) return 'Context: `context()` did not settle within 500 ms.';
-  if (context.error !== undefined) return `Context: \`context()\` threw:\n${indent(formatError(context.error))}`;
-  const text = typeof context.value === 'string' ? context.value : inspect(context.value, { depth: 6, colors: false });
-  return `Context:\n${indent(text)}`;
+/** The user's `message` option; if it throws or returns no string, that is said, and the report goes on. */
+function userMessage(message: (() => unknown) | undefined): string | undefined {
+  if (!message) return undefined;
+  try {
+    const text = message();
+    if (typeof text === 'string') return text;
+    if (text !== null && (typeof text === 'object' || typeof text === 'function') && typeof (text as { then?: unknown }).then === 'function') {
+      return '`message()` returned a Promise; it must return the text itself, synchronously.';
+    }
+    return `\`message()\` returned ${describeThrown(text)} instead of a string.`;
+  } catch (error) {
+    return `\`message()\` threw, so the description is missing:\n${indent(formatError(error))}`;
+  }
 }
 
-/** Builds the whole failure message, once, from the poll's data. */
+/** One section, capped; a section that cannot be built says so instead of hiding the failure. */
+function section(name: string, build: () => string | undefined): string | undefined {
+  try {
+    const text = build();
+    return typeof text === 'string' && text !== '' ? capText(text, SECTION_CAP, name) : undefined;
+  } catch (error) {
+    return `[the ${name} part of this report could not be built: ${describeThrown(error)}]`;
+  }
+}
+
+/** Builds the whole failure message, once, from the poll's data. Bounded whatever the values' size. */
 export function formatFailure(input: FailureInput): string {
   const { result, settings } = input;
   const sections = [
-    input.hint,
-    settings.message?.(),
-    describeEnd(result, settings, input.goal),
-    lastObservation(input),
-    result.timeline.length ? formatTimeline(result.timeline, result.elapsed, result.attempts) : undefined,
-    contextSection(input.context),
-    fingerprintSection(),
+    section('hint', () => input.hint),
+    section('message', () => userMessage(settings.message)),
+    section('ending', () => describeEnd(result, settings, input.goal)),
+    section('last observation', () => lastObservation(input)),
+    section('timeline', () => (result.timeline.length ? formatTimeline(result.timeline, result.elapsed, result.attempts, result.droppedEntries ?? 0) : undefined)),
+    section('context', () => formatContext(input.context)),
+    section('run', () => fingerprintSection()),
   ];
-  return sections.filter((s): s is string => typeof s === 'string' && s !== '').join('\n\n');
+  return capText(sections.filter((s): s is string => s !== undefined).join('\n\n'), MESSAGE_CAP, 'message');
 }

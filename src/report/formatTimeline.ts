@@ -1,14 +1,21 @@
 import type { TimelineEntry } from '../poll/PollResult.ts';
+import { SUMMARY_CHARS } from '../poll/timeline.ts';
 import { formatDuration } from './formatDuration.ts';
 
 const HEAD = 3;
 const TAIL = 8;
 
+/** A summary as one table cell, whoever made it: one line, SUMMARY_CHARS at most. */
+function oneLine(summary: string): string {
+  const flat = String(summary).replace(/\r?\n/g, '\\n');
+  return flat.length <= SUMMARY_CHARS ? flat : `${flat.slice(0, SUMMARY_CHARS - 1)}…`;
+}
+
 function line(entry: TimelineEntry, isLast: boolean, elapsed: number): string {
   const at = formatDuration(entry.firstAt).padStart(8);
   const attempts = (entry.count === 1 ? `#${entry.firstAttempt}` : `#${entry.firstAttempt}-${entry.lastAttempt}`).padEnd(9);
   const mark = entry.held ? '✓' : '✗';
-  const what = entry.kind === 'value' ? entry.summary : entry.kind === 'error' ? `threw ${entry.summary}` : entry.summary;
+  const what = entry.kind === 'error' ? `threw ${oneLine(entry.summary)}` : oneLine(entry.summary);
   const repeat = entry.count > 1 ? `  ×${entry.count}` : '';
   // "Unchanged for" tells a stuck system (long) from a slow one that was still changing (short).
   const unchanged = isLast ? `${repeat ? ',' : ' '} unchanged for ${formatDuration(elapsed - entry.firstAt)}` : '';

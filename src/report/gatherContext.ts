@@ -1,5 +1,7 @@
 import { CONTEXT_BUDGET } from '../poll/poll.ts';
 import { clearRealTimeout, setRealTimeout } from '../time/realTime.ts';
+import { boundValue, safeInspect } from './boundValue.ts';
+import { formatError } from './formatError.ts';
 
 export interface GatheredContext {
   value?: unknown;
@@ -22,4 +24,24 @@ export async function gatherContext(context: (() => unknown) | undefined): Promi
   } finally {
     clearRealTimeout(timer);
   }
+}
+
+const indent = (text: string): string =>
+  text
+    .split('\n')
+    .map((line) => (line ? `  ${line}` : line))
+    .join('\n');
+
+/**
+ * The "Context" section: what `context()` gave, bounded like any value (the caller caps the section),
+ * or why it gave nothing. A `context()` that threw or hung adds that to the failure; it never replaces it.
+ */
+export function formatContext(context: GatheredContext | undefined): string | undefined {
+  if (!context) return undefined;
+  if (context.timedOut) return `Context: \`context()\` did not settle within ${CONTEXT_BUDGET} ms.`;
+  // `in`, not `!== undefined`: `throw undefined` is still a throw.
+  if ('error' in context) return `Context: \`context()\` threw, so its evidence is missing:\n${indent(formatError(context.error))}`;
+  const bounded = boundValue(context.value);
+  const text = typeof bounded === 'string' ? bounded : safeInspect(bounded, { depth: 6, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY });
+  return `Context:\n${indent(text)}`;
 }

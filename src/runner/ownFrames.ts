@@ -14,7 +14,20 @@ export function isForeignFrame(line: string): boolean {
   return at !== -1 && /^(src|matchers|clock|dist)\//.test(line.slice(at + OWN_ROOT.length));
 }
 
-/** Stack frame lines ("    at …") of `stack` that belong to the user's code. */
-export function userFrames(stack: string | undefined): string[] {
-  return (stack ?? '').split('\n').filter((line) => /^\s+at /.test(line) && !isForeignFrame(line));
+/** How much of a stack is read past its message: far more than any frame list a report shows. */
+const FRAMES_TEXT = 64 * 1024;
+
+/**
+ * Stack frame lines ("    at …") of `stack` that belong to the user's code. Anything but a string
+ * (a `stack` a thrown object made up) has none; the message before the frames, which can be megabytes,
+ * is skipped rather than split.
+ */
+export function userFrames(stack: unknown): string[] {
+  if (typeof stack !== 'string') return [];
+  const first = stack.search(/^\s+at /m);
+  if (first === -1) return [];
+  return stack
+    .slice(first, first + FRAMES_TEXT)
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line) && !isForeignFrame(line));
 }
