@@ -51,6 +51,8 @@ export interface PollResult<T = unknown> {
   lastValue: T | undefined;
   /** The error of the last attempt, if it threw (undefined when it returned a value). */
   lastError: unknown;
+  /** Why the check rejected `lastValue`: what it threw, or undefined when it returned false. */
+  lastValueError: unknown;
   /** The value that passed (eventually) or the last value seen (consistently). */
   value: T | undefined;
   /** Whether an attempt was still running when the poll ended. */

@@ -16,6 +16,7 @@ export class Progress<T> {
   #sawValue = false;
   #lastValue: T | undefined;
   #lastError: unknown;
+  #lastValueError: unknown;
   #inFlightAtEnd = false;
 
   constructor(time: TimeSource, start: number) {
@@ -33,6 +34,7 @@ export class Progress<T> {
         this.#sawValue = true;
         this.#lastValue = observation.value;
         this.#lastError = observation.checkError;
+        this.#lastValueError = observation.checkError;
         if (!passing) this.#timeline.record(at, this.attempts, 'value', observation.value, observation.held);
         return;
       case 'error':
@@ -69,6 +71,7 @@ export class Progress<T> {
       hasValue: this.#sawValue,
       lastValue: this.#lastValue,
       lastError: this.#lastError,
+      lastValueError: this.#lastValueError,
       value: this.#lastValue,
       inFlightAtEnd: this.#inFlightAtEnd,
     };
