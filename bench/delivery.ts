@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { checkConvergence, type ConvergenceSettings } from '../src/delivery/checkConvergence.ts';
-import { formatSchedule } from '../src/delivery/deliveryPlan.ts';
+import { formatSchedule } from '../src/delivery/schedule.ts';
 
 type Event = { id: string; seq: number; amount: number; name?: string };
 const events: Event[] = Array.from({ length: 6 }, (_, i) => ({ id: `e${i + 1}`, seq: i + 1, amount: i + 1, ...(i % 2 === 0 ? { name: `n${i + 1}` } : {}) }));
@@ -26,7 +26,7 @@ const lastWriteWins = (e: Event): void => {
   if (e.name) state.name = e.name; // planted bug: arrival order wins
 };
 
-const settings = (seed: number, runs = 100): ConvergenceSettings => ({ reset, state: snapshot, runs, seed, duplicates: true, keyOf: undefined, schedule: undefined, equals: isDeepStrictEqual });
+const settings = (seed: number, runs = 100): ConvergenceSettings => ({ reset, state: snapshot, runs, seed, duplicates: true, keyOf: undefined, schedule: undefined, equals: isDeepStrictEqual, deliveryTimeout: undefined, maxShrinks: 1000, shrinkTimeout: undefined });
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runDeliveryBench(): Promise<string> {

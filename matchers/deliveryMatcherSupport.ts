@@ -1,5 +1,9 @@
+import { openSession, type Session } from '../src/delivery/session.ts';
+import { builtInDefaults, configuredDefaults } from '../src/options/configure.ts';
 import type { DeliveryPrinter } from '../src/report/formatDelivery.ts';
-import type { MatcherContextLike } from './runPollMatcher.ts';
+import { currentTestState, currentTestWindow, startWork } from '../src/runner/testState.ts';
+import { trackAwait } from '../src/runner/trackAwait.ts';
+import type { MatcherContextLike, MatcherResult } from './runPollMatcher.ts';
 
 export function handlerNameOf(handler: unknown): string {
   const name = (handler as { name?: string }).name;
@@ -11,4 +15,40 @@ export function deliveryPrinterOf(context: MatcherContextLike): DeliveryPrinter 
     diff: (expected, received, labels) => context.utils.diff(expected, received, { aAnnotation: labels.expected, bAnnotation: labels.received }) ?? null,
     value: (value) => context.utils.printReceived(value),
   };
+}
+
+export function equalsOf(context: MatcherContextLike): (a: unknown, b: unknown) => boolean {
+  return (a, b) => context.equals(a, b, [...(context.customTesters ?? [])] as never[]);
+}
+
+/**
+ * The bounds of one delivery check in the running test: its deadline less the margin the message
+ * needs, its end, and `deliveryTimeout`.
+ */
+export function openDeliverySession<S>(context: MatcherContextLike, deliveryTimeout: number | undefined): Session<S> {
+  return openSession<S>({
+    window: currentTestWindow(context),
+    ended: currentTestState()?.ended,
+    margin: configuredDefaults().testTimeoutMargin ?? builtInDefaults.testTimeoutMargin,
+    callLimit: deliveryTimeout,
+  });
+}
+
+/** The sentence after the hint: why it failed. */
+function summaryOf(message: string): string {
+  const line = message.split('\n\n')[1] ?? message;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Registers the check with the running test, so that a forgotten `await` fails that test, whether
+ * the check was still running, had passed or had failed when the test ended.
+ */
+export function trackDelivery(context: MatcherContextLike, where: string, run: Promise<MatcherResult>): Promise<MatcherResult> {
+  const test = currentTestState();
+  if (!test) return run;
+  const isNot = context.isNot === true;
+  const name = test.name ?? context.currentTestName ?? 'unknown';
+  const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
+  return trackAwait(work, run, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) }));
 }

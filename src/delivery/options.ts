@@ -1,6 +1,7 @@
 /** Options of the delivery-semantics matchers, validated once at the call. */
-import { argumentError } from '../options/normalizeOptions.ts';
-import { parseSchedule, type Delivery } from './deliveryPlan.ts';
+import { argumentError, checkMs, describeValue } from '../options/checkMs.ts';
+import type { Delivery } from './deliveryPlan.ts';
+import { parseSchedule } from './schedule.ts';
 import { describeEvent } from './describeEvent.ts';
 import { toRecorders, type Effects, type EffectRecorder } from './effects.ts';
 
@@ -17,6 +18,8 @@ export interface IdempotenceOptions {
   ignore?: readonly string[];
   /** Restores a fresh state: enables the nondeterminism check and `concurrent`. */
   reset?: () => unknown;
+  /** Ms a handler call (or `reset`/`state`) may take before it counts as hung. Default: the time left before the test's deadline (5 s outside a test). */
+  deliveryTimeout?: number;
 }
 
 export interface ConvergenceOptions {
@@ -32,12 +35,18 @@ export interface ConvergenceOptions {
   duplicates?: boolean;
   /** Keeps events of one key (a partition) in order, reordering across keys. */
   keyBy?: (event: never) => unknown;
-  /** Replays one order exactly: 'e1 e3 e2 e2*' or a list of 0-based indices. */
+  /** Replays one order exactly: 'e1 e3 e2 e2*' (ranges: 'e1..e40') or a list of 0-based indices. */
   schedule?: string | readonly number[];
+  /** Ms a handler call (or `reset`/`state`) may take before it counts as hung. Default: the time left before the test's deadline (5 s outside a test). */
+  deliveryTimeout?: number;
+  /** At most this many candidate orders are tried while shrinking a failure. Default 1000. */
+  maxShrinks?: number;
+  /** At most this many ms are spent shrinking a failure. Default: a quarter of the time left, at most 2 s. */
+  shrinkTimeout?: number;
 }
 
-const IDEMPOTENCE_KEYS = ['state', 'effects', 'times', 'concurrent', 'ignore', 'reset'];
-const CONVERGENCE_KEYS = ['reset', 'state', 'runs', 'seed', 'duplicates', 'keyBy', 'schedule'];
+const IDEMPOTENCE_KEYS = ['state', 'effects', 'times', 'concurrent', 'ignore', 'reset', 'deliveryTimeout'];
+const CONVERGENCE_KEYS = ['reset', 'state', 'runs', 'seed', 'duplicates', 'keyBy', 'schedule', 'deliveryTimeout', 'maxShrinks', 'shrinkTimeout'];
 
 function objectOf(where: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};
@@ -68,7 +77,10 @@ export interface NormalizedIdempotence {
   concurrent: boolean;
   ignore: string[];
   reset: (() => unknown) | undefined;
+  deliveryTimeout: number | undefined;
 }
+
+const optionalMs = (where: string, name: string, value: unknown): number | undefined => (value === undefined ? undefined : checkMs(where, name, value, { allowZero: false }));
 
 export function normalizeIdempotence(where: string, eventOrEvents: unknown, options: unknown): NormalizedIdempotence {
   const o = objectOf(where, options, IDEMPOTENCE_KEYS);
@@ -80,13 +92,13 @@ export function normalizeIdempotence(where: string, eventOrEvents: unknown, opti
     throw argumentError(where, 'give `state` (() => the state to compare) or `effects` (mocks or recorders that must not be called again), or both: without them there is nothing to check.');
   }
   const times = o.times ?? 2;
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < 2) throw argumentError(where, `\`times\` must be a whole number >= 2 (deliveries in all, the first included), got ${String(times)}.`);
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 2) throw argumentError(where, `\`times\` must be a whole number >= 2 (deliveries in all, the first included), got ${describeValue(times)}.`);
   if (o.concurrent !== undefined && typeof o.concurrent !== 'boolean') throw argumentError(where, `\`concurrent\` must be a boolean, got ${typeof o.concurrent}.`);
   const reset = optionalFunction(where, 'reset', o.reset, '() => void (restores a fresh state)');
   if (o.concurrent && !reset) throw argumentError(where, '`concurrent: true` needs `reset`: the state after the concurrent deliveries is compared with one delivery on a fresh state.');
   const ignore = o.ignore ?? [];
   if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string' || p === '')) throw argumentError(where, '`ignore` must be an array of state paths such as "updatedAt" or "ledger.*.at".');
-  return { events, state, recorders, times, concurrent: o.concurrent === true, ignore: ignore as string[], reset };
+  return { events, state, recorders, times, concurrent: o.concurrent === true, ignore: ignore as string[], reset, deliveryTimeout: optionalMs(where, 'deliveryTimeout', o.deliveryTimeout) };
 }
 
 export interface NormalizedConvergence {
@@ -98,6 +110,9 @@ export interface NormalizedConvergence {
   duplicates: boolean;
   keyOf: ((index: number) => unknown) | undefined;
   schedule: Delivery[] | undefined;
+  deliveryTimeout: number | undefined;
+  maxShrinks: number;
+  shrinkTimeout: number | undefined;
 }
 
 export function normalizeConvergence(where: string, events: unknown, options: unknown): NormalizedConvergence {
@@ -110,9 +125,11 @@ export function normalizeConvergence(where: string, events: unknown, options: un
   const state = optionalFunction(where, 'state', o.state, '() => state');
   if (!state) throw argumentError(where, '`state` is required: it is what must be the same whatever the delivery order.');
   const runs = o.runs ?? 100;
-  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1) throw argumentError(where, `\`runs\` must be a whole number >= 1, got ${String(runs)}.`);
-  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw argumentError(where, `\`seed\` must be an integer, got ${String(o.seed)}.`);
+  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1) throw argumentError(where, `\`runs\` must be a whole number >= 1, got ${describeValue(runs)}.`);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw argumentError(where, `\`seed\` must be an integer, got ${describeValue(o.seed)}.`);
   if (o.duplicates !== undefined && typeof o.duplicates !== 'boolean') throw argumentError(where, `\`duplicates\` must be a boolean, got ${typeof o.duplicates}.`);
+  const maxShrinks = o.maxShrinks ?? 1000;
+  if (typeof maxShrinks !== 'number' || !Number.isInteger(maxShrinks) || maxShrinks < 0) throw argumentError(where, `\`maxShrinks\` must be a whole number >= 0, got ${describeValue(maxShrinks)}.`);
   let keyOf: ((index: number) => unknown) | undefined;
   if (o.keyBy !== undefined) {
     if (typeof o.keyBy !== 'function') throw argumentError(where, `\`keyBy\` must be a function (event) => key, got ${typeof o.keyBy}.`);
@@ -134,5 +151,8 @@ export function normalizeConvergence(where: string, events: unknown, options: un
     duplicates: o.duplicates !== false,
     keyOf,
     schedule: o.schedule === undefined ? undefined : parseSchedule(where, o.schedule, events.length),
+    deliveryTimeout: optionalMs(where, 'deliveryTimeout', o.deliveryTimeout),
+    maxShrinks,
+    shrinkTimeout: o.shrinkTimeout === undefined ? undefined : checkMs(where, 'shrinkTimeout', o.shrinkTimeout),
   };
 }

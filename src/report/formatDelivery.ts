@@ -1,10 +1,12 @@
 /** Failure messages of the delivery-semantics matchers, in the events' own words, built once from the result. */
 import type { IdempotenceResult } from '../delivery/checkIdempotence.ts';
 import type { ConvergenceResult } from '../delivery/checkConvergence.ts';
-import { formatSchedule, type Delivery } from '../delivery/deliveryPlan.ts';
-import { describeEvent } from '../delivery/describeEvent.ts';
-import { formatError } from './formatFailure.ts';
-import { inspect } from 'node:util';
+import type { Delivery } from '../delivery/deliveryPlan.ts';
+import { canonicalLine, countDeviations, eventLabel as label, orderLine } from '../delivery/describeOrder.ts';
+import { describeConvergenceStop, describeIdempotenceStop, describeShrinkCut } from '../delivery/describeStop.ts';
+import { formatSchedule } from '../delivery/schedule.ts';
+import { boundPair, boundValue, capText, MESSAGE_CAP, safeInspect, SECTION_CAP, SUMMARY_LIMITS } from './boundValue.ts';
+import { formatError } from './formatError.ts';
 import { withFingerprint } from '../helpers/fingerprint.ts';
 
 export interface DeliveryPrinter {
@@ -12,18 +14,35 @@ export interface DeliveryPrinter {
   value(value: unknown): string;
 }
 
-const label = (events: readonly unknown[], index: number): string => `e${index + 1} ${describeEvent(events[index])}`;
-const callText = (call: unknown): string => inspect(call, { depth: 4, breakLength: Number.POSITIVE_INFINITY, compact: true });
+const callText = (call: unknown): string => safeInspect(boundValue(call, SUMMARY_LIMITS), { depth: 4, breakLength: Number.POSITIVE_INFINITY, compact: true });
+/** Extra effect calls listed at most; the rest are counted. */
+const EFFECT_CALLS_SHOWN = 20;
 
+// Both states are cut alike before the runner's diff sees them, so a huge state diffs quickly and briefly.
 function stateDiff(printer: DeliveryPrinter, expected: unknown, received: unknown, labels: { expected: string; received: string }): string {
-  return printer.diff(expected, received, labels) ?? `  ${labels.expected}: ${printer.value(expected)}\n  ${labels.received}: ${printer.value(received)}`;
+  const [a, b] = boundPair(expected, received);
+  const text = printer.diff(a, b, labels) ?? `  ${labels.expected}: ${printer.value(a)}\n  ${labels.received}: ${printer.value(b)}`;
+  return capText(text, SECTION_CAP, 'state diff');
 }
+
+function effectLines(extraEffects: readonly { name: string; calls: readonly unknown[] }[]): string {
+  const lines = extraEffects.flatMap((e) => e.calls.map((call) => `  + ${e.name}(${Array.isArray(call) ? call.map(callText).join(', ') : callText(call)})`));
+  const more = lines.length - EFFECT_CALLS_SHOWN;
+  return [...lines.slice(0, EFFECT_CALLS_SHOWN), ...(more > 0 ? [`  … and ${more} more`] : [])].join('\n');
+}
+
+const errorBlock = (error: unknown): string =>
+  capText(formatError(error), SECTION_CAP, 'error')
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 
 export function formatIdempotence(result: Exclude<IdempotenceResult, { verdict: 'idempotent' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
-  return withFingerprint(idempotenceBody(result, events, handlerName, printer, mode));
+  const body = result.verdict === 'stopped' ? describeIdempotenceStop(result.stop, result, events, handlerName) : idempotenceBody(result, events, handlerName, printer, mode);
+  return capText(withFingerprint(body), MESSAGE_CAP);
 }
 
-function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempotent' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
+function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempotent' | 'stopped' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
   const earlier = result.eventIndex === 0 ? 'no earlier event' : result.eventIndex === 1 ? 'delivering e1 once' : `delivering e1…e${result.eventIndex} once each`;
   const where = events.length > 1 ? ` (after ${earlier})` : '';
   const event = label(events, result.eventIndex);
@@ -33,7 +52,7 @@ function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempote
       const parts = [`${handlerName} is not idempotent: redelivering ${event}${where} ${what} (delivery #${result.delivery}, ${mode}).`];
       if (result.stateChanged) parts.push(`State after the first delivery → after delivery #${result.delivery}:\n\n${stateDiff(printer, result.before, result.after, { expected: 'After delivery #1', received: `After delivery #${result.delivery}` })}`);
       if (result.extraEffects.length) {
-        parts.push(`Extra side effects on redelivery (expected none):\n${result.extraEffects.map((e) => e.calls.map((call) => `  + ${e.name}(${Array.isArray(call) ? call.map(callText).join(', ') : callText(call)})`).join('\n')).join('\n')}`);
+        parts.push(`Extra side effects on redelivery (expected none):\n${effectLines(result.extraEffects)}`);
       }
       return parts.join('\n\n');
     }
@@ -46,10 +65,7 @@ function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempote
     case 'threw':
       return [
         `${handlerName} threw on delivery #${result.delivery} of ${event}${where}; that is reported as a failure of its own, not as divergence:`,
-        formatError(result.error)
-          .split('\n')
-          .map((l) => `  ${l}`)
-          .join('\n'),
+        errorBlock(result.error),
         result.delivery > 1 ? 'Hint: a handler that rejects a duplicate by throwing gets it redelivered again and again; acknowledge the duplicate instead.' : '',
       ]
         .filter(Boolean)
@@ -57,47 +73,53 @@ function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempote
   }
 }
 
-function orderLine(events: readonly unknown[], order: readonly Delivery[]): string {
-  const originals = order.filter((d) => !d.duplicate).map((d) => d.index);
-  return order
-    .map((d) => {
-      const base = `e${d.index + 1}${d.duplicate ? '*' : ''} ${describeEvent(events[d.index])}`;
-      if (d.duplicate) return `${base} [redelivered]`;
-      const late = originals.indexOf(d.index) - d.index;
-      return late > 0 ? `${base} [${late} late]` : base;
-    })
-    .join(' · ');
-}
-
 export function formatConvergence(result: Exclude<ConvergenceResult, { verdict: 'converged' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
-  return withFingerprint(convergenceBody(result, events, handlerName, printer), { seed: result.seed });
+  const body = result.verdict === 'stopped' ? stoppedBody(result, events, handlerName) : convergenceBody(result, events, handlerName, printer);
+  return capText(withFingerprint(body, { seed: result.seed }), MESSAGE_CAP);
 }
 
-function convergenceBody(result: Exclude<ConvergenceResult, { verdict: 'converged' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
-  const canonical = events.map((_, index) => ({ index, duplicate: false }));
-  const orders = `  canonical  ${orderLine(events, canonical)}\n  failing    ${orderLine(events, result.order)}`;
-  const replay = `Replay exactly this order: { schedule: '${formatSchedule(result.order)}' }${result.seed !== undefined && !('replayed' in result && result.replayed) ? `   or the whole run: { seed: ${result.seed} }` : ''}`;
+// A call that hung in a reordered run: the order it hung in replays it.
+function stoppedBody(result: Extract<ConvergenceResult, { verdict: 'stopped' }>, events: readonly unknown[], handlerName: string): string {
+  const sentence = describeConvergenceStop(result.stop, result, events, handlerName);
+  const { site, reason } = result.stop;
+  if (reason.kind !== 'hung' || !site || (site.run.kind !== 'explore' && site.run.kind !== 'shrink')) return sentence;
+  return [sentence, `  hung in    ${orderLine(events, site.order)}`, replayLine(site.order, result.seed, false)].join('\n\n');
+}
+
+function replayLine(order: readonly Delivery[], seed: number | undefined, replayed: boolean): string {
+  return `Replay exactly this order: { schedule: '${formatSchedule(order)}' }${seed !== undefined && !replayed ? `   or the whole run: { seed: ${seed} }` : ''}`;
+}
+
+function convergenceBody(result: Exclude<ConvergenceResult, { verdict: 'converged' | 'stopped' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
+  const orders = `  canonical  ${canonicalLine(events)}\n  failing    ${orderLine(events, result.order)}`;
+  const replay = replayLine(result.order, result.seed, 'replayed' in result && result.replayed);
+  const cut = result.cut ? describeShrinkCut(result.cut, events) : '';
   if (result.verdict === 'threw') {
+    const at = result.order[result.delivery]!;
     return [
-      `${handlerName} threw on delivery ${result.delivery + 1} (${label(events, result.order[result.delivery]!.index)}${result.order[result.delivery]!.duplicate ? ', a redelivery' : ''}) of ${result.canonical ? 'the canonical order itself' : 'a reordered run'}; that is reported as a failure of its own, not as divergence:`,
-      formatError(result.error)
-        .split('\n')
-        .map((l) => `  ${l}`)
-        .join('\n'),
+      `${handlerName} threw on delivery ${result.delivery + 1} (${label(events, at.index)}${at.duplicate ? ', a redelivery' : ''}) of ${result.canonical ? 'the canonical order itself' : 'a reordered run'}; that is reported as a failure of its own, not as divergence:`,
+      errorBlock(result.error),
       result.canonical ? '' : orders,
+      cut,
       result.canonical ? '' : replay,
     ]
       .filter(Boolean)
       .join('\n\n');
   }
-  const deviations = result.order.filter((d) => d.duplicate).length + events.filter((_, i) => result.order.filter((d) => !d.duplicate).findIndex((d) => d.index === i) > i).length;
+  const deviations = countDeviations(result.order);
+  const moved = `${deviations} event${deviations === 1 ? '' : 's'} moved or redelivered`;
   const how = result.replayed
     ? 'the replayed schedule diverged from in-order, once-only delivery.'
-    : `run ${result.run} of ${result.runs} (seed ${result.seed}) diverged; shrunk${result.shrinks ? ` ${result.shrinks}×` : ''} to a 1-minimal deviation from the canonical order (${deviations} event${deviations === 1 ? '' : 's'} moved or redelivered).`;
+    : result.cut
+      ? `run ${result.run} of ${result.runs} (seed ${result.seed}) diverged; shrunk${result.shrinks ? ` ${result.shrinks}×` : ''} toward the canonical order until the shrinking was cut short (${moved}).`
+      : `run ${result.run} of ${result.runs} (seed ${result.seed}) diverged; shrunk${result.shrinks ? ` ${result.shrinks}×` : ''} to a 1-minimal deviation from the canonical order (${moved}).`;
   return [
     `${handlerName}'s final state depends on delivery order: ${how}`,
     orders,
+    cut,
     `State after canonical delivery (in order, once) → after the failing order:\n\n${stateDiff(printer, result.expected, result.received, { expected: 'Canonical', received: 'Failing order' })}`,
     replay,
-  ].join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }

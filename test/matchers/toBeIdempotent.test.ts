@@ -1,3 +1,4 @@
+import { monotonicNow } from '../../src/time/realTime.ts';
 import { failureOf } from '../support/failure.ts';
 import { runner } from '../support/runner.ts';
 
@@ -146,5 +147,85 @@ describe('.not.toBeIdempotent', () => {
     const seen = new Set<string>();
     const message = await failureOf(expect((event: { id: string }) => void seen.add(event.id)).not.toBeIdempotent({ id: 'a' }, { state: () => [...seen] }));
     expect(message).toMatch(/Expected the handler not to be idempotent, but all 2 deliveries/);
+  });
+});
+
+describe('.toBeIdempotent is bounded', () => {
+  /** A few real turns of the event loop: enough for anything still scheduled to run. */
+  const turns = async (n = 5): Promise<void> => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  test('a redelivery that never settles fails with its own message, naming the delivery and event, before the test times out', async () => {
+    const ledger = createLedger();
+    const applyPayment = (event: PaymentCaptured): unknown => {
+      if (ledger.seen().has(event.id)) return new Promise(() => {}); // the duplicate waits on a lock forever
+      ledger.seen().add(event.id);
+      return undefined;
+    };
+    const started = monotonicNow();
+    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-9'), { state: ledger.state }));
+    expect(monotonicNow() - started).toBeLessThan(2_000);
+    expect(message).toMatch(
+      /handler "applyPayment" was not shown to be idempotent: stopped after \d+(\.\d+)? m?s, 250 ms before the test's own 2000 ms timeout \(0 of 1 event checked\); delivery #2 of e1 PaymentCaptured\(evt-9\) was still running when the deadline came\. A stopped check is never a pass/,
+    );
+  }, 2_000);
+
+  test('deliveryTimeout bounds one delivery, and the message says which one hung', async () => {
+    const applyPayment = (event: PaymentCaptured): unknown => (event.id === 'evt-2' ? new Promise(() => {}) : undefined);
+    const message = await failureOf(expect(applyPayment).toBeIdempotent([captured('evt-1'), captured('evt-2')], { state: () => 0, deliveryTimeout: 25 }));
+    expect(message).toMatch(/handler "applyPayment" did not settle: delivery #1 of e2 PaymentCaptured\(evt-2\) was still running after deliveryTimeout: 25 ms\. It was abandoned, and nothing was called after it \(1 of 2 events checked\)\./);
+  });
+
+  test('a hung concurrent delivery is named, and the others are not waited for', async () => {
+    const ledger = createLedger();
+    let started = 0;
+    const applyPayment = (): unknown => (++started === 3 ? new Promise(() => {}) : Promise.resolve());
+    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: ledger.state, reset: ledger.reset, concurrent: true, times: 3, deliveryTimeout: 25 }));
+    // Deliveries 1 and 2 are the nondeterminism check; the 3rd call is the first concurrent delivery.
+    expect(message).toMatch(/did not settle: delivery #1 of e1 PaymentCaptured\(evt-1\) was still running after deliveryTimeout: 25 ms/);
+  });
+
+  test('calls no handler after it returned, even when an abandoned delivery settles later', async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    const applyPayment = (): unknown => (++calls === 2 ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: () => 0, times: 4, deliveryTimeout: 20 }));
+    expect(message).toMatch(/delivery #2 of e1 PaymentCaptured\(evt-1\) was still running after deliveryTimeout: 20 ms/);
+    expect(calls).toBe(2);
+    release();
+    await turns();
+    expect(calls).toBe(2);
+  });
+
+  test('20 000 events ending at the deadline say how far they got (with reset, each event replays its history)', async () => {
+    const ledger = createLedger();
+    const applyPayment = (event: PaymentCaptured): void => {
+      if (ledger.seen().has(event.id)) return;
+      ledger.seen().add(event.id);
+      ledger.credit(event.account, event.amount);
+    };
+    const many = Array.from({ length: 20_000 }, (_, i) => captured(`evt-${i}`, 1));
+    const started = monotonicNow();
+    const message = await failureOf(expect(applyPayment).toBeIdempotent(many, { state: ledger.state, reset: ledger.reset }));
+    expect(monotonicNow() - started).toBeLessThan(3_000);
+    expect(message).toMatch(/was not shown to be idempotent: stopped after \d\.\d\d s, 250 ms before the test's own 3000 ms timeout \(\d+ of 20000 events checked\); .* when the deadline came/);
+    expect(message.length).toBeLessThan(2_000);
+  }, 3_000);
+
+  test('20 000 events without reset (each delivered `times` times) pass well before the deadline', async () => {
+    const ledger = createLedger();
+    const applyPayment = (event: PaymentCaptured): void => {
+      if (ledger.seen().has(event.id)) return;
+      ledger.seen().add(event.id);
+      ledger.credit(event.account, event.amount);
+    };
+    const started = monotonicNow();
+    await expect(applyPayment).toBeIdempotent(Array.from({ length: 20_000 }, (_, i) => captured(`evt-${i}`, 1)), { state: ledger.state });
+    expect(monotonicNow() - started).toBeLessThan(5_000);
+  });
+
+  test('bad deliveryTimeout is a TypeError naming the option', async () => {
+    await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, deliveryTimeout: Number.NaN })).rejects.toThrow(/`deliveryTimeout` must be a finite number of milliseconds > 0, got NaN/);
   });
 });

@@ -1,6 +1,7 @@
-import { formatSchedule, minimizePlan, parseSchedule, planToOrder } from '../../../src/delivery/deliveryPlan.ts';
+import { activeDeviations, densePlan, keyOrderOf, minimizePlan, planToOrder } from '../../../src/delivery/deliveryPlan.ts';
+import { formatSchedule, parseSchedule } from '../../../src/delivery/schedule.ts';
 
-const plan = (delays: number[], duplicates: (number | null)[] = delays.map(() => null)) => ({ delays, duplicates });
+const plan = (delays: number[], duplicates: (number | null)[] = delays.map(() => null)) => densePlan(delays, duplicates);
 
 describe('delivery plans', () => {
   test('all zeros and no duplicates is the canonical order', () => {
@@ -17,7 +18,7 @@ describe('delivery plans', () => {
     const keys = ['a', 'b', 'a', 'b'];
     // Without keyBy e3 (key a) would overtake e1 (key a).
     expect(formatSchedule(planToOrder(plan([3, 0, 0, 0])))).toBe('e2 e3 e1 e4'); // a tie at slot 3 goes by index
-    const order = planToOrder(plan([3, 0, 0, 0]), (i) => keys[i]);
+    const order = planToOrder(plan([3, 0, 0, 0]), keyOrderOf(4, (i) => keys[i]));
     const aOrder = order.filter((d) => keys[d.index] === 'a').map((d) => d.index);
     expect(aOrder).toEqual([0, 2]);
     expect(order.map((d) => d.index).sort()).toEqual([0, 1, 2, 3]);
@@ -25,8 +26,40 @@ describe('delivery plans', () => {
 
   test('minimizePlan reverts every deviation the failure does not need', async () => {
     // Fails whenever e3 (index 2) is delayed; the other deviations are noise.
-    const minimal = await minimizePlan(plan([1, 2, 3, 1], [0, null, 2, 1]), async (p) => p.delays[2]! > 0);
-    expect(minimal).toEqual(plan([0, 0, 3, 0]));
+    const minimal = await minimizePlan(plan([1, 2, 3, 1], [0, null, 2, 1]), async (p) => p.deviations.some((d) => d.index === 2 && d.delay > 0));
+    expect(activeDeviations(minimal)).toEqual([{ index: 2, delay: 3, again: null }]);
+  });
+
+  test('minimizePlan stops when its budget is spent and returns the smallest failing plan so far', async () => {
+    let tried = 0;
+    const minimal = await minimizePlan(plan([1, 2, 3, 1]), async () => (tried++, true), () => tried >= 2);
+    expect(tried).toBe(2);
+    expect(activeDeviations(minimal)).toEqual([
+      { index: 2, delay: 3, again: null },
+      { index: 3, delay: 1, again: null },
+    ]);
+  });
+
+  test('a sparse plan over 20 000 events gives the same order a dense one would', () => {
+    const count = 20_000;
+    const deviations = [
+      { index: 7, delay: 3, again: null },
+      { index: 19_990, delay: 3, again: 0 },
+    ];
+    const order = planToOrder({ count, deviations });
+    const delays = Array.from({ length: count }, () => 0);
+    const duplicates: (number | null)[] = Array.from({ length: count }, () => null);
+    [delays[7], delays[19_990], duplicates[19_990]] = [3, 3, 0];
+    expect(order).toEqual(planToOrder(plan(delays, duplicates)));
+    expect(formatSchedule(order)).toBe('e1 e2 e3 e4 e5 e6 e7 e9 e10 e8 e11..e19990 e19992 e19993 e19991 e19994 e19991* e19995 e19996 e19997 e19998 e19999 e20000');
+  });
+
+  test('formatSchedule writes long in-order stretches as ranges, and parseSchedule reads them back', () => {
+    const order = planToOrder(plan(Array.from({ length: 30 }, (_, i) => (i === 2 ? 2 : 0))));
+    const schedule = formatSchedule(order);
+    expect(schedule).toBe('e1 e2 e4 e3 e5..e30');
+    expect(parseSchedule('x', schedule, 30)).toEqual(order);
+    expect(() => parseSchedule('x', 'e3..e1', 3)).toThrow(/range "e3\.\.e1" runs backwards/);
   });
 
   test('parseSchedule reads the replay string and index lists', () => {
