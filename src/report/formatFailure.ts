@@ -39,12 +39,6 @@ export interface FailureInput {
   context?: GatheredContext | undefined;
 }
 
-/**
- * The check's verdict on the last value, when the engine reports it: its error, or undefined when it
- * returned false (or held). Read only if present, so an engine without it prints no guess.
- */
-type WithRejection = PollResult & { lastValueError?: unknown };
-
 function indent(text: string, by = '  '): string {
   return text
     .split('\n')
@@ -95,11 +89,10 @@ function lastValueEntry(timeline: readonly TimelineEntry[]): TimelineEntry | und
   return undefined;
 }
 
-/** Why the check did not accept the last value the probe returned, when the engine says. */
+/** Why the check did not accept the last value the probe returned: what it threw, or that it returned false. */
 function rejection(input: FailureInput, entry: TimelineEntry | undefined): string | undefined {
-  const result = input.result as WithRejection;
+  const { result } = input;
   if (entry?.held) return 'The check accepted that value; the attempts after it threw.';
-  if (!('lastValueError' in result)) return undefined;
   if (result.lastValueError !== undefined) return `The check rejected it by throwing:\n${indent(formatError(result.lastValueError))}`;
   return input.expected ? 'The check rejected it: it did not match the expected value.' : 'The check rejected it: the check returned false.';
 }

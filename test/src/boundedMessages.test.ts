@@ -279,10 +279,32 @@ describe('the last value, when the last attempt threw', () => {
     hasValue: true,
     lastValue: { status: 'pending' },
     lastError: new Error('ECONNRESET'),
+    lastValueError: undefined,
     value: { status: 'pending' },
     inFlightAtEnd: false,
     ...extra,
   });
+  /** Two values, then only errors: the last attempt threw after earlier ones returned. */
+  const valuesThenErrors = (): (() => { status: string }) => {
+    let calls = 0;
+    return () => {
+      if (++calls > 2) throw new Error('ECONNRESET');
+      return { status: 'pending' };
+    };
+  };
+
+  test('says the check returned false, end to end', async () => {
+    const message = await failureOf(expect(valuesThenErrors()).toEventually((order: { status: string }) => order.status === 'paid', { timeout: 40, interval: 5 }));
+    expect(message).toMatch(/Last error:\n\s+Error: ECONNRESET/);
+    expect(message).toMatch(/the last one \(attempt 2\) was:[\s\S]*pending[\s\S]*\n\nThe check rejected it: the check returned false\./);
+  });
+
+  test('says what the check threw, end to end', async () => {
+    const message = await failureOf(expect(valuesThenErrors()).toEventually((order: { status: string }) => expect(order.status).toBe('paid'), { timeout: 40, interval: 5 }));
+    // Jest: "Error: expect(received).toBe(expected)"; Vitest: "AssertionError: expected 'pending' to be 'paid'".
+    expect(message).toMatch(/The check rejected it by throwing:\n\s+\w*Error: [^\n]*(?:toBe\(expected\)|to be 'paid')/);
+  });
+
   const message = (extra: Record<string, unknown>, expected?: unknown): string =>
     formatFailure({ hint: 'eventually(probe, check)', goal: 'eventually', result: result(extra), settings, printer: plainPrinter, ...(expected === undefined ? {} : { expected: { value: expected, negated: false } }) });
 
