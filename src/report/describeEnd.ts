@@ -1,6 +1,7 @@
 import type { PollSettings } from '../options/normalizeOptions.ts';
 import type { EndReason, PollResult } from '../poll/PollResult.ts';
 import { formatDuration as ms } from './formatDuration.ts';
+import { describeThrown } from './boundValue.ts';
 
 import type { Goal } from '../poll/goal.ts';
 
@@ -57,7 +58,7 @@ export function describeEnd(result: PollResult, settings: PollSettings, goal: Go
     case 'not-ignorable':
       return `Failed at attempt ${attempts} ${after}: the probe threw an error that \`ignore\` does not accept as "not yet".`;
     case 'aborted':
-      return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${reason.reason instanceof Error ? reason.reason.message : String(reason.reason)}`}`;
+      return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${describeThrown(reason.reason)}`}`;
     case 'test-ended':
       return `The test ended while it was still running ${after}: it was stopped, and a stopped poll is never a pass.`;
     case 'matched':
