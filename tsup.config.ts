@@ -13,7 +13,7 @@ const shared: Options = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: 'src/index.ts', matchers: 'matchers/index.ts', jest: 'matchers/jest.ts', clock: 'clock/index.ts' },
+    entry: { index: 'src/index.ts', matchers: 'matchers/index.ts', jest: 'matchers/jest.ts', clock: 'clock/index.ts', faults: 'src/faults/index.ts' },
     format: ['esm', 'cjs'],
   },
   // ESM only: a dual entry would let TypeScript pick the .d.cts and augment Vitest's CJS types.

@@ -38,6 +38,17 @@ export function findRedisServer(): string | null {
   return probe.status === 0 ? binary : null;
 }
 
+/**
+ * Whether the Redis examples can run here. Without redis-server they are skipped with the reason printed,
+ * except in CI (CI=true), which installs it: there a missing binary is an error, not a silent skip.
+ */
+export function redisAvailable(file: string): boolean {
+  if (findRedisServer()) return true;
+  if (process.env.CI === 'true') throw new RedisMissingError();
+  console.warn(`SKIPPED ${file}: ${INSTALL_HINT}`);
+  return false;
+}
+
 export interface RedisServer {
   readonly port: number;
   readonly process: ChildProcess;

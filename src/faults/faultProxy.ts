@@ -1,0 +1,158 @@
+/**
+ * `faultProxy({ target, name })`: a TCP proxy on loopback between a test (or a replica's upstream
+ * connection) and a real component, with faults switched on and off from the test: latency with jitter,
+ * a partition that holds bytes until heal(), refused connections and resets. Toxiproxy's toxics are the
+ * model; this runs in-process, so nothing needs installing.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { Connection } from './connection.ts';
+import { checkLatency, checkNoArguments, checkProxyOptions, formatEndpoint, type CheckedLatency, type Direction, type FaultProxyOptions, type LatencyOptions } from './options.ts';
+
+export interface FaultStats {
+  /** Connections accepted since the proxy started (refused ones included). */
+  connections: number;
+  /** Connections open now. */
+  open: number;
+  /** Connections closed at once by refuse(). */
+  refused: number;
+  /** Bytes delivered client → target. */
+  bytesUp: number;
+  /** Bytes delivered target → client. */
+  bytesDown: number;
+  /** Bytes read and not yet delivered (delayed by latency or held by a partition), both directions. */
+  held: number;
+}
+
+export interface FaultProxy {
+  readonly name: string;
+  readonly host: string;
+  /** The port the proxy listens on: point the client (or the replica's upstream) here. */
+  readonly port: number;
+  /** `host:port` of the proxy. */
+  readonly address: string;
+  /** `host:port` of the target. */
+  readonly target: string;
+  /** Delays every chunk by `ms` (± `jitter`), each way or one way; bytes keep their order. `ms` may be a function (a distribution). */
+  latency(ms: number | (() => number), options?: LatencyOptions): void;
+  /** Nothing flows either way, and new connections are not passed on; what is held flows again on heal(). */
+  partition(): void;
+  /** New connections are closed at once (a reset); open ones carry on. */
+  refuse(): void;
+  /** Every open connection is reset, both sides; held bytes are dropped. */
+  resetConnections(): void;
+  /** Removes every fault: no latency, no partition, no refusal. Held bytes are delivered in order. */
+  heal(): void;
+  stats(): FaultStats;
+  /** Stops listening and closes every connection and timer; resolves when all are closed. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+interface FaultState {
+  latency: CheckedLatency | undefined;
+  partitioned: boolean;
+  refusing: boolean;
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve((server.address() as { port: number }).port);
+    });
+  });
+}
+
+export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const checked = checkProxyOptions(options);
+  const { target, random } = checked;
+  const faults: FaultState = { latency: undefined, partitioned: false, refusing: false };
+  const connections = new Set<Connection>();
+  const counts = { connections: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
+  let closing: Promise<void> | undefined;
+  let allClosed: (() => void) | undefined;
+
+  const delay = (direction: Exclude<Direction, 'both'>) => (): number => {
+    const latency = faults.latency;
+    if (!latency || (latency.direction !== 'both' && latency.direction !== direction)) return 0;
+    return Math.max(0, latency.sample() + (random() * 2 - 1) * latency.jitter);
+  };
+  const control = {
+    up: { delay: delay('upstream'), blocked: () => faults.partitioned, delivered: (n: number) => void (counts.bytesUp += n) },
+    down: { delay: delay('downstream'), blocked: () => faults.partitioned, delivered: (n: number) => void (counts.bytesDown += n) },
+    closed: (connection: Connection) => {
+      connections.delete(connection);
+      if (connections.size === 0) allClosed?.();
+    },
+  };
+
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (client: Socket) => {
+    counts.connections++;
+    if (faults.refusing || closing) {
+      if (faults.refusing) counts.refused++;
+      client.on('error', () => {});
+      client.resetAndDestroy();
+      return;
+    }
+    const connection = new Connection(client, target, control);
+    connections.add(connection);
+    if (!faults.partitioned) connection.connectUpstream();
+  });
+  const port = await listen(server, checked.host, checked.port);
+  const address = formatEndpoint({ host: checked.host, port });
+  const method = (name: string) => `proxy.${name}() (${checked.name})`;
+
+  const proxy: FaultProxy = {
+    name: checked.name,
+    host: checked.host,
+    port,
+    address,
+    target: formatEndpoint(target),
+    latency(ms, latencyOptions) {
+      faults.latency = checkLatency(method('latency'), ms, latencyOptions);
+    },
+    partition(...args: unknown[]) {
+      checkNoArguments(method('partition'), args);
+      faults.partitioned = true;
+    },
+    refuse(...args: unknown[]) {
+      checkNoArguments(method('refuse'), args);
+      faults.refusing = true;
+    },
+    resetConnections(...args: unknown[]) {
+      checkNoArguments(method('resetConnections'), args);
+      for (const connection of [...connections]) connection.reset();
+    },
+    heal(...args: unknown[]) {
+      checkNoArguments(method('heal'), args);
+      faults.latency = undefined;
+      faults.refusing = false;
+      if (!faults.partitioned) return;
+      faults.partitioned = false;
+      for (const connection of [...connections]) {
+        connection.connectUpstream();
+        connection.pump();
+      }
+    },
+    stats(...args: unknown[]) {
+      checkNoArguments(method('stats'), args);
+      let held = 0;
+      for (const connection of connections) held += connection.held;
+      return { ...counts, open: connections.size, held };
+    },
+    close() {
+      return (closing ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const socketsClosed = connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));
+        for (const connection of [...connections]) connection.destroy();
+        await Promise.all([serverClosed, socketsClosed]);
+      })());
+    },
+    [Symbol.asyncDispose]() {
+      return proxy.close();
+    },
+  };
+  Object.defineProperty(proxy, 'toString', { value: () => `${checked.name} (${address} → ${proxy.target})`, enumerable: false });
+  return proxy;
+}
