@@ -1,169 +1,124 @@
 /**
- * The flake report both reporters write: tests that failed and then passed on a retry are recorded,
- * their first failure classified, and the run fails when the flake rate exceeds the budget.
- * Reruns become evidence, not denial.
+ * What both reporters share: every test recorded with the evidence of its failed attempts, the
+ * quarantine applied, and at the end the run report, the history, JUnit and the verdict: over the
+ * budget (this run, or the window when there is history) fails the run; a quarantined test's
+ * failure does not. Reruns become evidence, not denial.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkOptions } from '../src/options/checkOptions.ts';
+import { attemptFailure } from '../src/flakes/evidence.ts';
+import { pruneHistory, readHistory, writeHistory } from '../src/flakes/history.ts';
+import { toJUnit } from '../src/flakes/junit.ts';
+import { groupRuns } from '../src/flakes/merge.ts';
+import { Quarantine, readQuarantine } from '../src/flakes/quarantine.ts';
+import { runInfo } from '../src/flakes/runInfo.ts';
+import { REPORT_SCHEMA, REPORT_VERSION, summarize, type RunReport, type ShardRef, type TestRecord } from '../src/flakes/schema.ts';
+import { flakeWindow, type FlakeWindow } from '../src/flakes/window.ts';
+import type { ReporterSettings } from './options.ts';
+import { formatSummary, verdictOf, type Verdict } from './summary.ts';
 
-export type FlakeCategory = 'timing' | 'infrastructure' | 'product' | 'unknown';
+export { validateOptions, type FlakeReporterOptions } from './options.ts';
+export { classifyFailure, NO_MESSAGE } from '../src/flakes/evidence.ts';
 
-export interface FlakeReporterOptions {
-  /** Highest acceptable flake rate (flaky tests / tests run), e.g. 0.005; the run fails above it. */
-  budget?: number;
-  /** Where to write the JSON report, relative to the working directory. Default `flake-report.json`. */
-  outputFile?: string;
-  /** Print the summary even when nothing was flaky. Default false. */
-  verbose?: boolean;
-}
-
-export interface FlakyTest {
+export interface RecordedTest {
   name: string;
   file: string;
-  /** Attempts it took to pass (2 = passed on the first retry). */
-  attempts: number;
-  category: FlakeCategory;
-  /** The first failure's message, trimmed to its first lines. */
-  firstFailure: string;
-  /** Every failed attempt's first line. */
+  state: 'passed' | 'failed' | 'skipped';
+  /** Messages of the failed attempts, first first (for a failed test, its last attempt's too). */
   failures: string[];
+  attempts: number;
+  durationMs?: number;
 }
 
-export interface FlakeReport {
-  version: 1;
-  runner: 'vitest' | 'jest';
-  runId: string | undefined;
-  finishedAt: string;
-  budget: number | undefined;
-  totals: { run: number; passed: number; failed: number; flaky: number; skipped: number };
-  /** flaky / run (0 when nothing ran). */
-  flakeRate: number;
-  overBudget: boolean;
-  byCategory: Record<FlakeCategory, number>;
-  flaky: FlakyTest[];
-}
-
-export const NO_MESSAGE = 'the runner did not keep the failed attempt\'s error (Jest: jest.retryTimes(n, { logErrorsBeforeRetry: true }) keeps it)';
-const INFRASTRUCTURE = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE)\b|socket hang up|ReadinessError|waitForReady\(/;
-const TIMING = /Timed out after|Stopped after|never held|Test timed out in|Exceeded timeout of/;
-const PRODUCT = /expect\(|AssertionError|assert\.|Expected|Received|is not idempotent|depends on delivery order/;
-
-/**
- * The first failure's category. Infrastructure first (a connection error also explains an eventual
- * assertion's timeout), then timing (an eventual assertion's or the test's own timeout), then product
- * (any other assertion), else unknown (a thrown non-assertion error).
- */
-export function classifyFailure(message: string): FlakeCategory {
-  if (INFRASTRUCTURE.test(message)) return 'infrastructure';
-  if (TIMING.test(message)) return 'timing';
-  if (PRODUCT.test(message)) return 'product';
-  return 'unknown';
-}
-
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
-
-function firstLines(message: string, lines = 12): string {
-  return stripAnsi(message)
-    .split('\n')
-    .filter((l) => !/^\s+at /.test(l))
-    .slice(0, lines)
-    .join('\n')
-    .trim();
-}
-
-export function validateOptions(where: string, options: unknown): FlakeReporterOptions {
-  // null: how a reporter tuple without options arrives from some configs.
-  const o = checkOptions(where, options ?? undefined, ['budget', 'outputFile', 'verbose']);
-  if (o.budget !== undefined && !(typeof o.budget === 'number' && o.budget >= 0 && o.budget <= 1)) throw new TypeError(`${where}: \`budget\` must be a rate between 0 and 1 (0.005 = 0.5% of tests may be flaky), got ${String(o.budget)}.`);
-  if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === '')) throw new TypeError(`${where}: \`outputFile\` must be a non-empty path.`);
-  return o as FlakeReporterOptions;
+export interface Finished {
+  report: RunReport;
+  window: FlakeWindow;
+  verdict: Verdict;
+  summary: string;
+  path: string;
 }
 
 export class FlakeCollector {
-  readonly flaky: FlakyTest[] = [];
-  readonly totals = { run: 0, passed: 0, failed: 0, flaky: 0, skipped: 0 };
+  readonly tests: TestRecord[] = [];
   readonly runner: 'vitest' | 'jest';
-  readonly options: FlakeReporterOptions;
-  constructor(runner: 'vitest' | 'jest', options: FlakeReporterOptions) {
+  readonly settings: ReporterSettings;
+  readonly startedAt = new Date();
+  #quarantine: Quarantine | undefined;
+  #cwd: string;
+  #runId: string;
+  shard: ShardRef | undefined;
+
+  constructor(runner: 'vitest' | 'jest', settings: ReporterSettings, runId: string, cwd = process.cwd()) {
     this.runner = runner;
-    this.options = options;
+    this.settings = settings;
+    this.#runId = runId;
+    this.#cwd = cwd;
   }
 
-  record(test: { name: string; file: string; state: 'passed' | 'failed' | 'skipped'; failures: string[]; attempts: number }): void {
-    if (test.state === 'skipped') {
-      this.totals.skipped++;
-      return;
-    }
-    this.totals.run++;
-    if (test.state === 'failed') {
-      this.totals.failed++;
-      return;
-    }
-    this.totals.passed++;
-    if (test.failures.length === 0 && test.attempts <= 1) return;
-    this.totals.flaky++;
-    // Jest keeps the failed attempts' errors only with jest.retryTimes(n, { logErrorsBeforeRetry: true }).
-    const first = test.failures[0] ?? NO_MESSAGE;
-    this.flaky.push({
-      name: test.name,
+  /** Sets the folder paths are relative to and reads the quarantine (a bad file throws here, at start). */
+  start(cwd: string): void {
+    this.#cwd = cwd;
+    const q = this.settings.quarantine;
+    this.#quarantine = q ? new Quarantine(readQuarantine(resolve(cwd, q.path), q.required), this.startedAt.getTime()) : undefined;
+  }
+
+  record(test: RecordedTest): void {
+    const flaky = test.state === 'passed' && (test.failures.length > 0 || test.attempts > 1);
+    const status = test.state === 'skipped' ? 'skipped' : flaky ? 'flaky' : test.state;
+    // Jest keeps a passed test's failed attempts only with jest.retryTimes(n, { logErrorsBeforeRetry: true }).
+    const messages: (string | undefined)[] = flaky && test.failures.length === 0 ? [undefined] : test.failures;
+    const attempts = Math.max(test.attempts, flaky ? messages.length + 1 : 1);
+    const quarantined = status === 'skipped' ? undefined : this.#quarantine?.match(test);
+    this.tests.push({
       file: test.file,
-      attempts: Math.max(test.attempts, test.failures.length + 1),
-      category: classifyFailure(stripAnsi(first)),
-      firstFailure: firstLines(first),
-      failures: test.failures.length ? test.failures.map((f) => firstLines(f, 1)) : [NO_MESSAGE],
+      name: test.name,
+      status,
+      ...(test.durationMs === undefined ? {} : { durationMs: Math.round(test.durationMs) }),
+      ...(attempts > 1 ? { attempts } : {}),
+      ...(messages.length && status !== 'skipped' ? { failures: messages.map(attemptFailure) } : {}),
+      ...(quarantined ? { quarantined: { reason: quarantined.reason, owner: quarantined.owner, until: quarantined.until } } : {}),
     });
   }
 
-  report(): FlakeReport {
-    const rate = this.totals.run === 0 ? 0 : this.totals.flaky / this.totals.run;
-    const byCategory: Record<FlakeCategory, number> = { timing: 0, infrastructure: 0, product: 0, unknown: 0 };
-    for (const f of this.flaky) byCategory[f.category]++;
+  report(finishedAt = new Date()): RunReport {
+    const expired = this.#quarantine?.expired ?? [];
     return {
-      version: 1,
+      schema: REPORT_SCHEMA,
+      version: REPORT_VERSION,
       runner: this.runner,
-      runId: process.env.UNFLAKE_RUN_ID,
-      finishedAt: new Date().toISOString(),
-      budget: this.options.budget,
-      totals: { ...this.totals },
-      flakeRate: rate,
-      overBudget: this.options.budget !== undefined && rate > this.options.budget,
-      byCategory,
-      flaky: this.flaky,
+      run: runInfo(this.#runId, this.startedAt, finishedAt, this.shard),
+      ...summarize(this.tests),
+      ...(expired.length ? { expiredQuarantine: expired.map((e) => ({ ...e })) } : {}),
+      tests: this.tests,
     };
   }
 
-  /** Writes the JSON file and returns the one-screen summary and the file's path. */
-  finish(cwd: string): { report: FlakeReport; summary: string; path: string } {
+  /** The window the budget is judged on: the history's runs with this one, or this run alone. */
+  #window(report: RunReport): { window: FlakeWindow; historyFile?: string; unreadable: string[] } {
+    const s = this.settings;
+    const judge = { window: s.window, now: Date.parse(report.run.finishedAt), budget: s.budget, testBudget: s.testBudget };
+    if (!s.history) return { window: flakeWindow([report], judge), unreadable: [] };
+    const dir = resolve(this.#cwd, s.history);
+    const historyFile = writeHistory(dir, report);
+    pruneHistory(dir, judge.now - s.retention);
+    const { reports, unreadable } = readHistory(dir);
+    return { window: flakeWindow(groupRuns(reports), judge), historyFile, unreadable };
+  }
+
+  /** Writes the report, the history file and JUnit; returns the verdict and the one-screen summary. */
+  finish(): Finished {
     const report = this.report();
-    const path = resolve(cwd, this.options.outputFile ?? 'flake-report.json');
+    const path = resolve(this.#cwd, this.settings.outputFile);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-    return { report, summary: formatSummary(report, path), path };
-  }
-}
-
-const pct = (rate: number): string => `${(rate * 100).toFixed(2)}%`;
-
-export function formatSummary(report: FlakeReport, path: string): string {
-  const { totals, budget } = report;
-  const verdict = budget === undefined ? '' : report.overBudget ? `, over the budget of ${pct(budget)}: FAILING the run` : `, within the budget of ${pct(budget)}`;
-  const lines = [`unflake flake report: ${totals.flaky} of ${totals.run} test${totals.run === 1 ? '' : 's'} flaky (${pct(report.flakeRate)})${verdict}`];
-  if (totals.flaky) {
-    lines.push(`  first failures: timing ${report.byCategory.timing} · infrastructure ${report.byCategory.infrastructure} · product ${report.byCategory.product} · unknown ${report.byCategory.unknown}`);
-    for (const f of report.flaky.slice(0, 10)) {
-      const first = f.failures[0] ?? '';
-      lines.push(`  ${f.category.padEnd(14)} ${f.file} > ${f.name}  (passed on attempt ${f.attempts})`);
-      lines.push(`  ${''.padEnd(14)} ${first.length > 100 ? `${first.slice(0, 99)}…` : first}`);
+    const junit = this.settings.junit ? resolve(this.#cwd, this.settings.junit) : undefined;
+    if (junit) {
+      mkdirSync(dirname(junit), { recursive: true });
+      writeFileSync(junit, toJUnit(report));
     }
-    if (report.flaky.length > 10) lines.push(`  … and ${report.flaky.length - 10} more`);
+    const { window, historyFile, unreadable } = this.#window(report);
+    const verdict = verdictOf(report, window, this.settings);
+    const summary = formatSummary({ report, window, verdict, settings: this.settings, files: { report: path, ...(junit ? { junit } : {}), ...(historyFile ? { history: historyFile } : {}) }, unreadable });
+    return { report, window, verdict, summary, path };
   }
-  lines.push(`  report: ${path}`);
-  return lines.join('\n');
-}
-
-export function budgetError(report: FlakeReport): Error | undefined {
-  if (!report.overBudget) return undefined;
-  return new Error(`unflake: flake rate ${pct(report.flakeRate)} (${report.totals.flaky} of ${report.totals.run}) exceeds the budget of ${pct(report.budget!)}; see the flake report.`);
 }

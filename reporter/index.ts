@@ -6,6 +6,5 @@ import { VitestFlakeReporter } from './vitest.ts';
 
 export { VitestFlakeReporter } from './vitest.ts';
 export { JestFlakeReporter } from './jest.ts';
-export { classifyFailure, formatSummary } from './core.ts';
-export type { FlakeReport, FlakyTest, FlakeCategory, FlakeReporterOptions } from './core.ts';
+export * from './api.ts';
 export default VitestFlakeReporter;

@@ -3,6 +3,5 @@ import { JestFlakeReporter } from './jest.ts';
 
 export { VitestFlakeReporter } from './vitest.ts';
 export { JestFlakeReporter } from './jest.ts';
-export { classifyFailure, formatSummary } from './core.ts';
-export type { FlakeReport, FlakyTest, FlakeCategory, FlakeReporterOptions } from './core.ts';
+export * from './api.ts';
 export default JestFlakeReporter;

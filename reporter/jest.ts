@@ -1,7 +1,9 @@
 /** The flake reporter for Jest (29 and 30): `reporters: ['default', ['unflake/reporter', { budget: 0.005 }]]`. */
 import { relative } from 'node:path';
+import { shardOf } from '../src/flakes/runInfo.ts';
 import { runId } from '../src/helpers/workerNamespace.ts';
-import { budgetError, FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
+import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
+import { worthPrinting } from './summary.ts';
 
 interface JestAssertionResult {
   fullName: string;
@@ -10,10 +12,19 @@ interface JestAssertionResult {
   /** Jest >= 29.5: messages of the attempts that failed before a retry. */
   retryReasons?: string[];
   invocations?: number;
+  duration?: number | null;
 }
 interface JestTestResult {
   testFilePath: string;
   testResults: JestAssertionResult[];
+}
+/** The parts of Jest's aggregated results that decide its exit code. */
+interface JestAggregated {
+  numFailedTests?: number;
+  numRuntimeErrorTestSuites?: number;
+  snapshot?: { failure?: boolean };
+  wasInterrupted?: boolean;
+  runExecError?: unknown;
 }
 
 export class JestFlakeReporter {
@@ -21,31 +32,47 @@ export class JestFlakeReporter {
   readonly #root: string;
   #error: Error | undefined;
 
-  constructor(globalConfig?: { rootDir?: string }, options?: FlakeReporterOptions) {
-    this.#collector = new FlakeCollector('jest', validateOptions('unflake/reporter (Jest)', options));
+  constructor(globalConfig?: { rootDir?: string; shard?: unknown }, options?: FlakeReporterOptions) {
+    // runId(): in the main process, before workers start, so they inherit one run id.
+    this.#collector = new FlakeCollector('jest', validateOptions('unflake/reporter (Jest)', options), runId());
+    this.#collector.shard = shardOf(globalConfig?.shard);
+    this.#collector.start(process.cwd());
     this.#root = globalConfig?.rootDir ?? process.cwd();
-    // In the main process, before workers start: they inherit one run id.
-    runId();
   }
 
   onTestResult(_test: unknown, result: JestTestResult): void {
     for (const t of result.testResults) {
       const state = t.status === 'passed' ? 'passed' : t.status === 'failed' ? 'failed' : 'skipped';
+      const failures = state === 'skipped' ? [] : [...(t.retryReasons ?? []), ...(state === 'failed' ? (t.failureMessages ?? []) : [])];
       this.#collector.record({
         name: t.fullName,
         file: relative(this.#root, result.testFilePath),
         state,
-        failures: state === 'passed' ? (t.retryReasons ?? []) : [],
+        failures,
         attempts: t.invocations ?? (t.retryReasons?.length ?? 0) + 1,
+        ...(typeof t.duration === 'number' ? { durationMs: t.duration } : {}),
       });
     }
   }
 
-  onRunComplete(): void {
-    const { report, summary } = this.#collector.finish(process.cwd());
-    if (report.totals.flaky || report.overBudget || this.#collector.options.verbose) process.stderr.write(`\n${summary}\n`);
-    this.#error = budgetError(report);
-    if (this.#error) process.stderr.write(`${this.#error.message}\n`);
+  onRunComplete(_contexts?: unknown, results?: JestAggregated): void {
+    const finished = this.#collector.finish();
+    const { verdict } = finished;
+    const say = (text: string): boolean => process.stderr.write(`${text}\n`);
+    if (worthPrinting(finished) || this.#collector.settings.verbose) say(`\n${finished.summary}`);
+    if (verdict.budgetError) {
+      this.#error = new Error(verdict.budgetError);
+      say(verdict.budgetError);
+      return;
+    }
+    const quarantined = verdict.quarantinedFailures.length;
+    if (!quarantined || verdict.failed.length || !results) return;
+    // Jest decides its exit code after the reporters, from numFailedTests: take the quarantined ones out.
+    const clean = !results.numRuntimeErrorTestSuites && !results.snapshot?.failure && !results.wasInterrupted && !results.runExecError;
+    if (clean && results.numFailedTests === quarantined) {
+      results.numFailedTests = 0;
+      say(`unflake: the run's only failures are quarantined tests (${quarantined}): exit code 0.`);
+    } else say('unflake: quarantined tests failed, but so did something else (a suite that did not run, a snapshot, an interrupt): the exit code stays 1.');
   }
 
   /** Jest fails the run (exit 1) when a reporter returns an error here. */

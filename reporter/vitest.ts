@@ -1,18 +1,34 @@
 /** The flake reporter for Vitest (4 and 5): `reporters: ['default', ['unflake/reporter', { budget: 0.005 }]]`. */
 import { relative } from 'node:path';
+import { shardOf } from '../src/flakes/runInfo.ts';
 import { runId } from '../src/helpers/workerNamespace.ts';
-import { budgetError, FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
+import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
+import { worthPrinting } from './summary.ts';
 
 interface VitestTestError {
   name?: string;
   message?: string;
-  stack?: string;
 }
 interface VitestTestCase {
   fullName: string;
   module: { moduleId: string };
   result(): { state: 'passed' | 'failed' | 'skipped' | 'pending'; errors?: readonly VitestTestError[] };
-  diagnostic(): { retryCount: number; flaky: boolean } | undefined;
+  diagnostic(): { retryCount: number; flaky: boolean; duration?: number } | undefined;
+}
+interface VitestSuiteLike {
+  errors?(): readonly unknown[];
+  children?: { allSuites?(): Iterable<{ errors?(): readonly unknown[] }> };
+}
+
+/** Whether nothing but test failures failed the run: no unhandled error, no error in a module or hook. */
+function onlyTestsFailed(modules: readonly VitestSuiteLike[], unhandled: readonly unknown[], reason: string | undefined): boolean {
+  if (reason !== 'failed' || unhandled.length) return false;
+  for (const m of modules) {
+    if (typeof m.errors !== 'function' || typeof m.children?.allSuites !== 'function') return false;
+    if (m.errors().length) return false;
+    for (const s of m.children.allSuites()) if (s.errors?.().length) return false;
+  }
+  return true;
 }
 
 export class VitestFlakeReporter {
@@ -21,41 +37,49 @@ export class VitestFlakeReporter {
   #log: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 
   constructor(options?: FlakeReporterOptions) {
-    this.#collector = new FlakeCollector('vitest', validateOptions('unflake/reporter (Vitest)', options));
-    // In the main process, before workers start: they inherit one run id.
-    runId();
+    // runId(): in the main process, before workers start, so they inherit one run id.
+    this.#collector = new FlakeCollector('vitest', validateOptions('unflake/reporter (Vitest)', options), runId());
   }
 
-  onInit(vitest: { config?: { root?: string }; logger?: { log(text: string): void } }): void {
+  onInit(vitest: { config?: { root?: string; shard?: unknown }; logger?: { log(text: string): void } }): void {
     if (vitest.config?.root) this.#root = vitest.config.root;
     const logger = vitest.logger;
     if (logger) this.#log = (text) => logger.log(text);
+    this.#collector.shard = shardOf(vitest.config?.shard);
+    this.#collector.start(this.#root);
   }
 
   onTestCaseResult(testCase: VitestTestCase): void {
     const result = testCase.result();
     if (result.state === 'pending') return;
     const diagnostic = testCase.diagnostic();
-    const errors = result.errors ?? [];
-    // A passing test's `errors` are those of its failed attempts (Vitest keeps them for retried tests).
-    const failures = result.state === 'passed' ? errors.map((e) => `${e.name ?? 'Error'}: ${e.message ?? ''}`) : [];
+    // Vitest keeps every failed attempt's error: a passed test's are those before its passing retry.
+    const failures = (result.errors ?? []).map((e) => `${e.name ?? 'Error'}: ${e.message ?? ''}`);
     this.#collector.record({
       name: testCase.fullName,
       file: relative(this.#root, testCase.module.moduleId),
       state: result.state,
-      failures,
+      failures: result.state === 'skipped' ? [] : failures,
       attempts: (diagnostic?.retryCount ?? 0) + 1,
+      ...(diagnostic?.duration === undefined ? {} : { durationMs: diagnostic.duration }),
     });
   }
 
-  onTestRunEnd(): void {
-    const { report, summary } = this.#collector.finish(this.#root);
-    if (report.totals.flaky || report.overBudget || this.#collector.options.verbose) this.#log(summary);
-    const error = budgetError(report);
-    if (error) {
-      this.#log(error.message);
+  onTestRunEnd(modules: readonly VitestSuiteLike[] = [], unhandledErrors: readonly unknown[] = [], reason?: string): void {
+    const finished = this.#collector.finish();
+    const { verdict } = finished;
+    if (worthPrinting(finished) || this.#collector.settings.verbose) this.#log(finished.summary);
+    if (verdict.budgetError) {
+      this.#log(verdict.budgetError);
       process.exitCode = 1;
+      return;
     }
+    if (!verdict.quarantinedFailures.length || verdict.failed.length) return;
+    // Vitest has set exit code 1 for the failed tests by now; every one of them is quarantined.
+    if (onlyTestsFailed(modules, unhandledErrors, reason)) {
+      process.exitCode = 0;
+      this.#log(`unflake: the run's only failures are quarantined tests (${verdict.quarantinedFailures.length}): exit code 0.`);
+    } else this.#log('unflake: quarantined tests failed, but so did something else (an unhandled error, a module or a hook): the exit code stays 1.');
   }
 }
 

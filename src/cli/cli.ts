@@ -1,121 +1,49 @@
 /**
- * `unflake wait-ready URL [--build SHA] [--timeout 60s] [--check db]… [--header k:v]…`
- * Exit 0 when ready; 1 with the readiness report on stderr when not; 2 on bad usage.
+ * The `unflake` command: `wait-ready` (is the service up, with the right build?) and `flakes`
+ * (merge shards, the flake rate over time, quarantine). Never calls process.exit itself.
  */
-import { ReadinessError, waitForReady, type WaitForReadyOptions } from '../helpers/waitForReady.ts';
+import { UsageError, type CliIo } from './args.ts';
+import { flakes, FLAKES_USAGE } from './flakes.ts';
+import { parseWaitReady, WAIT_READY_USAGE, waitReady } from './waitReady.ts';
 
-export const USAGE = `Usage: unflake wait-ready <url> [options]
+export { parseTime, type CliIo } from './args.ts';
 
-Waits until <url> reports ready: HTTP 2xx, overall status ok, every dependency check ok,
-and the expected build when --build is given.
+export const USAGE = `${WAIT_READY_USAGE.split('\n')[0]}
+       unflake flakes <merge|report|quarantine> [options]   (unflake flakes --help)
 
-Options:
-  --build <id>        the build (git SHA, release id) the service must report
-  --timeout <time>    overall limit: 60s, 2m, 1500ms or plain ms (default 60s)
-  --check <name>      require only this check (repeatable); default: every check
-  --header <k:v>      request header (repeatable), e.g. --header "authorization: Bearer x"
-  --attempt-timeout <time>  limit for one response (default 5s)
-  -h, --help          this text
+${WAIT_READY_USAGE.split('\n').slice(2).join('\n')}`;
 
-Exit codes: 0 ready, 1 not ready (report on stderr), 2 bad usage.`;
+const defaultIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-class UsageError extends Error {}
-
-export function parseTime(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} must be a duration such as 60s, 2m, 1500ms or 60000, got "${text}"`);
-  const value = Number(match[1]);
-  const unit = match[2] ?? 'ms';
-  const ms = value * (unit === 'ms' ? 1 : unit === 's' ? 1_000 : unit === 'h' ? 3_600_000 : 60_000);
-  if (!(ms > 0)) throw new UsageError(`${flag} must be more than 0, got "${text}"`);
-  return ms;
-}
-
-function parse(args: string[]): { url: string; options: WaitForReadyOptions } | 'help' {
+async function run(args: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const [command, ...rest] = args;
-  if (command === '-h' || command === '--help' || command === 'help') return 'help';
-  if (command !== 'wait-ready') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`);
-  const options: WaitForReadyOptions = {};
-  const headers: Record<string, string> = {};
-  const checks: string[] = [];
-  let url: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : rest[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--build':
-        options.expectedBuild = value();
-        break;
-      case '--timeout':
-        options.timeout = parseTime(value(), '--timeout');
-        break;
-      case '--attempt-timeout':
-        options.attemptTimeout = parseTime(value(), '--attempt-timeout');
-        break;
-      case '--check':
-        checks.push(value());
-        break;
-      case '--header': {
-        const h = value();
-        const colon = h.indexOf(':');
-        if (colon <= 0) throw new UsageError(`--header must be "name: value", got "${h}"`);
-        headers[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim();
-        break;
-      }
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
-        if (url !== undefined) throw new UsageError(`one URL only, got "${url}" and "${arg}"`);
-        url = arg;
-    }
-  }
-  if (url === undefined) throw new UsageError('missing <url>');
-  if (!/^https?:\/\//i.test(url)) throw new UsageError(`<url> must start with http:// or https://, got "${url}"`);
-  if (checks.length) options.checks = checks;
-  if (Object.keys(headers).length) options.headers = headers;
-  return { url, options };
-}
-
-/** Runs the CLI and resolves to its exit code; never calls process.exit itself. */
-export async function main(args: string[], io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, signal?: AbortSignal): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`unflake: ${error.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (parsed === 'help') {
+  if (command === '-h' || command === '--help' || command === 'help') {
     io.out(`${USAGE}\n`);
     return 0;
   }
+  if (command === 'flakes') return flakes(rest, io);
+  if (command !== 'wait-ready') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`, USAGE);
+  let parsed: ReturnType<typeof parseWaitReady>;
   try {
-    const ready = await waitForReady(parsed.url, { ...parsed.options, ...(signal ? { signal } : {}) });
-    io.out(`unflake: ${ready.url} is ready after ${ready.attempts} attempt${ready.attempts === 1 ? '' : 's'} (${Math.round(ready.elapsed)} ms)${ready.build ? `, build ${ready.build}` : ''}\n`);
-    return 0;
+    parsed = parseWaitReady(rest);
   } catch (error) {
-    if (error instanceof ReadinessError) {
-      io.err(`${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof TypeError) {
-      io.err(`unflake: ${error.message}\n`);
-      return 2;
-    }
+    if (error instanceof UsageError && error.usage === undefined) throw new UsageError(error.message, WAIT_READY_USAGE);
     throw error;
+  }
+  if (parsed === 'help') {
+    io.out(`${WAIT_READY_USAGE}\n`);
+    return 0;
+  }
+  return waitReady(parsed, io, signal);
+}
+
+/** Runs the CLI and resolves to its exit code: 2 on bad usage, with the message and the command's usage. */
+export async function main(args: string[], io: CliIo = defaultIo, signal?: AbortSignal): Promise<number> {
+  try {
+    return await run(args, io, signal);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`unflake: ${error.message}\n\n${error.usage ?? FLAKES_USAGE}\n`);
+    return 2;
   }
 }

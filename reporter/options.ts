@@ -1,0 +1,91 @@
+/** The reporter's options, checked once: bad values are TypeErrors that name the reporter and the option. */
+import { describeValue } from '../src/options/checkMs.ts';
+import { checkOptions } from '../src/options/checkOptions.ts';
+import { parseRate, parseWindow } from '../src/flakes/units.ts';
+
+export interface FlakeReporterOptions {
+  /**
+   * Highest acceptable flake rate, e.g. 0.005 or '0.5%': the run fails above it. With `history`, it
+   * is judged over `window`. `{ overall, perTest }` also fails the run when one test's own rate over
+   * the window is above `perTest`.
+   */
+  budget?: number | string | { overall?: number | string; perTest?: number | string };
+  /** How far back the budget looks when there is history: '14d' (default), '36h', '2w'. */
+  window?: string | number;
+  /** Folder of past runs (one file per run), e.g. '.unflake/history'; `true` for that default. Off by default. */
+  history?: string | boolean;
+  /** How long history files are kept: default twice the window. */
+  retention?: string | number;
+  /** Quarantine file of `{ test, reason, owner, until }`. Default 'quarantine.json' when that file exists; `false` for none. */
+  quarantine?: string | false;
+  /** Where to write JUnit XML, e.g. 'junit.xml' (`true` for that default). Off by default. */
+  junit?: string | boolean;
+  /** Where to write this run's JSON report. Default `flake-report.json`. */
+  outputFile?: string;
+  /** Print the summary even when nothing was flaky. Default false. */
+  verbose?: boolean;
+}
+
+export interface ReporterSettings {
+  budget?: number;
+  testBudget?: number;
+  window: number;
+  retention: number;
+  history?: string;
+  quarantine?: { path: string; required: boolean };
+  junit?: string;
+  outputFile: string;
+  verbose: boolean;
+}
+
+const KNOWN = ['budget', 'window', 'history', 'retention', 'quarantine', 'junit', 'outputFile', 'verbose'];
+const RATE = 'a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky)';
+
+function rate(where: string, name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRate(value);
+  if (parsed === undefined) throw new TypeError(`${where}: \`${name}\` must be ${RATE}, got ${describeValue(value)}.`);
+  return parsed;
+}
+
+function path(where: string, name: string, value: unknown, byDefault: string): string | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return byDefault;
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${where}: \`${name}\` must be a non-empty path (or true for '${byDefault}'), got ${describeValue(value)}.`);
+  return value;
+}
+
+function windowOf(where: string, name: string, value: unknown, byDefault: number): number {
+  if (value === undefined) return byDefault;
+  const ms = parseWindow(value);
+  if (ms === undefined) throw new TypeError(`${where}: \`${name}\` must be a duration such as '14d', '36h' or '2w' (or milliseconds), got ${describeValue(value)}.`);
+  return ms;
+}
+
+function budgets(where: string, value: unknown): { budget?: number; testBudget?: number } {
+  if (value === undefined || typeof value === 'number' || typeof value === 'string') return { budget: rate(where, 'budget', value) };
+  const o = checkOptions(`${where} \`budget\``, value, ['overall', 'perTest']);
+  return { budget: rate(where, 'budget.overall', o.overall), testBudget: rate(where, 'budget.perTest', o.perTest) };
+}
+
+export function validateOptions(where: string, options: unknown): ReporterSettings {
+  // null: how a reporter tuple without options arrives from some configs.
+  const o = checkOptions(where, options ?? undefined, KNOWN);
+  if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === '')) throw new TypeError(`${where}: \`outputFile\` must be a non-empty path, got ${describeValue(o.outputFile)}.`);
+  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new TypeError(`${where}: \`verbose\` must be true or false, got ${describeValue(o.verbose)}.`);
+  if (o.quarantine === true) throw new TypeError(`${where}: \`quarantine\` must be a path or false (it is read from 'quarantine.json' when that file exists).`);
+  const window = windowOf(where, 'window', o.window, 14 * 86_400_000);
+  const history = path(where, 'history', o.history, '.unflake/history');
+  const quarantine = o.quarantine === false ? undefined : o.quarantine === undefined ? { path: 'quarantine.json', required: false } : { path: path(where, 'quarantine', o.quarantine, 'quarantine.json')!, required: true };
+  const junit = path(where, 'junit', o.junit, 'junit.xml');
+  return {
+    ...budgets(where, o.budget),
+    window,
+    retention: Math.max(window, windowOf(where, 'retention', o.retention, 2 * window)),
+    ...(history ? { history } : {}),
+    ...(quarantine ? { quarantine } : {}),
+    ...(junit ? { junit } : {}),
+    outputFile: (o.outputFile as string | undefined) ?? 'flake-report.json',
+    verbose: (o.verbose as boolean | undefined) ?? false,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The history folder: one gzipped run report per run (or shard), written to a temporary name and
+ * renamed into place, so concurrent writers (parallel CI jobs, shards) never see or leave half a
+ * file, and folders from several jobs can simply be copied together. Old files are pruned by age.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describeValue } from '../options/checkMs.ts';
+import { REPORT_SCHEMA, REPORT_VERSION, type RunReport } from './schema.ts';
+
+const STATUSES = new Set(['passed', 'failed', 'flaky', 'skipped']);
+
+/** A report file's data checked against the schema, or a TypeError naming the file. */
+export function checkRunReport(data: unknown, source: string): RunReport {
+  const r = data as Partial<RunReport> | null;
+  if (!r || typeof r !== 'object') throw new TypeError(`${source}: not a run report (got ${describeValue(data)}).`);
+  if (r.schema !== REPORT_SCHEMA || r.version !== REPORT_VERSION) {
+    const seen = r.schema === undefined && (r as { version?: unknown }).version === 1 ? 'a version 1 flake report, which has no per-test records' : `schema ${describeValue(r.schema)} version ${describeValue(r.version)}`;
+    throw new TypeError(`${source}: expected a run report (schema "${REPORT_SCHEMA}", version ${REPORT_VERSION}), got ${seen}.`);
+  }
+  if (!r.run || typeof r.run.id !== 'string' || typeof r.run.finishedAt !== 'string' || Number.isNaN(Date.parse(r.run.finishedAt))) throw new TypeError(`${source}: \`run\` needs a string \`id\` and an ISO \`finishedAt\`.`);
+  if (!Array.isArray(r.tests)) throw new TypeError(`${source}: \`tests\` must be an array.`);
+  for (const [i, t] of r.tests.entries()) {
+    if (!t || typeof t.file !== 'string' || typeof t.name !== 'string' || !STATUSES.has(t.status)) throw new TypeError(`${source}: tests[${i}] needs a string \`file\` and \`name\` and a \`status\` of passed, failed, flaky or skipped, got ${describeValue(t)}.`);
+  }
+  return r as RunReport;
+}
+
+/** One report file, plain JSON or gzipped (`.gz`). */
+export function readRunReport(path: string): RunReport {
+  const bytes = readFileSync(path);
+  const text = path.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`${path}: not JSON (${(error as Error).message.slice(0, 200)}).`, { cause: error });
+  }
+  return checkRunReport(data, path);
+}
+
+const isReportFile = (name: string): boolean => !name.startsWith('.') && /\.json(\.gz)?$/.test(name);
+
+/** The report files of a folder (its own files, not subfolders), oldest name first. */
+export function reportFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter(isReportFile)
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Files and folders given on a command line, as report files. */
+export function expandPaths(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => (statSync(p).isDirectory() ? reportFiles(p) : [p]));
+}
+
+const stamp = (iso: string): string => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+/** Writes one run into the folder atomically and returns the file's path. */
+export function writeHistory(dir: string, report: RunReport): string {
+  mkdirSync(dir, { recursive: true });
+  const shard = report.run.shard ? `-s${report.run.shard.index}of${report.run.shard.count}` : '';
+  const unique = randomBytes(4).toString('hex');
+  const name = `${stamp(report.run.finishedAt)}-${report.run.id.replace(/[^\w-]/g, '_').slice(0, 40)}${shard}-${unique}.json.gz`;
+  const temporary = join(dir, `.tmp-${unique}-${process.pid}`);
+  try {
+    writeFileSync(temporary, gzipSync(JSON.stringify(report)));
+    renameSync(temporary, join(dir, name));
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  return join(dir, name);
+}
+
+export interface HistoryRead {
+  reports: RunReport[];
+  /** Files that could not be read (each a one-line reason): reported, never fatal. */
+  unreadable: string[];
+}
+
+/** Every readable run in the folder (none when it does not exist). */
+export function readHistory(dir: string): HistoryRead {
+  const read: HistoryRead = { reports: [], unreadable: [] };
+  let files: string[];
+  try {
+    files = reportFiles(dir);
+  } catch {
+    return read;
+  }
+  for (const file of files) {
+    try {
+      read.reports.push(readRunReport(file));
+    } catch (error) {
+      read.unreadable.push(`${file}: ${(error as Error).message.slice(0, 300)}`);
+    }
+  }
+  return read;
+}
+
+/**
+ * Deletes report files whose run finished before `cutoff`, by the time in their name (no file is
+ * opened), and temporary files a crashed writer left more than a day ago. Returns how many went.
+ */
+export function pruneHistory(dir: string, cutoff: number, now = Date.now()): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    const match = /^(\d{8}T\d{6}Z)-/.exec(name);
+    const finished = match ? Date.parse(match[1]!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) : NaN;
+    const staleTemporary = name.startsWith('.tmp-') && safeMtime(path) < now - 86_400_000;
+    if ((isReportFile(name) && finished < cutoff) || staleTemporary) {
+      rmSync(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+function safeMtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}

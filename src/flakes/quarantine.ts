@@ -1,0 +1,77 @@
+/**
+ * The quarantine file: tests that still run and are reported, whose failures do not fail the run,
+ * each with a reason, an owner and a date it ends. An entry whose date has passed no longer applies
+ * and is reported, so a quarantine cannot quietly become permanent.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { describeValue } from '../options/checkMs.ts';
+import { testId, type QuarantineMark } from './schema.ts';
+
+export interface QuarantineEntry extends QuarantineMark {
+  /** `<file> > <full name>` as reports show it, or the full name alone (any file). */
+  test: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** The instant an entry ends: a bare date lasts to the end of that day (UTC). */
+export function untilTime(until: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(until) ? Date.parse(`${until}T23:59:59.999Z`) : Date.parse(until);
+}
+
+function checkEntry(value: unknown, at: string): QuarantineEntry {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${at} must be an object { test, reason, owner, until }, got ${describeValue(value)}.`);
+  const entry = value as Record<string, unknown>;
+  for (const key of ['test', 'reason', 'owner', 'until'] as const) {
+    if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '') throw new TypeError(`${at}: \`${key}\` must be a non-empty string, got ${describeValue(entry[key])}.`);
+  }
+  const until = entry.until as string;
+  if (!DATE.test(until) || Number.isNaN(untilTime(until))) throw new TypeError(`${at}: \`until\` must be a date such as 2026-01-31, got ${describeValue(until)}.`);
+  return { test: (entry.test as string).trim(), reason: entry.reason as string, owner: entry.owner as string, until };
+}
+
+/** The entries of a quarantine file's text: a JSON array, or `{ "tests": [...] }`. */
+export function parseQuarantine(text: string, source: string): QuarantineEntry[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`quarantine file ${source} is not JSON: ${(error as Error).message.slice(0, 200)}`, { cause: error });
+  }
+  const list = Array.isArray(data) ? data : (data as { tests?: unknown } | null)?.tests;
+  if (!Array.isArray(list)) throw new TypeError(`quarantine file ${source} must hold an array of { test, reason, owner, until } (or { "tests": [...] }), got ${describeValue(data)}.`);
+  return list.map((entry, i) => checkEntry(entry, `quarantine file ${source}, entry ${i + 1}`));
+}
+
+/** The file's entries; a missing file is an empty quarantine unless it was asked for by name. */
+export function readQuarantine(path: string, required: boolean): QuarantineEntry[] {
+  if (!existsSync(path)) {
+    if (required) throw new TypeError(`quarantine file ${path} does not exist.`);
+    return [];
+  }
+  return parseQuarantine(readFileSync(path, 'utf8'), path);
+}
+
+export class Quarantine {
+  readonly #active = new Map<string, QuarantineEntry>();
+  readonly expired: QuarantineEntry[] = [];
+  readonly entries: readonly QuarantineEntry[];
+
+  constructor(entries: readonly QuarantineEntry[], now = Date.now()) {
+    this.entries = entries;
+    for (const entry of entries) {
+      if (untilTime(entry.until) < now) this.expired.push(entry);
+      else this.#active.set(entry.test, entry);
+    }
+  }
+
+  /** The entry that applies to this test now, if any. */
+  match(test: { file: string; name: string }): QuarantineEntry | undefined {
+    return this.#active.get(testId(test)) ?? this.#active.get(test.name);
+  }
+
+  /** Whether any entry (active or expired) names this test: `--suggest` skips those. */
+  names(test: { file: string; name: string }): boolean {
+    return this.entries.some((e) => e.test === testId(test) || e.test === test.name);
+  }
+}

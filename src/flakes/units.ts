@@ -1,0 +1,33 @@
+/** Windows (`14d`, `36h`, `2w`) and rates (`0.5%`, `0.005`) as the reporter's options and the CLI take them. */
+
+const DAY = 86_400_000;
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: DAY, w: 7 * DAY };
+
+/** Milliseconds, or undefined when the text is not a window such as 14d, 36h, 2w or 90m. */
+export function parseWindow(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$/.exec(value);
+  if (!match) return undefined;
+  const ms = Number(match[1]) * UNITS[match[2]!]!;
+  return ms > 0 ? ms : undefined;
+}
+
+/** A rate between 0 and 1 from `0.005`, `0.5%` or a number, else undefined. */
+export function parseRate(value: unknown): number | undefined {
+  let rate: number;
+  if (typeof value === 'number') rate = value;
+  else if (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*%\s*$/.test(value)) rate = Number.parseFloat(value) / 100;
+  else if (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value)) rate = Number(value);
+  else return undefined;
+  return Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : undefined;
+}
+
+export const pct = (rate: number): string => `${(rate * 100).toFixed(2)}%`;
+
+export const day = (iso: string): string => iso.slice(0, 10);
+
+export const DAY_MS = DAY;
+
+/** `n thing` or `n things`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
