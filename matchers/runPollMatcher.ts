@@ -9,6 +9,7 @@ import { poll } from '../src/poll/poll.ts';
 import type { Goal } from '../src/report/describeEnd.ts';
 import { formatFailure, type Printer } from '../src/report/formatFailure.ts';
 import { gatherContext } from '../src/report/gatherContext.ts';
+import { fingerprintSection } from '../src/helpers/fingerprint.ts';
 import { currentTestState, currentTestWindow, startWork, type TestState } from '../src/runner/testState.ts';
 import { trackAwait } from '../src/runner/trackAwait.ts';
 
@@ -106,8 +107,8 @@ async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, whe
       ...(spec.options === undefined ? {} : { secondArgument: 'options' }),
     }),
     goal,
-    result,
-    settings,
+    result: { ...result, fingerprint: fingerprintSection() },
+    message: settings.message,
     printer: printerOf(context),
     ...(spec.expected ? { expected: { value: spec.expected.value, negated: goal === 'never' || goal === 'eventually-fails' } } : {}),
     ...(gathered ? { context: gathered } : {}),

@@ -5,6 +5,7 @@ import type { ConsistentlyOptions, EventuallyOptions, Probe } from './options/ty
 import { poll } from './poll/poll.ts';
 import { formatFailure, plainPrinter } from './report/formatFailure.ts';
 import { gatherContext } from './report/gatherContext.ts';
+import { fingerprintSection } from './helpers/fingerprint.ts';
 import { captureCallSite, findCallSite } from './runner/callSite.ts';
 import { currentTestState, currentTestWindow, startWork } from './runner/testState.ts';
 import { trackAwait } from './runner/trackAwait.ts';
@@ -33,7 +34,7 @@ async function runPoll<T>(probe: Probe<T>, holds: (value: T) => boolean | Promis
   const result = await poll<T>({ probe, holds, goal, settings, testWindow: test ? test.window() : currentTestWindow(), testEnded: test?.ended });
   if (result.passed) return result.value as T;
   const context = await gatherContext(settings.context);
-  const message = formatFailure({ hint: `${eventual ? 'eventually' : 'consistently'}(probe, check)`, goal, result, settings, printer: plainPrinter, context });
+  const message = formatFailure({ hint: `${eventual ? 'eventually' : 'consistently'}(probe, check)`, goal, result: { ...result, fingerprint: fingerprintSection() }, message: settings.message, printer: plainPrinter, context });
   const ErrorClass = eventual ? EventuallyError : ConsistentlyError;
   throw withCallSiteStack(new ErrorClass(message, result, context?.value), callSite);
 }

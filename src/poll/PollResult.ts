@@ -14,15 +14,19 @@ export interface TimelineEntry {
   held: boolean;
 }
 
+/** Why a poll passed. */
+export type PassReason = { kind: 'passed' } | { kind: 'settled'; reason: string; attempt: number };
+
 /** Why a poll ended. */
-export type EndReason =
-  | { kind: 'passed' }
+export type EndReason = PassReason | FailReason;
+
+/** Why a poll failed. */
+export type FailReason =
   | { kind: 'timeout'; limit: 'window'; window: number; windowName: 'timeout' | 'for' }
   | { kind: 'timeout'; limit: 'test'; window: number; windowName: 'timeout' | 'for'; testTimeout: number; margin: number }
   | { kind: 'max-attempts'; maxAttempts: number }
   | { kind: 'stopped'; reason: string; cause?: unknown }
   | { kind: 'misuse'; error: unknown }
-  | { kind: 'settled'; reason: string; attempt: number }
   | { kind: 'callback-threw'; callback: 'onAttempt'; error: unknown; attempt: number }
   | { kind: 'no-value'; window: number; windowName: 'timeout' | 'for' }
   | { kind: 'fail-when'; reason: string }
@@ -34,15 +38,16 @@ export type EndReason =
   | { kind: 'too-early'; at: number; notBefore: number }
   | { kind: 'unstable'; heldFor: number; heldPasses: number; stableFor: number; passes: number };
 
-/** The data a poll returns; the failure message is built from it once, at the end. */
-export interface PollResult<T = unknown> {
-  passed: boolean;
-  reason: EndReason;
+/** What every ended poll carries, passed or failed: everything its report needs, and nothing else. */
+export interface PollFacts<T = unknown> {
   attempts: number;
   /** Ms from the first attempt to the end: real time, or the TestClock's time when `virtual`. */
   elapsed: number;
   /** Whether the window was measured on a TestClock (the `clock` option). */
   virtual: boolean;
+  /** The window in ms, and the option that set it. */
+  window: number;
+  windowName: 'timeout' | 'for';
   timeline: TimelineEntry[];
   /** Distinct observations left out of `timeline` (it keeps the first and the most recent ones). */
   droppedEntries: number;
@@ -57,4 +62,9 @@ export interface PollResult<T = unknown> {
   value: T | undefined;
   /** Whether an attempt was still running when the poll ended. */
   inFlightAtEnd: boolean;
+  /** The run fingerprint (`Run: …`), stamped by the shell that reports the failure. */
+  fingerprint?: string | undefined;
 }
+
+/** The data a poll returns; the failure message is built from it (and a printer) alone, once, at the end. */
+export type PollResult<T = unknown> = PollFacts<T> & ({ passed: true; reason: PassReason } | { passed: false; reason: FailReason });

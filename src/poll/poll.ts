@@ -39,7 +39,7 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const limits = planLimits(settings, spec.testWindow, time.now());
   const rules: Rules = { goal: spec.goal, stableFor: settings.stableFor, passes: settings.passes, notBefore: settings.notBefore, ignore: settings.ignore };
   const attemptSpec: AttemptSpec<T> = { probe: spec.probe, holds: spec.holds, failWhen: settings.failWhen };
-  const progress = new Progress<T>(time, limits.start);
+  const progress = new Progress<T>(time, limits.start, { ms: settings.window, name: settings.windowName });
   // No jitter in virtual time: it only desynchronises real pollers, and would make runs differ.
   const scheduled = createSchedule(settings.interval, time.virtual ? () => 0.5 : Math.random);
   const stops = watchStops(settings.signal, spec.testEnded);

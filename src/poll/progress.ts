@@ -2,7 +2,7 @@
 import type { TimeSource } from '../time/TimeSource.ts';
 import type { AttemptSignal, Observation } from './attempt.ts';
 import { NO_STREAK, type Streak } from './decide.ts';
-import type { EndReason, PollResult } from './PollResult.ts';
+import type { EndReason, FailReason, PassReason, PollResult } from './PollResult.ts';
 import { TimelineRecorder } from './timeline.ts';
 
 export class Progress<T> {
@@ -19,9 +19,12 @@ export class Progress<T> {
   #lastValueError: unknown;
   #inFlightAtEnd = false;
 
-  constructor(time: TimeSource, start: number) {
+  readonly #window: { ms: number; name: 'timeout' | 'for' };
+
+  constructor(time: TimeSource, start: number, window: { ms: number; name: 'timeout' | 'for' }) {
     this.#time = time;
     this.#start = start;
+    this.#window = window;
   }
 
   /**
@@ -60,9 +63,12 @@ export class Progress<T> {
   }
 
   finish(passed: boolean, reason: EndReason): PollResult<T> {
+    // The pairing is the callers' (decide.ts, endOfWindow): a pass has a pass reason.
+    const verdict = { passed, reason } as { passed: true; reason: PassReason } | { passed: false; reason: FailReason };
     return {
-      passed,
-      reason,
+      ...verdict,
+      window: this.#window.ms,
+      windowName: this.#window.name,
       attempts: this.attempts,
       elapsed: this.#time.now() - this.#start,
       virtual: this.#time.virtual,

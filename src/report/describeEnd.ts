@@ -1,4 +1,3 @@
-import type { PollSettings } from '../options/normalizeOptions.ts';
 import type { EndReason, PollResult } from '../poll/PollResult.ts';
 import { formatDuration as ms } from './formatDuration.ts';
 import { describeThrown } from './boundValue.ts';
@@ -26,8 +25,28 @@ function firstLine(error: unknown): string {
   }
 }
 
+/**
+ * Why a wait ended, as the predicate of a sentence whose subject names the wait: "waitForReady(url)
+ * timed out after 2.00 s (timeout: 2000 ms)". For reports that say the rest (what was seen) themselves.
+ */
+export function describeEndClause(reason: EndReason, elapsed: number, virtual = false): string {
+  const after = `after ${ms(elapsed)}`;
+  switch (reason.kind) {
+    case 'timeout': {
+      const sentence = windowSentence(reason, elapsed, virtual);
+      return `${sentence[0]!.toLowerCase()}${sentence.slice(1)}`;
+    }
+    case 'aborted':
+      return `was aborted ${after}${reason.reason === undefined ? '' : `: ${firstLine(reason.reason)}`}`;
+    case 'test-ended':
+      return `was stopped ${after}: its test ended while it was still waiting (a forgotten await?)`;
+    default:
+      return `ended ${after} (${reason.kind})`;
+  }
+}
+
 /** One sentence: why the poll stopped, after how long, after how many attempts, and what that means. */
-export function describeEnd(result: PollResult, settings: PollSettings, goal: Goal): string {
+export function describeEnd(result: PollResult, goal: Goal): string {
   const { reason, elapsed, attempts } = result;
   const after = `after ${ms(elapsed)}`;
   switch (reason.kind) {
@@ -62,9 +81,9 @@ export function describeEnd(result: PollResult, settings: PollSettings, goal: Go
     case 'test-ended':
       return `The test ended while it was still running ${after}: it was stopped, and a stopped poll is never a pass.`;
     case 'matched':
-      return `It matched at attempt ${reason.attempt} ${after}, but it must never match within ${settings.window} ms (\`${settings.windowName}\`).`;
+      return `It matched at attempt ${reason.attempt} ${after}, but it must never match within ${result.window} ms (\`${result.windowName}\`).`;
     case 'stopped-holding':
-      return `It stopped holding at attempt ${reason.attempt} ${after}; it had to hold for ${settings.window} ms (\`for\`).`;
+      return `It stopped holding at attempt ${reason.attempt} ${after}; it had to hold for ${result.window} ms (\`for\`).`;
     case 'too-early':
       // One decimal below a second, so a rounded 19.6 ms never reads as '20 ms, before 20 ms'.
       return `It held too early: at ${reason.at < 1000 ? `${reason.at.toFixed(1)} ms` : ms(reason.at)}, before \`notBefore\` (${reason.notBefore} ms). Too early is a bug too.`;

@@ -1,8 +1,6 @@
-import type { PollSettings } from '../options/normalizeOptions.ts';
 import type { PollResult, TimelineEntry } from '../poll/PollResult.ts';
 import { describeEnd, type Goal } from './describeEnd.ts';
 import { formatTimeline } from './formatTimeline.ts';
-import { fingerprintSection } from '../helpers/fingerprint.ts';
 import { boundPair, boundValue, capText, describeThrown, formatCount, MESSAGE_CAP, safeInspect, SECTION_CAP, VALUE_LIMITS } from './boundValue.ts';
 import { formatError } from './formatError.ts';
 import { formatContext, type GatheredContext } from './gatherContext.ts';
@@ -31,8 +29,9 @@ export interface FailureInput {
   hint: string;
   goal: Goal;
   result: PollResult;
-  settings: PollSettings;
   printer: Printer;
+  /** The `message` option: a description shown first. */
+  message?: (() => string) | undefined;
   /** The expected value, when the assertion has one (toEventuallyEqual, …). */
   expected?: { value: unknown; negated: boolean };
   /** What `context` gave, already gathered. */
@@ -148,15 +147,15 @@ function section(name: string, build: () => string | undefined): string | undefi
 
 /** Builds the whole failure message, once, from the poll's data. Bounded whatever the values' size. */
 export function formatFailure(input: FailureInput): string {
-  const { result, settings } = input;
+  const { result } = input;
   const sections = [
     section('hint', () => input.hint),
-    section('message', () => userMessage(settings.message)),
-    section('ending', () => describeEnd(result, settings, input.goal)),
+    section('message', () => userMessage(input.message)),
+    section('ending', () => describeEnd(result, input.goal)),
     section('last observation', () => lastObservation(input)),
     section('timeline', () => (result.timeline.length ? formatTimeline(result.timeline, result.elapsed, result.attempts, result.droppedEntries ?? 0) : undefined)),
     section('context', () => formatContext(input.context)),
-    section('run', () => fingerprintSection()),
+    section('run', () => result.fingerprint),
   ];
   return capText(sections.filter((s): s is string => s !== undefined).join('\n\n'), MESSAGE_CAP, 'message');
 }

@@ -264,13 +264,14 @@ describe('stop(reason, { cause })', () => {
 });
 
 describe('the last value, when the last attempt threw', () => {
-  const settings = normalizeOptions('eventually()', 'eventually', { timeout: 100 });
-  const result = (extra: Partial<PollResult> & Record<string, unknown>): PollResult => ({
+  const result = (extra: Record<string, unknown>): PollResult => ({
     passed: false,
     reason: { kind: 'timeout', limit: 'window', window: 100, windowName: 'timeout' },
     attempts: 3,
     elapsed: 100,
     virtual: false,
+    window: 100,
+    windowName: 'timeout',
     timeline: [
       { firstAt: 0, lastAt: 40, firstAttempt: 1, lastAttempt: 2, count: 2, kind: 'value', summary: "{ status: 'pending' }", held: false },
       { firstAt: 90, lastAt: 90, firstAttempt: 3, lastAttempt: 3, count: 1, kind: 'error', summary: 'Error: ECONNRESET', held: false },
@@ -283,7 +284,7 @@ describe('the last value, when the last attempt threw', () => {
     value: { status: 'pending' },
     inFlightAtEnd: false,
     ...extra,
-  });
+  }) as PollResult;
   /** Two values, then only errors: the last attempt threw after earlier ones returned. */
   const valuesThenErrors = (): (() => { status: string }) => {
     let calls = 0;
@@ -306,7 +307,7 @@ describe('the last value, when the last attempt threw', () => {
   });
 
   const message = (extra: Record<string, unknown>, expected?: unknown): string =>
-    formatFailure({ hint: 'eventually(probe, check)', goal: 'eventually', result: result(extra), settings, printer: plainPrinter, ...(expected === undefined ? {} : { expected: { value: expected, negated: false } }) });
+    formatFailure({ hint: 'eventually(probe, check)', goal: 'eventually', result: result(extra), printer: plainPrinter, ...(expected === undefined ? {} : { expected: { value: expected, negated: false } }) });
 
   test.each<[string, Record<string, unknown>, unknown, RegExp]>([
     ['the check returned false', { lastValueError: undefined }, undefined, /the last one \(attempt 2\) was:\n\s+\{ status: 'pending' \}\n\nThe check rejected it: the check returned false\./],
