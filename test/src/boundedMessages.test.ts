@@ -1,7 +1,6 @@
 /** Failure messages are bounded whatever the value's size, and never throw whatever was thrown (SPEC section 0, 1b). */
 import { inspect } from 'node:util';
 import { stop } from '../../src/errors.ts';
-import { normalizeOptions } from '../../src/options/normalizeOptions.ts';
 import type { PollResult } from '../../src/poll/PollResult.ts';
 import { summarize } from '../../src/poll/timeline.ts';
 import { boundPair, boundValue, capText, MESSAGE_CAP, SECTION_CAP, VALUE_LIMITS } from '../../src/report/boundValue.ts';
