@@ -43,7 +43,7 @@ export function dailyRateSvg(window: FlakeWindow): string {
   });
   if (window.budget !== undefined) {
     const by = y(window.budget).toFixed(1);
-    parts.push(`<line class="budget" x1="${M.left}" x2="${WIDTH - M.right}" y1="${by}" y2="${by}"><title>budget ${pct(window.budget)}</title></line>`, `<text class="budget-label" x="${WIDTH - M.right}" y="${(Number(by) - 5).toFixed(1)}" text-anchor="end">budget ${pct(window.budget)}</text>`);
+    parts.push(`<line class="budget" x1="${M.left}" x2="${WIDTH - M.right}" y1="${by}" y2="${by}"><title>budget ${pct(window.budget)}</title></line>`, `<text class="budget-label" x="${M.left + 4}" y="${(Number(by) - 5).toFixed(1)}">budget ${pct(window.budget)}</text>`);
   }
   parts.push(`<line class="axis" x1="${M.left}" x2="${WIDTH - M.right}" y1="${y(0)}" y2="${y(0)}"/>`);
   const label = `Daily flake rate from ${days[0]?.day ?? ''} to ${days.at(-1)?.day ?? ''}${window.budget === undefined ? '' : ` against the budget of ${pct(window.budget)}`}`;

@@ -22,7 +22,7 @@ pre{white-space:pre-wrap;margin:6px 0 0;background:#f5f6f8;padding:8px;max-heigh
 .cat{display:inline-block;padding:0 6px;border-radius:8px;background:#eef0f4}.q{color:#7a4b00}
 svg .grid{stroke:#e3e6ec}svg .axis{stroke:#394150}svg .tick{font-size:11px;fill:#596273}
 svg .day{fill:#3b6fd8}svg .day.over{fill:#d8473b}svg .day.none{fill:#c9ced8}
-svg .budget{stroke:#d8473b;stroke-dasharray:6 4;stroke-width:1.5}svg .budget-label{font-size:11px;fill:#d8473b}
+svg .budget{stroke:#d8473b;stroke-dasharray:6 4;stroke-width:1.5}svg .budget-label{font-size:11px;fill:#d8473b;paint-order:stroke;stroke:#fff;stroke-width:3px}
 #outcomes td.o{padding:0;width:14px;height:18px;border:1px solid #fff}
 .o.passed{background:#5fb37a}.o.flaky{background:#f0b429}.o.failed{background:#d8473b}.o.skipped{background:#c9ced8}.o.absent{background:#f5f6f8}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-2px}
@@ -36,9 +36,11 @@ function evidenceCell(t: TestWindow): string {
   return `<td><details><summary>${escape(headline(e.message, 160))}</summary><pre>${escape(e.message + run)}</pre></details>${trace ? `<div>trace <code class="trace">${escape(trace)}</code></div>` : ''}<div class="when">run ${escape(e.runId)}, ${escape(day(e.at))}${e.sha ? `, ${escape(e.sha.slice(0, 12))}` : ''}</div></td>`;
 }
 
+const ago = (days: number): string => (days === 0 ? 'today' : `${plural(days, 'day')} ago`);
+
 function topRow(t: TestWindow, rank: number): string {
   const q = t.quarantined ? `<div class="q">quarantined until ${escape(t.quarantined.until)} (${escape(t.quarantined.owner)}): ${escape(t.quarantined.reason)}</div>` : '';
-  return `<tr><td class="num">${rank}</td><td><code>${escape(t.id)}</code>${q}</td><td class="num rate">${pct(t.rate)}</td><td class="num">${t.flaky} of ${t.runs}${t.failed ? `<br>failed ${t.failed}` : ''}</td><td><span class="cat">${t.category}</span></td><td class="num">${t.firstSeen ? day(t.firstSeen) : '–'}</td><td class="num">${t.lastSeen ? `${day(t.lastSeen)}<br>${plural(t.flakyForDays ?? 0, 'day')}` : '–'}</td>${evidenceCell(t)}</tr>`;
+  return `<tr><td class="num">${rank}</td><td><code>${escape(t.id)}</code>${q}</td><td class="num rate">${pct(t.rate)}</td><td class="num">${t.flaky} of ${t.runs}${t.failed ? `<br>failed ${t.failed}` : ''}</td><td><span class="cat">${t.category}</span></td><td class="num">${t.firstSeen ? `${day(t.firstSeen)}<br>${ago(t.flakyForDays ?? 0)}` : '–'}</td><td class="num">${t.lastSeen ? day(t.lastSeen) : '–'}</td>${evidenceCell(t)}</tr>`;
 }
 
 function outcomesTable(window: FlakeWindow): string {
