@@ -7,14 +7,25 @@ import { beginTest, endTest, runInTest, setSequentialTest, type TestStart, type 
 import { markFileStart, restoreFileDefaults } from '../src/options/defaults.ts';
 import { restoreFileInstall, restoreLeftoverInstall } from '../clock/installGlobals.ts';
 import { wrapConcurrent, type TestFn } from './wrapConcurrent.ts';
+import { runCleanups } from '../src/helpers/onCleanup.ts';
 
 type Hook<F> = (fn: F) => void;
 
-/** Ends the test's state; the error to fail the test with, if any. */
-function finishTest(state: TestState): Error | undefined {
+/** One error from several problems (Vitest and Jest 30 print each error of an AggregateError). */
+function joinErrors(errors: Array<unknown>, message: string): unknown {
+  const present = errors.filter((error) => error !== undefined);
+  return present.length <= 1 ? present[0] : new AggregateError(present, message);
+}
+
+/**
+ * Ends the test's state (its polls stop, a forgotten await is reported, an install made inside it is
+ * undone), then runs its onCleanup() teardown; the error to fail the test with, if any.
+ */
+export async function finishTest(state: TestState): Promise<Error | undefined> {
   const notAwaited = endTest(state);
   const leftoverInstall = restoreLeftoverInstall(state);
-  return notAwaited ?? leftoverInstall;
+  const cleanup = await runCleanups(state);
+  return joinErrors([notAwaited ?? leftoverInstall, cleanup], 'unflake: more than one problem after the test') as Error | undefined;
 }
 
 /** Runs a whole test (hooks included) in its own state; for runners that give us the test to wrap. */
@@ -24,10 +35,11 @@ export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise
   try {
     result = await runInTest(state, run);
   } catch (error) {
-    finishTest(state);
-    throw error;
+    // The test's own error first, then what its end found (a failed cleanup, a forgotten await).
+    const problem = await finishTest(state);
+    throw joinErrors([error, problem], 'The test failed (the first error below), and so did what ran after it');
   }
-  const problem = finishTest(state);
+  const problem = await finishTest(state);
   if (problem) throw problem;
   return result;
 }
@@ -41,7 +53,7 @@ interface VitestTaskLike {
 interface VitestHooks {
   aroundEach?: Hook<(runTest: () => Promise<void>, context: { task?: VitestTaskLike }) => Promise<void>>;
   beforeEach: Hook<(context: { task?: VitestTaskLike }) => void>;
-  afterEach: Hook<() => void>;
+  afterEach: Hook<() => void | Promise<void>>;
   afterAll: Hook<() => void>;
 }
 
@@ -57,9 +69,10 @@ export function registerVitestHooks(vitest: VitestHooks): void {
       state = beginTest({ runner: 'vitest', name: context?.task?.fullTestName ?? context?.task?.name, task: context?.task });
       setSequentialTest(state);
     });
-    vitest.afterEach(() => {
-      const problem = state && finishTest(state);
+    vitest.afterEach(async () => {
+      const ending = state;
       state = undefined;
+      const problem = ending && (await finishTest(ending));
       if (problem) throw problem;
     });
   }
@@ -68,7 +81,7 @@ export function registerVitestHooks(vitest: VitestHooks): void {
 
 interface JestHooks {
   beforeEach: Hook<() => void>;
-  afterEach: Hook<() => void>;
+  afterEach: Hook<() => void | Promise<void>>;
   afterAll: Hook<() => void>;
   test: TestFn;
   it: TestFn;
@@ -84,9 +97,10 @@ export function registerJestHooks(jest: JestHooks): void {
     state = beginTest({ runner: 'jest', name: jest.currentTestName() });
     setSequentialTest(state);
   });
-  jest.afterEach(() => {
-    const problem = state && finishTest(state);
+  jest.afterEach(async () => {
+    const ending = state;
     state = undefined;
+    const problem = ending && (await finishTest(ending));
     if (problem) throw problem;
   });
   jest.afterAll(endFile);

@@ -6,18 +6,28 @@ import { randomBytes } from 'node:crypto';
 import { currentTestKey } from './currentTest.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { activeOtelSpan } from '../adapters/otel.ts';
+import { RUN_ID_ENV, runId } from './workerNamespace.ts';
+import { SEED_ENV, runSeed } from './testSeed.ts';
 
 export interface TestTrace {
   /** 32 lower-case hex digits, not all zero. */
   readonly traceId: string;
   /** 16 lower-case hex digits, not all zero: the parent id the system under test's spans attach to. */
   readonly spanId: string;
-  /** `00-<traceId>-<spanId>-01` (version 00, sampled). */
+  /** `00-<traceId>-<spanId>-<flags>` (version 00; sampled unless a `TRACEPARENT` parent says otherwise). */
   readonly traceparent: string;
   /** Whether the ids come from an active OpenTelemetry span (`@opentelemetry/api`) rather than generated. */
   readonly fromOpenTelemetry: boolean;
-  /** `{ traceparent }` (plus `tracestate` from an active OpenTelemetry span): spread into request or message headers. */
+  /** The span of a `TRACEPARENT` environment variable this trace continues (its trace id is the parent's). */
+  readonly parentSpanId?: string | undefined;
+  /** `{ traceparent }` (plus `tracestate` from an active OpenTelemetry span or `TRACESTATE`): spread into request or message headers. */
   headers(): Record<string, string>;
+  /**
+   * Environment variables for a child process (`spawn(cmd, args, { env: { ...process.env, ...testTrace().env() } })`):
+   * `TRACEPARENT` (and `TRACESTATE`) so its spans join this test's trace, and `UNFLAKE_RUN_ID` and `UNFLAKE_SEED` so
+   * its namespaces and seeded data match the run's.
+   */
+  env(): Record<string, string>;
 }
 
 const ZERO = /^0+$/;
@@ -28,15 +38,52 @@ function hexId(bytes: number): string {
   }
 }
 
-function make(traceId: string, spanId: string, fromOpenTelemetry: boolean, traceState?: string): TestTrace {
-  const traceparent = `00-${traceId}-${spanId}-01`;
+interface Parent {
+  traceId: string;
+  spanId: string;
+  flags: string;
+  traceState: string | undefined;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/**
+ * A `TRACEPARENT` environment variable (W3C trace context, as CI tracing and OpenTelemetry's
+ * environment propagation set it), or undefined when absent or invalid: version `ff`, all-zero ids,
+ * or extra fields on version 00 make it invalid, and an invalid parent is ignored, as the spec says.
+ */
+export function parentFromEnv(env: NodeJS.ProcessEnv = process.env): Parent | undefined {
+  const match = TRACEPARENT.exec((env.TRACEPARENT ?? '').trim().toLowerCase());
+  if (!match) return undefined;
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
+  if (version === 'ff' || (version === '00' && rest !== undefined) || ZERO.test(traceId) || ZERO.test(spanId)) return undefined;
+  const traceState = env.TRACESTATE?.trim();
+  return { traceId, spanId, flags: version === '00' ? flags : (parseInt(flags, 16) & 1 ? '01' : '00'), traceState: traceState || undefined };
+}
+
+function make(traceId: string, spanId: string, fromOpenTelemetry: boolean, traceState?: string, parent?: Parent): TestTrace {
+  const traceparent = `00-${traceId}-${spanId}-${parent?.flags ?? '01'}`;
+  const headers = (): Record<string, string> => (traceState ? { traceparent, tracestate: traceState } : { traceparent });
   return Object.freeze({
     traceId,
     spanId,
     traceparent,
     fromOpenTelemetry,
-    headers: (): Record<string, string> => (traceState ? { traceparent, tracestate: traceState } : { traceparent }),
+    ...(parent ? { parentSpanId: parent.spanId } : {}),
+    headers,
+    env: (): Record<string, string> => ({
+      TRACEPARENT: traceparent,
+      ...(traceState ? { TRACESTATE: traceState } : {}),
+      [RUN_ID_ENV]: runId(),
+      [SEED_ENV]: String(runSeed()),
+    }),
   });
+}
+
+/** A new trace, or a new span of the `TRACEPARENT` parent's trace. */
+function fresh(): TestTrace {
+  const parent = parentFromEnv();
+  return parent ? make(parent.traceId, hexId(8), false, parent.traceState, parent) : make(hexId(16), hexId(8), false);
 }
 
 const STORE = Symbol.for('unflake.testTrace');
@@ -54,7 +101,9 @@ function store(): Store {
 /**
  * The current test's trace: the same ids for the whole test (every call, every eventual assertion's
  * failure), new ones for the next test and for each retry. Inside an active OpenTelemetry span it
- * joins that span (its trace id and span id). Outside a test: one trace for the process.
+ * joins that span (its trace id and span id). With a `TRACEPARENT` environment variable (a CI job's
+ * trace, or a parent test's `env()`), each test is a new span of that trace. Outside a test: one
+ * trace for the process.
  *
  * @example await fetch(url, { headers: { ...testTrace().headers() } })
  */
@@ -68,14 +117,21 @@ export function testTrace(): TestTrace {
   const test = currentTestState();
   if (test) {
     let trace = test.values.get('testTrace') as TestTrace | undefined;
-    if (!trace) test.values.set('testTrace', (trace = make(hexId(16), hexId(8), false)));
+    if (!trace) test.values.set('testTrace', (trace = fresh()));
     return trace;
   }
   const s = store();
   const key = currentTestKey() ?? '';
   if (s.trace === undefined || s.key !== key) {
     s.key = key;
-    s.trace = make(hexId(16), hexId(8), false);
+    s.trace = fresh();
   }
   return s.trace;
+}
+
+/** The test's trace headers, then the caller's own (a `traceparent` the caller gave wins, in any letter case). */
+export function withTraceHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  const given = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  const trace = Object.entries(testTrace().headers()).filter(([name]) => !given.has(name));
+  return { ...Object.fromEntries(trace), ...headers };
 }

@@ -17,6 +17,7 @@ import { trackAwait } from '../runner/trackAwait.ts';
 import { brand, hasBrand } from '../runtime/brand.ts';
 import { monotonicNow } from '../time/realTime.ts';
 import { fingerprintSection } from './fingerprint.ts';
+import { withTraceHeaders } from './testTrace.ts';
 import { buildMatches, checkBuildField, describeBuildLookup, readHealth, type BuildField, type HealthCheck, type HealthReading, BUILD_HEADERS } from './health.ts';
 import { httpGet, type HttpOutcome } from './httpAttempt.ts';
 
@@ -242,7 +243,8 @@ async function waitUntilReady(target: string | URL | HealthProbe, options?: Wait
     context: undefined,
   };
   const attemptTimeout = o.attemptTimeout ?? Math.min(DEFAULT_ATTEMPT_TIMEOUT, settings.window);
-  const headers = o.headers ?? {};
+  // The test's traceparent, so the service's logs of these probes are found from the failure.
+  const headers = withTraceHeaders(o.headers);
   const attempts: ReadinessAttempt[] = [];
   const start = monotonicNow();
 

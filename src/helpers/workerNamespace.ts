@@ -4,12 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as workerThreads from 'node:worker_threads';
+import { currentTestState } from '../runner/testState.ts';
 
 export const RUN_ID_ENV = 'UNFLAKE_RUN_ID';
 const ENV_DATA_KEY = 'unflake.runId';
 
 /** Lower-case letters, digits and `-` only: see `workerNamespace`. */
-function sanitize(text: string): string {
+export function sanitize(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -94,6 +95,47 @@ export interface WorkerNamespace {
 export const NAMESPACE_MAX = 40;
 export const NAME_MAX = 63;
 
+/** The namespaces the running test created (testNamespace, and workerNamespace inside a test), for its fingerprint. */
+export const NAMESPACES_KEY = 'namespaces';
+
+function recordInTest(id: string): void {
+  const values = currentTestState()?.values;
+  if (!values) return;
+  const ids = (values.get(NAMESPACES_KEY) as string[] | undefined) ?? [];
+  if (!ids.includes(id)) values.set(NAMESPACES_KEY, [...ids, id]);
+}
+
+/** `<head><tail>` within NAMESPACE_MAX, with `name()` and `sqlName()`; `where` names the caller in errors. */
+export function buildNamespace(where: string, prefix: unknown, tail: string, record = true): WorkerNamespace {
+  if (typeof prefix !== 'string') throw new TypeError(`${where}: \`prefix\` must be a string, got ${typeof prefix}.`);
+  let head = sanitize(prefix) || 't';
+  if (!/^[a-z]/.test(head)) head = `t-${head}`;
+  head = head.slice(0, Math.max(1, NAMESPACE_MAX - tail.length)).replace(/-+$/, '');
+  const id = `${head}${tail}`.slice(0, NAMESPACE_MAX);
+  const name = (suffix: string): string => {
+    if (typeof suffix !== 'string' || !sanitize(suffix)) throw new TypeError(`${where}.name(): \`suffix\` must be a non-empty string with at least one letter or digit, got ${JSON.stringify(suffix)}.`);
+    const full = `${id}-${sanitize(suffix)}`;
+    if (full.length > NAME_MAX) throw new TypeError(`${where}.name(): "${full}" is ${full.length} characters; names are at most ${NAME_MAX} (DNS labels, S3 buckets, Postgres identifiers). Use a shorter suffix or prefix.`);
+    return full;
+  };
+  if (record) recordInTest(id);
+  return Object.freeze({
+    id,
+    prefix: head,
+    runId: runId(),
+    worker: currentWorker(),
+    name,
+    sqlName: (suffix?: string) => (suffix === undefined ? id : name(suffix)).replace(/-/g, '_'),
+    toString: () => id,
+  });
+}
+
+/** `-<run id>-w<worker>` (or `-p<pid>` without a runner's worker id). */
+export function workerTail(): string {
+  const worker = currentWorker();
+  return `-${runId()}-${worker.source === 'pid' ? `p${worker.index}` : `w${worker.index}`}`;
+}
+
 /**
  * A namespace unique to this run and stable within this worker (the same in every test file the
  * worker runs), so parallel workers and concurrent CI runs never share a tenant, a topic or a key.
@@ -104,33 +146,16 @@ export const NAME_MAX = 63;
  * `:` is the conventional separator you add yourself), S3 prefixes and bucket names (lower case,
  * `-`, no `_`, 3-63), DNS labels and Kubernetes namespaces (`[a-z0-9-]`, ≤ 63, start with a letter
  * here), RabbitMQ and NATS names (no `.`/`*`/`>` wildcards). Upper case is folded because S3 buckets and
- * DNS are case-insensitive; anything else becomes `-`. For SQL identifiers use `sqlName()`.
+ * DNS are case-insensitive; anything else becomes `-`. For SQL identifiers use `sqlName()`. For a
+ * name of one test (and one attempt), use `testNamespace()`.
  *
  * @example const ns = workerNamespace('orders'); await kafka.createTopic(ns.name('events'))
  */
 export function workerNamespace(prefix = 't'): WorkerNamespace {
-  if (typeof prefix !== 'string') throw new TypeError(`workerNamespace(): \`prefix\` must be a string, got ${typeof prefix}.`);
-  const run = runId();
-  const worker = currentWorker();
-  const workerPart = worker.source === 'pid' ? `p${worker.index}` : `w${worker.index}`;
-  const tail = `-${run}-${workerPart}`;
-  let head = sanitize(prefix) || 't';
-  if (!/^[a-z]/.test(head)) head = `t-${head}`;
-  head = head.slice(0, Math.max(1, NAMESPACE_MAX - tail.length)).replace(/-+$/, '');
-  const id = `${head}${tail}`.slice(0, NAMESPACE_MAX);
-  const name = (suffix: string): string => {
-    if (typeof suffix !== 'string' || !sanitize(suffix)) throw new TypeError(`workerNamespace().name(): \`suffix\` must be a non-empty string with at least one letter or digit, got ${JSON.stringify(suffix)}.`);
-    const full = `${id}-${sanitize(suffix)}`;
-    if (full.length > NAME_MAX) throw new TypeError(`workerNamespace().name(): "${full}" is ${full.length} characters; names are at most ${NAME_MAX} (DNS labels, S3 buckets, Postgres identifiers). Use a shorter suffix or prefix.`);
-    return full;
-  };
-  return Object.freeze({
-    id,
-    prefix: head,
-    runId: run,
-    worker,
-    name,
-    sqlName: (suffix?: string) => (suffix === undefined ? id : name(suffix)).replace(/-/g, '_'),
-    toString: () => id,
-  });
+  return buildNamespace('workerNamespace()', prefix, workerTail());
+}
+
+/** The default worker namespace's id, without counting it as one the running test created. */
+export function defaultNamespaceId(): string {
+  return buildNamespace('workerNamespace()', 't', workerTail(), false).id;
 }

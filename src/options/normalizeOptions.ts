@@ -3,6 +3,7 @@ import { builtInDefaults, configuredDefaults } from './defaults.ts';
 import { checkOptions, type MisplacedHint } from './checkOptions.ts';
 import { argumentError, checkMs, describeValue } from './checkMs.ts';
 import { isWindowGoal, type Goal } from '../poll/goal.ts';
+import { checkFingerprintFields } from '../helpers/fingerprint.ts';
 import { isVirtualClock, realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
 
 export type PollKind = 'eventually' | 'consistently';
@@ -33,7 +34,7 @@ export interface PollSettings {
 const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'onAttempt', 'signal', 'message', 'context', 'wakeOn', 'clock'] as const;
 const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore'];
 const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
-const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin'];
+const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin', 'fingerprint'];
 
 export { argumentError };
 
@@ -123,6 +124,7 @@ export function validateConfigurable(options: unknown): void {
   checkFunction(where, 'ignore', o.ignore, '(error) => boolean');
   checkFunction(where, 'context', o.context, '() => unknown');
   checkDuration(where, 'testTimeoutMargin', o.testTimeoutMargin);
+  checkFingerprintFields(where, o.fingerprint);
 }
 
 /**

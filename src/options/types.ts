@@ -97,4 +97,9 @@ export interface ConfigurableOptions {
   context?: () => unknown;
   /** How long before the running test's own timeout a poll ends, so its diagnostics are what you see. Default 250. */
   testTimeoutMargin?: number;
+  /**
+   * Fields added to the "Run:" fingerprint of every failure, e.g. `{ region: 'eu-west-1', image: process.env.IMAGE_TAG }`
+   * (string, number or boolean; undefined leaves a field out). A later configure() replaces the whole object.
+   */
+  fingerprint?: Record<string, string | number | boolean | null | undefined>;
 }

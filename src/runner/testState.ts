@@ -28,9 +28,18 @@ export interface TrackedWork {
   awaited: boolean;
 }
 
+/** Teardown for one test (onCleanup): run after it, last registered first. */
+export interface TestCleanup {
+  /** Names it when it fails: its function's name and where it was registered. */
+  readonly label: () => string;
+  readonly run: () => unknown;
+  /** Whether an error means "already gone" (fine) rather than a failed cleanup. */
+  readonly gone: (error: unknown) => boolean;
+}
+
 export interface TestState {
   readonly id: number;
-  readonly runner: 'vitest' | 'jest';
+  readonly runner: 'vitest' | 'jest' | 'playwright';
   readonly name: string | undefined;
   /** Aborted when the test ends: everything it started stops, and none of it counts as a pass. */
   readonly ended: AbortSignal;
@@ -39,6 +48,8 @@ export interface TestState {
   readonly work: Set<TrackedWork>;
   /** Per-test values (the trace, the namespaces it created), keyed by their owner module. */
   readonly values: Map<string, unknown>;
+  /** Registered with onCleanup(); the setup entries run them when the test ends (runCleanups). */
+  readonly cleanups: TestCleanup[];
 }
 
 interface InternalState extends TestState {
@@ -60,13 +71,16 @@ export interface TestStart {
   task?: unknown;
   /** A fixed timeout from now (Jest's concurrent tests, whose start jest-circus does not record). */
   timeout?: number | undefined;
+  /** The deadline as the runner tells it, read when a poll starts (Playwright's `testInfo.timeout` can change). */
+  window?: () => TestWindow | undefined;
 }
 
 function windowFor(start: TestStart): () => TestWindow | undefined {
+  if (start.window) return start.window;
   if (start.task !== undefined) return () => windowOfVitestTask(start.task);
-  const { timeout } = start;
-  if (timeout !== undefined && timeout > 0 && Number.isFinite(timeout)) {
-    const fixed: TestWindow = { runner: start.runner, timeout, deadline: monotonicNow() + timeout };
+  const { timeout, runner } = start;
+  if (runner !== 'playwright' && timeout !== undefined && timeout > 0 && Number.isFinite(timeout)) {
+    const fixed: TestWindow = { runner, timeout, deadline: monotonicNow() + timeout };
     return () => fixed;
   }
   return start.runner === 'jest' ? windowOfJestCircus : () => undefined;
@@ -85,6 +99,25 @@ export function beginTest(start: TestStart): TestState {
     window: windowFor(start),
     work: new Set(),
     values: new Map(),
+    cleanups: [],
+  };
+  return state;
+}
+
+/**
+ * The state a test's cleanups run in, once its own state has ended (its polls stopped): the same
+ * per-test values (trace, namespaces, seed) and cleanup list, a fresh end of its own, and no deadline
+ * but the runner's hook timeout, so a poll inside a cleanup runs instead of stopping at once.
+ */
+export function beginCleanupState(test: TestState): TestState {
+  const controller = new AbortController();
+  const state: InternalState = {
+    ...(test as InternalState),
+    id: registry().nextId++,
+    ended: controller.signal,
+    controller,
+    window: () => undefined,
+    work: new Set(),
   };
   return state;
 }
