@@ -11,6 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/cli.ts';
 import { DISCOUNT, fixtureRun, suite, tenRuns, writeRuns } from './fixtures/history.ts';
 
+// The page's globals, used inside tab.evaluate only (this project compiles without the DOM lib).
+declare const document: any;
+declare const getComputedStyle: (element: unknown) => { backgroundColor: string };
+
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = Boolean(process.env.CI);
@@ -47,14 +51,14 @@ describe('the flake page (unflake flakes report --html)', () => {
       const seen = await tab.evaluate(() => {
         const svg = document.querySelector('svg#daily-rate')!;
         const box = svg.getBoundingClientRect();
-        const rows = [...document.querySelectorAll('#top-flaky tbody tr')].map((tr) => (tr as HTMLElement).innerText);
+        const rows = [...document.querySelectorAll('#top-flaky tbody tr')].map((tr: any) => tr.innerText as string);
         const flakyCell = document.querySelector('#outcomes td.o.flaky');
         return {
           title: document.title,
           scripts: document.querySelectorAll('script, img').length,
           chart: { width: Math.round(box.width), height: Math.round(box.height), days: svg.querySelectorAll('rect.day').length, withRuns: svg.querySelectorAll('rect.day:not(.none)').length, over: svg.querySelectorAll('rect.day.over').length, budget: svg.querySelectorAll('line.budget').length },
           rows,
-          grid: [...document.querySelectorAll('#outcomes tbody tr')].map((tr) => tr.querySelectorAll('td.o').length),
+          grid: [...document.querySelectorAll('#outcomes tbody tr')].map((tr: any) => tr.querySelectorAll('td.o').length as number),
           flakyColour: flakyCell ? getComputedStyle(flakyCell).backgroundColor : '',
           rate: document.querySelector('#rate')?.textContent,
         };
