@@ -234,3 +234,44 @@ export function buildMatches(found: string, expected: string): boolean {
   const sha = /^[0-9a-f]{7,40}$/;
   return sha.test(a) && sha.test(b) && (a.startsWith(b) || b.startsWith(a));
 }
+
+/** Why one response was not ready; a service can fail several at once. */
+export type NotReadyReason =
+  | { kind: 'unreachable'; error: string }
+  | { kind: 'http-status'; status: number }
+  | { kind: 'status-not-ok'; status: string }
+  | { kind: 'checks-failing'; checks: HealthCheck[] }
+  | { kind: 'checks-missing'; names: string[] }
+  | { kind: 'stale-build'; found: string; source: string; expected: string }
+  | { kind: 'no-build'; expected: string; lookedAt: string; problem?: string | undefined }
+  | { kind: 'probe-error'; error: string };
+
+/** What "ready" means: the checks that must be ok (default: all), the build it must report, and where. */
+export interface HealthContract {
+  checks?: readonly string[] | undefined;
+  expectedBuild?: string | undefined;
+  buildField?: BuildField | undefined;
+}
+
+/** Judges one response (HTTP status, parsed body, lower-case headers) against the contract. */
+export function judge(httpStatus: number, body: unknown, headers: Record<string, string | undefined>, contract: HealthContract): { reasons: NotReadyReason[]; health: HealthReading; build: string | undefined } {
+  const health = readHealth(body, headers, contract.buildField);
+  const required = contract.checks;
+  const isHealthBody = health.rawStatus !== undefined || health.checks.length > 0;
+  // With `checks`, an aggregate 503 (Spring, IETF: some other component is down) still says what the required ones are.
+  const statusOk = (httpStatus >= 200 && httpStatus < 300) || (required !== undefined && httpStatus === 503 && isHealthBody);
+  const reasons: NotReadyReason[] = statusOk ? [] : [{ kind: 'http-status', status: httpStatus }];
+  if (required === undefined && health.status === 'not-ok') reasons.push({ kind: 'status-not-ok', status: health.rawStatus ?? 'unknown' });
+  const missing = required?.filter((name) => !health.checks.some((c) => c.name === name)) ?? [];
+  if (missing.length) reasons.push({ kind: 'checks-missing', names: missing });
+  const failing = health.checks.filter((c) => !c.ok && (required === undefined || required.includes(c.name)));
+  if (failing.length) reasons.push({ kind: 'checks-failing', checks: failing });
+  const first = health.builds[0];
+  const expected = contract.expectedBuild;
+  if (expected === undefined) return { reasons, health, build: first?.value };
+  const match = health.builds.find((b) => buildMatches(b.value, expected));
+  if (match) return { reasons, health, build: match.value };
+  if (first) reasons.push({ kind: 'stale-build', found: first.value, source: first.source, expected });
+  else reasons.push({ kind: 'no-build', expected, lookedAt: describeBuildLookup(contract.buildField), problem: health.buildProblem });
+  return { reasons, health, build: first?.value };
+}

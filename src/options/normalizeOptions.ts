@@ -152,11 +152,12 @@ function infiniteTimeout(where: string, kind: PollKind, o: Record<string, unknow
 
 /**
  * Validates user options once, at the call, and merges configure() defaults and built-ins. `goal` tells
- * window assertions ("always", "never") apart, for the rules only they have.
+ * window assertions ("always", "never") apart, for the rules only they have. `ownDefaults`: a helper's
+ * own defaults (waitForReady's timeout and backoff), merged instead of configure()'s, which then do not apply.
  */
-export function normalizeOptions(where: string, kind: PollKind, options: unknown, goal?: Goal): PollSettings {
+export function normalizeOptions(where: string, kind: PollKind, options: unknown, goal?: Goal, ownDefaults?: ConfigurableOptions): PollSettings {
   const o = checkOptions(where, options, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, misplacedFor(kind)) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
-  const d = configuredDefaults();
+  const d = ownDefaults ?? configuredDefaults();
   const windowName = kind === 'eventually' ? 'timeout' : 'for';
   const window = infiniteTimeout(where, kind, o) ?? checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ?? (kind === 'eventually' ? d.timeout ?? builtInDefaults.timeout : d.for ?? builtInDefaults.for);
   const stableFor = checkDuration(where, 'stableFor', o.stableFor) ?? 0;

@@ -9,14 +9,18 @@ export interface HealthServer {
   port: number;
   url: (path?: string) => string;
   requests: IncomingMessage[];
+  /** When each request arrived (performance.now()), in the order of `requests`. */
+  times: number[];
   close(): Promise<void>;
 }
 
 /** Answers request n with `script[n]` (the last entry repeats). */
 export async function startHealthServer(script: readonly Answer[] | ((n: number, req: IncomingMessage) => Answer), host = '127.0.0.1'): Promise<HealthServer> {
   const requests: IncomingMessage[] = [];
+  const times: number[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests.push(req);
+    times.push(performance.now());
     const n = requests.length - 1;
     const answer = typeof script === 'function' ? script(n, req) : script[Math.min(n, script.length - 1)]!;
     if (answer === 'reset') {
@@ -37,6 +41,7 @@ export async function startHealthServer(script: readonly Answer[] | ((n: number,
     server,
     port,
     requests,
+    times,
     url: (path = '/health') => `http://${shownHost}:${port}${path}`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -244,3 +244,47 @@ describe('waitForReady input', () => {
     await expect(waitForReady(target as never, options as never)).rejects.toBeInstanceOf(TypeError);
   });
 });
+
+describe('waitForReady honours Retry-After', () => {
+  test('a 503 with Retry-After: 1 makes the next attempt wait at least 1 s, whatever the interval', async () => {
+    const s = await serve([{ status: 503, body: { status: 'DOWN' }, headers: { 'retry-after': '1' } }, { status: 200, body: { status: 'UP' } }]);
+    const ready = await waitForReady(s.url(), { timeout: 10_000, ...fast });
+    expect(ready.attempts).toBe(2);
+    expect(s.times[1]! - s.times[0]!).toBeGreaterThanOrEqual(995);
+  });
+
+  test('a 429 with Retry-After as an HTTP date waits until that date', async () => {
+    // An HTTP date has whole seconds: the next whole second at least 1.5 s away.
+    const date = new Date(Math.ceil((Date.now() + 1_500) / 1_000) * 1_000).toUTCString();
+    const s = await serve([{ status: 429, body: 'Too Many Requests', headers: { 'retry-after': date } }, { status: 200, body: 'OK' }]);
+    const ready = await waitForReady(s.url(), { timeout: 10_000, ...fast });
+    expect(ready.attempts).toBe(2);
+    expect(s.times[1]! - s.times[0]!).toBeGreaterThanOrEqual(1_400);
+  });
+
+  test('a probe response with Retry-After is honoured too', async () => {
+    const at: number[] = [];
+    const ready = await waitForReady(
+      () => {
+        at.push(performance.now());
+        return at.length === 1 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200, body: { status: 'UP' } };
+      },
+      { timeout: 10_000, ...fast },
+    );
+    expect(ready.attempts).toBe(2);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(995);
+  });
+
+  test('never past the deadline: a Retry-After longer than the window still ends at the timeout, and the timeline shows it', async () => {
+    const s = await serve([{ status: 429, body: 'slow down', headers: { 'retry-after': '120' } }]);
+    const started = performance.now();
+    const error = await readinessErrorOf(waitForReady(s.url(), { timeout: 400, ...fast }));
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(error.reason).toMatchObject({ kind: 'timeout', limit: 'window', window: 400 });
+    // interval: 1 would have sent hundreds of requests; the service asked for none before 2 minutes.
+    expect(s.requests.length).toBeLessThanOrEqual(2);
+    expect(error.attempts[0]?.retryAfter).toEqual({ ms: 120_000, header: '120' });
+    expect(error.message).toMatch(/^waitForReady\(\S+\) timed out after \d+ ms \(timeout: 400 ms\): never ready in [12] attempts?/);
+    expect(error.message).toMatch(/#1(-2)? +429 {2}retry after 2\.0 min \(Retry-After: 120\)/);
+  });
+});
