@@ -5,6 +5,7 @@ import { expandPaths, readHistory, readRunReport } from '../flakes/history.ts';
 import { groupRuns, mergeReports } from '../flakes/merge.ts';
 import type { RunReport } from '../flakes/schema.ts';
 import { parseRate, parseWindow } from '../flakes/units.ts';
+import { closest } from '../options/checkOptions.ts';
 import { UsageError } from './args.ts';
 
 export const DEFAULT_HISTORY = '.unflake/history';
@@ -17,7 +18,10 @@ export function parseFlags(args: string[], options: Spec, usage: string): { valu
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '').slice(0, 300), usage);
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').slice(0, 300);
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    const suggestion = unknown === undefined ? undefined : closest(unknown, Object.keys(options));
+    throw new UsageError(suggestion ? `${message}. Did you mean --${suggestion}?` : message, usage);
   }
 }
 

@@ -56,6 +56,9 @@ export function parseFingerprint(message: string): Fingerprint | undefined {
     const match = /^\s*([\w.-]+)(?:\s+(.*?))?\s*$/.exec(part);
     if (match) fields[match[1]!] = (match[2] ?? '').slice(0, 200);
   }
+  // `trace <id> span <id>` (a test under a TRACEPARENT parent): two fields.
+  const traceSpan = /^(\S+) span (\S+)$/.exec(fields.trace ?? '');
+  if (traceSpan) [fields.trace, fields.span] = [traceSpan[1]!, traceSpan[2]!];
   return Object.keys(fields).length ? fields : undefined;
 }
 

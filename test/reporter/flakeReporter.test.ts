@@ -44,6 +44,7 @@ describe('the evidence of a failed attempt', () => {
   test('no Run: line, no fingerprint; only the last Run: line counts', () => {
     expect(parseFingerprint('Error: boom')).toBeUndefined();
     expect(parseFingerprint('Last error:\n  Run: trace aaa\n\nRun: trace bbb · worker jest 2')).toEqual({ trace: 'bbb', worker: 'jest 2' });
+    expect(parseFingerprint('Run: trace 4bf9 span 00f0 · worker vitest 3 · namespaces t-a, t-b · UNFLAKE_SEED 7')).toEqual({ trace: '4bf9', span: '00f0', worker: 'vitest 3', namespaces: 't-a, t-b', UNFLAKE_SEED: '7' });
   });
 });
 

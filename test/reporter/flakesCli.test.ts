@@ -81,6 +81,7 @@ describe('unflake flakes report over a fixture history', () => {
       [['flakes', 'report', '--budget', 'lots'], '--budget must be a rate such as 0.5% or 0.005, got "lots"'],
       [['flakes', 'report', '--since', 'fortnight'], '--since must be a duration such as 14d'],
       [['flakes', 'report', '--bogus'], "Unknown option '--bogus'"],
+      [['flakes', 'report', '--budjet', '1%'], "Unknown option '--budjet'. Did you mean --budget?"],
       [['flakes', 'report', '--history', join(dir, 'none')], `no run reports found in ${join(dir, 'none')}`],
       [['flakes', 'merge'], "merge needs the shards' report files or folders"],
     ] as const) {
