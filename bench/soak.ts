@@ -53,7 +53,7 @@ declare module 'expect' {
 const SCENARIOS = ['postgres', 'redis', 'memory', 'token'] as const;
 
 function parseArgs(argv: string[]) {
-  const options = { runs: 100, naiveRuns: undefined as number | undefined, scenarios: [...SCENARIOS], load: true, cpus: 1, json: undefined as string | undefined, sleep: 100, seed: 1, faults: true };
+  const options = { runs: 100, naiveRuns: undefined as number | undefined, scenarios: [...SCENARIOS] as string[], load: true, cpus: 1, json: undefined as string | undefined, sleep: 100, seed: 1, faults: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
