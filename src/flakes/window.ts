@@ -146,6 +146,38 @@ function dailyRates(runs: readonly RunReport[], from: number, to: number): DayRa
   return [...days.values()];
 }
 
+/** The tests flaky or failed at least once, highest rate first, and how many only passed. */
+function listTests(tallies: Map<string, Tally>, to: number, testBudget: number | undefined): { tests: TestWindow[]; stableTests: number } {
+  const tests: TestWindow[] = [];
+  let stableTests = 0;
+  for (const [id, t] of tallies) {
+    if (t.runs === 0) continue;
+    if (t.flaky === 0 && t.failed === 0) {
+      stableTests++;
+      continue;
+    }
+    const rate = t.flaky / t.runs;
+    tests.push({
+      id,
+      file: t.file,
+      name: t.name,
+      runs: t.runs,
+      flaky: t.flaky,
+      failed: t.failed,
+      rate,
+      category: topCategory(t.categories),
+      categories: t.categories,
+      ...(t.firstSeen ? { firstSeen: t.firstSeen, lastSeen: t.lastSeen!, flakyForDays: Math.max(0, Math.floor((to - Date.parse(t.firstSeen)) / DAY_MS)) } : {}),
+      ...(t.evidence ? { evidence: t.evidence } : {}),
+      outcomes: t.outcomes,
+      ...(t.quarantined ? { quarantined: t.quarantined } : {}),
+      overBudget: testBudget !== undefined && !t.quarantined && rate > testBudget,
+    });
+  }
+  tests.sort((a, b) => b.rate - a.rate || b.flaky - a.flaky || b.failed - a.failed || a.id.localeCompare(b.id));
+  return { tests, stableTests };
+}
+
 /** The window's statistics from runs (already grouped, see groupRuns), oldest first or not. */
 export function flakeWindow(allRuns: readonly RunReport[], options: WindowOptions): FlakeWindow {
   const to = options.now ?? Date.now();
@@ -173,33 +205,7 @@ export function flakeWindow(allRuns: readonly RunReport[], options: WindowOption
     for (const c of CATEGORIES) byCategory[c] += r.byCategory[c];
   }
   const flakeRate = totals.testRuns ? totals.flaky / totals.testRuns : 0;
-  const tests: TestWindow[] = [];
-  let stableTests = 0;
-  for (const [id, t] of tallies) {
-    if (t.runs === 0) continue;
-    if (t.flaky === 0 && t.failed === 0) {
-      stableTests++;
-      continue;
-    }
-    const rate = t.flaky / t.runs;
-    tests.push({
-      id,
-      file: t.file,
-      name: t.name,
-      runs: t.runs,
-      flaky: t.flaky,
-      failed: t.failed,
-      rate,
-      category: topCategory(t.categories),
-      categories: t.categories,
-      ...(t.firstSeen ? { firstSeen: t.firstSeen, lastSeen: t.lastSeen!, flakyForDays: Math.max(0, Math.floor((to - Date.parse(t.firstSeen)) / DAY_MS)) } : {}),
-      ...(t.evidence ? { evidence: t.evidence } : {}),
-      outcomes: t.outcomes,
-      ...(t.quarantined ? { quarantined: t.quarantined } : {}),
-      overBudget: options.testBudget !== undefined && !t.quarantined && rate > options.testBudget,
-    });
-  }
-  tests.sort((a, b) => b.rate - a.rate || b.flaky - a.flaky || b.failed - a.failed || a.id.localeCompare(b.id));
+  const { tests, stableTests } = listTests(tallies, to, options.testBudget);
   const testsOverBudget = tests.filter((t) => t.overBudget).map((t) => t.id);
   return {
     schema: 'unflake-flake-window',
