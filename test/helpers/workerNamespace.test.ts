@@ -74,7 +74,7 @@ describe(`workerNamespace across parallel ${runner.name} workers`, () => {
       expect(new Set(ids).size).toBe(2); // distinct across workers
       // The reporter created the run id in the main process before the workers started; they inherited it.
       expect(new Set(records.map((r) => r.runId)).size).toBe(1);
-      expect(JSON.parse(readFileSync(join(out, 'flake-report.json'), 'utf8')).runId).toBe(records[0]!.runId);
+      expect(JSON.parse(readFileSync(join(out, 'flake-report.json'), 'utf8')).run.id).toBe(records[0]!.runId);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
