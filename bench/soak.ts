@@ -15,8 +15,9 @@
  *            unflake's fault proxy with a heavy-tailed delay per chunk (examples/postgres-replica/lag.ts,
  *            seeded: --seed N; --no-faults for the control run through the proxy without them). Write a row on the primary, read it on the standby: `toEventuallyEqual`
  *            vs an immediate read vs `sleep(N)` then read vs retry once after N ms (--sleep N, default 100).
- *  - redis:  a real redis-server primary and replica (examples/redis-replica), no faults injected, when
- *            redis-server is installed. `toEventuallyEqual` vs an immediate read vs `sleep(5)` then read.
+ *  - redis:  a real redis-server primary and replica (examples/redis-replica), when redis-server is
+ *            installed: the same four variants, the replica's replication connection through the proxy with
+ *            the same faults.
  *  - memory: the in-memory replica with a 40 ms lag (examples/replica): `toEventuallyEqual` vs `sleep(50)`.
  *  - token:  the HTTP token service in a child process (examples/token-service). unflake: the test's
  *            TestClock shared with the service, 1.5 h advanced with `advanceAsync`. Sleep-based: the same
@@ -38,7 +39,7 @@ import { findRedisServer, INSTALL_HINT, startRedisPair, type RedisPair } from '.
 import { Primary, Replica } from '../examples/replica/replication.ts';
 import { HEAVY_TAIL, heavyTail, seeded, tailProbability } from '../examples/postgres-replica/lag.ts';
 import { startPgPair, type PgPair } from '../examples/postgres-replica/pgPair.ts';
-import { postgresVariants } from '../examples/postgres-replica/variants.ts';
+import { postgresStore, readAfterWriteVariants } from '../examples/postgres-replica/variants.ts';
 import { probeNetem } from '../examples/postgres-replica/netem.ts';
 import { startTokenService, type TokenService } from '../examples/token-service/startService.ts';
 
@@ -146,7 +147,7 @@ if (options.scenarios.includes('postgres')) {
       `by a Lomax draw (scale ${scale} ms, alpha ${alpha}, cap ${max} ms, seed ${options.seed}: median ${(scale * (2 ** (1 / alpha) - 1)).toFixed(1)} ms, ` +
       `P(>20 ms) ${pct(20)}, P(>${options.sleep} ms) ${pct(options.sleep)}, P(>500 ms) ${pct(500)}), both ways, bytes in order`,
   );
-  variants.push(...postgresVariants(pair, { sleepMs: options.sleep, scenario: `postgres write → standby read (${options.faults ? 'heavy-tailed replication lag' : 'control: no faults'})` }));
+  variants.push(...readAfterWriteVariants(postgresStore(pair), { sleepMs: options.sleep, scenario: `postgres write → standby read (${options.faults ? 'heavy-tailed replication lag' : 'control: no faults'})` }));
   const netem = probeNetem();
   // Kernel-level latency (SPEC 5) where the kernel allows it; not on every machine (no sch_netem on ours).
   faultModel.push(`kernel latency (tc netem in a network namespace): ${netem.available ? 'available, not used by this scenario' : `not available: ${netem.detail}`}`);
@@ -156,43 +157,14 @@ if (options.scenarios.includes('redis')) {
   if (!findRedisServer()) {
     skipped.push(`redis: ${INSTALL_HINT.split('\n').slice(0, 2).join(' ')}`);
   } else {
-    const pair: RedisPair = await startRedisPair();
+    const pair: RedisPair = await startRedisPair({ upstreamProxy: true });
     cleanups.push(() => pair.stop());
-    const write = async (i: number, variant: string) => {
-      const key = `soak:${variant}:${i}`;
-      await pair.primary.set(key, `value-${i}`);
-      return { key, expected: `value-${i}` };
-    };
-    variants.push(
-      {
-        scenario: 'redis write → replica read (no faults)',
-        name: 'unflake toEventuallyEqual',
-        kind: 'unflake',
-        async run(i) {
-          const { key, expected } = await write(i, 'unflake');
-          await expect(() => pair.replica.get(key)).toEventuallyEqual(expected);
-        },
-      },
-      {
-        scenario: 'redis write → replica read (no faults)',
-        name: 'immediate read',
-        kind: 'naive',
-        async run(i) {
-          const { key, expected } = await write(i, 'immediate');
-          expect(await pair.replica.get(key)).toEqual(expected);
-        },
-      },
-      {
-        scenario: 'redis write → replica read (no faults)',
-        name: 'sleep(5) then read',
-        kind: 'naive',
-        async run(i) {
-          const { key, expected } = await write(i, 'sleep');
-          await sleep(5);
-          expect(await pair.replica.get(key)).toEqual(expected);
-        },
-      },
-    );
+    // The same faults as the Postgres scenario, on the replica's replication connection.
+    if (options.faults) pair.upstream!.latency(heavyTail({ random: seeded(options.seed) }));
+    const store = { write: (key: string, value: string) => pair.primary.set(key, value), read: (key: string) => pair.replica.get(key) };
+    const faults = options.faults ? 'heavy-tailed replication lag' : 'control: no faults';
+    faultModel.push(`redis: the replica's replication connection (--replicaof) through unflake's fault proxy, ${options.faults ? 'the same Lomax model and seed' : 'CONTROL RUN (--no-faults): no fault'}`);
+    variants.push(...readAfterWriteVariants(store, { sleepMs: options.sleep, scenario: `redis write → replica read (${faults})` }));
   }
 }
 

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { eventually } from 'unflake';
+import { faultProxy, type FaultProxy } from 'unflake/faults';
 
 export const INSTALL_HINT =
   'redis-server is not installed. Install it with:\n' +
@@ -61,6 +62,8 @@ export interface RedisPair {
   readonly replica: Redis;
   readonly primaryServer: RedisServer;
   readonly replicaServer: RedisServer;
+  /** The fault proxy on the replica's replication connection, when started with `{ upstreamProxy: true }`. */
+  readonly upstream: FaultProxy | undefined;
   /** Replication offsets and link state, as evidence for a failure's `context`. */
   replicationState(): Promise<{ primaryOffset: number; replicaOffset: number; replicaRole: string; link: string }>;
   /** Stops both servers (SIGTERM, then SIGKILL after 2 s) and removes their directory. Idempotent. */
@@ -164,6 +167,8 @@ async function connect(server: RedisServer): Promise<Redis> {
 export interface StartOptions {
   /** Extra arguments for the replica's redis-server. */
   replicaArgs?: string[];
+  /** Route the replica's replication connection through an unflake fault proxy (`pair.upstream`). */
+  upstreamProxy?: boolean;
   /** How long to wait for both servers and the replication link, in ms. Default 10 000. */
   timeout?: number;
 }
@@ -175,11 +180,13 @@ export async function startRedisPair(options: StartOptions = {}): Promise<RedisP
   const dir = mkdtempSync(join(tmpdir(), 'unflake-redis-'));
   const servers: RedisServer[] = [];
   const clients: Redis[] = [];
+  let upstream: FaultProxy | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       for (const redis of clients) redis.disconnect();
       await Promise.all(servers.map(stopServer));
+      await upstream?.close();
       rmSync(dir, { recursive: true, force: true });
     })());
 
@@ -206,7 +213,9 @@ export async function startRedisPair(options: StartOptions = {}): Promise<RedisP
     };
     // Full sync at once (the default waits 5 s for more replicas to join the same transfer).
     const primary = await start('primary', () => ['--repl-diskless-sync-delay', '0']);
-    const replica = await start('replica', () => ['--replicaof', '127.0.0.1', String(primary.server.port), ...(options.replicaArgs ?? [])]);
+    if (options.upstreamProxy) upstream = await faultProxy({ target: `127.0.0.1:${primary.server.port}`, name: 'replica → primary (replication)' });
+    const upstreamPort = upstream?.port ?? primary.server.port;
+    const replica = await start('replica', () => ['--replicaof', '127.0.0.1', String(upstreamPort), ...(options.replicaArgs ?? [])]);
 
     const info = async (redis: Redis): Promise<Record<string, string>> =>
       Object.fromEntries(
@@ -238,6 +247,7 @@ export async function startRedisPair(options: StartOptions = {}): Promise<RedisP
       replica: replica.redis,
       primaryServer: primary.server,
       replicaServer: replica.server,
+      upstream,
       async replicationState() {
         const [p, r] = await Promise.all([info(primary.redis), info(replica.redis)]);
         return {
