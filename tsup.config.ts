@@ -7,7 +7,7 @@ const shared: Options = {
   dts: true,
   // import.meta.url in the CJS build, for createRequire (lazy loading of fake-timers and fast-check).
   shims: true,
-  external: ['vitest', '@jest/globals', 'expect', '@sinonjs/fake-timers'],
+  external: ['vitest', '@jest/globals', 'expect', '@sinonjs/fake-timers', '@playwright/test'],
 };
 
 export default defineConfig([
@@ -16,6 +16,9 @@ export default defineConfig([
     entry: { index: 'src/index.ts', matchers: 'matchers/index.ts', jest: 'matchers/jest.ts', clock: 'clock/index.ts', faults: 'src/faults/index.ts' },
     format: ['esm', 'cjs'],
   },
+  // unflake/playwright on its own: in the group above its types would import EventualMatchers from
+  // jest.d.ts, and with it the augmentations of `expect` and the global `jest` namespace.
+  { ...shared, entry: { playwright: 'matchers/playwright.ts' }, format: ['esm', 'cjs'] },
   // ESM only: a dual entry would let TypeScript pick the .d.cts and augment Vitest's CJS types.
   { ...shared, entry: { vitest: 'matchers/vitest.ts' }, format: ['esm'] },
   // unflake/reporter: imported (Vitest) gets the Vitest reporter by default; required (Jest) the Jest one.

@@ -20,7 +20,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 jobs="${CONSUMERS_JOBS:-2}"
 
-all_consumers=(vitest5 vitest4 jest30 jest29 node-test)
+all_consumers=(vitest5 vitest4 jest30 jest29 node-test playwright)
 if (($# > 0)); then consumers=("$@"); else consumers=("${all_consumers[@]}"); fi
 for c in "${consumers[@]}"; do
   [[ -f "$here/$c/package.json" ]] || { echo "run.sh: unknown consumer '$c' (no $here/$c/package.json)" >&2; exit 2; }
@@ -144,6 +144,12 @@ run_consumer() {
   for needle in 'toEventuallyEqual' 'Timed out after' 'Timeline (' '"shipped"' '"pending"'; do
     grep -qF -- "$needle" "$step_out" || problems+=("output lacks '$needle'")
   done
+  # A consumer may name more lines its failure must show, one per line, in fail-needles.txt.
+  if [[ -f "$dir/fail-needles.txt" ]]; then
+    while IFS= read -r needle; do
+      [[ -z "$needle" ]] || grep -qF -- "$needle" "$step_out" || problems+=("output lacks '$needle'")
+    done <"$dir/fail-needles.txt"
+  fi
   if ((${#problems[@]} == 0)); then record PASS "test:fail: runner exit $rc, report has matcher, 'Timed out after', 'Timeline (', expected/received ($((SECONDS - t))s)"
   else record FAIL "test:fail: $(IFS='; '; echo "${problems[*]}")"; show_tail 40; fi
 }
