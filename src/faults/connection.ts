@@ -61,10 +61,10 @@ export class Connection {
     });
   }
 
-  /** Delivers whatever is due in both directions (after heal(), say). */
-  pump(): void {
-    this.#up.pump();
-    this.#down?.pump();
+  /** Delivers everything held, delayed or not, in both directions, in order (heal()). */
+  release(): void {
+    this.#up.release();
+    this.#down?.release();
   }
 
   /** A TCP reset on both sides, as a crashed peer or a middlebox would send. Held bytes are dropped. */

@@ -40,7 +40,7 @@ export interface FaultProxy {
   refuse(): void;
   /** Every open connection is reset, both sides; held bytes are dropped. */
   resetConnections(): void;
-  /** Removes every fault: no latency, no partition, no refusal. Held bytes are delivered in order. */
+  /** Removes every fault: no latency, no partition, no refusal. Held and delayed bytes are delivered now, in order. */
   heal(): void;
   stats(): FaultStats;
   /** Stops listening and closes every connection and timer; resolves when all are closed. Idempotent. */
@@ -128,11 +128,10 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
       checkNoArguments(method('heal'), args);
       faults.latency = undefined;
       faults.refusing = false;
-      if (!faults.partitioned) return;
       faults.partitioned = false;
       for (const connection of [...connections]) {
         connection.connectUpstream();
-        connection.pump();
+        connection.release();
       }
     },
     stats(...args: unknown[]) {

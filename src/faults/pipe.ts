@@ -99,6 +99,13 @@ export class Pipe {
     }
   }
 
+  /** Makes every queued chunk due now (heal(): latency already added is removed too), in order. */
+  release(): void {
+    for (const item of this.#queue) item.due = 0;
+    this.#lastDue = 0;
+    this.pump();
+  }
+
   /** Drops what is held and stops every timer (the connection is gone). */
   close(): void {
     this.#closed = true;

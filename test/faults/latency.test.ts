@@ -118,6 +118,28 @@ describe('faultProxy: latency', () => {
     }
   });
 
+  test('heal() delivers bytes still waiting out their latency at once, in order', async () => {
+    const recorder = await startRecorder();
+    const proxy = await faultProxy({ target: recorder.port, name: 'recorder' });
+    try {
+      const client = await connectClient(proxy.port);
+      const connected = recorder.nextConnection();
+      proxy.latency(60_000);
+      await writeParts(client.socket, ['one|', 'two|', 'three|']);
+      await connected;
+      await expect(() => proxy.stats().held).toEventuallyBe(14);
+      const healed = monotonicNow();
+      proxy.heal();
+      await expect(() => recorder.received[0]).toEventuallyBe('one|two|three|', { timeout: 2_000 });
+      expect(monotonicNow() - healed).toBeLessThan(2_000); // not the 60 s they were delayed by
+      client.socket.destroy();
+      await client.closed;
+    } finally {
+      await proxy.close();
+      await recorder.close();
+    }
+  });
+
   test('latency() replaces the previous latency; chunks already delayed keep their place in line', async () => {
     const recorder = await startRecorder();
     const proxy = await faultProxy({ target: recorder.port, name: 'recorder' });
