@@ -1,5 +1,6 @@
 import type { EndReason, PollResult } from '../poll/PollResult.ts';
 import { formatDuration as ms } from './formatDuration.ts';
+import { types } from 'node:util';
 import { describeThrown } from './boundValue.ts';
 
 import type { Goal } from '../poll/goal.ts';
@@ -77,7 +78,7 @@ export function describeEnd(result: PollResult, goal: Goal): string {
     case 'not-ignorable':
       return `Failed at attempt ${attempts} ${after}: the probe threw an error that \`ignore\` does not accept as "not yet".`;
     case 'aborted':
-      return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${describeThrown(reason.reason)}`}`;
+      return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${types.isNativeError(reason.reason) ? firstLine(reason.reason) : describeThrown(reason.reason)}`}`;
     case 'test-ended':
       return `The test ended while it was still running ${after}: it was stopped, and a stopped poll is never a pass.`;
     case 'matched':
