@@ -25,10 +25,18 @@ function stateDiff(printer: DeliveryPrinter, expected: unknown, received: unknow
   return capText(text, SECTION_CAP, 'state diff');
 }
 
+// Only the calls shown are printed, however many there were.
 function effectLines(extraEffects: readonly { name: string; calls: readonly unknown[] }[]): string {
-  const lines = extraEffects.flatMap((e) => e.calls.map((call) => `  + ${e.name}(${Array.isArray(call) ? call.map(callText).join(', ') : callText(call)})`));
-  const more = lines.length - EFFECT_CALLS_SHOWN;
-  return [...lines.slice(0, EFFECT_CALLS_SHOWN), ...(more > 0 ? [`  … and ${more} more`] : [])].join('\n');
+  const lines: string[] = [];
+  let total = 0;
+  for (const e of extraEffects) {
+    total += e.calls.length;
+    for (const call of e.calls.slice(0, Math.max(0, EFFECT_CALLS_SHOWN - lines.length))) {
+      lines.push(`  + ${e.name}(${Array.isArray(call) ? call.slice(0, SUMMARY_LIMITS.items).map(callText).join(', ') : callText(call)})`);
+    }
+  }
+  if (total > lines.length) lines.push(`  … and ${total - lines.length} more`);
+  return lines.join('\n');
 }
 
 const errorBlock = (error: unknown): string =>

@@ -225,6 +225,16 @@ describe('.toBeIdempotent is bounded', () => {
     expect(monotonicNow() - started).toBeLessThan(5_000);
   });
 
+  test('keeps real time under fake timers: a hung delivery still ends at deliveryTimeout', async () => {
+    runner.useFakeTimers();
+    try {
+      const message = await failureOf(expect(() => new Promise(() => {})).toBeIdempotent(captured('evt-1'), { state: () => 0, deliveryTimeout: 20 }));
+      expect(message).toMatch(/the handler did not settle: delivery #1 of e1 PaymentCaptured\(evt-1\) was still running after deliveryTimeout: 20 ms/);
+    } finally {
+      runner.useRealTimers();
+    }
+  });
+
   test('bad deliveryTimeout is a TypeError naming the option', async () => {
     await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, deliveryTimeout: Number.NaN })).rejects.toThrow(/`deliveryTimeout` must be a finite number of milliseconds > 0, got NaN/);
   });

@@ -1,6 +1,7 @@
 import { currentTestState, endTest } from '../../src/runner/testState.ts';
 import { monotonicNow } from '../../src/time/realTime.ts';
 import { failureOf } from '../support/failure.ts';
+import { runner } from '../support/runner.ts';
 
 type AccountEvent = { type: 'Opened' | 'Deposited' | 'Renamed'; id: string; account: string; seq: number; amount?: number; name?: string };
 const events: AccountEvent[] = [
@@ -273,6 +274,18 @@ describe('.toConvergeInAnyOrder is bounded', () => {
     expect(byRuns).toMatch(/Replay exactly this order: \{ schedule: '[^']+' \} {3}or the whole run: \{ seed: 42 \}/);
     const byTime = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state, seed: 42, shrinkTimeout: 0 }));
     expect(byTime).toMatch(/Shrinking stopped after 0 ms \(shrinkTimeout, by default a quarter of the time left, at most 2 s\): this is the smallest failing order found so far, and it may not be minimal\./);
+  });
+
+  test('keeps real time under fake timers: a hung delivery still ends at deliveryTimeout', async () => {
+    runner.useFakeTimers();
+    try {
+      const p = projection();
+      const project = (e: AccountEvent): unknown => (e.id === 'a2' ? new Promise(() => {}) : undefined);
+      const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state, deliveryTimeout: 20 }));
+      expect(message).toMatch(/did not settle: delivery 2 of 5 in the canonical run \(in order, once each\) \(e2 Deposited\(a2\), the 1st time\) was still running after deliveryTimeout: 20 ms/);
+    } finally {
+      runner.useRealTimers();
+    }
   });
 
   test('bad bounds are a TypeError naming the option', async () => {
