@@ -3,17 +3,24 @@ export type TimerId = unknown;
 
 /**
  * What application code depends on instead of the globals: the real one in production
- * (`systemClock`), a `TestClock` in tests. Like Java's `Clock` or .NET's `TimeProvider`.
+ * (`systemClock`), a `TestClock` in tests, a follower of a shared clock. Like Java's `Clock` or .NET's
+ * `TimeProvider`. Every implementation takes the same arguments, with Node's rules (docs/clock-contract.md):
+ * a delay is converted as Node does (negative, 0, NaN, undefined or above 2^31 - 1 is 1 ms), a callback
+ * that is not a function is a TypeError, clear* ignores what is not a timer, and every method works
+ * detached (`const { setTimeout } = clock`).
  */
 export interface Clock {
   /** Wall clock, epoch ms. */
   now(): number;
   /** Milliseconds on a clock that never goes backwards. */
   monotonic(): number;
-  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId;
+  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId;
   clearTimeout(id: TimerId): void;
-  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId;
+  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId;
   clearInterval(id: TimerId): void;
-  /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
-  sleep(ms: number, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Resolves after `ms` (converted like a timer delay; `ms` must be a number or undefined, as in
+   * `timers/promises`); rejects with the signal's reason if it aborts first. Bad arguments reject.
+   */
+  sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void>;
 }

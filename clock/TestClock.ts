@@ -12,6 +12,8 @@ import { clearRealTimeout, setRealTimeout } from '../src/time/realTime.ts';
 import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
 import { checkMs } from '../src/options/checkMs.ts';
+import { checkOptions } from '../src/options/checkOptions.ts';
+import { bindMethods, sleepArgs, timerDelay, timerKey } from './clockContract.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn } from './sleepOn.ts';
 import type { ClockLeader } from './share/leader.ts';
@@ -26,12 +28,18 @@ export interface TestClockOptions {
 
 type SinonClock = FakeTimersClock;
 type Waiter = { count: number; resolve: () => void };
+type FakeTimer = { callAt: number; type?: string };
+
+const OPTIONS = ['now', 'loopLimit'] as const;
+const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'advance', 'advanceAsync', 'runNext', 'runNextAsync', 'runAll', 'runAllAsync', 'set', 'waitForTimers', 'share', 'install'] as const;
 
 
 export class TestClock implements Clock {
   /** The fake-timers clock underneath (for interop; prefer the methods of TestClock). */
   readonly fake: SinonClock;
   #waiters: Waiter[] = [];
+  /** The handles this clock returned: another clock's handle has the same number (fake-timers counts from 1e12 on every clock). */
+  readonly #handles = new WeakSet<object>();
   #installed: InstallHandle | undefined;
   #loopLimit: number;
   /** Set while the clock is shared (`share()`): the barrier then drives every advance. */
@@ -39,7 +47,7 @@ export class TestClock implements Clock {
   #sharing: Promise<SharedClock> | undefined;
 
   constructor(options: TestClockOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`new TestClock(): options must be an object, got ${String(options)}.`);
+    checkOptions('new TestClock()', options, OPTIONS);
     const now = options.now instanceof Date ? options.now.getTime() : options.now ?? 0;
     if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`new TestClock(): \`now\` must be epoch milliseconds or a Date, got ${String(options.now)}.`);
     if (options.loopLimit !== undefined && !(Number.isInteger(options.loopLimit) && options.loopLimit > 0)) {
@@ -47,6 +55,7 @@ export class TestClock implements Clock {
     }
     this.#loopLimit = options.loopLimit ?? 10_000;
     this.fake = loadFakeTimers().withGlobal(globalThis).createClock(now, options.loopLimit ?? 10_000) as unknown as SinonClock;
+    bindMethods(this, METHODS);
   }
 
   // --- Clock -------------------------------------------------------------------------------
@@ -61,30 +70,52 @@ export class TestClock implements Clock {
     return this.fake.performance.now();
   }
 
-  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
-    const id = this.fake.setTimeout(callback as (...args: unknown[]) => void, ms, ...args);
-    if (this.#waiters.length) this.#notifyWaiters();
-    return id;
+  /** As Node's: a delay below 1 ms, NaN, undefined or above 2^31 - 1 is 1 ms (so `setTimeout(fn, 0)` fires on `advance(1)`). */
+  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
+    const delay = timerDelay('TestClock.setTimeout()', callback, ms);
+    return this.#scheduled(this.fake.setTimeout(callback as (...args: unknown[]) => void, delay, ...args));
   }
 
+  /** Clears a timeout or an interval of this clock; ignores anything else, as Node does. */
   clearTimeout(id: TimerId): void {
-    this.fake.clearTimeout(id as never);
+    this.#clear(id);
   }
 
-  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
-    const id = this.fake.setInterval(callback as (...args: unknown[]) => void, ms, ...args);
-    if (this.#waiters.length) this.#notifyWaiters();
-    return id;
+  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
+    const delay = timerDelay('TestClock.setInterval()', callback, ms);
+    return this.#scheduled(this.fake.setInterval(callback as (...args: unknown[]) => void, delay, ...args));
   }
 
   clearInterval(id: TimerId): void {
-    this.fake.clearInterval(id as never);
+    this.#clear(id);
   }
 
-  /** Resolves when the clock is advanced past `ms`; rejects with the signal's reason if it aborts first. */
-  async sleep(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
-    checkMs('TestClock.sleep()', 'ms', ms);
-    return sleepOn((callback, delay) => this.setTimeout(callback, delay), (id) => this.clearTimeout(id), ms, options.signal);
+  /** Resolves when the clock is advanced past `ms` (converted like a timer delay); rejects with the signal's reason if it aborts first. */
+  async sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void> {
+    const { after, signal } = sleepArgs('TestClock.sleep()', ms, options);
+    return sleepOn((callback, delay) => this.setTimeout(callback, delay), (id) => this.clearTimeout(id), after, [signal]);
+  }
+
+  #scheduled(id: TimerId): TimerId {
+    if (id !== null && typeof id === 'object') this.#handles.add(id);
+    if (this.#waiters.length) this.#notifyWaiters();
+    return id;
+  }
+
+  // fake-timers throws on a symbol, warns on a foreign id and refuses an immediate's id here; Node does none of that.
+  #clear(id: TimerId): void {
+    if (id !== null && typeof id === 'object' && !this.#handles.has(id)) return;
+    const key = timerKey(id);
+    const type = key === undefined ? undefined : this.#fakeTimers().get(key)?.type;
+    if (type === 'Timeout' || type === 'Interval') this.fake.clearTimeout(key as never);
+  }
+
+  /** fake-timers' pending timers by id (a Map since v15, an object before). */
+  #fakeTimers(): { get(key: number): FakeTimer | undefined; values(): Iterable<FakeTimer> } {
+    const timers = (this.fake as unknown as { timers?: Map<number, FakeTimer> | Record<string, FakeTimer> }).timers;
+    if (timers instanceof Map) return timers;
+    const record = timers ?? {};
+    return { get: (key) => (Object.hasOwn(record, key) ? record[key] : undefined), values: () => Object.values(record) };
   }
 
   // --- Control -----------------------------------------------------------------------------
@@ -146,11 +177,8 @@ export class TestClock implements Clock {
   }
 
   #localNextDueAt(): number | undefined {
-    // fake-timers keeps pending timers in `timers` (a Map since v15, an object before).
-    const timers = (this.fake as unknown as { timers?: Map<unknown, { callAt: number }> | Record<string, { callAt: number }> }).timers;
-    const pending = timers instanceof Map ? [...timers.values()] : Object.values(timers ?? {});
     let next: number | undefined;
-    for (const timer of pending) if (next === undefined || timer.callAt < next) next = timer.callAt;
+    for (const timer of this.#fakeTimers().values()) if (next === undefined || timer.callAt < next) next = timer.callAt;
     return next;
   }
 

@@ -5,8 +5,9 @@
  * On `step {seq, to, monotonic}` it fires its due timers up to there, each at its own due time, lets
  * promise continuations settle (one real macrotask), and answers `ack` with its new pending count
  * and next due time. Between steps it reports changes of its timer set (`state`, coalesced per
- * microtask), and fires timers due at the current instant (setTimeout(fn, 0)) by itself: they do not
- * move time. Its socket keeps the process alive only while it has pending timers, as real timers do.
+ * microtask), and fires timers due at the current instant (an installed setImmediate) by itself: they
+ * do not move time. (A `setTimeout(fn, 0)` is due in 1 ms, as in Node: the leader steps to it.) Its
+ * socket keeps the process alive only while it has pending timers, as real timers do.
  *
  * When it loses the leader (the leader exited, closed, or refused it) time stands still: pending
  * and new `sleep`s reject, timers never fire, and the process can exit. An unexpected loss is said
@@ -19,6 +20,8 @@ import { clearRealTimeout, setRealTimeout } from '../../src/time/realTime.ts';
 import type { TimerId } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
 import { checkMs } from '../../src/options/checkMs.ts';
+import { checkOptions } from '../../src/options/checkOptions.ts';
+import { bindMethods, checkCallback, convertDelay, sleepArgs } from '../clockContract.ts';
 import { sleepOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from './realImmediate.ts';
@@ -32,11 +35,9 @@ export function defaultFollowerName(): string {
   return isMainThread ? script : `${script}#worker${threadId}`;
 }
 
-function checkOptions(options: unknown): { name: string; token: string; timeout: number } {
+function readConnectOptions(options: unknown): { name: string; token: string; timeout: number } {
   const where = 'connectClock()';
-  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${String(options)}.`);
-  const o = options as ConnectOptions & Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!['name', 'token', 'timeout'].includes(key)) throw new TypeError(`${where}: unknown option \`${key}\`; it takes \`name\`, \`token\` and \`timeout\`.`);
+  const o = checkOptions(where, options, ['name', 'token', 'timeout']) as ConnectOptions;
   const name = o.name ?? defaultFollowerName();
   if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new TypeError(`${where}: \`name\` must be a string of 1 to 200 characters, got ${String(o.name)}.`);
   const token = o.token ?? process.env.UNFLAKE_CLOCK_TOKEN;
@@ -47,7 +48,7 @@ function checkOptions(options: unknown): { name: string; token: string; timeout:
 
 /** Connects to a shared clock (`share.url`; the token defaults to UNFLAKE_CLOCK_TOKEN) and follows it. */
 export async function connectClock(url: string, options: ConnectOptions = {}): Promise<FollowerClock> {
-  const { name, token, timeout } = checkOptions(options);
+  const { name, token, timeout } = readConnectOptions(options);
   const endpoint = parseClockUrl(url, 'connectClock()');
   const socket = 'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
   socket.setNoDelay?.(true);
@@ -96,6 +97,8 @@ export async function connectClock(url: string, options: ConnectOptions = {}): P
   return new SharedFollower(socket, reader, welcome, early, { url, name });
 }
 
+const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'install', 'close'] as const;
+
 class SharedFollower implements FollowerClock {
   readonly #socket: Socket;
   readonly #reader: FrameReader;
@@ -119,6 +122,7 @@ class SharedFollower implements FollowerClock {
     if (welcome.monotonic > 0) this.#local.fake.tick(welcome.monotonic);
     if (this.#local.now() !== welcome.now) this.#local.fake.setSystemTime(welcome.now);
     this.#watchTimerSet();
+    bindMethods(this, METHODS);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error: Error) => this.#lose(`connection error: ${error.message}`, true));
     socket.on('close', () => this.#lose('the connection closed without a bye (the leader exited or crashed)', true));
@@ -158,31 +162,29 @@ class SharedFollower implements FollowerClock {
     return this.#local.monotonic();
   }
 
-  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
-    return this.#local.setTimeout(callback, ms, ...args);
+  // Checked here too, so an error names FollowerClock; the local TestClock applies the same rules.
+  setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
+    checkCallback('FollowerClock.setTimeout()', callback);
+    return this.#local.setTimeout(callback, convertDelay('FollowerClock.setTimeout()', ms), ...args);
   }
 
   clearTimeout(id: TimerId): void {
     this.#local.clearTimeout(id);
   }
 
-  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms: number, ...args: A): TimerId {
-    return this.#local.setInterval(callback, ms, ...args);
+  setInterval<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
+    checkCallback('FollowerClock.setInterval()', callback);
+    return this.#local.setInterval(callback, convertDelay('FollowerClock.setInterval()', ms), ...args);
   }
 
   clearInterval(id: TimerId): void {
     this.#local.clearInterval(id);
   }
 
-  sleep(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
-    try {
-      checkMs('FollowerClock.sleep()', 'ms', ms);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const lost = this.#lost.signal;
-    const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
-    return sleepOn((callback, delay) => this.#local.setTimeout(callback, delay), (id) => this.#local.clearTimeout(id), ms, signal);
+  /** As every Clock's sleep; also rejects (at once, or when it happens) once this follower lost the leader. */
+  async sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void> {
+    const { after, signal } = sleepArgs('FollowerClock.sleep()', ms, options);
+    return sleepOn((callback, delay) => this.#local.setTimeout(callback, delay), (id) => this.#local.clearTimeout(id), after, [signal, this.#lost.signal]);
   }
 
   install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {

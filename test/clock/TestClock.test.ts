@@ -63,6 +63,41 @@ describe('TestClock', () => {
     });
   });
 
+  describe('delays as Node takes them', () => {
+    test('setTimeout(fn, 0) and a negative delay are due in 1 ms: advance(0) leaves them, advance(1) fires them after older 1 ms timers', () => {
+      const clock = new TestClock();
+      const seen: string[] = [];
+      clock.setTimeout(() => seen.push('1 ms'), 1);
+      clock.setTimeout(() => seen.push('0'), 0);
+      clock.setTimeout(() => seen.push('overdue'), clock.now() - 500);
+      clock.advance(0);
+      expect(seen).toEqual([]);
+      expect(clock.nextDueAt).toBe(1);
+      clock.advance(1);
+      expect(seen).toEqual(['1 ms', '0', 'overdue']);
+    });
+
+    test('misspelt constructor options are a TypeError with a suggestion, not ignored', () => {
+      expect(() => new TestClock({ nwo: 5 } as never)).toThrow(/^new TestClock\(\): unknown option `nwo`\. Did you mean `now`\?/);
+      expect(() => new TestClock(null as never)).toThrow(/^new TestClock\(\): options must be an object, got null\.$/);
+    });
+
+    test('its control methods work detached too (const { advance } = clock)', async () => {
+      const clock = new TestClock();
+      const { advance, advanceAsync, runAll, waitForTimers, set } = clock;
+      let fired = 0;
+      clock.setTimeout(() => fired++, 10);
+      clock.setTimeout(() => fired++, 20);
+      clock.setTimeout(() => fired++, 30);
+      await waitForTimers(3);
+      advance(10);
+      await advanceAsync(10);
+      runAll();
+      set(5);
+      expect([fired, clock.now(), clock.monotonic()]).toEqual([3, 5, 30]);
+    });
+  });
+
   describe('advanceAsync', () => {
     test('lets promise continuations settle between timers, so each step sees its own time', async () => {
       const run = (clock: TestClock): { steps: number[]; done: Promise<void> } => {

@@ -17,8 +17,17 @@ describe('systemClock', () => {
     await expect(slept).rejects.toThrow('cancelled');
   });
 
-  test('rejects a bad delay with a TypeError naming it', async () => {
-    expect(() => systemClock.setTimeout(() => {}, -5)).toThrow(/systemClock\.setTimeout\(\): `ms` must be a finite number of milliseconds >= 0, got -5/);
-    await expect(systemClock.sleep(Number.NaN)).rejects.toThrow(/systemClock\.sleep\(\): `ms` must be a finite number of milliseconds >= 0, got NaN/);
+  test('takes the delays Node takes (a negative one is 1 ms) and rejects, with a TypeError naming it, what Node rejects', async () => {
+    const seen: string[] = [];
+    await new Promise<void>((resolve) => {
+      // Node's 1 ms list is FIFO, and a later, longer timer fires later: this order is guaranteed.
+      systemClock.setTimeout(() => seen.push('1'), 1);
+      systemClock.setTimeout(() => seen.push('-5'), -5);
+      systemClock.setTimeout(() => (seen.push('2'), resolve()), 2);
+    });
+    expect(seen).toEqual(['1', '-5', '2']);
+    expect(() => systemClock.setTimeout(undefined as never, 5)).toThrow(/^systemClock\.setTimeout\(\): `callback` must be a function, got undefined\.$/);
+    expect(() => systemClock.setInterval(() => {}, 5n as never)).toThrow(/^systemClock\.setInterval\(\): `ms` must be a number of milliseconds .*, got 5n\.$/);
+    await expect(systemClock.sleep('10' as never)).rejects.toThrow(/^systemClock\.sleep\(\): `ms` must be a number of milliseconds or undefined, got "10"\.$/);
   });
 });
