@@ -41,8 +41,7 @@ export interface UnflakeWorkerFixtures {
 function windowOf(info: TestInfo, started: number): TestWindow | undefined {
   const timeout = info.timeout;
   if (!(timeout > 0 && Number.isFinite(timeout))) return undefined;
-  // TestWindow['runner'] names Vitest and Jest only; nothing reads it (the deadline and timeout are what count).
-  return { runner: 'playwright', timeout, deadline: started + timeout } as unknown as TestWindow;
+  return { runner: 'playwright', timeout, deadline: started + timeout };
 }
 
 interface Internal {

@@ -8,7 +8,7 @@
 import { monotonicNow, wallNow } from '../time/realTime.ts';
 
 export interface TestWindow {
-  runner: 'vitest' | 'jest';
+  runner: 'vitest' | 'jest' | 'playwright';
   /** The test's own timeout in ms. */
   timeout: number;
   /** Monotonic ms at which the runner will time the test out. */

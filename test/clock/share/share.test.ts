@@ -88,12 +88,32 @@ describe('TestClock.share()', () => {
     }
   });
 
-  test('a follower timer set at delay 0 fires without the leader advancing', async () => {
+  test('a follower timer set at delay 0 is due in 1 ms, as in Node: it fires when the leader advances 1', async () => {
     const { clock, followers, done } = await leaderWith(1);
     try {
       const f = followers[0]!;
-      await new Promise<void>((resolve) => f.setTimeout(resolve, 0));
-      expect(f.monotonic()).toBe(0);
+      const fired = new Promise<number>((resolve) => f.setTimeout(() => resolve(f.monotonic()), 0));
+      await clock.waitForTimers(1);
+      expect(clock.nextDueAt).toBe(clock.now() + 1);
+      await clock.advanceAsync(1);
+      expect(await fired).toBe(1);
+    } finally {
+      await done();
+    }
+  });
+
+  test('an immediate on an installed follower fires without the leader advancing', async () => {
+    const { clock, followers, done } = await leaderWith(1);
+    try {
+      const f = followers[0]!;
+      const installed = f.install({ toFake: ['setImmediate'] });
+      let fired: Promise<number>;
+      try {
+        fired = new Promise<number>((resolve) => setImmediate(() => resolve(f.monotonic())));
+      } finally {
+        installed.uninstall();
+      }
+      expect(await fired).toBe(0);
       expect(clock.monotonic()).toBe(0);
     } finally {
       await done();
