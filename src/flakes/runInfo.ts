@@ -1,12 +1,12 @@
 /**
  * Which run this is: id, shard, commit, branch and CI job, from the runner and the CI environment.
- * `UNFLAKE_SHA`, `UNFLAKE_BRANCH` and `UNFLAKE_JOB` win over the CI systems' own variables.
+ * `UNFLAKE_GIT_SHA` (the spec's name; `UNFLAKE_SHA` too), `UNFLAKE_BRANCH` and `UNFLAKE_JOB` win over the CI systems' own variables.
  */
 import type { RunInfo, ShardRef } from './schema.ts';
 
 type Env = Record<string, string | undefined>;
 
-const SHA = ['UNFLAKE_SHA', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT', 'BITBUCKET_COMMIT'];
+const SHA = ['UNFLAKE_GIT_SHA', 'UNFLAKE_SHA', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT', 'BITBUCKET_COMMIT'];
 const BRANCH = ['UNFLAKE_BRANCH', 'GITHUB_HEAD_REF', 'GITHUB_REF_NAME', 'CI_COMMIT_REF_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'GIT_BRANCH', 'BITBUCKET_BRANCH'];
 const JOB = ['UNFLAKE_JOB', 'CI_JOB_URL', 'BUILDKITE_BUILD_URL', 'CIRCLE_BUILD_URL', 'BUILD_URL'];
 
