@@ -11,6 +11,8 @@ export interface ShareOptions {
   path?: string;
   /** Real milliseconds a follower has to acknowledge a step (and to say hello). Default 5000. */
   followerTimeout?: number;
+  /** Followers (past their hello) one share accepts. Default 64. */
+  maxFollowers?: number;
   /** Allow listening beyond loopback (followers on other hosts or containers). Default false. With no `host`, listens on 0.0.0.0. */
   listenOnAllInterfaces?: boolean;
 }

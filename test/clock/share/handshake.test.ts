@@ -104,13 +104,13 @@ describe('shared clock: handshake slots', () => {
   test('maxFollowers must be a whole number >= 1', async () => {
     const clock = new TestClock();
     for (const bad of [0, -1, 1.5, '2', Number.NaN]) {
-      await expect(clock.share({ maxFollowers: bad } as never)).rejects.toThrow(new TypeError(`TestClock.share(): \`maxFollowers\` must be a whole number >= 1, got ${String(bad)}.`));
+      await expect(clock.share({ maxFollowers: bad as number })).rejects.toThrow(new TypeError(`TestClock.share(): \`maxFollowers\` must be a whole number >= 1, got ${String(bad)}.`));
     }
   });
 
   test('maxFollowers sets the limit', async () => {
     const clock = new TestClock();
-    const share = await clock.share({ maxFollowers: 1 } as never);
+    const share = await clock.share({ maxFollowers: 1 });
     const followers: FollowerClock[] = [];
     try {
       const token = share.env.UNFLAKE_CLOCK_TOKEN;
