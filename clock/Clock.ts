@@ -23,4 +23,9 @@ export interface Clock {
    * `timers/promises`); rejects with the signal's reason if it aborts first. Bad arguments reject.
    */
   sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * A signal that aborts with a `DOMException` named `TimeoutError` once `ms` have passed on this clock,
+   * as `AbortSignal.timeout(ms)` (same rules: an integer from 0 to 2^32 - 1; 0 and above 2^31 - 1 are 1 ms).
+   */
+  timeoutSignal(ms: number): AbortSignal;
 }

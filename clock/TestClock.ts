@@ -4,7 +4,7 @@
  *
  * | state      | timers fire on                                   | globals              |
  * |------------|--------------------------------------------------|----------------------|
- * | created    | advance / advanceAsync / runNext / runAll        | untouched            |
+ * | created    | advance / advanceAsync / runNext / runAll / jump / runToLast | untouched |
  * | installed  | the same; code using setTimeout/Date/… sees it   | patched until dispose|
  */
 import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
@@ -13,9 +13,10 @@ import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
 import { checkMs } from '../src/options/checkMs.ts';
 import { checkOptions } from '../src/options/checkOptions.ts';
-import { bindMethods, sleepArgs, timerDelay, timerKey } from './clockContract.ts';
+import { bindMethods, sleepArgs, timeoutSignalDelay, timerDelay, timerKey } from './clockContract.ts';
+import { fakeTimersOf } from '../src/adapters/fakeTimers.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
-import { sleepOn } from './sleepOn.ts';
+import { sleepOn, timeoutSignalOn } from './sleepOn.ts';
 import type { ClockLeader } from './share/leader.ts';
 import type { SharedClock, ShareOptions } from './share/types.ts';
 
@@ -28,10 +29,9 @@ export interface TestClockOptions {
 
 type SinonClock = FakeTimersClock;
 type Waiter = { count: number; resolve: () => void };
-type FakeTimer = { callAt: number; type?: string };
 
 const OPTIONS = ['now', 'loopLimit'] as const;
-const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'advance', 'advanceAsync', 'runNext', 'runNextAsync', 'runAll', 'runAllAsync', 'set', 'waitForTimers', 'share', 'install'] as const;
+const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'timeoutSignal', 'advance', 'advanceAsync', 'runNext', 'runNextAsync', 'runAll', 'runAllAsync', 'jump', 'runToLast', 'runToLastAsync', 'reset', 'set', 'waitForTimers', 'share', 'install'] as const;
 
 
 export class TestClock implements Clock {
@@ -96,6 +96,11 @@ export class TestClock implements Clock {
     return sleepOn((callback, delay) => this.setTimeout(callback, delay), (id) => this.clearTimeout(id), after, [signal]);
   }
 
+  /** Aborts with a `TimeoutError` when the clock is advanced past `ms`; the rules of `AbortSignal.timeout`. */
+  timeoutSignal(ms: number): AbortSignal {
+    return timeoutSignalOn((callback, delay) => this.setTimeout(callback, delay), timeoutSignalDelay('TestClock.timeoutSignal()', ms));
+  }
+
   #scheduled(id: TimerId): TimerId {
     if (id !== null && typeof id === 'object') this.#handles.add(id);
     if (this.#waiters.length) this.#notifyWaiters();
@@ -106,16 +111,8 @@ export class TestClock implements Clock {
   #clear(id: TimerId): void {
     if (id !== null && typeof id === 'object' && !this.#handles.has(id)) return;
     const key = timerKey(id);
-    const type = key === undefined ? undefined : this.#fakeTimers().get(key)?.type;
+    const type = key === undefined ? undefined : fakeTimersOf(this.fake).get(key)?.type;
     if (type === 'Timeout' || type === 'Interval') this.fake.clearTimeout(key as never);
-  }
-
-  /** fake-timers' pending timers by id (a Map since v15, an object before). */
-  #fakeTimers(): { get(key: number): FakeTimer | undefined; values(): Iterable<FakeTimer> } {
-    const timers = (this.fake as unknown as { timers?: Map<number, FakeTimer> | Record<string, FakeTimer> }).timers;
-    if (timers instanceof Map) return timers;
-    const record = timers ?? {};
-    return { get: (key) => (Object.hasOwn(record, key) ? record[key] : undefined), values: () => Object.values(record) };
   }
 
   // --- Control -----------------------------------------------------------------------------
@@ -162,6 +159,36 @@ export class TestClock implements Clock {
     await this.fake.runAllAsync();
   }
 
+  /**
+   * Leaps `ms` ahead as after a laptop sleep: every timer due within the leap fires once, at the end
+   * of it (in due order), and an interval does not catch up on the ticks it missed. Synchronous.
+   */
+  jump(ms: number): void {
+    this.#refuseWhenShared('jump(ms)');
+    this.fake.jump(checkMs('TestClock.jump()', 'ms', ms));
+  }
+
+  /**
+   * Fires every timer pending now, advancing to the last one's due time; a timer scheduled meanwhile
+   * fires only if it is due by then. An interval fires each time it falls due up to there.
+   */
+  runToLast(): void {
+    this.#refuseWhenShared('runToLast()');
+    this.fake.runToLast();
+  }
+
+  /** `runToLast`, letting promise continuations settle between timers. */
+  async runToLastAsync(): Promise<void> {
+    this.#refuseWhenShared('runToLastAsync()');
+    await this.fake.runToLastAsync();
+  }
+
+  /** Drops every pending timer without firing it, and goes back to the start: `now()` to the `now` option, `monotonic()` to 0. */
+  reset(): void {
+    this.#refuseWhenShared('reset()');
+    this.fake.reset();
+  }
+
   /** How many timers are pending (on a shared clock: on the leader and every follower). */
   get pending(): number {
     return this.fake.countTimers() + (this.#leader?.followersPending() ?? 0);
@@ -178,7 +205,7 @@ export class TestClock implements Clock {
 
   #localNextDueAt(): number | undefined {
     let next: number | undefined;
-    for (const timer of this.#fakeTimers().values()) if (next === undefined || timer.callAt < next) next = timer.callAt;
+    for (const timer of fakeTimersOf(this.fake).values()) if (next === undefined || timer.callAt < next) next = timer.callAt;
     return next;
   }
 
@@ -280,6 +307,13 @@ export class TestClock implements Clock {
   #notifyWaiters(): void {
     const pending = this.pending;
     for (const waiter of [...this.#waiters]) if (pending >= waiter.count) waiter.resolve();
+  }
+
+  // The leader knows each follower's next due time only, and a follower cannot leap or go back: refused, not approximated.
+  #refuseWhenShared(method: string): void {
+    if (this.#leader) {
+      throw new Error(`TestClock.${method}: this clock is shared with other processes (share()), and a shared clock only steps forward through every due time. Use \`await clock.advanceAsync(ms)\` instead, or close() the share first.`);
+    }
   }
 
   /**

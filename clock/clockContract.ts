@@ -90,3 +90,24 @@ export function bindMethods<T extends object>(target: T, names: readonly (keyof 
     if (typeof method === 'function') Object.defineProperty(target, name, { value: method.bind(target), writable: true, configurable: true });
   }
 }
+
+/** The largest delay `AbortSignal.timeout` takes (Node's `validateUint32`). */
+export const TIMEOUT_SIGNAL_MAX = 2 ** 32 - 1;
+
+/**
+ * `timeoutSignal(ms)`, as Node's `AbortSignal.timeout(delay)` validates it: a number (else a TypeError)
+ * that is an integer from 0 to 2^32 - 1 (else a RangeError, `ERR_OUT_OF_RANGE`, as Node throws). Returns
+ * the delay its timer gets: Node's timer rule then makes 0 and anything above 2^31 - 1 fire after 1 ms.
+ */
+export function timeoutSignalDelay(where: string, ms: unknown): number {
+  if (typeof ms !== 'number') throw invalidArgType(where, `\`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${describeArg(ms)}.`);
+  if (!Number.isInteger(ms) || ms < 0 || ms > TIMEOUT_SIGNAL_MAX) {
+    throw Object.assign(new RangeError(`${where}: \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${describeArg(ms)}.`), { code: 'ERR_OUT_OF_RANGE' });
+  }
+  return effectiveDelay(ms);
+}
+
+/** The reason a timeout signal aborts with: what `AbortSignal.timeout` gives. */
+export function timeoutError(): DOMException {
+  return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+}

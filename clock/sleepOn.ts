@@ -1,4 +1,5 @@
 import type { TimerId } from './Clock.ts';
+import { timeoutError } from './clockContract.ts';
 
 /**
  * `Clock.sleep` for any clock, after its arguments are checked (clockContract.ts `sleepArgs`): resolves
@@ -18,4 +19,14 @@ export function sleepOn(setTimer: (callback: () => void, ms: number) => TimerId,
     const id = setTimer(() => settle(resolve), after);
     for (const { signal, onAbort } of listeners) signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * `Clock.timeoutSignal` for a virtual clock, after its argument is checked (clockContract.ts
+ * `timeoutSignalDelay`): a signal that aborts with a `TimeoutError` when the clock's timer of `delay` fires.
+ */
+export function timeoutSignalOn(setTimer: (callback: () => void, ms: number) => TimerId, delay: number): AbortSignal {
+  const controller = new AbortController();
+  setTimer(() => controller.abort(timeoutError()), delay);
+  return controller.signal;
 }

@@ -1,6 +1,6 @@
 import type { Clock, TimerId } from './Clock.ts';
 import { sleepOn } from './sleepOn.ts';
-import { checkCallback, convertDelay, sleepArgs } from './clockContract.ts';
+import { checkCallback, convertDelay, sleepArgs, timeoutSignalDelay } from './clockContract.ts';
 
 type Handle = ReturnType<typeof globalThis.setTimeout>;
 
@@ -27,5 +27,10 @@ export const systemClock: Clock = Object.freeze({
   sleep: async (ms?: number, options?: { signal?: AbortSignal }) => {
     const { after, signal } = sleepArgs('systemClock.sleep()', ms, options);
     return sleepOn((callback, delay) => globalThis.setTimeout(callback, delay), (id) => globalThis.clearTimeout(id as Handle), after, [signal]);
+  },
+  timeoutSignal: (ms: number): AbortSignal => {
+    // Checked first, so the error names systemClock; Node would refuse the same values.
+    timeoutSignalDelay('systemClock.timeoutSignal()', ms);
+    return AbortSignal.timeout(ms);
   },
 });

@@ -21,8 +21,8 @@ import type { TimerId } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
 import { checkMs } from '../../src/options/checkMs.ts';
 import { checkOptions } from '../../src/options/checkOptions.ts';
-import { bindMethods, checkCallback, convertDelay, sleepArgs } from '../clockContract.ts';
-import { sleepOn } from '../sleepOn.ts';
+import { bindMethods, checkCallback, convertDelay, sleepArgs, timeoutSignalDelay } from '../clockContract.ts';
+import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from './realImmediate.ts';
 import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, PROTOCOL_VERSION, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
@@ -97,7 +97,7 @@ export async function connectClock(url: string, options: ConnectOptions = {}): P
   return new SharedFollower(socket, reader, welcome, early, { url, name });
 }
 
-const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'install', 'close'] as const;
+const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'timeoutSignal', 'install', 'close'] as const;
 
 class SharedFollower implements FollowerClock {
   readonly #socket: Socket;
@@ -185,6 +185,11 @@ class SharedFollower implements FollowerClock {
   async sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void> {
     const { after, signal } = sleepArgs('FollowerClock.sleep()', ms, options);
     return sleepOn((callback, delay) => this.#local.setTimeout(callback, delay), (id) => this.#local.clearTimeout(id), after, [signal, this.#lost.signal]);
+  }
+
+  /** Aborts with a `TimeoutError` once the leader has stepped past `ms`. (A lost leader never aborts it: time stands still.) */
+  timeoutSignal(ms: number): AbortSignal {
+    return timeoutSignalOn((callback, delay) => this.#local.setTimeout(callback, delay), timeoutSignalDelay('FollowerClock.timeoutSignal()', ms));
   }
 
   install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {

@@ -34,3 +34,17 @@ export function installedFakeTimers(): string | undefined {
 export interface FakeClockInternals {
   _Date: unknown;
 }
+
+/** A timer as fake-timers keeps it: when it is due, and its kind (`Timeout`, `Interval`, `Immediate`). */
+export interface FakeTimer {
+  callAt: number;
+  type?: string;
+}
+
+/** A fake-timers clock's pending timers by id (a Map since v15, a plain object before). */
+export function fakeTimersOf(fake: object): { get(key: number): FakeTimer | undefined; values(): Iterable<FakeTimer> } {
+  const timers = (fake as { timers?: Map<number, FakeTimer> | Record<string, FakeTimer> }).timers;
+  if (timers instanceof Map) return timers;
+  const record = timers ?? {};
+  return { get: (key) => (Object.hasOwn(record, key) ? record[key] : undefined), values: () => Object.values(record) };
+}

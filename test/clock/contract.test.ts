@@ -14,6 +14,15 @@ const SUBJECTS: [string, () => Subject | Promise<Subject>][] = [
 ];
 
 // Node: `after *= 1; if (!(after >= 1 && after <= TIMEOUT_MAX)) after = 1` (undefined is 1 too).
+function errorThrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
 const DELAYS: [string, unknown, number][] = [
   ['a negative delay', -5, 1],
   ['0', 0, 1],
@@ -257,6 +266,63 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
       expect(error).toBe(controller.signal.reason);
       expect((error as Error).name).toBe('AbortError');
       if (s.virtual) expect(s.pending()).toBe(0);
+    });
+  });
+
+  describe('timeoutSignal(ms)', () => {
+    test('aborts with a TimeoutError (a DOMException, as AbortSignal.timeout) once ms have passed, not before', async () => {
+      const signal = s.clock.timeoutSignal(20);
+      expect(signal.aborted).toBe(false);
+      if (s.virtual) {
+        await s.pass(19);
+        expect(signal.aborted).toBe(false);
+      }
+      const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await s.pass(1);
+      await within(aborted, 'the timeout signal');
+      expect(signal.reason).toBeInstanceOf(DOMException);
+      expect((signal.reason as DOMException).name).toBe('TimeoutError');
+      expect((signal.reason as DOMException).message).toBe('The operation was aborted due to timeout');
+    });
+
+    test('0 is due in 1 ms as in Node: after a 1 ms timer created before it, before a 2 ms one', async () => {
+      const r = recorder();
+      const end = r.last('2 ms');
+      s.clock.setTimeout(r.mark('1 ms, created first'), 1);
+      const { timeoutSignal } = s.clock;
+      timeoutSignal(0).addEventListener('abort', r.mark('signal'), { once: true });
+      s.clock.setTimeout(end.fire, 2);
+      await s.pass(2);
+      await within(end.fired, 'the 2 ms timer');
+      expect(r.seen).toEqual(['1 ms, created first', 'signal', '2 ms']);
+    });
+
+    test.each([
+      ['a string', '10', '"10"'],
+      ['undefined', undefined, 'undefined'],
+      ['null', null, 'null'],
+      ['a bigint', 10n, '10n'],
+    ])('refuses %s with a TypeError (ERR_INVALID_ARG_TYPE), as AbortSignal.timeout does', (_, ms, shown) => {
+      const before = s.pending();
+      const error = errorThrown(() => s.clock.timeoutSignal(ms as never));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: `${s.name}.timeoutSignal(): \`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${shown}.` });
+      // Node's own error (by name: under Jest it comes from another realm).
+      expect(errorThrown(() => AbortSignal.timeout(ms as never))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+      expect(s.pending()).toBe(before);
+    });
+
+    test.each([
+      ['a negative number', -1],
+      ['a fraction', 1.5],
+      ['NaN', Number.NaN],
+      ['Infinity', Number.POSITIVE_INFINITY],
+      ['2^32', 2 ** 32],
+    ])('refuses %s with a RangeError (ERR_OUT_OF_RANGE), as AbortSignal.timeout does', (_, ms) => {
+      const error = errorThrown(() => s.clock.timeoutSignal(ms));
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error).toMatchObject({ code: 'ERR_OUT_OF_RANGE', message: `${s.name}.timeoutSignal(): \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${String(ms)}.` });
+      expect(errorThrown(() => AbortSignal.timeout(ms))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
     });
   });
 });
