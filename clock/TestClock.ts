@@ -161,7 +161,8 @@ export class TestClock implements Clock {
 
   /**
    * Leaps `ms` ahead as after a laptop sleep: every timer due within the leap fires once, at the end
-   * of it (in due order), and an interval does not catch up on the ticks it missed. Synchronous.
+   * of it (all due at that instant, so in creation order), and an interval does not catch up on the
+   * ticks it missed. Synchronous.
    */
   jump(ms: number): void {
     this.#refuseWhenShared('jump(ms)');
