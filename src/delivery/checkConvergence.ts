@@ -75,8 +75,11 @@ export async function checkConvergence(handler: Handler, events: readonly unknow
   }
 }
 
-async function converge(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, session: Session<ConvergenceSite>, search: Search): Promise<ConvergenceResult> {
-  const run = async (order: readonly Delivery[], name: RunName): Promise<{ state?: unknown; threw?: { delivery: number; error: unknown } }> => {
+type RunResult = { state?: unknown; threw?: { delivery: number; error: unknown } };
+
+/** One delivery order from a fresh `reset()`, every call through the session. */
+function runnerOf(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, session: Session<ConvergenceSite>) {
+  return async (order: readonly Delivery[], name: RunName): Promise<RunResult> => {
     await session.call({ run: name, fn: 'reset', order }, settings.reset);
     for (let position = 0; position < order.length; position++) {
       const event = events[order[position]!.index];
@@ -91,12 +94,17 @@ async function converge(handler: Handler, events: readonly unknown[], settings: 
     }
     return { state: await takeSnapshot(() => session.call({ run: name, fn: 'state', order }, settings.state), []) };
   };
+}
 
+type CheckOrder = (order: readonly Delivery[], name: RunName) => Promise<RunOutcome>;
+
+async function converge(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, session: Session<ConvergenceSite>, search: Search): Promise<ConvergenceResult> {
+  const run = runnerOf(handler, events, settings, session);
   const canonicalOrder = events.map((_, index) => ({ index, duplicate: false }));
   const canonical = await run(canonicalOrder, { kind: 'canonical' });
   if (canonical.threw) return { verdict: 'threw', order: canonicalOrder, ...canonical.threw, canonical: true, seed: settings.seed };
   const expected = canonical.state;
-  const check = async (order: readonly Delivery[], name: RunName): Promise<RunOutcome> => {
+  const check: CheckOrder = async (order, name) => {
     const outcome = await run(order, name);
     if (outcome.threw) return { ok: false, threw: outcome.threw };
     return settings.equals(outcome.state, expected) ? { ok: true } : { ok: false, received: outcome.state };
@@ -110,12 +118,36 @@ async function converge(handler: Handler, events: readonly unknown[], settings: 
     const outcome = await check(settings.schedule, { kind: 'replay' });
     return outcome.ok ? { verdict: 'converged', runs: 1, seed: undefined } : report(settings.schedule, outcome, { run: undefined, shrinks: 0, replayed: true, cut: undefined, seed: settings.seed });
   }
-
-  const fc = loadFastCheck();
   const keys = settings.keyOf ? keyOrderOf(events.length, settings.keyOf) : undefined;
   const orderOf = (plan: DeliveryPlan): Delivery[] => planToOrder(plan, keys);
-  // Once something must end the search, an interrupting precondition failure ends fast-check's loop
-  // at once (generation or shrinking) and keeps the smallest counterexample so far.
+  // Beyond DENSE_LIMIT events, chunked reverts shrink in far fewer runs than fast-check's
+  // element-wise shrinking of the deviation list, and each run delivers every event.
+  const chunks = events.length > DENSE_LIMIT;
+  await explore(events.length, settings, session, search, check, orderOf, chunks);
+  if (!search.failure) return { verdict: 'converged', runs: search.runsDone, seed: search.seed };
+  // fast-check's shrinking reduces values; this reverts what is left, a deviation (or chunk) at a time.
+  if (!search.cut) {
+    const minimal = await minimizeWithin(search, settings, session, async (plan) => {
+      const order = orderOf(plan);
+      const outcome = await check(order, { kind: 'shrink', candidate: ++search.candidates });
+      if (outcome.ok) return false;
+      search.shrinks++;
+      search.failure = { plan, order, outcome };
+      return true;
+    }, chunks);
+    if (minimal && !search.cut) await confirm(search, check);
+  }
+  const { order, outcome } = search.failure;
+  return report(order, outcome, { run: search.failedRun, shrinks: search.shrinks, replayed: false, cut: search.cut, seed: search.seed });
+}
+
+/**
+ * fast-check explores the orders (and, for up to DENSE_LIMIT events, shrinks the first failure).
+ * Once something must end the search, an interrupting precondition failure ends fast-check's loop at
+ * once, in generation or in shrinking, keeping the smallest counterexample so far.
+ */
+async function explore(count: number, settings: ConvergenceSettings, session: Session<ConvergenceSite>, search: Search, check: CheckOrder, orderOf: (plan: DeliveryPlan) => Delivery[], endOnFailure: boolean): Promise<void> {
+  const fc = loadFastCheck();
   const property = async (plan: DeliveryPlan): Promise<boolean> => {
     if (search.fatal || search.cut || session.stopped || !withinShrinkBudget(search, settings)) throw new fc.PreconditionFailure(true);
     const order = orderOf(plan);
@@ -135,34 +167,14 @@ async function converge(handler: Handler, events: readonly unknown[], settings: 
       throw new fc.PreconditionFailure(true);
     }
   };
-  // Beyond DENSE_LIMIT events, chunked reverts (below) shrink in far fewer runs than fast-check's
-  // element-wise shrinking of the deviation list, and each run delivers every event.
-  const chunks = events.length > DENSE_LIMIT;
-  const details = await fc.check(fc.asyncProperty(planArbitrary(events.length, settings.duplicates), property), {
+  const details = await fc.check(fc.asyncProperty(planArbitrary(count, settings.duplicates), property), {
     numRuns: settings.runs,
-    endOnFailure: chunks,
+    endOnFailure,
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
   });
   search.seed = settings.seed ?? details.seed;
   if (search.fatal) throw search.fatal.error;
   if (session.stopped && !search.failure) throw new StopSignal();
-  const seed = search.seed;
-  if (!search.failure) return { verdict: 'converged', runs: search.runsDone, seed };
-
-  // fast-check's shrinking reduces values; this reverts what is left, one deviation at a time.
-  if (!search.cut) {
-    const minimal = await minimizeWithin(search, settings, session, async (plan) => {
-      const order = orderOf(plan);
-      const outcome = await check(order, { kind: 'shrink', candidate: ++search.candidates });
-      if (outcome.ok) return false;
-      search.shrinks++;
-      search.failure = { plan, order, outcome };
-      return true;
-    }, chunks);
-    if (minimal && !search.cut) await confirm(search, check);
-  }
-  const { order, outcome } = search.failure;
-  return report(order, outcome, { run: search.failedRun, shrinks: search.shrinks, replayed: false, cut: search.cut, seed });
 }
 
 function startShrinking(search: Search, settings: ConvergenceSettings, session: Session<ConvergenceSite>): void {
@@ -192,7 +204,7 @@ async function minimizeWithin(search: Search, settings: ConvergenceSettings, ses
 }
 
 /** The minimal order must fail again when replayed, or the handler is not deterministic for a fixed order. */
-async function confirm(search: Search, check: (order: readonly Delivery[], name: RunName) => Promise<RunOutcome>): Promise<void> {
+async function confirm(search: Search, check: CheckOrder): Promise<void> {
   const failure = search.failure!;
   let outcome: RunOutcome;
   try {

@@ -47,7 +47,11 @@ export function orderLine(events: readonly unknown[], order: readonly Delivery[]
   let marked = 0;
   for (let i = 0; i < order.length && marked < SHOWN; i++) {
     if (!order[i]!.duplicate && late[i]! <= 0) continue;
-    for (const j of [i - 1, i, i + 1]) if (j >= 0 && j < order.length && !keep[j]) ((keep[j] = 1), marked++);
+    for (const j of [i - 1, i, i + 1]) {
+      if (j < 0 || j >= order.length || keep[j]) continue;
+      keep[j] = 1;
+      marked++;
+    }
   }
   const parts: string[] = [];
   let skipped = 0;
