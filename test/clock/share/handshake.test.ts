@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { connectClock, TestClock, type FollowerClock, type SharedClock } from '../../../clock/index.ts';
 import { eventually } from '../../../src/eventually.ts';
+import { pendingRealTimers } from '../../../src/time/realTime.ts';
 import { rawClient } from './helpers.ts';
 
 type Raw = ReturnType<typeof rawClient>;
@@ -118,6 +119,48 @@ describe('shared clock: handshake slots', () => {
       await expect(connectClock(share.url, { name: 'second', token })).rejects.toThrow(/refused this follower: 1 follower is already attached \(the limit, maxFollowers 1\)/);
     } finally {
       await closeAll([], followers, share);
+    }
+  });
+});
+
+describe('shared clock: waitForFollowers', () => {
+  test('times out naming the followers attached so far, and leaves no real timer behind', async () => {
+    const clock = new TestClock();
+    const share = await clock.share();
+    const followers: FollowerClock[] = [];
+    try {
+      followers.push(await connectClock(share.url, { name: 'first', token: share.env.UNFLAKE_CLOCK_TOKEN }));
+      await share.waitForFollowers(1);
+      const timers = pendingRealTimers();
+      await expect(share.waitForFollowers(2, { timeout: 30 })).rejects.toThrow(/^SharedClock\.waitForFollowers\(2\): 1 follower\(s\) attached after 30 ms of real time: "first" \(pid \d+\)\. Did the child get the share's env/);
+      expect(pendingRealTimers()).toBe(timers);
+    } finally {
+      await closeAll([], followers, share);
+    }
+  });
+
+  test('a wait ends with the signal\'s reason (its timer cleared), or with the share\'s close', async () => {
+    const clock = new TestClock();
+    const share = await clock.share();
+    const controller = new AbortController();
+    const timers = pendingRealTimers();
+    const aborted = share.waitForFollowers(1, { timeout: 5_000, signal: controller.signal });
+    controller.abort(new Error('gave up'));
+    await expect(aborted).rejects.toThrow('gave up');
+    expect(pendingRealTimers()).toBe(timers);
+    const closing = share.waitForFollowers(1, { timeout: 5_000 });
+    await share.close();
+    await expect(closing).rejects.toThrow('SharedClock.waitForFollowers(): the shared clock was closed.');
+    await expect(share.waitForFollowers(1)).rejects.toThrow('the shared clock is closed');
+  });
+
+  test('a bad count or timeout is a TypeError naming it', async () => {
+    const share = await new TestClock().share();
+    try {
+      await expect(share.waitForFollowers(0)).rejects.toThrow(new TypeError('SharedClock.waitForFollowers(): `count` must be a whole number >= 1, got 0.'));
+      await expect(share.waitForFollowers(1, { timeout: -1 })).rejects.toThrow(/^SharedClock\.waitForFollowers\(\): `timeout` must be a finite number of milliseconds >= 0, got -1\.$/);
+    } finally {
+      await share.close();
     }
   });
 });
