@@ -4,10 +4,24 @@
  */
 import type { TestClock } from './TestClock.ts';
 import { installedFakeTimers } from '../src/adapters/fakeTimers.ts';
+import { timeoutSignalDelay } from './clockContract.ts';
+import { fakeTimersPromises } from './fakeTimersPromises.ts';
+import { timeoutSignalOn } from './sleepOn.ts';
 
-export type FakeableGlobal = 'Date' | 'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'setImmediate' | 'clearImmediate' | 'performance' | 'hrtime';
+/** `'timers/promises'` is `node:timers/promises`' setTimeout, setInterval and scheduler.wait, and its setImmediate when `'setImmediate'` is faked too. */
+export type FakeableGlobal = 'Date' | 'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'setImmediate' | 'clearImmediate' | 'performance' | 'hrtime' | 'AbortSignal.timeout' | 'timers/promises';
 
-export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'performance', 'hrtime'];
+export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'performance', 'hrtime', 'AbortSignal.timeout', 'timers/promises'];
+
+type TimersPromisesModule = Record<string, unknown> & { scheduler: Record<string, unknown> };
+
+/**
+ * Named ESM imports of a builtin (`import { setTimeout } from 'node:timers/promises'`) are a copy of its
+ * CJS exports: after patching (and after restoring) them, `syncBuiltinESMExports()` brings the copy along.
+ */
+function syncBuiltinESMExports(): void {
+  (process.getBuiltinModule('node:module') as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
+}
 
 /** Restores the globals; also `using handle = clock.install()`. */
 export interface InstallHandle {
@@ -73,12 +87,12 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
   }
 
   const g = globalThis as unknown as Record<string, unknown>;
-  const originals = new Map<string, { owner: Record<string, unknown>; key: string; value: unknown }>();
+  const originals = new Map<string, { owner: Record<string, unknown>; key: string; value: unknown; own: boolean }>();
   // fake-timers' convention (`fake.clock._<name>` holds the original) lets real-time code, ours
   // included, reach the real functions while the install is active.
   const realFunctions: Record<string, unknown> = {};
   const patch = (owner: Record<string, unknown>, key: string, value: unknown, realName: string): void => {
-    originals.set(`${realName}`, { owner, key, value: owner[key] });
+    originals.set(`${realName}`, { owner, key, value: owner[key], own: Object.hasOwn(owner, key) });
     realFunctions[`_${realName}`] = owner[key];
     Object.defineProperty(value, 'clock', { value: realFunctions, configurable: true });
     owner[key] = value;
@@ -90,8 +104,8 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
         // The fake Date reads its time from its own `.clock` (fake-timers' clock): keep that, and put
         // the original where the same convention looks for it.
         const sinonClock = fake as unknown as Record<string, unknown>;
-        originals.set('Date', { owner: g, key: 'Date', value: g.Date });
-        originals.set('_Date', { owner: sinonClock, key: '_Date', value: sinonClock._Date });
+        originals.set('Date', { owner: g, key: 'Date', value: g.Date, own: true });
+        originals.set('_Date', { owner: sinonClock, key: '_Date', value: sinonClock._Date, own: true });
         sinonClock._Date = g.Date;
         g.Date = fake.Date;
         break;
@@ -122,14 +136,38 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
         patch(process as unknown as Record<string, unknown>, 'hrtime', hrtime, 'hrtime');
         break;
       }
+      case 'AbortSignal.timeout':
+        patch(AbortSignal as unknown as Record<string, unknown>, 'timeout', (ms: number) => timeoutSignalOn((callback, delay) => clock.setTimeout(callback, delay), timeoutSignalDelay('AbortSignal.timeout()', ms)), 'AbortSignalTimeout');
+        break;
+      case 'timers/promises': {
+        const immediate = toFake.includes('setImmediate')
+          ? (callback: () => void) => {
+              const id = fake.setImmediate(callback);
+              return { clear: () => fake.clearImmediate(id) };
+            }
+          : undefined;
+        const fakes = fakeTimersPromises(clock, immediate);
+        const module = process.getBuiltinModule('node:timers/promises') as unknown as TimersPromisesModule;
+        patch(module, 'setTimeout', fakes.setTimeout, 'timersPromisesSetTimeout');
+        patch(module, 'setInterval', fakes.setInterval, 'timersPromisesSetInterval');
+        if (fakes.setImmediate) patch(module, 'setImmediate', fakes.setImmediate, 'timersPromisesSetImmediate');
+        // scheduler.wait is a prototype method that calls Node's internal setTimeout: shadowed on the instance.
+        patch(module.scheduler, 'wait', fakes.wait, 'schedulerWait');
+        break;
+      }
     }
   }
+  if (toFake.includes('timers/promises')) syncBuiltinESMExports();
 
   let active = true;
   const restore = (): void => {
     if (!active) return;
     active = false;
-    for (const { owner, key, value } of originals.values()) owner[key] = value;
+    for (const { owner, key, value, own } of originals.values()) {
+      if (own) owner[key] = value;
+      else delete owner[key];
+    }
+    if (toFake.includes('timers/promises')) syncBuiltinESMExports();
     if (activeInstall()?.handle === handle) setActiveInstall(undefined);
   };
   const handle: InstallHandle = {
