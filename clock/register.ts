@@ -1,10 +1,11 @@
 /**
  * `node --import unflake/clock/register app.js`: makes an unmodified process follow the shared
  * TestClock named by UNFLAKE_CLOCK_URL / UNFLAKE_CLOCK_TOKEN (a test's `share.env`). Its Date, timers,
- * performance.now and process.hrtime run on the leader's time; UNFLAKE_CLOCK_FAKE (a comma list of
- * Date, setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate,
- * performance, hrtime) picks which globals. By default setImmediate stays real: Node code uses it to
- * yield to I/O, not to wait. UNFLAKE_CLOCK_NAME names the follower (default: the script's name).
+ * performance.now, process.hrtime, AbortSignal.timeout and node:timers/promises (ESM named imports
+ * included) run on the leader's time; UNFLAKE_CLOCK_FAKE (a comma list of Date, setTimeout,
+ * clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, performance, hrtime,
+ * AbortSignal.timeout, timers/promises) picks which. By default setImmediate (the global and
+ * timers/promises') stays real: Node code uses it to yield to I/O, not to wait. UNFLAKE_CLOCK_NAME names the follower (default: the script's name).
  *
  * Without UNFLAKE_CLOCK_URL it does nothing: the process runs on real time. If the leader cannot be
  * reached the process fails to start, rather than silently running on real time.

@@ -40,6 +40,28 @@ describe('shared clock across processes', () => {
     }
   }, PROCESS_TEST_TIMEOUT);
 
+  test('the preload also fakes AbortSignal.timeout and ESM named imports of node:timers/promises', async () => {
+    const clock = new TestClock({ now: START });
+    const share = await clock.share();
+    const log = sharedLog();
+    const child = spawnFollower('promiseTimers.mjs', [log.path], { ...share.env, UNFLAKE_CLOCK_NAME: 'waits' });
+    try {
+      await share.waitForFollowers(1, { timeout: 20_000 });
+      // The timeout signal's timer and the first sleep.
+      await clock.waitForTimers(2, { timeout: 20_000 });
+      await clock.advanceAsync(299);
+      expect(log.lines()).toEqual(['slept:value@100', 'waited@200']);
+      await clock.advanceAsync(301);
+      expect(log.lines()).toEqual(['slept:value@100', 'waited@200', 'signal:TimeoutError@300', 'tick@350', 'tick@500']);
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+      expect(child.stderr()).toBe('');
+    } finally {
+      await reap(child);
+      await share.close();
+      log.remove();
+    }
+  }, PROCESS_TEST_TIMEOUT);
+
   test('an injected follower: an HTTP service issues tokens that expire after 60 s of the shared time', async () => {
     const clock = new TestClock({ now: START });
     const share = await clock.share();
