@@ -144,6 +144,14 @@ run_consumer() {
   for needle in 'toEventuallyEqual' 'Timed out after' 'Timeline (' '"shipped"' '"pending"'; do
     grep -qF -- "$needle" "$step_out" || problems+=("output lacks '$needle'")
   done
+  # A consumer's own must-match lines (e.g. the verdicts of its test.concurrent pair), one regex a line.
+  local pattern
+  if [[ -f "$dir/test/fail.expect" ]]; then
+    while IFS= read -r pattern; do
+      [[ -z "$pattern" || "$pattern" == \#* ]] && continue
+      grep -Eq -- "$pattern" "$step_out" || problems+=("output matches no /$pattern/ (test/fail.expect)")
+    done <"$dir/test/fail.expect"
+  fi
   # A consumer may name more lines its failure must show, one per line, in fail-needles.txt.
   if [[ -f "$dir/fail-needles.txt" ]]; then
     while IFS= read -r needle; do
