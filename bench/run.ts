@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { measureImportCost } from './importCost.ts';
 import { runDeliveryBench } from './delivery.ts';
+import { runDeliveryBoundsBench } from './deliveryBounds.ts';
 import { clockOut, defaultOut, render, renderClock, type ClockData } from './report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,3 +38,4 @@ console.log(`\nbench: measured in ${((Date.now() - started) / 1000).toFixed(1)} 
 console.log(render(JSON.parse(readFileSync(out, 'utf8'))));
 console.log(`\n## Controllable time\n\n${renderClock(clockData)}`);
 console.log(`\n## Delivery semantics\n\n${await runDeliveryBench()}`);
+console.log(`\n## Delivery matchers under a deadline (20 000 events, a simulated 5 s test)\n\n${await runDeliveryBoundsBench()}`);

@@ -7,7 +7,7 @@
  * Real time only (realTime.ts): the test may have installed fake timers.
  */
 import type { TestWindow } from '../runner/testWindow.ts';
-import { clearRealTimeout, monotonicNow, setRealTimeout, type RealTimerHandle } from '../time/realTime.ts';
+import { clearRealTimeout, monotonicNow, setRealImmediate, setRealTimeout, type RealTimerHandle } from '../time/realTime.ts';
 
 /** The per-call limit outside a test, where no deadline bounds a call. */
 export const DEFAULT_CALL_LIMIT = 5_000;
@@ -62,7 +62,7 @@ export interface Session<S> {
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> => value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 
-const turn = (): Promise<void> => new Promise((resolve) => setRealTimeout(resolve, 0));
+const turn = (): Promise<void> => new Promise((resolve) => setRealImmediate(resolve));
 
 export function openSession<S>(input: SessionInput): Session<S> {
   const started = monotonicNow();

@@ -174,7 +174,7 @@ export function endTest(state: TestState): Error | undefined {
   const one = forgotten.length === 1;
   const lines = forgotten.map((work) => describeWork(work, running.has(work))).join('\n');
   const error = new Error(
-    `unflake: ${one ? 'an eventual assertion was' : `${forgotten.length} eventual assertions were`} never awaited:\n${lines}\n\n` +
+    `unflake: ${one ? 'an assertion was' : `${forgotten.length} assertions were`} never awaited:\n${lines}\n\n` +
       'Add `await` in front of each (e.g. `await expect(probe).toEventuallyEqual(x)`): an assertion that is not awaited is not checked.',
   );
   // The frames would point into unflake's hooks, not at the test: the message names the test.

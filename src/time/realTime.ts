@@ -82,3 +82,8 @@ export function pauseReal(ms: number, signal?: AbortSignal): { done: Promise<voi
 export function realSetImmediate(): (callback: () => void) => unknown {
   return unwrap(nodeTimers.setImmediate, 'setImmediate') as unknown as (callback: () => void) => unknown;
 }
+
+/** Runs `callback` on the next turn of the event loop (a real setImmediate: no 1 ms timer minimum). */
+export function setRealImmediate(callback: () => void): void {
+  realSetImmediate()(callback);
+}
