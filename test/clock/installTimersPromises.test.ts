@@ -2,7 +2,7 @@
  * install() also fakes AbortSignal.timeout and node:timers/promises (setTimeout, setInterval,
  * setImmediate, scheduler.wait), ESM named imports included, and restores them on uninstall.
  */
-import timersPromises, { scheduler, setInterval as every, setTimeout as sleepFor } from 'node:timers/promises';
+import timersPromises, { scheduler, setTimeout as sleepFor } from 'node:timers/promises';
 import { TestClock } from '../../clock/index.ts';
 import { runner } from '../support/runner.ts';
 
@@ -16,7 +16,7 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
     () => (done = true),
     () => (done = true),
   );
-  await new Promise((resolve) => real.setImmediate().then(resolve));
+  await new Promise((resolve) => void real.setImmediate(undefined).then(resolve));
   return done;
 }
 
@@ -83,7 +83,7 @@ describe('install() fakes node:timers/promises', () => {
     expect(await ticks.next()).toEqual({ value: 'tick', done: false });
     expect(await ticks.next()).toEqual({ value: 'tick', done: false });
     expect(clock.pending).toBe(1);
-    await ticks.return(undefined);
+    await (ticks as AsyncGenerator<string>).return(undefined);
     expect(clock.pending).toBe(0);
   });
 
