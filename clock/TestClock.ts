@@ -19,6 +19,7 @@ import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn, timeoutSignalOn } from './sleepOn.ts';
 import type { ClockLeader } from './share/leader.ts';
 import type { SharedClock, ShareOptions } from './share/types.ts';
+import type { SkewControl } from './share/skew.ts';
 
 export interface TestClockOptions {
   /** The initial wall-clock time (epoch ms or a Date). Default: 0 (1970-01-01T00:00:00Z), so tests are reproducible. */
@@ -44,7 +45,7 @@ export class TestClock implements Clock {
   #loopLimit: number;
   /** Set while the clock is shared (`share()`): the barrier then drives every advance. */
   #leader: ClockLeader | undefined;
-  #sharing: Promise<SharedClock> | undefined;
+  #sharing: Promise<SharedClock & SkewControl> | undefined;
 
   constructor(options: TestClockOptions = {}) {
     checkOptions('new TestClock()', options, OPTIONS);
@@ -261,7 +262,7 @@ export class TestClock implements Clock {
    * steps every participant through the merged due times, in order, and resolves when all of them
    * have fired what fell due. Sync `advance`/`runNext`/`runAll` throw while shared. `close()` ends it.
    */
-  share(options: ShareOptions = {}): Promise<SharedClock> {
+  share(options: ShareOptions = {}): Promise<SharedClock & SkewControl> {
     if (this.#sharing) return Promise.reject(new Error('TestClock.share(): this clock is already shared; close() the first share before sharing it again.'));
     const host = {
       now: () => this.now(),

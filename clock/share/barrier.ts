@@ -70,6 +70,15 @@ export class Barrier {
     });
   }
 
+  /** Runs `before` (between advances), then one step at the current instant: every follower has taken in what `before` sent. */
+  atInstant(where: string, before: () => void): Promise<void> {
+    return this.#serialize(async () => {
+      this.#assertOpen(where);
+      before();
+      await this.#step(this.#host.monotonic(), where);
+    });
+  }
+
   #serialize(run: () => Promise<void>): Promise<void> {
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => {});

@@ -42,7 +42,12 @@ export interface Step {
 export interface Participant {
   readonly name: string;
   readonly pid: number;
+  /** The protocol version it speaks (1: no `skew` frame). */
+  readonly v: number;
 }
+
+/** Versions a follower may speak: 1 is still served (it is never sent `skew`, which 2 added). */
+const SUPPORTED_VERSIONS: readonly number[] = [1, PROTOCOL_VERSION];
 
 interface OutstandingStep {
   seq: number;
@@ -58,6 +63,7 @@ interface Connection extends Participant {
   helloTimer: RealTimerHandle | undefined;
   name: string;
   pid: number;
+  v: number;
   pending: number;
   nextDue: number | null;
   step: OutstandingStep | undefined;
@@ -147,7 +153,7 @@ export class Connections {
     this.#makeHandshakeRoom();
     socket.setNoDelay(true);
     socket.unref();
-    const c: Connection = { socket, reader: new FrameReader(), state: 'handshake', helloTimer: undefined, name: '(handshake)', pid: 0, pending: 0, nextDue: null, step: undefined };
+    const c: Connection = { socket, reader: new FrameReader(), state: 'handshake', helloTimer: undefined, name: '(handshake)', pid: 0, v: 0, pending: 0, nextDue: null, step: undefined };
     const deadline = Math.min(this.#limits.followerTimeout, HANDSHAKE_TIMEOUT);
     // One real macrotask after the deadline, so a hello that arrived meanwhile (a busy leader) is read first.
     c.helloTimer = setRealTimeout(() => realSetImmediate()(() => c.state === 'handshake' && this.#reject(c, `no hello within ${deadline} ms`)), deadline);
@@ -217,7 +223,7 @@ export class Connections {
 
   #onHello(c: Connection, frame: FollowerFrame): void {
     if (frame.type !== 'hello') throw new ProtocolError(`expected \`hello\` first, got \`${frame.type}\``);
-    if (frame.v !== PROTOCOL_VERSION) throw new ProtocolError(`protocol version ${frame.v} is not supported; this leader speaks version ${PROTOCOL_VERSION}`);
+    if (!SUPPORTED_VERSIONS.includes(frame.v)) throw new ProtocolError(`protocol version ${frame.v} is not supported; this leader speaks versions ${SUPPORTED_VERSIONS.join(' and ')}`);
     const { token: expected, maxFollowers: max } = this.#limits;
     const token = Buffer.from(frame.token, 'utf8');
     if (token.length !== expected.length * 2 || !timingSafeEqual(token, Buffer.from(expected.toString('hex'), 'utf8'))) throw new ProtocolError('wrong token');
@@ -230,13 +236,14 @@ export class Connections {
     }
     c.name = frame.name;
     c.pid = frame.pid;
+    c.v = frame.v;
     c.state = 'joining';
     if (!this.#host.stepping()) this.#welcome(c);
   }
 
   #welcome(c: Connection): void {
     c.state = 'follower';
-    this.send(c, { type: 'welcome', v: PROTOCOL_VERSION, now: this.#host.now(), monotonic: this.#host.monotonic() });
+    this.send(c, { type: 'welcome', v: c.v, now: this.#host.now(), monotonic: this.#host.monotonic() });
     this.#host.changed();
   }
 

@@ -27,6 +27,10 @@ import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from './realImmediate.ts';
 import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, PROTOCOL_VERSION, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
 import type { ConnectOptions, FollowerClock } from './types.ts';
+import { checkSkew, skewedWall, type Skew, type SkewState } from './skew.ts';
+
+/** `connectClock()`'s options: ConnectOptions and `skew`, this follower's wall clock off the leader's from the start. */
+export type ConnectClockOptions = ConnectOptions & { skew?: Skew | null };
 
 const DEFAULT_CONNECT_TIMEOUT = 5_000;
 
@@ -35,20 +39,21 @@ export function defaultFollowerName(): string {
   return isMainThread ? script : `${script}#worker${threadId}`;
 }
 
-function readConnectOptions(options: unknown): { name: string; token: string; timeout: number } {
+function readConnectOptions(options: unknown): { name: string; token: string; timeout: number; skew: { offset: number; driftPpm: number } | null } {
   const where = 'connectClock()';
-  const o = checkOptions(where, options, ['name', 'token', 'timeout']) as ConnectOptions;
+  const o = checkOptions(where, options, ['name', 'token', 'timeout', 'skew']) as ConnectClockOptions;
+  const skew = checkSkew(where, o.skew);
   const name = o.name ?? defaultFollowerName();
   if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new TypeError(`${where}: \`name\` must be a string of 1 to 200 characters, got ${String(o.name)}.`);
   const token = o.token ?? process.env.UNFLAKE_CLOCK_TOKEN;
   if (typeof token !== 'string' || token.length === 0) throw new TypeError(`${where}: no token: pass \`token\` or set UNFLAKE_CLOCK_TOKEN (spread the share's \`env\` into the child's environment).`);
   const timeout = o.timeout ?? DEFAULT_CONNECT_TIMEOUT;
-  return { name, token, timeout: checkMs(where, 'timeout', timeout, { allowZero: false }) };
+  return { name, token, timeout: checkMs(where, 'timeout', timeout, { allowZero: false }), skew };
 }
 
 /** Connects to a shared clock (`share.url`; the token defaults to UNFLAKE_CLOCK_TOKEN) and follows it. */
-export async function connectClock(url: string, options: ConnectOptions = {}): Promise<FollowerClock> {
-  const { name, token, timeout } = readConnectOptions(options);
+export async function connectClock(url: string, options: ConnectClockOptions = {}): Promise<FollowerClock> {
+  const { name, token, timeout, skew } = readConnectOptions(options);
   const endpoint = parseClockUrl(url, 'connectClock()');
   const socket = 'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
   socket.setNoDelay?.(true);
@@ -94,7 +99,7 @@ export async function connectClock(url: string, options: ConnectOptions = {}): P
     socket.on('data', onData);
     socket.write(encodeFrame({ type: 'hello', v: PROTOCOL_VERSION, token, name, pid: process.pid, now: Date.now() }));
   });
-  return new SharedFollower(socket, reader, welcome, early, { url, name });
+  return new SharedFollower(socket, reader, welcome, early, { url, name, skew });
 }
 
 const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'timeoutSignal', 'install', 'close'] as const;
@@ -111,8 +116,12 @@ class SharedFollower implements FollowerClock {
   #inStep = false;
   #reportQueued = false;
   #closed: Promise<void> | undefined;
+  /** This follower's wall clock off the leader's (share.skew or connectClock's `skew`); monotonic time never is. */
+  #skew: SkewState | undefined;
+  /** The leader's wall clock at a monotonic instant, as last told: its wall clock at any instant since. */
+  #leaderAt = { wall: 0, monotonic: 0 };
 
-  constructor(socket: Socket, reader: FrameReader, welcome: WelcomeFrame, early: Buffer[], info: { url: string; name: string }) {
+  constructor(socket: Socket, reader: FrameReader, welcome: WelcomeFrame, early: Buffer[], info: { url: string; name: string; skew: { offset: number; driftPpm: number } | null }) {
     this.#socket = socket;
     this.#reader = reader;
     this.#url = info.url;
@@ -120,7 +129,8 @@ class SharedFollower implements FollowerClock {
     // Start at the leader's monotonic instant with nothing pending, then at its wall time.
     this.#local = new TestClock({ now: welcome.now - welcome.monotonic });
     if (welcome.monotonic > 0) this.#local.fake.tick(welcome.monotonic);
-    if (this.#local.now() !== welcome.now) this.#local.fake.setSystemTime(welcome.now);
+    if (info.skew) this.#skew = { ...info.skew, since: welcome.monotonic };
+    this.#leaderWallIs(welcome.now, welcome.monotonic);
     this.#watchTimerSet();
     bindMethods(this, METHODS);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -238,8 +248,15 @@ class SharedFollower implements FollowerClock {
       case 'step':
         return this.#step(frame);
       case 'set':
-        this.#local.fake.setSystemTime(frame.now);
+        this.#leaderWallIs(frame.now, this.#local.monotonic());
         return;
+      case 'skew': {
+        const monotonic = this.#local.monotonic();
+        const wall = this.#leaderAt.wall + (monotonic - this.#leaderAt.monotonic);
+        this.#skew = frame.offset === 0 && frame.driftPpm === 0 ? undefined : { offset: frame.offset, driftPpm: frame.driftPpm, since: frame.monotonic };
+        this.#leaderWallIs(wall, monotonic);
+        return;
+      }
       case 'bye':
       case 'error':
         return;
@@ -263,7 +280,7 @@ class SharedFollower implements FollowerClock {
           errors.push(error);
         }
       }
-      if (this.#local.now() !== step.to) this.#local.fake.setSystemTime(step.to);
+      this.#leaderWallIs(step.to, step.monotonic);
       // One real macrotask: every promise continuation of what fired has run.
       await new Promise<void>((resolve) => realSetImmediate()(resolve));
     } finally {
@@ -274,6 +291,13 @@ class SharedFollower implements FollowerClock {
     for (const error of errors) realSetImmediate()(() => {
       throw error;
     });
+  }
+
+  /** The leader's wall clock reads `wall` at `monotonic`: this follower's reads that, skewed. Timers keep their monotonic due times. */
+  #leaderWallIs(wall: number, monotonic: number): void {
+    this.#leaderAt = { wall, monotonic };
+    const skewed = skewedWall(wall, monotonic, this.#skew);
+    if (this.#local.now() !== skewed) this.#local.fake.setSystemTime(skewed);
   }
 
   #state(): { pending: number; nextDue: number | null } {

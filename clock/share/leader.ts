@@ -17,6 +17,7 @@ import { Barrier, type BarrierHost } from './barrier.ts';
 import { Connections } from './connections.ts';
 import { formatClockUrl, type Endpoint } from './protocol.ts';
 import type { FollowerInfo, ShareOptions, SharedClock } from './types.ts';
+import { checkSkew, type Skew, type SkewControl } from './skew.ts';
 import { CountWaiters } from './waiter.ts';
 
 /** What the leader needs from its TestClock. */
@@ -100,7 +101,7 @@ async function listenOn(endpoint: Endpoints): Promise<{ server: Server; bound: E
   return { server, bound };
 }
 
-export class ClockLeader implements SharedClock {
+export class ClockLeader implements SharedClock, SkewControl {
   readonly url: string;
   readonly env: { readonly UNFLAKE_CLOCK_URL: string; readonly UNFLAKE_CLOCK_TOKEN: string };
   readonly #host: LeaderHost;
@@ -177,6 +178,37 @@ export class ClockLeader implements SharedClock {
   /** A wall-clock jump (TestClock#set): every follower jumps too; nothing fires. */
   set(now: number): void {
     for (const c of this.#connections.followers()) this.#connections.send(c, { type: 'set', now });
+  }
+
+  /**
+   * Skews the wall clock of every follower named `follower` (or with that pid): `now()` and `Date`
+   * there read the leader's plus `offset` plus `driftPpm` millionths of the time since; `null` removes
+   * it. Monotonic time and the firing order do not change. Resolves once they have applied it.
+   */
+  skew(follower: string | number, skew: Skew | null): Promise<void> {
+    const where = 'SharedClock.skew()';
+    let parsed: { offset: number; driftPpm: number } | null;
+    try {
+      if (!(typeof follower === 'string' && follower.length > 0) && !(Number.isSafeInteger(follower) && (follower as number) > 0)) {
+        throw argumentError(where, `\`follower\` must be a follower's name (a non-empty string) or its pid (an integer > 0), got ${String(follower)}.`);
+      }
+      if (skew === undefined) throw argumentError(where, '`skew` must be `{ offset, driftPpm }` or null (to remove it), got undefined.');
+      parsed = checkSkew(where, skew);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#closing) return Promise.reject(new Error(`${where}: the shared clock is closed.`));
+    const targets = this.#connections.followers().filter((c) => (typeof follower === 'string' ? c.name === follower : c.pid === follower));
+    if (targets.length === 0) {
+      const attached = this.followers.map((f) => `${JSON.stringify(f.name)} (pid ${f.pid})`).join(', ') || 'none';
+      return Promise.reject(new Error(`${where}: no follower named or with pid ${JSON.stringify(follower)} is attached (attached: ${attached}).`));
+    }
+    const old = targets.find((c) => c.v < 2);
+    if (old) return Promise.reject(new Error(`${where}: follower ${JSON.stringify(old.name)} (pid ${old.pid}) speaks protocol version ${old.v}, which has no skew (version 2 added it); run the same unflake version in it as in the test.`));
+    return this.#barrier.atInstant(where, () => {
+      const frame = { type: 'skew' as const, offset: parsed?.offset ?? 0, driftPpm: parsed?.driftPpm ?? 0, monotonic: this.#host.monotonic() };
+      for (const c of targets) this.#connections.send(c, frame);
+    });
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The shared-clock wire protocol, version 1 (docs/clock-protocol.md): newline-delimited JSON over a
+ * The shared-clock wire protocol, version 2 (docs/clock-protocol.md; 2 added `skew`): newline-delimited JSON over a
  * stream socket (loopback TCP or a Unix socket), one object per line, at most 64 KiB per line.
  *
  * Every frame that crosses the wire is parsed and validated here, and nowhere else. A frame that does
@@ -11,7 +11,7 @@
  * so a due time never changes meaning while a `set` is in flight.
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** The longest frame either side accepts, in bytes, excluding the newline. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
@@ -66,6 +66,17 @@ export interface SetFrame {
   type: 'set';
   now: number;
 }
+/**
+ * Skew this follower's wall clock (a fault to inject): from leader monotonic `monotonic` on, its wall
+ * clock reads the leader's plus `offset` plus `driftPpm` millionths of the monotonic time since. Its
+ * monotonic time and its timers' due times do not move. Zeros remove the skew.
+ */
+export interface SkewFrame {
+  type: 'skew';
+  offset: number;
+  driftPpm: number;
+  monotonic: number;
+}
 export interface ByeFrame {
   type: 'bye';
   reason: string;
@@ -74,7 +85,7 @@ export interface ErrorFrame {
   type: 'error';
   message: string;
 }
-export type LeaderFrame = WelcomeFrame | StepFrame | SetFrame | ByeFrame | ErrorFrame;
+export type LeaderFrame = WelcomeFrame | StepFrame | SetFrame | SkewFrame | ByeFrame | ErrorFrame;
 
 /** A frame broke the protocol; the connection that sent it is closed. */
 export class ProtocolError extends Error {
@@ -176,6 +187,7 @@ const isMonotonic = (v: unknown): v is number => isFiniteNumber(v) && v >= 0 && 
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
 const isNextDue = (v: unknown): v is number | null => v === null || isMonotonic(v);
+const isDriftPpm = (v: unknown): v is number => isFiniteNumber(v) && Math.abs(v) <= 1e6;
 const isShortString = (max: number) => (v: unknown): v is string => typeof v === 'string' && v.length <= max;
 
 export function parseFollowerFrame(line: string): FollowerFrame {
@@ -231,12 +243,19 @@ export function parseLeaderFrame(line: string): LeaderFrame {
       };
     case 'set':
       return { type: 'set', now: field(frame, 'now', isTime, 'epoch milliseconds') };
+    case 'skew':
+      return {
+        type: 'skew',
+        offset: field(frame, 'offset', isTime, 'milliseconds'),
+        driftPpm: field(frame, 'driftPpm', isDriftPpm, 'parts per million, from -1e6 to 1e6'),
+        monotonic: field(frame, 'monotonic', isMonotonic, 'monotonic milliseconds'),
+      };
     case 'bye':
       return { type: 'bye', reason: field(frame, 'reason', isShortString(4096), 'a string') };
     case 'error':
       return { type: 'error', message: field(frame, 'message', isShortString(16_384), 'a string') };
     default:
-      throw new ProtocolError(`unknown frame type ${frame.type === undefined ? '(no `type`)' : describe(frame.type)}; a leader sends welcome, step, set, bye or error`);
+      throw new ProtocolError(`unknown frame type ${frame.type === undefined ? '(no `type`)' : describe(frame.type)}; a leader sends welcome, step, set, skew, bye or error`);
   }
 }
 

@@ -336,6 +336,6 @@ describe('clock factories reject misspelt options, naming them with a suggestion
   test('connectClock()', async () => {
     const connected = connectClock('unflake-clock://127.0.0.1:1', { token: 't', nmae: 'x' } as never);
     await expect(connected).rejects.toThrow(TypeError);
-    await expect(connected).rejects.toThrow('connectClock(): unknown option `nmae`. Did you mean `name`? Known options: `name`, `token`, `timeout`.');
+    await expect(connected).rejects.toThrow('connectClock(): unknown option `nmae`. Did you mean `name`? Known options: `name`, `token`, `timeout`, `skew`.');
   });
 });

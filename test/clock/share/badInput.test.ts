@@ -46,7 +46,7 @@ describe('shared clock: bad connections', () => {
       const hello = (fields: object): string => `${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'x', pid: 1, ...fields })}\n`;
       expect(await exchange(share, hello({ token: 'f'.repeat(64) }))).toEqual(['error: wrong token']);
       expect(await exchange(share, hello({ token: '' }))).toEqual(['error: wrong token']);
-      expect(await exchange(share, hello({ v: 2 }))).toEqual(['error: protocol version 2 is not supported; this leader speaks version 1']);
+      expect(await exchange(share, hello({ v: 3 }))).toEqual(['error: protocol version 3 is not supported; this leader speaks versions 1 and 2']);
       expect(await exchange(share, '{"type":"state","pending":0,"nextDue":null}\n')).toEqual(['error: expected `hello` first, got `state`']);
       expect(await exchange(share, '', { end: false })).toEqual(['error: no hello within 300 ms']);
       await expect(connectClock(share.url, { token: 'nope' })).rejects.toThrow(/connectClock\(\): the shared clock at unflake-clock:\/\/127\.0\.0\.1:\d+ refused this follower: wrong token/);

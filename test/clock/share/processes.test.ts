@@ -186,7 +186,7 @@ describe('shared clock across processes', () => {
       socket.setEncoding('utf8').on('data', (chunk: string) => {
         text += chunk;
         const frames = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string });
-        if (frames.length === 1 && frames[0]!.type === 'hello' && text.endsWith('\n')) socket.write(`${JSON.stringify({ type: 'welcome', v: 1, now: START, monotonic: 0 })}\n`);
+        if (frames.length === 1 && frames[0]!.type === 'hello' && text.endsWith('\n')) socket.write(`${JSON.stringify({ type: 'welcome', v: 2, now: START, monotonic: 0 })}\n`);
         const found = frames.find((f) => f.type === 'state');
         if (found) stateSeen(found);
       });
