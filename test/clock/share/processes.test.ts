@@ -62,6 +62,26 @@ describe('shared clock across processes', () => {
     }
   }, PROCESS_TEST_TIMEOUT);
 
+  test("share.skew moves a preloaded child's Date only: its timers still fire in global order", async () => {
+    const clock = new TestClock({ now: START });
+    const share = await clock.share();
+    const log = sharedLog();
+    const child = spawnFollower('timers.mjs', [log.path, '100', '300'], { ...share.env, UNFLAKE_CLOCK_NAME: 'skewed' });
+    try {
+      await share.waitForFollowers(1, { timeout: 20_000 });
+      await clock.waitForTimers(2, { timeout: 20_000 });
+      await share.skew('skewed', { offset: -120_000 });
+      clock.setTimeout(() => log.append(`leader:200@${clock.monotonic()}/${clock.now()}`), 200);
+      await clock.advanceAsync(500);
+      expect(log.lines()).toEqual([`skewed:100@100/${START + 100 - 120_000}`, `leader:200@200/${START + 200}`, `skewed:300@300/${START + 300 - 120_000}`]);
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await reap(child);
+      await share.close();
+      log.remove();
+    }
+  }, PROCESS_TEST_TIMEOUT);
+
   test('an injected follower: an HTTP service issues tokens that expire after 60 s of the shared time', async () => {
     const clock = new TestClock({ now: START });
     const share = await clock.share();
