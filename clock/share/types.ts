@@ -1,6 +1,7 @@
 /** Public types of the shared clock. Type-only, so `unflake/clock` loads no socket code until `share()`/`connectClock()`. */
 import type { Clock } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
+import type { Skew, SkewControl } from './skew.ts';
 
 export interface ShareOptions {
   /** Interface to listen on. Default `127.0.0.1`. A non-loopback address needs `listenOnAllInterfaces: true`. */
@@ -27,7 +28,7 @@ export interface FollowerInfo {
   readonly nextDue: number | null;
 }
 
-export interface SharedClock {
+export interface SharedClock extends SkewControl {
   /** `unflake-clock://127.0.0.1:PORT` or `unix:///path`. */
   readonly url: string;
   /** What a child process needs to follow: spread it into its environment. */
@@ -48,6 +49,8 @@ export interface ConnectOptions {
   token?: string;
   /** Real milliseconds to wait for the leader's welcome. Default 5000. */
   timeout?: number;
+  /** Start with this wall-clock skew (a fault to inject): only `now()` and `Date` move. */
+  skew?: Skew | null;
 }
 
 /** A follower's clock: a `Clock` whose time is the leader's. */
