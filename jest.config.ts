@@ -4,6 +4,6 @@ export default {
   transform: {},
   extensionsToTreatAsEsm: ['.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/', '<rootDir>/test/verdicts/'],
   setupFilesAfterEnv: ['<rootDir>/test/setup/jest.ts'],
 };

@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     globals: true,
     include: ['test/**/*.test.ts'],
-    exclude: ['test/consumers/**', '**/node_modules/**'],
+    exclude: ['test/consumers/**', '**/node_modules/**', 'test/verdicts/**'],
     setupFiles: ['./test/setup/vitest.ts'],
   },
 });
