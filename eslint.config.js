@@ -5,8 +5,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const foreignInternals = [
-  { selector: "Literal[value=/^(expect-global|\\$\\$jest-matchers-object|JEST_STATE_SYMBOL|jest-native-now|opentelemetry\\.js\\.api\\.1|OpenTelemetry Context Key SPAN)$/]", message: 'Another library\'s internals: read them in src/adapters/ (one file per library).' },
-  { selector: "MemberExpression[property.name=/^(_isMockFunction|currentlyRunningTest)$/]", message: "Another library's internals: read them in src/adapters/ (one file per library)." },
+  {
+    selector: 'Literal[value=/^(expect-global|\\$\\$jest-matchers-object|JEST_STATE_SYMBOL|jest-native-now|opentelemetry\\.js\\.api\\.1|OpenTelemetry Context Key SPAN)$/]',
+    message: "Another library's internals: read them in src/adapters/ (one file per library).",
+  },
+  {
+    selector: 'MemberExpression[property.name=/^(_isMockFunction|currentlyRunningTest)$/]',
+    message: "Another library's internals: read them in src/adapters/ (one file per library).",
+  },
 ];
 
 export default tseslint.config(
@@ -14,7 +20,33 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', globalThis: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', clearImmediate: 'readonly', queueMicrotask: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly', Buffer: 'readonly', structuredClone: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', fetch: 'readonly', Response: 'readonly', Headers: 'readonly', EventTarget: 'readonly', Event: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        globalThis: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        clearImmediate: 'readonly',
+        queueMicrotask: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        performance: 'readonly',
+        Buffer: 'readonly',
+        structuredClone: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        fetch: 'readonly',
+        Response: 'readonly',
+        Headers: 'readonly',
+        EventTarget: 'readonly',
+        Event: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
@@ -29,7 +61,20 @@ export default tseslint.config(
   {
     // Tests and benches may poke at internals to prove behaviour, and use the runners' globals.
     files: ['test/**', 'bench/**', 'examples/**'],
-    languageOptions: { globals: { describe: 'readonly', test: 'readonly', it: 'readonly', expect: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', beforeAll: 'readonly', afterAll: 'readonly', vi: 'readonly', jest: 'readonly' } },
+    languageOptions: {
+      globals: {
+        describe: 'readonly',
+        test: 'readonly',
+        it: 'readonly',
+        expect: 'readonly',
+        beforeEach: 'readonly',
+        afterEach: 'readonly',
+        beforeAll: 'readonly',
+        afterAll: 'readonly',
+        vi: 'readonly',
+        jest: 'readonly',
+      },
+    },
     // ANSI colour codes are stripped from runner output with control-character regexes.
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-explicit-any': 'off', 'no-control-regex': 'off' },
   },

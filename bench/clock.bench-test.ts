@@ -239,7 +239,20 @@ describe('controllable time bench', () => {
       JSON.stringify(
         {
           generatedAt: new Date().toISOString(),
-          config: { samples: SAMPLES, warmup: WARMUP, timers: TIMERS, spreadMs: SPREAD_MS, rounds: ROUNDS, perRound: PER_ROUND, roundMs: ROUND_MS, virtualReps: VIRTUAL_REPS, waitForReps: WAITFOR_REPS, waitForRealTimeoutMs: WAITFOR_REAL_TIMEOUT, hourMs: HOUR, fakeTimersVersion },
+          config: {
+            samples: SAMPLES,
+            warmup: WARMUP,
+            timers: TIMERS,
+            spreadMs: SPREAD_MS,
+            rounds: ROUNDS,
+            perRound: PER_ROUND,
+            roundMs: ROUND_MS,
+            virtualReps: VIRTUAL_REPS,
+            waitForReps: WAITFOR_REPS,
+            waitForRealTimeoutMs: WAITFOR_REAL_TIMEOUT,
+            hourMs: HOUR,
+            fakeTimersVersion,
+          },
           throughput,
           virtual,
         },

@@ -178,7 +178,10 @@ describe('unflake bench', () => {
     for (const initial of [1, 2, 5])
       for (const factor of [1.5, 2])
         for (const max of [100, 200, 250]) sweep.push({ interval: { initial, factor, max, jitter: 0.1 }, fast: { latencyMs: [], calls: [] }, slow: { latencyMs: [], calls: [] } });
-    const waiterOf = (s: SweepResult): Waiter => (probe) => expect(probe).toEventuallyEqual(1, { interval: s.interval });
+    const waiterOf =
+      (s: SweepResult): Waiter =>
+      (probe) =>
+        expect(probe).toEventuallyEqual(1, { interval: s.interval });
 
     await roundRobin(sweep, FAST_REPS, async (s) => {
       const { latencyMs, calls } = await trial(waiterOf(s), FAST_FLIP_MS);
@@ -204,7 +207,16 @@ describe('unflake bench', () => {
     const data = {
       generatedAt: new Date().toISOString(),
       machine: { nproc: availableParallelism(), cpuModel, node: process.version, vitest: vitestVersion, platform: `${process.platform} ${process.arch}` },
-      config: { fastFlipMs: FAST_FLIP_MS, slowFlipMs: SLOW_FLIP_MS, slowFlipSpreadMs: SLOW_FLIP_SPREAD_MS, slowFlipsMs: slowFlips, fastReps: FAST_REPS, slowReps: SLOW_REPS, alreadyTrueIterations: TRUE_ITERS, alreadyTrueWarmup: TRUE_WARMUP },
+      config: {
+        fastFlipMs: FAST_FLIP_MS,
+        slowFlipMs: SLOW_FLIP_MS,
+        slowFlipSpreadMs: SLOW_FLIP_SPREAD_MS,
+        slowFlipsMs: slowFlips,
+        fastReps: FAST_REPS,
+        slowReps: SLOW_REPS,
+        alreadyTrueIterations: TRUE_ITERS,
+        alreadyTrueWarmup: TRUE_WARMUP,
+      },
       tools: results,
       alreadyTrueDiagnostics: diagnostics,
       sweep,

@@ -26,7 +26,19 @@ const lastWriteWins = (e: Event): void => {
   if (e.name) state.name = e.name; // planted bug: arrival order wins
 };
 
-const settings = (seed: number, runs = 100): ConvergenceSettings => ({ reset, state: snapshot, runs, seed, duplicates: true, keyOf: undefined, schedule: undefined, equals: isDeepStrictEqual, deliveryTimeout: undefined, maxShrinks: 1000, shrinkTimeout: undefined });
+const settings = (seed: number, runs = 100): ConvergenceSettings => ({
+  reset,
+  state: snapshot,
+  runs,
+  seed,
+  duplicates: true,
+  keyOf: undefined,
+  schedule: undefined,
+  equals: isDeepStrictEqual,
+  deliveryTimeout: undefined,
+  maxShrinks: 1000,
+  shrinkTimeout: undefined,
+});
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runDeliveryBench(): Promise<string> {
@@ -58,7 +70,10 @@ export async function runDeliveryBench(): Promise<string> {
     `| 100 orders, trivial correct handler (30 seeds) | ${p50.toFixed(1)} ms (${Math.round(100_000 / p50)} orders/s) | ${Math.max(...explore).toFixed(1)} ms | < 100 ms | ${p50 < 100 ? 'yes' : 'no'} |`,
     `| find + shrink a last-write-wins bug (20 seeds) | ${median(shrink).toFixed(1)} ms | ${Math.max(...shrink).toFixed(1)} ms | < 1 s | ${Math.max(...shrink) < 1000 ? 'yes' : 'no'} |`,
     '',
-    `Shrunk counterexamples: ${deviating.length}/20 deviate from the canonical order, ${oneMove}/20 without any redelivery left; examples: ${[...new Set(minimal)].slice(0, 4).map((o) => `\`${o}\``).join(', ')}.`,
+    `Shrunk counterexamples: ${deviating.length}/20 deviate from the canonical order, ${oneMove}/20 without any redelivery left; examples: ${[...new Set(minimal)]
+      .slice(0, 4)
+      .map((o) => `\`${o}\``)
+      .join(', ')}.`,
   ].join('\n');
 }
 

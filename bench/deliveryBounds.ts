@@ -65,11 +65,23 @@ const asyncCorrect = { ...correct, project: async (e: Event): Promise<void> => (
 const cases: Case[] = [
   { name: 'converge: correct handler, 100 runs', run: () => expect(correct.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state }) },
   { name: 'converge: last-write-wins bug, find + shrink', run: () => expect(buggy.project).toConvergeInAnyOrder(events, { reset: buggy.reset, state: buggy.state, seed: 1 }) },
-  { name: 'converge: correct handler, 1 000 000 runs (more than time allows)', run: () => expect(correct.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state, runs: 1_000_000 }) },
-  { name: 'converge: async handler, 1 000 000 runs', run: () => expect(asyncCorrect.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state, runs: 1_000_000 }) },
-  { name: 'converge: the 3rd delivery never settles', run: () => expect((e: Event) => (e.seq === 2 ? new Promise(() => {}) : undefined)).toConvergeInAnyOrder(events, { reset: () => {}, state: () => 0 }) },
+  {
+    name: 'converge: correct handler, 1 000 000 runs (more than time allows)',
+    run: () => expect(correct.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state, runs: 1_000_000 }),
+  },
+  {
+    name: 'converge: async handler, 1 000 000 runs',
+    run: () => expect(asyncCorrect.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state, runs: 1_000_000 }),
+  },
+  {
+    name: 'converge: the 3rd delivery never settles',
+    run: () => expect((e: Event) => (e.seq === 2 ? new Promise(() => {}) : undefined)).toConvergeInAnyOrder(events, { reset: () => {}, state: () => 0 }),
+  },
   { name: 'idempotent: 20 000 events, no reset', run: () => expect(correct.project).toBeIdempotent(events, { state: correct.state }) },
-  { name: 'idempotent: 20 000 events with reset (history replays: quadratic)', run: () => expect(correct.project).toBeIdempotent(events, { state: correct.state, reset: correct.reset }) },
+  {
+    name: 'idempotent: 20 000 events with reset (history replays: quadratic)',
+    run: () => expect(correct.project).toBeIdempotent(events, { state: correct.state, reset: correct.reset }),
+  },
 ];
 
 interface Row {
@@ -117,7 +129,11 @@ async function measure(c: Case): Promise<Row> {
     await runInTest(state, c.run);
   } catch (error) {
     message = error instanceof Error ? error.message : String(error);
-    outcome = message.split('\n').find((line) => /stopped|depends|did not settle|not shown/.test(line))?.replace(/\u001b\[[0-9;]*m/g, '') ?? 'failed';
+    outcome =
+      message
+        .split('\n')
+        .find((line) => /stopped|depends|did not settle|not shown/.test(line))
+        ?.replace(/\u001b\[[0-9;]*m/g, '') ?? 'failed';
   }
   const ended = monotonicNow();
   delay.disable();

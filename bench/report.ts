@@ -19,7 +19,16 @@ interface Path {
 interface BenchData {
   generatedAt: string;
   machine: { nproc: number; cpuModel: string; node: string; vitest: string; platform: string };
-  config: { fastFlipMs: number; slowFlipMs: number; slowFlipSpreadMs: number; slowFlipsMs: number[]; fastReps: number; slowReps: number; alreadyTrueIterations: number; alreadyTrueWarmup: number };
+  config: {
+    fastFlipMs: number;
+    slowFlipMs: number;
+    slowFlipSpreadMs: number;
+    slowFlipsMs: number[];
+    fastReps: number;
+    slowReps: number;
+    alreadyTrueIterations: number;
+    alreadyTrueWarmup: number;
+  };
   tools: Record<string, { fast: Path; slow: Path; alreadyTrueUs: number[] }>;
   alreadyTrueDiagnostics?: Record<string, number[]>;
   sweep: { interval: { initial: number; factor: number; max: number; jitter: number }; fast: Path; slow: Path }[];
@@ -44,7 +53,9 @@ export function render(data: BenchData): string {
   const { machine: m, config: c, tools } = data;
   const out: string[] = [];
   out.push(`Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.platform}, Node ${m.node}, Vitest ${m.vitest} (run ${data.generatedAt})`);
-  out.push(`Flip after ~${c.fastFlipMs} ms (${c.fastReps} reps) and ${c.slowFlipMs} ± ${c.slowFlipSpreadMs} ms (${c.slowReps} reps, seeded draws shared by all tools); already-true: median of ${c.alreadyTrueIterations} timed assertions after ${c.alreadyTrueWarmup} warm-up.`);
+  out.push(
+    `Flip after ~${c.fastFlipMs} ms (${c.fastReps} reps) and ${c.slowFlipMs} ± ${c.slowFlipSpreadMs} ms (${c.slowReps} reps, seeded draws shared by all tools); already-true: median of ${c.alreadyTrueIterations} timed assertions after ${c.alreadyTrueWarmup} warm-up.`,
+  );
   out.push('');
   out.push('### Detection latency (ms, flip → assertion resolved), probe calls, already-true cost');
   out.push('');
@@ -96,7 +107,9 @@ export function render(data: BenchData): string {
     out.push('');
     out.push(`### Candidate default backoffs (jitter 0.1; fast path sequential, slow path all candidates concurrently)`);
     out.push('');
-    out.push(`Targets: fast p50 ≤ expect.poll's ÷ 5 (${ms(pollFast / 5)} ms); slow calls p50 < expect.poll's (${calls(pollSlowCalls)}); already-true ≤ expect.poll's (${overheadOk ? 'met' : 'NOT met'} by the current default; the schedule does not change it).`);
+    out.push(
+      `Targets: fast p50 ≤ expect.poll's ÷ 5 (${ms(pollFast / 5)} ms); slow calls p50 < expect.poll's (${calls(pollSlowCalls)}); already-true ≤ expect.poll's (${overheadOk ? 'met' : 'NOT met'} by the current default; the schedule does not change it).`,
+    );
     out.push('');
     const rows = data.sweep.map((s) => {
       const fast = median(s.fast.latencyMs);
@@ -158,7 +171,9 @@ const seconds = (msValue: number) => (msValue >= 60_000 ? `${(msValue / 60_000).
 export function renderClock(data: ClockData): string {
   const { config: c } = data;
   const out: string[] = [];
-  out.push(`### Timer throughput (timers fired per real second, scheduling included; median of ${c.samples} samples after ${c.warmup} warm-up, round-robin; @sinonjs/fake-timers ${c.fakeTimersVersion})`);
+  out.push(
+    `### Timer throughput (timers fired per real second, scheduling included; median of ${c.samples} samples after ${c.warmup} warm-up, round-robin; @sinonjs/fake-timers ${c.fakeTimersVersion})`,
+  );
   out.push('');
   const rows: string[][] = [];
   for (const [workload, tools] of Object.entries(data.throughput)) {
@@ -166,7 +181,20 @@ export function renderClock(data: ClockData): string {
     const rawRate = raw ? median(raw.map((s) => s.timersPerS)) : Number.NaN;
     for (const [tool, samples] of Object.entries(tools)) {
       const r = median(samples.map((s) => s.timersPerS));
-      rows.push([workload, tool, rate(r), rate(quantile(samples.map((s) => s.timersPerS), 0.1)), ms(median(samples.map((s) => s.scheduleMs))), ms(median(samples.map((s) => s.advanceMs))), x(r / rawRate)]);
+      rows.push([
+        workload,
+        tool,
+        rate(r),
+        rate(
+          quantile(
+            samples.map((s) => s.timersPerS),
+            0.1,
+          ),
+        ),
+        ms(median(samples.map((s) => s.scheduleMs))),
+        ms(median(samples.map((s) => s.advanceMs))),
+        x(r / rawRate),
+      ]);
     }
   }
   out.push(table(['workload', 'tool', 'timers/s p50', 'timers/s p10', 'schedule ms p50', 'advance ms p50', '÷ raw fake-timers'], rows));
@@ -177,13 +205,23 @@ export function renderClock(data: ClockData): string {
     const ratio = median(testClock) / median(raw);
     // Paired: the two samples of the same round ran back to back, so they share the machine's load at the time.
     const paired = testClock.map((t, i) => t / raw[i]!);
-    return [workload, x(ratio), x(median(paired)), `${x(quantile(paired, 0.25))}–${x(quantile(paired, 0.75))}`, ratio >= THROUGHPUT_GOAL && median(paired) >= THROUGHPUT_GOAL ? 'yes' : 'NO'];
+    return [
+      workload,
+      x(ratio),
+      x(median(paired)),
+      `${x(quantile(paired, 0.25))}–${x(quantile(paired, 0.75))}`,
+      ratio >= THROUGHPUT_GOAL && median(paired) >= THROUGHPUT_GOAL ? 'yes' : 'NO',
+    ];
   });
-  out.push(table([`TestClock ÷ raw fake-timers (goal ≥ ${THROUGHPUT_GOAL.toFixed(2)}, i.e. within 1.1×)`, 'ratio of medians', 'paired ratio p50', 'paired p25–p75', 'met'], goalRows));
+  out.push(
+    table([`TestClock ÷ raw fake-timers (goal ≥ ${THROUGHPUT_GOAL.toFixed(2)}, i.e. within 1.1×)`, 'ratio of medians', 'paired ratio p50', 'paired p25–p75', 'met'], goalRows),
+  );
 
   const v = data.virtual;
   out.push('');
-  out.push(`### Virtual-time wait cost (real time to cover one virtual hour; ${c.virtualReps} reps each for unflake, ${c.waitForReps} runs of ${c.waitForRealTimeoutMs} ms for vi.waitFor)`);
+  out.push(
+    `### Virtual-time wait cost (real time to cover one virtual hour; ${c.virtualReps} reps each for unflake, ${c.waitForReps} runs of ${c.waitForRealTimeoutMs} ms for vi.waitFor)`,
+  );
   out.push('');
   const flip = median(v.flip.map((r) => r.realMs));
   const timeout = median(v.timeout.map((r) => r.realMs));
@@ -194,17 +232,47 @@ export function renderClock(data: ClockData): string {
     table(
       ['case', 'real time p50', 'max', 'probe calls p50', 'virtual time covered'],
       [
-        ["unflake toEventuallyBe('done', { clock }), flip after 1 virtual h", seconds(flip), seconds(Math.max(...v.flip.map((r) => r.realMs))), calls(median(v.flip.map((r) => r.probeCalls))), seconds(median(v.flip.map((r) => r.virtualMs)))],
-        ...(v.day?.length ? [["unflake toEventuallyBe('done', { clock }), flip after 1 virtual day", seconds(median(v.day.map((r) => r.realMs))), seconds(Math.max(...v.day.map((r) => r.realMs))), calls(median(v.day.map((r) => r.probeCalls))), seconds(median(v.day.map((r) => r.virtualMs)))]] : []),
-        ["unflake toEventuallyBe('done', { clock }), times out after 1 virtual h", seconds(timeout), seconds(Math.max(...v.timeout.map((r) => r.realMs))), calls(median(v.timeout.map((r) => r.probeCalls))), seconds(median(v.timeout.map((r) => r.virtualMs)))],
-        [`vi.waitFor under vi.useFakeTimers, measured: ${c.waitForRealTimeoutMs} ms real`, seconds(median(v.waitFor.map((r) => r.realMs))), seconds(Math.max(...v.waitFor.map((r) => r.realMs))), calls(median(v.waitFor.map((r) => r.checks))), `${seconds(median(v.waitFor.map((r) => r.fakeAdvancedMs)))} (${speed.toFixed(3)} virtual ms per real ms)`],
+        [
+          "unflake toEventuallyBe('done', { clock }), flip after 1 virtual h",
+          seconds(flip),
+          seconds(Math.max(...v.flip.map((r) => r.realMs))),
+          calls(median(v.flip.map((r) => r.probeCalls))),
+          seconds(median(v.flip.map((r) => r.virtualMs))),
+        ],
+        ...(v.day?.length
+          ? [
+              [
+                "unflake toEventuallyBe('done', { clock }), flip after 1 virtual day",
+                seconds(median(v.day.map((r) => r.realMs))),
+                seconds(Math.max(...v.day.map((r) => r.realMs))),
+                calls(median(v.day.map((r) => r.probeCalls))),
+                seconds(median(v.day.map((r) => r.virtualMs))),
+              ],
+            ]
+          : []),
+        [
+          "unflake toEventuallyBe('done', { clock }), times out after 1 virtual h",
+          seconds(timeout),
+          seconds(Math.max(...v.timeout.map((r) => r.realMs))),
+          calls(median(v.timeout.map((r) => r.probeCalls))),
+          seconds(median(v.timeout.map((r) => r.virtualMs))),
+        ],
+        [
+          `vi.waitFor under vi.useFakeTimers, measured: ${c.waitForRealTimeoutMs} ms real`,
+          seconds(median(v.waitFor.map((r) => r.realMs))),
+          seconds(Math.max(...v.waitFor.map((r) => r.realMs))),
+          calls(median(v.waitFor.map((r) => r.checks))),
+          `${seconds(median(v.waitFor.map((r) => r.fakeAdvancedMs)))} (${speed.toFixed(3)} virtual ms per real ms)`,
+        ],
         ['vi.waitFor, flip after 1 virtual h (EXTRAPOLATED, not run)', `≈ ${seconds(waitForHour)}`, '', `≈ ${calls(Math.round(c.hourMs / 50))}`, seconds(c.hourMs)],
       ],
     ),
   );
   out.push('');
   const tiny = (n: number) => (n < 0.001 ? n.toExponential(1) : x(n));
-  out.push(`Ratio unflake ÷ vi.waitFor (extrapolated) for one virtual hour: flip ${tiny(flip / waitForHour)} (≈ ${Math.round(waitForHour / flip)}× less real time), time-out ${tiny(timeout / waitForHour)} (≈ ${Math.round(waitForHour / timeout)}×).`);
+  out.push(
+    `Ratio unflake ÷ vi.waitFor (extrapolated) for one virtual hour: flip ${tiny(flip / waitForHour)} (≈ ${Math.round(waitForHour / flip)}× less real time), time-out ${tiny(timeout / waitForHour)} (≈ ${Math.round(waitForHour / timeout)}×).`,
+  );
 
   if (data.importCost) {
     const ic = data.importCost;
@@ -215,7 +283,15 @@ export function renderClock(data: ClockData): string {
       table(
         ['process', 'require/import ms p50', 'ms max', 'heap Δ', 'RSS Δ', 'RSS after', 'whole process ms p50 (spawn to exit)'],
         Object.entries(ic.samples).map(([name, s]) => {
-          return [name, ms(median(s.map((r) => r.ms))), ms(Math.max(...s.map((r) => r.ms))), kb(median(s.map((r) => r.heapDeltaKB))), kb(median(s.map((r) => r.rssDeltaKB))), kb(median(s.map((r) => r.rssKB))), ms(median(s.map((r) => r.processMs)))];
+          return [
+            name,
+            ms(median(s.map((r) => r.ms))),
+            ms(Math.max(...s.map((r) => r.ms))),
+            kb(median(s.map((r) => r.heapDeltaKB))),
+            kb(median(s.map((r) => r.rssDeltaKB))),
+            kb(median(s.map((r) => r.rssKB))),
+            ms(median(s.map((r) => r.processMs))),
+          ];
         }),
       ),
     );

@@ -54,7 +54,17 @@ declare module 'expect' {
 const SCENARIOS = ['postgres', 'redis', 'memory', 'token'] as const;
 
 function parseArgs(argv: string[]) {
-  const options = { runs: 100, naiveRuns: undefined as number | undefined, scenarios: [...SCENARIOS] as string[], load: true, cpus: 1, json: undefined as string | undefined, sleep: 100, seed: 1, faults: true };
+  const options = {
+    runs: 100,
+    naiveRuns: undefined as number | undefined,
+    scenarios: [...SCENARIOS] as string[],
+    load: true,
+    cpus: 1,
+    json: undefined as string | undefined,
+    sleep: 100,
+    seed: 1,
+    faults: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -85,7 +95,9 @@ function parseArgs(argv: string[]) {
 
 function usage(error?: string): never {
   if (error) console.error(`soak: ${error}`);
-  console.error('usage: npm run soak -- [--runs N] [--naive-runs N] [--scenarios postgres,redis,memory,token] [--sleep N] [--seed N] [--no-faults] [--no-load] [--load-cpus N] [--json FILE]');
+  console.error(
+    'usage: npm run soak -- [--runs N] [--naive-runs N] [--scenarios postgres,redis,memory,token] [--sleep N] [--seed N] [--no-faults] [--no-load] [--load-cpus N] [--json FILE]',
+  );
   process.exit(error ? 2 : 0);
 }
 
@@ -100,7 +112,11 @@ function startLoad(): { describe: string; stop: () => void } | undefined {
   const hasStress = spawnSync('stress', ['--version'], { stdio: 'ignore' }).status === 0;
   const child: ChildProcess = hasStress
     ? spawn('stress', ['--cpu', String(options.cpus)], { detached: true, stdio: 'ignore' })
-    : spawn(process.execPath, ['-e', `const { Worker } = require('node:worker_threads'); for (let i = 1; i < ${options.cpus}; i++) new Worker('for (;;) {}', { eval: true }); for (;;) {}`], { detached: true, stdio: 'ignore' });
+    : spawn(
+        process.execPath,
+        ['-e', `const { Worker } = require('node:worker_threads'); for (let i = 1; i < ${options.cpus}; i++) new Worker('for (;;) {}', { eval: true }); for (;;) {}`],
+        { detached: true, stdio: 'ignore' },
+      );
   const stop = () => {
     try {
       process.kill(-child.pid!, 'SIGKILL'); // its own process group: stress and the worker it forked
@@ -109,7 +125,12 @@ function startLoad(): { describe: string; stop: () => void } | undefined {
     }
   };
   process.on('exit', stop);
-  return { describe: hasStress ? `stress --cpu ${options.cpus} (pid ${child.pid})` : `${options.cpus} busy loop(s) in a node child (pid ${child.pid}; install stress for the usual load: apt-get install -y stress)`, stop };
+  return {
+    describe: hasStress
+      ? `stress --cpu ${options.cpus} (pid ${child.pid})`
+      : `${options.cpus} busy loop(s) in a node child (pid ${child.pid}; install stress for the usual load: apt-get install -y stress)`,
+    stop,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -142,12 +163,18 @@ if (options.scenarios.includes('postgres')) {
   if (options.faults) pair.upstream.latency(heavyTail({ random: seeded(options.seed) }));
   const pct = (x: number) => `${(tailProbability(x) * 100).toFixed(1)} %`;
   if (!options.faults) faultModel.push(`postgres: ${pair.describe}; CONTROL RUN (--no-faults): the replication connection goes through the proxy with no fault`);
-  else faultModel.push(
-    `postgres: ${pair.describe}; the standby's replication connection through unflake's fault proxy, each chunk delayed ` +
-      `by a Lomax draw (scale ${scale} ms, alpha ${alpha}, cap ${max} ms, seed ${options.seed}: median ${(scale * (2 ** (1 / alpha) - 1)).toFixed(1)} ms, ` +
-      `P(>20 ms) ${pct(20)}, P(>${options.sleep} ms) ${pct(options.sleep)}, P(>500 ms) ${pct(500)}), both ways, bytes in order`,
+  else
+    faultModel.push(
+      `postgres: ${pair.describe}; the standby's replication connection through unflake's fault proxy, each chunk delayed ` +
+        `by a Lomax draw (scale ${scale} ms, alpha ${alpha}, cap ${max} ms, seed ${options.seed}: median ${(scale * (2 ** (1 / alpha) - 1)).toFixed(1)} ms, ` +
+        `P(>20 ms) ${pct(20)}, P(>${options.sleep} ms) ${pct(options.sleep)}, P(>500 ms) ${pct(500)}), both ways, bytes in order`,
+    );
+  variants.push(
+    ...readAfterWriteVariants(postgresStore(pair), {
+      sleepMs: options.sleep,
+      scenario: `postgres write → standby read (${options.faults ? 'heavy-tailed replication lag' : 'control: no faults'})`,
+    }),
   );
-  variants.push(...readAfterWriteVariants(postgresStore(pair), { sleepMs: options.sleep, scenario: `postgres write → standby read (${options.faults ? 'heavy-tailed replication lag' : 'control: no faults'})` }));
   const netem = probeNetem();
   // Kernel-level latency (SPEC 5) where the kernel allows it; not on every machine (no sch_netem on ours).
   faultModel.push(`kernel latency (tc netem in a network namespace): ${netem.available ? 'available, not used by this scenario' : `not available: ${netem.detail}`}`);
@@ -163,7 +190,9 @@ if (options.scenarios.includes('redis')) {
     if (options.faults) pair.upstream!.latency(heavyTail({ random: seeded(options.seed) }));
     const store = { write: (key: string, value: string) => pair.primary.set(key, value), read: (key: string) => pair.replica.get(key) };
     const faults = options.faults ? 'heavy-tailed replication lag' : 'control: no faults';
-    faultModel.push(`redis: the replica's replication connection (--replicaof) through unflake's fault proxy, ${options.faults ? 'the same Lomax model and seed' : 'CONTROL RUN (--no-faults): no fault'}`);
+    faultModel.push(
+      `redis: the replica's replication connection (--replicaof) through unflake's fault proxy, ${options.faults ? 'the same Lomax model and seed' : 'CONTROL RUN (--no-faults): no fault'}`,
+    );
     variants.push(...readAfterWriteVariants(store, { sleepMs: options.sleep, scenario: `redis write → replica read (${faults})` }));
   }
 }

@@ -32,8 +32,30 @@ type SinonClock = FakeTimersClock;
 type Waiter = { count: number; resolve: () => void };
 
 const OPTIONS = ['now', 'loopLimit'] as const;
-const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'timeoutSignal', 'advance', 'advanceAsync', 'runNext', 'runNextAsync', 'runAll', 'runAllAsync', 'jump', 'runToLast', 'runToLastAsync', 'reset', 'set', 'waitForTimers', 'share', 'install'] as const;
-
+const METHODS = [
+  'now',
+  'monotonic',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'sleep',
+  'timeoutSignal',
+  'advance',
+  'advanceAsync',
+  'runNext',
+  'runNextAsync',
+  'runAll',
+  'runAllAsync',
+  'jump',
+  'runToLast',
+  'runToLastAsync',
+  'reset',
+  'set',
+  'waitForTimers',
+  'share',
+  'install',
+] as const;
 
 export class TestClock implements Clock {
   /** The fake-timers clock underneath (for interop; prefer the methods of TestClock). */
@@ -49,13 +71,15 @@ export class TestClock implements Clock {
 
   constructor(options: TestClockOptions = {}) {
     checkOptions('new TestClock()', options, OPTIONS);
-    const now = options.now instanceof Date ? options.now.getTime() : options.now ?? 0;
+    const now = options.now instanceof Date ? options.now.getTime() : (options.now ?? 0);
     if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`new TestClock(): \`now\` must be epoch milliseconds or a Date, got ${String(options.now)}.`);
     if (options.loopLimit !== undefined && !(Number.isInteger(options.loopLimit) && options.loopLimit > 0)) {
       throw new TypeError(`new TestClock(): \`loopLimit\` must be a whole number > 0, got ${String(options.loopLimit)}.`);
     }
     this.#loopLimit = options.loopLimit ?? 10_000;
-    this.fake = loadFakeTimers().withGlobal(globalThis).createClock(now, options.loopLimit ?? 10_000) as unknown as SinonClock;
+    this.fake = loadFakeTimers()
+      .withGlobal(globalThis)
+      .createClock(now, options.loopLimit ?? 10_000) as unknown as SinonClock;
     bindMethods(this, METHODS);
   }
 
@@ -94,7 +118,12 @@ export class TestClock implements Clock {
   /** Resolves when the clock is advanced past `ms` (converted like a timer delay); rejects with the signal's reason if it aborts first. */
   async sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void> {
     const { after, signal } = sleepArgs('TestClock.sleep()', ms, options);
-    return sleepOn((callback, delay) => this.setTimeout(callback, delay), (id) => this.clearTimeout(id), after, [signal]);
+    return sleepOn(
+      (callback, delay) => this.setTimeout(callback, delay),
+      (id) => this.clearTimeout(id),
+      after,
+      [signal],
+    );
   }
 
   /** Aborts with a `TimeoutError` when the clock is advanced past `ms`; the rules of `AbortSignal.timeout`. */
@@ -240,7 +269,12 @@ export class TestClock implements Clock {
       const waiter: Waiter = { count, resolve: () => settle() };
       const onAbort = (): void => settle(signal!.reason);
       const timer = setRealTimeout(
-        () => settle(new Error(`TestClock.waitForTimers(${count}): ${this.pending} timer(s) pending after ${timeout} ms of real time; the code under test never scheduled ${count === 1 ? 'a timer' : `${count} timers`} on this clock. Is it using this clock (injected, or installed with clock.install())?`)),
+        () =>
+          settle(
+            new Error(
+              `TestClock.waitForTimers(${count}): ${this.pending} timer(s) pending after ${timeout} ms of real time; the code under test never scheduled ${count === 1 ? 'a timer' : `${count} timers`} on this clock. Is it using this clock (injected, or installed with clock.install())?`,
+            ),
+          ),
         timeout,
       );
       const settle = (error?: unknown): void => {
@@ -302,7 +336,9 @@ export class TestClock implements Clock {
 
   #refuseSyncWhenShared(method: string, instead: string): void {
     if (this.#leader) {
-      throw new Error(`TestClock.${method}: this clock is shared with other processes (share()), and they can only move with it asynchronously. Use \`await clock.${instead}\`: it steps every follower through the due times in order.`);
+      throw new Error(
+        `TestClock.${method}: this clock is shared with other processes (share()), and they can only move with it asynchronously. Use \`await clock.${instead}\`: it steps every follower through the due times in order.`,
+      );
     }
   }
 
@@ -314,7 +350,9 @@ export class TestClock implements Clock {
   // The leader knows each follower's next due time only, and a follower cannot leap or go back: refused, not approximated.
   #refuseWhenShared(method: string): void {
     if (this.#leader) {
-      throw new Error(`TestClock.${method}: this clock is shared with other processes (share()), and a shared clock only steps forward through every due time. Use \`await clock.advanceAsync(ms)\` instead, or close() the share first.`);
+      throw new Error(
+        `TestClock.${method}: this clock is shared with other processes (share()), and a shared clock only steps forward through every due time. Use \`await clock.advanceAsync(ms)\` instead, or close() the share first.`,
+      );
     }
   }
 

@@ -50,7 +50,13 @@ export function timerDelay(where: string, callback: unknown, ms: unknown): numbe
 
 function isAbortSignal(value: unknown): value is AbortSignal {
   // Duck-typed like Node's validateAbortSignal, plus the listener methods sleep uses (a signal from another realm works).
-  return value !== null && typeof value === 'object' && 'aborted' in value && typeof (value as AbortSignal).addEventListener === 'function' && typeof (value as AbortSignal).removeEventListener === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    'aborted' in value &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
 }
 
 /**
@@ -100,9 +106,12 @@ export const TIMEOUT_SIGNAL_MAX = 2 ** 32 - 1;
  * the delay its timer gets: Node's timer rule then makes 0 and anything above 2^31 - 1 fire after 1 ms.
  */
 export function timeoutSignalDelay(where: string, ms: unknown): number {
-  if (typeof ms !== 'number') throw invalidArgType(where, `\`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${describeArg(ms)}.`);
+  if (typeof ms !== 'number')
+    throw invalidArgType(where, `\`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${describeArg(ms)}.`);
   if (!Number.isInteger(ms) || ms < 0 || ms > TIMEOUT_SIGNAL_MAX) {
-    throw Object.assign(new RangeError(`${where}: \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${describeArg(ms)}.`), { code: 'ERR_OUT_OF_RANGE' });
+    throw Object.assign(new RangeError(`${where}: \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${describeArg(ms)}.`), {
+      code: 'ERR_OUT_OF_RANGE',
+    });
   }
   return effectiveDelay(ms);
 }

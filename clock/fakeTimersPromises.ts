@@ -100,14 +100,16 @@ export function fakeTimersPromises(clock: Clock, immediate: ScheduleImmediate | 
       signal?.removeEventListener('abort', onAbort);
     }
   }
-  const setImmediate = immediate && (<T>(value?: T, options: Options = {}): Promise<T> => {
-    try {
-      const { signal } = checkOptions('timers/promises.setImmediate()', options);
-      return settleOn(signal, value as T, immediate);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  });
+  const setImmediate =
+    immediate &&
+    (<T>(value?: T, options: Options = {}): Promise<T> => {
+      try {
+        const { signal } = checkOptions('timers/promises.setImmediate()', options);
+        return settleOn(signal, value as T, immediate);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    });
   const wait = (delay?: number, options: Options = {}): Promise<void> => {
     try {
       checkDelay('timers/promises.scheduler.wait()', delay);

@@ -9,9 +9,32 @@ import { fakeTimersPromises } from './fakeTimersPromises.ts';
 import { timeoutSignalOn } from './sleepOn.ts';
 
 /** `'timers/promises'` is `node:timers/promises`' setTimeout, setInterval and scheduler.wait, and its setImmediate when `'setImmediate'` is faked too. */
-export type FakeableGlobal = 'Date' | 'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'setImmediate' | 'clearImmediate' | 'performance' | 'hrtime' | 'AbortSignal.timeout' | 'timers/promises';
+export type FakeableGlobal =
+  | 'Date'
+  | 'setTimeout'
+  | 'clearTimeout'
+  | 'setInterval'
+  | 'clearInterval'
+  | 'setImmediate'
+  | 'clearImmediate'
+  | 'performance'
+  | 'hrtime'
+  | 'AbortSignal.timeout'
+  | 'timers/promises';
 
-export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'performance', 'hrtime', 'AbortSignal.timeout', 'timers/promises'];
+export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = [
+  'Date',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'setImmediate',
+  'clearImmediate',
+  'performance',
+  'hrtime',
+  'AbortSignal.timeout',
+  'timers/promises',
+];
 
 type TimersPromisesModule = Record<string, unknown> & { scheduler: Record<string, unknown> };
 
@@ -64,7 +87,9 @@ export function restoreLeftoverInstall(test?: object): Error | undefined {
   // An install made in beforeAll belongs to the file: a test's end leaves it (the file's end restores it).
   if (test !== undefined && leftover.owner !== test) return undefined;
   leftover.restore();
-  return new Error('unflake: a TestClock.install() was still active when the test ended; the real Date, timers and performance.now have been restored. Dispose it in the test: `using installed = clock.install()`, or call `installed.uninstall()` in afterEach.');
+  return new Error(
+    'unflake: a TestClock.install() was still active when the test ended; the real Date, timers and performance.now have been restored. Dispose it in the test: `using installed = clock.install()`, or call `installed.uninstall()` in afterEach.',
+  );
 }
 
 /** The test file ends: any install still active (a file-wide one from beforeAll) is restored. */
@@ -75,7 +100,8 @@ export function restoreFileInstall(): void {
 export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE): InstallHandle {
   if (!Array.isArray(toFake)) throw new TypeError(`TestClock.install(): \`toFake\` must be an array of global names, got ${String(toFake)}.`);
   for (const name of toFake) {
-    if (!DEFAULT_TO_FAKE.includes(name)) throw new TypeError(`TestClock.install(): cannot fake \`${String(name)}\`; \`toFake\` takes ${DEFAULT_TO_FAKE.map((n) => `'${n}'`).join(', ')}.`);
+    if (!DEFAULT_TO_FAKE.includes(name))
+      throw new TypeError(`TestClock.install(): cannot fake \`${String(name)}\`; \`toFake\` takes ${DEFAULT_TO_FAKE.map((n) => `'${n}'`).join(', ')}.`);
   }
   const leftover = restoreLeftoverInstall();
   if (leftover) process.emitWarning(leftover.message, { code: 'UNFLAKE_LEFTOVER_INSTALL' });
@@ -137,7 +163,12 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
         break;
       }
       case 'AbortSignal.timeout':
-        patch(AbortSignal as unknown as Record<string, unknown>, 'timeout', (ms: number) => timeoutSignalOn((callback, delay) => clock.setTimeout(callback, delay), timeoutSignalDelay('AbortSignal.timeout()', ms)), 'AbortSignalTimeout');
+        patch(
+          AbortSignal as unknown as Record<string, unknown>,
+          'timeout',
+          (ms: number) => timeoutSignalOn((callback, delay) => clock.setTimeout(callback, delay), timeoutSignalDelay('AbortSignal.timeout()', ms)),
+          'AbortSignalTimeout',
+        );
         break;
       case 'timers/promises': {
         const immediate = toFake.includes('setImmediate')

@@ -19,7 +19,10 @@ const DEFAULT_REGISTER_FAKE: readonly FakeableGlobal[] = DEFAULT_TO_FAKE.filter(
 
 function toFakeFromEnv(value: string | undefined): readonly FakeableGlobal[] {
   if (value === undefined || value.trim() === '') return DEFAULT_REGISTER_FAKE;
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   for (const name of names) {
     if (!DEFAULT_TO_FAKE.includes(name as FakeableGlobal)) {
       throw new TypeError(`unflake/clock/register: UNFLAKE_CLOCK_FAKE names \`${name}\`; it takes a comma list of ${DEFAULT_TO_FAKE.join(', ')}.`);

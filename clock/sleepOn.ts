@@ -6,7 +6,12 @@ import { timeoutError } from './clockContract.ts';
  * after `after` ms on its timers, rejects with the reason of the first of `signals` to abort (at once if
  * one already has, setting no timer), and leaves no timer or listener behind either way.
  */
-export function sleepOn(setTimer: (callback: () => void, ms: number) => TimerId, clearTimer: (id: TimerId) => void, after: number, signals: readonly (AbortSignal | undefined)[] = []): Promise<void> {
+export function sleepOn(
+  setTimer: (callback: () => void, ms: number) => TimerId,
+  clearTimer: (id: TimerId) => void,
+  after: number,
+  signals: readonly (AbortSignal | undefined)[] = [],
+): Promise<void> {
   const watched = signals.filter((signal): signal is AbortSignal => signal !== undefined);
   return new Promise<void>((resolve, reject) => {
     const aborted = watched.find((signal) => signal.aborted);

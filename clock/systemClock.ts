@@ -26,7 +26,12 @@ export const systemClock: Clock = Object.freeze({
   clearInterval: (id: TimerId) => globalThis.clearInterval(id as Handle),
   sleep: async (ms?: number, options?: { signal?: AbortSignal }) => {
     const { after, signal } = sleepArgs('systemClock.sleep()', ms, options);
-    return sleepOn((callback, delay) => globalThis.setTimeout(callback, delay), (id) => globalThis.clearTimeout(id as Handle), after, [signal]);
+    return sleepOn(
+      (callback, delay) => globalThis.setTimeout(callback, delay),
+      (id) => globalThis.clearTimeout(id as Handle),
+      after,
+      [signal],
+    );
   },
   timeoutSignal: (ms: number): AbortSignal => {
     // Checked first, so the error names systemClock; Node would refuse the same values.

@@ -42,21 +42,31 @@ interface FileResult {
 /** Runs Vitest on `files` with the JSON reporter; returns its exit code, the per-file results and the console output. */
 function runVitest(files: string[], all: boolean): { code: number; results: FileResult[]; output: string } {
   const out = join(scratch, `result-${Math.random().toString(36).slice(2)}.json`);
-  const run = spawnSync(
-    process.execPath,
-    [vitest, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile.json=${out}`, '--reporter=default', ...files],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(all ? { UNFLAKE_EXAMPLES: 'all' } : {}) }, maxBuffer: 64 * 1024 * 1024 },
-  );
+  const run = spawnSync(process.execPath, [vitest, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile.json=${out}`, '--reporter=default', ...files], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(all ? { UNFLAKE_EXAMPLES: 'all' } : {}) },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const output = `${run.stdout}${run.stderr}`;
   if (verbose) process.stdout.write(output);
   let results: FileResult[] = [];
   try {
     const json = JSON.parse(readFileSync(out, 'utf8')) as {
-      testResults: { name: string; message?: string; assertionResults: { title: string; ancestorTitles: string[]; status: string; duration?: number; failureMessages: string[] }[] }[];
+      testResults: {
+        name: string;
+        message?: string;
+        assertionResults: { title: string; ancestorTitles: string[]; status: string; duration?: number; failureMessages: string[] }[];
+      }[];
     };
     results = json.testResults.map((file) => ({
       file: relative(root, file.name),
-      tests: file.assertionResults.map((test) => ({ name: [...test.ancestorTitles, test.title].join(' > '), status: test.status, duration: test.duration ?? 0, failureMessages: test.failureMessages.length ? test.failureMessages : file.message ? [file.message] : [] })),
+      tests: file.assertionResults.map((test) => ({
+        name: [...test.ancestorTitles, test.title].join(' > '),
+        status: test.status,
+        duration: test.duration ?? 0,
+        failureMessages: test.failureMessages.length ? test.failureMessages : file.message ? [file.message] : [],
+      })),
     }));
   } catch {
     // No JSON: Vitest itself failed (bad config, a file that does not load). The output says why.
@@ -197,7 +207,9 @@ function printSoak(): void {
     for (const row of rows.filter((r) => r.scenario === scenario)) {
       const mark = row.kind === 'unflake' ? (row.failures === 0 ? '✓' : '✗') : row.failures > 0 ? '✗' : '·';
       const rate = `${(row.flakeRate * 100).toFixed(1)} %`;
-      console.log(`  ${mark} ${row.variant.padEnd(30)} ${String(row.runs).padStart(5)} ${String(row.failures).padStart(7)} ${rate.padStart(11)} ${ms(row.p50).padStart(8)} ${ms(row.p99).padStart(8)}`);
+      console.log(
+        `  ${mark} ${row.variant.padEnd(30)} ${String(row.runs).padStart(5)} ${String(row.failures).padStart(7)} ${rate.padStart(11)} ${ms(row.p50).padStart(8)} ${ms(row.p99).padStart(8)}`,
+      );
     }
   }
   const steady = rows.filter((row) => row.kind === 'naive' && row.failures === 0);

@@ -9,7 +9,17 @@ import { toEventuallyEqual } from './toEventuallyEqual.ts';
 import { toEventuallyMatchObject } from './toEventuallyMatchObject.ts';
 import { toEventuallyStrictEqual } from './toEventuallyStrictEqual.ts';
 
-export { toBeIdempotent, toConvergeInAnyOrder, toConsistently, toConsistentlyEqual, toEventually, toEventuallyBe, toEventuallyEqual, toEventuallyMatchObject, toEventuallyStrictEqual };
+export {
+  toBeIdempotent,
+  toConvergeInAnyOrder,
+  toConsistently,
+  toConsistentlyEqual,
+  toEventually,
+  toEventuallyBe,
+  toEventuallyEqual,
+  toEventuallyMatchObject,
+  toEventuallyStrictEqual,
+};
 export type { EventualMatchers, ProbeValue } from './types.ts';
 export type { MatcherContextLike, MatcherResult } from './runPollMatcher.ts';
 

@@ -4,7 +4,17 @@
  * `request` fixture), and its `expect` with every unflake matcher, typed.
  */
 import { test as base, expect as baseExpect } from '@playwright/test';
-import type { Expect, ExpectMatcherState, MatcherReturnType, PlaywrightTestArgs, PlaywrightTestOptions, PlaywrightWorkerArgs, PlaywrightWorkerOptions, TestInfo, TestType } from '@playwright/test';
+import type {
+  Expect,
+  ExpectMatcherState,
+  MatcherReturnType,
+  PlaywrightTestArgs,
+  PlaywrightTestOptions,
+  PlaywrightWorkerArgs,
+  PlaywrightWorkerOptions,
+  TestInfo,
+  TestType,
+} from '@playwright/test';
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
 import { finishTest } from './registerHooks.ts';
@@ -84,7 +94,10 @@ const extended = base.extend<UnflakeFixtures & Internal, UnflakeWorkerFixtures>(
 });
 
 /** Playwright Test's `test` with unflake's fixtures and per-test state. */
-export const test = extended as unknown as TestType<PlaywrightTestArgs & PlaywrightTestOptions & UnflakeFixtures, PlaywrightWorkerArgs & PlaywrightWorkerOptions & UnflakeWorkerFixtures>;
+export const test = extended as unknown as TestType<
+  PlaywrightTestArgs & PlaywrightTestOptions & UnflakeFixtures,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions & UnflakeWorkerFixtures
+>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PlaywrightMatcher<F> = F extends (...args: infer A) => Promise<void> ? (this: ExpectMatcherState, received: any, ...args: A) => Promise<MatcherReturnType> : never;

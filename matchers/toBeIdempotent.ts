@@ -15,7 +15,13 @@ export function toBeIdempotent(this: MatcherContextLike, received: unknown, even
   return trackDelivery(this, where, matchIdempotence(this, where, received, eventOrEvents, options));
 }
 
-async function matchIdempotence(context: MatcherContextLike, where: string, received: unknown, eventOrEvents: unknown, options: IdempotenceOptions | undefined): Promise<MatcherResult> {
+async function matchIdempotence(
+  context: MatcherContextLike,
+  where: string,
+  received: unknown,
+  eventOrEvents: unknown,
+  options: IdempotenceOptions | undefined,
+): Promise<MatcherResult> {
   assertHandler(where, received);
   const settings = normalizeIdempotence(where, eventOrEvents, options);
   const session = openDeliverySession<IdempotenceSite>(context, settings.deliveryTimeout);
@@ -25,9 +31,17 @@ async function matchIdempotence(context: MatcherContextLike, where: string, rece
   } finally {
     session.close();
   }
-  const hint = context.utils.matcherHint('toBeIdempotent', 'handler', 'event', { isNot: context.isNot ?? false, promise: context.promise ?? '', secondArgument: options === undefined ? undefined : 'options' });
+  const hint = context.utils.matcherHint('toBeIdempotent', 'handler', 'event', {
+    isNot: context.isNot ?? false,
+    promise: context.promise ?? '',
+    secondArgument: options === undefined ? undefined : 'options',
+  });
   if (result.verdict === 'idempotent') {
-    return { pass: true, message: () => `${hint}\n\nExpected ${handlerNameOf(received)} not to be idempotent, but all ${result.times} deliveries of each of ${result.events} event(s) left the state and effects as the first delivery did.` };
+    return {
+      pass: true,
+      message: () =>
+        `${hint}\n\nExpected ${handlerNameOf(received)} not to be idempotent, but all ${result.times} deliveries of each of ${result.events} event(s) left the state and effects as the first delivery did.`,
+    };
   }
   const mode = settings.concurrent ? `${settings.times} concurrent deliveries` : `${settings.times} sequential deliveries`;
   const message = `${hint}\n\n${formatIdempotence(result, settings.events, handlerNameOf(received), deliveryPrinterOf(context), mode)}`;

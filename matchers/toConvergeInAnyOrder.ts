@@ -27,7 +27,11 @@ async function matchConvergence(context: MatcherContextLike, where: string, rece
   }
   const hint = context.utils.matcherHint('toConvergeInAnyOrder', 'handler', 'events', { isNot: context.isNot ?? false, promise: context.promise ?? '', secondArgument: 'options' });
   if (result.verdict === 'converged') {
-    return { pass: true, message: () => `${hint}\n\nExpected some delivery order to diverge, but all ${result.runs} explored order(s) converged${result.seed === undefined ? '' : ` (seed ${result.seed})`}.` };
+    return {
+      pass: true,
+      message: () =>
+        `${hint}\n\nExpected some delivery order to diverge, but all ${result.runs} explored order(s) converged${result.seed === undefined ? '' : ` (seed ${result.seed})`}.`,
+    };
   }
   const message = `${hint}\n\n${formatConvergence(result, settings.events, handlerNameOf(received), deliveryPrinterOf(context))}`;
   // A handler that throws or hangs, or a check stopped early, fails both the matcher and `.not`: neither was shown.

@@ -11,7 +11,8 @@ export function toEventuallyStrictEqual(this: MatcherContextLike, received: unkn
     name: 'toEventuallyStrictEqual',
     kind: 'eventually',
     received,
-    holds: (value) => this.equals(value, expected, [...(this.customTesters ?? []), this.utils.iterableEquality, typeEquality, sparseArrayEquality, arrayBufferEquality] as never[], true),
+    holds: (value) =>
+      this.equals(value, expected, [...(this.customTesters ?? []), this.utils.iterableEquality, typeEquality, sparseArrayEquality, arrayBufferEquality] as never[], true),
     expected: { value: expected },
     expectedLabel: 'expected',
     options,

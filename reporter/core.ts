@@ -118,7 +118,14 @@ export class FlakeCollector {
     }
     const { window, historyFile, unreadable } = this.#window(report);
     const verdict = verdictOf(report, window, this.settings);
-    const summary = formatSummary({ report, window, verdict, settings: this.settings, files: { report: path, ...(junit ? { junit } : {}), ...(historyFile ? { history: historyFile } : {}) }, unreadable });
+    const summary = formatSummary({
+      report,
+      window,
+      verdict,
+      settings: this.settings,
+      files: { report: path, ...(junit ? { junit } : {}), ...(historyFile ? { history: historyFile } : {}) },
+      unreadable,
+    });
     return { report, window, verdict, summary, path };
   }
 }

@@ -71,12 +71,18 @@ function budgets(where: string, value: unknown): { budget?: number; testBudget?:
 export function validateOptions(where: string, options: unknown): ReporterSettings {
   // null: how a reporter tuple without options arrives from some configs.
   const o = checkOptions(where, options ?? undefined, KNOWN);
-  if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === '')) throw new TypeError(`${where}: \`outputFile\` must be a non-empty path, got ${describeValue(o.outputFile)}.`);
+  if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === ''))
+    throw new TypeError(`${where}: \`outputFile\` must be a non-empty path, got ${describeValue(o.outputFile)}.`);
   if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new TypeError(`${where}: \`verbose\` must be true or false, got ${describeValue(o.verbose)}.`);
   if (o.quarantine === true) throw new TypeError(`${where}: \`quarantine\` must be a path or false (it is read from 'quarantine.json' when that file exists).`);
   const window = windowOf(where, 'window', o.window, 14 * 86_400_000);
   const history = path(where, 'history', o.history, '.unflake/history');
-  const quarantine = o.quarantine === false ? undefined : o.quarantine === undefined ? { path: 'quarantine.json', required: false } : { path: path(where, 'quarantine', o.quarantine, 'quarantine.json')!, required: true };
+  const quarantine =
+    o.quarantine === false
+      ? undefined
+      : o.quarantine === undefined
+        ? { path: 'quarantine.json', required: false }
+        : { path: path(where, 'quarantine', o.quarantine, 'quarantine.json')!, required: true };
   const junit = path(where, 'junit', o.junit, 'junit.xml');
   return {
     ...budgets(where, o.budget),

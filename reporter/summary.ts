@@ -28,9 +28,14 @@ function budgetError(report: RunReport, window: FlakeWindow, settings: ReporterS
     );
   }
   if (testBudget !== undefined && window.testsOverBudget.length) {
-    const listed = window.tests.filter((t) => t.overBudget).slice(0, 5).map((t) => `${t.id} flaky in ${t.flaky} of ${plural(t.runs, 'run')} (${pct(t.rate)})`);
+    const listed = window.tests
+      .filter((t) => t.overBudget)
+      .slice(0, 5)
+      .map((t) => `${t.id} flaky in ${t.flaky} of ${plural(t.runs, 'run')} (${pct(t.rate)})`);
     const more = window.testsOverBudget.length > 5 ? `, and ${window.testsOverBudget.length - 5} more` : '';
-    over.push(`${plural(window.testsOverBudget.length, 'test')} over the per-test budget of ${pct(testBudget)}${history ? ` (last ${span(settings.window)})` : ''}: ${listed.join('; ')}${more}`);
+    over.push(
+      `${plural(window.testsOverBudget.length, 'test')} over the per-test budget of ${pct(testBudget)}${history ? ` (last ${span(settings.window)})` : ''}: ${listed.join('; ')}${more}`,
+    );
   }
   return over.length ? `unflake: ${over.join('; and ')}; see the flake report.` : undefined;
 }
@@ -46,7 +51,11 @@ const cut = (text: string, max: number): string => (text.length > max ? `${text.
 function runLines(report: RunReport, settings: ReporterSettings): string[] {
   const { totals } = report;
   const judged = settings.history === undefined && settings.budget !== undefined;
-  const verdict = !judged ? '' : report.flakeRate > settings.budget! ? `, over the budget of ${pct(settings.budget!)}: FAILING the run` : `, within the budget of ${pct(settings.budget!)}`;
+  const verdict = !judged
+    ? ''
+    : report.flakeRate > settings.budget!
+      ? `, over the budget of ${pct(settings.budget!)}: FAILING the run`
+      : `, within the budget of ${pct(settings.budget!)}`;
   const lines = [`unflake flake report: ${totals.flaky} of ${plural(totals.run, 'test')} flaky (${pct(report.flakeRate)})${verdict}`];
   const flaky = report.tests.filter((t) => t.status === 'flaky');
   if (!flaky.length) return lines;
@@ -68,15 +77,25 @@ function quarantineLines(report: RunReport, verdict: Verdict): string[] {
     lines.push(`  quarantine: ${plural(report.totals.quarantined, 'test')} ran under quarantine${failedNote}`);
     for (const t of verdict.quarantinedFailures.slice(0, 10)) lines.push(`    failed: ${cut(testId(t), 120)} (${t.quarantined!.owner}, until ${t.quarantined!.until})`);
   }
-  for (const e of (report.expiredQuarantine ?? []).slice(0, 10)) lines.push(`  quarantine entry EXPIRED on ${e.until}, no longer applied: ${cut(e.test, 120)} (${e.owner}: ${cut(e.reason, 80)})`);
+  for (const e of (report.expiredQuarantine ?? []).slice(0, 10))
+    lines.push(`  quarantine entry EXPIRED on ${e.until}, no longer applied: ${cut(e.test, 120)} (${e.owner}: ${cut(e.reason, 80)})`);
   return lines;
 }
 
 function windowLines(window: FlakeWindow, settings: ReporterSettings): string[] {
-  const budget = settings.budget === undefined ? '' : window.flakeRate > settings.budget ? `, over the budget of ${pct(settings.budget)}: FAILING the run` : `, within the budget of ${pct(settings.budget)}`;
-  const lines = [`  last ${span(settings.window)} (${day(window.from)} – ${day(window.to)}, ${plural(window.totals.runs, 'run')}): ${window.totals.flaky} of ${window.totals.testRuns} test runs flaky (${pct(window.flakeRate)})${budget}`];
+  const budget =
+    settings.budget === undefined
+      ? ''
+      : window.flakeRate > settings.budget
+        ? `, over the budget of ${pct(settings.budget)}: FAILING the run`
+        : `, within the budget of ${pct(settings.budget)}`;
+  const lines = [
+    `  last ${span(settings.window)} (${day(window.from)} – ${day(window.to)}, ${plural(window.totals.runs, 'run')}): ${window.totals.flaky} of ${window.totals.testRuns} test runs flaky (${pct(window.flakeRate)})${budget}`,
+  ];
   for (const t of window.tests.filter((x) => x.flaky > 0).slice(0, 5)) {
-    lines.push(`    ${pct(t.rate).padStart(7)} flaky in ${t.flaky} of ${plural(t.runs, 'run')}, first seen ${day(t.firstSeen!)}  ${cut(t.id, 110)}${t.overBudget ? '  OVER the per-test budget' : ''}`);
+    lines.push(
+      `    ${pct(t.rate).padStart(7)} flaky in ${t.flaky} of ${plural(t.runs, 'run')}, first seen ${day(t.firstSeen!)}  ${cut(t.id, 110)}${t.overBudget ? '  OVER the per-test budget' : ''}`,
+    );
   }
   return lines;
 }
@@ -100,5 +119,11 @@ export function formatSummary({ report, window, verdict, settings, files, unread
 
 /** Whether there is anything to say without `verbose`. */
 export function worthPrinting(input: { report: RunReport; verdict: Verdict; window: FlakeWindow }): boolean {
-  return input.report.totals.flaky > 0 || input.report.totals.quarantined > 0 || (input.report.expiredQuarantine?.length ?? 0) > 0 || input.verdict.budgetError !== undefined || input.window.totals.flaky > 0;
+  return (
+    input.report.totals.flaky > 0 ||
+    input.report.totals.quarantined > 0 ||
+    (input.report.expiredQuarantine?.length ?? 0) > 0 ||
+    input.verdict.budgetError !== undefined ||
+    input.window.totals.flaky > 0
+  );
 }

@@ -17,7 +17,11 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Turns a check into the engine's `holds`, validating it at the call. */
-export function checkToHolds<T>(where: string, check: unknown, equals: (a: unknown, b: unknown) => boolean = (a, b) => (b as AsymmetricMatcherLike).asymmetricMatch(a)): (value: T) => boolean | PromiseLike<boolean> {
+export function checkToHolds<T>(
+  where: string,
+  check: unknown,
+  equals: (a: unknown, b: unknown) => boolean = (a, b) => (b as AsymmetricMatcherLike).asymmetricMatch(a),
+): (value: T) => boolean | PromiseLike<boolean> {
   if (typeof check === 'function') {
     return (value) => {
       const verdict: unknown = check(value);
@@ -26,15 +30,24 @@ export function checkToHolds<T>(where: string, check: unknown, equals: (a: unkno
     };
   }
   if (isAsymmetricMatcher(check)) return (value) => equals(value, check);
-  throw argumentError(where, `\`check\` must be a function (value) => boolean | void (it may throw, e.g. with expect()) or an asymmetric matcher such as expect.objectContaining({...}), got ${check === null ? 'null' : typeof check}.`);
+  throw argumentError(
+    where,
+    `\`check\` must be a function (value) => boolean | void (it may throw, e.g. with expect()) or an asymmetric matcher such as expect.objectContaining({...}), got ${check === null ? 'null' : typeof check}.`,
+  );
 }
 
 /** The probe must be a function: say what was passed and what to pass instead. */
 export function assertProbe(where: string, probe: unknown, example: string): void {
   if (typeof probe === 'function') return;
   if (probe !== null && typeof probe === 'object' && typeof (probe as PromiseLike<unknown>).then === 'function') {
-    throw argumentError(where, `expected a probe function, but received a Promise. A promise settles once and cannot be polled: pass a function that starts a fresh call on every attempt, e.g. ${example}.`);
+    throw argumentError(
+      where,
+      `expected a probe function, but received a Promise. A promise settles once and cannot be polled: pass a function that starts a fresh call on every attempt, e.g. ${example}.`,
+    );
   }
   const received = probe === null ? 'null' : Array.isArray(probe) ? 'an array' : typeof probe === 'object' ? 'an object' : `${typeof probe} ${JSON.stringify(probe)}`;
-  throw argumentError(where, `expected a probe function (context: { signal, attempt }) => value, but received ${received}. Wrap what you want polled in a function, e.g. ${example}.`);
+  throw argumentError(
+    where,
+    `expected a probe function (context: { signal, attempt }) => value, but received ${received}. Wrap what you want polled in a function, e.g. ${example}.`,
+  );
 }

@@ -31,8 +31,10 @@ export function usageError(where: string, message: string): TypeError {
  * @example await eventually(async () => { const o = await api.order(id); if (o.status === 'failed') stop(`order failed: ${o.error}`); return o; }, o => o.status === 'paid')
  */
 export function stop(reason: string, options?: { cause?: unknown }): never {
-  if (typeof reason !== 'string' || reason === '') throw usageError('stop()', `\`reason\` must be a non-empty string saying why the wait cannot succeed, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw usageError('stop()', `\`options\` must be { cause }, got ${options === null ? 'null' : typeof options}.`);
+  if (typeof reason !== 'string' || reason === '')
+    throw usageError('stop()', `\`reason\` must be a non-empty string saying why the wait cannot succeed, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
+  if (options !== undefined && (options === null || typeof options !== 'object'))
+    throw usageError('stop()', `\`options\` must be { cause }, got ${options === null ? 'null' : typeof options}.`);
   throw new StopError(reason, options);
 }
 
@@ -57,7 +59,8 @@ export class RetryAfterError extends Error {
  * @example await eventually(async () => { const r = await fetch(url); if (r.status === 429) retryAfter(Number(r.headers.get('retry-after')) * 1000, 'rate limited'); return r.json(); })
  */
 export function retryAfter(ms: number, reason?: string): never {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw usageError('retryAfter()', `\`ms\` must be a finite number of milliseconds >= 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+    throw usageError('retryAfter()', `\`ms\` must be a finite number of milliseconds >= 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
   if (reason !== undefined && typeof reason !== 'string') throw usageError('retryAfter()', `\`reason\` must be a string, got ${typeof reason}.`);
   throw new RetryAfterError(ms, reason);
 }
@@ -84,7 +87,11 @@ export class SettledError extends Error {
  * @example await expect(() => job.status()).toConsistently((s) => { if (s === 'archived') settled('the job is archived'); return s !== 'failed'; }, { for: 10_000 })
  */
 export function settled(reason: string): never {
-  if (typeof reason !== 'string' || reason === '') throw usageError('settled()', `\`reason\` must be a non-empty string saying why the system can no longer change, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
+  if (typeof reason !== 'string' || reason === '')
+    throw usageError(
+      'settled()',
+      `\`reason\` must be a non-empty string saying why the system can no longer change, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`,
+    );
   throw new SettledError(reason);
 }
 

@@ -34,7 +34,14 @@ async function runPoll<T>(probe: Probe<T>, holds: (value: T) => boolean | Promis
   const result = await poll<T>({ probe, holds, goal, settings, testWindow: test ? test.window() : currentTestWindow(), testEnded: test?.ended });
   if (result.passed) return result.value as T;
   const context = await gatherContext(settings.context);
-  const message = formatFailure({ hint: `${eventual ? 'eventually' : 'consistently'}(probe, check)`, goal, result: { ...result, fingerprint: fingerprintSection() }, message: settings.message, printer: plainPrinter, context });
+  const message = formatFailure({
+    hint: `${eventual ? 'eventually' : 'consistently'}(probe, check)`,
+    goal,
+    result: { ...result, fingerprint: fingerprintSection() },
+    message: settings.message,
+    printer: plainPrinter,
+    context,
+  });
   const ErrorClass = eventual ? EventuallyError : ConsistentlyError;
   throw withCallSiteStack(new ErrorClass(message, result, context?.value), callSite);
 }

@@ -1,7 +1,18 @@
 export { eventually, consistently } from './eventually.ts';
 export { stop, retryAfter, settled, StopError, RetryAfterError, SettledError, PollError, EventuallyError, ConsistentlyError, AttemptTimeoutError } from './errors.ts';
 export { configure } from './options/configure.ts';
-export type { Probe, ProbeContext, AttemptInfo, Interval, Backoff, WakeSource, CommonOptions, EventuallyOptions, ConsistentlyOptions, ConfigurableOptions } from './options/types.ts';
+export type {
+  Probe,
+  ProbeContext,
+  AttemptInfo,
+  Interval,
+  Backoff,
+  WakeSource,
+  CommonOptions,
+  EventuallyOptions,
+  ConsistentlyOptions,
+  ConfigurableOptions,
+} from './options/types.ts';
 export type { Check, AsymmetricMatcherLike } from './check.ts';
 export type { PollResult, TimelineEntry, EndReason } from './poll/PollResult.ts';
 export type { IdempotenceOptions, ConvergenceOptions } from './delivery/options.ts';

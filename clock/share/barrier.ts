@@ -66,7 +66,9 @@ export class Barrier {
         await this.#step(Math.max(next, this.#host.monotonic()), where);
         if (mode === 'next') return;
       }
-      throw new Error(`${where}: still ${this.#host.localPending() + this.#connections.pending()} timer(s) pending after ${this.#host.loopLimit} steps (loopLimit); a timer on the leader or a follower probably reschedules itself forever.`);
+      throw new Error(
+        `${where}: still ${this.#host.localPending() + this.#connections.pending()} timer(s) pending after ${this.#host.loopLimit} steps (loopLimit); a timer on the leader or a follower probably reschedules itself forever.`,
+      );
     });
   }
 
@@ -97,7 +99,9 @@ export class Barrier {
       // Steps that do not move time (timers due "now") are bounded like runAll's loopLimit.
       stalled = this.#host.monotonic() > before ? 0 : stalled + 1;
       if (stalled > this.#host.loopLimit) {
-        throw new Error(`${where}: ${stalled} steps in a row at the same instant (loopLimit ${this.#host.loopLimit}); a timer due "now" keeps being rescheduled on the leader or a follower.`);
+        throw new Error(
+          `${where}: ${stalled} steps in a row at the same instant (loopLimit ${this.#host.loopLimit}); a timer due "now" keeps being rescheduled on the leader or a follower.`,
+        );
       }
     }
     if (this.#host.monotonic() < target) await this.#step(target, where);
@@ -133,6 +137,10 @@ export class Barrier {
     const message =
       `${where}: ${one ? `${describeFollower(failed[0]!.c)} did not finish` : `${failed.length} followers did not finish`} ${when}:\n${lines.join('\n')}\n` +
       `${one ? 'It has' : 'They have'} been removed from the shared clock. The clock stopped at that step; ${remaining} follower(s) remain and the next advanceAsync carries on with them.`;
-    return new FollowerLostError(message, failed.map(({ c, failure }) => ({ name: c.name, pid: c.pid, reason: failure.reason })), step);
+    return new FollowerLostError(
+      message,
+      failed.map(({ c, failure }) => ({ name: c.name, pid: c.pid, reason: failure.reason })),
+      step,
+    );
   }
 }

@@ -153,7 +153,18 @@ export class Connections {
     this.#makeHandshakeRoom();
     socket.setNoDelay(true);
     socket.unref();
-    const c: Connection = { socket, reader: new FrameReader(), state: 'handshake', helloTimer: undefined, name: '(handshake)', pid: 0, v: 0, pending: 0, nextDue: null, step: undefined };
+    const c: Connection = {
+      socket,
+      reader: new FrameReader(),
+      state: 'handshake',
+      helloTimer: undefined,
+      name: '(handshake)',
+      pid: 0,
+      v: 0,
+      pending: 0,
+      nextDue: null,
+      step: undefined,
+    };
     const deadline = Math.min(this.#limits.followerTimeout, HANDSHAKE_TIMEOUT);
     // One real macrotask after the deadline, so a hello that arrived meanwhile (a busy leader) is read first.
     c.helloTimer = setRealTimeout(() => realSetImmediate()(() => c.state === 'handshake' && this.#reject(c, `no hello within ${deadline} ms`)), deadline);
@@ -223,7 +234,8 @@ export class Connections {
 
   #onHello(c: Connection, frame: FollowerFrame): void {
     if (frame.type !== 'hello') throw new ProtocolError(`expected \`hello\` first, got \`${frame.type}\``);
-    if (!SUPPORTED_VERSIONS.includes(frame.v)) throw new ProtocolError(`protocol version ${frame.v} is not supported; this leader speaks versions ${SUPPORTED_VERSIONS.join(' and ')}`);
+    if (!SUPPORTED_VERSIONS.includes(frame.v))
+      throw new ProtocolError(`protocol version ${frame.v} is not supported; this leader speaks versions ${SUPPORTED_VERSIONS.join(' and ')}`);
     const { token: expected, maxFollowers: max } = this.#limits;
     const token = Buffer.from(frame.token, 'utf8');
     if (token.length !== expected.length * 2 || !timingSafeEqual(token, Buffer.from(expected.toString('hex'), 'utf8'))) throw new ProtocolError('wrong token');

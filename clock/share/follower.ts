@@ -25,7 +25,18 @@ import { bindMethods, checkCallback, convertDelay, sleepArgs, timeoutSignalDelay
 import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from './realImmediate.ts';
-import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, PROTOCOL_VERSION, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
+import {
+  encodeFrame,
+  FrameReader,
+  parseClockUrl,
+  parseLeaderFrame,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type FollowerFrame,
+  type LeaderFrame,
+  type StepFrame,
+  type WelcomeFrame,
+} from './protocol.ts';
 import type { ConnectOptions, FollowerClock } from './types.ts';
 import { checkSkew, skewedWall, type Skew, type SkewState } from './skew.ts';
 
@@ -46,7 +57,8 @@ function readConnectOptions(options: unknown): { name: string; token: string; ti
   const name = o.name ?? defaultFollowerName();
   if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new TypeError(`${where}: \`name\` must be a string of 1 to 200 characters, got ${String(o.name)}.`);
   const token = o.token ?? process.env.UNFLAKE_CLOCK_TOKEN;
-  if (typeof token !== 'string' || token.length === 0) throw new TypeError(`${where}: no token: pass \`token\` or set UNFLAKE_CLOCK_TOKEN (spread the share's \`env\` into the child's environment).`);
+  if (typeof token !== 'string' || token.length === 0)
+    throw new TypeError(`${where}: no token: pass \`token\` or set UNFLAKE_CLOCK_TOKEN (spread the share's \`env\` into the child's environment).`);
   const timeout = o.timeout ?? DEFAULT_CONNECT_TIMEOUT;
   return { name, token, timeout: checkMs(where, 'timeout', timeout, { allowZero: false }), skew };
 }
@@ -194,7 +206,12 @@ class SharedFollower implements FollowerClock {
   /** As every Clock's sleep; also rejects (at once, or when it happens) once this follower lost the leader. */
   async sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void> {
     const { after, signal } = sleepArgs('FollowerClock.sleep()', ms, options);
-    return sleepOn((callback, delay) => this.#local.setTimeout(callback, delay), (id) => this.#local.clearTimeout(id), after, [signal, this.#lost.signal]);
+    return sleepOn(
+      (callback, delay) => this.#local.setTimeout(callback, delay),
+      (id) => this.#local.clearTimeout(id),
+      after,
+      [signal, this.#lost.signal],
+    );
   }
 
   /** Aborts with a `TimeoutError` once the leader has stepped past `ms`. (A lost leader never aborts it: time stands still.) */
@@ -288,9 +305,10 @@ class SharedFollower implements FollowerClock {
     }
     this.#send({ type: 'ack', seq: step.seq, ...this.#state() });
     this.#updateRef();
-    for (const error of errors) realSetImmediate()(() => {
-      throw error;
-    });
+    for (const error of errors)
+      realSetImmediate()(() => {
+        throw error;
+      });
   }
 
   /** The leader's wall clock reads `wall` at `monotonic`: this follower's reads that, skewed. Timers keep their monotonic due times. */
@@ -360,7 +378,9 @@ class SharedFollower implements FollowerClock {
 
   #lose(reason: string, loud: boolean): void {
     if (!this.connected) return;
-    const error = new Error(`unflake: follower ${JSON.stringify(this.#name)} lost the shared clock at ${this.#url}: ${reason}. Its time stands still at ${new Date(this.#local.now()).toISOString()}; sleeps reject and its timers will not fire.`);
+    const error = new Error(
+      `unflake: follower ${JSON.stringify(this.#name)} lost the shared clock at ${this.#url}: ${reason}. Its time stands still at ${new Date(this.#local.now()).toISOString()}; sleeps reject and its timers will not fire.`,
+    );
     error.name = 'SharedClockLostError';
     this.#lost.abort(error);
     process.off('beforeExit', this.#onBeforeExit);

@@ -41,13 +41,15 @@ function isLoopback(host: string): boolean {
 type Endpoints = { host: string; port: number } | { path: string };
 
 function checkEndpoint(o: ShareOptions): Endpoints {
-  if (o.listenOnAllInterfaces !== undefined && typeof o.listenOnAllInterfaces !== 'boolean') throw argumentError(WHERE, `\`listenOnAllInterfaces\` must be a boolean, got ${String(o.listenOnAllInterfaces)}.`);
+  if (o.listenOnAllInterfaces !== undefined && typeof o.listenOnAllInterfaces !== 'boolean')
+    throw argumentError(WHERE, `\`listenOnAllInterfaces\` must be a boolean, got ${String(o.listenOnAllInterfaces)}.`);
   if (o.path !== undefined) {
     if (typeof o.path !== 'string' || o.path.length === 0) throw argumentError(WHERE, `\`path\` must be a non-empty string (a Unix socket path), got ${String(o.path)}.`);
     if (o.host !== undefined || o.port !== undefined) throw argumentError(WHERE, '`path` (a Unix socket) cannot be combined with `host` or `port`.');
     return { path: resolvePath(o.path) };
   }
-  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65_535)) throw argumentError(WHERE, `\`port\` must be an integer from 0 to 65535, got ${String(o.port)}.`);
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65_535))
+    throw argumentError(WHERE, `\`port\` must be an integer from 0 to 65535, got ${String(o.port)}.`);
   if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length === 0)) throw argumentError(WHERE, `\`host\` must be a non-empty string, got ${String(o.host)}.`);
   const host = o.host ?? (o.listenOnAllInterfaces ? '0.0.0.0' : '127.0.0.1');
   if (!isLoopback(host) && o.listenOnAllInterfaces !== true) {
@@ -204,7 +206,12 @@ export class ClockLeader implements SharedClock, SkewControl {
       return Promise.reject(new Error(`${where}: no follower named or with pid ${JSON.stringify(follower)} is attached (attached: ${attached}).`));
     }
     const old = targets.find((c) => c.v < 2);
-    if (old) return Promise.reject(new Error(`${where}: follower ${JSON.stringify(old.name)} (pid ${old.pid}) speaks protocol version ${old.v}, which has no skew (version 2 added it); run the same unflake version in it as in the test.`));
+    if (old)
+      return Promise.reject(
+        new Error(
+          `${where}: follower ${JSON.stringify(old.name)} (pid ${old.pid}) speaks protocol version ${old.v}, which has no skew (version 2 added it); run the same unflake version in it as in the test.`,
+        ),
+      );
     return this.#barrier.atInstant(where, () => {
       const frame = { type: 'skew' as const, offset: parsed?.offset ?? 0, driftPpm: parsed?.driftPpm ?? 0, monotonic: this.#host.monotonic() };
       for (const c of targets) this.#connections.send(c, frame);

@@ -188,7 +188,10 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
 const isNextDue = (v: unknown): v is number | null => v === null || isMonotonic(v);
 const isDriftPpm = (v: unknown): v is number => isFiniteNumber(v) && Math.abs(v) <= 1e6;
-const isShortString = (max: number) => (v: unknown): v is string => typeof v === 'string' && v.length <= max;
+const isShortString =
+  (max: number) =>
+  (v: unknown): v is string =>
+    typeof v === 'string' && v.length <= max;
 
 export function parseFollowerFrame(line: string): FollowerFrame {
   const frame = parseObject(line);
@@ -280,7 +283,8 @@ export function parseClockUrl(url: string, where: string): Endpoint {
   if (parsed.protocol === 'unflake-clock:') {
     const port = Number(parsed.port);
     const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535) throw new TypeError(`${where}: ${JSON.stringify(url)} needs a host and a port, as in unflake-clock://127.0.0.1:41234.`);
+    if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535)
+      throw new TypeError(`${where}: ${JSON.stringify(url)} needs a host and a port, as in unflake-clock://127.0.0.1:41234.`);
     return { host, port };
   }
   throw new TypeError(`${where}: unsupported scheme ${JSON.stringify(parsed.protocol)} in ${JSON.stringify(url)}; expected unflake-clock://host:port or unix:///path/to.sock.`);

@@ -35,7 +35,8 @@ function checkWait(spec: CountWait): { count: number; timeout: number; signal: A
   const timeout = checkMs(where, 'timeout', o.timeout ?? spec.defaultTimeout);
   const { signal } = o;
   // By shape, not instanceof: Jest's test realm and Node's have different AbortSignal classes.
-  const isSignal = typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function';
+  const isSignal =
+    typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function';
   if (signal !== undefined && !isSignal) throw argumentError(where, `\`signal\` must be an AbortSignal or undefined, got ${describeValue(signal)}.`);
   return { count: count as number, timeout, signal: signal as AbortSignal | undefined };
 }

@@ -25,10 +25,13 @@ test('a profile written to the primary is read back from the replica', async () 
   await pair.primary.hset(key, { email: 'new@x.io', plan: 'pro' });
 
   // No sleep: passes as soon as the replica has applied the write (usually well under a millisecond).
-  await expect(() => pair.replica.hgetall(key)).toEventuallyEqual({ email: 'new@x.io', plan: 'pro' }, {
-    message: `${key} must reach the read replica`,
-    context: () => pair.replicationState(),
-  });
+  await expect(() => pair.replica.hgetall(key)).toEventuallyEqual(
+    { email: 'new@x.io', plan: 'pro' },
+    {
+      message: `${key} must reach the read replica`,
+      context: () => pair.replicationState(),
+    },
+  );
 });
 
 test('the replica catches up with a burst of writes, then stays caught up', async () => {

@@ -100,11 +100,9 @@ function freePort(): Promise<number> {
 }
 
 function startServer(binary: string, dir: string, port: number, extra: string[]): RedisServer {
-  const child = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   live.add(child);
   child.once('exit', () => live.delete(child));
   let log = '';
@@ -226,20 +224,28 @@ export async function startRedisPair(options: StartOptions = {}): Promise<RedisP
       );
 
     // The replica answers PING long before it has synced; wait for the replication link itself.
-    await eventually(() => info(replica.redis), (fields) => fields.master_link_status === 'up', {
-      timeout: options.timeout ?? 10_000,
-      message: `the replica on port ${replica.server.port} must connect to the primary on port ${primary.server.port}`,
-      context: () => ({ replicaLog: replica.server.log().trim().split('\n').slice(-5) }),
-    });
+    await eventually(
+      () => info(replica.redis),
+      (fields) => fields.master_link_status === 'up',
+      {
+        timeout: options.timeout ?? 10_000,
+        message: `the replica on port ${replica.server.port} must connect to the primary on port ${primary.server.port}`,
+        context: () => ({ replicaLog: replica.server.log().trim().split('\n').slice(-5) }),
+      },
+    );
     // "Link up" is not yet "streaming": after a diskless full sync the primary puts the replica online
     // only when the replica first acknowledges (about a second later). Ready means the contract itself:
     // a write on the primary is readable on the replica.
     const marker = `unflake:ready:${process.pid}:${Date.now()}`;
     await primary.redis.set(marker, '1');
-    await eventually(() => replica.redis.get(marker), (value) => value === '1', {
-      timeout: options.timeout ?? 10_000,
-      message: 'a write on the primary must reach the replica before the tests start',
-    });
+    await eventually(
+      () => replica.redis.get(marker),
+      (value) => value === '1',
+      {
+        timeout: options.timeout ?? 10_000,
+        message: 'a write on the primary must reach the replica before the tests start',
+      },
+    );
     await primary.redis.del(marker);
 
     return {

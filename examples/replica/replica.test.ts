@@ -31,6 +31,9 @@ test('the replica catches up and then stays caught up', async () => {
 test('eventually() returns the value that passed', async () => {
   const { primary, replica } = setUp({ lag: 10 });
   primary.write('user-9', 'first@x.io');
-  const user = await eventually(() => replica.get('user-9'), (u) => u?.version === 1);
+  const user = await eventually(
+    () => replica.get('user-9'),
+    (u) => u?.version === 1,
+  );
   expect(user?.email).toBe('first@x.io');
 });

@@ -27,4 +27,3 @@ export function activeOtelSpan(): OtelSpanContext | undefined {
   }
   return undefined;
 }
-

@@ -22,7 +22,6 @@ export function vitestTaskTiming(value: unknown): TestTiming | undefined {
   return { runner: 'vitest', timeout: task.timeout, startedAt: started };
 }
 
-
 /** The state of Vitest's global `expect` (`globalThis[Symbol.for('expect-global')]`), set by its runner. */
 export function vitestExpectState(): { currentTestName?: string } | undefined {
   const vitestExpect = (globalThis as Record<symbol, unknown>)[Symbol.for('expect-global')] as { getState?: () => { currentTestName?: string } } | undefined;

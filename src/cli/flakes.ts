@@ -38,7 +38,7 @@ const size = (bytes: number): string => (bytes < 10_240 ? `${bytes} B` : `${(byt
 
 function merge(args: string[], io: CliIo): number {
   const { values, positionals } = parseFlags(args, { output: { type: 'string', short: 'o' }, budget: { type: 'string' }, history: { type: 'string' } }, FLAKES_USAGE);
-  if (!positionals.length) throw new UsageError('merge needs the shards\' report files or folders', FLAKES_USAGE);
+  if (!positionals.length) throw new UsageError("merge needs the shards' report files or folders", FLAKES_USAGE);
   const budget = rateFlag(values.budget, '--budget', FLAKES_USAGE);
   const { given, warnings } = loadRuns(positionals, undefined, FLAKES_USAGE);
   if (!given) throw new UsageError(`no run report in ${positionals.join(', ')}`, FLAKES_USAGE);
@@ -50,12 +50,23 @@ function merge(args: string[], io: CliIo): number {
   const shards = given.run.mergedShards?.length ? ` (shards ${given.run.mergedShards.map((s) => `${s.index}/${s.count}`).join(', ')})` : '';
   const over = budget !== undefined && given.flakeRate > budget;
   const verdict = budget === undefined ? '' : over ? `, over the budget of ${pct(budget)}` : `, within the budget of ${pct(budget)}`;
-  io.err(`unflake: merged ${plural(given.run.mergedShards?.length || 1, 'report')}${shards} into run ${given.run.id}: ${given.totals.flaky} of ${plural(given.totals.run, 'test')} flaky (${pct(given.flakeRate)})${verdict}${typeof values.output === 'string' ? ` → ${values.output}` : ''}\n`);
+  io.err(
+    `unflake: merged ${plural(given.run.mergedShards?.length || 1, 'report')}${shards} into run ${given.run.id}: ${given.totals.flaky} of ${plural(given.totals.run, 'test')} flaky (${pct(given.flakeRate)})${verdict}${typeof values.output === 'string' ? ` → ${values.output}` : ''}\n`,
+  );
   return over ? 1 : 0;
 }
 
 function report(args: string[], io: CliIo): number {
-  const spec = { history: { type: 'string' }, since: { type: 'string' }, budget: { type: 'string' }, 'test-budget': { type: 'string' }, html: { type: 'string' }, junit: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' } } as const;
+  const spec = {
+    history: { type: 'string' },
+    since: { type: 'string' },
+    budget: { type: 'string' },
+    'test-budget': { type: 'string' },
+    html: { type: 'string' },
+    junit: { type: 'string' },
+    json: { type: 'boolean' },
+    top: { type: 'string' },
+  } as const;
   const { values, positionals } = parseFlags(args, spec, FLAKES_USAGE);
   const budget = rateFlag(values.budget, '--budget', FLAKES_USAGE);
   const testBudget = rateFlag(values['test-budget'], '--test-budget', FLAKES_USAGE);

@@ -11,7 +11,9 @@ import { UsageError, type CliIo } from './args.ts';
 import { DEFAULT_HISTORY, loadRuns, parseFlags, windowFlag } from './flakesInput.ts';
 
 function reasonFor(t: TestWindow): string {
-  const evidence = t.evidence ? `; latest first failure (${t.evidence.category}): ${headline(t.evidence.message, 160)}${t.evidence.fingerprint?.trace ? ` (trace ${t.evidence.fingerprint.trace})` : ''}` : '';
+  const evidence = t.evidence
+    ? `; latest first failure (${t.evidence.category}): ${headline(t.evidence.message, 160)}${t.evidence.fingerprint?.trace ? ` (trace ${t.evidence.fingerprint.trace})` : ''}`
+    : '';
   return `flaky in ${t.flaky} of ${plural(t.runs, 'run')} (${pct(t.rate)}) since ${day(t.firstSeen!)}${evidence}`;
 }
 
@@ -32,7 +34,16 @@ function list(entries: readonly QuarantineEntry[], path: string, io: CliIo): num
 }
 
 export function quarantineCommand(args: string[], io: CliIo, usage: string): number {
-  const spec = { suggest: { type: 'boolean' }, write: { type: 'boolean' }, history: { type: 'string' }, since: { type: 'string' }, quarantine: { type: 'string' }, owner: { type: 'string' }, for: { type: 'string' }, 'min-flaky': { type: 'string' } } as const;
+  const spec = {
+    suggest: { type: 'boolean' },
+    write: { type: 'boolean' },
+    history: { type: 'string' },
+    since: { type: 'string' },
+    quarantine: { type: 'string' },
+    owner: { type: 'string' },
+    for: { type: 'string' },
+    'min-flaky': { type: 'string' },
+  } as const;
   const { values, positionals } = parseFlags(args, spec, usage);
   if (positionals.length) throw new UsageError(`quarantine takes no file names (use --history DIR), got "${positionals[0]}"`, usage);
   const path = typeof values.quarantine === 'string' ? values.quarantine : 'quarantine.json';
@@ -55,7 +66,9 @@ export function quarantineCommand(args: string[], io: CliIo, usage: string): num
     .tests.filter((t) => t.flaky >= minFlaky && !active.match(t))
     .map((t) => ({ test: t.id, reason: reasonFor(t), owner, until }));
   io.out(`${JSON.stringify(suggested, null, 2)}\n`);
-  io.err(`unflake: ${plural(suggested.length, 'test')} flaky in at least ${plural(minFlaky, 'run')} of the last ${Math.round(window / 86_400_000)} days (${plural(runs.length, 'run')}) and not quarantined${values.write && suggested.length ? `; added to ${path}` : ''}\n`);
+  io.err(
+    `unflake: ${plural(suggested.length, 'test')} flaky in at least ${plural(minFlaky, 'run')} of the last ${Math.round(window / 86_400_000)} days (${plural(runs.length, 'run')}) and not quarantined${values.write && suggested.length ? `; added to ${path}` : ''}\n`,
+  );
   if (values.write && suggested.length) {
     const temporary = `${path}.tmp-${process.pid}`;
     writeFileSync(temporary, `${JSON.stringify([...entries, ...suggested], null, 2)}\n`);

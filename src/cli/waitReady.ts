@@ -74,7 +74,9 @@ export function parseWaitReady(rest: string[]): { url: string; options: WaitForR
 export async function waitReady(parsed: { url: string; options: WaitForReadyOptions }, io: CliIo, signal?: AbortSignal): Promise<number> {
   try {
     const ready = await waitForReady(parsed.url, { ...parsed.options, ...(signal ? { signal } : {}) });
-    io.out(`unflake: ${ready.url} is ready after ${ready.attempts} attempt${ready.attempts === 1 ? '' : 's'} (${Math.round(ready.elapsed)} ms)${ready.build ? `, build ${ready.build}` : ''}\n`);
+    io.out(
+      `unflake: ${ready.url} is ready after ${ready.attempts} attempt${ready.attempts === 1 ? '' : 's'} (${Math.round(ready.elapsed)} ms)${ready.build ? `, build ${ready.build}` : ''}\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof ReadinessError) {

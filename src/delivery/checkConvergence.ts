@@ -34,7 +34,18 @@ export type ShrinkCut = { by: 'runs'; limit: number } | { by: 'time'; limit: num
 
 export type ConvergenceResult =
   | { verdict: 'converged'; runs: number; seed: number | undefined }
-  | { verdict: 'diverged'; order: Delivery[]; expected: unknown; received: unknown; seed: number | undefined; run: number | undefined; runs: number; shrinks: number; replayed: boolean; cut: ShrinkCut | undefined }
+  | {
+      verdict: 'diverged';
+      order: Delivery[];
+      expected: unknown;
+      received: unknown;
+      seed: number | undefined;
+      run: number | undefined;
+      runs: number;
+      shrinks: number;
+      replayed: boolean;
+      cut: ShrinkCut | undefined;
+    }
   | { verdict: 'threw'; order: Delivery[]; delivery: number; error: unknown; canonical: boolean; seed: number | undefined; cut?: ShrinkCut | undefined }
   | { verdict: 'stopped'; stop: ConvergenceStop; runsDone: number; runs: number; seed: number | undefined };
 
@@ -64,7 +75,18 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (va
 
 export async function checkConvergence(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, given?: Session<ConvergenceSite>): Promise<ConvergenceResult> {
   const session = given ?? openSession<ConvergenceSite>({ window: undefined, ended: undefined, margin: 0, callLimit: settings.deliveryTimeout });
-  const search: Search = { runsDone: 0, failure: undefined, failedRun: 0, candidates: 0, shrinks: 0, shrinkEnds: 0, shrinkLimit: 0, cut: undefined, fatal: undefined, seed: settings.seed };
+  const search: Search = {
+    runsDone: 0,
+    failure: undefined,
+    failedRun: 0,
+    candidates: 0,
+    shrinks: 0,
+    shrinkEnds: 0,
+    shrinkLimit: 0,
+    cut: undefined,
+    fatal: undefined,
+    seed: settings.seed,
+  };
   try {
     return await converge(handler, events, settings, session, search);
   } catch (error) {
@@ -98,7 +120,13 @@ function runnerOf(handler: Handler, events: readonly unknown[], settings: Conver
 
 type CheckOrder = (order: readonly Delivery[], name: RunName) => Promise<RunOutcome>;
 
-async function converge(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, session: Session<ConvergenceSite>, search: Search): Promise<ConvergenceResult> {
+async function converge(
+  handler: Handler,
+  events: readonly unknown[],
+  settings: ConvergenceSettings,
+  session: Session<ConvergenceSite>,
+  search: Search,
+): Promise<ConvergenceResult> {
   const run = runnerOf(handler, events, settings, session);
   const canonicalOrder = events.map((_, index) => ({ index, duplicate: false }));
   const canonical = await run(canonicalOrder, { kind: 'canonical' });
@@ -109,14 +137,20 @@ async function converge(handler: Handler, events: readonly unknown[], settings: 
     if (outcome.threw) return { ok: false, threw: outcome.threw };
     return settings.equals(outcome.state, expected) ? { ok: true } : { ok: false, received: outcome.state };
   };
-  const report = (order: Delivery[], outcome: Failed, extra: { run: number | undefined; shrinks: number; replayed: boolean; cut: ShrinkCut | undefined; seed: number | undefined }): ConvergenceResult =>
+  const report = (
+    order: Delivery[],
+    outcome: Failed,
+    extra: { run: number | undefined; shrinks: number; replayed: boolean; cut: ShrinkCut | undefined; seed: number | undefined },
+  ): ConvergenceResult =>
     'threw' in outcome
       ? { verdict: 'threw', order, ...outcome.threw, canonical: false, seed: extra.seed, cut: extra.cut }
       : { verdict: 'diverged', order, expected, received: outcome.received, runs: settings.runs, ...extra };
 
   if (settings.schedule) {
     const outcome = await check(settings.schedule, { kind: 'replay' });
-    return outcome.ok ? { verdict: 'converged', runs: 1, seed: undefined } : report(settings.schedule, outcome, { run: undefined, shrinks: 0, replayed: true, cut: undefined, seed: settings.seed });
+    return outcome.ok
+      ? { verdict: 'converged', runs: 1, seed: undefined }
+      : report(settings.schedule, outcome, { run: undefined, shrinks: 0, replayed: true, cut: undefined, seed: settings.seed });
   }
   const keys = settings.keyOf ? keyOrderOf(events.length, settings.keyOf) : undefined;
   const orderOf = (plan: DeliveryPlan): Delivery[] => planToOrder(plan, keys);
@@ -127,14 +161,20 @@ async function converge(handler: Handler, events: readonly unknown[], settings: 
   if (!search.failure) return { verdict: 'converged', runs: search.runsDone, seed: search.seed };
   // fast-check's shrinking reduces values; this reverts what is left, a deviation (or chunk) at a time.
   if (!search.cut) {
-    const minimal = await minimizeWithin(search, settings, session, async (plan) => {
-      const order = orderOf(plan);
-      const outcome = await check(order, { kind: 'shrink', candidate: ++search.candidates });
-      if (outcome.ok) return false;
-      search.shrinks++;
-      search.failure = { plan, order, outcome };
-      return true;
-    }, chunks);
+    const minimal = await minimizeWithin(
+      search,
+      settings,
+      session,
+      async (plan) => {
+        const order = orderOf(plan);
+        const outcome = await check(order, { kind: 'shrink', candidate: ++search.candidates });
+        if (outcome.ok) return false;
+        search.shrinks++;
+        search.failure = { plan, order, outcome };
+        return true;
+      },
+      chunks,
+    );
     if (minimal && !search.cut) await confirm(search, check);
   }
   const { order, outcome } = search.failure;
@@ -146,7 +186,15 @@ async function converge(handler: Handler, events: readonly unknown[], settings: 
  * Once something must end the search, an interrupting precondition failure ends fast-check's loop at
  * once, in generation or in shrinking, keeping the smallest counterexample so far.
  */
-async function explore(count: number, settings: ConvergenceSettings, session: Session<ConvergenceSite>, search: Search, check: CheckOrder, orderOf: (plan: DeliveryPlan) => Delivery[], endOnFailure: boolean): Promise<void> {
+async function explore(
+  count: number,
+  settings: ConvergenceSettings,
+  session: Session<ConvergenceSite>,
+  search: Search,
+  check: CheckOrder,
+  orderOf: (plan: DeliveryPlan) => Delivery[],
+  endOnFailure: boolean,
+): Promise<void> {
   const fc = loadFastCheck();
   const property = async (plan: DeliveryPlan): Promise<boolean> => {
     if (search.fatal || search.cut || session.stopped || !withinShrinkBudget(search, settings)) throw new fc.PreconditionFailure(true);
@@ -193,7 +241,13 @@ function withinShrinkBudget(search: Search, settings: ConvergenceSettings): bool
 }
 
 /** Greedy minimisation within the budget; false when it was cut short. */
-async function minimizeWithin(search: Search, settings: ConvergenceSettings, session: Session<ConvergenceSite>, fails: (plan: DeliveryPlan) => Promise<boolean>, chunks: boolean): Promise<boolean> {
+async function minimizeWithin(
+  search: Search,
+  settings: ConvergenceSettings,
+  session: Session<ConvergenceSite>,
+  fails: (plan: DeliveryPlan) => Promise<boolean>,
+  chunks: boolean,
+): Promise<boolean> {
   try {
     await minimizePlan(search.failure!.plan, fails, () => !withinShrinkBudget(search, settings), { chunks });
   } catch (error) {

@@ -63,7 +63,8 @@ async function resetState(c: Context): Promise<void> {
   if (reset) await c.session.call({ fn: 'reset', eventIndex: c.eventIndex }, reset);
 }
 
-const snapshot = (c: Context): Promise<unknown> => takeSnapshot(c.settings.state && (() => c.session.call({ fn: 'state', eventIndex: c.eventIndex }, c.settings.state!)), c.settings.ignore);
+const snapshot = (c: Context): Promise<unknown> =>
+  takeSnapshot(c.settings.state && (() => c.session.call({ fn: 'state', eventIndex: c.eventIndex }, c.settings.state!)), c.settings.ignore);
 
 export async function checkIdempotence(handler: Handler, events: readonly unknown[], settings: IdempotenceSettings, given?: IdempotenceSession): Promise<IdempotenceResult> {
   const session = given ?? openSession<IdempotenceSite>({ window: undefined, ended: undefined, margin: 0, callLimit: settings.deliveryTimeout });

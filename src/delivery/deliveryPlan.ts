@@ -139,7 +139,7 @@ const reverted = (plan: DeliveryPlan, indices: ReadonlySet<number>): DeliveryPla
 async function revertChunks(plan: DeliveryPlan, fails: (plan: DeliveryPlan) => Promise<boolean>, spent: () => boolean): Promise<DeliveryPlan> {
   let current = plan;
   for (let size = Math.floor(activeDeviations(current).length / 2); size >= 1; size = Math.floor(size / 2)) {
-    for (let start = 0; ; ) {
+    for (let start = 0; ;) {
       const active = activeDeviations(current);
       if (start >= active.length || active.length <= 1) break;
       if (spent()) return current;
@@ -156,9 +156,14 @@ async function revertChunks(plan: DeliveryPlan, fails: (plan: DeliveryPlan) => P
  * while the plan still fails; with `chunks`, whole chunks first. Stops early, returning the smallest
  * failing plan so far, once `spent()` says so.
  */
-export async function minimizePlan(plan: DeliveryPlan, fails: (plan: DeliveryPlan) => Promise<boolean>, spent: () => boolean = () => false, options: { chunks?: boolean } = {}): Promise<DeliveryPlan> {
+export async function minimizePlan(
+  plan: DeliveryPlan,
+  fails: (plan: DeliveryPlan) => Promise<boolean>,
+  spent: () => boolean = () => false,
+  options: { chunks?: boolean } = {},
+): Promise<DeliveryPlan> {
   let current = options.chunks ? await revertChunks(plan, fails, spent) : plan;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i < current.deviations.length; i++) {
       for (const field of ['again', 'delay'] as const) {

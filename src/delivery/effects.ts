@@ -30,7 +30,7 @@ export function toRecorders(where: string, effects: unknown): EffectRecorder[] {
     if (isMock(source)) {
       const mockName = source.getMockName?.();
       const fnName = source.name && !['mockConstructor', 'spy', 'fn'].includes(source.name) ? source.name : undefined;
-      const name = key ?? (mockName && !['jest.fn()', 'vi.fn()', 'spy'].includes(mockName) ? mockName : fnName ?? `effects[${i}]`);
+      const name = key ?? (mockName && !['jest.fn()', 'vi.fn()', 'spy'].includes(mockName) ? mockName : (fnName ?? `effects[${i}]`));
       return { name, calls: () => source.mock.calls };
     }
     if (Array.isArray(source)) return { name: key ?? `effects[${i}]`, calls: () => source };
@@ -44,7 +44,9 @@ export function toRecorders(where: string, effects: unknown): EffectRecorder[] {
         },
       };
     }
-    throw new TypeError(`${where}: \`effects${key ? `.${key}` : `[${i}]`}\` must be a vi.fn()/jest.fn() mock, an array, or a function returning the calls so far, got ${source === null ? 'null' : typeof source}.`);
+    throw new TypeError(
+      `${where}: \`effects${key ? `.${key}` : `[${i}]`}\` must be a vi.fn()/jest.fn() mock, an array, or a function returning the calls so far, got ${source === null ? 'null' : typeof source}.`,
+    );
   });
 }
 
@@ -60,7 +62,5 @@ export interface ExtraEffect {
 
 /** Calls made since `baseline`, per recorder that has any. */
 export function callsSince(recorders: readonly EffectRecorder[], baseline: readonly number[]): ExtraEffect[] {
-  return recorders
-    .map((recorder, i) => ({ name: recorder.name, calls: recorder.calls().slice(baseline[i] ?? 0) }))
-    .filter((extra) => extra.calls.length > 0);
+  return recorders.map((recorder, i) => ({ name: recorder.name, calls: recorder.calls().slice(baseline[i] ?? 0) })).filter((extra) => extra.calls.length > 0);
 }

@@ -50,7 +50,8 @@ const CONVERGENCE_KEYS = ['reset', 'state', 'runs', 'seed', 'duplicates', 'keyBy
 
 function objectOf(where: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(where, `options must be an object, got ${options === null ? 'null' : typeof options}.`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw argumentError(where, `options must be an object, got ${options === null ? 'null' : typeof options}.`);
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw argumentError(where, `unknown option \`${key}\`. Known options: ${allowed.map((k) => `\`${k}\``).join(', ')}.`);
   }
@@ -65,7 +66,10 @@ function optionalFunction(where: string, name: string, value: unknown, shape: st
 
 export function assertHandler(where: string, handler: unknown): asserts handler is (event: never) => unknown {
   if (typeof handler !== 'function') {
-    throw argumentError(where, `expected the handler under test, a function (event) => void | Promise<void>, but received ${handler === null ? 'null' : typeof handler}. Write expect(handler).${where.replace(/^\.(not\.)?/, '').replace('()', '')}(…).`);
+    throw argumentError(
+      where,
+      `expected the handler under test, a function (event) => void | Promise<void>, but received ${handler === null ? 'null' : typeof handler}. Write expect(handler).${where.replace(/^\.(not\.)?/, '').replace('()', '')}(…).`,
+    );
   }
 }
 
@@ -89,16 +93,31 @@ export function normalizeIdempotence(where: string, eventOrEvents: unknown, opti
   const state = optionalFunction(where, 'state', o.state, '() => state');
   const recorders = toRecorders(where, o.effects);
   if (!state && recorders.length === 0) {
-    throw argumentError(where, 'give `state` (() => the state to compare) or `effects` (mocks or recorders that must not be called again), or both: without them there is nothing to check.');
+    throw argumentError(
+      where,
+      'give `state` (() => the state to compare) or `effects` (mocks or recorders that must not be called again), or both: without them there is nothing to check.',
+    );
   }
   const times = o.times ?? 2;
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < 2) throw argumentError(where, `\`times\` must be a whole number >= 2 (deliveries in all, the first included), got ${describeValue(times)}.`);
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 2)
+    throw argumentError(where, `\`times\` must be a whole number >= 2 (deliveries in all, the first included), got ${describeValue(times)}.`);
   if (o.concurrent !== undefined && typeof o.concurrent !== 'boolean') throw argumentError(where, `\`concurrent\` must be a boolean, got ${typeof o.concurrent}.`);
   const reset = optionalFunction(where, 'reset', o.reset, '() => void (restores a fresh state)');
-  if (o.concurrent && !reset) throw argumentError(where, '`concurrent: true` needs `reset`: the state after the concurrent deliveries is compared with one delivery on a fresh state.');
+  if (o.concurrent && !reset)
+    throw argumentError(where, '`concurrent: true` needs `reset`: the state after the concurrent deliveries is compared with one delivery on a fresh state.');
   const ignore = o.ignore ?? [];
-  if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string' || p === '')) throw argumentError(where, '`ignore` must be an array of state paths such as "updatedAt" or "ledger.*.at".');
-  return { events, state, recorders, times, concurrent: o.concurrent === true, ignore: ignore as string[], reset, deliveryTimeout: optionalMs(where, 'deliveryTimeout', o.deliveryTimeout) };
+  if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string' || p === ''))
+    throw argumentError(where, '`ignore` must be an array of state paths such as "updatedAt" or "ledger.*.at".');
+  return {
+    events,
+    state,
+    recorders,
+    times,
+    concurrent: o.concurrent === true,
+    ignore: ignore as string[],
+    reset,
+    deliveryTimeout: optionalMs(where, 'deliveryTimeout', o.deliveryTimeout),
+  };
 }
 
 export interface NormalizedConvergence {
@@ -129,7 +148,8 @@ export function normalizeConvergence(where: string, events: unknown, options: un
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw argumentError(where, `\`seed\` must be an integer, got ${describeValue(o.seed)}.`);
   if (o.duplicates !== undefined && typeof o.duplicates !== 'boolean') throw argumentError(where, `\`duplicates\` must be a boolean, got ${typeof o.duplicates}.`);
   const maxShrinks = o.maxShrinks ?? 1000;
-  if (typeof maxShrinks !== 'number' || !Number.isInteger(maxShrinks) || maxShrinks < 0) throw argumentError(where, `\`maxShrinks\` must be a whole number >= 0, got ${describeValue(maxShrinks)}.`);
+  if (typeof maxShrinks !== 'number' || !Number.isInteger(maxShrinks) || maxShrinks < 0)
+    throw argumentError(where, `\`maxShrinks\` must be a whole number >= 0, got ${describeValue(maxShrinks)}.`);
   let keyOf: ((index: number) => unknown) | undefined;
   if (o.keyBy !== undefined) {
     if (typeof o.keyBy !== 'function') throw argumentError(where, `\`keyBy\` must be a function (event) => key, got ${typeof o.keyBy}.`);

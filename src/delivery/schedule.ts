@@ -10,7 +10,7 @@ const RANGE_MIN = 10;
 
 export function formatSchedule(order: readonly Delivery[]): string {
   const tokens: string[] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const d = order[i]!;
     let end = i;
     if (!d.duplicate) while (end + 1 < order.length && !order[end + 1]!.duplicate && order[end + 1]!.index === order[end]!.index + 1) end++;
@@ -26,7 +26,10 @@ export function formatSchedule(order: readonly Delivery[]): string {
 }
 
 const listOf = (indices: number[]): string => {
-  const shown = indices.slice(0, 10).map((i) => `e${i + 1}`).join(', ');
+  const shown = indices
+    .slice(0, 10)
+    .map((i) => `e${i + 1}`)
+    .join(', ');
   return indices.length > 10 ? `${shown} and ${indices.length - 10} more` : shown;
 };
 
@@ -56,7 +59,10 @@ function indicesOf(where: string, token: unknown, count: number): number[] {
 /** Parses a replay schedule: the string form, or a list of 0-based indices (repeats are redeliveries). */
 export function parseSchedule(where: string, schedule: unknown, count: number): Delivery[] {
   const tokens: unknown[] = typeof schedule === 'string' ? schedule.trim().split(/\s+/).filter(Boolean) : Array.isArray(schedule) ? schedule : [];
-  if (tokens.length === 0) throw new TypeError(`${where}: \`schedule\` must be a string like "e1 e3 e2 e2*" or a list of 0-based event indices, got ${typeof schedule === 'string' ? 'an empty string' : typeof schedule}.`);
+  if (tokens.length === 0)
+    throw new TypeError(
+      `${where}: \`schedule\` must be a string like "e1 e3 e2 e2*" or a list of 0-based event indices, got ${typeof schedule === 'string' ? 'an empty string' : typeof schedule}.`,
+    );
   const seen = new Set<number>();
   const order: Delivery[] = [];
   for (const token of tokens) {
@@ -65,6 +71,9 @@ export function parseSchedule(where: string, schedule: unknown, count: number): 
       seen.add(index);
     }
   }
-  if (seen.size !== count) throw new TypeError(`${where}: \`schedule\` must deliver every event at least once; it never delivers ${listOf(Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i)))}.`);
+  if (seen.size !== count)
+    throw new TypeError(
+      `${where}: \`schedule\` must deliver every event at least once; it never delivers ${listOf(Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i)))}.`,
+    );
   return order;
 }

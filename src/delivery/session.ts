@@ -14,10 +14,7 @@ export const DEFAULT_CALL_LIMIT = 5_000;
 /** The longest stretch of work between two turns of the event loop. */
 export const SLICE_MS = 4;
 
-export type StopReason =
-  | { kind: 'deadline'; testTimeout: number; margin: number }
-  | { kind: 'test-ended' }
-  | { kind: 'hung'; limit: number; byOption: boolean };
+export type StopReason = { kind: 'deadline'; testTimeout: number; margin: number } | { kind: 'test-ended' } | { kind: 'hung'; limit: number; byOption: boolean };
 
 export interface Stop<S> {
   reason: StopReason;
@@ -60,7 +57,8 @@ export interface Session<S> {
   close(): void;
 }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 
 const turn = (): Promise<void> => new Promise((resolve) => setRealImmediate(resolve));
 

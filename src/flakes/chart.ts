@@ -27,7 +27,10 @@ export function dailyRateSvg(window: FlakeWindow): string {
   const parts: string[] = [];
   for (let i = 0; i <= 4; i++) {
     const rate = (top * i) / 4;
-    parts.push(`<line class="grid" x1="${M.left}" x2="${WIDTH - M.right}" y1="${y(rate).toFixed(1)}" y2="${y(rate).toFixed(1)}"/>`, `<text class="tick" x="${M.left - 6}" y="${(y(rate) + 4).toFixed(1)}" text-anchor="end">${pct(rate)}</text>`);
+    parts.push(
+      `<line class="grid" x1="${M.left}" x2="${WIDTH - M.right}" y1="${y(rate).toFixed(1)}" y2="${y(rate).toFixed(1)}"/>`,
+      `<text class="tick" x="${M.left - 6}" y="${(y(rate) + 4).toFixed(1)}" text-anchor="end">${pct(rate)}</text>`,
+    );
   }
   const labelEvery = Math.ceil(days.length / 10);
   days.forEach((d, i) => {
@@ -37,13 +40,21 @@ export function dailyRateSvg(window: FlakeWindow): string {
     const title = d.runs ? `${d.day}: ${d.flaky} of ${d.testRuns} test runs flaky (${pct(d.rate)}) in ${d.runs} run${d.runs === 1 ? '' : 's'}` : `${d.day}: no run`;
     if (d.runs) {
       const h = Math.max(1, y(0) - y(d.rate));
-      parts.push(`<rect class="day${over ? ' over' : ''}" data-day="${d.day}" data-rate="${d.rate}" x="${(x + (slot - w) / 2).toFixed(1)}" y="${(y(0) - h).toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}"><title>${escape(title)}</title></rect>`);
-    } else parts.push(`<rect class="day none" data-day="${d.day}" x="${(x + (slot - w) / 2).toFixed(1)}" y="${(y(0) - 2).toFixed(1)}" width="${w.toFixed(1)}" height="2"><title>${escape(title)}</title></rect>`);
+      parts.push(
+        `<rect class="day${over ? ' over' : ''}" data-day="${d.day}" data-rate="${d.rate}" x="${(x + (slot - w) / 2).toFixed(1)}" y="${(y(0) - h).toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}"><title>${escape(title)}</title></rect>`,
+      );
+    } else
+      parts.push(
+        `<rect class="day none" data-day="${d.day}" x="${(x + (slot - w) / 2).toFixed(1)}" y="${(y(0) - 2).toFixed(1)}" width="${w.toFixed(1)}" height="2"><title>${escape(title)}</title></rect>`,
+      );
     if (i % labelEvery === 0) parts.push(`<text class="tick" x="${(x + slot / 2).toFixed(1)}" y="${HEIGHT - M.bottom + 16}" text-anchor="middle">${d.day.slice(5)}</text>`);
   });
   if (window.budget !== undefined) {
     const by = y(window.budget).toFixed(1);
-    parts.push(`<line class="budget" x1="${M.left}" x2="${WIDTH - M.right}" y1="${by}" y2="${by}"><title>budget ${pct(window.budget)}</title></line>`, `<text class="budget-label" x="${M.left + 4}" y="${(Number(by) - 5).toFixed(1)}">budget ${pct(window.budget)}</text>`);
+    parts.push(
+      `<line class="budget" x1="${M.left}" x2="${WIDTH - M.right}" y1="${by}" y2="${by}"><title>budget ${pct(window.budget)}</title></line>`,
+      `<text class="budget-label" x="${M.left + 4}" y="${(Number(by) - 5).toFixed(1)}">budget ${pct(window.budget)}</text>`,
+    );
   }
   parts.push(`<line class="axis" x1="${M.left}" x2="${WIDTH - M.right}" y1="${y(0)}" y2="${y(0)}"/>`);
   const label = `Daily flake rate from ${days[0]?.day ?? ''} to ${days.at(-1)?.day ?? ''}${window.budget === undefined ? '' : ` against the budget of ${pct(window.budget)}`}`;

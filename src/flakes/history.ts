@@ -17,13 +17,18 @@ export function checkRunReport(data: unknown, source: string): RunReport {
   const r = data as Partial<RunReport> | null;
   if (!r || typeof r !== 'object') throw new TypeError(`${source}: not a run report (got ${describeValue(data)}).`);
   if (r.schema !== REPORT_SCHEMA || r.version !== REPORT_VERSION) {
-    const seen = r.schema === undefined && (r as { version?: unknown }).version === 1 ? 'a version 1 flake report, which has no per-test records' : `schema ${describeValue(r.schema)} version ${describeValue(r.version)}`;
+    const seen =
+      r.schema === undefined && (r as { version?: unknown }).version === 1
+        ? 'a version 1 flake report, which has no per-test records'
+        : `schema ${describeValue(r.schema)} version ${describeValue(r.version)}`;
     throw new TypeError(`${source}: expected a run report (schema "${REPORT_SCHEMA}", version ${REPORT_VERSION}), got ${seen}.`);
   }
-  if (!r.run || typeof r.run.id !== 'string' || typeof r.run.finishedAt !== 'string' || Number.isNaN(Date.parse(r.run.finishedAt))) throw new TypeError(`${source}: \`run\` needs a string \`id\` and an ISO \`finishedAt\`.`);
+  if (!r.run || typeof r.run.id !== 'string' || typeof r.run.finishedAt !== 'string' || Number.isNaN(Date.parse(r.run.finishedAt)))
+    throw new TypeError(`${source}: \`run\` needs a string \`id\` and an ISO \`finishedAt\`.`);
   if (!Array.isArray(r.tests)) throw new TypeError(`${source}: \`tests\` must be an array.`);
   for (const [i, t] of r.tests.entries()) {
-    if (!t || typeof t.file !== 'string' || typeof t.name !== 'string' || !STATUSES.has(t.status)) throw new TypeError(`${source}: tests[${i}] needs a string \`file\` and \`name\` and a \`status\` of passed, failed, flaky or skipped, got ${describeValue(t)}.`);
+    if (!t || typeof t.file !== 'string' || typeof t.name !== 'string' || !STATUSES.has(t.status))
+      throw new TypeError(`${source}: tests[${i}] needs a string \`file\` and \`name\` and a \`status\` of passed, failed, flaky or skipped, got ${describeValue(t)}.`);
   }
   return r as RunReport;
 }

@@ -32,7 +32,11 @@ function evidenceCell(t: TestWindow): string {
   const e = t.evidence;
   if (!e) return '<td>no message kept</td>';
   const trace = e.fingerprint?.trace;
-  const run = e.fingerprint ? `\n\nRun: ${Object.entries(e.fingerprint).map(([k, v]) => `${k} ${v}`).join(' · ')}` : '';
+  const run = e.fingerprint
+    ? `\n\nRun: ${Object.entries(e.fingerprint)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ')}`
+    : '';
   return `<td><details><summary>${escape(headline(e.message, 160))}</summary><pre>${escape(e.message + run)}</pre></details>${trace ? `<div>trace <code class="trace">${escape(trace)}</code></div>` : ''}<div class="when">run ${escape(e.runId)}, ${escape(day(e.at))}${e.sha ? `, ${escape(e.sha.slice(0, 12))}` : ''}</div></td>`;
 }
 
@@ -47,16 +51,27 @@ function outcomesTable(window: FlakeWindow): string {
   const tests = window.tests.slice(0, GRID);
   const head = window.runs.map((r, i) => `<th title="${escape(`${r.id} · ${r.finishedAt}${r.sha ? ` · ${r.sha}` : ''}`)}">${i + 1}</th>`).join('');
   const rows = tests.map((t) => {
-    const cells = t.outcomes.map((o, i) => `<td class="o ${o ?? 'absent'}" title="${escape(`run ${i + 1} (${window.runs[i]?.id ?? ''}, ${day(window.runs[i]?.finishedAt ?? '')}): ${o ?? 'not run'}`)}"></td>`).join('');
+    const cells = t.outcomes
+      .map(
+        (o, i) =>
+          `<td class="o ${o ?? 'absent'}" title="${escape(`run ${i + 1} (${window.runs[i]?.id ?? ''}, ${day(window.runs[i]?.finishedAt ?? '')}): ${o ?? 'not run'}`)}"></td>`,
+      )
+      .join('');
     return `<tr><td><code>${escape(t.id)}</code></td>${cells}</tr>`;
   });
   const more = window.tests.length > GRID ? `<p>${window.tests.length - GRID} more tests with a flaky or failed run are not shown (see <code>--json</code>).</p>` : '';
-  const legend = '<p class="legend"><span class="o passed"></span>passed<span class="o flaky"></span>flaky<span class="o failed"></span>failed<span class="o skipped"></span>skipped<span class="o absent"></span>not in that run</p>';
+  const legend =
+    '<p class="legend"><span class="o passed"></span>passed<span class="o flaky"></span>flaky<span class="o failed"></span>failed<span class="o skipped"></span>skipped<span class="o absent"></span>not in that run</p>';
   return `${legend}<table id="outcomes"><thead><tr><th>test</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 
 function summary(window: FlakeWindow): string {
-  const verdict = window.budget === undefined ? '' : window.flakeRate > window.budget ? ` <span class="over">over the budget of ${pct(window.budget)}</span>` : ` <span class="ok">within the budget of ${pct(window.budget)}</span>`;
+  const verdict =
+    window.budget === undefined
+      ? ''
+      : window.flakeRate > window.budget
+        ? ` <span class="over">over the budget of ${pct(window.budget)}</span>`
+        : ` <span class="ok">within the budget of ${pct(window.budget)}</span>`;
   const categories = CATEGORIES.map((c) => `${c} ${window.byCategory[c]}`).join(' · ');
   return `<p class="summary">${window.totals.flaky} of ${window.totals.testRuns} test runs flaky (<b id="rate">${pct(window.flakeRate)}</b>) in ${plural(window.totals.runs, 'run')}${verdict}. First failures: ${categories}.${window.totals.quarantined ? ` ${plural(window.totals.quarantined, 'quarantined test run')} not counted.` : ''}</p>`;
 }
@@ -65,7 +80,10 @@ export function toHtml(window: FlakeWindow, generatedAt = new Date()): string {
   const flaky = window.tests.filter((t) => t.flaky > 0);
   const title = `Flaky tests ${day(window.from)} – ${day(window.to)}`;
   const top = flaky.length
-    ? `<table id="top-flaky"><thead><tr><th>#</th><th>test</th><th>rate</th><th>flaky in</th><th>category</th><th>first seen</th><th>last seen</th><th>latest first failure</th></tr></thead><tbody>${flaky.slice(0, TOP).map((t, i) => topRow(t, i + 1)).join('')}</tbody></table>${flaky.length > TOP ? `<p>${flaky.length - TOP} more flaky tests (see <code>--json</code>).</p>` : ''}`
+    ? `<table id="top-flaky"><thead><tr><th>#</th><th>test</th><th>rate</th><th>flaky in</th><th>category</th><th>first seen</th><th>last seen</th><th>latest first failure</th></tr></thead><tbody>${flaky
+        .slice(0, TOP)
+        .map((t, i) => topRow(t, i + 1))
+        .join('')}</tbody></table>${flaky.length > TOP ? `<p>${flaky.length - TOP} more flaky tests (see <code>--json</code>).</p>` : ''}`
     : '<p id="top-flaky">No test was flaky in this window.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

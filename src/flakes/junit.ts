@@ -23,7 +23,11 @@ function errorType(message: string): string {
 }
 
 function body(failure: AttemptFailure): string {
-  const run = failure.fingerprint ? `\n\nRun: ${Object.entries(failure.fingerprint).map(([k, v]) => `${k} ${v}`).join(' · ')}` : '';
+  const run = failure.fingerprint
+    ? `\n\nRun: ${Object.entries(failure.fingerprint)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ')}`
+    : '';
   return escapeXml(`${failure.message}${run}`);
 }
 
@@ -84,7 +88,10 @@ export function toJUnit(report: RunReport): string {
     if (list) list.push(t);
     else files.set(t.file, [t]);
   }
-  const suites = [...files].map(([file, tests]) => `  <testsuite${attr('name', file)}${suiteAttrs(counts(tests))}${attr('timestamp', report.run.finishedAt)}>\n${tests.map((t) => `    ${testcase(t)}`).join('\n')}\n  </testsuite>`);
+  const suites = [...files].map(
+    ([file, tests]) =>
+      `  <testsuite${attr('name', file)}${suiteAttrs(counts(tests))}${attr('timestamp', report.run.finishedAt)}>\n${tests.map((t) => `    ${testcase(t)}`).join('\n')}\n  </testsuite>`,
+  );
   const name = `unflake ${report.runner} run ${report.run.id}`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', name)}${suiteAttrs(counts(report.tests))}>\n${suites.join('\n')}\n</testsuites>\n`;
 }

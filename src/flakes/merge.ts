@@ -78,7 +78,10 @@ export function mergeReports(reports: readonly RunReport[]): { report: RunReport
     run: {
       id: mergedId(reports),
       startedAt: reports.map((r) => r.run.startedAt).sort()[0]!,
-      finishedAt: reports.map((r) => r.run.finishedAt).sort().at(-1)!,
+      finishedAt: reports
+        .map((r) => r.run.finishedAt)
+        .sort()
+        .at(-1)!,
       ...(shards.length ? { mergedShards: shards } : {}),
       ...(sha ? { sha } : {}),
       ...(branch ? { branch } : {}),

@@ -23,7 +23,8 @@ function checkEntry(value: unknown, at: string): QuarantineEntry {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${at} must be an object { test, reason, owner, until }, got ${describeValue(value)}.`);
   const entry = value as Record<string, unknown>;
   for (const key of ['test', 'reason', 'owner', 'until'] as const) {
-    if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '') throw new TypeError(`${at}: \`${key}\` must be a non-empty string, got ${describeValue(entry[key])}.`);
+    if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '')
+      throw new TypeError(`${at}: \`${key}\` must be a non-empty string, got ${describeValue(entry[key])}.`);
   }
   const until = entry.until as string;
   if (!DATE.test(until) || Number.isNaN(untilTime(until))) throw new TypeError(`${at}: \`until\` must be a date such as 2026-01-31, got ${describeValue(until)}.`);
@@ -39,7 +40,8 @@ export function parseQuarantine(text: string, source: string): QuarantineEntry[]
     throw new TypeError(`quarantine file ${source} is not JSON: ${(error as Error).message.slice(0, 200)}`, { cause: error });
   }
   const list = Array.isArray(data) ? data : (data as { tests?: unknown } | null)?.tests;
-  if (!Array.isArray(list)) throw new TypeError(`quarantine file ${source} must hold an array of { test, reason, owner, until } (or { "tests": [...] }), got ${describeValue(data)}.`);
+  if (!Array.isArray(list))
+    throw new TypeError(`quarantine file ${source} must hold an array of { test, reason, owner, until } (or { "tests": [...] }), got ${describeValue(data)}.`);
   return list.map((entry, i) => checkEntry(entry, `quarantine file ${source}, entry ${i + 1}`));
 }
 

@@ -18,7 +18,9 @@ function testLines(t: TestWindow): string[] {
   const quarantine = t.quarantined ? ` · quarantined until ${t.quarantined.until} (${t.quarantined.owner})` : '';
   const lines = [`  ${pct(t.rate).padStart(7)}  ${t.category.padEnd(14)} ${cut(t.id, 140)}`];
   const seen = t.firstSeen ? `first seen ${day(t.firstSeen)}, last seen ${day(t.lastSeen!)} (flaky for ${plural(t.flakyForDays!, 'day')})` : 'never flaky: failed only';
-  lines.push(`  ${''.padEnd(7)}  flaky in ${t.flaky} of ${plural(t.runs, 'run')}${t.failed ? `, failed in ${t.failed}` : ''} · ${seen}${quarantine}${t.overBudget ? ' · OVER the per-test budget' : ''}`);
+  lines.push(
+    `  ${''.padEnd(7)}  flaky in ${t.flaky} of ${plural(t.runs, 'run')}${t.failed ? `, failed in ${t.failed}` : ''} · ${seen}${quarantine}${t.overBudget ? ' · OVER the per-test budget' : ''}`,
+  );
   if (t.evidence) {
     const trace = t.evidence.fingerprint?.trace ? ` · trace ${t.evidence.fingerprint.trace}` : '';
     lines.push(`  ${''.padEnd(7)}  ${headline(t.evidence.message, 160)}${trace}`);
@@ -29,14 +31,18 @@ function testLines(t: TestWindow): string[] {
 export function formatWindow(window: FlakeWindow, options: { top?: number } = {}): string {
   const top = options.top ?? 10;
   const { totals } = window;
-  const budget = window.budget === undefined ? '' : window.flakeRate > window.budget ? `, OVER the budget of ${pct(window.budget)}` : `, within the budget of ${pct(window.budget)}`;
+  const budget =
+    window.budget === undefined ? '' : window.flakeRate > window.budget ? `, OVER the budget of ${pct(window.budget)}` : `, within the budget of ${pct(window.budget)}`;
   const lines = [
     `unflake flakes ${day(window.from)} – ${day(window.to)}: ${totals.flaky} of ${totals.testRuns} test runs flaky (${pct(window.flakeRate)}) in ${plural(totals.runs, 'run')}${budget}`,
     `  first failures: ${CATEGORIES.map((c) => `${c} ${window.byCategory[c]}`).join(' · ')}`,
     `  daily rate:     ${sparkline(window)}  (${plural(window.daily.length, 'day')}, · = no run)`,
   ];
   if (totals.failed || totals.quarantined) lines.push(`  also: ${plural(totals.failed, 'failed test run')}, ${plural(totals.quarantined, 'quarantined test run')}`);
-  if (window.testBudget !== undefined) lines.push(`  per-test budget ${pct(window.testBudget)}: ${window.testsOverBudget.length ? `${plural(window.testsOverBudget.length, 'test')} OVER it` : 'every test within it'}`);
+  if (window.testBudget !== undefined)
+    lines.push(
+      `  per-test budget ${pct(window.testBudget)}: ${window.testsOverBudget.length ? `${plural(window.testsOverBudget.length, 'test')} OVER it` : 'every test within it'}`,
+    );
   const flaky = window.tests.filter((t) => t.flaky > 0);
   if (flaky.length) {
     lines.push(`  top flaky tests (${flaky.length > top ? `${top} of ${flaky.length}` : flaky.length}):`);

@@ -106,7 +106,11 @@ function tallyRun(tallies: Map<string, Tally>, report: RunReport, index: number,
   for (const t of report.tests) {
     const id = testId(t);
     let tally = tallies.get(id);
-    if (!tally) tallies.set(id, (tally = { file: t.file, name: t.name, runs: 0, flaky: 0, failed: 0, categories: emptyCategories(), outcomes: new Array<TestStatus | null>(width).fill(null) }));
+    if (!tally)
+      tallies.set(
+        id,
+        (tally = { file: t.file, name: t.name, runs: 0, flaky: 0, failed: 0, categories: emptyCategories(), outcomes: new Array<TestStatus | null>(width).fill(null) }),
+      );
     if (t.status === 'flaky') {
       tally.firstSeen ??= report.run.finishedAt;
       tally.lastSeen = report.run.finishedAt;
@@ -212,7 +216,16 @@ export function flakeWindow(allRuns: readonly RunReport[], options: WindowOption
     version: 1,
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
-    runs: runs.map((r) => ({ id: r.run.id, finishedAt: r.run.finishedAt, ...(r.run.sha ? { sha: r.run.sha } : {}), ...(r.run.branch ? { branch: r.run.branch } : {}), run: r.totals.run, flaky: r.totals.flaky, failed: r.totals.failed, rate: r.flakeRate })),
+    runs: runs.map((r) => ({
+      id: r.run.id,
+      finishedAt: r.run.finishedAt,
+      ...(r.run.sha ? { sha: r.run.sha } : {}),
+      ...(r.run.branch ? { branch: r.run.branch } : {}),
+      run: r.totals.run,
+      flaky: r.totals.flaky,
+      failed: r.totals.failed,
+      rate: r.flakeRate,
+    })),
     totals,
     flakeRate,
     ...(options.budget === undefined ? {} : { budget: options.budget }),

@@ -43,13 +43,21 @@ const MAX_NAMESPACES = 4;
 /** configure({ fingerprint }) validation: a flat object of short scalar values with plain keys. */
 export function checkFingerprintFields(where: string, value: unknown): void {
   if (value === undefined) return;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${where}: \`fingerprint\` must be an object of fields for the "Run:" line, e.g. { region: 'eu-west-1', image: process.env.IMAGE_TAG }, got ${inspect(value, { depth: 0 })}.`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError(
+      `${where}: \`fingerprint\` must be an object of fields for the "Run:" line, e.g. { region: 'eu-west-1', image: process.env.IMAGE_TAG }, got ${inspect(value, { depth: 0 })}.`,
+    );
   const entries = Object.entries(value);
   if (entries.length > MAX_FIELDS) throw new TypeError(`${where}: \`fingerprint\` has ${entries.length} fields; at most ${MAX_FIELDS} fit on the "Run:" line.`);
   for (const [key, field] of entries) {
-    if (!/^[A-Za-z][\w.-]{0,31}$/.test(key)) throw new TypeError(`${where}: \`fingerprint\` field names must start with a letter and use letters, digits, \`_\`, \`.\`, \`-\` (at most 32), got ${JSON.stringify(key)}.`);
-    if (RESERVED.has(key.toLowerCase())) throw new TypeError(`${where}: \`fingerprint.${key}\` is already part of the "Run:" line${key === 'sha' ? ' (set UNFLAKE_GIT_SHA to override the commit)' : ''}; use another name.`);
-    if (field !== undefined && field !== null && !['string', 'number', 'boolean'].includes(typeof field)) throw new TypeError(`${where}: \`fingerprint.${key}\` must be a string, number or boolean (or undefined to leave it out), got ${inspect(field, { depth: 0 })}.`);
+    if (!/^[A-Za-z][\w.-]{0,31}$/.test(key))
+      throw new TypeError(`${where}: \`fingerprint\` field names must start with a letter and use letters, digits, \`_\`, \`.\`, \`-\` (at most 32), got ${JSON.stringify(key)}.`);
+    if (RESERVED.has(key.toLowerCase()))
+      throw new TypeError(
+        `${where}: \`fingerprint.${key}\` is already part of the "Run:" line${key === 'sha' ? ' (set UNFLAKE_GIT_SHA to override the commit)' : ''}; use another name.`,
+      );
+    if (field !== undefined && field !== null && !['string', 'number', 'boolean'].includes(typeof field))
+      throw new TypeError(`${where}: \`fingerprint.${key}\` must be a string, number or boolean (or undefined to leave it out), got ${inspect(field, { depth: 0 })}.`);
   }
 }
 

@@ -15,7 +15,24 @@ export type HealthStatus = 'ok' | 'not-ok' | 'absent';
  */
 const OK_WORDS = new Set(['up', 'ok', 'pass', 'passed', 'passing', 'healthy', 'ready', 'green', 'serving', 'available', 'true']);
 
-const NOT_OK_WORDS = new Set(['down', 'fail', 'failed', 'failing', 'error', 'unhealthy', 'warn', 'warning', 'degraded', 'out_of_service', 'unknown', 'red', 'yellow', 'starting', 'not_serving', 'false']);
+const NOT_OK_WORDS = new Set([
+  'down',
+  'fail',
+  'failed',
+  'failing',
+  'error',
+  'unhealthy',
+  'warn',
+  'warning',
+  'degraded',
+  'out_of_service',
+  'unknown',
+  'red',
+  'yellow',
+  'starting',
+  'not_serving',
+  'false',
+]);
 
 function isStatusWord(text: string): boolean {
   const word = text.trim().toLowerCase();
@@ -127,11 +144,25 @@ function readChecks(body: Record<string, unknown>): HealthCheck[] {
  * `git.commit.id` is read. `info.*`: Spring Boot's `/actuator/info` merged into the health body.
  */
 export const BUILD_PATHS = [
-  'buildSha', 'gitSha', 'commitSha', 'sha', 'commit', 'revision',
-  'git.sha', 'git.commit', 'git.commit.id', 'build.sha', 'build.commit',
-  'releaseId', 'buildId', 'build.id', 'build',
-  'version', 'build.version',
-  'info.git.commit.id', 'info.build.version',
+  'buildSha',
+  'gitSha',
+  'commitSha',
+  'sha',
+  'commit',
+  'revision',
+  'git.sha',
+  'git.commit',
+  'git.commit.id',
+  'build.sha',
+  'build.commit',
+  'releaseId',
+  'buildId',
+  'build.id',
+  'build',
+  'version',
+  'build.version',
+  'info.git.commit.id',
+  'info.build.version',
 ] as const;
 export const BUILD_HEADERS = ['x-build-id', 'x-release-id'] as const;
 
@@ -169,7 +200,15 @@ function at(body: unknown, path: string, loose: boolean): { value: unknown; path
 const isBuildValue = (value: unknown): value is string | number => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
 
 function kindOf(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value === 'string' ? 'an empty string' : `${typeof value} ${String(value)}`;
+  return value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? 'an object'
+        : typeof value === 'string'
+          ? 'an empty string'
+          : `${typeof value} ${String(value)}`;
 }
 
 function readBuilds(body: unknown, headers: Record<string, string | undefined>, field: BuildField | undefined): { builds: BuildId[]; buildProblem?: string } {
@@ -254,7 +293,12 @@ export interface HealthContract {
 }
 
 /** Judges one response (HTTP status, parsed body, lower-case headers) against the contract. */
-export function judge(httpStatus: number, body: unknown, headers: Record<string, string | undefined>, contract: HealthContract): { reasons: NotReadyReason[]; health: HealthReading; build: string | undefined } {
+export function judge(
+  httpStatus: number,
+  body: unknown,
+  headers: Record<string, string | undefined>,
+  contract: HealthContract,
+): { reasons: NotReadyReason[]; health: HealthReading; build: string | undefined } {
   const health = readHealth(body, headers, contract.buildField);
   const required = contract.checks;
   const isHealthBody = health.rawStatus !== undefined || health.checks.length > 0;

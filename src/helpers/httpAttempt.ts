@@ -24,7 +24,18 @@ export interface HttpOutcome {
 export const MAX_BODY = 64 * 1024;
 
 /** Errors that mean "the service is not up yet", as opposed to a bad URL or a TLS misconfiguration. */
-export const NOT_YET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+export const NOT_YET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 function errorCode(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown };

@@ -80,12 +80,16 @@ function failedResponse(value: unknown): Error | undefined {
 export function onCleanup(fn: () => unknown, options?: CleanupOptions): void {
   if (typeof fn !== 'function') throw new TypeError(`onCleanup(): \`fn\` must be a function (the teardown to run after the test), got ${inspect(fn, { depth: 0 })}.`);
   const o = checkOptions('onCleanup()', options, ['gone']) as CleanupOptions;
-  if (o.gone !== undefined && typeof o.gone !== 'function') throw new TypeError(`onCleanup(): \`gone\` must be a function (error) => boolean, got ${inspect(o.gone, { depth: 0 })}.`);
+  if (o.gone !== undefined && typeof o.gone !== 'function')
+    throw new TypeError(`onCleanup(): \`gone\` must be a function (error) => boolean, got ${inspect(o.gone, { depth: 0 })}.`);
   const state = currentTestState();
   if (!state) {
-    throw new Error('onCleanup(): no test is running. It registers teardown for one test; call it inside a test, a beforeEach or another cleanup. For teardown of a whole file, use afterAll.');
+    throw new Error(
+      'onCleanup(): no test is running. It registers teardown for one test; call it inside a test, a beforeEach or another cleanup. For teardown of a whole file, use afterAll.',
+    );
   }
-  if (state.cleanups.length >= MAX_CLEANUPS) throw new Error(`onCleanup(): more than ${MAX_CLEANUPS} cleanups in one test (one registered per loop iteration, or a cleanup that registers itself again?).`);
+  if (state.cleanups.length >= MAX_CLEANUPS)
+    throw new Error(`onCleanup(): more than ${MAX_CLEANUPS} cleanups in one test (one registered per loop iteration, or a cleanup that registers itself again?).`);
   const site = captureCallSite('onCleanup', onCleanup);
   const number = state.cleanups.length + 1;
   const cleanup: TestCleanup = {
@@ -142,7 +146,14 @@ function cleanupError(failures: Array<{ label: string; error: unknown }>, forgot
   const error = new Error(
     `unflake: ${one ? 'a cleanup' : `${failures.length} cleanups`} failed after the test (cleanups run last registered first; each ran):\n${lines}` +
       (forgotten ? `\n\n${forgotten.message}` : ''),
-    { cause: one ? failures[0]!.error : new AggregateError(failures.map((f) => f.error), `${failures.length} cleanups failed`) },
+    {
+      cause: one
+        ? failures[0]!.error
+        : new AggregateError(
+            failures.map((f) => f.error),
+            `${failures.length} cleanups failed`,
+          ),
+    },
   );
   error.name = 'CleanupError';
   // Its frames would be unflake's hooks: the message names each cleanup and where it was registered.
@@ -165,7 +176,11 @@ export async function runCleanups(test: TestState): Promise<Error | undefined> {
       const failed = await runOne(cleanup);
       if (failed) failures.push({ label: cleanup.label(), error: failed.error });
     }
-    if (test.cleanups.length > 0) failures.push({ label: `${test.cleanups.length} more cleanups`, error: new Error(`not run: more than ${MAX_CLEANUPS} cleanups ran (a cleanup that registers another each time it runs?)`) });
+    if (test.cleanups.length > 0)
+      failures.push({
+        label: `${test.cleanups.length} more cleanups`,
+        error: new Error(`not run: more than ${MAX_CLEANUPS} cleanups ran (a cleanup that registers another each time it runs?)`),
+      });
     test.cleanups.length = 0;
   });
   return cleanupError(failures, endTest(state));

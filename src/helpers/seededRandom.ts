@@ -46,7 +46,8 @@ interface Installs {
 const installs = (): Installs => globalSlot('seededRandom.installs.v1', (): Installs => ({ original: undefined, active: 0, outside: [] }));
 
 function checkSeed(seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new TypeError(`seededRandom(): \`seed\` must be an integer (e.g. testSeed(), or one a failure printed), got ${inspect(seed, { depth: 0 })}.`);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+    throw new TypeError(`seededRandom(): \`seed\` must be an integer (e.g. testSeed(), or one a failure printed), got ${inspect(seed, { depth: 0 })}.`);
   // xoroshiro128+ takes 32 bits: larger or negative seeds are folded, never silently truncated to one another.
   return seed >= 0 && seed <= 0xffff_ffff ? seed : hash32(`seed:${seed}`);
 }
@@ -66,7 +67,8 @@ function mixSeed(seed: number): number {
 }
 
 function checkInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`seededRandom().int(): \`${name}\` must be a safe integer, got ${inspect(value, { depth: 0 })}.`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new TypeError(`seededRandom().int(): \`${name}\` must be a safe integer, got ${inspect(value, { depth: 0 })}.`);
   return value;
 }
 

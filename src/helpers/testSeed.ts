@@ -28,7 +28,8 @@ export function hash32(text: string): number {
 function parseSeed(text: string): number {
   const trimmed = text.trim();
   const value = /^\d{1,10}$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(value <= MAX_SEED)) throw new TypeError(`${SEED_ENV} must be a whole number from 0 to ${MAX_SEED} (as a failure's "Run:" line prints it), got ${JSON.stringify(text.slice(0, 40))}.`);
+  if (!(value <= MAX_SEED))
+    throw new TypeError(`${SEED_ENV} must be a whole number from 0 to ${MAX_SEED} (as a failure's "Run:" line prints it), got ${JSON.stringify(text.slice(0, 40))}.`);
   return value;
 }
 

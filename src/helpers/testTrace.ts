@@ -58,7 +58,7 @@ export function parentFromEnv(env: NodeJS.ProcessEnv = process.env): Parent | un
   const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
   if (version === 'ff' || (version === '00' && rest !== undefined) || ZERO.test(traceId) || ZERO.test(spanId)) return undefined;
   const traceState = env.TRACESTATE?.trim();
-  return { traceId, spanId, flags: version === '00' ? flags : (parseInt(flags, 16) & 1 ? '01' : '00'), traceState: traceState || undefined };
+  return { traceId, spanId, flags: version === '00' ? flags : parseInt(flags, 16) & 1 ? '01' : '00', traceState: traceState || undefined };
 }
 
 function make(traceId: string, spanId: string, fromOpenTelemetry: boolean, traceState?: string, parent?: Parent): TestTrace {

@@ -117,7 +117,8 @@ const isOwnTypeError = (error: unknown): boolean => error instanceof TypeError &
 
 function checkSource(target: unknown): Source {
   if (typeof target === 'function') return { probe: target as HealthProbe };
-  if (typeof target !== 'string' && !(target instanceof URL)) throw argumentError(WHERE, `the first argument must be a health URL or a probe function returning { status, body, headers }, got ${describeValue(target)}.`);
+  if (typeof target !== 'string' && !(target instanceof URL))
+    throw argumentError(WHERE, `the first argument must be a health URL or a probe function returning { status, body, headers }, got ${describeValue(target)}.`);
   let url: URL;
   try {
     url = new URL(String(target));
@@ -131,10 +132,13 @@ function checkSource(target: unknown): Source {
 /** Checks waitForReady's own options; `timeout`, `interval` and `signal` are normalizeOptions' to check. */
 function checkReadyOptions(options: unknown): WaitForReadyOptions {
   const o = checkOptions(WHERE, options, OPTION_KEYS) as WaitForReadyOptions;
-  if (o.expectedBuild !== undefined && (typeof o.expectedBuild !== 'string' || o.expectedBuild.trim() === '')) throw argumentError(WHERE, `\`expectedBuild\` must be a non-empty string (a git SHA or release id), got ${describeValue(o.expectedBuild)}.`);
+  if (o.expectedBuild !== undefined && (typeof o.expectedBuild !== 'string' || o.expectedBuild.trim() === ''))
+    throw argumentError(WHERE, `\`expectedBuild\` must be a non-empty string (a git SHA or release id), got ${describeValue(o.expectedBuild)}.`);
   checkBuildField(WHERE, o.buildField);
-  if (o.checks !== undefined && (!Array.isArray(o.checks) || o.checks.some((c) => typeof c !== 'string' || c === ''))) throw argumentError(WHERE, "`checks` must be an array of check names, such as ['db', 'broker'].");
-  if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null || Object.values(o.headers).some((v) => typeof v !== 'string'))) throw argumentError(WHERE, '`headers` must be an object of string values.');
+  if (o.checks !== undefined && (!Array.isArray(o.checks) || o.checks.some((c) => typeof c !== 'string' || c === '')))
+    throw argumentError(WHERE, "`checks` must be an array of check names, such as ['db', 'broker'].");
+  if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null || Object.values(o.headers).some((v) => typeof v !== 'string')))
+    throw argumentError(WHERE, '`headers` must be an object of string values.');
   if (o.attemptTimeout !== undefined) checkMs(WHERE, 'attemptTimeout', o.attemptTimeout, { allowZero: false });
   return o;
 }
@@ -159,7 +163,11 @@ export function waitForReady(target: string | URL | HealthProbe, options?: WaitF
   const run = waitUntilReady(target, options);
   if (!test) return run;
   const label = typeof target === 'string' || target instanceof URL ? String(target) : 'probe';
-  return trackAwait(startWork(test, () => `waitForReady(${label})`), run, () => ({ passed: true }));
+  return trackAwait(
+    startWork(test, () => `waitForReady(${label})`),
+    run,
+    () => ({ passed: true }),
+  );
 }
 
 async function waitUntilReady(target: string | URL | HealthProbe, options?: WaitForReadyOptions): Promise<ReadyResult> {
@@ -167,12 +175,25 @@ async function waitUntilReady(target: string | URL | HealthProbe, options?: Wait
   const source = checkSource(target);
   const label = 'url' in source ? source.url.href : 'probe';
   // The attempt bounds itself (per address, attemptTimeout), so a slow response is recorded as such.
-  const settings = normalizeOptions(WHERE, 'eventually', { timeout: o.timeout, interval: o.interval, signal: o.signal, ignore: (error: unknown) => !isOwnTypeError(error) }, 'eventually', readyDefaults());
+  const settings = normalizeOptions(
+    WHERE,
+    'eventually',
+    { timeout: o.timeout, interval: o.interval, signal: o.signal, ignore: (error: unknown) => !isOwnTypeError(error) },
+    'eventually',
+    readyDefaults(),
+  );
   const attempts: ReadinessAttempt[] = [];
   const start = monotonicNow();
   const attemptOnce = attemptFor(source, o, o.attemptTimeout ?? Math.min(DEFAULT_ATTEMPT_TIMEOUT, settings.window), start, attempts);
   const test = currentTestState();
-  const result = await poll<ReadinessAttempt>({ probe: attemptOnce, holds: (record) => record.ready, goal: 'eventually', settings, testWindow: test?.window() ?? currentTestWindow(), testEnded: test?.ended });
+  const result = await poll<ReadinessAttempt>({
+    probe: attemptOnce,
+    holds: (record) => record.ready,
+    goal: 'eventually',
+    settings,
+    testWindow: test?.window() ?? currentTestWindow(),
+    testEnded: test?.ended,
+  });
   const elapsed = monotonicNow() - start;
   if (result.passed) {
     const last = attempts[attempts.length - 1]!;
@@ -180,17 +201,32 @@ async function waitUntilReady(target: string | URL | HealthProbe, options?: Wait
   }
   if (result.reason.kind === 'not-ignorable') throw result.reason.error;
   // Ended by its test's end (or an abort): never "ready"; ReadinessError says why it stopped.
-  const message = formatReadiness({ label, reason: result.reason, elapsed, attempts, interval: settings.interval, inFlightAtEnd: result.inFlightAtEnd, fingerprint: fingerprintSection() });
+  const message = formatReadiness({
+    label,
+    reason: result.reason,
+    elapsed,
+    attempts,
+    interval: settings.interval,
+    inFlightAtEnd: result.inFlightAtEnd,
+    fingerprint: fingerprintSection(),
+  });
   throw new ReadinessError(message, label, result.reason, elapsed, attempts);
 }
 
 /** One attempt: GET the URL (or call the probe), judge the response, record it; a 429/503 `Retry-After` is the engine's `retryAfter`. */
-function attemptFor(source: Source, contract: WaitForReadyOptions, attemptTimeout: number, start: number, attempts: ReadinessAttempt[]): (context: { signal: AbortSignal; attempt: number }) => Promise<ReadinessAttempt> {
+function attemptFor(
+  source: Source,
+  contract: WaitForReadyOptions,
+  attemptTimeout: number,
+  start: number,
+  attempts: ReadinessAttempt[],
+): (context: { signal: AbortSignal; attempt: number }) => Promise<ReadinessAttempt> {
   // The test's traceparent, so the service's logs of these probes are found from the failure.
   const headers = withTraceHeaders(contract.headers);
   return async ({ signal, attempt }) => {
     const at = monotonicNow() - start;
-    const record = 'url' in source ? await getOnce(source.url, headers, attemptTimeout, signal, { attempt, at }, contract) : await probeOnce(source.probe, signal, { attempt, at }, contract);
+    const record =
+      'url' in source ? await getOnce(source.url, headers, attemptTimeout, signal, { attempt, at }, contract) : await probeOnce(source.probe, signal, { attempt, at }, contract);
     // Abandoned by the poll (deadline, abort, test end): the report says so; it is not an observation.
     if (record === undefined) return { attempt, at, ready: false, reasons: [{ kind: 'unreachable', error: 'abandoned' }] };
     attempts.push(record);
@@ -201,7 +237,14 @@ function attemptFor(source: Source, contract: WaitForReadyOptions, attemptTimeou
 
 type Moment = Pick<ReadinessAttempt, 'attempt' | 'at'>;
 
-async function getOnce(url: URL, headers: Record<string, string>, attemptTimeout: number, signal: AbortSignal, moment: Moment, contract: HealthContract): Promise<ReadinessAttempt | undefined> {
+async function getOnce(
+  url: URL,
+  headers: Record<string, string>,
+  attemptTimeout: number,
+  signal: AbortSignal,
+  moment: Moment,
+  contract: HealthContract,
+): Promise<ReadinessAttempt | undefined> {
   const { outcome, tried } = await httpGet(url, headers, attemptTimeout, signal);
   if (signal.aborted) return undefined;
   const others = tried.filter((t) => t !== outcome).map((t) => `${t.address}: ${t.error ?? t.status}`);

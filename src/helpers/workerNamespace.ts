@@ -113,9 +113,13 @@ export function buildNamespace(where: string, prefix: unknown, tail: string, rec
   head = head.slice(0, Math.max(1, NAMESPACE_MAX - tail.length)).replace(/-+$/, '');
   const id = `${head}${tail}`.slice(0, NAMESPACE_MAX);
   const name = (suffix: string): string => {
-    if (typeof suffix !== 'string' || !sanitize(suffix)) throw new TypeError(`${where}.name(): \`suffix\` must be a non-empty string with at least one letter or digit, got ${JSON.stringify(suffix)}.`);
+    if (typeof suffix !== 'string' || !sanitize(suffix))
+      throw new TypeError(`${where}.name(): \`suffix\` must be a non-empty string with at least one letter or digit, got ${JSON.stringify(suffix)}.`);
     const full = `${id}-${sanitize(suffix)}`;
-    if (full.length > NAME_MAX) throw new TypeError(`${where}.name(): "${full}" is ${full.length} characters; names are at most ${NAME_MAX} (DNS labels, S3 buckets, Postgres identifiers). Use a shorter suffix or prefix.`);
+    if (full.length > NAME_MAX)
+      throw new TypeError(
+        `${where}.name(): "${full}" is ${full.length} characters; names are at most ${NAME_MAX} (DNS labels, S3 buckets, Postgres identifiers). Use a shorter suffix or prefix.`,
+      );
     return full;
   };
   if (record) recordInTest(id);

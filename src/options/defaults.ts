@@ -43,4 +43,3 @@ export function restoreFileDefaults(): void {
 export function configuredDefaults(): ConfigurableOptions {
   return store().current;
 }
-

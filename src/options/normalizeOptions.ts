@@ -109,7 +109,10 @@ function checkWakeOn(where: string, value: unknown): WakeSource[] {
       const target = source[0] as Record<string, unknown>;
       if (typeof target.on === 'function' || typeof target.addEventListener === 'function') return source as unknown as WakeSource;
     }
-    throw argumentError(where, `\`wakeOn${list.length > 1 ? `[${i}]` : ''}\` must be [emitter, eventName] (an EventEmitter or EventTarget) or a function (recheck) => unsubscribe, got ${describeValue(source)}.`);
+    throw argumentError(
+      where,
+      `\`wakeOn${list.length > 1 ? `[${i}]` : ''}\` must be [emitter, eventName] (an EventEmitter or EventTarget) or a function (recheck) => unsubscribe, got ${describeValue(source)}.`,
+    );
   });
 }
 
@@ -146,7 +149,8 @@ function maxAttemptsFor(where: string, o: Record<string, unknown>, configured: n
 /** `timeout: Infinity` is a wait bounded by its `signal` (and the test's own deadline) alone. */
 function infiniteTimeout(where: string, kind: PollKind, o: Record<string, unknown>): number | undefined {
   if (kind !== 'eventually' || o.timeout !== Infinity) return undefined;
-  if (o.signal === undefined) throw argumentError(where, '`timeout: Infinity` needs a `signal` to end the wait (an AbortSignal you abort); without one, give a finite `timeout` in ms.');
+  if (o.signal === undefined)
+    throw argumentError(where, '`timeout: Infinity` needs a `signal` to end the wait (an AbortSignal you abort); without one, give a finite `timeout` in ms.');
   return Infinity;
 }
 
@@ -156,10 +160,15 @@ function infiniteTimeout(where: string, kind: PollKind, o: Record<string, unknow
  * own defaults (waitForReady's timeout and backoff), merged instead of configure()'s, which then do not apply.
  */
 export function normalizeOptions(where: string, kind: PollKind, options: unknown, goal?: Goal, ownDefaults?: ConfigurableOptions): PollSettings {
-  const o = checkOptions(where, options, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, misplacedFor(kind)) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
+  const o = checkOptions(where, options, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, misplacedFor(kind)) as EventuallyOptions &
+    ConsistentlyOptions &
+    Record<string, unknown>;
   const d = ownDefaults ?? configuredDefaults();
   const windowName = kind === 'eventually' ? 'timeout' : 'for';
-  const window = infiniteTimeout(where, kind, o) ?? checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ?? (kind === 'eventually' ? d.timeout ?? builtInDefaults.timeout : d.for ?? builtInDefaults.for);
+  const window =
+    infiniteTimeout(where, kind, o) ??
+    checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ??
+    (kind === 'eventually' ? (d.timeout ?? builtInDefaults.timeout) : (d.for ?? builtInDefaults.for));
   const stableFor = checkDuration(where, 'stableFor', o.stableFor) ?? 0;
   const passes = checkCount(where, 'passes', o.passes) ?? 1;
   const notBefore = checkDuration(where, 'notBefore', o.notBefore);
@@ -175,7 +184,10 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
     throw argumentError(where, `\`passes\` (${passes}) cannot be reached within \`maxAttempts\` (${maxAttempts}).`);
   }
   const signal = o.signal;
-  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function')) {
+  if (
+    signal !== undefined &&
+    !(typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function')
+  ) {
     throw argumentError(where, `\`signal\` must be an AbortSignal, got ${describeValue(signal)}.`);
   }
   if (o.clock !== undefined && !isVirtualClock(o.clock)) {

@@ -22,7 +22,14 @@ export type Interval = number | readonly number[] | Backoff;
 
 /** An EventEmitter-like or EventTarget-like source plus the event name that means "something changed". */
 export type WakeSource =
-  | readonly [emitter: { on(event: string | symbol, listener: (...args: unknown[]) => void): unknown; off?(event: string | symbol, listener: (...args: unknown[]) => void): unknown; removeListener?(event: string | symbol, listener: (...args: unknown[]) => void): unknown }, eventName: string | symbol]
+  | readonly [
+      emitter: {
+        on(event: string | symbol, listener: (...args: unknown[]) => void): unknown;
+        off?(event: string | symbol, listener: (...args: unknown[]) => void): unknown;
+        removeListener?(event: string | symbol, listener: (...args: unknown[]) => void): unknown;
+      },
+      eventName: string | symbol,
+    ]
   | readonly [target: { addEventListener(type: string, listener: () => void): void; removeEventListener(type: string, listener: () => void): void }, eventName: string]
   | ((recheck: () => void) => (() => void) | void);
 

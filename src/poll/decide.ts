@@ -54,7 +54,10 @@ function settledEnd(thrown: unknown, rules: Rules, attempt: number): Decision | 
   const settled = findBranded(thrown, 'settled') as { reason?: unknown } | undefined;
   if (!settled) return undefined;
   if (isWindowGoal(rules.goal)) return { end: true, passed: true, reason: { kind: 'settled', reason: String(settled.reason), attempt } };
-  const error = usageError('settled()', 'only ends a window assertion (toConsistently*, .not.toEventually*, consistently()): there it means the state can no longer change. To fail at once here, use stop(reason).');
+  const error = usageError(
+    'settled()',
+    'only ends a window assertion (toConsistently*, .not.toEventually*, consistently()): there it means the state can no longer change. To fail at once here, use stop(reason).',
+  );
   return { end: true, passed: false, reason: { kind: 'misuse', error } };
 }
 
@@ -65,7 +68,8 @@ function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | und
   if (stopped) return { kind: 'stopped', reason: String(stopped.reason), cause: stopped.cause };
   const misuse = findBranded(thrown, 'usage');
   if (misuse) return { kind: 'misuse', error: misuse };
-  if (observation.kind === 'error' && !findBranded(observation.error, 'retry-after') && rules.ignore && !safeIgnore(rules.ignore, observation.error)) return { kind: 'not-ignorable', error: observation.error };
+  if (observation.kind === 'error' && !findBranded(observation.error, 'retry-after') && rules.ignore && !safeIgnore(rules.ignore, observation.error))
+    return { kind: 'not-ignorable', error: observation.error };
   if (observation.kind === 'value' && observation.failWhen) return { kind: 'fail-when', reason: observation.failWhen };
   return undefined;
 }

@@ -50,11 +50,20 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
     wakePause?.();
   });
   const windowEnd = (byAttempts: boolean): PollResult<T> => {
-    const { passed, reason } = endOfWindow({ ...rules, cutByTest: limits.cutByTest, byAttempts, sawValue: progress.sawValue, streak: progress.streak, now: time.now(), timeout: timeoutReason(limits), maxAttempts: settings.maxAttempts });
+    const { passed, reason } = endOfWindow({
+      ...rules,
+      cutByTest: limits.cutByTest,
+      byAttempts,
+      sawValue: progress.sawValue,
+      streak: progress.streak,
+      now: time.now(),
+      timeout: timeoutReason(limits),
+      maxAttempts: settings.maxAttempts,
+    });
     return progress.finish(passed, reason);
   };
   try {
-    for (let final = false; ; ) {
+    for (let final = false; ;) {
       if (stops.reason()) return progress.finish(false, stops.reason()!);
       if (reachedRealLimit(limits)) return windowEnd(false);
       const attempt = ++progress.attempts;
@@ -75,7 +84,15 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       if (final || time.now() >= limits.deadline) return windowEnd(false);
       const next = Math.max(woken ? 0 : scheduled(), decision.retryAfter ?? 0);
       const stride = time.untilNextTimer ? virtualStride(time.now() - limits.start, time.untilNextTimer()) : undefined;
-      const pause = planPause({ scheduled: next, stride, streak: progress.streak, stableFor: settings.stableFor, now: time.now(), deadline: limits.deadline, lastDuration: progress.lastDuration });
+      const pause = planPause({
+        scheduled: next,
+        stride,
+        streak: progress.streak,
+        stableFor: settings.stableFor,
+        now: time.now(),
+        deadline: limits.deadline,
+        lastDuration: progress.lastDuration,
+      });
       woken = false;
       final = pause.final;
       const { done, wake } = time.pause(pause.ms, stops.signal);
@@ -92,7 +109,15 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   }
 }
 
-function attemptOnce<T>(spec: AttemptSpec<T>, signal: AttemptSignal, attempt: number, limits: Limits, settings: PollSettings, stops: Stops, startedAt: number): Observation<T> | Promise<Observation<T>> {
+function attemptOnce<T>(
+  spec: AttemptSpec<T>,
+  signal: AttemptSignal,
+  attempt: number,
+  limits: Limits,
+  settings: PollSettings,
+  stops: Stops,
+  startedAt: number,
+): Observation<T> | Promise<Observation<T>> {
   const pending = evaluate(spec, signal, attempt);
   if (!isThenable(pending)) return pending;
   return raceAttempt(pending, signal, attemptBudget(limits, settings, startedAt, attempt), stops.signal);

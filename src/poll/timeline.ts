@@ -29,7 +29,15 @@ export function summarize(kind: TimelineEntry['kind'], observed: unknown): strin
       return oneLine(`thrown ${inspect(boundValue(observed, SUMMARY_LIMITS), { depth: 2, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY })}`);
     }
     // No array or string cut of inspect's own: the bounded value is small and carries its own markers.
-    return oneLine(inspect(boundValue(observed, SUMMARY_LIMITS), { depth: 3, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY, compact: true }));
+    return oneLine(
+      inspect(boundValue(observed, SUMMARY_LIMITS), {
+        depth: 3,
+        breakLength: Number.POSITIVE_INFINITY,
+        maxArrayLength: Number.POSITIVE_INFINITY,
+        maxStringLength: Number.POSITIVE_INFINITY,
+        compact: true,
+      }),
+    );
   } catch (error) {
     return oneLine(`[unprintable: ${describeThrown(error)}]`);
   }

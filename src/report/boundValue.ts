@@ -102,4 +102,3 @@ export function boundValue<T>(value: T, limits: Readonly<BoundLimits> = VALUE_LI
 export function boundPair<A, B>(expected: A, received: B, limits: Readonly<BoundLimits> = VALUE_LIMITS): [A, B] {
   return [walkValue(expected, limits, received) as A, walkValue(received, limits, expected) as B];
 }
-

@@ -89,7 +89,9 @@ export function describeEnd(result: PollResult, goal: Goal): string {
       // One decimal below a second, so a rounded 19.6 ms never reads as '20 ms, before 20 ms'.
       return `It held too early: at ${reason.at < 1000 ? `${reason.at.toFixed(1)} ms` : ms(reason.at)}, before \`notBefore\` (${reason.notBefore} ms). Too early is a bug too.`;
     case 'unstable': {
-      const needs = [reason.stableFor > 0 ? `${reason.stableFor} ms (stableFor)` : '', reason.passes > 1 ? `${reason.passes} attempts in a row (passes)` : ''].filter(Boolean).join(' and ');
+      const needs = [reason.stableFor > 0 ? `${reason.stableFor} ms (stableFor)` : '', reason.passes > 1 ? `${reason.passes} attempts in a row (passes)` : '']
+        .filter(Boolean)
+        .join(' and ');
       return `It held for only ${ms(reason.heldFor)} (${attemptsText(reason.heldPasses)} in a row) when the window ended ${after}; it had to hold for ${needs}.`;
     }
   }

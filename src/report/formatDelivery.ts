@@ -45,20 +45,40 @@ const errorBlock = (error: unknown): string =>
     .map((l) => `  ${l}`)
     .join('\n');
 
-export function formatIdempotence(result: Exclude<IdempotenceResult, { verdict: 'idempotent' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
+export function formatIdempotence(
+  result: Exclude<IdempotenceResult, { verdict: 'idempotent' }>,
+  events: readonly unknown[],
+  handlerName: string,
+  printer: DeliveryPrinter,
+  mode: string,
+): string {
   const body = result.verdict === 'stopped' ? describeIdempotenceStop(result.stop, result, events, handlerName) : idempotenceBody(result, events, handlerName, printer, mode);
   return capText(withFingerprint(body), MESSAGE_CAP);
 }
 
-function idempotenceBody(result: Exclude<IdempotenceResult, { verdict: 'idempotent' | 'stopped' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter, mode: string): string {
+function idempotenceBody(
+  result: Exclude<IdempotenceResult, { verdict: 'idempotent' | 'stopped' }>,
+  events: readonly unknown[],
+  handlerName: string,
+  printer: DeliveryPrinter,
+  mode: string,
+): string {
   const earlier = result.eventIndex === 0 ? 'no earlier event' : result.eventIndex === 1 ? 'delivering e1 once' : `delivering e1…e${result.eventIndex} once each`;
   const where = events.length > 1 ? ` (after ${earlier})` : '';
   const event = label(events, result.eventIndex);
   switch (result.verdict) {
     case 'diverged': {
-      const what = [result.stateChanged ? 'changed the state' : '', result.extraEffects.length ? `called ${result.extraEffects.reduce((n, e) => n + e.calls.length, 0)} effect(s) again` : ''].filter(Boolean).join(' and ');
+      const what = [
+        result.stateChanged ? 'changed the state' : '',
+        result.extraEffects.length ? `called ${result.extraEffects.reduce((n, e) => n + e.calls.length, 0)} effect(s) again` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
       const parts = [`${handlerName} is not idempotent: redelivering ${event}${where} ${what} (delivery #${result.delivery}, ${mode}).`];
-      if (result.stateChanged) parts.push(`State after the first delivery → after delivery #${result.delivery}:\n\n${stateDiff(printer, result.before, result.after, { expected: 'After delivery #1', received: `After delivery #${result.delivery}` })}`);
+      if (result.stateChanged)
+        parts.push(
+          `State after the first delivery → after delivery #${result.delivery}:\n\n${stateDiff(printer, result.before, result.after, { expected: 'After delivery #1', received: `After delivery #${result.delivery}` })}`,
+        );
       if (result.extraEffects.length) {
         parts.push(`Extra side effects on redelivery (expected none):\n${effectLines(result.extraEffects)}`);
       }
@@ -98,7 +118,12 @@ function replayLine(order: readonly Delivery[], seed: number | undefined, replay
   return `Replay exactly this order: { schedule: '${formatSchedule(order)}' }${seed !== undefined && !replayed ? `   or the whole run: { seed: ${seed} }` : ''}`;
 }
 
-function convergenceBody(result: Exclude<ConvergenceResult, { verdict: 'converged' | 'stopped' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
+function convergenceBody(
+  result: Exclude<ConvergenceResult, { verdict: 'converged' | 'stopped' }>,
+  events: readonly unknown[],
+  handlerName: string,
+  printer: DeliveryPrinter,
+): string {
   const orders = `  canonical  ${canonicalLine(events)}\n  failing    ${orderLine(events, result.order)}`;
   const replay = replayLine(result.order, result.seed, 'replayed' in result && result.replayed);
   const cut = result.cut ? describeShrinkCut(result.cut, events) : '';

@@ -134,7 +134,10 @@ function bodySection(a: ReadinessAttempt): string {
   let out = shown.split('\n').slice(0, BODY_LINES).join('\n');
   if (out.length > BODY_CHARS) out = out.slice(0, BODY_CHARS);
   const cut = a.bodyTruncated || out.length < shown.length;
-  const excerpt = `${out.split('\n').map((l) => `  ${l}`).join('\n')}${cut ? `\n  … (truncated; ${text.length}${a.bodyTruncated ? '+' : ''} characters in all)` : ''}`;
+  const excerpt = `${out
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}${cut ? `\n  … (truncated; ${text.length}${a.bodyTruncated ? '+' : ''} characters in all)` : ''}`;
   return `Last body (attempt #${a.attempt}, HTTP ${a.httpStatus}):\n${excerpt}`;
 }
 
@@ -154,9 +157,16 @@ function checkLine(c: HealthCheck): string {
 
 /** What the last attempt said: its reasons (a stale build, the likeliest to mislead, first), its response, its failing checks. */
 function lastAttemptSections(last: ReadinessAttempt): string[] {
-  const sections = [[...last.reasons].sort((a, b) => Number(isBuildReason(b)) - Number(isBuildReason(a))).map(headline).join('\n')];
+  const sections = [
+    [...last.reasons]
+      .sort((a, b) => Number(isBuildReason(b)) - Number(isBuildReason(a)))
+      .map(headline)
+      .join('\n'),
+  ];
   if (last.httpStatus !== undefined) {
-    const lines = [`Last response (attempt #${last.attempt}, ${last.address ?? 'probe'}): HTTP ${last.httpStatus}${last.health?.rawStatus !== undefined ? `, status ${last.health.rawStatus}` : ''}`];
+    const lines = [
+      `Last response (attempt #${last.attempt}, ${last.address ?? 'probe'}): HTTP ${last.httpStatus}${last.health?.rawStatus !== undefined ? `, status ${last.health.rawStatus}` : ''}`,
+    ];
     if (last.health?.checks.length) lines.push(`  checks  ${last.health.checks.map((c) => `${c.name}: ${c.status}`).join(' · ')}`);
     if (last.health?.builds.length) lines.push(`  build   ${last.health.builds.map((b) => `${b.value} (${b.source})`).join(', ')}`);
     sections.push(lines.join('\n'));
@@ -169,7 +179,9 @@ function lastAttemptSections(last: ReadinessAttempt): string[] {
 export function formatReadiness(report: ReadinessReport): string {
   const { attempts } = report;
   const n = attempts.length;
-  const sections = [`waitForReady(${report.label}) ${describeEndClause(report.reason, report.elapsed)}: never ready in ${n} attempt${n === 1 ? '' : 's'} (${backoffText(report.interval)}).`];
+  const sections = [
+    `waitForReady(${report.label}) ${describeEndClause(report.reason, report.elapsed)}: never ready in ${n} attempt${n === 1 ? '' : 's'} (${backoffText(report.interval)}).`,
+  ];
   const last = attempts[n - 1];
   if (last) sections.push(...lastAttemptSections(last));
   if (report.inFlightAtEnd) sections.push(`Attempt #${n + 1} was still waiting for a response at the deadline (attemptTimeout gives each response up to its own limit).`);

@@ -19,7 +19,10 @@ export async function gatherContext(context: (() => unknown) | undefined): Promi
     });
     const work = Promise.resolve()
       .then(context)
-      .then((value): GatheredContext => ({ value }), (error: unknown): GatheredContext => ({ error }));
+      .then(
+        (value): GatheredContext => ({ value }),
+        (error: unknown): GatheredContext => ({ error }),
+      );
     return await Promise.race([work, timeout]);
   } finally {
     clearRealTimeout(timer);

@@ -20,5 +20,7 @@ export function captureCallSite(message: string, above?: (...args: never[]) => u
 
 /** The first stack frame outside this library: where the user wrote the assertion. */
 export function findCallSite(stack: string | undefined): string | undefined {
-  return userFrames(stack)[0]?.trim().replace(/^at\s+/, '');
+  return userFrames(stack)[0]
+    ?.trim()
+    .replace(/^at\s+/, '');
 }

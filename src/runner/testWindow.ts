@@ -15,7 +15,6 @@ export interface TestWindow {
   deadline: number;
 }
 
-
 /** What a runner tells of a test: its timeout and when it started (epoch ms, the runner's wall clock). */
 export interface TestTiming {
   runner: TestWindow['runner'];

@@ -22,7 +22,9 @@ export interface VirtualClockLike {
 export const realTimeSource: TimeSource = { virtual: false, now: monotonicNow, pause: pauseReal };
 
 export function isVirtualClock(value: unknown): value is VirtualClockLike {
-  return value !== null && typeof value === 'object' && typeof (value as VirtualClockLike).monotonic === 'function' && typeof (value as VirtualClockLike).advanceAsync === 'function';
+  return (
+    value !== null && typeof value === 'object' && typeof (value as VirtualClockLike).monotonic === 'function' && typeof (value as VirtualClockLike).advanceAsync === 'function'
+  );
 }
 
 /** Each pause advances the clock (firing the app's timers) instead of waiting: instant and deterministic. */

@@ -103,7 +103,9 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
       ['a bigint', 10n, '10n'],
       ['a symbol', Symbol('ten'), 'Symbol(ten)'],
     ])('rejects %s as the delay with a TypeError (Node cannot convert it)', (_, delay, shown) => {
-      expect(() => s.clock[method](() => {}, delay as never)).toThrow(`${s.name}.${method}(): \`ms\` must be a number of milliseconds (or a value Node's timers convert to one with \`* 1\`), got ${shown}.`);
+      expect(() => s.clock[method](() => {}, delay as never)).toThrow(
+        `${s.name}.${method}(): \`ms\` must be a number of milliseconds (or a value Node's timers convert to one with \`* 1\`), got ${shown}.`,
+      );
     });
 
     test('passes extra arguments to the callback', async () => {
@@ -215,17 +217,20 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
   });
 
   describe('sleep(ms, { signal })', () => {
-    test.each(DELAYS.filter(([, delay]) => typeof delay !== 'string' && delay !== null))('accepts %s and resolves when a timer of the same delay would fire', async (_, delay, due) => {
-      const r = recorder();
-      const end = r.last('after');
-      s.clock.setTimeout(r.mark('same ms, created first'), due);
-      const slept = s.clock.sleep(delay as number).then(r.mark('sleep'));
-      s.clock.setTimeout(end.fire, due + 1);
-      await s.pass(due + 1);
-      await within(end.fired, 'the timer due after the sleep');
-      await slept;
-      expect(r.seen).toEqual(['same ms, created first', 'sleep', 'after']);
-    });
+    test.each(DELAYS.filter(([, delay]) => typeof delay !== 'string' && delay !== null))(
+      'accepts %s and resolves when a timer of the same delay would fire',
+      async (_, delay, due) => {
+        const r = recorder();
+        const end = r.last('after');
+        s.clock.setTimeout(r.mark('same ms, created first'), due);
+        const slept = s.clock.sleep(delay as number).then(r.mark('sleep'));
+        s.clock.setTimeout(end.fire, due + 1);
+        await s.pass(due + 1);
+        await within(end.fired, 'the timer due after the sleep');
+        await slept;
+        expect(r.seen).toEqual(['same ms, created first', 'sleep', 'after']);
+      },
+    );
 
     test.each([
       ['a string', '10', '"10"'],
@@ -306,7 +311,10 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
       const before = s.pending();
       const error = errorThrown(() => s.clock.timeoutSignal(ms as never));
       expect(error).toBeInstanceOf(TypeError);
-      expect(error).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: `${s.name}.timeoutSignal(): \`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${shown}.` });
+      expect(error).toMatchObject({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: `${s.name}.timeoutSignal(): \`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${shown}.`,
+      });
       // Node's own error (by name: under Jest it comes from another realm).
       expect(errorThrown(() => AbortSignal.timeout(ms as never))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
       expect(s.pending()).toBe(before);
@@ -321,7 +329,10 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
     ])('refuses %s with a RangeError (ERR_OUT_OF_RANGE), as AbortSignal.timeout does', (_, ms) => {
       const error = errorThrown(() => s.clock.timeoutSignal(ms));
       expect(error).toBeInstanceOf(RangeError);
-      expect(error).toMatchObject({ code: 'ERR_OUT_OF_RANGE', message: `${s.name}.timeoutSignal(): \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${String(ms)}.` });
+      expect(error).toMatchObject({
+        code: 'ERR_OUT_OF_RANGE',
+        message: `${s.name}.timeoutSignal(): \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${String(ms)}.`,
+      });
       expect(errorThrown(() => AbortSignal.timeout(ms))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
     });
   });

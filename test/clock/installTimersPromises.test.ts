@@ -103,7 +103,10 @@ describe('install() fakes node:timers/promises', () => {
   test('bad arguments reject (not throw) with a TypeError ERR_INVALID_ARG_TYPE, as Node does', async () => {
     const clock = new TestClock();
     using _installed = clock.install();
-    await expect(timersPromises.setTimeout('10' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: 'timers/promises.setTimeout(): the "delay" argument must be of type number, got string.' });
+    await expect(timersPromises.setTimeout('10' as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: 'timers/promises.setTimeout(): the "delay" argument must be of type number, got string.',
+    });
     await expect(timersPromises.setTimeout(10, 1, null as never)).rejects.toThrow('timers/promises.setTimeout(): the "options" argument must be an object, got null.');
     await expect(scheduler.wait(10, { signal: 1 as never })).rejects.toThrow('timers/promises.scheduler.wait(): "options.signal" must be an AbortSignal, got number.');
     await expect(timersPromises.setInterval(10, 1, { ref: 1 as never }).next()).rejects.toThrow('timers/promises.setInterval(): "options.ref" must be a boolean, got number.');

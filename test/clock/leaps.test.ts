@@ -112,7 +112,9 @@ describe('jump, runToLast and reset on a shared clock, and detached', () => {
     const clock = new TestClock();
     const share = await clock.share();
     try {
-      expect(() => clock.jump(10)).toThrow('TestClock.jump(ms): this clock is shared with other processes (share()), and a shared clock only steps forward through every due time. Use `await clock.advanceAsync(ms)` instead, or close() the share first.');
+      expect(() => clock.jump(10)).toThrow(
+        'TestClock.jump(ms): this clock is shared with other processes (share()), and a shared clock only steps forward through every due time. Use `await clock.advanceAsync(ms)` instead, or close() the share first.',
+      );
       expect(() => clock.runToLast()).toThrow('TestClock.runToLast(): this clock is shared');
       await expect(clock.runToLastAsync()).rejects.toThrow('TestClock.runToLastAsync(): this clock is shared');
       expect(() => clock.reset()).toThrow('TestClock.reset(): this clock is shared');

@@ -77,7 +77,7 @@ describe('long virtual waits', () => {
     expect(calls).toBeLessThan(300);
   });
 
-  test("a probe doing real I/O never sees virtual time move while its I/O is in flight", async () => {
+  test('a probe doing real I/O never sees virtual time move while its I/O is in flight', async () => {
     const { createServer } = await import('node:http');
     const clock = new TestClock();
     let state = 0;

@@ -16,4 +16,11 @@ export function runNode(args: string[], env: Record<string, string | undefined> 
 }
 
 export const vitestArgs = (config: string, ...rest: string[]): string[] => ['node_modules/vitest/vitest.mjs', 'run', '--config', config, ...rest];
-export const jestArgs = (config: string, ...rest: string[]): string[] => ['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', '--config', config, ...rest];
+export const jestArgs = (config: string, ...rest: string[]): string[] => [
+  '--experimental-vm-modules',
+  '--no-warnings',
+  'node_modules/jest/bin/jest.js',
+  '--config',
+  config,
+  ...rest,
+];

@@ -16,7 +16,10 @@ function capture(): { io: { out: (t: string) => void; err: (t: string) => void }
 
 describe('unflake wait-ready (in process)', () => {
   test('exit 0 when ready, with what it saw on stdout', async () => {
-    const s = await startHealthServer([{ status: 503, body: { status: 'DOWN' } }, { status: 200, body: { status: 'UP', releaseId: 'abc1234def' } }]);
+    const s = await startHealthServer([
+      { status: 503, body: { status: 'DOWN' } },
+      { status: 200, body: { status: 'UP', releaseId: 'abc1234def' } },
+    ]);
     servers.push(s);
     const c = capture();
     expect(await main(['wait-ready', s.url(), '--build', 'abc1234', '--timeout', '10s'], c.io)).toBe(0);
@@ -32,7 +35,15 @@ describe('unflake wait-ready (in process)', () => {
     expect(s.requests[0]?.headers['x-tenant']).toBe('t1');
   });
 
-  test.each([[[]], [['wait']], [['wait-ready']], [['wait-ready', 'localhost:1']], [['wait-ready', 'http://x', '--timeout', 'soon']], [['wait-ready', 'http://x', '--header', 'novalue']], [['wait-ready', 'http://x', '--bogus']]])('exit 2 on bad usage: %j', async (args) => {
+  test.each([
+    [[]],
+    [['wait']],
+    [['wait-ready']],
+    [['wait-ready', 'localhost:1']],
+    [['wait-ready', 'http://x', '--timeout', 'soon']],
+    [['wait-ready', 'http://x', '--header', 'novalue']],
+    [['wait-ready', 'http://x', '--bogus']],
+  ])('exit 2 on bad usage: %j', async (args) => {
     const c = capture();
     expect(await main(args, c.io)).toBe(2);
     expect(c.err()).toMatch(/^unflake: .+\n\nUsage: unflake wait-ready <url>/);

@@ -27,7 +27,16 @@ async function withEnv(vars: Record<string, string | undefined>, body: () => Pro
   }
 }
 
-const NO_SHA = { UNFLAKE_GIT_SHA: undefined, UNFLAKE_SHA: undefined, GITHUB_SHA: undefined, CI_COMMIT_SHA: undefined, BUILDKITE_COMMIT: undefined, CIRCLE_SHA1: undefined, GIT_COMMIT: undefined, BITBUCKET_COMMIT: undefined };
+const NO_SHA = {
+  UNFLAKE_GIT_SHA: undefined,
+  UNFLAKE_SHA: undefined,
+  GITHUB_SHA: undefined,
+  CI_COMMIT_SHA: undefined,
+  BUILDKITE_COMMIT: undefined,
+  CIRCLE_SHA1: undefined,
+  GIT_COMMIT: undefined,
+  BITBUCKET_COMMIT: undefined,
+};
 
 describe('the run fingerprint', () => {
   test('names the namespaces the test created, in order, instead of the default one', async () => {
@@ -35,7 +44,9 @@ describe('the run fingerprint', () => {
     expect(before).toContain(` · namespace ${defaultNamespaceId()}`);
     const tenant = testNamespace('tenant');
     const topics = workerNamespace('topics');
-    const field = runLine(await fails())!.split(' · ').find((part) => part.startsWith('namespace'));
+    const field = runLine(await fails())!
+      .split(' · ')
+      .find((part) => part.startsWith('namespace'));
     expect(field).toBe(`namespaces ${tenant.id}, ${topics.id}`);
   });
 
@@ -65,7 +76,13 @@ describe('the run fingerprint', () => {
       const line = runLine(await fails())!;
       expect(line).toMatch(/ · region eu-west-1 · image orders:1\.4\.2 · canary true · note two lines$/);
       expect(line).not.toContain('tenant');
-      const plain = await failureOf(eventually(() => 1, (n) => n === 2, { timeout: 20, interval: 5 }));
+      const plain = await failureOf(
+        eventually(
+          () => 1,
+          (n) => n === 2,
+          { timeout: 20, interval: 5 },
+        ),
+      );
       expect(runLine(plain)).toContain(' · region eu-west-1');
     } finally {
       restore();
@@ -75,9 +92,13 @@ describe('the run fingerprint', () => {
 
   test('configure({ fingerprint }) bad input: a TypeError saying what a field must be', () => {
     expect(() => configure({ fingerprint: 'eu-west-1' as never })).toThrow(/^configure\(\): `fingerprint` must be an object of fields for the "Run:" line/);
-    expect(() => configure({ fingerprint: { sha: 'x' } })).toThrow(new TypeError('configure(): `fingerprint.sha` is already part of the "Run:" line (set UNFLAKE_GIT_SHA to override the commit); use another name.'));
+    expect(() => configure({ fingerprint: { sha: 'x' } })).toThrow(
+      new TypeError('configure(): `fingerprint.sha` is already part of the "Run:" line (set UNFLAKE_GIT_SHA to override the commit); use another name.'),
+    );
     expect(() => configure({ fingerprint: { 'my region': 'x' } })).toThrow(/field names must start with a letter/);
-    expect(() => configure({ fingerprint: { region: { name: 'eu' } as never } })).toThrow('configure(): `fingerprint.region` must be a string, number or boolean (or undefined to leave it out), got { name: \'eu\' }.');
+    expect(() => configure({ fingerprint: { region: { name: 'eu' } as never } })).toThrow(
+      "configure(): `fingerprint.region` must be a string, number or boolean (or undefined to leave it out), got { name: 'eu' }.",
+    );
     expect(() => configure({ fingerprint: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`f${i}`, i])) })).toThrow(/at most 12 fit/);
   });
 

@@ -11,10 +11,18 @@ describe('health formats', () => {
   test('Spring Boot Actuator, nested components flattened as parent.child', () => {
     const reading = readHealth({
       status: 'DOWN',
-      components: { db: { status: 'UP', details: { database: 'PostgreSQL' } }, broker: { status: 'DOWN', components: { kafka1: { status: 'UP' }, kafka2: { status: 'DOWN', details: { error: 'timeout' } } } } },
+      components: {
+        db: { status: 'UP', details: { database: 'PostgreSQL' } },
+        broker: { status: 'DOWN', components: { kafka1: { status: 'UP' }, kafka2: { status: 'DOWN', details: { error: 'timeout' } } } },
+      },
     });
     expect(reading.status).toBe('not-ok');
-    expect(reading.checks.map((c) => [c.name, c.ok])).toEqual([['db', true], ['broker', false], ['broker.kafka1', true], ['broker.kafka2', false]]);
+    expect(reading.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['db', true],
+      ['broker', false],
+      ['broker.kafka1', true],
+      ['broker.kafka2', false],
+    ]);
     expect(reading.checks[3]?.details).toEqual({ details: { error: 'timeout' } });
   });
 
@@ -23,15 +31,26 @@ describe('health formats', () => {
       status: 'pass',
       version: '1',
       releaseId: '1.2.2',
-      checks: { 'db:responseTime': [{ status: 'pass', observedValue: 250 }], 'db:connections': [{ status: 'warn', observedValue: 99 }], 'uptime': [{ status: 'pass' }] },
+      checks: { 'db:responseTime': [{ status: 'pass', observedValue: 250 }], 'db:connections': [{ status: 'warn', observedValue: 99 }], uptime: [{ status: 'pass' }] },
     });
     expect(reading.status).toBe('ok');
-    expect(reading.checks.map((c) => [c.name, c.ok, c.status])).toEqual([['db', false, 'warn'], ['uptime', true, 'pass']]);
+    expect(reading.checks.map((c) => [c.name, c.ok, c.status])).toEqual([
+      ['db', false, 'warn'],
+      ['uptime', true, 'pass'],
+    ]);
     expect(reading.builds[0]).toEqual({ value: '1.2.2', source: 'releaseId' });
   });
 
   test('{ status, checks } with checks as an array (MicroProfile) or as an object of words', () => {
-    expect(readHealth({ status: 'UP', checks: [{ name: 'db', status: 'UP' }, { name: 'cache', status: 'DOWN', data: { hits: 0 } }] }).checks).toEqual([
+    expect(
+      readHealth({
+        status: 'UP',
+        checks: [
+          { name: 'db', status: 'UP' },
+          { name: 'cache', status: 'DOWN', data: { hits: 0 } },
+        ],
+      }).checks,
+    ).toEqual([
       { name: 'db', ok: true, status: 'UP', details: undefined },
       { name: 'cache', ok: false, status: 'DOWN', details: { hits: 0 } },
     ]);
@@ -77,7 +96,10 @@ describe('health formats', () => {
     expect(readHealth(body, {}, 'meta.release.sha').builds).toEqual([{ value: 'e5f6a7b', source: 'meta.release.sha' }]);
     const absent = readHealth({ meta: { Release: { sha: 'x' } } }, { 'x-build-id': 'h' }, 'meta.release.sha');
     expect([absent.builds, absent.buildProblem]).toEqual([[], undefined]);
-    expect(readHealth({ meta: { release: { sha: { full: 'x' } } } }, {}, 'meta.release.sha')).toMatchObject({ builds: [], buildProblem: 'meta.release.sha is an object, not a build id' });
+    expect(readHealth({ meta: { release: { sha: { full: 'x' } } } }, {}, 'meta.release.sha')).toMatchObject({
+      builds: [],
+      buildProblem: 'meta.release.sha is an object, not a build id',
+    });
     expect(readHealth({ meta: { release: 42 } }, {}, 'meta.release').builds).toEqual([{ value: '42', source: 'meta.release' }]);
   });
 
@@ -89,13 +111,17 @@ describe('health formats', () => {
     const thrown = readHealth('Service Unavailable', {}, (body) => (body as { meta: { sha: string } }).meta.sha);
     expect(thrown.builds).toEqual([]);
     expect(thrown.buildProblem).toMatch(/^buildField\(\) threw: .*(undefined|sha)/);
-    expect(() => readHealth({}, {}, () => ({ sha: 'x' }) as never)).toThrow(new TypeError('waitForReady(): `buildField` must return a string (the build id) or undefined, got an object.'));
+    expect(() => readHealth({}, {}, () => ({ sha: 'x' }) as never)).toThrow(
+      new TypeError('waitForReady(): `buildField` must return a string (the build id) or undefined, got an object.'),
+    );
   });
 
   test('a bad buildField is a TypeError naming it and what it takes', () => {
     for (const bad of ['', 'meta..sha', '.sha', 'sha.', 42, null, { path: 'sha' }, ['sha']]) {
       expect(() => checkBuildField('waitForReady()', bad)).toThrow(TypeError);
-      expect(() => checkBuildField('waitForReady()', bad)).toThrow(/^waitForReady\(\): `buildField` must be a dotted path into the body such as 'meta\.release\.sha', or a function \(body\) => string \| undefined, got /);
+      expect(() => checkBuildField('waitForReady()', bad)).toThrow(
+        /^waitForReady\(\): `buildField` must be a dotted path into the body such as 'meta\.release\.sha', or a function \(body\) => string \| undefined, got /,
+      );
     }
     expect(() => checkBuildField('waitForReady()', 'meta..sha')).toThrow(/got "meta\.\.sha"\.$/);
     expect(checkBuildField('waitForReady()', 'meta.release.sha')).toBe('meta.release.sha');

@@ -18,11 +18,23 @@ describe('onCleanup', () => {
   });
 
   test('outside a test it throws, pointing to afterAll', () => {
-    expect((outside as Error).message).toBe('onCleanup(): no test is running. It registers teardown for one test; call it inside a test, a beforeEach or another cleanup. For teardown of a whole file, use afterAll.');
+    expect((outside as Error).message).toBe(
+      'onCleanup(): no test is running. It registers teardown for one test; call it inside a test, a beforeEach or another cleanup. For teardown of a whole file, use afterAll.',
+    );
   });
 
   test('"already gone" by default: HTTP 404/410 (fetch, axios, AWS SDK), ENOENT, NotFound names; nothing else', () => {
-    for (const gone of [{ status: 404 }, { statusCode: 410 }, { response: { status: 404 } }, { $metadata: { httpStatusCode: 404 } }, { code: 'ENOENT' }, { name: 'NotFoundError' }, { name: 'ResourceNotFoundException' }, { code: 'NotFound' }, { status: () => 404 }]) {
+    for (const gone of [
+      { status: 404 },
+      { statusCode: 410 },
+      { response: { status: 404 } },
+      { $metadata: { httpStatusCode: 404 } },
+      { code: 'ENOENT' },
+      { name: 'NotFoundError' },
+      { name: 'ResourceNotFoundException' },
+      { code: 'NotFound' },
+      { status: () => 404 },
+    ]) {
       expect({ gone, is: isGone(gone) }).toEqual({ gone, is: true });
     }
     for (const other of [{ status: 500 }, { status: 403 }, { code: 'EACCES' }, new Error('boom'), 'not found', undefined, null, { status: '404' }]) {

@@ -40,7 +40,9 @@ describe('testNamespace', () => {
 
   test('outside a test it throws, pointing to workerNamespace', () => {
     expect(outside).toBeInstanceOf(Error);
-    expect((outside as Error).message).toMatch(/^testNamespace\(\): no test is running\. .*For a name shared by the whole worker \(beforeAll, globalSetup, a fixture file\), use workerNamespace\(\)\./);
+    expect((outside as Error).message).toMatch(
+      /^testNamespace\(\): no test is running\. .*For a name shared by the whole worker \(beforeAll, globalSetup, a fixture file\), use workerNamespace\(\)\./,
+    );
   });
 
   test('unique per test and per attempt, the same in the hooks, concurrent tests apart; a retry keeps its seed', async () => {

@@ -105,7 +105,13 @@ describe('seeds in a real runner', () => {
     const data = (run: typeof first): Record<string, unknown> => run.records.find((r) => r.name === 'data')!;
     const [one, two] = [data(first), data(again)];
     // A new run has new traces; everything drawn from the seed is the same.
-    const drawnIn = (r: Record<string, unknown>): unknown => ({ seed: r.seed, values: r.values, installed: r.installed, worker: r.worker, child: { ...(r.child as object), traceId: undefined, parentSpanId: undefined } });
+    const drawnIn = (r: Record<string, unknown>): unknown => ({
+      seed: r.seed,
+      values: r.values,
+      installed: r.installed,
+      worker: r.worker,
+      child: { ...(r.child as object), traceId: undefined, parentSpanId: undefined },
+    });
     expect(drawnIn(two)).toEqual(drawnIn(one));
     // What the values are: the test's from its seed; the worker's and the child's from the inherited run seed.
     const fromTest = seededRandom(one.seed as number);

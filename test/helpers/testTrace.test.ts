@@ -25,7 +25,11 @@ describe('testTrace', () => {
     const first = testTrace();
     await new Promise((resolve) => setImmediate(resolve));
     expect(testTrace()).toBe(first);
-    const seen = await eventually(() => testTrace().traceId, (id) => id.length === 32, { timeout: 1_000 });
+    const seen = await eventually(
+      () => testTrace().traceId,
+      (id) => id.length === 32,
+      { timeout: 1_000 },
+    );
     expect(seen).toBe(first.traceId);
   });
 
@@ -34,7 +38,13 @@ describe('testTrace', () => {
     const f = runFingerprint();
     // Starts so: CI variables (GITHUB_SHA …) and configure({ fingerprint }) add fields after it.
     expect(message.split('\n').at(-1)!.startsWith(`Run: trace ${testTrace().traceId} · worker ${f.worker} · namespace ${workerNamespace().id}`)).toBe(true);
-    const plain = await failureOf(eventually(() => 1, (n) => n === 2, { timeout: 20, interval: 5 }));
+    const plain = await failureOf(
+      eventually(
+        () => 1,
+        (n) => n === 2,
+        { timeout: 20, interval: 5 },
+      ),
+    );
     expect(plain).toContain(`Run: trace ${testTrace().traceId}`);
   });
 
@@ -64,7 +74,12 @@ describe('testTrace', () => {
     try {
       const spanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
       const inside = context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () => testTrace());
-      expect(inside).toMatchObject({ traceId: spanContext.traceId, spanId: spanContext.spanId, traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-01`, fromOpenTelemetry: true });
+      expect(inside).toMatchObject({
+        traceId: spanContext.traceId,
+        spanId: spanContext.spanId,
+        traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-01`,
+        fromOpenTelemetry: true,
+      });
       const outside = testTrace();
       expect(outside.fromOpenTelemetry).toBe(false);
       expect(outside.traceId).not.toBe(spanContext.traceId);

@@ -31,7 +31,10 @@ async function withParent(traceparent: string, tracestate: string | undefined, b
   try {
     await body();
   } finally {
-    for (const [key, value] of [['TRACEPARENT', saved[0]], ['TRACESTATE', saved[1]]] as const) {
+    for (const [key, value] of [
+      ['TRACEPARENT', saved[0]],
+      ['TRACESTATE', saved[1]],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -54,10 +57,22 @@ describe('trace context', () => {
   });
 
   test('an invalid TRACEPARENT is ignored, as the W3C spec says; an unsampled one stays unsampled', () => {
-    for (const bad of ['garbage', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', '00-00000000000000000000000000000000-00f067aa0ba902b7-01', '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01', `${PARENT}-extra`, '00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01']) {
+    for (const bad of [
+      'garbage',
+      'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01',
+      `${PARENT}-extra`,
+      '00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01',
+    ]) {
       expect({ bad, parent: parentFromEnv({ TRACEPARENT: bad }) }).toEqual({ bad, parent: undefined });
     }
-    expect(parentFromEnv({ TRACEPARENT: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-00' })).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', flags: '00', traceState: undefined });
+    expect(parentFromEnv({ TRACEPARENT: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-00' })).toEqual({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      flags: '00',
+      traceState: undefined,
+    });
     // A later version: its first fields are read, extra ones allowed.
     expect(parentFromEnv({ TRACEPARENT: `01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-09-what-comes-later` })?.flags).toBe('01');
   });

@@ -46,7 +46,10 @@ describe('waitForReady against a real HTTP health server', () => {
   test('never ready: the report has the stale build, the failing check with its details, the timeline and the last body', async () => {
     const s = await serve([
       { status: 503, body: { status: 'DOWN', components: { db: { status: 'DOWN', details: { error: 'FATAL: the database system is starting up' } } } } },
-      { status: 200, body: { status: 'UP', releaseId: OLD.slice(0, 7), components: { db: { status: 'UP' }, broker: { status: 'DOWN', details: { error: 'connection refused kafka:9092' } } } } },
+      {
+        status: 200,
+        body: { status: 'UP', releaseId: OLD.slice(0, 7), components: { db: { status: 'UP' }, broker: { status: 'DOWN', details: { error: 'connection refused kafka:9092' } } } },
+      },
     ]);
     const error = await readinessErrorOf(waitForReady(s.url(), { expectedBuild: NEW.slice(0, 7), timeout: 300, ...fast }));
     const m = error.message;
@@ -56,7 +59,9 @@ describe('waitForReady against a real HTTP health server', () => {
     expect(m).toContain('Last response (attempt #');
     expect(m).toContain('checks  db: UP · broker: DOWN');
     expect(m).toMatch(/Failing checks:\n {2}broker: DOWN {2}\{ details: \{ error: 'connection refused kafka:9092' \} \}/);
-    expect(m).toMatch(/Attempts \(\d+\):\n\s+\d+ ms {2}#1 +503 {2}status DOWN {2}failing: db DOWN {2}no build id \(expected 9f8e7d6\)\n\s+\d+ ms {2}#2-\d+ +200 {2}status UP {2}failing: broker DOWN {2}stale build a1b2c3d ≠ expected 9f8e7d6 {2}×\d+/);
+    expect(m).toMatch(
+      /Attempts \(\d+\):\n\s+\d+ ms {2}#1 +503 {2}status DOWN {2}failing: db DOWN {2}no build id \(expected 9f8e7d6\)\n\s+\d+ ms {2}#2-\d+ +200 {2}status UP {2}failing: broker DOWN {2}stale build a1b2c3d ≠ expected 9f8e7d6 {2}×\d+/,
+    );
     expect(m).toMatch(/Last body \(attempt #\d+, HTTP 200\):\n {2}\{\n {4}"status": "UP",/);
     expect(m).toContain(`Run: trace ${testTrace().traceId}`);
     expect(error.attempts.length).toBeGreaterThan(2);
@@ -137,7 +142,9 @@ describe('waitForReady against a real HTTP health server', () => {
     const fromHeader = await waitForReady(s.url(), { expectedBuild: NEW, buildField: (_body, headers) => headers['x-git-commit'], ...fast });
     expect(fromHeader.build).toBe(NEW);
     const text = await serve([{ status: 200, body: 'OK' }]);
-    const error = await readinessErrorOf(waitForReady(text.url(), { expectedBuild: NEW, buildField: (body) => (body as { meta: { sha: string } }).meta.sha, timeout: 100, ...fast }));
+    const error = await readinessErrorOf(
+      waitForReady(text.url(), { expectedBuild: NEW, buildField: (body) => (body as { meta: { sha: string } }).meta.sha, timeout: 100, ...fast }),
+    );
     expect(error.message).toMatch(new RegExp(`No build id in the response, expected ${NEW} \\(buildField\\(\\) threw: [^\\n]*(undefined|sha)[^\\n]*\\)\\.`));
     expect(error.message).toMatch(/#1-\d+ +200 {2}status OK {2}no build id \(expected 9f8e7d6c[0-9a-f]*; buildField\(\) threw: /);
   });
@@ -177,7 +184,10 @@ describe('waitForReady against a real HTTP health server', () => {
   });
 
   test('runs on real time under fake timers', async () => {
-    const s = await serve([{ status: 503, body: { status: 'DOWN' } }, { status: 200, body: { status: 'UP' } }]);
+    const s = await serve([
+      { status: 503, body: { status: 'DOWN' } },
+      { status: 200, body: { status: 'UP' } },
+    ]);
     runner.useFakeTimers();
     try {
       await expect(waitForReady(s.url(), { timeout: 5_000, interval: 10 })).resolves.toMatchObject({ attempts: 2 });
@@ -236,7 +246,11 @@ describe('waitForReady input', () => {
     ['http://x/health', { expectedBuild: '' }, /`expectedBuild` must be a non-empty string/],
     ['http://x/health', { checks: 'db' }, /`checks` must be an array of check names/],
     ['http://x/health', { timeout: -1 }, /`timeout`/],
-    ['http://x/health', { buildField: 42 }, /`buildField` must be a dotted path into the body such as 'meta\.release\.sha', or a function \(body\) => string \| undefined, got number 42\./],
+    [
+      'http://x/health',
+      { buildField: 42 },
+      /`buildField` must be a dotted path into the body such as 'meta\.release\.sha', or a function \(body\) => string \| undefined, got number 42\./,
+    ],
     ['http://x/health', { buildField: 'meta..sha' }, /`buildField` must be a dotted path .*, got "meta\.\.sha"\./],
     ['http://x/health', { buildField: '' }, /`buildField` must be a dotted path .*, got ""\./],
   ])('%j %j is a TypeError', async (target, options, message) => {
@@ -247,7 +261,10 @@ describe('waitForReady input', () => {
 
 describe('waitForReady honours Retry-After', () => {
   test('a 503 with Retry-After: 1 makes the next attempt wait at least 1 s, whatever the interval', async () => {
-    const s = await serve([{ status: 503, body: { status: 'DOWN' }, headers: { 'retry-after': '1' } }, { status: 200, body: { status: 'UP' } }]);
+    const s = await serve([
+      { status: 503, body: { status: 'DOWN' }, headers: { 'retry-after': '1' } },
+      { status: 200, body: { status: 'UP' } },
+    ]);
     const ready = await waitForReady(s.url(), { timeout: 10_000, ...fast });
     expect(ready.attempts).toBe(2);
     expect(s.times[1]! - s.times[0]!).toBeGreaterThanOrEqual(995);
@@ -256,7 +273,10 @@ describe('waitForReady honours Retry-After', () => {
   test('a 429 with Retry-After as an HTTP date waits until that date', async () => {
     // An HTTP date has whole seconds: the next whole second at least 1.5 s away.
     const date = new Date(Math.ceil((Date.now() + 1_500) / 1_000) * 1_000).toUTCString();
-    const s = await serve([{ status: 429, body: 'Too Many Requests', headers: { 'retry-after': date } }, { status: 200, body: 'OK' }]);
+    const s = await serve([
+      { status: 429, body: 'Too Many Requests', headers: { 'retry-after': date } },
+      { status: 200, body: 'OK' },
+    ]);
     const ready = await waitForReady(s.url(), { timeout: 10_000, ...fast });
     expect(ready.attempts).toBe(2);
     expect(s.times[1]! - s.times[0]!).toBeGreaterThanOrEqual(1_400);

@@ -59,7 +59,10 @@ describe(`workerNamespace across parallel ${runner.name} workers`, () => {
       expect({ code, output: code === 0 ? '' : stdout + stderr }).toEqual({ code: 0, output: '' });
       const records = readdirSync(out)
         .filter((f) => /^[a-d]\.json$/.test(f))
-        .map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as { file: string; id: string; again: string; runId: string; worker: { source: string; index: number }; pid: number });
+        .map(
+          (f) =>
+            JSON.parse(readFileSync(join(out, f), 'utf8')) as { file: string; id: string; again: string; runId: string; worker: { source: string; index: number }; pid: number },
+        );
       expect(records.map((r) => r.file).sort()).toEqual(['a', 'b', 'c', 'd']);
       const byWorker = new Map<number, Set<string>>();
       for (const r of records) {

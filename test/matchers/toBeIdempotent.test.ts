@@ -2,7 +2,12 @@ import { monotonicNow } from '../../src/time/realTime.ts';
 import { failureOf } from '../support/failure.ts';
 import { runner } from '../support/runner.ts';
 
-interface PaymentCaptured { type: 'PaymentCaptured'; id: string; account: string; amount: number }
+interface PaymentCaptured {
+  type: 'PaymentCaptured';
+  id: string;
+  account: string;
+  amount: number;
+}
 const captured = (id: string, amount = 10): PaymentCaptured => ({ type: 'PaymentCaptured', id, account: 'acc-1', amount });
 
 function createLedger() {
@@ -133,7 +138,9 @@ describe('.toBeIdempotent', () => {
     await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, concurrent: true })).rejects.toThrow(/`concurrent: true` needs `reset`/);
     await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, times: 1 })).rejects.toThrow(/`times` must be a whole number >= 2/);
     await expect(async () => expect(42).toBeIdempotent({}, { state: () => 1 })).rejects.toThrow(/expected the handler under test, a function/);
-    await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, effects: [42] } as never)).rejects.toThrow(/`effects\[0\]` must be a vi\.fn\(\)\/jest\.fn\(\) mock/);
+    await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, effects: [42] } as never)).rejects.toThrow(
+      /`effects\[0\]` must be a vi\.fn\(\)\/jest\.fn\(\) mock/,
+    );
   });
 });
 
@@ -174,14 +181,18 @@ describe('.toBeIdempotent is bounded', () => {
   test('deliveryTimeout bounds one delivery, and the message says which one hung', async () => {
     const applyPayment = (event: PaymentCaptured): unknown => (event.id === 'evt-2' ? new Promise(() => {}) : undefined);
     const message = await failureOf(expect(applyPayment).toBeIdempotent([captured('evt-1'), captured('evt-2')], { state: () => 0, deliveryTimeout: 25 }));
-    expect(message).toMatch(/handler "applyPayment" did not settle: delivery #1 of e2 PaymentCaptured\(evt-2\) was still running after deliveryTimeout: 25 ms\. It was abandoned, and nothing was called after it \(1 of 2 events checked\)\./);
+    expect(message).toMatch(
+      /handler "applyPayment" did not settle: delivery #1 of e2 PaymentCaptured\(evt-2\) was still running after deliveryTimeout: 25 ms\. It was abandoned, and nothing was called after it \(1 of 2 events checked\)\./,
+    );
   });
 
   test('a hung concurrent delivery is named, and the others are not waited for', async () => {
     const ledger = createLedger();
     let started = 0;
     const applyPayment = (): unknown => (++started === 3 ? new Promise(() => {}) : Promise.resolve());
-    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: ledger.state, reset: ledger.reset, concurrent: true, times: 3, deliveryTimeout: 25 }));
+    const message = await failureOf(
+      expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: ledger.state, reset: ledger.reset, concurrent: true, times: 3, deliveryTimeout: 25 }),
+    );
     // Deliveries 1 and 2 are the nondeterminism check; the 3rd call is the first concurrent delivery.
     expect(message).toMatch(/did not settle: delivery #1 of e1 PaymentCaptured\(evt-1\) was still running after deliveryTimeout: 25 ms/);
   });
@@ -209,7 +220,9 @@ describe('.toBeIdempotent is bounded', () => {
     const started = monotonicNow();
     const message = await failureOf(expect(applyPayment).toBeIdempotent(many, { state: ledger.state, reset: ledger.reset }));
     expect(monotonicNow() - started).toBeLessThan(3_000);
-    expect(message).toMatch(/was not shown to be idempotent: stopped after \d\.\d\d s, 250 ms before the test's own 3000 ms timeout \(\d+ of 20000 events checked\); .* when the deadline came/);
+    expect(message).toMatch(
+      /was not shown to be idempotent: stopped after \d\.\d\d s, 250 ms before the test's own 3000 ms timeout \(\d+ of 20000 events checked\); .* when the deadline came/,
+    );
     expect(message.length).toBeLessThan(2_000);
   }, 3_000);
 
@@ -221,7 +234,10 @@ describe('.toBeIdempotent is bounded', () => {
       ledger.credit(event.account, event.amount);
     };
     const started = monotonicNow();
-    await expect(applyPayment).toBeIdempotent(Array.from({ length: 20_000 }, (_, i) => captured(`evt-${i}`, 1)), { state: ledger.state });
+    await expect(applyPayment).toBeIdempotent(
+      Array.from({ length: 20_000 }, (_, i) => captured(`evt-${i}`, 1)),
+      { state: ledger.state },
+    );
     expect(monotonicNow() - started).toBeLessThan(5_000);
   });
 
@@ -236,6 +252,8 @@ describe('.toBeIdempotent is bounded', () => {
   });
 
   test('bad deliveryTimeout is a TypeError naming the option', async () => {
-    await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, deliveryTimeout: Number.NaN })).rejects.toThrow(/`deliveryTimeout` must be a finite number of milliseconds > 0, got NaN/);
+    await expect(async () => expect(() => {}).toBeIdempotent({}, { state: () => 1, deliveryTimeout: Number.NaN })).rejects.toThrow(
+      /`deliveryTimeout` must be a finite number of milliseconds > 0, got NaN/,
+    );
   });
 });

@@ -20,7 +20,11 @@ describe('.toConsistently', () => {
   });
 
   test('counts a throwing probe as not holding', async () => {
-    const message = await failureOf(expect(() => { throw new Error('cache offline'); }).toConsistently(() => true, { for: 1_000 }));
+    const message = await failureOf(
+      expect(() => {
+        throw new Error('cache offline');
+      }).toConsistently(() => true, { for: 1_000 }),
+    );
     expect(message).toMatch(/stopped holding at attempt 1/);
     expect(message).toMatch(/Error: cache offline/);
   });

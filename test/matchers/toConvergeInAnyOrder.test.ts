@@ -58,7 +58,9 @@ describe('.toConvergeInAnyOrder', () => {
       if (e.type === 'Renamed' || e.type === 'Opened') s.name = e.name; // planted bug: arrival order wins
     };
     const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state, seed: 42 }));
-    expect(message).toMatch(/handler "project"'s final state depends on delivery order: run \d+ of 100 \(seed 42\) diverged; shrunk .*to a 1-minimal deviation from the canonical order \(1 event moved or redelivered\)/);
+    expect(message).toMatch(
+      /handler "project"'s final state depends on delivery order: run \d+ of 100 \(seed 42\) diverged; shrunk .*to a 1-minimal deviation from the canonical order \(1 event moved or redelivered\)/,
+    );
     expect(message).toMatch(/canonical {2}e1 Opened\(a1\) · e2 Deposited\(a2\) · e3 Renamed\(a3\) · e4 Deposited\(a4\) · e5 Renamed\(a5\)/);
     expect(message).toMatch(/failing {4}.*\[\d late\]/);
     expect(message).toMatch(/"name": "carol"/);
@@ -90,7 +92,9 @@ describe('.toConvergeInAnyOrder', () => {
     };
     const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: () => (p.reset(), seenTypes.clear()), state: p.state, seed: 1 }));
     // Canonically the second deposit (a4) and rename (a5) are dropped; a late a2 drops a2 instead.
-    expect(message).toMatch(/handler "project"'s final state depends on delivery order: run \d+ of 100 \(seed 1\) diverged; shrunk .*to a 1-minimal deviation from the canonical order \(1 event moved or redelivered\)/);
+    expect(message).toMatch(
+      /handler "project"'s final state depends on delivery order: run \d+ of 100 \(seed 1\) diverged; shrunk .*to a 1-minimal deviation from the canonical order \(1 event moved or redelivered\)/,
+    );
     expect(message).toMatch(/failing {4}.*e\d (Deposited|Renamed)\(a\d\) \[\d late\]/);
     expect(message).toMatch(/"balance": 10,[\s\S]*"balance": 5,|"name": "bob",[\s\S]*"name": "carol",/);
   });
@@ -148,9 +152,20 @@ describe('.toConvergeInAnyOrder', () => {
     await expect(async () => expect(() => {}).toConvergeInAnyOrder([], ok)).rejects.toThrow(/`events` is empty/);
     await expect(async () => expect(() => {}).toConvergeInAnyOrder([1], { state: () => 1 } as never)).rejects.toThrow(/`reset` is required/);
     await expect(async () => expect(() => {}).toConvergeInAnyOrder([1], { reset: () => {} } as never)).rejects.toThrow(/`state` is required/);
-    await expect(async () => expect(() => {}).toConvergeInAnyOrder([{ id: 'z' }], { ...ok, keyBy: () => { throw new Error('no partition'); } })).rejects.toThrow(/`keyBy` threw for e1 .*: no partition/);
-    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1, 2], { ...ok, schedule: 'e1 e3' })).rejects.toThrow(/`schedule` names "e3", which is not one of the 2 events/);
-    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1, 2], { ...ok, schedule: 'e1 e1' })).rejects.toThrow(/must deliver every event at least once; it never delivers e2/);
+    await expect(async () =>
+      expect(() => {}).toConvergeInAnyOrder([{ id: 'z' }], {
+        ...ok,
+        keyBy: () => {
+          throw new Error('no partition');
+        },
+      }),
+    ).rejects.toThrow(/`keyBy` threw for e1 .*: no partition/);
+    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1, 2], { ...ok, schedule: 'e1 e3' })).rejects.toThrow(
+      /`schedule` names "e3", which is not one of the 2 events/,
+    );
+    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1, 2], { ...ok, schedule: 'e1 e1' })).rejects.toThrow(
+      /must deliver every event at least once; it never delivers e2/,
+    );
   });
 });
 
@@ -162,7 +177,9 @@ describe('.not.toConvergeInAnyOrder', () => {
 
   test('fails when every order converges', async () => {
     let total = 0;
-    const message = await failureOf(expect((e: AccountEvent) => void (total += 0 * e.seq)).not.toConvergeInAnyOrder(events, { reset: () => void (total = 0), state: () => total, runs: 20 }));
+    const message = await failureOf(
+      expect((e: AccountEvent) => void (total += 0 * e.seq)).not.toConvergeInAnyOrder(events, { reset: () => void (total = 0), state: () => total, runs: 20 }),
+    );
     expect(message).toMatch(/Expected some delivery order to diverge, but all 20 explored order\(s\) converged/);
   });
 });
@@ -174,7 +191,9 @@ describe('.toConvergeInAnyOrder is bounded', () => {
     const project = (e: AccountEvent): unknown => (e.id === 'a3' ? new Promise(() => {}) : undefined);
     const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state }));
     expect(monotonicNow() - started).toBeLessThan(2_000);
-    expect(message).toMatch(/handler "project" was not shown to converge: stopped after 0 of 100 runs \(\d+(\.\d+)? m?s\), 250 ms before the test's own 2000 ms timeout; the canonical run \(in order, once each\) was delivering e3 Renamed\(a3\) the 1st time \(delivery 3 of 5\) when the deadline came\. A stopped check is never a pass/);
+    expect(message).toMatch(
+      /handler "project" was not shown to converge: stopped after 0 of 100 runs \(\d+(\.\d+)? m?s\), 250 ms before the test's own 2000 ms timeout; the canonical run \(in order, once each\) was delivering e3 Renamed\(a3\) the 1st time \(delivery 3 of 5\) when the deadline came\. A stopped check is never a pass/,
+    );
   }, 2_000);
 
   test('deliveryTimeout bounds one delivery; a hung redelivery in a reordered run is named with its replay', async () => {
@@ -186,7 +205,9 @@ describe('.toConvergeInAnyOrder is bounded', () => {
       return undefined;
     };
     const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state, seed: 5, deliveryTimeout: 30 }));
-    expect(message).toMatch(/handler "project" did not settle: delivery \d+ of \d+ in run \d+ \(e\d \w+\(a\d\), the 2nd time\) was still running after deliveryTimeout: 30 ms\. It was abandoned, and nothing was called after it \(\d+ of 100 runs had finished\)\./);
+    expect(message).toMatch(
+      /handler "project" did not settle: delivery \d+ of \d+ in run \d+ \(e\d \w+\(a\d\), the 2nd time\) was still running after deliveryTimeout: 30 ms\. It was abandoned, and nothing was called after it \(\d+ of 100 runs had finished\)\./,
+    );
     expect(message).toMatch(/hung in {4}.*\[redelivered\]/);
     expect(message).toMatch(/Replay exactly this order: \{ schedule: '[^']+\*[^']*' \} {3}or the whole run: \{ seed: 5 \}/);
   });
@@ -255,9 +276,13 @@ describe('.toConvergeInAnyOrder is bounded', () => {
     const total = new Map<string, number>();
     const project = (e: AccountEvent): void => void total.set(e.account, (total.get(e.account) ?? 0) + (e.amount ?? 0));
     const started = monotonicNow();
-    const message = await failureOf(expect(project).toConvergeInAnyOrder(manyEvents, { reset: () => total.clear(), state: () => Object.fromEntries(total), duplicates: false, runs: 1_000_000 }));
+    const message = await failureOf(
+      expect(project).toConvergeInAnyOrder(manyEvents, { reset: () => total.clear(), state: () => Object.fromEntries(total), duplicates: false, runs: 1_000_000 }),
+    );
     expect(monotonicNow() - started).toBeLessThan(3_000);
-    expect(message).toMatch(/handler "project" was not shown to converge: stopped after \d+ of 1000000 runs \(\d\.\d\d s\), 250 ms before the test's own 3000 ms timeout; run \d+ was (delivering|about to deliver) e\d+ \w+\(m\d+\) the 1st time \(delivery \d+ of 20000\) when the deadline came|run \d+ was (in|about to call) (reset|state)\(\) when the deadline came/);
+    expect(message).toMatch(
+      /handler "project" was not shown to converge: stopped after \d+ of 1000000 runs \(\d\.\d\d s\), 250 ms before the test's own 3000 ms timeout; run \d+ was (delivering|about to deliver) e\d+ \w+\(m\d+\) the 1st time \(delivery \d+ of 20000\) when the deadline came|run \d+ was (in|about to call) (reset|state)\(\) when the deadline came/,
+    );
   }, 3_000);
 
   test('shrinking within a budget: the smallest counterexample so far, marked as maybe not minimal', async () => {
@@ -269,11 +294,15 @@ describe('.toConvergeInAnyOrder is bounded', () => {
       if (e.type === 'Renamed' || e.type === 'Opened') s.name = e.name; // planted bug: arrival order wins
     };
     const byRuns = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state, seed: 42, maxShrinks: 2 }));
-    expect(byRuns).toMatch(/depends on delivery order: run \d+ of 100 \(seed 42\) diverged; shrunk .*toward the canonical order until the shrinking was cut short \(\d events? moved or redelivered\)\./);
+    expect(byRuns).toMatch(
+      /depends on delivery order: run \d+ of 100 \(seed 42\) diverged; shrunk .*toward the canonical order until the shrinking was cut short \(\d events? moved or redelivered\)\./,
+    );
     expect(byRuns).toMatch(/Shrinking stopped after 2 candidate orders \(maxShrinks: 2\): this is the smallest failing order found so far, and it may not be minimal\./);
     expect(byRuns).toMatch(/Replay exactly this order: \{ schedule: '[^']+' \} {3}or the whole run: \{ seed: 42 \}/);
     const byTime = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state, seed: 42, shrinkTimeout: 0 }));
-    expect(byTime).toMatch(/Shrinking stopped after 0 ms \(shrinkTimeout, by default a quarter of the time left, at most 2 s\): this is the smallest failing order found so far, and it may not be minimal\./);
+    expect(byTime).toMatch(
+      /Shrinking stopped after 0 ms \(shrinkTimeout, by default a quarter of the time left, at most 2 s\): this is the smallest failing order found so far, and it may not be minimal\./,
+    );
   });
 
   test('keeps real time under fake timers: a hung delivery still ends at deliveryTimeout', async () => {
@@ -282,7 +311,9 @@ describe('.toConvergeInAnyOrder is bounded', () => {
       const p = projection();
       const project = (e: AccountEvent): unknown => (e.id === 'a2' ? new Promise(() => {}) : undefined);
       const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: p.reset, state: p.state, deliveryTimeout: 20 }));
-      expect(message).toMatch(/did not settle: delivery 2 of 5 in the canonical run \(in order, once each\) \(e2 Deposited\(a2\), the 1st time\) was still running after deliveryTimeout: 20 ms/);
+      expect(message).toMatch(
+        /did not settle: delivery 2 of 5 in the canonical run \(in order, once each\) \(e2 Deposited\(a2\), the 1st time\) was still running after deliveryTimeout: 20 ms/,
+      );
     } finally {
       runner.useRealTimers();
     }
@@ -290,8 +321,12 @@ describe('.toConvergeInAnyOrder is bounded', () => {
 
   test('bad bounds are a TypeError naming the option', async () => {
     const ok = { reset: () => {}, state: () => 1 };
-    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1], { ...ok, deliveryTimeout: 0 })).rejects.toThrow(/`deliveryTimeout` must be a finite number of milliseconds > 0, got 0/);
-    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1], { ...ok, shrinkTimeout: -1 })).rejects.toThrow(/`shrinkTimeout` must be a finite number of milliseconds >= 0, got -1/);
+    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1], { ...ok, deliveryTimeout: 0 })).rejects.toThrow(
+      /`deliveryTimeout` must be a finite number of milliseconds > 0, got 0/,
+    );
+    await expect(async () => expect(() => {}).toConvergeInAnyOrder([1], { ...ok, shrinkTimeout: -1 })).rejects.toThrow(
+      /`shrinkTimeout` must be a finite number of milliseconds >= 0, got -1/,
+    );
     await expect(async () => expect(() => {}).toConvergeInAnyOrder([1], { ...ok, maxShrinks: 1.5 })).rejects.toThrow(/`maxShrinks` must be a whole number >= 0, got 1.5/);
   });
 });

@@ -22,7 +22,9 @@ describe('.toEventually', () => {
   });
 
   test('fails with the check’s own assertion error and the last value', async () => {
-    const message = await failureOf(expect(() => ({ status: 'failed' })).toEventually((o) => expect(o.status).toBe('confirmed'), { timeout: 40, interval: 5, message: 'order 17 was never confirmed' }));
+    const message = await failureOf(
+      expect(() => ({ status: 'failed' })).toEventually((o) => expect(o.status).toBe('confirmed'), { timeout: 40, interval: 5, message: 'order 17 was never confirmed' }),
+    );
     expect(message).toMatch(/toEventually\(/);
     expect(message).toMatch(/order 17 was never confirmed/);
     expect(message).toMatch(/Last value:\n\s+(Object )?\{\s*"status": "failed"/);

@@ -79,10 +79,14 @@ describe('custom equality testers (expect.addEqualityTesters)', () => {
     moneyTesterOn = true;
     try {
       // Equal only by the tester: the labels differ.
-      await expect(flipsAfter(2, { order: 'o-1', total: new Money(900, 'EUR', 'cache') }, { order: 'o-1', total: new Money(1_250, 'EUR', 'cache') })).toEventuallyEqual(expected, { interval: 1 });
+      await expect(flipsAfter(2, { order: 'o-1', total: new Money(900, 'EUR', 'cache') }, { order: 'o-1', total: new Money(1_250, 'EUR', 'cache') })).toEventuallyEqual(expected, {
+        interval: 1,
+      });
       await expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'replica') })).toConsistentlyEqual(expected, { for: 20, interval: 5 });
       // The tester says "different" too: a changed currency breaks the consistent window at once.
-      const broke = await failureOf(expect(flipsAfter(1, new Money(1_250, 'EUR', 'a'), new Money(1_250, 'USD', 'a'))).toConsistentlyEqual(new Money(1_250, 'EUR', 'b'), { for: 5_000, interval: 1 }));
+      const broke = await failureOf(
+        expect(flipsAfter(1, new Money(1_250, 'EUR', 'a'), new Money(1_250, 'USD', 'a'))).toConsistentlyEqual(new Money(1_250, 'EUR', 'b'), { for: 5_000, interval: 1 }),
+      );
       expect(broke).toMatch(/stopped holding at attempt 2/);
     } finally {
       moneyTesterOn = false;

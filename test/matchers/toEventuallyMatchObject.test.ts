@@ -20,7 +20,9 @@ describe('.not.toEventuallyMatchObject', () => {
   });
 
   test('fails as soon as the subset appears', async () => {
-    const message = await failureOf(expect(flipsAfter(1, { status: 'pending' }, { status: 'cancelled', by: 'ops' })).not.toEventuallyMatchObject({ status: 'cancelled' }, { timeout: 5_000, interval: 1 }));
+    const message = await failureOf(
+      expect(flipsAfter(1, { status: 'pending' }, { status: 'cancelled', by: 'ops' })).not.toEventuallyMatchObject({ status: 'cancelled' }, { timeout: 5_000, interval: 1 }),
+    );
     expect(message).toMatch(/It matched at attempt 2/);
   });
 });

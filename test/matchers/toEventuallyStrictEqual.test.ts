@@ -14,7 +14,9 @@ describe('.toEventuallyStrictEqual', () => {
 
   test('does not accept an undefined property that toEventuallyEqual would ignore', async () => {
     const message = await failureOf(expect(() => ({ id: 'a', extra: undefined })).toEventuallyStrictEqual({ id: 'a' }, { timeout: 30, interval: 5 }));
-    expect(message).toMatch(/^expect\(received\)\.toEventuallyStrictEqual\(expected, options\)\n\nTimed out after \d+ ms \(timeout: 30 ms\): the condition never held in \d+ attempts\./);
+    expect(message).toMatch(
+      /^expect\(received\)\.toEventuallyStrictEqual\(expected, options\)\n\nTimed out after \d+ ms \(timeout: 30 ms\): the condition never held in \d+ attempts\./,
+    );
     // The diff points at the property strict equality refuses.
     expect(message).toMatch(/\n\+ {3}"extra": undefined,\n/);
     expect(message).toMatch(/✗ \{ id: 'a', extra: undefined \}/);

@@ -20,7 +20,11 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'flakyFailure', 'rerunFailure', 'property'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'flakyFailure', 'rerunFailure', 'property'].includes(name),
+});
 
 describe('unflake flakes report over a fixture history', () => {
   test('a test flaky in 3 of 10 recorded runs is listed with its rate, first and last seen, and its trace', async () => {
@@ -30,14 +34,22 @@ describe('unflake flakes report over a fixture history', () => {
     expect(r).toMatchObject({ code: 0, err: '' });
     // 4 flaky test runs (3 + 1) of 200: 2.00%, which is not over a budget of 2%.
     expect(r.out).toContain('4 of 200 test runs flaky (2.00%) in 10 runs, within the budget of 2.00%');
-    expect(r.out).toMatch(new RegExp(`30\\.00%  timing\\s+${DISCOUNT}\\n\\s+flaky in 3 of 10 runs · first seen \\d{4}-\\d\\d-\\d\\d, last seen \\d{4}-\\d\\d-\\d\\d \\(flaky for 8 days\\)`));
+    expect(r.out).toMatch(
+      new RegExp(`30\\.00%  timing\\s+${DISCOUNT}\\n\\s+flaky in 3 of 10 runs · first seen \\d{4}-\\d\\d-\\d\\d, last seen \\d{4}-\\d\\d-\\d\\d \\(flaky for 8 days\\)`),
+    );
     expect(r.out).toContain(`Timed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts. · trace trace${'0'.repeat(26)}9`);
     expect(r.out).toContain('first failures: timing 3 · infrastructure 1 · product 0 · unknown 0');
 
     const json = await cli('flakes', 'report', '--history', history, '--json');
     const stats = JSON.parse(json.out) as FlakeWindow;
     const discount = stats.tests.find((t) => t.id === DISCOUNT)!;
-    expect(discount).toMatchObject({ runs: 10, flaky: 3, rate: 0.3, category: 'timing', outcomes: ['passed', 'flaky', 'passed', 'passed', 'flaky', 'passed', 'passed', 'passed', 'flaky', 'passed'] });
+    expect(discount).toMatchObject({
+      runs: 10,
+      flaky: 3,
+      rate: 0.3,
+      category: 'timing',
+      outcomes: ['passed', 'flaky', 'passed', 'passed', 'flaky', 'passed', 'passed', 'passed', 'flaky', 'passed'],
+    });
     expect(discount.evidence?.fingerprint).toEqual({ trace: `trace${'0'.repeat(26)}9`, worker: 'vitest 2', namespace: 't-run-w2', seed: '42', sha: 'abc1234' });
     expect(stats).toMatchObject({ totals: { runs: 10, testRuns: 200, flaky: 4, failed: 1 }, stableTests: 17 });
   });
@@ -94,7 +106,12 @@ describe('unflake flakes report over a fixture history', () => {
 
 describe('unflake flakes merge', () => {
   const shard = (index: number, names: string[], flaky: string[]): RunReport =>
-    fixtureRun(`job-${index}`, Date.now() - index * 1000, names.map((name) => ({ file: `test/${name}.test.ts`, name, status: flaky.includes(name) ? 'flaky' : 'passed', failure: 'Error: read ECONNRESET' })), { shard: { index, count: 2 }, sha: 'c0ffee' });
+    fixtureRun(
+      `job-${index}`,
+      Date.now() - index * 1000,
+      names.map((name) => ({ file: `test/${name}.test.ts`, name, status: flaky.includes(name) ? 'flaky' : 'passed', failure: 'Error: read ECONNRESET' })),
+      { shard: { index, count: 2 }, sha: 'c0ffee' },
+    );
 
   test('two shard reports merge into one run with the combined rate; the budget is judged on the whole', async () => {
     const a = join(dir, 'a.json');
@@ -107,7 +124,17 @@ describe('unflake flakes merge', () => {
     expect(r).toMatchObject({ code: 0, out: '' });
     expect(r.err).toMatch(/^unflake: merged 2 reports \(shards 1\/2, 2\/2\) into run merged-[0-9a-f]{10}: 2 of 10 tests flaky \(20\.00%\), within the budget of 25\.00% → /);
     const merged = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
-    expect(merged).toMatchObject({ totals: { tests: 10, run: 10, flaky: 2 }, flakeRate: 0.2, run: { mergedShards: [{ index: 1, count: 2 }, { index: 2, count: 2 }], sha: 'c0ffee' } });
+    expect(merged).toMatchObject({
+      totals: { tests: 10, run: 10, flaky: 2 },
+      flakeRate: 0.2,
+      run: {
+        mergedShards: [
+          { index: 1, count: 2 },
+          { index: 2, count: 2 },
+        ],
+        sha: 'c0ffee',
+      },
+    });
     expect((await cli('flakes', 'merge', a, b, '--budget', '10%')).code).toBe(1);
   });
 
@@ -135,12 +162,16 @@ describe('unflake flakes quarantine', () => {
     const suggested = JSON.parse(r.out) as { test: string; reason: string; owner: string; until: string }[];
     expect(suggested).toHaveLength(1);
     expect(suggested[0]).toMatchObject({ test: DISCOUNT, owner: 'checkout-team', until: new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10) });
-    expect(suggested[0]!.reason).toMatch(/^flaky in 3 of 10 runs \(30\.00%\) since \d{4}-\d\d-\d\d; latest first failure \(timing\): Error: expect\(received\)\.toEventuallyEqual\(expected\) — Timed out after 1\.50 s \(timeout: 1500 ms\): the condition never held in 14 attempts\. \(trace trace0+9\)$/);
+    expect(suggested[0]!.reason).toMatch(
+      /^flaky in 3 of 10 runs \(30\.00%\) since \d{4}-\d\d-\d\d; latest first failure \(timing\): Error: expect\(received\)\.toEventuallyEqual\(expected\) — Timed out after 1\.50 s \(timeout: 1500 ms\): the condition never held in 14 attempts\. \(trace trace0+9\)$/,
+    );
     await cli('flakes', 'quarantine', '--suggest', '--write', '--history', history, '--quarantine', file, '--min-flaky', '1');
     expect((JSON.parse(readFileSync(file, 'utf8')) as { test: string }[]).map((e) => e.test)).toEqual(['test/orders.test.ts > case 3', DISCOUNT]);
     expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
     const listed = await cli('flakes', 'quarantine', '--quarantine', file);
-    expect(listed.out).toMatch(/^unflake quarantine .*quarantine\.json: 2 active entries, 0 expired\n {2}active {2}until 2999-01-01 {2}test\/orders\.test\.ts > case 3 {2}\(orders: db pool\)/);
+    expect(listed.out).toMatch(
+      /^unflake quarantine .*quarantine\.json: 2 active entries, 0 expired\n {2}active {2}until 2999-01-01 {2}test\/orders\.test\.ts > case 3 {2}\(orders: db pool\)/,
+    );
   });
 
   test('by default a test needs 2 flaky runs to be suggested; a bad quarantine file is a usage error naming the entry', async () => {
@@ -171,10 +202,17 @@ describe('JUnit XML from the CLI', () => {
     const doc = parser.parse(readFileSync(xml, 'utf8'));
     expect(doc.testsuites).toMatchObject({ tests: '20', failures: '0', skipped: '0' });
     const cases = (doc.testsuites.testsuite as { name: string; testcase: Record<string, unknown>[] }[]).flatMap((s) => s.testcase);
-    const discount = cases.find((c) => c.name === 'checkout > applies the discount') as { classname: string; flakyFailure: { message: string; type: string; stackTrace: string }[]; properties: { property: { name: string; value: string }[] } };
+    const discount = cases.find((c) => c.name === 'checkout > applies the discount') as {
+      classname: string;
+      flakyFailure: { message: string; type: string; stackTrace: string }[];
+      properties: { property: { name: string; value: string }[] };
+    };
     expect(discount.classname).toBe('test/checkout.test.ts');
     expect(discount.flakyFailure).toHaveLength(1);
-    expect(discount.flakyFailure[0]).toMatchObject({ message: 'Error: expect(received).toEventuallyEqual(expected) — Timed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts.', type: 'Error' });
+    expect(discount.flakyFailure[0]).toMatchObject({
+      message: 'Error: expect(received).toEventuallyEqual(expected) — Timed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts.',
+      type: 'Error',
+    });
     expect(discount.flakyFailure[0]!.stackTrace).toContain(`Run: trace trace${'0'.repeat(26)}9 · worker vitest 2`);
     expect(discount.properties.property).toContainEqual({ name: 'unflake.trace', value: `trace${'0'.repeat(26)}9` });
 
@@ -198,7 +236,10 @@ describe('JUnit XML from the CLI', () => {
     await cli('flakes', 'report', file, '--junit', xml);
     const doc = parser.parse(readFileSync(xml, 'utf8'));
     const cases = (doc.testsuites.testsuite as { testcase: Record<string, any>[] }[]).flatMap((s) => s.testcase);
-    expect(cases.find((c) => c.classname === 'test/<odd>.ts')).toMatchObject({ name: 'renders <b>"Tom & Jerry\'s"</b>\uFFFD > ok', flakyFailure: [{ message: 'Error: expected "<a>" & red\uFFFD' }] });
+    expect(cases.find((c) => c.classname === 'test/<odd>.ts')).toMatchObject({
+      name: 'renders <b>"Tom & Jerry\'s"</b>\uFFFD > ok',
+      flakyFailure: [{ message: 'Error: expected "<a>" & red\uFFFD' }],
+    });
     expect(cases.find((c) => c.name === 'quarantined')!.skipped).toMatchObject({ message: 'quarantined until 2999-01-01 (ops: flaky <db>); failed: Error: nope' });
     expect(doc.testsuites).toMatchObject({ failures: '0', skipped: '1' });
     expect(existsSync(xml)).toBe(true);
@@ -216,13 +257,20 @@ describe('the history folder', () => {
     expect(readdirSync(history).filter((n) => n.startsWith('.'))).toEqual([]);
     expect(readHistory(history)).toMatchObject({ reports: expect.any(Array), unreadable: [] });
     expect(pruneHistory(history, now - 5 * DAY)).toBe(10); // runs 1-5 of both sets finished more than 5 days ago
-    expect(readHistory(history).reports.map((r) => r.run.id).sort()).toEqual(['run10', 'run10', 'run6', 'run6', 'run7', 'run7', 'run8', 'run8', 'run9', 'run9']);
+    expect(
+      readHistory(history)
+        .reports.map((r) => r.run.id)
+        .sort(),
+    ).toEqual(['run10', 'run10', 'run6', 'run6', 'run7', 'run7', 'run8', 'run8', 'run9', 'run9']);
   });
 
   test('the shards of one run id in the history count as one run', async () => {
     const history = join(dir, 'history');
     const now = Date.now();
-    writeRuns(history, [fixtureRun('r1', now - 1000, suite().slice(0, 10), { shard: { index: 1, count: 2 } }), fixtureRun('r1', now, suite().slice(10), { shard: { index: 2, count: 2 } })]);
+    writeRuns(history, [
+      fixtureRun('r1', now - 1000, suite().slice(0, 10), { shard: { index: 1, count: 2 } }),
+      fixtureRun('r1', now, suite().slice(10), { shard: { index: 2, count: 2 } }),
+    ]);
     const stats = JSON.parse((await cli('flakes', 'report', '--history', history, '--json')).out) as FlakeWindow;
     expect(stats.totals).toMatchObject({ runs: 1, testRuns: 20 });
   });

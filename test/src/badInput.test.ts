@@ -23,7 +23,9 @@ describe('bad input gets a TypeError naming the argument', () => {
   });
 
   test('an unknown option, with a suggestion', async () => {
-    await expect(async () => expect(() => 1).toEventuallyEqual(1, { timeot: 10 } as never)).rejects.toThrow(/\.toEventuallyEqual\(\): unknown option `timeot`\. Did you mean `timeout`\?/);
+    await expect(async () => expect(() => 1).toEventuallyEqual(1, { timeot: 10 } as never)).rejects.toThrow(
+      /\.toEventuallyEqual\(\): unknown option `timeot`\. Did you mean `timeout`\?/,
+    );
     await expect(eventually(() => 1, { retries: 3 } as never)).rejects.toThrow(/unknown option `retries`\. Known options: /);
   });
 
@@ -32,7 +34,13 @@ describe('bad input gets a TypeError naming the argument', () => {
   });
 
   test('options of the other kind on a consistently assertion', async () => {
-    await expect(consistently(() => 1, () => true, { stableFor: 10 } as never)).rejects.toThrow(/`stableFor` is an option of the eventual assertions/);
+    await expect(
+      consistently(
+        () => 1,
+        () => true,
+        { stableFor: 10 } as never,
+      ),
+    ).rejects.toThrow(/`stableFor` is an option of the eventual assertions/);
   });
 
   test('conflicting options', async () => {
@@ -62,7 +70,13 @@ describe('bad input gets a TypeError naming the argument', () => {
   });
 
   test('options that are not an object', async () => {
-    await expect(eventually(() => 1, () => true, 5 as never)).rejects.toThrow(/options must be an object, got 5/);
+    await expect(
+      eventually(
+        () => 1,
+        () => true,
+        5 as never,
+      ),
+    ).rejects.toThrow(/options must be an object, got 5/);
   });
 });
 

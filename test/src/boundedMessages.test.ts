@@ -10,7 +10,8 @@ import { monotonicNow } from '../../src/time/realTime.ts';
 import { failureOf } from '../support/failure.ts';
 
 const MILLION = Array.from({ length: 1_000_000 }, (_, i) => i);
-const show = (value: unknown): string => inspect(value, { depth: 20, compact: true, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY });
+const show = (value: unknown): string =>
+  inspect(value, { depth: 20, compact: true, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY });
 const revokedProxy = (): object => {
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
@@ -144,7 +145,15 @@ describe('timeline summaries', () => {
     ['an object with 200 000 keys', 'value', Object.fromEntries(MILLION.slice(0, 200_000).map((i) => [i, i]))],
     ['an error with a 1 MB message', 'error', new Error('m'.repeat(1_000_000))],
     ['a revoked Proxy', 'error', revokedProxy()],
-    ['an error whose message getter throws', 'error', Object.defineProperty(new Error('x'), 'message', { get: () => { throw new Error('no'); } })],
+    [
+      'an error whose message getter throws',
+      'error',
+      Object.defineProperty(new Error('x'), 'message', {
+        get: () => {
+          throw new Error('no');
+        },
+      }),
+    ],
   ])('stay one short line for %s, and never throw', (_name, kind, observed) => {
     const line = summarize(kind, observed);
     expect(line.length).toBeLessThanOrEqual(200);
@@ -226,11 +235,23 @@ describe('exotic thrown values', () => {
   });
   test.each<[string, () => unknown, RegExp]>([
     ['an error whose name getter throws', () => throwingName, /Last error:\n\s+\[reading `name` threw Error: name getter\]: kept/],
-    ['an object whose toString throws', () => ({ toString: () => { throw new Error('toString'); } }), /Last error:\n\s+thrown value: \{ toString: \[Function: toString\] \}/],
+    [
+      'an object whose toString throws',
+      () => ({
+        toString: () => {
+          throw new Error('toString');
+        },
+      }),
+      /Last error:\n\s+thrown value: \{ toString: \[Function: toString\] \}/,
+    ],
     ['a Symbol', () => Symbol('boom'), /Last error:\n\s+thrown value: Symbol\(boom\)/],
     ['a revoked Proxy', revokedProxy, /Last error:\n\s+thrown value: \[unprintable value: TypeError: .*revoked/],
     ['null', () => null, /Last error:\n\s+thrown value: null/],
-    ['an error whose causes form a cycle', () => cyclic, /Error: first\n[\s\S]*Caused by: Error: second\n[\s\S]*Caused by: \[an error already shown above: the causes form a cycle\]/],
+    [
+      'an error whose causes form a cycle',
+      () => cyclic,
+      /Error: first\n[\s\S]*Caused by: Error: second\n[\s\S]*Caused by: \[an error already shown above: the causes form a cycle\]/,
+    ],
   ])('%s: the report says what was thrown and never throws itself', async (_name, thrown, shape) => {
     const message = await failureOf(
       expect(() => {
@@ -258,32 +279,35 @@ describe('stop(reason, { cause })', () => {
       }).toEventuallyEqual('paid', { timeout: 1_000 }),
     );
     expect(message).toMatch(/Stopped by stop\(\) at attempt 1/);
-    expect(message).toMatch(/StopError: the order was cancelled\n[\s\S]*Caused by: Error: HTTP 409 from \/orders\/42\n\s+body: \{"state":"cancelled"\}\n\s+at .*boundedMessages\.test\.ts/);
+    expect(message).toMatch(
+      /StopError: the order was cancelled\n[\s\S]*Caused by: Error: HTTP 409 from \/orders\/42\n\s+body: \{"state":"cancelled"\}\n\s+at .*boundedMessages\.test\.ts/,
+    );
   });
 });
 
 describe('the last value, when the last attempt threw', () => {
-  const result = (extra: Record<string, unknown>): PollResult => ({
-    passed: false,
-    reason: { kind: 'timeout', limit: 'window', window: 100, windowName: 'timeout' },
-    attempts: 3,
-    elapsed: 100,
-    virtual: false,
-    window: 100,
-    windowName: 'timeout',
-    timeline: [
-      { firstAt: 0, lastAt: 40, firstAttempt: 1, lastAttempt: 2, count: 2, kind: 'value', summary: "{ status: 'pending' }", held: false },
-      { firstAt: 90, lastAt: 90, firstAttempt: 3, lastAttempt: 3, count: 1, kind: 'error', summary: 'Error: ECONNRESET', held: false },
-    ],
-    droppedEntries: 0,
-    hasValue: true,
-    lastValue: { status: 'pending' },
-    lastError: new Error('ECONNRESET'),
-    lastValueError: undefined,
-    value: { status: 'pending' },
-    inFlightAtEnd: false,
-    ...extra,
-  }) as PollResult;
+  const result = (extra: Record<string, unknown>): PollResult =>
+    ({
+      passed: false,
+      reason: { kind: 'timeout', limit: 'window', window: 100, windowName: 'timeout' },
+      attempts: 3,
+      elapsed: 100,
+      virtual: false,
+      window: 100,
+      windowName: 'timeout',
+      timeline: [
+        { firstAt: 0, lastAt: 40, firstAttempt: 1, lastAttempt: 2, count: 2, kind: 'value', summary: "{ status: 'pending' }", held: false },
+        { firstAt: 90, lastAt: 90, firstAttempt: 3, lastAttempt: 3, count: 1, kind: 'error', summary: 'Error: ECONNRESET', held: false },
+      ],
+      droppedEntries: 0,
+      hasValue: true,
+      lastValue: { status: 'pending' },
+      lastError: new Error('ECONNRESET'),
+      lastValueError: undefined,
+      value: { status: 'pending' },
+      inFlightAtEnd: false,
+      ...extra,
+    }) as PollResult;
   /** Two values, then only errors: the last attempt threw after earlier ones returned. */
   const valuesThenErrors = (): (() => { status: string }) => {
     let calls = 0;
@@ -306,12 +330,33 @@ describe('the last value, when the last attempt threw', () => {
   });
 
   const message = (extra: Record<string, unknown>, expected?: unknown): string =>
-    formatFailure({ hint: 'eventually(probe, check)', goal: 'eventually', result: result(extra), printer: plainPrinter, ...(expected === undefined ? {} : { expected: { value: expected, negated: false } }) });
+    formatFailure({
+      hint: 'eventually(probe, check)',
+      goal: 'eventually',
+      result: result(extra),
+      printer: plainPrinter,
+      ...(expected === undefined ? {} : { expected: { value: expected, negated: false } }),
+    });
 
   test.each<[string, Record<string, unknown>, unknown, RegExp]>([
-    ['the check returned false', { lastValueError: undefined }, undefined, /the last one \(attempt 2\) was:\n\s+\{ status: 'pending' \}\n\nThe check rejected it: the check returned false\./],
-    ['the check threw', { lastValueError: new Error("expected 'pending' to be 'paid'") }, undefined, /The check rejected it by throwing:\n\s+Error: expected 'pending' to be 'paid'/],
-    ['it did not match the expected value', { lastValueError: undefined }, { status: 'paid' }, /Expected: \{ status: 'paid' \}\n\s+Received: \{ status: 'pending' \}\n\nThe check rejected it: it did not match the expected value\./],
+    [
+      'the check returned false',
+      { lastValueError: undefined },
+      undefined,
+      /the last one \(attempt 2\) was:\n\s+\{ status: 'pending' \}\n\nThe check rejected it: the check returned false\./,
+    ],
+    [
+      'the check threw',
+      { lastValueError: new Error("expected 'pending' to be 'paid'") },
+      undefined,
+      /The check rejected it by throwing:\n\s+Error: expected 'pending' to be 'paid'/,
+    ],
+    [
+      'it did not match the expected value',
+      { lastValueError: undefined },
+      { status: 'paid' },
+      /Expected: \{ status: 'paid' \}\n\s+Received: \{ status: 'pending' \}\n\nThe check rejected it: it did not match the expected value\./,
+    ],
   ])('says why the check rejected it: %s', (_name, extra, expected, shape) => {
     const text = message(extra, expected);
     expect(text).toMatch(/Last error:\n\s+Error: ECONNRESET/);

@@ -21,7 +21,13 @@ test('instanceof works across copies, for each class and its parents', async () 
   expect(eventual).toBeInstanceOf(EventuallyError);
   expect(eventual).toBeInstanceOf(PollError);
   expect(eventual).not.toBeInstanceOf(ConsistentlyError);
-  const always = await errorOf(consistently(() => false, (v) => v, { for: 10 }));
+  const always = await errorOf(
+    consistently(
+      () => false,
+      (v) => v,
+      { for: 10 },
+    ),
+  );
   expect(always).toBeInstanceOf(ConsistentlyError);
   expect(always).toBeInstanceOf(PollError);
 });
@@ -29,10 +35,13 @@ test('instanceof works across copies, for each class and its parents', async () 
 test("a StopError thrown by another copy stops this copy's poll", async () => {
   let calls = 0;
   const error = await errorOf<EventuallyError>(
-    eventually(() => {
-      calls++;
-      throw Object.assign(fromAnotherCopy('stop'), { reason: 'the order was cancelled' });
-    }, { timeout: 2000, interval: 5 }),
+    eventually(
+      () => {
+        calls++;
+        throw Object.assign(fromAnotherCopy('stop'), { reason: 'the order was cancelled' });
+      },
+      { timeout: 2000, interval: 5 },
+    ),
   );
   expect(calls).toBe(1);
   expect(error.message).toMatch(/Stopped by stop\(\) at attempt 1 .*: the order was cancelled/);
@@ -41,14 +50,17 @@ test("a StopError thrown by another copy stops this copy's poll", async () => {
 test('stop() wrapped in another error as its cause still stops', async () => {
   let calls = 0;
   const error = await errorOf<EventuallyError>(
-    eventually(() => {
-      calls++;
-      try {
-        stop('terminal state');
-      } catch (inner) {
-        throw new Error('repository call failed', { cause: inner });
-      }
-    }, { timeout: 2000, interval: 5 }),
+    eventually(
+      () => {
+        calls++;
+        try {
+          stop('terminal state');
+        } catch (inner) {
+          throw new Error('repository call failed', { cause: inner });
+        }
+      },
+      { timeout: 2000, interval: 5 },
+    ),
   );
   expect(calls).toBe(1);
   expect(error.message).toMatch(/Stopped by stop\(\) at attempt 1 .*: terminal state/);

@@ -51,7 +51,20 @@ describe('decide', () => {
 
   test('ignore decides which errors are "not yet"; an ignore that throws refuses', () => {
     expect(endKind(decide(error(new Error('x')), NO_STREAK, rules('eventually', { ignore: () => false }), moment))).toBe('fail:not-ignorable');
-    expect(endKind(decide(error(new Error('x')), NO_STREAK, rules('eventually', { ignore: () => { throw new Error('oops'); } }), moment))).toBe('fail:not-ignorable');
+    expect(
+      endKind(
+        decide(
+          error(new Error('x')),
+          NO_STREAK,
+          rules('eventually', {
+            ignore: () => {
+              throw new Error('oops');
+            },
+          }),
+          moment,
+        ),
+      ),
+    ).toBe('fail:not-ignorable');
     expect(endKind(decide(error(new Error('x')), NO_STREAK, rules('eventually', { ignore: () => true }), moment))).toBe('continue');
   });
 
@@ -101,11 +114,26 @@ describe('endOfWindow', () => {
 
 describe('planPause', () => {
   test.each([
-    [{ scheduled: 50, now: 0, deadline: 1000, lastDuration: 0 }, { ms: 50, final: false }],
-    [{ scheduled: 50, now: 980, deadline: 1000, lastDuration: 0 }, { ms: 20, final: true }],
-    [{ scheduled: 50, now: 940, deadline: 1000, lastDuration: 30 }, { ms: 30, final: true }],
-    [{ scheduled: 50, now: 1000, deadline: 1000, lastDuration: 10 }, { ms: 0, final: true }],
-    [{ scheduled: 50, now: 0, deadline: 1000, lastDuration: 0, streak: { start: 0, count: 1 }, stableFor: 20 }, { ms: 20, final: false }],
+    [
+      { scheduled: 50, now: 0, deadline: 1000, lastDuration: 0 },
+      { ms: 50, final: false },
+    ],
+    [
+      { scheduled: 50, now: 980, deadline: 1000, lastDuration: 0 },
+      { ms: 20, final: true },
+    ],
+    [
+      { scheduled: 50, now: 940, deadline: 1000, lastDuration: 30 },
+      { ms: 30, final: true },
+    ],
+    [
+      { scheduled: 50, now: 1000, deadline: 1000, lastDuration: 10 },
+      { ms: 0, final: true },
+    ],
+    [
+      { scheduled: 50, now: 0, deadline: 1000, lastDuration: 0, streak: { start: 0, count: 1 }, stableFor: 20 },
+      { ms: 20, final: false },
+    ],
   ])('%j → %j', (input, expected) => {
     expect(planPause({ streak: NO_STREAK, stableFor: 0, ...input })).toEqual(expected);
   });

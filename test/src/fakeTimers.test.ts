@@ -9,12 +9,18 @@ import { runner } from '../support/runner.ts';
  */
 const installs: [string, () => () => void][] = [
   [`${runner.name} modern fake timers`, () => (runner.useFakeTimers(), () => runner.useRealTimers())],
-  ['raw @sinonjs/fake-timers install()', () => {
-    // Like the runners, leave nextTick/queueMicrotask real: faking them would also trap the
-    // runner's own worker messages queued during the test, and hang the run (not the poll).
-    const clock = withGlobal(globalThis).install({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date', 'hrtime', 'performance'] });
-    return () => clock.uninstall();
-  }],
+  [
+    'raw @sinonjs/fake-timers install()',
+    () => {
+      // Like the runners, leave nextTick/queueMicrotask real: faking them would also trap the
+      // runner's own worker messages queued during the test, and hang the run (not the poll).
+      const clock = withGlobal(globalThis).install({
+        now: 0,
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date', 'hrtime', 'performance'],
+      });
+      return () => clock.uninstall();
+    },
+  ],
 ];
 if (runner.name === 'jest') installs.push(['jest legacy fake timers', () => (runner.useFakeTimers({ legacy: true }), () => runner.useRealTimers())]);
 

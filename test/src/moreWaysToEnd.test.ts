@@ -56,7 +56,11 @@ describe('settled(reason)', () => {
   });
 
   test('from the check of consistently() too', async () => {
-    await consistently(() => 'archived', (s) => (s === 'archived' ? settled('final') : true), { for: 60_000 });
+    await consistently(
+      () => 'archived',
+      (s) => (s === 'archived' ? settled('final') : true),
+      { for: 60_000 },
+    );
   });
 
   test('in an eventual assertion it is a usage error, reported at once', async () => {
@@ -89,7 +93,14 @@ describe('onAttempt', () => {
 
   test('its own error ends the wait and is reported, never taken as "not yet"', async () => {
     let calls = 0;
-    const message = await failureOf(expect(() => (calls++, 1)).toEventuallyEqual(2, { timeout: 2_000, onAttempt: () => { throw new Error('progress bar broke'); } }));
+    const message = await failureOf(
+      expect(() => (calls++, 1)).toEventuallyEqual(2, {
+        timeout: 2_000,
+        onAttempt: () => {
+          throw new Error('progress bar broke');
+        },
+      }),
+    );
     expect(calls).toBe(1);
     expect(message).toMatch(/the `onAttempt` callback threw \(progress bar broke\)/);
   });
@@ -103,7 +114,9 @@ describe('timeout: Infinity', () => {
   test('with a signal, the signal ends it (and that is a failure)', async () => {
     const controller = new AbortController();
     let calls = 0;
-    const done = errorOf<Error>(eventually(() => (++calls === 5 && controller.abort(new Error('shutting down')), false), { timeout: Infinity, signal: controller.signal, interval: 1 }));
+    const done = errorOf<Error>(
+      eventually(() => (++calls === 5 && controller.abort(new Error('shutting down')), false), { timeout: Infinity, signal: controller.signal, interval: 1 }),
+    );
     const error = await done;
     expect(calls).toBe(5);
     expect(error.message).toMatch(/Aborted by the signal at attempt 5 .*shutting down/);

@@ -19,7 +19,9 @@ describe('a missing await', () => {
     // Deliberately not awaited: this is the mistake under test.
     const forgotten = expect(() => (calls++, 'stale')).toEventuallyEqual('fresh', { timeout: 60_000, interval: 5 });
     const error = endTest(currentTestState()!);
-    expect(error?.message).toMatch(/an assertion was never awaited:\n\s+expect\(…\)\.toEventuallyEqual\(…\) in test ".*is stopped and reported when the test ends.*": still running when the test ended/);
+    expect(error?.message).toMatch(
+      /an assertion was never awaited:\n\s+expect\(…\)\.toEventuallyEqual\(…\) in test ".*is stopped and reported when the test ends.*": still running when the test ended/,
+    );
     // It was stopped, and a stopped poll is never a pass: awaited late, it rejects.
     await expect(forgotten).rejects.toThrow(/The test ended while it was still running .*a stopped poll is never a pass/);
     const callsAtStop = calls;

@@ -8,14 +8,30 @@ describe('timeout and the final attempt', () => {
   test('runs a last attempt at the deadline, not one interval before it (exact, in virtual time)', async () => {
     const clock = new TestClock();
     const seenAt: number[] = [];
-    await failureOf(eventually(() => { seenAt.push(clock.monotonic()); return false; }, { clock, timeout: 120, interval: 50 }));
+    await failureOf(
+      eventually(
+        () => {
+          seenAt.push(clock.monotonic());
+          return false;
+        },
+        { clock, timeout: 120, interval: 50 },
+      ),
+    );
     expect(seenAt).toEqual([0, 50, 100, 120]);
   });
 
   test('in real time too, the last attempt runs at the deadline (timers may fire late under load)', async () => {
     const seenAt: number[] = [];
     const started = performance.now();
-    await failureOf(eventually(() => { seenAt.push(performance.now() - started); return false; }, { timeout: 120, interval: 50 }));
+    await failureOf(
+      eventually(
+        () => {
+          seenAt.push(performance.now() - started);
+          return false;
+        },
+        { timeout: 120, interval: 50 },
+      ),
+    );
     // Not skipped and not one interval early: the last attempt starts at ~120 ms, whatever the lateness before.
     expect(seenAt.length).toBeGreaterThanOrEqual(2);
     expect(seenAt[seenAt.length - 1]).toBeGreaterThanOrEqual(110);
@@ -81,7 +97,11 @@ describe('stableFor and passes', () => {
   test('passes only once the condition held continuously for stableFor', async () => {
     let calls = 0;
     const started = performance.now();
-    await eventually(() => ++calls, (n) => n >= 2, { stableFor: 40, interval: 5 });
+    await eventually(
+      () => ++calls,
+      (n) => n >= 2,
+      { stableFor: 40, interval: 5 },
+    );
     expect(performance.now() - started).toBeGreaterThanOrEqual(39);
   });
 
@@ -89,20 +109,34 @@ describe('stableFor and passes', () => {
     const clock = new TestClock();
     const at: number[] = [];
     const pattern = [true, true, false];
-    await eventually(() => (at.push(clock.monotonic()), pattern[at.length - 1] ?? true), (v) => v, { clock, stableFor: 20, interval: 5 });
+    await eventually(
+      () => (at.push(clock.monotonic()), pattern[at.length - 1] ?? true),
+      (v) => v,
+      { clock, stableFor: 20, interval: 5 },
+    );
     // attempts 1-2 held (0, 5), 3 relapsed (10), so success needs 20 ms counted from attempt 4 (15)
     expect(at).toEqual([0, 5, 10, 15, 20, 25, 30, 35]);
   });
 
   test('when the window ends mid-streak, the failure says how long it held', async () => {
     const clock = new TestClock();
-    const message = await failureOf(eventually(() => clock.monotonic() > 50, (v) => v, { clock, stableFor: 100, timeout: 120, interval: 5 }));
+    const message = await failureOf(
+      eventually(
+        () => clock.monotonic() > 50,
+        (v) => v,
+        { clock, stableFor: 100, timeout: 120, interval: 5 },
+      ),
+    );
     expect(message).toMatch(/It held for only \d+ ms \(\d+ attempts? in a row\) when the window ended after \d+ ms; it had to hold for 100 ms \(stableFor\)/);
   });
 
   test('passes needs that many consecutive holding attempts', async () => {
     let calls = 0;
-    await eventually(() => ++calls, (n) => n >= 2, { passes: 3, interval: 1 });
+    await eventually(
+      () => ++calls,
+      (n) => n >= 2,
+      { passes: 3, interval: 1 },
+    );
     expect(calls).toBe(4);
   });
 });
@@ -124,20 +158,40 @@ describe('notBefore', () => {
 describe('failWhen and stop()', () => {
   test('failWhen fails at once on a terminal state, with its reason', async () => {
     let calls = 0;
-    const message = await failureOf(eventually(() => (calls++, { status: calls > 1 ? 'failed' : 'pending' }), (o) => o.status === 'paid', { failWhen: (o) => o.status === 'failed' && 'payment failed', timeout: 10_000, interval: 1 }));
+    const message = await failureOf(
+      eventually(
+        () => (calls++, { status: calls > 1 ? 'failed' : 'pending' }),
+        (o) => o.status === 'paid',
+        { failWhen: (o) => o.status === 'failed' && 'payment failed', timeout: 10_000, interval: 1 },
+      ),
+    );
     expect(calls).toBe(2);
     expect(message).toMatch(/Failed fast at attempt 2 after \d+ ms: failWhen said "payment failed"/);
   });
 
   test('stop() thrown in the probe fails at once with its reason', async () => {
     let calls = 0;
-    const message = await failureOf(eventually(() => { if (++calls === 2) stop('the order was cancelled'); return false; }, { timeout: 10_000, interval: 1 }));
+    const message = await failureOf(
+      eventually(
+        () => {
+          if (++calls === 2) stop('the order was cancelled');
+          return false;
+        },
+        { timeout: 10_000, interval: 1 },
+      ),
+    );
     expect(calls).toBe(2);
     expect(message).toMatch(/Stopped by stop\(\) at attempt 2 after \d+ ms: the order was cancelled/);
   });
 
   test('stop() in the check fails at once too', async () => {
-    const message = await failureOf(eventually(() => 1, () => stop('no point waiting'), { timeout: 10_000 }));
+    const message = await failureOf(
+      eventually(
+        () => 1,
+        () => stop('no point waiting'),
+        { timeout: 10_000 },
+      ),
+    );
     expect(message).toMatch(/Stopped by stop\(\) at attempt 1/);
   });
 });
@@ -147,7 +201,13 @@ describe('ignore', () => {
     class NotFound extends Error {}
     let calls = 0;
     const message = await failureOf(
-      eventually(() => { if (++calls < 3) throw new NotFound('404'); throw new TypeError('cannot read properties of undefined'); }, { ignore: (e) => e instanceof NotFound, timeout: 10_000, interval: 1 }),
+      eventually(
+        () => {
+          if (++calls < 3) throw new NotFound('404');
+          throw new TypeError('cannot read properties of undefined');
+        },
+        { ignore: (e) => e instanceof NotFound, timeout: 10_000, interval: 1 },
+      ),
     );
     expect(calls).toBe(3);
     expect(message).toMatch(/Failed at attempt 3 after \d+ ms: the probe threw an error that `ignore` does not accept/);
@@ -176,7 +236,13 @@ describe('wakeOn', () => {
     let ready = false;
     const pending = eventually(() => ready, {
       interval: 60_000,
-      wakeOn: [[target, 'changed'], (fn) => { recheck = fn; return () => unsubscribed++; }],
+      wakeOn: [
+        [target, 'changed'],
+        (fn) => {
+          recheck = fn;
+          return () => unsubscribed++;
+        },
+      ],
     });
     await new Promise((resolve) => setImmediate(resolve));
     ready = true;
@@ -189,7 +255,9 @@ describe('wakeOn', () => {
 describe('context and message', () => {
   test('context is gathered once, at failure, and printed', async () => {
     let gathered = 0;
-    const error = await errorOf<{ message: string; context: unknown }>(eventually(() => false, { timeout: 30, interval: 5, context: () => (gathered++, { queueLag: 1200 }), message: 'projection never caught up' }));
+    const error = await errorOf<{ message: string; context: unknown }>(
+      eventually(() => false, { timeout: 30, interval: 5, context: () => (gathered++, { queueLag: 1200 }), message: 'projection never caught up' }),
+    );
     expect(gathered).toBe(1);
     expect(error.context).toEqual({ queueLag: 1200 });
     expect(error.message).toMatch(/^eventually\(probe, check\)\n\nprojection never caught up\n\nTimed out/);

@@ -16,8 +16,14 @@ describe('createSchedule', () => {
   });
 
   test('jitter spreads each pause within ±jitter', () => {
-    const low = take(createSchedule({ initial: 100, factor: 1, jitter: 0.2 }, () => 0), 2);
-    const high = take(createSchedule({ initial: 100, factor: 1, jitter: 0.2 }, () => 0.999999), 2);
+    const low = take(
+      createSchedule({ initial: 100, factor: 1, jitter: 0.2 }, () => 0),
+      2,
+    );
+    const high = take(
+      createSchedule({ initial: 100, factor: 1, jitter: 0.2 }, () => 0.999999),
+      2,
+    );
     expect(low).toEqual([80, 80]);
     expect(high[0]).toBeCloseTo(120, 3);
   });

@@ -20,7 +20,15 @@ describe('a window that never observed a value fails', () => {
   });
 
   test('consistently() with attempts that only threw', async () => {
-    const error = await errorOf<Error & { reason: { kind: string } }>(consistently(() => { throw new Error('down'); }, () => true, { for: 60, interval: 10 }));
+    const error = await errorOf<Error & { reason: { kind: string } }>(
+      consistently(
+        () => {
+          throw new Error('down');
+        },
+        () => true,
+        { for: 60, interval: 10 },
+      ),
+    );
     // For "always", a probe that throws is a miss: it fails at once, not at the end of the window.
     expect(error.reason.kind).toBe('stopped-holding');
   });

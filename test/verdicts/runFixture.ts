@@ -192,10 +192,11 @@ export async function runFixture(run: FixtureRun): Promise<FixtureReport> {
     const output = exit.stdout + exit.stderr;
     const json = readJson<JsonReport>(join(project, 'report.json'));
     if (!json) {
-      throw new Error(`runFixture: the inner ${run.runner} run wrote no report (exit ${exit.exitCode}${exit.timedOut ? ', killed after its timeout' : ''}):\n${output.slice(-4000)}`);
+      throw new Error(
+        `runFixture: the inner ${run.runner} run wrote no report (exit ${exit.exitCode}${exit.timedOut ? ', killed after its timeout' : ''}):\n${output.slice(-4000)}`,
+      );
     }
-    const parsed =
-      run.runner === 'vitest' ? parseVitestReport(json, readJson<VitestExtras>(join(project, 'extras.json')), project) : parseJestReport(json, exit.stderr, project);
+    const parsed = run.runner === 'vitest' ? parseVitestReport(json, readJson<VitestExtras>(join(project, 'extras.json')), project) : parseJestReport(json, exit.stderr, project);
     const collected: Record<string, string | undefined> = {};
     for (const name of run.collect ?? []) collected[name] = existsSync(join(project, name)) ? readFileSync(join(project, name), 'utf8') : undefined;
     return { ...parsed, exitCode: exit.exitCode, timedOut: exit.timedOut, output, collected, dir: project, test: finder(parsed.tests) };

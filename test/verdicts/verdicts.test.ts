@@ -120,7 +120,10 @@ describe.each(innerRuns)('verdicts from the built package: $label', ({ run, isol
   test('e: under test.concurrent the forgetful test is blamed, and only it', () => {
     const e5 = expectFailed(report, 'e5', /never awaited[\s\S]*in test "e5 [^"]*": still running when the test ended/);
     const e8 = expectFailed(report, 'e8', /never awaited[\s\S]*in test "e8 [^"]*": it had passed/);
-    for (const [test, own] of [[e5, 'e5'], [e8, 'e8']] as const) {
+    for (const [test, own] of [
+      [e5, 'e5'],
+      [e8, 'e8'],
+    ] as const) {
       const named = [...failure(test).matchAll(/in test "(e\d) /g)].map((m) => m[1]);
       expect({ test: own, named }).toEqual({ test: own, named: [own] });
     }
@@ -168,7 +171,10 @@ if (runner.name === 'vitest') {
       );
       // The scenario really happened: the second file shared the first one's globals, and saw a real Date
       // and the default timeout.
-      const log = (report.collected['isolate-log.txt'] ?? '').trim().split('\n').map((line) => JSON.parse(line) as { file: string; before: string[]; inherited: { year: number; poll: string } });
+      const log = (report.collected['isolate-log.txt'] ?? '')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { file: string; before: string[]; inherited: { year: number; poll: string } });
       expect(log.map((entry) => entry.before.length).sort()).toEqual([0, 1]);
       for (const { inherited } of log) expect(inherited).toEqual({ year: expect.any(Number), poll: 'passed' });
       for (const { inherited } of log) expect(inherited.year).toBeGreaterThan(2020);

@@ -90,11 +90,17 @@ describe('shared clock: handshake slots', () => {
       const token = share.env.UNFLAKE_CLOCK_TOKEN;
       const refused = connectClock(share.url, { name: 'one-too-many', token });
       await expect(refused).rejects.toThrow(
-        new Error(`connectClock(): the shared clock at ${share.url} refused this follower: 64 followers are already attached (the limit, maxFollowers 64); close one first, or share the clock with a higher maxFollowers`),
+        new Error(
+          `connectClock(): the shared clock at ${share.url} refused this follower: 64 followers are already attached (the limit, maxFollowers 64); close one first, or share the clock with a higher maxFollowers`,
+        ),
       );
       // Only attached followers count: once one leaves, the next is welcomed.
       attached[0]!.socket.destroy();
-      await eventually(() => share.followers.length, (n) => n === 63, { timeout: 5_000, interval: 5 });
+      await eventually(
+        () => share.followers.length,
+        (n) => n === 63,
+        { timeout: 5_000, interval: 5 },
+      );
       followers.push(await connectClock(share.url, { name: 'next', token }));
       expect(share.followers.map((f) => f.name)).toContain('next');
     } finally {
@@ -105,7 +111,9 @@ describe('shared clock: handshake slots', () => {
   test('maxFollowers must be a whole number >= 1', async () => {
     const clock = new TestClock();
     for (const bad of [0, -1, 1.5, '2', Number.NaN]) {
-      await expect(clock.share({ maxFollowers: bad as number })).rejects.toThrow(new TypeError(`TestClock.share(): \`maxFollowers\` must be a whole number >= 1, got ${String(bad)}.`));
+      await expect(clock.share({ maxFollowers: bad as number })).rejects.toThrow(
+        new TypeError(`TestClock.share(): \`maxFollowers\` must be a whole number >= 1, got ${String(bad)}.`),
+      );
     }
   });
 
@@ -132,14 +140,16 @@ describe('shared clock: waitForFollowers', () => {
       followers.push(await connectClock(share.url, { name: 'first', token: share.env.UNFLAKE_CLOCK_TOKEN }));
       await share.waitForFollowers(1);
       const timers = pendingRealTimers();
-      await expect(share.waitForFollowers(2, { timeout: 30 })).rejects.toThrow(/^SharedClock\.waitForFollowers\(2\): 1 follower\(s\) attached after 30 ms of real time: "first" \(pid \d+\)\. Did the child get the share's env/);
+      await expect(share.waitForFollowers(2, { timeout: 30 })).rejects.toThrow(
+        /^SharedClock\.waitForFollowers\(2\): 1 follower\(s\) attached after 30 ms of real time: "first" \(pid \d+\)\. Did the child get the share's env/,
+      );
       expect(pendingRealTimers()).toBe(timers);
     } finally {
       await closeAll([], followers, share);
     }
   });
 
-  test('a wait ends with the signal\'s reason (its timer cleared), or with the share\'s close', async () => {
+  test("a wait ends with the signal's reason (its timer cleared), or with the share's close", async () => {
     const clock = new TestClock();
     const share = await clock.share();
     const controller = new AbortController();
@@ -158,7 +168,9 @@ describe('shared clock: waitForFollowers', () => {
     const share = await new TestClock().share();
     try {
       await expect(share.waitForFollowers(0)).rejects.toThrow(new TypeError('SharedClock.waitForFollowers(): `count` must be a whole number >= 1, got 0.'));
-      await expect(share.waitForFollowers(1, { timeout: -1 })).rejects.toThrow(/^SharedClock\.waitForFollowers\(\): `timeout` must be a finite number of milliseconds >= 0, got -1\.$/);
+      await expect(share.waitForFollowers(1, { timeout: -1 })).rejects.toThrow(
+        /^SharedClock\.waitForFollowers\(\): `timeout` must be a finite number of milliseconds >= 0, got -1\.$/,
+      );
     } finally {
       await share.close();
     }

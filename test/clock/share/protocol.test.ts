@@ -14,7 +14,14 @@ describe('shared clock protocol', () => {
   });
 
   test('parses and validates every follower frame', () => {
-    expect(parseFollowerFrame('{"type":"hello","v":1,"token":"t","name":"api","pid":12,"now":5,"extra":true}')).toEqual({ type: 'hello', v: 1, token: 't', name: 'api', pid: 12, now: 5 });
+    expect(parseFollowerFrame('{"type":"hello","v":1,"token":"t","name":"api","pid":12,"now":5,"extra":true}')).toEqual({
+      type: 'hello',
+      v: 1,
+      token: 't',
+      name: 'api',
+      pid: 12,
+      now: 5,
+    });
     expect(parseFollowerFrame('{"type":"state","pending":2,"nextDue":100.5}')).toEqual({ type: 'state', pending: 2, nextDue: 100.5 });
     expect(parseFollowerFrame('{"type":"ack","seq":3,"pending":0,"nextDue":null}')).toEqual({ type: 'ack', seq: 3, pending: 0, nextDue: null });
     expect(parseFollowerFrame('{"type":"bye","reason":"exit"}')).toEqual({ type: 'bye', reason: 'exit' });

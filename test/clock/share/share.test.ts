@@ -4,7 +4,10 @@ import { connectClock, FollowerLostError, TestClock, type FollowerClock, type Sh
 import { trackSocketHandles } from './helpers.ts';
 
 /** A leader with `n` in-process followers (each its own connection and fake-timers clock). */
-async function leaderWith(n: number, options: Parameters<TestClock['share']>[0] = {}): Promise<{ clock: TestClock; share: SharedClock; followers: FollowerClock[]; done: () => Promise<void> }> {
+async function leaderWith(
+  n: number,
+  options: Parameters<TestClock['share']>[0] = {},
+): Promise<{ clock: TestClock; share: SharedClock; followers: FollowerClock[]; done: () => Promise<void> }> {
   const clock = new TestClock({ now: Date.UTC(2030, 0, 1) });
   const share = await clock.share(options);
   const followers: FollowerClock[] = [];
@@ -276,7 +279,14 @@ describe('TestClock.share()', () => {
       await share.close(); // idempotent
       await expect(sleeping).rejects.toThrow(/lost the shared clock at unflake-clock:.*the leader closed the shared clock/);
       // A sleep on a follower rejects once it has heard the bye (at once if it already has).
-      const sleeps = await Promise.all(followers.map((f) => f.sleep(1).then(() => 'resolved', (e: Error) => e.message)));
+      const sleeps = await Promise.all(
+        followers.map((f) =>
+          f.sleep(1).then(
+            () => 'resolved',
+            (e: Error) => e.message,
+          ),
+        ),
+      );
       for (const message of sleeps) expect(message).toMatch(/lost the shared clock .*the leader closed the shared clock/);
       expect(followers.map((f) => f.connected)).toEqual([false, false, false]);
       await expect(clock.advanceAsync(10)).resolves.toBeUndefined();

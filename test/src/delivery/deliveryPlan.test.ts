@@ -18,7 +18,10 @@ describe('delivery plans', () => {
     const keys = ['a', 'b', 'a', 'b'];
     // Without keyBy e3 (key a) would overtake e1 (key a).
     expect(formatSchedule(planToOrder(plan([3, 0, 0, 0])))).toBe('e2 e3 e1 e4'); // a tie at slot 3 goes by index
-    const order = planToOrder(plan([3, 0, 0, 0]), keyOrderOf(4, (i) => keys[i]));
+    const order = planToOrder(
+      plan([3, 0, 0, 0]),
+      keyOrderOf(4, (i) => keys[i]),
+    );
     const aOrder = order.filter((d) => keys[d.index] === 'a').map((d) => d.index);
     expect(aOrder).toEqual([0, 2]);
     expect(order.map((d) => d.index).sort()).toEqual([0, 1, 2, 3]);
@@ -32,7 +35,11 @@ describe('delivery plans', () => {
 
   test('minimizePlan stops when its budget is spent and returns the smallest failing plan so far', async () => {
     let tried = 0;
-    const minimal = await minimizePlan(plan([1, 2, 3, 1]), async () => (tried++, true), () => tried >= 2);
+    const minimal = await minimizePlan(
+      plan([1, 2, 3, 1]),
+      async () => (tried++, true),
+      () => tried >= 2,
+    );
     expect(tried).toBe(2);
     expect(activeDeviations(minimal)).toEqual([
       { index: 2, delay: 3, again: null },

@@ -22,7 +22,15 @@ export async function usage(): Promise<void> {
   await p;
 
   const n: number = await eventually(() => 42);
-  const s: string = await eventually(async () => 'done', (v) => v === 'done', { timeout: 500 });
-  const c: { ok: boolean } = await consistently(() => ({ ok: true }), (v) => v.ok, { for: 50 });
+  const s: string = await eventually(
+    async () => 'done',
+    (v) => v === 'done',
+    { timeout: 500 },
+  );
+  const c: { ok: boolean } = await consistently(
+    () => ({ ok: true }),
+    (v) => v.ok,
+    { for: 50 },
+  );
   void [n, s, c];
 }

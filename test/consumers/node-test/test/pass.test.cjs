@@ -9,7 +9,9 @@ expect.extend(matchers);
 
 test('CJS: toEventuallyEqual sees a value that flips after ~30 ms', async () => {
   let status = 'pending';
-  setTimeout(() => { status = 'shipped'; }, 30);
+  setTimeout(() => {
+    status = 'shipped';
+  }, 30);
   await expect(() => ({ status })).toEventuallyEqual({ status: 'shipped' }, { timeout: 3000 });
 });
 
@@ -19,6 +21,14 @@ test('CJS: .not.toEventuallyEqual holds for a short window', async () => {
 
 test('CJS: eventually() resolves to the value', async () => {
   let count = 0;
-  setTimeout(() => { count = 3; }, 30);
-  expect(await eventually(() => count, (v) => v === 3, { timeout: 3000 })).toBe(3);
+  setTimeout(() => {
+    count = 3;
+  }, 30);
+  expect(
+    await eventually(
+      () => count,
+      (v) => v === 3,
+      { timeout: 3000 },
+    ),
+  ).toBe(3);
 });

@@ -7,7 +7,9 @@ expect.extend(matchers);
 
 test('toEventuallyEqual sees a value that flips after ~30 ms', async () => {
   let status = 'pending';
-  setTimeout(() => { status = 'shipped'; }, 30);
+  setTimeout(() => {
+    status = 'shipped';
+  }, 30);
   await expect(() => ({ status })).toEventuallyEqual({ status: 'shipped' }, { timeout: 3000 });
 });
 
@@ -17,7 +19,13 @@ test('.not.toEventuallyEqual holds for a short window', async () => {
 
 test('eventually() resolves to the value', async () => {
   let count = 0;
-  setTimeout(() => { count = 3; }, 30);
-  const value = await eventually(() => count, (v) => v === 3, { timeout: 3000 });
+  setTimeout(() => {
+    count = 3;
+  }, 30);
+  const value = await eventually(
+    () => count,
+    (v) => v === 3,
+    { timeout: 3000 },
+  );
   expect(value).toBe(3);
 });

@@ -12,7 +12,12 @@ test('eventual matchers with Playwright equality: toEventuallyEqual, toEventuall
   await expect(() => ({ status, extra: true })).toEventuallyMatchObject({ status: 'shipped' });
   await expect(() => [status]).toConsistentlyEqual(['shipped'], { for: 60 });
   await expect(() => status).not.toEventuallyBe('pending', { timeout: 60 });
-  expect(await eventually(() => status, (s) => s === 'shipped')).toBe('shipped');
+  expect(
+    await eventually(
+      () => status,
+      (s) => s === 'shipped',
+    ),
+  ).toBe('shipped');
 });
 
 test('the fixtures: namespace per test, workerNamespace from parallelIndex, seed, testTrace', async ({ namespace, workerNamespace, seed, testTrace }, testInfo) => {

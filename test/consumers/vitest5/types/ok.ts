@@ -19,12 +19,22 @@ const p: Promise<void> = expect(() => 1).toEventuallyEqual(1);
 await p;
 
 const n: number = await eventually(() => 42);
-const s: string = await eventually(async () => 'done', (v) => v === 'done', { timeout: 500 });
-const c: { ok: boolean } = await consistently(() => ({ ok: true }), (v) => v.ok, { for: 50 });
+const s: string = await eventually(
+  async () => 'done',
+  (v) => v === 'done',
+  { timeout: 500 },
+);
+const c: { ok: boolean } = await consistently(
+  () => ({ ok: true }),
+  (v) => v.ok,
+  { for: 50 },
+);
 void [n, s, c];
 
 // The check's value is `any` under Vitest (see README "Types"): property access compiles, and
 // an annotation gives the precise type.
-interface Order { status: string }
+interface Order {
+  status: string;
+}
 await expect(() => ({ status: 'paid' })).toEventually((o) => o.status === 'paid');
 await expect((): Order => ({ status: 'paid' })).toEventually((o: Order) => o.status === 'paid', { failWhen: (o: Order) => o.status === 'failed' && 'failed' });
