@@ -1,4 +1,6 @@
 import type { WakeSource } from '../options/types.ts';
+import { usageError } from '../errors.ts';
+import { describeValue } from '../options/checkMs.ts';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -9,7 +11,12 @@ export function subscribeWake(sources: readonly WakeSource[], onWake: () => void
   for (const source of sources) {
     if (typeof source === 'function') {
       const unsubscribe = source(onWake);
-      if (typeof unsubscribe === 'function') unsubscribers.push(unsubscribe);
+      if (typeof unsubscribe !== 'function') {
+        // Without it the listener would outlive the poll: a mistake in the test, reported at once.
+        for (const done of unsubscribers.splice(0)) done();
+        throw usageError('wakeOn', `a subscribe function must return its unsubscribe function (() => void), but returned ${describeValue(unsubscribe)}.`);
+      }
+      unsubscribers.push(unsubscribe);
       continue;
     }
     const [target, eventName] = source as readonly [Record<string, (...args: unknown[]) => unknown>, string];

@@ -82,4 +82,9 @@ describe("misusing unflake's own API inside a probe fails at once", () => {
     expect(calls).toBe(1);
     expect(message).toMatch(/failWhen: must return a string \(the reason to fail now\) or false, but returned 7/);
   });
+
+  test('a wakeOn function that returns no unsubscribe', async () => {
+    const message = await failureOf(eventually(() => 1, { timeout: 2_000, wakeOn: (() => undefined) as never }));
+    expect(message).toMatch(/wakeOn: a subscribe function must return its unsubscribe function \(\(\) => void\), but returned undefined/);
+  });
 });
