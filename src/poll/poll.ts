@@ -43,25 +43,8 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   // No jitter in virtual time: it only desynchronises real pollers, and would make runs differ.
   const scheduled = createSchedule(settings.interval, time.virtual ? () => 0.5 : Math.random);
   const stops = watchStops(settings.signal, spec.testEnded);
-  let woken = false;
-  let wakePause: (() => void) | undefined;
-  const unsubscribeWake = subscribeWake(settings.wakeOn, () => {
-    woken = true;
-    wakePause?.();
-  });
-  const windowEnd = (byAttempts: boolean): PollResult<T> => {
-    const { passed, reason } = endOfWindow({
-      ...rules,
-      cutByTest: limits.cutByTest,
-      byAttempts,
-      sawValue: progress.sawValue,
-      streak: progress.streak,
-      now: time.now(),
-      timeout: timeoutReason(limits),
-      maxAttempts: settings.maxAttempts,
-    });
-    return progress.finish(passed, reason);
-  };
+  const wake = watchWake(settings.wakeOn);
+  const windowEnd = (byAttempts: boolean): PollResult<T> => endWindow(progress, rules, limits, settings, byAttempts);
   try {
     for (let final = false; ;) {
       if (stops.reason()) return progress.finish(false, stops.reason()!);
@@ -82,31 +65,68 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       progress.streak = decision.streak;
       if (settings.maxAttempts !== undefined && attempt >= settings.maxAttempts) return windowEnd(true);
       if (final || time.now() >= limits.deadline) return windowEnd(false);
-      const next = Math.max(woken ? 0 : scheduled(), decision.retryAfter ?? 0);
-      const stride = time.untilNextTimer ? virtualStride(time.now() - limits.start, time.untilNextTimer()) : undefined;
-      const pause = planPause({
-        scheduled: next,
-        stride,
-        streak: progress.streak,
-        stableFor: settings.stableFor,
-        now: time.now(),
-        deadline: limits.deadline,
-        lastDuration: progress.lastDuration,
-      });
-      woken = false;
+      const pause = nextPause(progress, settings, limits, Math.max(wake.take() ? 0 : scheduled(), decision.retryAfter ?? 0));
       final = pause.final;
-      const { done, wake } = time.pause(pause.ms, stops.signal);
-      wakePause = wake;
-      await done;
-      wakePause = undefined;
+      await wake.during(time.pause(pause.ms, stops.signal));
       // A wake-up during the final pause means the system changed: that attempt is not the last.
-      if (woken) final = false;
+      if (wake.woken()) final = false;
     }
   } finally {
     stops.dispose();
-    unsubscribeWake();
+    wake.dispose();
     progress.abandon(new AttemptTimeoutError('the poll ended'));
   }
+}
+
+/** `wakeOn`: a wake-up ends the current pause and makes the next one 0. */
+function watchWake(sources: PollSettings['wakeOn']): {
+  take(): boolean;
+  woken(): boolean;
+  during(pause: { done: Promise<void>; wake: () => void }): Promise<void>;
+  dispose(): void;
+} {
+  let woken = false;
+  let wakePause: (() => void) | undefined;
+  const dispose = subscribeWake(sources, () => {
+    woken = true;
+    wakePause?.();
+  });
+  return {
+    take: () => {
+      const was = woken;
+      woken = false;
+      return was;
+    },
+    woken: () => woken,
+    during: async ({ done, wake }) => {
+      wakePause = wake;
+      await done;
+      wakePause = undefined;
+    },
+    dispose,
+  };
+}
+
+/** The window (or maxAttempts) is over without an early end. */
+function endWindow<T>(progress: Progress<T>, rules: Rules, limits: Limits, settings: PollSettings, byAttempts: boolean): PollResult<T> {
+  const { passed, reason } = endOfWindow({
+    ...rules,
+    cutByTest: limits.cutByTest,
+    byAttempts,
+    sawValue: progress.sawValue,
+    streak: progress.streak,
+    now: settings.time.now(),
+    timeout: timeoutReason(limits),
+    maxAttempts: settings.maxAttempts,
+  });
+  return progress.finish(passed, reason);
+}
+
+/** The pause before the next attempt: the schedule's (or retryAfter's), stretched in virtual time, cut at the deadline. */
+function nextPause<T>(progress: Progress<T>, settings: PollSettings, limits: Limits, scheduled: number): { ms: number; final: boolean } {
+  const time = settings.time;
+  const stride = time.untilNextTimer ? virtualStride(time.now() - limits.start, time.untilNextTimer()) : undefined;
+  return planPause({ scheduled, stride, streak: progress.streak, stableFor: settings.stableFor, now: time.now(), deadline: limits.deadline, lastDuration: progress.lastDuration });
 }
 
 function attemptOnce<T>(
