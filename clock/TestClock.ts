@@ -8,11 +8,13 @@
  * | installed  | the same; code using setTimeout/Date/… sees it   | patched until dispose|
  */
 import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
-import { clearRealTimeout, setRealTimeout } from '../src/time/realTime.ts';
 import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
 import { checkMs } from '../src/options/checkMs.ts';
-import { checkOptions } from '../src/options/checkOptions.ts';
+import { checkTestClockOptions, METHODS, refusedLeap, refusedSync, type TestClockOptions } from './testClockRules.ts';
+
+export type { TestClockOptions } from './testClockRules.ts';
+import { CountWaiters } from './share/waiter.ts';
 import { bindMethods, sleepArgs, timeoutSignalDelay, timerDelay, timerKey } from './clockContract.ts';
 import { fakeTimersOf } from '../src/adapters/fakeTimers.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
@@ -21,46 +23,12 @@ import type { ClockLeader } from './share/leader.ts';
 import type { SharedClock, ShareOptions } from './share/types.ts';
 import type { SkewControl } from './share/skew.ts';
 
-export interface TestClockOptions {
-  /** The initial wall-clock time (epoch ms or a Date). Default: 0 (1970-01-01T00:00:00Z), so tests are reproducible. */
-  now?: number | Date;
-  /** Timers `runAll` may fire before it decides a timer reschedules itself forever. Default 10 000. */
-  loopLimit?: number;
-}
-
 type SinonClock = FakeTimersClock;
-type Waiter = { count: number; resolve: () => void };
-
-const OPTIONS = ['now', 'loopLimit'] as const;
-const METHODS = [
-  'now',
-  'monotonic',
-  'setTimeout',
-  'clearTimeout',
-  'setInterval',
-  'clearInterval',
-  'sleep',
-  'timeoutSignal',
-  'advance',
-  'advanceAsync',
-  'runNext',
-  'runNextAsync',
-  'runAll',
-  'runAllAsync',
-  'jump',
-  'runToLast',
-  'runToLastAsync',
-  'reset',
-  'set',
-  'waitForTimers',
-  'share',
-  'install',
-] as const;
 
 export class TestClock implements Clock {
   /** The fake-timers clock underneath (for interop; prefer the methods of TestClock). */
   readonly fake: SinonClock;
-  #waiters: Waiter[] = [];
+  readonly #waiters = new CountWaiters(() => this.pending);
   /** The handles this clock returned: another clock's handle has the same number (fake-timers counts from 1e12 on every clock). */
   readonly #handles = new WeakSet<object>();
   #installed: InstallHandle | undefined;
@@ -70,16 +38,9 @@ export class TestClock implements Clock {
   #sharing: Promise<SharedClock & SkewControl> | undefined;
 
   constructor(options: TestClockOptions = {}) {
-    checkOptions('new TestClock()', options, OPTIONS);
-    const now = options.now instanceof Date ? options.now.getTime() : (options.now ?? 0);
-    if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`new TestClock(): \`now\` must be epoch milliseconds or a Date, got ${String(options.now)}.`);
-    if (options.loopLimit !== undefined && !(Number.isInteger(options.loopLimit) && options.loopLimit > 0)) {
-      throw new TypeError(`new TestClock(): \`loopLimit\` must be a whole number > 0, got ${String(options.loopLimit)}.`);
-    }
-    this.#loopLimit = options.loopLimit ?? 10_000;
-    this.fake = loadFakeTimers()
-      .withGlobal(globalThis)
-      .createClock(now, options.loopLimit ?? 10_000) as unknown as SinonClock;
+    const { now, loopLimit } = checkTestClockOptions(options);
+    this.#loopLimit = loopLimit;
+    this.fake = loadFakeTimers().withGlobal(globalThis).createClock(now, loopLimit) as unknown as SinonClock;
     bindMethods(this, METHODS);
   }
 
@@ -133,7 +94,7 @@ export class TestClock implements Clock {
 
   #scheduled(id: TimerId): TimerId {
     if (id !== null && typeof id === 'object') this.#handles.add(id);
-    if (this.#waiters.length) this.#notifyWaiters();
+    this.#waiters.notify();
     return id;
   }
 
@@ -256,37 +217,15 @@ export class TestClock implements Clock {
    * Fails after `timeout` ms of real time (default 1000) with an error saying how many it saw.
    */
   waitForTimers(count = 1, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
-    if (!Number.isInteger(count) || count < 1) return Promise.reject(new TypeError(`TestClock.waitForTimers(): \`count\` must be a whole number >= 1, got ${String(count)}.`));
-    const timeout = options.timeout ?? 1_000;
-    try {
-      checkMs('TestClock.waitForTimers()', 'timeout', timeout);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.pending >= count) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const { signal } = options;
-      const waiter: Waiter = { count, resolve: () => settle() };
-      const onAbort = (): void => settle(signal!.reason);
-      const timer = setRealTimeout(
-        () =>
-          settle(
-            new Error(
-              `TestClock.waitForTimers(${count}): ${this.pending} timer(s) pending after ${timeout} ms of real time; the code under test never scheduled ${count === 1 ? 'a timer' : `${count} timers`} on this clock. Is it using this clock (injected, or installed with clock.install())?`,
-            ),
-          ),
-        timeout,
-      );
-      const settle = (error?: unknown): void => {
-        clearRealTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+    return this.#waiters.wait({
+      where: 'TestClock.waitForTimers()',
+      count,
+      options,
+      defaultTimeout: 1_000,
+      timedOut: (pending, timeout) =>
+        new Error(
+          `TestClock.waitForTimers(${count}): ${pending} timer(s) pending after ${timeout} ms of real time; the code under test never scheduled ${count === 1 ? 'a timer' : `${count} timers`} on this clock. Is it using this clock (injected, or installed with clock.install())?`,
+        ),
     });
   }
 
@@ -310,9 +249,7 @@ export class TestClock implements Clock {
         const delta = monotonic - this.monotonic();
         await this.fake.tickAsync(delta > 0 ? delta : 0);
       },
-      changed: () => {
-        if (this.#waiters.length) this.#notifyWaiters();
-      },
+      changed: () => this.#waiters.notify(),
       loopLimit: this.#loopLimit,
       detached: () => {
         this.#leader = undefined;
@@ -335,25 +272,11 @@ export class TestClock implements Clock {
   }
 
   #refuseSyncWhenShared(method: string, instead: string): void {
-    if (this.#leader) {
-      throw new Error(
-        `TestClock.${method}: this clock is shared with other processes (share()), and they can only move with it asynchronously. Use \`await clock.${instead}\`: it steps every follower through the due times in order.`,
-      );
-    }
+    if (this.#leader) throw refusedSync(method, instead);
   }
 
-  #notifyWaiters(): void {
-    const pending = this.pending;
-    for (const waiter of [...this.#waiters]) if (pending >= waiter.count) waiter.resolve();
-  }
-
-  // The leader knows each follower's next due time only, and a follower cannot leap or go back: refused, not approximated.
   #refuseWhenShared(method: string): void {
-    if (this.#leader) {
-      throw new Error(
-        `TestClock.${method}: this clock is shared with other processes (share()), and a shared clock only steps forward through every due time. Use \`await clock.advanceAsync(ms)\` instead, or close() the share first.`,
-      );
-    }
+    if (this.#leader) throw refusedLeap(method);
   }
 
   /**
