@@ -14,54 +14,20 @@
  * on stderr.
  */
 import { connect, type Socket } from 'node:net';
-import { basename } from 'node:path';
-import { isMainThread, threadId } from 'node:worker_threads';
-import { clearRealTimeout, setRealTimeout } from '../../src/time/realTime.ts';
 import type { TimerId } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
-import { checkMs } from '../../src/options/checkMs.ts';
-import { checkOptions } from '../../src/options/checkOptions.ts';
 import { bindMethods, checkCallback, convertDelay, sleepArgs, timeoutSignalDelay } from '../clockContract.ts';
 import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from './realImmediate.ts';
-import {
-  encodeFrame,
-  FrameReader,
-  parseClockUrl,
-  parseLeaderFrame,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  type FollowerFrame,
-  type LeaderFrame,
-  type StepFrame,
-  type WelcomeFrame,
-} from './protocol.ts';
-import type { ConnectOptions, FollowerClock } from './types.ts';
-import { checkSkew, skewedWall, type Skew, type SkewState } from './skew.ts';
+import { lostClockError, rethrowLater, watchTimerSet } from './followerTimers.ts';
+import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
+import type { FollowerClock } from './types.ts';
+import { skewedWall, type SkewState } from './skew.ts';
 
-/** `connectClock()`'s options: ConnectOptions and `skew`, this follower's wall clock off the leader's from the start. */
-export type ConnectClockOptions = ConnectOptions & { skew?: Skew | null };
+import { awaitWelcome, readConnectOptions, type ConnectClockOptions } from './followerHandshake.ts';
 
-const DEFAULT_CONNECT_TIMEOUT = 5_000;
-
-export function defaultFollowerName(): string {
-  const script = process.argv[1] ? basename(process.argv[1]) : basename(process.execPath);
-  return isMainThread ? script : `${script}#worker${threadId}`;
-}
-
-function readConnectOptions(options: unknown): { name: string; token: string; timeout: number; skew: { offset: number; driftPpm: number } | null } {
-  const where = 'connectClock()';
-  const o = checkOptions(where, options, ['name', 'token', 'timeout', 'skew']) as ConnectClockOptions;
-  const skew = checkSkew(where, o.skew);
-  const name = o.name ?? defaultFollowerName();
-  if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new TypeError(`${where}: \`name\` must be a string of 1 to 200 characters, got ${String(o.name)}.`);
-  const token = o.token ?? process.env.UNFLAKE_CLOCK_TOKEN;
-  if (typeof token !== 'string' || token.length === 0)
-    throw new TypeError(`${where}: no token: pass \`token\` or set UNFLAKE_CLOCK_TOKEN (spread the share's \`env\` into the child's environment).`);
-  const timeout = o.timeout ?? DEFAULT_CONNECT_TIMEOUT;
-  return { name, token, timeout: checkMs(where, 'timeout', timeout, { allowZero: false }), skew };
-}
+export { defaultFollowerName, type ConnectClockOptions } from './followerHandshake.ts';
 
 /** Connects to a shared clock (`share.url`; the token defaults to UNFLAKE_CLOCK_TOKEN) and follows it. */
 export async function connectClock(url: string, options: ConnectClockOptions = {}): Promise<FollowerClock> {
@@ -71,46 +37,7 @@ export async function connectClock(url: string, options: ConnectClockOptions = {
   socket.setNoDelay?.(true);
   const reader = new FrameReader();
   const early: Buffer[] = [];
-  const welcome = await new Promise<WelcomeFrame>((resolve, reject) => {
-    const fail = (message: string, cause?: unknown): void => {
-      cleanup();
-      socket.destroy();
-      reject(new Error(`connectClock(): ${message}`, cause === undefined ? undefined : { cause }));
-    };
-    const timer = setRealTimeout(() => fail(`no welcome from the shared clock at ${url} within ${timeout} ms.`), timeout);
-    const onError = (error: Error): void => fail(`cannot reach the shared clock at ${url}: ${error.message}`, error);
-    const onClose = (): void => fail(`the shared clock at ${url} closed the connection before welcoming this follower.`);
-    const onData = (chunk: Buffer): void => {
-      let lines: string[];
-      try {
-        lines = reader.push(chunk);
-        for (let i = 0; i < lines.length; i++) {
-          const frame = parseLeaderFrame(lines[i]!);
-          if (frame.type === 'error') return fail(`the shared clock at ${url} refused this follower: ${frame.message}`);
-          if (frame.type === 'bye') return fail(`the shared clock at ${url} is closing: ${frame.reason}`);
-          if (frame.type !== 'welcome') return fail(`the shared clock at ${url} sent \`${frame.type}\` before \`welcome\`.`);
-          if (frame.v !== PROTOCOL_VERSION) return fail(`the shared clock at ${url} speaks protocol version ${frame.v}; this follower speaks ${PROTOCOL_VERSION}.`);
-          // Frames right behind the welcome (a step) are replayed once the follower is set up.
-          const rest = lines.slice(i + 1).map((line) => Buffer.from(`${line}\n`));
-          early.push(...rest);
-          cleanup();
-          return resolve(frame);
-        }
-      } catch (error) {
-        fail(`the shared clock at ${url} sent a bad frame: ${(error as Error).message}`, error);
-      }
-    };
-    const cleanup = (): void => {
-      clearRealTimeout(timer);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      socket.off('data', onData);
-    };
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    socket.on('data', onData);
-    socket.write(encodeFrame({ type: 'hello', v: PROTOCOL_VERSION, token, name, pid: process.pid, now: Date.now() }));
-  });
+  const welcome = await awaitWelcome(socket, reader, early, { url, timeout, token, name });
   return new SharedFollower(socket, reader, welcome, early, { url, name, skew });
 }
 
@@ -143,7 +70,7 @@ class SharedFollower implements FollowerClock {
     if (welcome.monotonic > 0) this.#local.fake.tick(welcome.monotonic);
     if (info.skew) this.#skew = { ...info.skew, since: welcome.monotonic };
     this.#leaderWallIs(welcome.now, welcome.monotonic);
-    this.#watchTimerSet();
+    watchTimerSet(this.#local.fake, () => this.#timerSetChanged());
     bindMethods(this, METHODS);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error: Error) => this.#lose(`connection error: ${error.message}`, true));
@@ -305,10 +232,7 @@ class SharedFollower implements FollowerClock {
     }
     this.#send({ type: 'ack', seq: step.seq, ...this.#state() });
     this.#updateRef();
-    for (const error of errors)
-      realSetImmediate()(() => {
-        throw error;
-      });
+    rethrowLater(errors);
   }
 
   /** The leader's wall clock reads `wall` at `monotonic`: this follower's reads that, skewed. Timers keep their monotonic due times. */
@@ -321,20 +245,6 @@ class SharedFollower implements FollowerClock {
   #state(): { pending: number; nextDue: number | null } {
     const at = this.#local.nextDueAt;
     return { pending: this.#local.fake.countTimers(), nextDue: at === undefined ? null : Math.max(0, at - this.#local.now() + this.#local.monotonic()) };
-  }
-
-  /** Reports every change of the timer set between steps, once per microtask. */
-  #watchTimerSet(): void {
-    const fake = this.#local.fake as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const method of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate']) {
-      const original = fake[method];
-      if (typeof original !== 'function') continue;
-      fake[method] = (...args: unknown[]) => {
-        const result = original.apply(fake, args);
-        this.#timerSetChanged();
-        return result;
-      };
-    }
   }
 
   #timerSetChanged(): void {
@@ -378,10 +288,7 @@ class SharedFollower implements FollowerClock {
 
   #lose(reason: string, loud: boolean): void {
     if (!this.connected) return;
-    const error = new Error(
-      `unflake: follower ${JSON.stringify(this.#name)} lost the shared clock at ${this.#url}: ${reason}. Its time stands still at ${new Date(this.#local.now()).toISOString()}; sleeps reject and its timers will not fire.`,
-    );
-    error.name = 'SharedClockLostError';
+    const error = lostClockError(this.#name, this.#url, this.#local.now(), reason);
     this.#lost.abort(error);
     process.off('beforeExit', this.#onBeforeExit);
     process.off('exit', this.#onExit);

@@ -1,0 +1,35 @@
+/**
+ * Small pieces of the follower's timer handling: watching its fake clock's timer set, rethrowing
+ * what its timers threw, and the error it rejects with once it loses the leader. Split from follower.ts.
+ */
+import { realSetImmediate } from './realImmediate.ts';
+
+/** Calls `changed` after every timer scheduled or cleared on `clock` (the fake-timers clock). */
+export function watchTimerSet(clock: object, changed: () => void): void {
+  const fake = clock as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate']) {
+    const original = fake[method];
+    if (typeof original !== 'function') continue;
+    fake[method] = (...args: unknown[]) => {
+      const result = original.apply(fake, args);
+      changed();
+      return result;
+    };
+  }
+}
+
+/** What timers threw during a step, thrown on later real macrotasks (uncaught, as a real timer's error is), after the ack. */
+export function rethrowLater(errors: readonly unknown[]): void {
+  for (const error of errors)
+    realSetImmediate()(() => {
+      throw error;
+    });
+}
+
+export function lostClockError(name: string, url: string, now: number, reason: string): Error {
+  const error = new Error(
+    `unflake: follower ${JSON.stringify(name)} lost the shared clock at ${url}: ${reason}. Its time stands still at ${new Date(now).toISOString()}; sleeps reject and its timers will not fire.`,
+  );
+  error.name = 'SharedClockLostError';
+  return error;
+}
