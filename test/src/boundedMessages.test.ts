@@ -209,7 +209,7 @@ describe('the message and context options', () => {
         timeout: 20,
         interval: 5,
         context: () => {
-          throw undefined;  
+          throw undefined;
         },
       }),
     );
