@@ -4,6 +4,7 @@
  */
 import type { TestClock } from './TestClock.ts';
 import { installedFakeTimers } from '../src/adapters/fakeTimers.ts';
+import { currentTestState } from '../src/runner/testState.ts';
 import { timeoutSignalDelay } from './clockContract.ts';
 import { fakeTimersPromises } from './fakeTimersPromises.ts';
 import { timeoutSignalOn } from './sleepOn.ts';
@@ -60,13 +61,6 @@ interface ActiveInstall {
   restore: () => void;
   /** The test that installed it (its end restores it), or undefined for a file-wide install (beforeAll). */
   owner: object | undefined;
-}
-
-// The running test, without importing src/ (unflake/clock loads no test code): testState.ts keeps it in
-// this slot's AsyncLocalStorage / sequential field.
-function currentTestOwner(): object | undefined {
-  const tests = (globalThis as Record<symbol, { storage?: { getStore(): object | undefined }; sequential?: object } | undefined>)[Symbol.for('unflake.tests.v1')];
-  return tests?.storage?.getStore() ?? tests?.sequential;
 }
 
 function activeInstall(): ActiveInstall | undefined {
@@ -208,6 +202,6 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
     uninstall: restore,
     [Symbol.dispose]: restore,
   };
-  setActiveInstall({ handle, restore, owner: currentTestOwner() });
+  setActiveInstall({ handle, restore, owner: currentTestState() });
   return handle;
 }

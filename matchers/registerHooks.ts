@@ -64,23 +64,17 @@ export function registerVitestHooks(vitest: VitestHooks): void {
     vitest.aroundEach((runTest, context) => runWrappedTest({ runner: 'vitest', name: context?.task?.fullTestName ?? context?.task?.name, task: context?.task }, runTest));
   } else {
     // Vitest before aroundEach (4.0): one test at a time is tracked; test.concurrent shares it.
-    let state: TestState | undefined;
-    vitest.beforeEach((context) => {
-      state = beginTest({ runner: 'vitest', name: context?.task?.fullTestName ?? context?.task?.name, task: context?.task });
-      setSequentialTest(state);
-    });
-    vitest.afterEach(async () => {
-      const ending = state;
-      state = undefined;
-      const problem = ending && (await finishTest(ending));
-      if (problem) throw problem;
-    });
+    registerSequentialHooks<{ task?: VitestTaskLike }>(vitest.beforeEach, vitest.afterEach, (context) => ({
+      runner: 'vitest',
+      name: context?.task?.fullTestName ?? context?.task?.name,
+      task: context?.task,
+    }));
   }
   vitest.afterAll(endFile);
 }
 
 interface JestHooks {
-  beforeEach: Hook<() => void>;
+  beforeEach: Hook<(...args: unknown[]) => void>;
   afterEach: Hook<() => void | Promise<void>>;
   afterAll: Hook<() => void>;
   test: TestFn;
@@ -90,22 +84,31 @@ interface JestHooks {
 
 export function registerJestHooks(jest: JestHooks): void {
   markFileStart();
+  // jest-circus does not run these hooks for test.concurrent tests; those are wrapped instead (wrapConcurrent.ts).
+  registerSequentialHooks(jest.beforeEach, jest.afterEach, () => ({ runner: 'jest', name: jest.currentTestName() }));
+  jest.afterAll(endFile);
+  wrapConcurrent(jest.test, runWrappedTest);
+  if (jest.it !== jest.test) wrapConcurrent(jest.it, runWrappedTest);
+}
+
+/**
+ * For runners that run one test at a time and give only before/after hooks: the state begins in
+ * beforeEach and ends in afterEach.
+ */
+function registerSequentialHooks<C>(beforeEach: Hook<(context: C) => void>, afterEach: Hook<() => void | Promise<void>>, start: (context: C | undefined) => TestStart): void {
   let state: TestState | undefined;
-  // Zero parameters: Jest reads a hook's first parameter as a `done` callback. jest-circus does not run
-  // these hooks for test.concurrent tests; those are wrapped instead (wrapConcurrent.ts).
-  jest.beforeEach(() => {
-    state = beginTest({ runner: 'jest', name: jest.currentTestName() });
+  // A rest parameter keeps the hook's length 0: Jest reads a first parameter as a `done` callback;
+  // Vitest passes its context as the first argument.
+  beforeEach((...args: C[]) => {
+    state = beginTest(start(args[0]));
     setSequentialTest(state);
   });
-  jest.afterEach(async () => {
+  afterEach(async () => {
     const ending = state;
     state = undefined;
     const problem = ending && (await finishTest(ending));
     if (problem) throw problem;
   });
-  jest.afterAll(endFile);
-  wrapConcurrent(jest.test, runWrappedTest);
-  if (jest.it !== jest.test) wrapConcurrent(jest.it, runWrappedTest);
 }
 
 /** The file ends: configure() defaults and a file-wide install() end with it (`isolate: false` too). */

@@ -6,9 +6,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { clearRealTimeout, setRealTimeout, type RealTimerHandle } from '../../src/time/realTime.ts';
+import { clearRealTimeout, realSetImmediate, setRealTimeout, type RealTimerHandle } from '../../src/time/realTime.ts';
 import { encodeFrame, FrameReader, parseFollowerFrame, PROTOCOL_VERSION, ProtocolError, type FollowerFrame, type LeaderFrame } from './protocol.ts';
-import { realSetImmediate } from './realImmediate.ts';
 import type { FollowerInfo } from './types.ts';
 
 /**

@@ -19,7 +19,7 @@ import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
 import { bindMethods, checkCallback, convertDelay, sleepArgs, timeoutSignalDelay } from '../clockContract.ts';
 import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
-import { realSetImmediate } from './realImmediate.ts';
+import { realSetImmediate } from '../../src/time/realTime.ts';
 import { lostClockError, rethrowLater, watchTimerSet } from './followerTimers.ts';
 import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
 import type { FollowerClock } from './types.ts';

@@ -2,7 +2,7 @@
  * Small pieces of the follower's timer handling: watching its fake clock's timer set, rethrowing
  * what its timers threw, and the error it rejects with once it loses the leader. Split from follower.ts.
  */
-import { realSetImmediate } from './realImmediate.ts';
+import { realSetImmediate } from '../../src/time/realTime.ts';
 
 /** Calls `changed` after every timer scheduled or cleared on `clock` (the fake-timers clock). */
 export function watchTimerSet(clock: object, changed: () => void): void {

@@ -1,2 +1,0 @@
-/** Kept for the share modules' imports; the one implementation is src/time/realTime.ts. */
-export { realSetImmediate } from '../../src/time/realTime.ts';
