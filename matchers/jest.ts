@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeEach, expect, it, test } from '@jest/globals';
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
-import { registerJestHooks } from './registerHooks.ts';
+import { registerJestHooks } from './jestHooks.ts';
 
 expect.extend(matchers);
 registerJestHooks({ beforeEach, afterEach, afterAll, test: test as never, it: it as never, currentTestName: () => expect.getState().currentTestName });

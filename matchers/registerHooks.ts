@@ -4,12 +4,11 @@
  * ends, the report of any poll it forgot to await, and the end of file-wide state when its file ends.
  */
 import { beginTest, endTest, runInTest, setSequentialTest, type TestStart, type TestState } from '../src/runner/testState.ts';
-import { markFileStart, restoreFileDefaults } from '../src/options/defaults.ts';
+import { restoreFileDefaults } from '../src/options/defaults.ts';
 import { restoreFileInstall, restoreLeftoverInstall } from '../clock/installGlobals.ts';
-import { wrapConcurrent, type TestFn } from './wrapConcurrent.ts';
 import { runCleanups } from '../src/helpers/onCleanup.ts';
 
-type Hook<F> = (fn: F) => void;
+export type Hook<F> = (fn: F) => void;
 
 /** One error from several problems (Vitest and Jest 30 print each error of an AggregateError). */
 function joinErrors(errors: Array<unknown>, message: string): unknown {
@@ -44,58 +43,15 @@ export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise
   return result;
 }
 
-interface VitestTaskLike {
-  name?: string;
-  fullTestName?: string;
-  timeout?: number;
-}
-
-interface VitestHooks {
-  aroundEach?: Hook<(runTest: () => Promise<void>, context: { task?: VitestTaskLike }) => Promise<void>>;
-  beforeEach: Hook<(context: { task?: VitestTaskLike }) => void>;
-  afterEach: Hook<() => void | Promise<void>>;
-  afterAll: Hook<() => void>;
-}
-
-export function registerVitestHooks(vitest: VitestHooks): void {
-  markFileStart();
-  if (typeof vitest.aroundEach === 'function') {
-    // Each test (concurrent ones included) runs in its own async context: its polls find its state.
-    vitest.aroundEach((runTest, context) => runWrappedTest({ runner: 'vitest', name: context?.task?.fullTestName ?? context?.task?.name, task: context?.task }, runTest));
-  } else {
-    // Vitest before aroundEach (4.0): one test at a time is tracked; test.concurrent shares it.
-    registerSequentialHooks<{ task?: VitestTaskLike }>(vitest.beforeEach, vitest.afterEach, (context) => ({
-      runner: 'vitest',
-      name: context?.task?.fullTestName ?? context?.task?.name,
-      task: context?.task,
-    }));
-  }
-  vitest.afterAll(endFile);
-}
-
-interface JestHooks {
-  beforeEach: Hook<(...args: unknown[]) => void>;
-  afterEach: Hook<() => void | Promise<void>>;
-  afterAll: Hook<() => void>;
-  test: TestFn;
-  it: TestFn;
-  currentTestName: () => string | undefined;
-}
-
-export function registerJestHooks(jest: JestHooks): void {
-  markFileStart();
-  // jest-circus does not run these hooks for test.concurrent tests; those are wrapped instead (wrapConcurrent.ts).
-  registerSequentialHooks(jest.beforeEach, jest.afterEach, () => ({ runner: 'jest', name: jest.currentTestName() }));
-  jest.afterAll(endFile);
-  wrapConcurrent(jest.test, runWrappedTest);
-  if (jest.it !== jest.test) wrapConcurrent(jest.it, runWrappedTest);
-}
-
 /**
  * For runners that run one test at a time and give only before/after hooks: the state begins in
  * beforeEach and ends in afterEach.
  */
-function registerSequentialHooks<C>(beforeEach: Hook<(context: C) => void>, afterEach: Hook<() => void | Promise<void>>, start: (context: C | undefined) => TestStart): void {
+export function registerSequentialHooks<C>(
+  beforeEach: Hook<(context: C) => void>,
+  afterEach: Hook<() => void | Promise<void>>,
+  start: (context: C | undefined) => TestStart,
+): void {
   let state: TestState | undefined;
   // A rest parameter keeps the hook's length 0: Jest reads a first parameter as a `done` callback;
   // Vitest passes its context as the first argument.
@@ -112,7 +68,7 @@ function registerSequentialHooks<C>(beforeEach: Hook<(context: C) => void>, afte
 }
 
 /** The file ends: configure() defaults and a file-wide install() end with it (`isolate: false` too). */
-function endFile(): void {
+export function endFile(): void {
   restoreFileDefaults();
   restoreFileInstall();
 }

@@ -5,7 +5,7 @@
 import * as vitest from 'vitest';
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
-import { registerVitestHooks } from './registerHooks.ts';
+import { registerVitestHooks } from './vitestHooks.ts';
 
 vitest.expect.extend(matchers);
 // A namespace import: `aroundEach` is missing before Vitest 4.1, and a named import of it would not link.
