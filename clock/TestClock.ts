@@ -11,11 +11,12 @@ import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
 import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
 import { checkMs } from '../src/options/checkMs.ts';
-import { checkTestClockOptions, METHODS, refusedLeap, refusedSync, type TestClockOptions } from './testClockRules.ts';
+import { checkTestClockOptions, METHODS, refusedLeap, refusedSync, virtualSignalDelay, virtualTimeoutDelay, type TestClockOptions } from './testClockRules.ts';
 
 export type { TestClockOptions } from './testClockRules.ts';
 import { CountWaiters } from './share/waiter.ts';
-import { bindMethods, sleepArgs, timeoutSignalDelay, timerDelay, timerKey } from './clockContract.ts';
+import { bindMethods, sleepArgs, timerDelay, timerKey } from './clockContract.ts';
+import { ownerOf, stampOwner } from './timerOwner.ts';
 import { fakeTimersOf } from '../src/adapters/fakeTimers.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn, timeoutSignalOn } from './sleepOn.ts';
@@ -29,8 +30,6 @@ export class TestClock implements Clock {
   /** The fake-timers clock underneath (for interop; prefer the methods of TestClock). */
   readonly fake: SinonClock;
   readonly #waiters = new CountWaiters(() => this.pending);
-  /** The handles this clock returned: another clock's handle has the same number (fake-timers counts from 1e12 on every clock). */
-  readonly #handles = new WeakSet<object>();
   #installed: InstallHandle | undefined;
   #loopLimit: number;
   /** Set while the clock is shared (`share()`): the barrier then drives every advance. */
@@ -56,10 +55,15 @@ export class TestClock implements Clock {
     return this.fake.performance.now();
   }
 
-  /** As Node's: a delay below 1 ms, NaN, undefined or above 2^31 - 1 is 1 ms (so `setTimeout(fn, 0)` fires on `advance(1)`). */
+  /**
+   * A delay of 0 is due now: `advance(0)` fires it, as fake-timers, Jest and Vitest do (one set during a
+   * firing timer is due 1 ms later, so a timer that re-arms itself at 0 cannot stall `advance`). Otherwise
+   * Node's rule: a delay below 1 ms, NaN, undefined or above 2^31 - 1 is 1 ms.
+   */
   setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
-    const delay = timerDelay('TestClock.setTimeout()', callback, ms);
-    return this.#scheduled(this.fake.setTimeout(callback as (...args: unknown[]) => void, delay, ...args));
+    const delay = virtualTimeoutDelay('TestClock.setTimeout()', callback, ms);
+    const fn = callback as (...args: unknown[]) => void;
+    return this.#scheduled(args.length === 0 ? this.fake.setTimeout(fn, delay) : this.fake.setTimeout(fn, delay, ...args));
   }
 
   /** Clears a timeout or an interval of this clock; ignores anything else, as Node does. */
@@ -67,6 +71,7 @@ export class TestClock implements Clock {
     this.#clear(id);
   }
 
+  /** Node's rule for the period, 0 included (a 0 ms repeat would fire forever at one instant): below 1 ms, NaN, undefined or above 2^31 - 1 is 1 ms. */
   setInterval<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
     const delay = timerDelay('TestClock.setInterval()', callback, ms);
     return this.#scheduled(this.fake.setInterval(callback as (...args: unknown[]) => void, delay, ...args));
@@ -76,7 +81,7 @@ export class TestClock implements Clock {
     this.#clear(id);
   }
 
-  /** Resolves when the clock is advanced past `ms` (converted like a timer delay); rejects with the signal's reason if it aborts first. */
+  /** Resolves when a timer of `ms` fires (so `sleep(0)` on `advance(0)`); rejects with the signal's reason if it aborts first. */
   async sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void> {
     const { after, signal } = sleepArgs('TestClock.sleep()', ms, options);
     return sleepOn(
@@ -87,20 +92,20 @@ export class TestClock implements Clock {
     );
   }
 
-  /** Aborts with a `TimeoutError` when the clock is advanced past `ms`; the rules of `AbortSignal.timeout`. */
+  /** Aborts with a `TimeoutError` when a timer of `ms` fires (0 on `advance(0)`); the argument rules of `AbortSignal.timeout`. */
   timeoutSignal(ms: number): AbortSignal {
-    return timeoutSignalOn((callback, delay) => this.setTimeout(callback, delay), timeoutSignalDelay('TestClock.timeoutSignal()', ms));
+    return timeoutSignalOn((callback, delay) => this.setTimeout(callback, delay), virtualSignalDelay('TestClock.timeoutSignal()', ms));
   }
 
   #scheduled(id: TimerId): TimerId {
-    if (id !== null && typeof id === 'object') this.#handles.add(id);
+    if (id !== null && typeof id === 'object') stampOwner(id, this);
     this.#waiters.notify();
     return id;
   }
 
   // fake-timers throws on a symbol, warns on a foreign id and refuses an immediate's id here; Node does none of that.
   #clear(id: TimerId): void {
-    if (id !== null && typeof id === 'object' && !this.#handles.has(id)) return;
+    if (id !== null && typeof id === 'object' && ownerOf(id) !== this) return;
     const key = timerKey(id);
     const type = key === undefined ? undefined : fakeTimersOf(this.fake).get(key)?.type;
     if (type === 'Timeout' || type === 'Interval') this.fake.clearTimeout(key as never);

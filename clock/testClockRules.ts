@@ -4,6 +4,7 @@
  */
 
 import { checkOptions } from '../src/options/checkOptions.ts';
+import { checkCallback, convertDelay, effectiveDelay, TIMEOUT_MAX, timeoutSignalDelay } from './clockContract.ts';
 
 export interface TestClockOptions {
   /** The initial wall-clock time (epoch ms or a Date). Default: 0 (1970-01-01T00:00:00Z), so tests are reproducible. */
@@ -62,4 +63,29 @@ export function refusedLeap(method: string): Error {
   return new Error(
     `TestClock.${method}: this clock is shared with other processes (share()), and a shared clock only steps forward through every due time. Use \`await clock.advanceAsync(ms)\` instead, or close() the share first.`,
   );
+}
+
+/**
+ * The one place a virtual clock's delay differs from Node's (SPEC 0b): a delay that converts to 0 stays 0,
+ * due at the current instant, so `advance(0)` fires it as @sinonjs/fake-timers, Jest and Vitest do. Node's
+ * rule holds for the rest: negative, NaN, undefined, below 1 or above 2^31 - 1 is 1 ms. fake-timers itself
+ * makes a 0 set while a timer fires due 1 ms later, so nested zero-delay timers keep their order (after the
+ * ones already due) and one that re-arms itself cannot stall an advance.
+ */
+export function virtualDelay(after: number): number {
+  return after === 0 ? 0 : effectiveDelay(after);
+}
+
+/** `setTimeout`'s callback check and delay conversion on a virtual clock (TestClock, a follower). */
+export function virtualTimeoutDelay(where: string, callback: unknown, ms: unknown): number {
+  // The common case first, in one test: a function and a delay already in Node's range.
+  if (typeof callback === 'function' && typeof ms === 'number' && ms >= 1 && ms <= TIMEOUT_MAX) return ms;
+  checkCallback(where, callback);
+  return virtualDelay(convertDelay(where, ms));
+}
+
+/** `timeoutSignal(ms)` on a virtual clock: `AbortSignal.timeout`'s argument rules, then `virtualDelay`. */
+export function virtualSignalDelay(where: string, ms: unknown): number {
+  const delay = timeoutSignalDelay(where, ms);
+  return ms === 0 ? 0 : delay;
 }

@@ -5,8 +5,9 @@
  * On `step {seq, to, monotonic}` it fires its due timers up to there, each at its own due time, lets
  * promise continuations settle (one real macrotask), and answers `ack` with its new pending count
  * and next due time. Between steps it reports changes of its timer set (`state`, coalesced per
- * microtask), and fires timers due at the current instant (an installed setImmediate) by itself: they
- * do not move time. (A `setTimeout(fn, 0)` is due in 1 ms, as in Node: the leader steps to it.) Its
+ * microtask), and fires an installed setImmediate by itself (with whatever else is due at that instant):
+ * it does not move time. A `setTimeout(fn, 0)` is due now but, as on a TestClock, waits for the leader's
+ * next advance (`advanceAsync(0)` is enough). Its
  * socket keeps the process alive only while it has pending timers, as real timers do.
  *
  * When it loses the leader (the leader exited, closed, or refused it) time stands still: pending
@@ -16,7 +17,9 @@
 import { connect, type Socket } from 'node:net';
 import type { TimerId } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
-import { bindMethods, checkCallback, convertDelay, sleepArgs, timeoutSignalDelay } from '../clockContract.ts';
+import { bindMethods, checkCallback, convertDelay, sleepArgs } from '../clockContract.ts';
+import { virtualSignalDelay } from '../testClockRules.ts';
+import { fakeTimersOf } from '../../src/adapters/fakeTimers.ts';
 import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from '../../src/time/realTime.ts';
@@ -143,7 +146,7 @@ class SharedFollower implements FollowerClock {
 
   /** Aborts with a `TimeoutError` once the leader has stepped past `ms`. (A lost leader never aborts it: time stands still.) */
   timeoutSignal(ms: number): AbortSignal {
-    return timeoutSignalOn((callback, delay) => this.#local.setTimeout(callback, delay), timeoutSignalDelay('FollowerClock.timeoutSignal()', ms));
+    return timeoutSignalOn((callback, delay) => this.#local.setTimeout(callback, delay), virtualSignalDelay('FollowerClock.timeoutSignal()', ms));
   }
 
   install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {
@@ -255,8 +258,8 @@ class SharedFollower implements FollowerClock {
       if (this.#inStep || !this.connected) return;
       const state = this.#state();
       this.#updateRef();
-      // A timer due at this very instant (setTimeout(fn, 0)) fires without moving time.
-      if (state.nextDue !== null && state.nextDue <= this.#local.monotonic()) {
+      // An immediate fires without moving time or waiting for the leader; a 0 ms timeout waits for an advance, as on a TestClock.
+      if (state.nextDue !== null && state.nextDue <= this.#local.monotonic() && this.#immediateDue()) {
         this.#chain = this.#chain.then(async () => {
           if (!this.connected || this.#inStep) return;
           this.#inStep = true;
@@ -272,6 +275,12 @@ class SharedFollower implements FollowerClock {
       }
       this.#send({ type: 'state', ...state });
     });
+  }
+
+  #immediateDue(): boolean {
+    const now = this.#local.now();
+    for (const timer of fakeTimersOf(this.#local.fake).values()) if (timer.type === 'Immediate' && timer.callAt <= now) return true;
+    return false;
   }
 
   #send(frame: FollowerFrame): void {

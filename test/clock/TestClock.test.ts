@@ -64,17 +64,33 @@ describe('TestClock', () => {
   });
 
   describe('delays as Node takes them', () => {
-    test('setTimeout(fn, 0) and a negative delay are due in 1 ms: advance(0) leaves them, advance(1) fires them after older 1 ms timers', () => {
+    test('setTimeout(fn, 0) is due now (advance(0) fires it, as fake-timers, Jest and Vitest do); a negative delay is due in 1 ms after older 1 ms timers', () => {
       const clock = new TestClock();
       const seen: string[] = [];
       clock.setTimeout(() => seen.push('1 ms'), 1);
       clock.setTimeout(() => seen.push('0'), 0);
       clock.setTimeout(() => seen.push('overdue'), clock.now() - 500);
       clock.advance(0);
-      expect(seen).toEqual([]);
+      expect(seen).toEqual(['0']);
       expect(clock.nextDueAt).toBe(1);
       clock.advance(1);
-      expect(seen).toEqual(['1 ms', '0', 'overdue']);
+      expect(seen).toEqual(['0', '1 ms', 'overdue']);
+    });
+
+    test('a zero-delay timer set while timers fire is due 1 ms later: advance(0) ends, and the order is kept', () => {
+      const clock = new TestClock();
+      const seen: string[] = [];
+      const rearm = (): void => {
+        seen.push('rearm');
+        clock.setTimeout(rearm, 0);
+      };
+      clock.setTimeout(rearm, 0);
+      clock.setTimeout(() => seen.push('b'), 0);
+      clock.advance(0);
+      expect(seen).toEqual(['rearm', 'b']);
+      clock.advance(2);
+      expect(seen).toEqual(['rearm', 'b', 'rearm', 'rearm']);
+      expect(clock.monotonic()).toBe(2);
     });
 
     test('misspelt constructor options are a TypeError with a suggestion, not ignored', () => {
