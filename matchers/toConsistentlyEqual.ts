@@ -1,5 +1,5 @@
 import type { ConsistentlyOptions } from '../src/options/types.ts';
-
+import { twinJudge } from './twinVerdict.ts';
 import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './runPollMatcher.ts';
 
 /**
@@ -7,11 +7,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * With `.not`: passes at the first attempt where it is not, fails if it is on every attempt.
  */
 export function toConsistentlyEqual(this: MatcherContextLike, received: unknown, expected: unknown, options?: ConsistentlyOptions): Promise<MatcherResult> {
+  const judge = twinJudge(this, 'toEqual');
   return runPollMatcher(this, {
     name: 'toConsistentlyEqual',
     kind: 'consistently',
     received,
-    holds: (value) => this.equals(value, expected, [...(this.customTesters ?? [])] as never[]),
+    holds: (value) => judge(value, expected),
     expected: { value: expected },
     expectedLabel: 'expected',
     options,

@@ -1,5 +1,5 @@
 import type { EventuallyOptions } from '../src/options/types.ts';
-
+import { twinJudge } from './twinVerdict.ts';
 import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './runPollMatcher.ts';
 
 /**
@@ -7,11 +7,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * With `.not`: fails at the first attempt where it is, passes when the whole window passes without one.
  */
 export function toEventuallyBe(this: MatcherContextLike, received: unknown, expected: unknown, options?: EventuallyOptions): Promise<MatcherResult> {
+  const judge = twinJudge(this, 'toBe');
   return runPollMatcher(this, {
     name: 'toEventuallyBe',
     kind: 'eventually',
     received,
-    holds: (value) => Object.is(value, expected),
+    holds: (value) => judge(value, expected),
     expected: { value: expected },
     expectedLabel: 'expected',
     options,

@@ -1,5 +1,5 @@
 import type { EventuallyOptions } from '../src/options/types.ts';
-
+import { twinJudge } from './twinVerdict.ts';
 import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './runPollMatcher.ts';
 
 /**
@@ -7,11 +7,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * With `.not`: fails at the first attempt where it is, passes when the whole window passes without one.
  */
 export function toEventuallyMatchObject(this: MatcherContextLike, received: unknown, expected: unknown, options?: EventuallyOptions): Promise<MatcherResult> {
+  const judge = twinJudge(this, 'toMatchObject');
   return runPollMatcher(this, {
     name: 'toEventuallyMatchObject',
     kind: 'eventually',
     received,
-    holds: (value) => this.equals(value, expected, [...(this.customTesters ?? []), this.utils.iterableEquality, this.utils.subsetEquality] as never[]),
+    holds: (value) => judge(value, expected),
     expected: { value: expected },
     expectedLabel: 'subset',
     options,

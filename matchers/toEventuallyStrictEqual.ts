@@ -1,5 +1,5 @@
 import type { EventuallyOptions } from '../src/options/types.ts';
-import { arrayBufferEquality, sparseArrayEquality, typeEquality } from './equalityTesters.ts';
+import { twinJudge } from './twinVerdict.ts';
 import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './runPollMatcher.ts';
 
 /**
@@ -7,12 +7,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * With `.not`: fails at the first attempt where it is, passes when the whole window passes without one.
  */
 export function toEventuallyStrictEqual(this: MatcherContextLike, received: unknown, expected: unknown, options?: EventuallyOptions): Promise<MatcherResult> {
+  const judge = twinJudge(this, 'toStrictEqual');
   return runPollMatcher(this, {
     name: 'toEventuallyStrictEqual',
     kind: 'eventually',
     received,
-    holds: (value) =>
-      this.equals(value, expected, [...(this.customTesters ?? []), this.utils.iterableEquality, typeEquality, sparseArrayEquality, arrayBufferEquality] as never[], true),
+    holds: (value) => judge(value, expected),
     expected: { value: expected },
     expectedLabel: 'expected',
     options,

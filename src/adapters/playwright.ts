@@ -1,5 +1,5 @@
 /**
- * What unflake reads of Playwright Test's internals: the equality its `toEqual` uses. The only file
+ * What unflake reads of Playwright Test's internals: the equality and testers its `toEqual` uses. The only file
  * that reads them.
  *
  * Playwright gives custom matchers a context whose `equals` throws ("not compatible with Playwright"),
@@ -8,15 +8,25 @@
  */
 type Equals = (a: unknown, b: unknown, customTesters?: never[], strictCheck?: boolean) => boolean;
 
-interface AsymmetricLike {
-  getMatcherContext?: () => { equals?: unknown };
+type Tester = (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
+
+/** What Playwright's own `toEqual`, `toStrictEqual` and `toMatchObject` are made of. */
+export interface PlaywrightEquality {
+  equals: Equals;
+  utils: { iterableEquality: Tester; subsetEquality: Tester };
 }
 
-/** Playwright's `equals`, from `expect.anything()`; undefined if a future version no longer has it there. */
-export function playwrightEquals(expect: { anything(): unknown }): Equals | undefined {
+interface AsymmetricLike {
+  getMatcherContext?: () => { equals?: unknown; utils?: { iterableEquality?: unknown; subsetEquality?: unknown } };
+}
+
+/** Playwright's `equals` and testers, from `expect.anything()`; undefined if a future version no longer has them there. */
+export function playwrightEquality(expect: { anything(): unknown }): PlaywrightEquality | undefined {
   try {
-    const equals = (expect.anything() as AsymmetricLike).getMatcherContext?.().equals;
-    return typeof equals === 'function' ? (equals as Equals) : undefined;
+    const context = (expect.anything() as AsymmetricLike).getMatcherContext?.();
+    const { equals, utils } = context ?? {};
+    if (typeof equals !== 'function' || typeof utils?.iterableEquality !== 'function' || typeof utils.subsetEquality !== 'function') return undefined;
+    return { equals: equals as Equals, utils: { iterableEquality: utils.iterableEquality as Tester, subsetEquality: utils.subsetEquality as Tester } };
   } catch {
     return undefined;
   }

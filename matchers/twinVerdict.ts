@@ -1,0 +1,117 @@
+/**
+ * Equality is the runner's: every eventual matcher judges a value with its immediate twin, the runner's own
+ * matcher (`toEventuallyEqual` ≡ `toEqual`, `…StrictEqual` ≡ `toStrictEqual`, `…Be` ≡ `toBe`,
+ * `…MatchObject` ≡ `toMatchObject`), custom equality testers and asymmetric matchers included. The one place
+ * that knows how to reach each runner's twin; found once per matcher call, not per attempt.
+ *
+ * - Jest, the standalone `expect` package: the raw matcher functions in `$$jest-matchers-object`, called
+ *   with the matcher's own context; they return `{ pass }` and count nothing.
+ * - Vitest: its built-ins are chai methods; a bare `chai.Assertion` runs one without going through
+ *   `expect()`, so it counts nothing either. It throws an AssertionError for "false".
+ * - Playwright: its raw matchers are out of reach (its `expect()` records a step per call), so its adapter
+ *   lends a judge built from Playwright's own `equals` and testers (see `judgeFromParts`), proven equal to
+ *   its `expect` by test/matchers/runnerEquality.properties.ts.
+ */
+import { isAsymmetricMatcher, type CheckJudging } from '../src/check.ts';
+import { localExpectState } from '../src/runner/assertionCount.ts';
+import { arrayBufferEquality, sparseArrayEquality, typeEquality } from './equalityTesters.ts';
+
+export type Twin = 'toEqual' | 'toStrictEqual' | 'toBe' | 'toMatchObject';
+
+/** Whether `received` passes the twin against `expected`. What the twin throws instead of a verdict (Jest's "received value must be a non-null object") is thrown. */
+export type Judge = (received: unknown, expected: unknown) => boolean;
+
+/** A context property through which an adapter lends its runner's judge (Playwright). */
+export const LENT_JUDGE = Symbol.for('unflake.twinJudge');
+
+type Tester = (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
+
+/** The part of a matcher context the twins read. */
+export interface TwinContext {
+  customTesters?: readonly unknown[];
+  equals(a: unknown, b: unknown, customTesters?: never[], strictCheck?: boolean): boolean;
+  utils: { iterableEquality: Tester; subsetEquality: Tester };
+  [LENT_JUDGE]?: (twin: Twin) => Judge;
+}
+
+type AssertionClass = new (received: unknown) => Record<Twin, (expected: unknown) => unknown>;
+interface VitestExpect {
+  (received: unknown): { constructor: AssertionClass };
+  getState(): { assertionCalls: number };
+  setState(state: { assertionCalls: number }): void;
+}
+
+const VITEST_EXPECT = Symbol.for('expect-global');
+const JEST_MATCHERS = Symbol.for('$$jest-matchers-object');
+const assertionClasses = new WeakMap<object, AssertionClass>();
+
+/** The runner's twin matcher as a judge, for the matcher context `context`. */
+export function twinJudge(context: TwinContext, twin: Twin): Judge {
+  const lent = context[LENT_JUDGE];
+  if (lent) return lent(twin);
+  const vitest = (globalThis as Record<symbol, unknown>)[VITEST_EXPECT] as VitestExpect | undefined;
+  if (typeof vitest === 'function') return chaiJudge(vitestAssertionClass(vitest), twin);
+  const raw = ((globalThis as Record<symbol, unknown>)[JEST_MATCHERS] as { matchers?: Record<string, unknown> } | undefined)?.matchers?.[twin];
+  if (typeof raw === 'function') return (received, expected) => (raw.call(context, received, expected) as { pass: boolean }).pass === true;
+  // An expect that is none of these (and keeps no raw matchers): its own equality, as its toEqual is written in Jest.
+  return judgeFromParts(context, twin);
+}
+
+/** Vitest's chai `Assertion` class, taken from its global expect once; the `expect()` call that reveals it does not count. */
+function vitestAssertionClass(vitest: VitestExpect): AssertionClass {
+  let found = assertionClasses.get(vitest);
+  if (!found) {
+    const { assertionCalls } = vitest.getState();
+    try {
+      found = vitest(undefined).constructor;
+    } finally {
+      vitest.setState({ assertionCalls });
+    }
+    assertionClasses.set(vitest, found);
+  }
+  return found;
+}
+
+function chaiJudge(Assertion: AssertionClass, twin: Twin): Judge {
+  return (received, expected) => {
+    try {
+      new Assertion(received)[twin](expected);
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AssertionError') return false;
+      throw error;
+    }
+  };
+}
+
+/**
+ * The twins as Jest (and Playwright's copy of Jest's `expect`) write them, from a context's own `equals`
+ * and testers: for a runner whose raw matchers cannot be called. Strict equality's extra testers are
+ * nowhere on a context, so they come from equalityTesters.ts (copies of Jest's).
+ */
+export function judgeFromParts(context: TwinContext, twin: Twin): Judge {
+  const custom = [...(context.customTesters ?? [])] as Tester[];
+  const { iterableEquality, subsetEquality } = context.utils;
+  const equals = (a: unknown, b: unknown, testers: Tester[], strict?: boolean): boolean => context.equals(a, b, testers as never[], strict);
+  switch (twin) {
+    case 'toBe':
+      return (received, expected) => Object.is(received, expected);
+    case 'toEqual':
+      return (received, expected) => equals(received, expected, [...custom, iterableEquality]);
+    case 'toStrictEqual':
+      return (received, expected) => equals(received, expected, [...custom, iterableEquality, typeEquality, sparseArrayEquality, arrayBufferEquality], true);
+    case 'toMatchObject':
+      return (received, expected) => {
+        if (typeof received !== 'object' || received === null)
+          throw new TypeError(`toMatchObject: received value must be a non-null object, got ${received === null ? 'null' : typeof received}`);
+        return equals(received, expected, [...custom, iterableEquality, subsetEquality]);
+      };
+  }
+}
+
+/** How `toEventually(check)` / `toConsistently(check)` judge: an asymmetric matcher as the runner's `toEqual` does; a function's assertions counted in the test's own `expect` too. */
+export function checkJudging(context: TwinContext & { task?: unknown }, check: unknown): CheckJudging {
+  if (!isAsymmetricMatcher(check)) return { localExpectState: localExpectState(context.task) };
+  const judge = twinJudge(context, 'toEqual');
+  return { equals: (value, matcher) => judge(value, matcher) };
+}
