@@ -27,7 +27,7 @@ async function matchIdempotence(
   const session = openDeliverySession<IdempotenceSite>(context, settings.deliveryTimeout);
   let result;
   try {
-    result = await checkIdempotence(received, settings.events, { ...settings, equals: equalsOf(context) }, session);
+    result = await checkIdempotence(received, settings.events, { ...settings, equals: equalsOf(context), where }, session);
   } finally {
     session.close();
   }

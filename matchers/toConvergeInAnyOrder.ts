@@ -21,7 +21,7 @@ async function matchConvergence(context: MatcherContextLike, where: string, rece
   const session = openDeliverySession<ConvergenceSite>(context, settings.deliveryTimeout);
   let result;
   try {
-    result = await checkConvergence(received, settings.events, { ...settings, equals: equalsOf(context) }, session);
+    result = await checkConvergence(received, settings.events, { ...settings, equals: equalsOf(context), where }, session);
   } finally {
     session.close();
   }

@@ -8,13 +8,14 @@
 import type { Handler } from './checkIdempotence.ts';
 import { DENSE_LIMIT, keyOrderOf, minimizePlan, planArbitrary, planToOrder, type Delivery, type DeliveryPlan } from './deliveryPlan.ts';
 import { loadFastCheck } from './loadFastCheck.ts';
-import type { NormalizedConvergence } from './options.ts';
+import type { NormalizedConvergence, Observation } from './options.ts';
 import { openSession, StopSignal, type Session, type Stop } from './session.ts';
 import { takeSnapshot } from './snapshot.ts';
 import { monotonicNow } from '../time/realTime.ts';
 
-/** The validated options (see options.ts) plus the runner's equality. */
-export type ConvergenceSettings = Omit<NormalizedConvergence, 'events'> & { equals: (a: unknown, b: unknown) => boolean };
+/** The validated options (see options.ts) plus the runner's equality and the matcher's name (for errors). */
+export type ConvergenceSettings = Omit<NormalizedConvergence, 'events' | keyof Observation> &
+  Partial<Observation> & { equals: (a: unknown, b: unknown) => boolean; where?: string | undefined };
 
 /** Which run a call belonged to. */
 export type RunName = { kind: 'canonical' } | { kind: 'explore'; run: number } | { kind: 'shrink'; candidate: number } | { kind: 'replay' } | { kind: 'confirm' };
@@ -47,7 +48,9 @@ export type ConvergenceResult =
       cut: ShrinkCut | undefined;
     }
   | { verdict: 'threw'; order: Delivery[]; delivery: number; error: unknown; canonical: boolean; seed: number | undefined; cut?: ShrinkCut | undefined }
-  | { verdict: 'stopped'; stop: ConvergenceStop; runsDone: number; runs: number; seed: number | undefined };
+  | { verdict: 'stopped'; stop: ConvergenceStop; runsDone: number; runs: number; seed: number | undefined }
+  /** In-order, once-only delivery left the state as `reset()` made it: no order can show anything. */
+  | { verdict: 'unchanged'; state: unknown; seed: number | undefined };
 
 type Failed = { ok: false; received: unknown } | { ok: false; threw: { delivery: number; error: unknown } };
 type RunOutcome = { ok: true } | Failed;
@@ -97,12 +100,16 @@ export async function checkConvergence(handler: Handler, events: readonly unknow
   }
 }
 
-type RunResult = { state?: unknown; threw?: { delivery: number; error: unknown } };
+type RunResult = { state?: unknown; start?: unknown; threw?: { delivery: number; error: unknown } };
 
-/** One delivery order from a fresh `reset()`, every call through the session. */
+/** One delivery order from a fresh `reset()`, every call through the session; `observeStart` also snapshots the fresh state. */
 function runnerOf(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, session: Session<ConvergenceSite>) {
-  return async (order: readonly Delivery[], name: RunName): Promise<RunResult> => {
+  const snapshotSettings = { where: settings.where ?? '.toConvergeInAnyOrder()', ignore: [], snapshot: settings.snapshot };
+  const snapshot = (order: readonly Delivery[], name: RunName): Promise<unknown> =>
+    takeSnapshot(() => session.call({ run: name, fn: 'state', order }, settings.state), snapshotSettings);
+  return async (order: readonly Delivery[], name: RunName, observeStart = false): Promise<RunResult> => {
     await session.call({ run: name, fn: 'reset', order }, settings.reset);
+    const start = observeStart ? await snapshot(order, name) : undefined;
     for (let position = 0; position < order.length; position++) {
       const event = events[order[position]!.index];
       try {
@@ -114,7 +121,7 @@ function runnerOf(handler: Handler, events: readonly unknown[], settings: Conver
         return { threw: { delivery: position, error } };
       }
     }
-    return { state: await takeSnapshot(() => session.call({ run: name, fn: 'state', order }, settings.state), []) };
+    return { state: await snapshot(order, name), start };
   };
 }
 
@@ -129,9 +136,10 @@ async function converge(
 ): Promise<ConvergenceResult> {
   const run = runnerOf(handler, events, settings, session);
   const canonicalOrder = events.map((_, index) => ({ index, duplicate: false }));
-  const canonical = await run(canonicalOrder, { kind: 'canonical' });
+  const canonical = await run(canonicalOrder, { kind: 'canonical' }, !settings.allowUnchanged);
   if (canonical.threw) return { verdict: 'threw', order: canonicalOrder, ...canonical.threw, canonical: true, seed: settings.seed };
   const expected = canonical.state;
+  if (!settings.allowUnchanged && settings.equals(expected, canonical.start)) return { verdict: 'unchanged', state: expected, seed: settings.seed };
   const check: CheckOrder = async (order, name) => {
     const outcome = await run(order, name);
     if (outcome.threw) return { ok: false, threw: outcome.threw };

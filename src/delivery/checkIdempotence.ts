@@ -5,10 +5,13 @@
 import { callsSince, countCalls, type EffectRecorder, type ExtraEffect } from './effects.ts';
 import { openSession, StopSignal, type Session, type Stop } from './session.ts';
 import { takeSnapshot } from './snapshot.ts';
+import type { Observation } from './options.ts';
 
 export type Handler = (event: never) => unknown;
 
-export interface IdempotenceSettings {
+export interface IdempotenceSettings extends Partial<Observation> {
+  /** The matcher, for errors: `.toBeIdempotent()`. */
+  where?: string | undefined;
   state: (() => unknown) | undefined;
   recorders: EffectRecorder[];
   times: number;
@@ -35,6 +38,8 @@ export type IdempotenceResult =
   | { verdict: 'idempotent'; events: number; times: number }
   | { verdict: 'diverged'; eventIndex: number; delivery: number; before: unknown; after: unknown; stateChanged: boolean; extraEffects: ExtraEffect[] }
   | { verdict: 'nondeterministic'; eventIndex: number; first: unknown; second: unknown }
+  /** The first delivery changed neither the state nor any effect: a redelivery that changes nothing proves nothing. */
+  | { verdict: 'unchanged'; eventIndex: number; state: unknown; observed: { state: boolean; effects: string[] } }
   | { verdict: 'threw'; eventIndex: number; delivery: number; error: unknown }
   | { verdict: 'stopped'; stop: IdempotenceStop; checked: number; events: number };
 
@@ -46,6 +51,8 @@ interface Context {
   settings: IdempotenceSettings;
   /** The event being checked. */
   eventIndex: number;
+  /** The state's snapshot once the events before `eventIndex` were checked (without `reset`). */
+  current: { state: unknown } | undefined;
 }
 
 async function deliver(c: Context, event: unknown, delivered: number, delivery: number, options?: { yield: boolean }): Promise<{ error?: unknown }> {
@@ -64,11 +71,32 @@ async function resetState(c: Context): Promise<void> {
 }
 
 const snapshot = (c: Context): Promise<unknown> =>
-  takeSnapshot(c.settings.state && (() => c.session.call({ fn: 'state', eventIndex: c.eventIndex }, c.settings.state!)), c.settings.ignore);
+  takeSnapshot(c.settings.state && (() => c.session.call({ fn: 'state', eventIndex: c.eventIndex }, c.settings.state!)), {
+    where: c.settings.where ?? '.toBeIdempotent()',
+    ignore: c.settings.ignore,
+    snapshot: c.settings.snapshot,
+  });
+
+/**
+ * Delivers the event once and says whether anything observed changed: the state (from `start`) or
+ * an effect. Returns the snapshot after the delivery, or the verdict that ends the check.
+ */
+async function deliverFirst(c: Context, event: unknown, start: unknown): Promise<{ found: Found } | { state: unknown }> {
+  const { recorders, equals, allowUnchanged } = c.settings;
+  const baseline = countCalls(recorders);
+  const { error } = await deliver(c, event, c.eventIndex, 1);
+  if (error !== undefined) return { found: { verdict: 'threw', eventIndex: c.eventIndex, delivery: 1, error } };
+  const state = await snapshot(c);
+  if (!allowUnchanged && equals(state, start) && callsSince(recorders, baseline).length === 0) {
+    const observed = { state: c.settings.state !== undefined, effects: recorders.map((r) => r.name) };
+    return { found: { verdict: 'unchanged', eventIndex: c.eventIndex, state, observed } };
+  }
+  return { state };
+}
 
 export async function checkIdempotence(handler: Handler, events: readonly unknown[], settings: IdempotenceSettings, given?: IdempotenceSession): Promise<IdempotenceResult> {
   const session = given ?? openSession<IdempotenceSite>({ window: undefined, ended: undefined, margin: 0, callLimit: settings.deliveryTimeout });
-  const c: Context = { handler, session, settings, eventIndex: 0 };
+  const c: Context = { handler, session, settings, eventIndex: 0, current: undefined };
   try {
     return await checkEach(c, events);
   } catch (error) {
@@ -106,7 +134,7 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
   const { settings } = c;
   const event = events[index];
   // With `reset`, the nondeterminism check leaves the state after exactly one delivery.
-  let afterFirst: { state: unknown } | undefined;
+  let afterFirst: { state: unknown };
   if (settings.reset) {
     const determinism = await checkDeterminism(c, events, index);
     if ('found' in determinism) return determinism.found;
@@ -116,10 +144,13 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
     }
     afterFirst = { state: determinism.second };
   } else {
-    const firstRun = await deliver(c, event, index, 1);
-    if (firstRun.error !== undefined) return { verdict: 'threw', eventIndex: index, delivery: 1, error: firstRun.error };
+    // After an event passed, its last snapshot is the state now: the next event's starting point.
+    const start = c.current ? c.current.state : await snapshot(c);
+    const first = await deliverFirst(c, event, start);
+    if ('found' in first) return first.found;
+    afterFirst = first;
   }
-  const before = afterFirst ? afterFirst.state : await snapshot(c);
+  const before = afterFirst.state;
   const baseline = countCalls(settings.recorders);
   for (let delivery = 2; delivery <= settings.times; delivery++) {
     const { error } = await deliver(c, event, index, delivery);
@@ -128,6 +159,7 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
     const extraEffects = callsSince(settings.recorders, baseline);
     const stateChanged = !settings.equals(after, before);
     if (stateChanged || extraEffects.length) return { verdict: 'diverged', eventIndex: index, delivery, before, after, stateChanged, extraEffects };
+    c.current = { state: after };
   }
   return undefined;
 }
@@ -139,9 +171,9 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
 async function checkDeterminism(c: Context, events: readonly unknown[], index: number): Promise<{ found: Found } | { second: unknown }> {
   const historyError = await replayHistory(c, events, index);
   if (historyError) return { found: historyError };
-  const firstRun = await deliver(c, events[index], index, 1);
-  if (firstRun.error !== undefined) return { found: { verdict: 'threw', eventIndex: index, delivery: 1, error: firstRun.error } };
-  const first = await snapshot(c);
+  const firstRun = await deliverFirst(c, events[index], await snapshot(c));
+  if ('found' in firstRun) return firstRun;
+  const first = firstRun.state;
   await replayHistory(c, events, index);
   await deliver(c, events[index], index, 1);
   const second = await snapshot(c);

@@ -1,5 +1,6 @@
 /** Options of the delivery-semantics matchers, validated once at the call. */
 import { argumentError, checkMs, describeValue } from '../options/checkMs.ts';
+import { checkOptions } from '../options/checkOptions.ts';
 import type { Delivery } from './deliveryPlan.ts';
 import { parseSchedule } from './schedule.ts';
 import { describeEvent } from './describeEvent.ts';
@@ -20,6 +21,10 @@ export interface IdempotenceOptions {
   reset?: () => unknown;
   /** Ms a handler call (or `reset`/`state`) may take before it counts as hung. Default: the time left before the test's deadline (5 s outside a test). */
   deliveryTimeout?: number;
+  /** Turns what `state()` returned into plain data when it holds something that cannot be copied (the result is copied in turn). */
+  snapshot?: (state: never) => unknown;
+  /** Passes even when an event's first delivery changed neither the state nor any effect. Default false: that proves nothing, so it fails. */
+  allowUnchanged?: boolean;
 }
 
 export interface ConvergenceOptions {
@@ -43,19 +48,28 @@ export interface ConvergenceOptions {
   maxShrinks?: number;
   /** At most this many ms are spent shrinking a failure. Default: a quarter of the time left, at most 2 s. */
   shrinkTimeout?: number;
+  /** Turns what `state()` returned into plain data when it holds something that cannot be copied (the result is copied in turn). */
+  snapshot?: (state: never) => unknown;
+  /** Passes even when delivering every event left the state as `reset()` made it. Default false: that proves nothing, so it fails. */
+  allowUnchanged?: boolean;
 }
 
-const IDEMPOTENCE_KEYS = ['state', 'effects', 'times', 'concurrent', 'ignore', 'reset', 'deliveryTimeout'];
-const CONVERGENCE_KEYS = ['reset', 'state', 'runs', 'seed', 'duplicates', 'keyBy', 'schedule', 'deliveryTimeout', 'maxShrinks', 'shrinkTimeout'];
+const IDEMPOTENCE_KEYS = ['state', 'effects', 'times', 'concurrent', 'ignore', 'reset', 'deliveryTimeout', 'snapshot', 'allowUnchanged'];
+const CONVERGENCE_KEYS = ['reset', 'state', 'runs', 'seed', 'duplicates', 'keyBy', 'schedule', 'deliveryTimeout', 'maxShrinks', 'shrinkTimeout', 'snapshot', 'allowUnchanged'];
 
-function objectOf(where: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw argumentError(where, `options must be an object, got ${options === null ? 'null' : typeof options}.`);
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw argumentError(where, `unknown option \`${key}\`. Known options: ${allowed.map((k) => `\`${k}\``).join(', ')}.`);
-  }
-  return options as Record<string, unknown>;
+/** The options every delivery matcher shares about what it observes. */
+export interface Observation {
+  snapshot: ((state: never) => unknown) | undefined;
+  allowUnchanged: boolean;
+}
+
+function observationOf(where: string, o: Record<string, unknown>): Observation {
+  if (o.allowUnchanged !== undefined && typeof o.allowUnchanged !== 'boolean')
+    throw argumentError(where, `\`allowUnchanged\` must be a boolean, got ${describeValue(o.allowUnchanged)}.`);
+  return {
+    snapshot: optionalFunction(where, 'snapshot', o.snapshot, '(state) => plain data') as ((state: never) => unknown) | undefined,
+    allowUnchanged: o.allowUnchanged === true,
+  };
 }
 
 function optionalFunction(where: string, name: string, value: unknown, shape: string): (() => unknown) | undefined {
@@ -73,7 +87,7 @@ export function assertHandler(where: string, handler: unknown): asserts handler 
   }
 }
 
-export interface NormalizedIdempotence {
+export interface NormalizedIdempotence extends Observation {
   events: unknown[];
   state: (() => unknown) | undefined;
   recorders: EffectRecorder[];
@@ -87,7 +101,7 @@ export interface NormalizedIdempotence {
 const optionalMs = (where: string, name: string, value: unknown): number | undefined => (value === undefined ? undefined : checkMs(where, name, value, { allowZero: false }));
 
 export function normalizeIdempotence(where: string, eventOrEvents: unknown, options: unknown): NormalizedIdempotence {
-  const o = objectOf(where, options, IDEMPOTENCE_KEYS);
+  const o = checkOptions(where, options, IDEMPOTENCE_KEYS);
   const events = Array.isArray(eventOrEvents) ? [...eventOrEvents] : [eventOrEvents];
   if (events.length === 0) throw argumentError(where, 'the event list is empty: pass an event, or a non-empty array of events.');
   const state = optionalFunction(where, 'state', o.state, '() => state');
@@ -117,10 +131,11 @@ export function normalizeIdempotence(where: string, eventOrEvents: unknown, opti
     ignore: ignore as string[],
     reset,
     deliveryTimeout: optionalMs(where, 'deliveryTimeout', o.deliveryTimeout),
+    ...observationOf(where, o),
   };
 }
 
-export interface NormalizedConvergence {
+export interface NormalizedConvergence extends Observation {
   events: unknown[];
   reset: () => unknown;
   state: () => unknown;
@@ -138,7 +153,7 @@ export function normalizeConvergence(where: string, events: unknown, options: un
   if (!Array.isArray(events)) throw argumentError(where, `\`events\` must be an array of the events to deliver, got ${events === null ? 'null' : typeof events}.`);
   if (events.length === 0) throw argumentError(where, '`events` is empty: there is no order to explore.');
   if (options === undefined) throw argumentError(where, 'options are required: `reset` (() => a fresh state) and `state` (() => the state to compare).');
-  const o = objectOf(where, options, CONVERGENCE_KEYS);
+  const o = checkOptions(where, options, CONVERGENCE_KEYS);
   const reset = optionalFunction(where, 'reset', o.reset, '() => void (restores a fresh state)');
   if (!reset) throw argumentError(where, '`reset` is required: every delivery order starts from a fresh state.');
   const state = optionalFunction(where, 'state', o.state, '() => state');
@@ -174,5 +189,6 @@ export function normalizeConvergence(where: string, events: unknown, options: un
     deliveryTimeout: optionalMs(where, 'deliveryTimeout', o.deliveryTimeout),
     maxShrinks,
     shrinkTimeout: o.shrinkTimeout === undefined ? undefined : checkMs(where, 'shrinkTimeout', o.shrinkTimeout),
+    ...observationOf(where, o),
   };
 }

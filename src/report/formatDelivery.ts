@@ -90,6 +90,15 @@ function idempotenceBody(
         stateDiff(printer, result.first, result.second, { expected: 'First run', received: 'Second run' }),
         'Hint: generate ids and timestamps deterministically (inject a Clock, seed the id generator), or list the varying paths in `ignore`.',
       ].join('\n\n');
+    case 'unchanged':
+      return unchangedBody(
+        handlerName,
+        'idempotent',
+        `delivering ${event}${where} once`,
+        result.observed,
+        printer.value(boundValue(result.state, SUMMARY_LIMITS)),
+        'a redelivery that changes nothing',
+      );
     case 'threw':
       return [
         `${handlerName} threw on delivery #${result.delivery} of ${event}${where}; that is reported as a failure of its own, not as divergence:`,
@@ -101,8 +110,37 @@ function idempotenceBody(
   }
 }
 
+/** Why a check whose first delivery changed nothing it observes proves nothing, and the way out. */
+function unchangedBody(handlerName: string, claim: string, delivery: string, observed: { state: boolean; effects: readonly string[] }, state: string, proves: string): string {
+  const seen = [
+    observed.state ? 'left the state it returns as it was' : '',
+    observed.effects.length ? `called none of the effects (${observed.effects.slice(0, 5).join(', ')}${observed.effects.length > 5 ? ', …' : ''})` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return [
+    `${handlerName} was not shown to be ${claim}: nothing observable changed: is \`state()\` reading what the handler writes? ${delivery[0]!.toUpperCase()}${delivery.slice(1)} ${seen}, so ${proves} proves nothing.`,
+    observed.state ? `State before and after:\n  ${state}` : '',
+    'If it is meant to change nothing, pass `allowUnchanged: true`.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 export function formatConvergence(result: Exclude<ConvergenceResult, { verdict: 'converged' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
-  const body = result.verdict === 'stopped' ? stoppedBody(result, events, handlerName) : convergenceBody(result, events, handlerName, printer);
+  const body =
+    result.verdict === 'stopped'
+      ? stoppedBody(result, events, handlerName)
+      : result.verdict === 'unchanged'
+        ? unchangedBody(
+            handlerName,
+            'order-independent',
+            `delivering all ${events.length} event(s) in order, once each, after reset()`,
+            { state: true, effects: [] },
+            printer.value(boundValue(result.state, SUMMARY_LIMITS)),
+            'every order ending in that same state',
+          )
+        : convergenceBody(result, events, handlerName, printer);
   return capText(withFingerprint(body, { seed: result.seed }), MESSAGE_CAP);
 }
 
@@ -119,7 +157,7 @@ function replayLine(order: readonly Delivery[], seed: number | undefined, replay
 }
 
 function convergenceBody(
-  result: Exclude<ConvergenceResult, { verdict: 'converged' | 'stopped' }>,
+  result: Exclude<ConvergenceResult, { verdict: 'converged' | 'stopped' | 'unchanged' }>,
   events: readonly unknown[],
   handlerName: string,
   printer: DeliveryPrinter,

@@ -171,7 +171,7 @@ describe('.toBeIdempotent is bounded', () => {
       return undefined;
     };
     const started = monotonicNow();
-    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-9'), { state: ledger.state }));
+    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-9'), { state: () => [...ledger.seen()] }));
     expect(monotonicNow() - started).toBeLessThan(2_000);
     expect(message).toMatch(
       /handler "applyPayment" was not shown to be idempotent: stopped after \d+(\.\d+)? m?s, 250 ms before the test's own 2000 ms timeout \(0 of 1 event checked\); delivery #2 of e1 PaymentCaptured\(evt-9\) was still running when the deadline came\. A stopped check is never a pass/,
@@ -179,8 +179,9 @@ describe('.toBeIdempotent is bounded', () => {
   }, 2_000);
 
   test('deliveryTimeout bounds one delivery, and the message says which one hung', async () => {
-    const applyPayment = (event: PaymentCaptured): unknown => (event.id === 'evt-2' ? new Promise(() => {}) : undefined);
-    const message = await failureOf(expect(applyPayment).toBeIdempotent([captured('evt-1'), captured('evt-2')], { state: () => 0, deliveryTimeout: 25 }));
+    const seen = new Set<string>();
+    const applyPayment = (event: PaymentCaptured): unknown => (event.id === 'evt-2' ? new Promise(() => {}) : void seen.add(event.id));
+    const message = await failureOf(expect(applyPayment).toBeIdempotent([captured('evt-1'), captured('evt-2')], { state: () => [...seen], deliveryTimeout: 25 }));
     expect(message).toMatch(
       /handler "applyPayment" did not settle: delivery #1 of e2 PaymentCaptured\(evt-2\) was still running after deliveryTimeout: 25 ms\. It was abandoned, and nothing was called after it \(1 of 2 events checked\)\./,
     );
@@ -189,9 +190,12 @@ describe('.toBeIdempotent is bounded', () => {
   test('a hung concurrent delivery is named, and the others are not waited for', async () => {
     const ledger = createLedger();
     let started = 0;
-    const applyPayment = (): unknown => (++started === 3 ? new Promise(() => {}) : Promise.resolve());
+    const applyPayment = (event: PaymentCaptured): unknown => {
+      ledger.seen().add(event.id);
+      return ++started === 3 ? new Promise(() => {}) : Promise.resolve();
+    };
     const message = await failureOf(
-      expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: ledger.state, reset: ledger.reset, concurrent: true, times: 3, deliveryTimeout: 25 }),
+      expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: () => [...ledger.seen()], reset: ledger.reset, concurrent: true, times: 3, deliveryTimeout: 25 }),
     );
     // Deliveries 1 and 2 are the nondeterminism check; the 3rd call is the first concurrent delivery.
     expect(message).toMatch(/did not settle: delivery #1 of e1 PaymentCaptured\(evt-1\) was still running after deliveryTimeout: 25 ms/);
@@ -201,7 +205,8 @@ describe('.toBeIdempotent is bounded', () => {
     let calls = 0;
     let release: () => void = () => {};
     const applyPayment = (): unknown => (++calls === 2 ? new Promise<void>((resolve) => (release = resolve)) : undefined);
-    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: () => 0, times: 4, deliveryTimeout: 20 }));
+    // The state: whether the payment was applied (the first call applies it).
+    const message = await failureOf(expect(applyPayment).toBeIdempotent(captured('evt-1'), { state: () => Math.min(calls, 1), times: 4, deliveryTimeout: 20 }));
     expect(message).toMatch(/delivery #2 of e1 PaymentCaptured\(evt-1\) was still running after deliveryTimeout: 20 ms/);
     expect(calls).toBe(2);
     release();
