@@ -13,7 +13,7 @@
  *   its `expect` by test/matchers/runnerEquality.properties.ts.
  */
 import { isAsymmetricMatcher, type CheckJudging } from '../src/check.ts';
-import { localExpectState } from '../src/runner/assertionCount.ts';
+import { jestRawMatcher, vitestGlobalExpect, vitestLocalCountState, type VitestExpect } from '../src/adapters/runnerExpect.ts';
 import { arrayBufferEquality, sparseArrayEquality, typeEquality } from './equalityTesters.ts';
 
 export type Twin = 'toEqual' | 'toStrictEqual' | 'toBe' | 'toMatchObject';
@@ -35,24 +35,16 @@ export interface TwinContext {
 }
 
 type AssertionClass = new (received: unknown) => Record<Twin, (expected: unknown) => unknown>;
-interface VitestExpect {
-  (received: unknown): { constructor: AssertionClass };
-  getState(): { assertionCalls: number };
-  setState(state: { assertionCalls: number }): void;
-}
-
-const VITEST_EXPECT = Symbol.for('expect-global');
-const JEST_MATCHERS = Symbol.for('$$jest-matchers-object');
 const assertionClasses = new WeakMap<object, AssertionClass>();
 
 /** The runner's twin matcher as a judge, for the matcher context `context`. */
 export function twinJudge(context: TwinContext, twin: Twin): Judge {
   const lent = context[LENT_JUDGE];
   if (lent) return lent(twin);
-  const vitest = (globalThis as Record<symbol, unknown>)[VITEST_EXPECT] as VitestExpect | undefined;
-  if (typeof vitest === 'function') return chaiJudge(vitestAssertionClass(vitest), twin);
-  const raw = ((globalThis as Record<symbol, unknown>)[JEST_MATCHERS] as { matchers?: Record<string, unknown> } | undefined)?.matchers?.[twin];
-  if (typeof raw === 'function') return (received, expected) => (raw.call(context, received, expected) as { pass: boolean }).pass === true;
+  const vitest = vitestGlobalExpect();
+  if (vitest) return chaiJudge(vitestAssertionClass(vitest), twin);
+  const raw = jestRawMatcher(twin);
+  if (raw) return (received, expected) => (raw.call(context, received, expected) as { pass: boolean }).pass === true;
   // An expect that is none of these (and keeps no raw matchers): its own equality, as its toEqual is written in Jest.
   return judgeFromParts(context, twin);
 }
@@ -63,7 +55,7 @@ function vitestAssertionClass(vitest: VitestExpect): AssertionClass {
   if (!found) {
     const { assertionCalls } = vitest.getState();
     try {
-      found = vitest(undefined).constructor;
+      found = vitest(undefined).constructor as AssertionClass;
     } finally {
       vitest.setState({ assertionCalls });
     }
@@ -111,7 +103,7 @@ export function judgeFromParts(context: TwinContext, twin: Twin): Judge {
 
 /** How `toEventually(check)` / `toConsistently(check)` judge: an asymmetric matcher as the runner's `toEqual` does; a function's assertions counted in the test's own `expect` too. */
 export function checkJudging(context: TwinContext & { task?: unknown }, check: unknown): CheckJudging {
-  if (!isAsymmetricMatcher(check)) return { localExpectState: localExpectState(context.task) };
+  if (!isAsymmetricMatcher(check)) return { localExpectState: vitestLocalCountState(context.task) };
   const judge = twinJudge(context, 'toEqual');
   return { equals: (value, matcher) => judge(value, matcher) };
 }

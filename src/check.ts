@@ -2,6 +2,7 @@ import { usageError } from './errors.ts';
 import { argumentError } from './options/normalizeOptions.ts';
 import { describeValue } from './options/checkMs.ts';
 import { openTally, type Tally } from './runner/assertionCount.ts';
+import type { CountState } from './adapters/runnerExpect.ts';
 
 /** An asymmetric matcher such as `expect.objectContaining({...})`. */
 export interface AsymmetricMatcherLike {
@@ -24,7 +25,7 @@ export interface CheckJudging {
   /** Whether a value equals an asymmetric-matcher check (a matcher passes its runner's `toEqual`); default: `asymmetricMatch`. */
   equals?: (value: unknown, matcher: AsymmetricMatcherLike) => boolean;
   /** A Vitest test's own `expect` state, whose count the check's `expect()` calls also go to. */
-  localExpectState?: object | undefined;
+  localExpectState?: CountState | undefined;
 }
 
 /**

@@ -8,35 +8,13 @@
  * state; Vitest's getter of the same name returns its global expect's state, and a test that took
  * `expect` from its context (`test('…', ({ expect }) => …)`) has its own, found through the matcher's task.
  */
+import { globalCountState, type CountState } from '../adapters/runnerExpect.ts';
 
-interface CountState {
-  assertionCalls: number;
-  numPassingAsserts?: number;
-}
-
-const JEST_MATCHERS = Symbol.for('$$jest-matchers-object');
-
-interface VitestTaskLike {
-  context?: { _local?: boolean; expect?: { getState?: () => unknown } };
-}
-
-function isCountState(value: unknown): value is CountState {
-  return value !== null && typeof value === 'object' && typeof (value as CountState).assertionCalls === 'number';
-}
-
-/** The state of the `expect` a Vitest test took from its context, if it did (reading `expect` would create one). */
-export function localExpectState(task: unknown): object | undefined {
-  const context = (task as VitestTaskLike | undefined)?.context;
-  if (context?._local !== true) return undefined;
-  const state = context.expect?.getState?.();
-  return isCountState(state) ? state : undefined;
-}
-
-function liveStates(local: object | undefined): CountState[] {
-  const global = ((globalThis as Record<symbol, unknown>)[JEST_MATCHERS] as { state?: unknown } | undefined)?.state;
+function liveStates(local: CountState | undefined): CountState[] {
+  const global = globalCountState();
   const states: CountState[] = [];
-  if (isCountState(global)) states.push(global);
-  if (isCountState(local) && local !== global) states.push(local);
+  if (global) states.push(global);
+  if (local && local !== global) states.push(local);
   return states;
 }
 
@@ -46,7 +24,7 @@ export interface Tally {
 }
 
 /** Opens a tally, or undefined when no runner's count is readable (no Jest-compatible or Vitest `expect` loaded). */
-export function openTally(local?: object): Tally | undefined {
+export function openTally(local?: CountState): Tally | undefined {
   const states = liveStates(local);
   if (states.length === 0) return undefined;
   const calls = states.map((state) => state.assertionCalls);

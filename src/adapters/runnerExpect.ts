@@ -1,0 +1,54 @@
+/**
+ * What unflake reads of the runners' `expect` internals to judge and count as they do: Vitest's global
+ * expect (`Symbol.for('expect-global')`), the matchers object Jest and the standalone `expect` package keep
+ * (`Symbol.for('$$jest-matchers-object')`: raw matchers and the assertion-count state; under Vitest its
+ * getter returns the global expect's state), and a Vitest test's own `expect` (its context's, once taken).
+ * The only file that reads them (see also vitest.ts and jest.ts here).
+ */
+
+/** A runner's assertion-count state, as `expect.assertions(n)` reads it at the test's end. */
+export interface CountState {
+  assertionCalls: number;
+  numPassingAsserts?: number;
+}
+
+/** Vitest's global `expect`: callable, with `getState`/`setState`. */
+export interface VitestExpect {
+  (received: unknown): object;
+  getState(): { assertionCalls: number };
+  setState(state: { assertionCalls: number }): void;
+}
+
+interface VitestTaskLike {
+  context?: { _local?: boolean; expect?: { getState?: () => unknown } };
+}
+
+export function isCountState(value: unknown): value is CountState {
+  return value !== null && typeof value === 'object' && typeof (value as CountState).assertionCalls === 'number';
+}
+
+/** Vitest's global expect, when running under Vitest. */
+export function vitestGlobalExpect(): VitestExpect | undefined {
+  const found = (globalThis as Record<symbol, unknown>)[Symbol.for('expect-global')];
+  return typeof found === 'function' ? (found as VitestExpect) : undefined;
+}
+
+/** The raw matcher function `name` of Jest's (or the standalone `expect` package's) matchers object. */
+export function jestRawMatcher(name: string): ((this: unknown, received: unknown, expected: unknown) => unknown) | undefined {
+  const found = ((globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { matchers?: Record<string, unknown> } | undefined)?.matchers?.[name];
+  return typeof found === 'function' ? (found as (this: unknown, received: unknown, expected: unknown) => unknown) : undefined;
+}
+
+/** The assertion-count state of Jest, the standalone `expect` package, or Vitest's global expect. */
+export function globalCountState(): CountState | undefined {
+  const state = ((globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { state?: unknown } | undefined)?.state;
+  return isCountState(state) ? state : undefined;
+}
+
+/** The state of the `expect` a Vitest test took from its context, if it did (reading `expect` would create one). */
+export function vitestLocalCountState(task: unknown): CountState | undefined {
+  const context = (task as VitestTaskLike | undefined)?.context;
+  if (context?._local !== true) return undefined;
+  const state = context.expect?.getState?.();
+  return isCountState(state) ? state : undefined;
+}
