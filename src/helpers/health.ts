@@ -2,53 +2,18 @@
  * Health payloads in the formats services actually return, reduced to one verdict:
  * `{ status, checks }` (checks as an object or an array, MicroProfile style), Spring Boot Actuator
  * (`{ status: 'UP', components: { db: { status: 'UP' } } }`, nested), and the IETF health-check draft
- * (`{ status: 'pass', checks: { 'db:responseTime': [{ status: 'pass' }] }, releaseId }`).
+ * (`{ status: 'pass', checks: { 'db:responseTime': [{ status: 'pass' }] }, releaseId }`), ASP.NET Core
+ * (`{ status: 'Healthy', entries: { db: { status: 'Healthy' } } }`). Which fields say health, and how
+ * their values read, is healthStatus.ts' rule, for the body and for each check alike.
  */
 
 import { readBuilds, describeBuildLookup, type BuildField, type BuildId } from './buildId.ts';
 
 export { BUILD_HEADERS, BUILD_PATHS, checkBuildField, describeBuildLookup, type BuildField, type BuildId } from './buildId.ts';
 
-/** `ok` and `not-ok` come from a recognised status word; `absent` means the body has no status at all. */
-export type HealthStatus = 'ok' | 'not-ok' | 'absent';
+import { isStatusWord, normalizeStatus, recordStatus, type HealthStatus } from './healthStatus.ts';
 
-/**
- * Status words. Ready only on an explicit "good" word: `warn`/`degraded` (IETF "healthy, with
- * concerns") count as not ready, because a degraded dependency is what makes tests flaky. An unknown
- * word counts as not ready too, and is shown as it came.
- */
-const OK_WORDS = new Set(['up', 'ok', 'pass', 'passed', 'passing', 'healthy', 'ready', 'green', 'serving', 'available', 'true']);
-
-const NOT_OK_WORDS = new Set([
-  'down',
-  'fail',
-  'failed',
-  'failing',
-  'error',
-  'unhealthy',
-  'warn',
-  'warning',
-  'degraded',
-  'out_of_service',
-  'unknown',
-  'red',
-  'yellow',
-  'starting',
-  'not_serving',
-  'false',
-]);
-
-function isStatusWord(text: string): boolean {
-  const word = text.trim().toLowerCase();
-  return OK_WORDS.has(word) || NOT_OK_WORDS.has(word);
-}
-
-export function normalizeStatus(value: unknown): HealthStatus {
-  if (value === undefined || value === null) return 'absent';
-  if (value === true) return 'ok';
-  if (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number') return 'not-ok';
-  return OK_WORDS.has(String(value).trim().toLowerCase()) ? 'ok' : 'not-ok';
-}
+export { HEALTH_FIELDS, normalizeStatus, type HealthStatus } from './healthStatus.ts';
 
 export interface HealthCheck {
   /** Component name: `db`, `broker.kafka` (nested Spring components), `db` for IETF `db:responseTime`. */
@@ -74,7 +39,7 @@ export interface HealthReading {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const statusText = (value: unknown): string => (value === undefined ? 'no status' : typeof value === 'string' ? value : JSON.stringify(value));
 
-/** The status of one check entry: `{ status }`, `{ state }`, `{ healthy: bool }`, a bare word, or an IETF array of measurements. */
+/** The status of one check entry: a record read by healthStatus.ts' rule (every health field), a bare word, or an IETF array of measurements. */
 function entryStatus(entry: unknown): { ok: boolean; status: string } {
   if (Array.isArray(entry)) {
     const parts = entry.map(entryStatus);
@@ -82,8 +47,8 @@ function entryStatus(entry: unknown): { ok: boolean; status: string } {
     return bad ?? { ok: parts.length > 0, status: parts[0]?.status ?? 'empty' };
   }
   if (isRecord(entry)) {
-    const raw = entry.status ?? entry.state ?? entry.healthy ?? entry.ok;
-    return { ok: normalizeStatus(raw) === 'ok', status: statusText(raw) };
+    const { status, raw } = recordStatus(entry);
+    return { ok: status === 'ok', status: raw ?? 'no status' };
   }
   return { ok: normalizeStatus(entry) === 'ok', status: statusText(entry) };
 }
@@ -106,7 +71,9 @@ function springComponents(components: Record<string, unknown>, prefix: string, o
 
 function readChecks(body: Record<string, unknown>): HealthCheck[] {
   const out: HealthCheck[] = [];
-  const { checks, components, details } = body;
+  const { components, details } = body;
+  // ASP.NET Core's health report writes its checks as `entries`.
+  const checks = body.checks ?? (isRecord(body.entries) ? body.entries : undefined);
   if (Array.isArray(checks)) {
     checks.forEach((entry, index) => {
       const named = isRecord(entry) ? (entry.name ?? entry.component ?? entry.componentId ?? entry.id) : undefined;
@@ -136,11 +103,12 @@ function readChecks(body: Record<string, unknown>): HealthCheck[] {
 
 /** Reads a parsed body (or undefined for a non-JSON one) and the response headers (lower-case names). */
 export function readHealth(body: unknown, headers: Record<string, string | undefined> = {}, buildField?: BuildField): HealthReading {
-  const rawStatus = isRecord(body) ? (body.status ?? body.state ?? body.health) : undefined;
+  // A text body counts only when it is a status word ("OK", "UP", "DOWN"); other text (and a JSON array or scalar) leaves it to the HTTP status.
+  const text = typeof body === 'string' && isStatusWord(body) ? body.trim() : undefined;
+  const overall = isRecord(body) ? recordStatus(body) : text !== undefined ? { status: normalizeStatus(text), raw: text } : { status: 'absent' as const, raw: undefined };
   return {
-    // A text body counts only when it is a status word ("OK", "UP", "DOWN"); other text leaves it to the HTTP status.
-    status: typeof body === 'string' ? (isStatusWord(body) ? normalizeStatus(body) : 'absent') : normalizeStatus(rawStatus),
-    rawStatus: typeof body === 'string' ? (isStatusWord(body) ? body.trim() : undefined) : rawStatus === undefined ? undefined : statusText(rawStatus),
+    status: overall.status,
+    rawStatus: overall.raw,
     checks: isRecord(body) ? readChecks(body) : [],
     ...readBuilds(body, headers, buildField),
   };

@@ -1,5 +1,126 @@
+import fc from 'fast-check';
 import { BUILD_PATHS, buildMatches, checkBuildField, normalizeStatus, readHealth } from '../../src/helpers/health.ts';
 import { judge } from '../../src/helpers/waitForReady.ts';
+
+/**
+ * A reference model of "which body fields mean health" (issue 18 item 7), written from the formats'
+ * own documentation rather than from health.ts: each field comes with values labelled good or bad by
+ * the format that uses them. A body is not ready when any labelled field is bad, ready when at least one
+ * is good, and has no status (the HTTP status decides) when it has none.
+ */
+type Meaning = 'good' | 'bad';
+const WORDS: [unknown, Meaning][] = [
+  ['UP', 'good'],
+  ['DOWN', 'bad'],
+  ['OUT_OF_SERVICE', 'bad'],
+  ['UNKNOWN', 'bad'], // Spring Actuator, MicroProfile
+  ['pass', 'good'],
+  ['fail', 'bad'],
+  ['warn', 'bad'],
+  ['ok', 'good'],
+  ['error', 'bad'], // IETF health+json
+  ['Healthy', 'good'],
+  ['Degraded', 'bad'],
+  ['Unhealthy', 'bad'], // ASP.NET Core
+  ['Success', 'good'],
+  ['Failure', 'bad'], // Kubernetes Status
+  ['SERVING', 'good'],
+  ['NOT_SERVING', 'bad'], // gRPC health
+  ['passing', 'good'],
+  ['critical', 'bad'],
+  ['green', 'good'],
+  ['yellow', 'bad'],
+  ['red', 'bad'], // Consul, Elasticsearch
+  ['starting', 'bad'],
+  ['running-ish', 'bad'],
+  [200, 'good'],
+  [503, 'bad'],
+  [true, 'good'],
+  [false, 'bad'],
+];
+const FLAGS: [unknown, Meaning][] = [
+  [true, 'good'],
+  [false, 'bad'],
+  [1, 'good'],
+  [0, 'bad'],
+  ['true', 'good'],
+  ['false', 'bad'],
+  ['ok', 'good'],
+  ['down', 'bad'],
+];
+const WORD_FIELDS = ['status', 'state', 'health', 'Status'];
+const FLAG_FIELDS = ['healthy', 'ok', 'up', 'ready', 'alive', 'live', 'Healthy'];
+/** Fields that say nothing about health, whatever they hold. */
+const NOISE = fc.dictionary(
+  fc.constantFrom('message', 'version', 'uptime', 'service', 'timestamp', 'description', 'data'),
+  fc.constantFrom<unknown>('ok', 'DOWN', false, 0, 'fail', null, { status: 'DOWN' }),
+);
+
+const casing = (value: unknown) => fc.constantFrom(value, typeof value === 'string' ? ` ${value.toLowerCase()} ` : value, typeof value === 'string' ? value.toUpperCase() : value);
+const labelled = (fields: string[], values: [unknown, Meaning][]) =>
+  fc.tuple(fc.constantFrom(...fields), fc.constantFrom(...values)).chain(([field, [value, meaning]]) => casing(value).map((v) => ({ field, value: v, meaning })));
+const healthField = fc.oneof(
+  labelled(WORD_FIELDS, WORDS),
+  labelled(FLAG_FIELDS, FLAGS),
+  fc.constantFrom('status', 'healthy', 'ok').map((field) => ({ field, value: null, meaning: undefined })),
+);
+
+function expectedStatus(fields: { meaning: Meaning | undefined }[]): 'ok' | 'not-ok' | 'absent' {
+  if (fields.some((f) => f.meaning === 'bad')) return 'not-ok';
+  return fields.some((f) => f.meaning === 'good') ? 'ok' : 'absent';
+}
+
+describe('which body fields mean health: generated bodies against a reference model', () => {
+  const bodies = fc.tuple(fc.uniqueArray(healthField, { selector: (f) => f.field, maxLength: 4 }), NOISE).map(([fields, noise]) => ({
+    fields,
+    body: { ...noise, ...Object.fromEntries(fields.map((f) => [f.field, f.value])) } as Record<string, unknown>,
+  }));
+
+  test('the overall status, and HTTP 200 is ready exactly when the model says the body is not unhealthy (2000 bodies)', () => {
+    fc.assert(
+      fc.property(bodies, ({ fields, body }) => {
+        const expected = expectedStatus(fields);
+        expect(readHealth(body).status).toBe(expected);
+        const ready = judge(200, body, {}, {}).reasons.length === 0;
+        expect(ready).toBe(expected !== 'not-ok');
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  test('each check entry is read by the same rule (Spring components, IETF checks, ASP.NET entries; 1000 bodies)', () => {
+    fc.assert(
+      fc.property(bodies, fc.constantFrom('components', 'checks', 'entries'), ({ fields, body }, where) => {
+        const { checks } = readHealth({ status: 'UP', [where]: { db: body } });
+        // A check with no status at all is not a passing check.
+        expect(checks.map((c) => c.ok)).toEqual([expectedStatus(fields) === 'ok']);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  test('mutation: turning any one good field of a ready body bad makes HTTP 200 not ready (1000 bodies)', () => {
+    const good = fc.uniqueArray(healthField, { selector: (f) => f.field, minLength: 1, maxLength: 4 }).filter((fields) => expectedStatus(fields) === 'ok');
+    fc.assert(
+      fc.property(good, fc.nat(), (fields, pick) => {
+        const body = Object.fromEntries(fields.map((f) => [f.field, f.value]));
+        expect(judge(200, body, {}, {}).reasons).toEqual([]);
+        const goods = fields.filter((f) => f.meaning === 'good');
+        const target = goods[pick % goods.length]!;
+        const flipped = { ...body, [target.field]: FLAG_FIELDS.includes(target.field) ? false : 'DOWN' };
+        expect(judge(200, flipped, {}, {}).reasons).toContainEqual(expect.objectContaining({ kind: 'status-not-ok' }));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  test('the report names the field that said no: HTTP 200 { "healthy": false } and { "ok": false }', () => {
+    expect(judge(200, { healthy: false }, {}, {}).reasons).toEqual([{ kind: 'status-not-ok', status: 'healthy=false' }]);
+    expect(judge(200, { ok: false, version: '1.2.3' }, {}, {}).reasons).toEqual([{ kind: 'status-not-ok', status: 'ok=false' }]);
+    expect(judge(200, { status: 'UP', ready: false }, {}, {}).reasons).toEqual([{ kind: 'status-not-ok', status: 'ready=false' }]);
+    expect(readHealth({ ok: 1 }).status).toBe('ok');
+  });
+});
 
 describe('health formats', () => {
   test('status words: UP/up/ok/pass/healthy are ok; DOWN/fail/error/warn/degraded/unknown words are not', () => {

@@ -102,6 +102,19 @@ describe('waitForReady against a real HTTP health server', () => {
     expect(error.message).toContain('Not ready: missing check: broker.');
   });
 
+  test('HTTP 200 with { "healthy": false } or { "ok": false } is not ready: it waits until every health field says yes', async () => {
+    const s = await serve([
+      { status: 200, body: { healthy: false } },
+      { status: 200, body: { ok: false, version: '1.2.3' } },
+      { status: 200, body: { status: 'UP', ready: false } },
+      { status: 200, body: { healthy: true, ok: 1 } },
+    ]);
+    await expect(waitForReady(s.url(), { timeout: 10_000, ...fast })).resolves.toMatchObject({ attempts: 4 });
+    const never = await serve([{ status: 200, body: { ok: false } }]);
+    const error = await readinessErrorOf(waitForReady(never.url(), { timeout: 100, ...fast }));
+    expect(error.message).toContain('HTTP 200, status ok=false');
+  });
+
   test('a 200 with no build id when one is expected says where it looked', async () => {
     const s = await serve([{ status: 200, body: { status: 'ok' } }]);
     const error = await readinessErrorOf(waitForReady(s.url(), { expectedBuild: NEW, timeout: 100, ...fast }));
