@@ -1,22 +1,45 @@
-/** The per-test bookkeeping `unflake/jest` installs (see registerHooks.ts for what each test gets). */
+/**
+ * The per-test bookkeeping `unflake/jest` installs (see registerHooks.ts for what each test gets).
+ *
+ * - Sequential tests: a state from unflake's root beforeEach to its root afterEach. Once the file has
+ *   registered its hooks (root beforeAll), that afterEach is moved after the file's own root afterEach
+ *   hooks, so a poll started in one of them is the test's, and onCleanup() runs after them.
+ * - `test.concurrent` tests (every variant): jest-circus runs no each-hooks for them, so each one's
+ *   function is wrapped, in that same beforeAll, to run in its own state (wrapConcurrent.ts).
+ * - `.resolves` / `.rejects` before an unflake matcher fail the test (jestPromiseModifiers below).
+ */
+import { beforeAll as globalsBeforeAll } from '@jest/globals';
 import { markFileStart } from '../src/options/defaults.ts';
-import { endFile, registerSequentialHooks, runWrappedTest, type Hook } from './registerHooks.ts';
-import { wrapConcurrent, type TestFn } from './wrapConcurrent.ts';
+import { jestRunningTestTitles, jestTestPath, runRootHookLast } from '../src/adapters/jest.ts';
+import { testIdOf } from '../src/runner/testId.ts';
+import { endFile, registerSequentialHooks, type Hook } from './registerHooks.ts';
+import { wrapConcurrentTests } from './wrapConcurrent.ts';
+import { guardPromiseModifiers, promiseModifierProblem } from './jestPromiseModifiers.ts';
 
 interface JestHooks {
   beforeEach: Hook<(...args: unknown[]) => void>;
   afterEach: Hook<() => void | Promise<void>>;
   afterAll: Hook<() => void>;
-  test: TestFn;
-  it: TestFn;
+  /** Optional for older callers: '@jest/globals' gives it otherwise. */
+  beforeAll?: Hook<() => void>;
+  test?: unknown;
+  it?: unknown;
   currentTestName: () => string | undefined;
+}
+
+/** The running test's id, `<file> > <describe> > … > <test>`, or Jest's own name when the tree is not readable. */
+function runningTestId(fallback: () => string | undefined): string | undefined {
+  const titles = jestRunningTestTitles();
+  return titles ? testIdOf(jestTestPath(), titles) : fallback();
 }
 
 export function registerJestHooks(jest: JestHooks): void {
   markFileStart();
-  // jest-circus does not run these hooks for test.concurrent tests; those are wrapped instead (wrapConcurrent.ts).
-  registerSequentialHooks(jest.beforeEach, jest.afterEach, () => ({ runner: 'jest', name: jest.currentTestName() }));
+  const end = registerSequentialHooks(jest.beforeEach, jest.afterEach, () => ({ runner: 'jest', name: runningTestId(jest.currentTestName) }), promiseModifierProblem);
+  (jest.beforeAll ?? globalsBeforeAll)(() => {
+    runRootHookLast(end);
+    wrapConcurrentTests(jestTestPath());
+  });
   jest.afterAll(endFile);
-  wrapConcurrent(jest.test, runWrappedTest);
-  if (jest.it !== jest.test) wrapConcurrent(jest.it, runWrappedTest);
+  guardPromiseModifiers();
 }

@@ -51,7 +51,8 @@ export function registerSequentialHooks<C>(
   beforeEach: Hook<(context: C) => void>,
   afterEach: Hook<() => void | Promise<void>>,
   start: (context: C | undefined) => TestStart,
-): void {
+  more?: (state: TestState) => Error | undefined,
+): () => Promise<void> {
   let state: TestState | undefined;
   // A rest parameter keeps the hook's length 0: Jest reads a first parameter as a `done` callback;
   // Vitest passes its context as the first argument.
@@ -59,12 +60,15 @@ export function registerSequentialHooks<C>(
     state = beginTest(start(args[0]));
     setSequentialTest(state);
   });
-  afterEach(async () => {
+  const end = async (): Promise<void> => {
     const ending = state;
     state = undefined;
-    const problem = ending && (await finishTest(ending));
+    if (!ending) return;
+    const problem = joinErrors([await finishTest(ending), more?.(ending)], 'unflake: more than one problem after the test');
     if (problem) throw problem;
-  });
+  };
+  afterEach(end);
+  return end;
 }
 
 /** The file ends: configure() defaults and a file-wide install() end with it (`isolate: false` too). */

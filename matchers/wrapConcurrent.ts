@@ -1,56 +1,65 @@
 /**
- * Jest's `test.concurrent`: jest-circus starts these tests early, side by side, and runs no
- * beforeEach/afterEach for them, and its `expect` state names whichever test ran last. So each
- * concurrent test's function is wrapped to run in its own test state (async context), which also
- * ends it and fails that test for a forgotten `await`.
+ * Jest's `test.concurrent`: jest-circus starts these tests side by side and runs no beforeEach/afterEach
+ * for them, and its `expect` state names whichever test ran last. So each concurrent test's function
+ * runs in its own test state (async context), which also ends it and fails that test for a forgotten
+ * `await`.
+ *
+ * The functions are wrapped in the test tree once the file has registered everything (unflake's root
+ * beforeAll, before jest-circus starts any concurrent test, 29 and 30 alike), not by replacing
+ * `test.concurrent`: so every variant (`.each`, `.only`, `.failing`, `.only.failing`, `.failing.each`,
+ * whatever a Jest release adds) is covered, and each test is named by its own title (a `.each` row's
+ * formatted title, not its template).
  */
-import type { TestStart } from '../src/runner/testState.ts';
-import { jestConfiguredTimeout } from '../src/adapters/jest.ts';
+import { beginTest, runInTest, type TestStart } from '../src/runner/testState.ts';
+import { jestConcurrentTests, jestConfiguredTimeout, type JestConcurrentTest } from '../src/adapters/jest.ts';
+import { testIdOf } from '../src/runner/testId.ts';
+import { finishTest } from './registerHooks.ts';
+import { promiseModifierProblem } from './jestPromiseModifiers.ts';
 
 type Fn = (...args: unknown[]) => unknown;
-type Register = (name: unknown, fn?: Fn, timeout?: number) => unknown;
-
-export interface TestFn {
-  concurrent?: Register & { only?: Register & { each?: Each }; skip?: unknown; each?: Each; failing?: unknown };
-}
-type Each = (...table: unknown[]) => Register;
-
-type RunWrapped = (start: TestStart, run: () => unknown) => Promise<unknown>;
 
 const WRAPPED = Symbol.for('unflake.wrappedConcurrent');
 
-function wrapFn(name: unknown, fn: Fn | undefined, timeout: number | undefined, runWrapped: RunWrapped): Fn | undefined {
-  if (typeof fn !== 'function') return fn;
-  const start = (): TestStart => ({ runner: 'jest', name: typeof name === 'string' ? name : String(name), timeout: timeout ?? jestConfiguredTimeout() ?? 5_000 });
-  return function (this: unknown, ...args: unknown[]) {
-    return runWrapped(start(), () => fn.apply(this, args));
-  };
+function both(first: unknown, second: Error | undefined, message: string): unknown {
+  return first === undefined ? second : second === undefined ? first : new AggregateError([first, second], message);
 }
 
-function wrapRegister(original: Register, runWrapped: RunWrapped): Register {
-  return function (this: unknown, name, fn, timeout) {
-    return original.call(this, name, wrapFn(name, fn, timeout, runWrapped), timeout);
-  };
-}
-
-function wrapEach(original: Each, runWrapped: RunWrapped): Each {
-  return function (this: unknown, ...table: unknown[]) {
-    const register = original.apply(this, table);
-    return (name, fn, timeout) => register(name, wrapFn(name, fn, timeout, runWrapped), timeout);
-  };
-}
-
-/** Replaces `test.concurrent` (and `.only`, `.each`, `.only.each`) on Jest's test function, once. */
-export function wrapConcurrent(test: TestFn | undefined, runWrapped: RunWrapped): void {
-  const original = test?.concurrent;
-  if (!test || typeof original !== 'function' || (original as unknown as Record<symbol, unknown>)[WRAPPED]) return;
-  const wrapped = Object.assign(wrapRegister(original, runWrapped), original) as NonNullable<TestFn['concurrent']>;
-  if (typeof original.each === 'function') wrapped.each = wrapEach(original.each, runWrapped);
-  if (typeof original.only === 'function') {
-    const only = Object.assign(wrapRegister(original.only, runWrapped), original.only);
-    if (typeof original.only.each === 'function') only.each = wrapEach(original.only.each, runWrapped);
-    wrapped.only = only;
+/**
+ * Runs one concurrent test in its own state. Its end's problems (a forgotten await, a failed cleanup,
+ * `.resolves` before an unflake matcher) fail it after its own error. A `.failing` test's own error is
+ * what Jest inverts, so for it they are recorded on the test apart from that error, and fail it
+ * whatever it threw.
+ */
+async function runConcurrent(test: JestConcurrentTest, start: TestStart, run: () => unknown): Promise<unknown> {
+  const state = beginTest(start);
+  let outcome: { threw: false; value: unknown } | { threw: true; error: unknown };
+  try {
+    outcome = { threw: false, value: await runInTest(state, run) };
+  } catch (error) {
+    outcome = { threw: true, error };
   }
+  const problem = both(await finishTest(state), promiseModifierProblem(state), 'unflake: more than one problem after the test') as Error | undefined;
+  if (problem && test.failing) test.fail(problem);
+  else if (problem) throw both(outcome.threw ? outcome.error : undefined, problem, 'The test failed (the first error below), and so did what ran after it');
+  if (outcome.threw) throw outcome.error;
+  return outcome.value;
+}
+
+function wrap(test: JestConcurrentTest, file: string | undefined): Fn {
+  const fn = test.fn;
+  const start = (): TestStart => ({ runner: 'jest', name: testIdOf(file, test.titles), timeout: test.timeout ?? jestConfiguredTimeout() ?? 5_000 });
+  // A rest parameter keeps its length 0, as jest-circus wants of a test that takes no `done`.
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    return runConcurrent(test, start(), () => fn.apply(this, args));
+  };
   Object.defineProperty(wrapped, WRAPPED, { value: true });
-  test.concurrent = wrapped;
+  return wrapped;
+}
+
+/** Wraps every concurrent test of the running file (once each). `file`: the test file, for the ids. */
+export function wrapConcurrentTests(file: string | undefined): void {
+  for (const test of jestConcurrentTests() ?? []) {
+    if ((test.fn as unknown as Record<symbol, unknown>)[WRAPPED]) continue;
+    test.replace(wrap(test, file));
+  }
 }

@@ -53,3 +53,112 @@ export function jestNativeNow(): (() => number) | undefined {
   const now = (globalThis as Record<symbol, unknown>)[Symbol.for('jest-native-now')];
   return typeof now === 'function' ? (now as () => number) : undefined;
 }
+
+// jest-circus' tree of the file (29 and 30): describe blocks with their hooks and children, test
+// entries with their function, flags and errors. Read once the file has registered everything.
+type CircusFn = (...args: unknown[]) => unknown;
+interface CircusHook {
+  type: string;
+  fn: unknown;
+}
+interface CircusBlock {
+  type?: 'describeBlock';
+  name: string;
+  parent?: CircusBlock;
+  hooks?: CircusHook[];
+  children?: Array<CircusBlock | CircusTest>;
+}
+interface CircusTest {
+  type: 'test';
+  name: string;
+  parent?: CircusBlock;
+  fn?: CircusFn;
+  concurrent?: boolean;
+  failing?: boolean;
+  timeout?: number;
+  errors?: unknown[];
+}
+
+function circusState(): { rootDescribeBlock?: CircusBlock; currentlyRunningTest?: CircusTest | null } | undefined {
+  const key = jestStateKey();
+  return key ? ((globalThis as Record<symbol, unknown>)[key] as { rootDescribeBlock?: CircusBlock } | undefined) : undefined;
+}
+
+/** The titles from the outermost describe to the test (jest-circus' root block left out). */
+function titlesOf(test: CircusTest): string[] {
+  const titles = [test.name];
+  for (let block = test.parent; block?.parent; block = block.parent) titles.unshift(block.name);
+  return titles;
+}
+
+/**
+ * Moves the file's root-level hook whose function is `fn` after every other root-level hook, so it runs
+ * after the test file's own root afterEach hooks (jest-circus runs a block's afterEach hooks in the order
+ * they were added, and setupFilesAfterEnv adds ours first). Whether it could.
+ */
+export function runRootHookLast(fn: unknown): boolean {
+  const hooks = circusState()?.rootDescribeBlock?.hooks;
+  const index = Array.isArray(hooks) ? hooks.findIndex((hook) => hook.fn === fn) : -1;
+  if (!hooks || index < 0) return false;
+  hooks.push(...hooks.splice(index, 1));
+  return true;
+}
+
+/** The titles of the test jest-circus is running (sequential tests; concurrent ones are not marked running). */
+export function jestRunningTestTitles(): string[] | undefined {
+  const test = circusState()?.currentlyRunningTest;
+  return test && typeof test.name === 'string' ? titlesOf(test) : undefined;
+}
+
+/** A `test.concurrent` test of the file (any variant: each, only, failing), before it starts. */
+export interface JestConcurrentTest {
+  readonly titles: string[];
+  readonly failing: boolean;
+  readonly timeout: number | undefined;
+  readonly fn: CircusFn;
+  /** Replaces the function jest-circus will call for it. */
+  replace(fn: CircusFn): void;
+  /** Fails it with `error`, outside its function, so `.failing` does not invert it. */
+  fail(error: Error): void;
+}
+
+function collectConcurrent(block: CircusBlock, into: JestConcurrentTest[]): void {
+  for (const child of block.children ?? []) {
+    if (child.type !== 'test') {
+      collectConcurrent(child, into);
+      continue;
+    }
+    const test = child;
+    if (!test.concurrent || typeof test.fn !== 'function') continue;
+    into.push({
+      titles: titlesOf(test),
+      failing: test.failing === true,
+      timeout: typeof test.timeout === 'number' && test.timeout > 0 ? test.timeout : undefined,
+      fn: test.fn,
+      replace: (fn) => void (test.fn = fn),
+      // The shape jest-circus' own test_fn_failure records: [error, asyncError].
+      fail: (error) => void test.errors?.push([error, error]),
+    });
+  }
+}
+
+/** Every concurrent test of the file, or undefined when jest-circus' tree is not there to read. */
+export function jestConcurrentTests(): JestConcurrentTest[] | undefined {
+  const root = circusState()?.rootDescribeBlock;
+  if (!root || !Array.isArray(root.children)) return undefined;
+  const tests: JestConcurrentTest[] = [];
+  collectConcurrent(root, tests);
+  return tests;
+}
+
+/** The running test file's path, as Jest's expect state tells it. */
+export function jestTestPath(): string | undefined {
+  const path = (jestMatchersState() as { testPath?: unknown } | undefined)?.testPath;
+  return typeof path === 'string' ? path : undefined;
+}
+
+/** The matchers Jest's `expect` has (expect.extend's registry), to wrap unflake's own; undefined outside Jest. */
+export function jestMatchersRegistry(): Record<string, unknown> | undefined {
+  const matchers = ((globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { matchers?: unknown } | undefined)?.matchers;
+  return matchers && typeof matchers === 'object' ? (matchers as Record<string, unknown>) : undefined;
+}
