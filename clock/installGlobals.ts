@@ -91,6 +91,21 @@ export function restoreFileInstall(): void {
   activeInstall()?.restore();
 }
 
+/**
+ * A test file starts: an install still active was made by an earlier file after its end was handled
+ * (an afterAll that ran after unflake's, as with `sequence.hooks: 'list'`) and never undone. Under Vitest
+ * `isolate: false` it would leave this file's Date and timers fake: it is restored, with a warning.
+ */
+export function restoreEarlierFileInstall(): void {
+  const leftover = activeInstall();
+  if (!leftover) return;
+  leftover.restore();
+  process.emitWarning(
+    'unflake: a TestClock.install() made by an earlier test file after its last test (in an afterAll) was still active when this file started; the real Date, timers and performance.now have been restored. Undo it where it was made (`installed.uninstall()`).',
+    { code: 'UNFLAKE_LEFTOVER_INSTALL' },
+  );
+}
+
 export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE): InstallHandle {
   if (!Array.isArray(toFake)) throw new TypeError(`TestClock.install(): \`toFake\` must be an array of global names, got ${String(toFake)}.`);
   for (const name of toFake) {

@@ -16,6 +16,22 @@ function joinErrors(errors: Array<unknown>, message: string): unknown {
   return present.length <= 1 ? present[0] : new AggregateError(present, message);
 }
 
+const AFTER_TEST = Symbol.for('unflake.afterTestProblem');
+
+/** Brands an error as unflake's own, found after the test (see isAfterTestProblem). */
+function afterTestProblem<E>(error: E): E {
+  if (error && typeof error === 'object') Object.defineProperty(error, AFTER_TEST, { value: true });
+  return error;
+}
+
+/**
+ * Whether an error is unflake's own after-test failure (a forgotten await, a failed onCleanup, a
+ * leftover install), which an expected-failure mode (`test.fails`, `test.fail()`) must not invert.
+ */
+export function isAfterTestProblem(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[AFTER_TEST] === true;
+}
+
 /**
  * Ends the test's state (its polls stop, a forgotten await is reported, an install made inside it is
  * undone), then runs its onCleanup() teardown; the error to fail the test with, if any.
@@ -24,7 +40,7 @@ export async function finishTest(state: TestState): Promise<Error | undefined> {
   const notAwaited = endTest(state);
   const leftoverInstall = restoreLeftoverInstall(state);
   const cleanup = await runCleanups(state);
-  return joinErrors([notAwaited ?? leftoverInstall, cleanup], 'unflake: more than one problem after the test') as Error | undefined;
+  return afterTestProblem(joinErrors([notAwaited ?? leftoverInstall, cleanup], 'unflake: more than one problem after the test') as Error | undefined);
 }
 
 /** Runs a whole test (hooks included) in its own state; for runners that give us the test to wrap. */
@@ -36,7 +52,8 @@ export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise
   } catch (error) {
     // The test's own error first, then what its end found (a failed cleanup, a forgotten await).
     const problem = await finishTest(state);
-    throw joinErrors([error, problem], 'The test failed (the first error below), and so did what ran after it');
+    const joined = joinErrors([error, problem], 'The test failed (the first error below), and so did what ran after it');
+    throw problem ? afterTestProblem(joined) : joined;
   }
   const problem = await finishTest(state);
   if (problem) throw problem;
@@ -45,7 +62,8 @@ export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise
 
 /**
  * For runners that run one test at a time and give only before/after hooks: the state begins in
- * beforeEach and ends in afterEach.
+ * beforeEach and ends in afterEach. Returns the afterEach function it registered (Jest moves it after
+ * the file's own root afterEach hooks). `more` adds the runner's own end-of-test problems.
  */
 export function registerSequentialHooks<C>(
   beforeEach: Hook<(context: C) => void>,

@@ -27,3 +27,16 @@ export function toWindow(timing: TestTiming | undefined): TestWindow | undefined
   if (!timing) return undefined;
   return { runner: timing.runner, timeout: timing.timeout, deadline: monotonicNow() + (timing.startedAt + timing.timeout - wallNow()) };
 }
+
+/** No time kept back before a test's deadline may exceed this share of its timeout. */
+const MAX_SHARE_OF_TIMEOUT = 0.25;
+
+/**
+ * Time kept back before the test's deadline (the margin for the failure report, the budget for
+ * gathering `context`), scaled to the test: never more than a quarter of its timeout. A fixed 250 ms
+ * before a 200 ms test’s deadline would end every poll at its first attempt; a quarter leaves the poll
+ * three quarters of the test, and a test of 1 s or more its full margin.
+ */
+export function keptBack(window: TestWindow, ms: number): number {
+  return Math.min(ms, Math.floor(window.timeout * MAX_SHARE_OF_TIMEOUT));
+}

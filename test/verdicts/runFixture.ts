@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toCommonJs } from './toCommonJs.ts';
+import { parsePlaywrightReport, type PlaywrightJsonReport } from './parsePlaywrightReport.ts';
 import { parseJestReport, parseVitestReport, type JsonReport, type ParsedReport, type TestOutcome, type VitestExtras } from './parseReport.ts';
 
 export type { TestOutcome };
@@ -24,7 +25,12 @@ const fixturesDir = join(here, 'fixtures');
 const OUTPUT_CAP = 200_000;
 
 export interface FixtureRun {
-  runner: 'vitest' | 'jest';
+  runner: 'vitest' | 'jest' | 'playwright';
+  /**
+   * Vitest only: the directory of another installed `vitest` package to run instead of the repo's (e.g.
+   * Vitest 4 beside the repo's 5; see vitestPackage() in test/verdicts/vitestFeatures.test.ts).
+   */
+  vitest?: string;
   /** Jest only. 'esm': `--experimental-vm-modules`, as an ESM user runs Jest; 'cjs' (default): plain Node. */
   format?: 'esm' | 'cjs';
   /**
@@ -33,7 +39,7 @@ export interface FixtureRun {
    * CommonJS Jest run an `.mjs` fixture becomes its `.cjs` twin (toCommonJs.ts).
    */
   fixtures: Array<string | { from: string; to: string }>;
-  /** Merged into Vitest's `test` options or into the Jest config (JSON values only). */
+  /** Merged into Vitest's `test` options, the Jest config or Playwright's config (JSON values only). */
   config?: Record<string, unknown>;
   /** Files the fixtures write into the project (cwd), read back before it is removed. */
   collect?: string[];
@@ -97,6 +103,15 @@ function jestConfig(extra: Record<string, unknown>): string {
   });
 }
 
+function playwrightConfig(extra: Record<string, unknown>): string {
+  // API-only fixtures: no browser is started. The JSON report is read back like the other runners'.
+  return `export default Object.assign(${JSON.stringify({ testMatch: '**/*.fixture.mjs', workers: 2, reporter: [['list'], ['json', { outputFile: 'report.json' }]] })}, ${JSON.stringify(extra)});\n`;
+}
+
+function vitestDir(run: FixtureRun): string {
+  return run.vitest ?? join(repo, 'node_modules', 'vitest');
+}
+
 /** Writes the project: package.json, node_modules links, the runner's config, the fixtures. */
 function createProject(run: FixtureRun): string {
   const root = packageRoot();
@@ -104,10 +119,13 @@ function createProject(run: FixtureRun): string {
   const project = mkdtempSync(join(tmpdir(), `unflake-verdicts-${run.runner}-`));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'verdict-fixtures', private: true }));
   link(project, 'unflake', root);
-  for (const name of ['vitest', 'jest', 'expect', '@jest/globals']) link(project, name, join(repo, 'node_modules', name));
+  for (const name of ['jest', 'expect', '@jest/globals', '@playwright/test', 'playwright', 'playwright-core']) link(project, name, join(repo, 'node_modules', name));
+  link(project, 'vitest', vitestDir(run));
   if (run.runner === 'vitest') {
     writeFileSync(join(project, 'vitest.config.mjs'), vitestConfig(root, run.config ?? {}));
     copyFileSync(join(here, 'project', 'vitestExtras.mjs'), join(project, 'vitestExtras.mjs'));
+  } else if (run.runner === 'playwright') {
+    writeFileSync(join(project, 'playwright.config.mjs'), playwrightConfig(run.config ?? {}));
   } else {
     writeFileSync(join(project, 'jest.config.json'), jestConfig(run.config ?? {}));
   }
@@ -168,7 +186,8 @@ function runProcess(args: string[], cwd: string, timeout: number): Promise<Exit>
 }
 
 function runnerArgs(run: FixtureRun): string[] {
-  if (run.runner === 'vitest') return [join(repo, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'vitest.config.mjs'];
+  if (run.runner === 'vitest') return [join(vitestDir(run), 'vitest.mjs'), 'run', '--config', 'vitest.config.mjs'];
+  if (run.runner === 'playwright') return [join(repo, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--config', 'playwright.config.mjs'];
   const jest = [join(repo, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'jest.config.json', '--json', '--outputFile=report.json', '--ci', '--no-watchman'];
   return run.format === 'esm' ? ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', ...jest] : jest;
 }
@@ -196,7 +215,12 @@ export async function runFixture(run: FixtureRun): Promise<FixtureReport> {
         `runFixture: the inner ${run.runner} run wrote no report (exit ${exit.exitCode}${exit.timedOut ? ', killed after its timeout' : ''}):\n${output.slice(-4000)}`,
       );
     }
-    const parsed = run.runner === 'vitest' ? parseVitestReport(json, readJson<VitestExtras>(join(project, 'extras.json')), project) : parseJestReport(json, exit.stderr, project);
+    const parsed =
+      run.runner === 'vitest'
+        ? parseVitestReport(json, readJson<VitestExtras>(join(project, 'extras.json')), project)
+        : run.runner === 'playwright'
+          ? parsePlaywrightReport(json as unknown as PlaywrightJsonReport)
+          : parseJestReport(json, exit.stderr, project);
     const collected: Record<string, string | undefined> = {};
     for (const name of run.collect ?? []) collected[name] = existsSync(join(project, name)) ? readFileSync(join(project, name), 'utf8') : undefined;
     return { ...parsed, exitCode: exit.exitCode, timedOut: exit.timedOut, output, collected, dir: project, test: finder(parsed.tests) };
