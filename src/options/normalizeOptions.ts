@@ -28,13 +28,21 @@ export interface PollSettings {
   context: (() => unknown) | undefined;
   wakeOn: WakeSource[];
   time: TimeSource;
+  /** Virtual time: real ms a window (and the approach to `notBefore`) still watches. */
+  realFloor: number;
   testTimeoutMargin: number;
 }
 
-const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'onAttempt', 'signal', 'message', 'context', 'wakeOn', 'clock'] as const;
+/**
+ * Default `realFloor`: with a TestClock a window runs in no real time at all, so a value that real I/O
+ * (a database, a queue, a child process) changes 50 ms later would never be seen. Twice that is watched.
+ */
+export const DEFAULT_REAL_FLOOR = 100;
+
+const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'onAttempt', 'signal', 'message', 'context', 'wakeOn', 'clock', 'realFloor'] as const;
 const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore'];
 const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
-const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin', 'fingerprint'];
+const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin', 'fingerprint', 'realFloor'];
 
 export { argumentError };
 
@@ -127,6 +135,7 @@ export function validateConfigurable(options: unknown): void {
   checkFunction(where, 'ignore', o.ignore, '(error) => boolean');
   checkFunction(where, 'context', o.context, '() => unknown');
   checkDuration(where, 'testTimeoutMargin', o.testTimeoutMargin);
+  checkDuration(where, 'realFloor', o.realFloor);
   checkFingerprintFields(where, o.fingerprint);
 }
 
@@ -215,6 +224,7 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
     context: checkFunction(where, 'context', o.context, '() => unknown') ?? d.context,
     wakeOn: checkWakeOn(where, o.wakeOn),
     time: o.clock === undefined ? realTimeSource : virtualTimeSource(o.clock),
+    realFloor: checkDuration(where, 'realFloor', o.realFloor) ?? d.realFloor ?? DEFAULT_REAL_FLOOR,
     testTimeoutMargin: d.testTimeoutMargin ?? builtInDefaults.testTimeoutMargin,
   };
 }

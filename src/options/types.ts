@@ -73,6 +73,12 @@ export interface CommonOptions<T = unknown> {
    * timers) instead of waiting, and the window is measured on the clock: deterministic and instant.
    */
   clock?: { monotonic(): number; advanceAsync(ms: number): Promise<void> };
+  /**
+   * With `clock` only: a window (`toConsistently*`, `.not.toEventually*`, `consistently()`) and the approach
+   * to `notBefore` also watch at least this many ms of real time, so a value that real I/O changes is
+   * seen before the verdict. Default 100 (a change 50 ms of real I/O away is seen); 0 turns it off.
+   */
+  realFloor?: number;
 }
 
 /** Options of `eventually` and the `toEventually*` matchers. */
@@ -104,6 +110,8 @@ export interface ConfigurableOptions {
   context?: () => unknown;
   /** How long before the running test's own timeout a poll ends, so its diagnostics are what you see. Default 250. */
   testTimeoutMargin?: number;
+  /** With `clock`: real ms a window also watches (see CommonOptions.realFloor). Default 100. */
+  realFloor?: number;
   /**
    * Fields added to the "Run:" fingerprint of every failure, e.g. `{ region: 'eu-west-1', image: process.env.IMAGE_TAG }`
    * (string, number or boolean; undefined leaves a field out). A later configure() replaces the whole object.

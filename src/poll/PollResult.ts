@@ -14,6 +14,9 @@ export interface TimelineEntry {
   held: boolean;
 }
 
+/** What broke an "always" window's watch: an attempt that judged no value. */
+export type Broken = { by: 'probe-error' | 'check-error' | 'unsettled'; error: unknown } | { by: 'retry-after'; error: unknown; ms: number };
+
 /** Why a poll passed. */
 export type PassReason = { kind: 'passed' } | { kind: 'settled'; reason: string; attempt: number };
 
@@ -34,8 +37,11 @@ export type FailReason =
   | { kind: 'aborted'; reason: unknown }
   | { kind: 'test-ended' }
   | { kind: 'matched'; attempt: number }
-  | { kind: 'stopped-holding'; attempt: number }
+  | { kind: 'stopped-holding'; attempt: number; broken?: Broken }
+  | { kind: 'settled-unseen'; reason: string; attempt: number }
   | { kind: 'too-early'; at: number; notBefore: number }
+  /** The first hold came after `notBefore`, but no judged attempt ended just before it: too early cannot be ruled out. */
+  | { kind: 'not-before-unseen'; notBefore: number; lastMiss: number | undefined; at: number }
   | { kind: 'unstable'; heldFor: number; heldPasses: number; stableFor: number; passes: number };
 
 /** What every ended poll carries, passed or failed: everything its report needs, and nothing else. */
@@ -54,7 +60,7 @@ export interface PollFacts<T = unknown> {
   /** Whether any attempt produced a value (as opposed to an error). */
   hasValue: boolean;
   lastValue: T | undefined;
-  /** The error of the last attempt, if it threw (undefined when it returned a value). */
+  /** The error of the last completed attempt, if it threw (undefined when it returned a value): never the one abandoned at the deadline. */
   lastError: unknown;
   /** Why the check rejected `lastValue`: what it threw, or undefined when it returned false. */
   lastValueError: unknown;
@@ -62,6 +68,11 @@ export interface PollFacts<T = unknown> {
   value: T | undefined;
   /** Whether an attempt was still running when the poll ended. */
   inFlightAtEnd: boolean;
+  /** That attempt, abandoned at the deadline: a footnote to the report, whose headline is the last completed attempt. */
+  abandonedAtEnd?: { attempt: number; error: unknown } | undefined;
+  /** Virtual time: the real ms the poll watched, and the `realFloor` it had to watch at least. */
+  realElapsed?: number | undefined;
+  realFloor?: number | undefined;
   /** The run fingerprint (`Run: …`), stamped by the shell that reports the failure. */
   fingerprint?: string | undefined;
 }

@@ -83,7 +83,16 @@ export interface PauseInput {
   lastDuration: number;
   /** Virtual time: the longest pause that cannot skip past anything (see virtualStride), else undefined. */
   stride?: number | undefined;
+  /** `notBefore` as a time-source instant: an attempt is placed to end just before it. */
+  notBefore?: number | undefined;
+  virtual?: boolean | undefined;
 }
+
+/** How far before the `notBefore` boundary its sample is aimed to end: a real timer fires a little late. */
+export const NOT_BEFORE_SLACK = { real: 3, virtual: 1 } as const;
+
+/** Virtual time: the real pause between attempts while a window (or notBefore) waits out its real floor. */
+export const REAL_FLOOR_STEP = 10;
 
 /**
  * Long virtual waits stay cheap: a pause may grow to a tenth of the time waited so far (so a state that
@@ -100,6 +109,11 @@ export function virtualStride(elapsed: number, untilNextTimer: number | undefine
 export function planPause(p: PauseInput): { ms: number; final: boolean } {
   let ms = p.stride === undefined ? p.scheduled : Math.max(p.scheduled, p.stride);
   if (p.streak.start !== undefined && p.stableFor > 0) ms = Math.min(ms, Math.max(0, p.streak.start + p.stableFor - p.now));
+  if (p.notBefore !== undefined) {
+    // As at the deadline: one attempt ends just before the boundary, so a state reached shortly before it is seen.
+    const sample = p.notBefore - p.lastDuration - (p.virtual ? NOT_BEFORE_SLACK.virtual : NOT_BEFORE_SLACK.real);
+    if (p.now < sample && p.now + ms > sample) ms = sample - p.now;
+  }
   const latestStart = p.deadline - p.lastDuration;
   if (p.now + ms >= latestStart) return { ms: Math.max(0, latestStart - p.now), final: true };
   return { ms, final: false };

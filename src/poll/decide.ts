@@ -1,11 +1,34 @@
 /**
  * The engine's decisions as pure functions: an observation and the streak so far in, "go on" or an end
- * reason out. No timers, no clocks: tested as tables (test/src/decide.test.ts).
+ * reason out. No timers, no clocks: tested as tables (test/src/decide.test.ts) and against a reference
+ * model over generated attempt sequences (test/src/goalTable.test.ts).
+ *
+ * The rule enforced here, and only here: **a pass rests on an observed value.** Each attempt is first
+ * reduced to one outcome:
+ *
+ * - `holds` / `fails`: the probe returned a value and the check judged it: it returned true / false, or
+ *   threw an assertion error (`expect()`, `assert`), which is a "no";
+ * - `gap`: nothing was judged: the probe threw, the check threw something that is not an assertion (a
+ *   TypeError), the probe asked for `retryAfter`, or the attempt did not settle.
+ *
+ * | outcome            | eventually      | eventually-fails | never (.not.toEventually) | always (toConsistently) |
+ * |--------------------|-----------------|------------------|---------------------------|-------------------------|
+ * | holds              | pass (streak)   | go on            | fail: matched             | go on, counts           |
+ * | fails              | go on           | pass             | go on, counts             | fail: stopped holding   |
+ * | gap                | go on           | go on            | go on, does not count     | fail: the watch broke,  |
+ * |                    |                 |                  |                           | unless `ignore` names it|
+ * | stop()             | fail            | fail             | fail                      | fail                    |
+ * | settled()          | usage error     | usage error      | pass if a value was judged, else fail             |
+ * | window ends        | fail            | fail             | pass if a value was judged and the end was watched  |
+ *
+ * Markers (`stop`, `settled`, `retryAfter`, usage errors) are read from the thrown error and its own
+ * `cause` chain only, never through a nested unflake poll failure (runtime/brand.ts).
  */
 import { usageError } from '../errors.ts';
 import { findBranded } from '../runtime/brand.ts';
 import type { Observation } from './attempt.ts';
-import type { EndReason } from './PollResult.ts';
+import { isAssertionError } from './assertion.ts';
+import type { Broken, EndReason } from './PollResult.ts';
 import { isWindowGoal, reaches, type Goal } from './goal.ts';
 
 /** Consecutive attempts that reached the goal (for `stableFor` / `passes`). */
@@ -32,10 +55,30 @@ export interface Moment {
   at: number;
   /** Now, in time-source ms. */
   now: number;
+  /** Whether an earlier attempt returned a value the check judged. */
+  sawValue?: boolean;
+  /** When (ms since the start) the last judged attempt that did not reach the goal ended: `notBefore` needs one at its boundary. */
+  lastMiss?: number | undefined;
 }
 
 /** `retryAfter`: the probe asked for the next attempt to wait at least this many ms. */
 export type Decision = { end: false; streak: Streak; retryAfter?: number } | { end: true; passed: boolean; reason: EndReason };
+
+/** What one attempt amounts to. */
+export type Outcome = 'holds' | 'fails' | 'gap';
+
+/**
+ * How far before the `notBefore` boundary (ms since the start) the last judged miss may end for a pass
+ * after it to count: the engine samples just before the boundary (deadline.ts), so only a timer's
+ * lateness separates them; in virtual time that sample is 1 ms before it.
+ */
+export const NOT_BEFORE_BLIND = { real: 25, virtual: 1 } as const;
+
+export function outcomeOf<T>(observation: Observation<T>): Outcome {
+  if (observation.kind !== 'value') return 'gap';
+  if (observation.checkError !== undefined && !isAssertionError(observation.checkError)) return 'gap';
+  return observation.held ? 'holds' : 'fails';
+}
 
 function safeIgnore(ignore: (error: unknown) => boolean, error: unknown): boolean {
   try {
@@ -46,14 +89,19 @@ function safeIgnore(ignore: (error: unknown) => boolean, error: unknown): boolea
 }
 
 function thrownBy<T>(observation: Observation<T>): unknown {
-  return observation.kind === 'error' ? observation.error : observation.kind === 'value' ? observation.checkError : undefined;
+  return observation.kind === 'value' ? observation.checkError : observation.error;
 }
 
-/** `settled()`: a window passes at once; anywhere else it is a usage error. */
-function settledEnd(thrown: unknown, rules: Rules, attempt: number): Decision | undefined {
-  const settled = findBranded(thrown, 'settled') as { reason?: unknown } | undefined;
+/** `settled()`: a window ends at once, a pass if it judged a value; anywhere else it is a usage error. */
+function settledEnd<T>(observation: Observation<T>, rules: Rules, moment: Moment): Decision | undefined {
+  const settled = findBranded(thrownBy(observation), 'settled') as { reason?: unknown } | undefined;
   if (!settled) return undefined;
-  if (isWindowGoal(rules.goal)) return { end: true, passed: true, reason: { kind: 'settled', reason: String(settled.reason), attempt } };
+  const reason = String(settled.reason);
+  if (isWindowGoal(rules.goal)) {
+    // From the check, it judged this attempt's value; from the probe, only earlier values count.
+    if (observation.kind === 'value' || moment.sawValue === true) return { end: true, passed: true, reason: { kind: 'settled', reason, attempt: moment.attempt } };
+    return { end: true, passed: false, reason: { kind: 'settled-unseen', reason, attempt: moment.attempt } };
+  }
   const error = usageError(
     'settled()',
     'only ends a window assertion (toConsistently*, .not.toEventually*, consistently()): there it means the state can no longer change. To fail at once here, use stop(reason).',
@@ -74,31 +122,51 @@ function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | und
   return undefined;
 }
 
-/** After one attempt: end now (and how), or go on with the updated streak. */
-export function decide<T>(observation: Observation<T>, streak: Streak, rules: Rules, moment: Moment): Decision {
+function brokenBy<T>(observation: Observation<T>, retryAfter: number | undefined): Broken {
+  if (observation.kind === 'unsettled') return { by: 'unsettled', error: observation.error };
+  if (observation.kind === 'value') return { by: 'check-error', error: observation.checkError };
+  return retryAfter === undefined ? { by: 'probe-error', error: observation.error } : { by: 'retry-after', error: observation.error, ms: retryAfter };
+}
+
+/** An attempt that judged nothing: never a pass; in an "always" window a break, unless `ignore` names it. */
+function gap<T>(observation: Observation<T>, rules: Rules, attempt: number): Decision {
+  const wait = findBranded(thrownBy(observation), 'retry-after') as { ms?: number } | undefined;
+  const retryAfter = wait ? Number(wait.ms) || 0 : undefined;
+  if (rules.goal === 'always') {
+    const broken = brokenBy(observation, retryAfter);
+    if (!rules.ignore || !safeIgnore(rules.ignore, broken.error)) return { end: true, passed: false, reason: { kind: 'stopped-holding', attempt, broken } };
+  }
+  return retryAfter === undefined ? { end: false, streak: NO_STREAK } : { end: false, streak: NO_STREAK, retryAfter };
+}
+
+/** `notBefore`: a hold before the boundary is too early; a first hold after it needs a miss seen just before it. */
+function notBeforeEnd(rules: Rules, streak: Streak, moment: Moment, virtual: boolean): EndReason | undefined {
+  const notBefore = rules.notBefore;
+  if (notBefore === undefined) return undefined;
+  if (moment.at < notBefore) return { kind: 'too-early', at: moment.at, notBefore };
+  if (streak.start !== undefined) return undefined;
+  const blind = virtual ? NOT_BEFORE_BLIND.virtual : NOT_BEFORE_BLIND.real;
+  if (moment.lastMiss === undefined || notBefore - moment.lastMiss > blind) return { kind: 'not-before-unseen', notBefore, lastMiss: moment.lastMiss, at: moment.at };
+  return undefined;
+}
+
+/** After one attempt: end now (and how), or go on with the updated streak. `virtual`: the poll runs on a TestClock. */
+export function decide<T>(observation: Observation<T>, streak: Streak, rules: Rules, moment: Moment, virtual = false): Decision {
   const early = terminal(observation, rules);
   if (early) return { end: true, passed: false, reason: early };
-  const thrown = thrownBy(observation);
-  const settled = settledEnd(thrown, rules, moment.attempt);
+  const settled = settledEnd(observation, rules, moment);
   if (settled) return settled;
-  const wait = findBranded(thrown, 'retry-after') as { ms?: number } | undefined;
-  // "Not yet, and not before ms": for "always" it is a pause, not a miss.
-  if (wait) return { end: false, streak: NO_STREAK, retryAfter: Number(wait.ms) || 0 };
-  if (!reaches(rules.goal, observation.held)) return { end: false, streak: NO_STREAK };
+  const outcome = outcomeOf(observation);
+  if (outcome === 'gap') return gap(observation, rules, moment.attempt);
+  if (!reaches(rules.goal, outcome === 'holds')) return { end: false, streak: NO_STREAK };
   if (isWindowGoal(rules.goal)) {
     return { end: true, passed: false, reason: rules.goal === 'never' ? { kind: 'matched', attempt: moment.attempt } : { kind: 'stopped-holding', attempt: moment.attempt } };
   }
-  if (rules.notBefore !== undefined && moment.at < rules.notBefore) return { end: true, passed: false, reason: { kind: 'too-early', at: moment.at, notBefore: rules.notBefore } };
+  const tooEarly = notBeforeEnd(rules, streak, moment, virtual);
+  if (tooEarly) return { end: true, passed: false, reason: tooEarly };
   const next: Streak = { start: streak.start ?? moment.startedAt, count: streak.count + 1 };
   if (moment.now - next.start! >= rules.stableFor && next.count >= rules.passes) return { end: true, passed: true, reason: { kind: 'passed' } };
   return { end: false, streak: next };
-}
-
-/** Whether this attempt is the one that passes (a passing attempt is not recorded in the timeline). */
-export function passesNow<T>(observation: Observation<T>, streak: Streak, rules: Rules, at: number): boolean {
-  if (observation.kind !== 'value' || !reaches(rules.goal, observation.held) || isWindowGoal(rules.goal)) return false;
-  if (rules.notBefore !== undefined && at < rules.notBefore) return false;
-  return rules.stableFor === 0 && streak.count + 1 >= rules.passes;
 }
 
 export interface WindowEnd {
@@ -107,7 +175,7 @@ export interface WindowEnd {
   cutByTest: boolean;
   /** It ended by `maxAttempts`, not by time. */
   byAttempts: boolean;
-  /** At least one attempt returned a value. */
+  /** At least one attempt returned a value the check judged. */
   sawValue: boolean;
   streak: Streak;
   now: number;
@@ -115,16 +183,22 @@ export interface WindowEnd {
   maxAttempts: number | undefined;
   stableFor: number;
   passes: number;
+  /** An attempt that was still running at the deadline, and whether it was the planned final one. */
+  inFlight?: { final: boolean; error: unknown } | undefined;
+  ignore?: ((error: unknown) => boolean) | undefined;
 }
 
 /**
  * The window (or maxAttempts) is over without an early end. "always"/"never" pass only when the window
- * was watched whole and at least one attempt returned a value: a window of errors proves nothing.
+ * was watched whole and at least one attempt returned a judged value: a window of errors proves nothing,
+ * and neither does one whose end an attempt hung through (the planned final attempt, started one
+ * attempt's duration before the deadline, may still be running: the end was watched up to its start).
  */
 export function endOfWindow(w: WindowEnd): { passed: boolean; reason: EndReason } {
   if (isWindowGoal(w.goal)) {
     if (w.cutByTest || w.byAttempts) return { passed: false, reason: w.timeout };
     if (!w.sawValue) return { passed: false, reason: { kind: 'no-value', window: w.timeout.window, windowName: w.timeout.windowName } };
+    if (w.inFlight && !w.inFlight.final && !(w.ignore && safeIgnore(w.ignore, w.inFlight.error))) return { passed: false, reason: w.timeout };
     return { passed: true, reason: { kind: 'passed' } };
   }
   if (w.streak.start !== undefined) {

@@ -11,9 +11,10 @@ import type { TestWindow } from '../runner/testWindow.ts';
 import { isThenable } from '../check.ts';
 import { AttemptTimeoutError } from '../errors.ts';
 import { AttemptSignal, evaluate, raceAttempt, type AttemptSpec, type Observation } from './attempt.ts';
-import { decide, endOfWindow, passesNow, type Rules } from './decide.ts';
-import { attemptBudget, planLimits, planPause, reachedRealLimit, timeoutReason, virtualStride, type Limits } from './deadline.ts';
-import type { Goal } from './goal.ts';
+import { decide, endOfWindow, type Rules, type WindowEnd } from './decide.ts';
+import { attemptBudget, planLimits, planPause, reachedRealLimit, REAL_FLOOR_STEP, timeoutReason, virtualStride, type Limits } from './deadline.ts';
+import { isWindowGoal, type Goal } from './goal.ts';
+import { monotonicNow, pauseReal } from '../time/realTime.ts';
 import type { PollResult } from './PollResult.ts';
 import { Progress } from './progress.ts';
 import { createSchedule } from './schedule.ts';
@@ -40,11 +41,12 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const rules: Rules = { goal: spec.goal, stableFor: settings.stableFor, passes: settings.passes, notBefore: settings.notBefore, ignore: settings.ignore };
   const attemptSpec: AttemptSpec<T> = { probe: spec.probe, holds: spec.holds, failWhen: settings.failWhen };
   const progress = new Progress<T>(time, limits.start, { ms: settings.window, name: settings.windowName });
+  if (time.virtual) [progress.realStart, progress.realFloor] = [monotonicNow(), settings.realFloor];
   // No jitter in virtual time: it only desynchronises real pollers, and would make runs differ.
   const scheduled = createSchedule(settings.interval, time.virtual ? () => 0.5 : Math.random);
   const stops = watchStops(settings.signal, spec.testEnded);
   const wake = watchWake(settings.wakeOn);
-  const windowEnd = (byAttempts: boolean): PollResult<T> => endWindow(progress, rules, limits, settings, byAttempts);
+  const windowEnd = (byAttempts: boolean, inFlight?: WindowEnd['inFlight']): PollResult<T> => endWindow(progress, rules, limits, settings, byAttempts, inFlight);
   try {
     for (let final = false; ;) {
       if (stops.reason()) return progress.finish(false, stops.reason()!);
@@ -55,19 +57,29 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       const signal = new AttemptSignal();
       const observation = await attemptOnce(attemptSpec, signal, attempt, limits, settings, stops, startedAt);
       progress.lastDuration = time.now() - startedAt;
-      progress.observe(observation, at, passesNow(observation, progress.streak, rules, at), signal);
-      if (observation.kind === 'unsettled' && observation.cause === 'interrupted') return progress.finish(false, stops.reason()!);
-      if (observation.kind === 'unsettled' && observation.cause === 'deadline') return windowEnd(false);
-      const decision = decide(observation, progress.streak, rules, { attempt, startedAt, at, now: time.now() });
+      if (observation.kind === 'unsettled' && observation.cause !== 'attempt-timeout') {
+        progress.observe(observation, at, false, false, signal);
+        if (observation.cause === 'interrupted') return progress.finish(false, stops.reason()!);
+        return windowEnd(false, { final, error: observation.error });
+      }
+      const moment = { attempt, startedAt, at, now: time.now(), sawValue: progress.sawValue, lastMiss: progress.lastMiss };
+      const decision = decide(observation, progress.streak, rules, moment, time.virtual);
+      progress.observe(observation, at, decision.end && decision.passed, decision.end || decision.streak.count > 0, signal);
       const callbackFailure = reportAttempt(settings, observation, attempt, at);
       if (callbackFailure) return progress.finish(false, { kind: 'callback-threw', callback: 'onAttempt', error: callbackFailure.error, attempt });
       if (decision.end) return progress.finish(decision.passed, decision.reason);
       progress.streak = decision.streak;
       if (settings.maxAttempts !== undefined && attempt >= settings.maxAttempts) return windowEnd(true);
-      if (final || time.now() >= limits.deadline) return windowEnd(false);
+      if (final || time.now() >= limits.deadline) {
+        // Virtual time: a window also watches a real floor, for state that real I/O changes.
+        const left = isWindowGoal(rules.goal) ? realFloorLeft(progress) : 0;
+        if (left <= 0) return windowEnd(false);
+        await wake.during(pauseReal(Math.min(REAL_FLOOR_STEP, left), stops.signal));
+        continue;
+      }
       const pause = nextPause(progress, settings, limits, Math.max(wake.take() ? 0 : scheduled(), decision.retryAfter ?? 0));
       final = pause.final;
-      await wake.during(time.pause(pause.ms, stops.signal));
+      await wake.during(pause.real ? pauseReal(pause.ms, stops.signal) : time.pause(pause.ms, stops.signal));
       // A wake-up during the final pause means the system changed: that attempt is not the last.
       if (wake.woken()) final = false;
     }
@@ -76,6 +88,12 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
     wake.dispose();
     progress.abandon(new AttemptTimeoutError('the poll ended'));
   }
+}
+
+/** Virtual time: real ms the poll must still watch (its `realFloor`), else 0. */
+function realFloorLeft<T>(progress: Progress<T>): number {
+  if (progress.realStart === undefined || !progress.realFloor) return 0;
+  return Math.max(0, progress.realFloor - (monotonicNow() - progress.realStart));
 }
 
 /** `wakeOn`: a wake-up ends the current pause and makes the next one 0. */
@@ -108,9 +126,10 @@ function watchWake(sources: PollSettings['wakeOn']): {
 }
 
 /** The window (or maxAttempts) is over without an early end. */
-function endWindow<T>(progress: Progress<T>, rules: Rules, limits: Limits, settings: PollSettings, byAttempts: boolean): PollResult<T> {
+function endWindow<T>(progress: Progress<T>, rules: Rules, limits: Limits, settings: PollSettings, byAttempts: boolean, inFlight: WindowEnd['inFlight']): PollResult<T> {
   const { passed, reason } = endOfWindow({
     ...rules,
+    inFlight,
     cutByTest: limits.cutByTest,
     byAttempts,
     sawValue: progress.sawValue,
@@ -122,11 +141,32 @@ function endWindow<T>(progress: Progress<T>, rules: Rules, limits: Limits, setti
   return progress.finish(passed, reason);
 }
 
-/** The pause before the next attempt: the schedule's (or retryAfter's), stretched in virtual time, cut at the deadline. */
-function nextPause<T>(progress: Progress<T>, settings: PollSettings, limits: Limits, scheduled: number): { ms: number; final: boolean } {
+/**
+ * The pause before the next attempt: the schedule's (or retryAfter's), stretched in virtual time, cut at
+ * the deadline and placed to sample just before `notBefore`. Virtual time does not cross `notBefore`
+ * before the real floor is watched: until then the pause is real (`real`), and the clock stands still.
+ */
+function nextPause<T>(progress: Progress<T>, settings: PollSettings, limits: Limits, scheduled: number): { ms: number; final: boolean; real?: boolean } {
   const time = settings.time;
-  const stride = time.untilNextTimer ? virtualStride(time.now() - limits.start, time.untilNextTimer()) : undefined;
-  return planPause({ scheduled, stride, streak: progress.streak, stableFor: settings.stableFor, now: time.now(), deadline: limits.deadline, lastDuration: progress.lastDuration });
+  const now = time.now();
+  const stride = time.untilNextTimer ? virtualStride(now - limits.start, time.untilNextTimer()) : undefined;
+  const notBefore = settings.notBefore === undefined ? undefined : limits.start + settings.notBefore;
+  const pause = planPause({
+    scheduled,
+    stride,
+    streak: progress.streak,
+    stableFor: settings.stableFor,
+    now,
+    deadline: limits.deadline,
+    lastDuration: progress.lastDuration,
+    notBefore,
+    virtual: time.virtual,
+  });
+  if (notBefore !== undefined && now < notBefore && now + pause.ms >= notBefore) {
+    const left = realFloorLeft(progress);
+    if (left > 0) return { ms: Math.min(REAL_FLOOR_STEP, left), final: false, real: true };
+  }
+  return pause;
 }
 
 function attemptOnce<T>(

@@ -1,7 +1,8 @@
 /** What a poll has seen so far, and the `PollResult` built from it when it ends. */
+import { monotonicNow } from '../time/realTime.ts';
 import type { TimeSource } from '../time/TimeSource.ts';
 import type { AttemptSignal, Observation } from './attempt.ts';
-import { NO_STREAK, type Streak } from './decide.ts';
+import { NO_STREAK, outcomeOf, type Streak } from './decide.ts';
 import type { EndReason, FailReason, PassReason, PollResult } from './PollResult.ts';
 import { TimelineRecorder } from './timeline.ts';
 
@@ -9,15 +10,21 @@ export class Progress<T> {
   attempts = 0;
   streak: Streak = NO_STREAK;
   lastDuration = 0;
+  /** ms since the start when the last judged attempt that did not reach the goal ended (for `notBefore`). */
+  lastMiss: number | undefined;
+  /** Virtual time: real monotonic ms at the start, and the real floor the window must watch. */
+  realStart: number | undefined;
+  realFloor: number | undefined;
   readonly #time: TimeSource;
   readonly #start: number;
   readonly #timeline = new TimelineRecorder();
   readonly #abandoned: AttemptSignal[] = [];
   #sawValue = false;
+  #returnedValue = false;
   #lastValue: T | undefined;
   #lastError: unknown;
   #lastValueError: unknown;
-  #inFlightAtEnd = false;
+  #atEnd: { attempt: number; error: unknown } | undefined;
 
   readonly #window: { ms: number; name: 'timeout' | 'for' };
 
@@ -29,30 +36,38 @@ export class Progress<T> {
 
   /**
    * Keeps what an attempt saw. A passing attempt is not put in the timeline: a passing assertion needs
-   * none, and summarising the value is most of the cost of an already-true one.
+   * none, and summarising the value is most of the cost of an already-true one. `reached`: whether the
+   * attempt reached the goal's early end (a judged miss is remembered for `notBefore`).
    */
-  observe(observation: Observation<T>, at: number, passing: boolean, signal: AttemptSignal): void {
+  observe(observation: Observation<T>, at: number, passing: boolean, reached: boolean, signal: AttemptSignal): void {
     switch (observation.kind) {
-      case 'value':
-        this.#sawValue = true;
+      case 'value': {
+        // A value the check did not judge (it threw a TypeError) is not an observation: it counts for no window.
+        const judged = outcomeOf(observation) !== 'gap';
+        if (judged) this.#sawValue = true;
+        this.#returnedValue = true;
+        if (judged && !reached) this.lastMiss = this.#time.now() - this.#start;
         this.#lastValue = observation.value;
         this.#lastError = observation.checkError;
         this.#lastValueError = observation.checkError;
         if (!passing) this.#timeline.record(at, this.attempts, 'value', observation.value, observation.held);
         return;
+      }
       case 'error':
         this.#lastError = observation.error;
         this.#timeline.record(at, this.attempts, 'error', observation.error, false);
         return;
       case 'unsettled':
-        this.#lastError = observation.error;
         this.#abandoned.push(signal);
-        if (observation.cause === 'deadline') this.#inFlightAtEnd = true;
+        // Abandoned at the deadline, it is a footnote: the headline stays the last completed attempt.
+        if (observation.cause === 'deadline') this.#atEnd = { attempt: this.attempts, error: observation.error };
+        else this.#lastError = observation.error;
         if (observation.cause !== 'interrupted') this.#timeline.record(at, this.attempts, 'unsettled', observation.error.message, false);
         return;
     }
   }
 
+  /** Whether an attempt returned a value that the check judged. */
   get sawValue(): boolean {
     return this.#sawValue;
   }
@@ -74,12 +89,14 @@ export class Progress<T> {
       virtual: this.#time.virtual,
       timeline: this.#timeline.entries,
       droppedEntries: this.#timeline.dropped,
-      hasValue: this.#sawValue,
+      hasValue: this.#returnedValue,
       lastValue: this.#lastValue,
       lastError: this.#lastError,
       lastValueError: this.#lastValueError,
       value: this.#lastValue,
-      inFlightAtEnd: this.#inFlightAtEnd,
+      inFlightAtEnd: this.#atEnd !== undefined,
+      abandonedAtEnd: this.#atEnd,
+      ...(this.realStart === undefined ? {} : { realElapsed: monotonicNow() - this.realStart, realFloor: this.realFloor }),
     };
   }
 }

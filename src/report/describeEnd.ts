@@ -1,4 +1,4 @@
-import type { EndReason, PollResult } from '../poll/PollResult.ts';
+import type { Broken, EndReason, PollResult } from '../poll/PollResult.ts';
 import { formatDuration as ms } from './formatDuration.ts';
 import { types } from 'node:util';
 import { describeThrown } from './boundValue.ts';
@@ -46,8 +46,32 @@ export function describeEndClause(reason: EndReason, elapsed: number, virtual = 
   }
 }
 
+/** What broke an "always" window's watch, as the end of a sentence. */
+function brokenBy(broken: Broken): string {
+  switch (broken.by) {
+    case 'retry-after':
+      return `the probe asked to retry after ${broken.ms} ms (retryAfter: ${firstLine(broken.error)})`;
+    case 'probe-error':
+      return `the probe threw (${firstLine(broken.error)})`;
+    case 'check-error':
+      return `the check threw an error that is not an assertion (${firstLine(broken.error)})`;
+    case 'unsettled':
+      return `the attempt did not settle (${firstLine(broken.error)})`;
+  }
+}
+
+/** Virtual time: how much real time the poll watched as well (the `realFloor` option). */
+function realTimeNote(result: PollResult): string {
+  if (!result.virtual || result.realElapsed === undefined) return '';
+  return ` It watched ${ms(result.realElapsed)} of real time (realFloor: ${result.realFloor ?? 0} ms).`;
+}
+
 /** One sentence: why the poll stopped, after how long, after how many attempts, and what that means. */
 export function describeEnd(result: PollResult, goal: Goal): string {
+  return describeReason(result, goal) + realTimeNote(result);
+}
+
+function describeReason(result: PollResult, goal: Goal): string {
   const { reason, elapsed, attempts } = result;
   const after = `after ${ms(elapsed)}`;
   switch (reason.kind) {
@@ -84,7 +108,17 @@ export function describeEnd(result: PollResult, goal: Goal): string {
     case 'matched':
       return `It matched at attempt ${reason.attempt} ${after}, but it must never match within ${result.window} ms (\`${result.windowName}\`).`;
     case 'stopped-holding':
+      if (reason.broken) {
+        return `The watch broke at attempt ${reason.attempt} ${after}: ${brokenBy(reason.broken)}, so that attempt saw no value; it had to hold for ${result.window} ms (\`for\`), at every attempt. Pass \`ignore\` to name the errors a window may skip.`;
+      }
       return `It stopped holding at attempt ${reason.attempt} ${after}; it had to hold for ${result.window} ms (\`for\`).`;
+    case 'settled-unseen':
+      return `settled() at attempt ${reason.attempt} ${after}, before any value was seen and checked (${reason.reason}): nothing was watched, so it cannot pass.`;
+    case 'not-before-unseen': {
+      const last =
+        reason.lastMiss === undefined ? 'no attempt before it returned a value the check rejected' : `the last attempt that saw it not hold ended at ${ms(reason.lastMiss)}`;
+      return `It held at ${ms(reason.at)}, after \`notBefore\` (${reason.notBefore} ms), but no attempt could see the state just before ${reason.notBefore} ms (${last}), so holding too early cannot be ruled out.`;
+    }
     case 'too-early':
       // One decimal below a second, so a rounded 19.6 ms never reads as '20 ms, before 20 ms'.
       return `It held too early: at ${reason.at < 1000 ? `${reason.at.toFixed(1)} ms` : ms(reason.at)}, before \`notBefore\` (${reason.notBefore} ms). Too early is a bug too.`;

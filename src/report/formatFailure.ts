@@ -96,28 +96,49 @@ function rejection(input: FailureInput, entry: TimelineEntry | undefined): strin
   return input.expected ? 'The check rejected it: it did not match the expected value.' : 'The check rejected it: the check returned false.';
 }
 
+/** The timeline without the attempt abandoned at the deadline: the headline is about completed attempts. */
+function completed(result: PollResult): readonly TimelineEntry[] {
+  const abandoned = result.abandonedAtEnd;
+  const last = result.timeline[result.timeline.length - 1];
+  if (!abandoned || last?.kind !== 'unsettled' || last.lastAttempt !== abandoned.attempt || last.count !== 1) return result.timeline;
+  return result.timeline.slice(0, -1);
+}
+
+/** The footnote for an attempt abandoned at the deadline, when there is a completed attempt to headline. */
+function abandonedNote(result: PollResult, headlined: boolean): string | undefined {
+  const abandoned = result.abandonedAtEnd;
+  if (!abandoned || !headlined) return undefined;
+  return `(Attempt ${abandoned.attempt} was still running at the deadline and was abandoned, its signal aborted; the above is the last attempt that completed.)`;
+}
+
 function lastObservation(input: FailureInput): string | undefined {
   const { result } = input;
   const { reason } = result;
   if (reason.kind === 'test-ended') return undefined;
-  const lastEntry = result.timeline[result.timeline.length - 1];
+  const timeline = completed(result);
+  const lastEntry = timeline[timeline.length - 1];
   if (lastEntry?.kind === 'value') {
     const label = reason.kind === 'matched' || reason.kind === 'stopped-holding' ? `At attempt ${reason.attempt}` : 'Last value';
     const parts = [valueAgainstExpected(input, label, result.lastValue, input.expected?.negated === true || reason.kind === 'matched')];
     if (result.lastError !== undefined) parts.push(`The check failed with:\n${indent(formatError(result.lastError))}`);
-    return parts.join('\n\n');
+    return joinWith(parts, abandonedNote(result, true));
   }
-  if (!lastEntry && result.lastError === undefined) return undefined;
-  const parts = [`Last error:\n${indent(formatError(result.lastError))}`];
+  const lastError = lastEntry || result.lastError !== undefined ? result.lastError : result.abandonedAtEnd?.error;
+  if (!lastEntry && lastError === undefined) return undefined;
+  const parts = [`Last error:\n${indent(formatError(lastError))}`];
   if (result.hasValue) {
     // Gomega's lesson (#621): an error at the end hides that the probe did return values before.
-    const entry = lastValueEntry(result.timeline);
+    const entry = lastValueEntry(timeline);
     const which = entry ? ` (attempt ${entry.lastAttempt})` : '';
     parts.push(valueAgainstExpected(input, `At one point, however, the probe did return a value; the last one${which} was`, result.lastValue));
     const why = rejection(input, entry);
     if (why) parts.push(why);
   }
-  return parts.join('\n\n');
+  return joinWith(parts, abandonedNote(result, lastEntry !== undefined));
+}
+
+function joinWith(parts: string[], note: string | undefined): string {
+  return (note ? [...parts, note] : parts).join('\n\n');
 }
 
 /** The user's `message` option; if it throws or returns no string, that is said, and the report goes on. */

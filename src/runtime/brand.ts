@@ -23,11 +23,16 @@ export function hasBrand(value: unknown, name: Brand): boolean {
   }
 }
 
-/** The first branded error in `value`'s `cause` chain (`value` itself first), bounded against cycles. */
+/**
+ * The first branded error in `value`'s `cause` chain (`value` itself first), bounded against cycles.
+ * The walk stops at an unflake poll failure: a nested `eventually()` that failed carries its own probe's
+ * `stop`/`settled`/`retryAfter` as its cause, and those were meant for that poll, not the one around it.
+ */
 export function findBranded(value: unknown, name: Brand, depth = 8): unknown {
   let current = value;
   for (let i = 0; i < depth && current !== null && typeof current === 'object'; i++) {
     if (hasBrand(current, name)) return current;
+    if (name !== 'PollError' && hasBrand(current, 'PollError')) return undefined;
     try {
       current = (current as { cause?: unknown }).cause;
     } catch {

@@ -7,6 +7,7 @@
  * time, and read timers from `node:timers`, which Jest's legacy fake timers never patch.
  */
 import * as nodeTimers from 'node:timers';
+import { performance as perfHooks } from 'node:perf_hooks';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { unwrapFake } from '../adapters/fakeTimers.ts';
 import { jestNativeNow } from '../adapters/jest.ts';
@@ -16,9 +17,21 @@ const unwrap = unwrapFake;
 
 export type RealTimerHandle = ReturnType<typeof nodeTimers.setTimeout>;
 
+// Captured when this module loads (unwrapping fakes already installed then): a test may later replace
+// the globals with things that are neither real nor fake-timers' (`vi.stubGlobal('Date', vi.fn())`,
+// MockDate, a stubbed `process.hrtime`), and a failing poll must still report its own message.
+const loadedHrtime = unwrap(process.hrtime, 'hrtime');
+const loadedDate = unwrap(Date as unknown as AnyFn, 'Date') as unknown as DateConstructor;
+const loadedDateNow = typeof loadedDate?.now === 'function' ? loadedDate.now : undefined;
+
+function isFn(value: unknown): value is AnyFn {
+  return typeof value === 'function';
+}
+
 /** Milliseconds on a monotonic clock that no fake timer moves. */
 export function monotonicNow(): number {
-  const hrtime = unwrap(process.hrtime, 'hrtime');
+  const current = unwrap(process.hrtime, 'hrtime');
+  const hrtime = isFn(current) && isFn(current.bigint) ? current : loadedHrtime;
   return Number(hrtime.bigint()) / 1e6;
 }
 
@@ -26,8 +39,12 @@ export function monotonicNow(): number {
 export function wallNow(): number {
   const jestNow = jestNativeNow();
   if (jestNow) return jestNow();
-  const RealDate = unwrap(Date as unknown as AnyFn, 'Date') as unknown as DateConstructor;
-  return RealDate.now();
+  if (loadedDateNow) {
+    const value = Number(loadedDateNow.call(loadedDate));
+    if (Number.isFinite(value)) return value;
+  }
+  // Date was already a stand-in when this module loaded: the process's own time origin never is.
+  return perfHooks.timeOrigin + perfHooks.now();
 }
 
 // Timers this library has scheduled and not yet fired or cleared: "nothing outlives a poll" is

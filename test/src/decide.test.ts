@@ -1,5 +1,6 @@
 /** The engine's decisions as tables: no timers, no clocks (src/poll/decide.ts, src/poll/deadline.ts). */
-import { AttemptTimeoutError, StopError, usageError } from '../../src/errors.ts';
+import { AttemptTimeoutError, RetryAfterError, SettledError, StopError, usageError } from '../../src/errors.ts';
+import { brand } from '../../src/runtime/brand.ts';
 import type { Observation } from '../../src/poll/attempt.ts';
 import { decide, endOfWindow, NO_STREAK, type Rules, type Streak } from '../../src/poll/decide.ts';
 import { planPause } from '../../src/poll/deadline.ts';
@@ -74,9 +75,50 @@ describe('decide', () => {
     }
   });
 
-  test('notBefore: holding too early fails', () => {
+  test('notBefore: holding too early fails; a first hold after it needs a miss seen just before the boundary', () => {
     expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 500 }), { ...moment, at: 100 }))).toBe('fail:too-early');
-    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100 }))).toBe('pass:passed');
+    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 49 }))).toBe('pass:passed');
+    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 20 }))).toBe('fail:not-before-unseen');
+    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100 }))).toBe('fail:not-before-unseen');
+    // In virtual time the sample is 1 ms before the boundary; in real time a timer may be late.
+    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 48 }, true))).toBe('fail:not-before-unseen');
+    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 49 }, true))).toBe('pass:passed');
+  });
+
+  test('a pass rests on a judged value: what the check throws decides whether it judged', () => {
+    const assertion = Object.assign(new Error('expected 1 to be 2'), { name: 'AssertionError' });
+    const jestAssertion = Object.assign(new Error('expect(received).toBe(expected)'), { matcherResult: { pass: false } });
+    const judged = (checkError: unknown): Observation<string> => ({ kind: 'value', value: 'v', held: false, checkError });
+    for (const e of [assertion, jestAssertion]) expect(endKind(decide(judged(e), NO_STREAK, rules('eventually-fails'), moment))).toBe('pass:passed');
+    expect(endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('eventually-fails'), moment))).toBe('continue');
+    expect(endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('always'), moment))).toBe('fail:stopped-holding');
+    expect(endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('always', { ignore: () => true }), moment))).toBe('continue');
+  });
+
+  test('retryAfter is a break of an "always" window unless ignore names it, a pause elsewhere', () => {
+    const wait = error(new RetryAfterError(50, 'HTTP 503'));
+    expect(decide(wait, NO_STREAK, rules('always'), moment)).toMatchObject({
+      end: true,
+      passed: false,
+      reason: { kind: 'stopped-holding', broken: { by: 'retry-after', ms: 50 } },
+    });
+    expect(decide(wait, NO_STREAK, rules('always', { ignore: (e) => e instanceof RetryAfterError }), moment)).toEqual({ end: false, streak: NO_STREAK, retryAfter: 50 });
+    for (const goal of ['eventually', 'never', 'eventually-fails'] as Goal[])
+      expect(decide(wait, NO_STREAK, rules(goal), moment)).toEqual({ end: false, streak: NO_STREAK, retryAfter: 50 });
+  });
+
+  test('settled() passes a window only after a judged value (or for the value its check judged)', () => {
+    expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), { ...moment, sawValue: true }))).toBe('pass:settled');
+    expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), moment))).toBe('fail:settled-unseen');
+    expect(endKind(decide({ kind: 'value', value: 1, held: false, checkError: new SettledError('final') }, NO_STREAK, rules('always'), moment))).toBe('pass:settled');
+  });
+
+  test('markers are not read through a nested poll failure', () => {
+    const nested = brand(new Error('eventually() failed', { cause: new SettledError('inner') }), 'PollError');
+    expect(endKind(decide(error(nested), NO_STREAK, rules('never'), { ...moment, sawValue: true }))).toBe('continue');
+    expect(endKind(decide(error(new Error('wrap', { cause: new SettledError('own') })), NO_STREAK, rules('never'), { ...moment, sawValue: true }))).toBe('pass:settled');
+    const nestedStop = brand(new Error('eventually() failed', { cause: new StopError('inner') }), 'PollError');
+    expect(endKind(decide(error(nestedStop), NO_STREAK, rules('eventually'), moment))).toBe('continue');
   });
 
   test('stableFor and passes build a streak; a miss resets it', () => {
@@ -102,6 +144,10 @@ describe('endOfWindow', () => {
     ['always', { sawValue: false }, 'fail:no-value'],
     ['never', { sawValue: false }, 'fail:no-value'],
     ['always', { cutByTest: true }, 'fail:timeout'],
+    ['always', { inFlight: { final: true, error: new AttemptTimeoutError('x') } }, 'pass:passed'],
+    ['always', { inFlight: { final: false, error: new AttemptTimeoutError('x') } }, 'fail:timeout'],
+    ['never', { inFlight: { final: false, error: new AttemptTimeoutError('x') } }, 'fail:timeout'],
+    ['never', { inFlight: { final: false, error: new AttemptTimeoutError('x') }, ignore: () => true }, 'pass:passed'],
     ['never', { byAttempts: true }, 'fail:timeout'],
     ['eventually', {}, 'fail:timeout'],
     ['eventually', { byAttempts: true, maxAttempts: 3 }, 'fail:max-attempts'],
@@ -133,6 +179,19 @@ describe('planPause', () => {
     [
       { scheduled: 50, now: 0, deadline: 1000, lastDuration: 0, streak: { start: 0, count: 1 }, stableFor: 20 },
       { ms: 20, final: false },
+    ],
+    // notBefore: one attempt ends just before the boundary (3 ms of slack in real time, 1 ms in virtual).
+    [
+      { scheduled: 200, now: 854, deadline: 5000, lastDuration: 0, notBefore: 1000, virtual: true },
+      { ms: 145, final: false },
+    ],
+    [
+      { scheduled: 200, now: 854, deadline: 5000, lastDuration: 10, notBefore: 1000 },
+      { ms: 133, final: false },
+    ],
+    [
+      { scheduled: 200, now: 999, deadline: 5000, lastDuration: 0, notBefore: 1000, virtual: true },
+      { ms: 200, final: false },
     ],
   ])('%j → %j', (input, expected) => {
     expect(planPause({ streak: NO_STREAK, stableFor: 0, ...input })).toEqual(expected);
