@@ -68,7 +68,9 @@ export class FlakeCollector {
     // Jest keeps a passed test's failed attempts only with jest.retryTimes(n, { logErrorsBeforeRetry: true }).
     const messages: (string | undefined)[] = flaky && test.failures.length === 0 ? [undefined] : test.failures;
     const attempts = Math.max(test.attempts, flaky ? messages.length + 1 : 1);
-    const quarantined = status === 'skipped' ? undefined : this.#quarantine?.match(test);
+    // Matched for skipped tests too: an entry naming a skipped test still names a test.
+    const entry = this.#quarantine?.match(test);
+    const quarantined = status === 'skipped' ? undefined : entry;
     this.tests.push({
       file: test.file,
       name: test.name,
@@ -82,6 +84,7 @@ export class FlakeCollector {
 
   report(finishedAt = new Date()): RunReport {
     const expired = this.#quarantine?.expired ?? [];
+    const unmatched = this.#quarantine?.unmatched() ?? [];
     return {
       schema: REPORT_SCHEMA,
       version: REPORT_VERSION,
@@ -89,6 +92,7 @@ export class FlakeCollector {
       run: runInfo(this.#runId, this.startedAt, finishedAt, this.shard),
       ...summarize(this.tests),
       ...(expired.length ? { expiredQuarantine: expired.map((e) => ({ ...e })) } : {}),
+      ...(unmatched.length ? { unmatchedQuarantine: unmatched.map((e) => ({ ...e })) } : {}),
       tests: this.tests,
     };
   }

@@ -1,12 +1,15 @@
 /** The flake reporter for Jest (29 and 30): `reporters: ['default', ['unflake/reporter', { budget: 0.005 }]]`. */
-import { relative } from 'node:path';
 import { shardOf } from '../src/flakes/runInfo.ts';
 import { runId } from '../src/helpers/workerNamespace.ts';
 import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
 import { worthPrinting } from './summary.ts';
+import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 
 interface JestAssertionResult {
+  /** Jest's own name: titles joined with spaces (ambiguous, so not the id). */
   fullName: string;
+  title?: string;
+  ancestorTitles?: string[];
   status: string;
   failureMessages?: string[];
   /** Jest >= 29.5: messages of the attempts that failed before a retry. */
@@ -45,8 +48,9 @@ export class JestFlakeReporter {
       const state = t.status === 'passed' ? 'passed' : t.status === 'failed' ? 'failed' : 'skipped';
       const failures = state === 'skipped' ? [] : [...(t.retryReasons ?? []), ...(state === 'failed' ? (t.failureMessages ?? []) : [])];
       this.#collector.record({
-        name: t.fullName,
-        file: relative(this.#root, result.testFilePath),
+        // The id's name part: describe titles and the test's, joined with ' > ' (src/runner/testId.ts).
+        name: t.title === undefined ? t.fullName : testNameOf([...(t.ancestorTitles ?? []), t.title]),
+        file: testFileOf(result.testFilePath, this.#root),
         state,
         failures,
         attempts: t.invocations ?? (t.retryReasons?.length ?? 0) + 1,

@@ -79,6 +79,10 @@ function quarantineLines(report: RunReport, verdict: Verdict): string[] {
   }
   for (const e of (report.expiredQuarantine ?? []).slice(0, 10))
     lines.push(`  quarantine entry EXPIRED on ${e.until}, no longer applied: ${cut(e.test, 120)} (${e.owner}: ${cut(e.reason, 80)})`);
+  const unmatched = report.unmatchedQuarantine ?? [];
+  for (const e of unmatched.slice(0, 10)) lines.push(`  quarantine entry matches NO test of this run, so it quarantines nothing: ${cut(e.test, 120)} (${e.owner})`);
+  if (unmatched.length > 10) lines.push(`    … and ${unmatched.length - 10} more entries that match no test`);
+  if (unmatched.length) lines.push('    (a test is named `<file> > <describe> > … > <test>`, as the report lists it)');
   return lines;
 }
 
@@ -123,6 +127,7 @@ export function worthPrinting(input: { report: RunReport; verdict: Verdict; wind
     input.report.totals.flaky > 0 ||
     input.report.totals.quarantined > 0 ||
     (input.report.expiredQuarantine?.length ?? 0) > 0 ||
+    (input.report.unmatchedQuarantine?.length ?? 0) > 0 ||
     input.verdict.budgetError !== undefined ||
     input.window.totals.flaky > 0
   );

@@ -1,16 +1,24 @@
 /** The flake reporter for Vitest (4 and 5): `reporters: ['default', ['unflake/reporter', { budget: 0.005 }]]`. */
-import { relative } from 'node:path';
 import { shardOf } from '../src/flakes/runInfo.ts';
 import { runId } from '../src/helpers/workerNamespace.ts';
 import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
 import { worthPrinting } from './summary.ts';
+import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 
 interface VitestTestError {
   name?: string;
   message?: string;
 }
+interface VitestParent {
+  type: string;
+  name?: string;
+  parent?: VitestParent;
+}
 interface VitestTestCase {
+  /** Vitest's own name: titles joined with ' > ', unescaped. */
   fullName: string;
+  name?: string;
+  parent?: VitestParent;
   module: { moduleId: string };
   result(): { state: 'passed' | 'failed' | 'skipped' | 'pending'; errors?: readonly VitestTestError[] };
   diagnostic(): { retryCount: number; flaky: boolean; duration?: number } | undefined;
@@ -29,6 +37,14 @@ function onlyTestsFailed(modules: readonly VitestSuiteLike[], unhandled: readonl
     for (const s of m.children.allSuites()) if (s.errors?.().length) return false;
   }
   return true;
+}
+
+/** The titles from the outermost describe to the test, for the id (src/runner/testId.ts). */
+function titlesOf(testCase: VitestTestCase): string[] | undefined {
+  if (typeof testCase.name !== 'string') return undefined;
+  const titles = [testCase.name];
+  for (let p = testCase.parent; p && p.type === 'suite'; p = p.parent) titles.unshift(p.name ?? '');
+  return titles;
 }
 
 export class VitestFlakeReporter {
@@ -55,9 +71,10 @@ export class VitestFlakeReporter {
     const diagnostic = testCase.diagnostic();
     // Vitest keeps every failed attempt's error: a passed test's are those before its passing retry.
     const failures = (result.errors ?? []).map((e) => `${e.name ?? 'Error'}: ${e.message ?? ''}`);
+    const titles = titlesOf(testCase);
     this.#collector.record({
-      name: testCase.fullName,
-      file: relative(this.#root, testCase.module.moduleId),
+      name: titles ? testNameOf(titles) : testCase.fullName,
+      file: testFileOf(testCase.module.moduleId, this.#root),
       state: result.state,
       failures: result.state === 'skipped' ? [] : failures,
       attempts: (diagnostic?.retryCount ?? 0) + 1,

@@ -68,6 +68,9 @@ export function mergeReports(reports: readonly RunReport[]): { report: RunReport
   if (duplicates) warnings.push(`${duplicates} test${duplicates === 1 ? ' appears' : 's appear'} in more than one report; their outcomes were combined (worst wins).`);
   const tests = [...byId.values()];
   const expired = new Map(reports.flatMap((r) => r.expiredQuarantine ?? []).map((e) => [e.test, e]));
+  // Unmatched in the merged run only when no report matched it: one that did lists it in no report's unmatched list.
+  const unmatchedIn = (r: RunReport) => new Set((r.unmatchedQuarantine ?? []).map((e) => e.test));
+  const unmatched = reports.some((r) => !r.unmatchedQuarantine) ? [] : (reports[0]!.unmatchedQuarantine ?? []).filter((e) => reports.every((r) => unmatchedIn(r).has(e.test)));
   const sha = common(reports, 'sha', warnings);
   const branch = common(reports, 'branch', warnings);
   const job = common(reports, 'job', warnings);
@@ -89,6 +92,7 @@ export function mergeReports(reports: readonly RunReport[]): { report: RunReport
     },
     ...summarize(tests),
     ...(expired.size ? { expiredQuarantine: [...expired.values()] } : {}),
+    ...(unmatched.length ? { unmatchedQuarantine: unmatched } : {}),
     tests,
   };
   return { report, warnings };

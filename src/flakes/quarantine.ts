@@ -8,7 +8,7 @@ import { describeValue } from '../options/checkMs.ts';
 import { testId, type QuarantineMark } from './schema.ts';
 
 export interface QuarantineEntry extends QuarantineMark {
-  /** `<file> > <full name>` as reports show it, or the full name alone (any file). */
+  /** The test's id, `<file> > <describe> > … > <test>` (src/runner/testId.ts), or its name part alone (any file). */
   test: string;
 }
 
@@ -56,6 +56,7 @@ export function readQuarantine(path: string, required: boolean): QuarantineEntry
 
 export class Quarantine {
   readonly #active = new Map<string, QuarantineEntry>();
+  readonly #matched = new Set<QuarantineEntry>();
   readonly expired: QuarantineEntry[] = [];
   readonly entries: readonly QuarantineEntry[];
 
@@ -67,9 +68,19 @@ export class Quarantine {
     }
   }
 
-  /** The entry that applies to this test now, if any. */
+  /** The entry that applies to this test now, if any (remembered: see `unmatched`). */
   match(test: { file: string; name: string }): QuarantineEntry | undefined {
-    return this.#active.get(testId(test)) ?? this.#active.get(test.name);
+    const entry = this.#active.get(testId(test)) ?? this.#active.get(test.name);
+    if (entry) this.#matched.add(entry);
+    return entry;
+  }
+
+  /**
+   * Active entries no test matched so far: a misspelt id, a test renamed or moved, or an id written
+   * the old way (Jest's names joined with spaces). Such an entry quarantines nothing, so it is reported.
+   */
+  unmatched(): QuarantineEntry[] {
+    return [...this.#active.values()].filter((entry) => !this.#matched.has(entry));
   }
 
   /** Whether any entry (active or expired) names this test: `--suggest` skips those. */

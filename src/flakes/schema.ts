@@ -32,7 +32,7 @@ export interface QuarantineMark {
 
 export interface TestRecord {
   file: string;
-  /** The runner's full name (describe blocks joined with ` > `). */
+  /** The describe titles and the test's, joined with ` > ` (a `>` inside a title escaped as `\\>`; src/runner/testId.ts). */
   name: string;
   status: TestStatus;
   durationMs?: number;
@@ -86,6 +86,8 @@ export interface RunReport {
   byCategory: Record<FlakeCategory, number>;
   /** Quarantine entries whose `until` had passed: no longer applied. */
   expiredQuarantine?: (QuarantineMark & { test: string })[];
+  /** Active quarantine entries that matched no test of this run (or of any merged shard). */
+  unmatchedQuarantine?: (QuarantineMark & { test: string })[];
   tests: TestRecord[];
 }
 
