@@ -109,6 +109,10 @@ function settledEnd<T>(observation: Observation<T>, rules: Rules, moment: Moment
   return { end: true, passed: false, reason: { kind: 'misuse', error } };
 }
 
+function isMarker(error: unknown): boolean {
+  return findBranded(error, 'retry-after') !== undefined || findBranded(error, 'settled') !== undefined;
+}
+
 /** Endings that do not depend on the goal: stop(), a usage error, an error `ignore` refuses, failWhen. */
 function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | undefined {
   const thrown = thrownBy(observation);
@@ -116,7 +120,8 @@ function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | und
   if (stopped) return { kind: 'stopped', reason: String(stopped.reason), cause: stopped.cause };
   const misuse = findBranded(thrown, 'usage');
   if (misuse) return { kind: 'misuse', error: misuse };
-  if (observation.kind === 'error' && !findBranded(observation.error, 'retry-after') && rules.ignore && !safeIgnore(rules.ignore, observation.error))
+  // `ignore` judges errors, not the markers the probe threw on purpose (retryAfter, settled).
+  if (observation.kind === 'error' && rules.ignore && !isMarker(observation.error) && !safeIgnore(rules.ignore, observation.error))
     return { kind: 'not-ignorable', error: observation.error };
   if (observation.kind === 'value' && observation.failWhen) return { kind: 'fail-when', reason: observation.failWhen };
   return undefined;

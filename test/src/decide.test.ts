@@ -111,6 +111,8 @@ describe('decide', () => {
     expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), { ...moment, sawValue: true }))).toBe('pass:settled');
     expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), moment))).toBe('fail:settled-unseen');
     expect(endKind(decide({ kind: 'value', value: 1, held: false, checkError: new SettledError('final') }, NO_STREAK, rules('always'), moment))).toBe('pass:settled');
+    // Found by the goal table: `ignore` judges errors, not the markers the probe threw on purpose.
+    expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('always', { ignore: () => false }), { ...moment, sawValue: true }))).toBe('pass:settled');
   });
 
   test('markers are not read through a nested poll failure', () => {
