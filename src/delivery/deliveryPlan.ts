@@ -1,8 +1,11 @@
 /**
  * A delivery plan: the events that deviate from the canonical in-order, once-only delivery, each
- * with how many slots late it arrives and whether (and how much later) it is delivered again. No
- * deviation is the canonical order, so shrinking every field toward 0/none moves toward it one
- * local step at a time.
+ * with how late it arrives and whether (and how much later) it is delivered again. No deviation is
+ * the canonical order, so shrinking every field toward 0/none moves toward it one local step at a time.
+ *
+ * Up to DENSE_LIMIT events, a delay d means "overtaken by d of the events after it" (a Lehmer code:
+ * every order of the events is some plan, so no reordering is out of reach); beyond, it is d slots
+ * late, after the event on time in that slot.
  *
  * Up to DENSE_LIMIT events every event gets a delay and a maybe-duplicate (the whole order is
  * shuffled); beyond, a run deviates in at most MAX_SPARSE_DEVIATIONS events, so that generating a
@@ -16,7 +19,7 @@ export const MAX_SPARSE_DEVIATIONS = 64;
 
 export interface Deviation {
   index: number;
-  /** Slots late: 0 is on time. */
+  /** How late: overtaken by this many later events (dense), or slots late (sparse); 0 is on time. */
   delay: number;
   /** Redelivered this many slots after its first delivery, or not at all (null). */
   again: number | null;
@@ -92,13 +95,42 @@ const bySlot = (a: Slot, b: Slot): number => a.at - b.at || a.index - b.index ||
 
 /** The order a plan delivers in; `keys` keeps events of one key in their canonical order. */
 export function planToOrder(plan: DeliveryPlan, keys?: KeyOrder): Delivery[] {
+  const order = plan.count <= DENSE_LIMIT ? denseOrder(plan) : sparseOrder(plan);
+  return keys ? keepKeyOrder(order, keys) : order;
+}
+
+/**
+ * From the last event to the first, each is inserted `delay` places into the arrival order of the
+ * events after it; then each redelivery `again` places after its first delivery.
+ */
+function denseOrder(plan: DeliveryPlan): Delivery[] {
+  const delays = new Int32Array(plan.count);
+  for (const d of plan.deviations) delays[d.index] = d.delay;
+  const firsts: number[] = [];
+  for (let index = plan.count - 1; index >= 0; index--) firsts.splice(Math.min(delays[index]!, firsts.length), 0, index);
+  const position = new Int32Array(plan.count);
+  firsts.forEach((index, at) => (position[index] = at));
+  const again: Slot[] = plan.deviations.filter((d) => d.again !== null).map((d) => ({ index: d.index, duplicate: true, at: position[d.index]! + d.again! + 0.5 }));
+  again.sort(bySlot);
+  const order: Delivery[] = [];
+  let next = 0;
+  firsts.forEach((index, at) => {
+    order.push({ index, duplicate: false });
+    while (next < again.length && again[next]!.at < at + 1) order.push(deliveryOf(again[next++]!));
+  });
+  while (next < again.length) order.push(deliveryOf(again[next++]!));
+  return order;
+}
+
+function sparseOrder(plan: DeliveryPlan): Delivery[] {
   // Only deviations need sorting; the events on time are already in slot order, so merge the two.
   const late: Slot[] = [];
   const moved = new Set<number>();
   for (const { index, delay, again } of plan.deviations) {
     if (delay > 0) {
       moved.add(index);
-      late.push({ index, duplicate: false, at: index + delay });
+      // After the event on time in that slot: by index, the first event could never come after the last.
+      late.push({ index, duplicate: false, at: index + delay + 0.25 });
     }
     if (again !== null) late.push({ index, duplicate: true, at: index + delay + again + 0.5 });
   }
@@ -112,7 +144,7 @@ export function planToOrder(plan: DeliveryPlan, keys?: KeyOrder): Delivery[] {
     order.push({ index, duplicate: false });
   }
   while (next < late.length) order.push(deliveryOf(late[next++]!));
-  return keys ? keepKeyOrder(order, keys) : order;
+  return order;
 }
 
 const deliveryOf = (slot: Slot): Delivery => ({ index: slot.index, duplicate: slot.duplicate });

@@ -4,12 +4,30 @@ import { formatSchedule, parseSchedule } from '../../../src/delivery/schedule.ts
 const plan = (delays: number[], duplicates: (number | null)[] = delays.map(() => null)) => densePlan(delays, duplicates);
 
 describe('delivery plans', () => {
+  test('a delay of d puts the event after the next d events: two events swap, the first can come last', () => {
+    expect(formatSchedule(planToOrder(plan([1, 0])))).toBe('e2 e1');
+    expect(formatSchedule(planToOrder(plan([2, 0, 0])))).toBe('e2 e3 e1');
+    expect(formatSchedule(planToOrder(plan([2, 1, 0])))).toBe('e3 e2 e1');
+  });
+
+  test('every order of up to 5 events is some plan (none is out of reach of the exploration)', () => {
+    for (let n = 2; n <= 5; n++) {
+      const orders = new Set<string>();
+      const each = (delays: number[]): void => {
+        if (delays.length === n) orders.add(formatSchedule(planToOrder(plan(delays))));
+        else for (let d = 0; d < n; d++) each([...delays, d]);
+      };
+      each([]);
+      expect(orders.size).toBe([1, 2, 6, 24, 120][n - 1]);
+    }
+  });
+
   test('all zeros and no duplicates is the canonical order', () => {
     expect(formatSchedule(planToOrder(plan([0, 0, 0, 0])))).toBe('e1 e2 e3 e4');
   });
 
   test('a delay moves one event later, a duplicate redelivers it after its first delivery', () => {
-    expect(formatSchedule(planToOrder(plan([0, 2, 0, 0])))).toBe('e1 e3 e2 e4');
+    expect(formatSchedule(planToOrder(plan([0, 2, 0, 0])))).toBe('e1 e3 e4 e2');
     expect(formatSchedule(planToOrder(plan([0, 0, 0], [null, 0, null])))).toBe('e1 e2 e2* e3');
     expect(formatSchedule(planToOrder(plan([0, 0, 0], [1, null, null])))).toBe('e1 e2 e1* e3');
   });
@@ -17,7 +35,7 @@ describe('delivery plans', () => {
   test('keyBy keeps first deliveries of one key in canonical order', () => {
     const keys = ['a', 'b', 'a', 'b'];
     // Without keyBy e3 (key a) would overtake e1 (key a).
-    expect(formatSchedule(planToOrder(plan([3, 0, 0, 0])))).toBe('e2 e3 e1 e4'); // a tie at slot 3 goes by index
+    expect(formatSchedule(planToOrder(plan([3, 0, 0, 0])))).toBe('e2 e3 e4 e1'); // after the event on time in its slot
     const order = planToOrder(
       plan([3, 0, 0, 0]),
       keyOrderOf(4, (i) => keys[i]),
@@ -58,13 +76,13 @@ describe('delivery plans', () => {
     const duplicates: (number | null)[] = Array.from({ length: count }, () => null);
     [delays[7], delays[19_990], duplicates[19_990]] = [3, 3, 0];
     expect(order).toEqual(planToOrder(plan(delays, duplicates)));
-    expect(formatSchedule(order)).toBe('e1 e2 e3 e4 e5 e6 e7 e9 e10 e8 e11..e19990 e19992 e19993 e19991 e19994 e19991* e19995 e19996 e19997 e19998 e19999 e20000');
+    expect(formatSchedule(order)).toBe('e1 e2 e3 e4 e5 e6 e7 e9 e10 e11 e8 e12..e19990 e19992 e19993 e19994 e19991 e19991* e19995 e19996 e19997 e19998 e19999 e20000');
   });
 
   test('formatSchedule writes long in-order stretches as ranges, and parseSchedule reads them back', () => {
     const order = planToOrder(plan(Array.from({ length: 30 }, (_, i) => (i === 2 ? 2 : 0))));
     const schedule = formatSchedule(order);
-    expect(schedule).toBe('e1 e2 e4 e3 e5..e30');
+    expect(schedule).toBe('e1 e2 e4 e5 e3 e6..e30');
     expect(parseSchedule('x', schedule, 30)).toEqual(order);
     expect(() => parseSchedule('x', 'e3..e1', 3)).toThrow(/range "e3\.\.e1" runs backwards/);
   });
