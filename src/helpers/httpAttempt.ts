@@ -2,8 +2,7 @@
  * One attempt's response: a GET of a health URL over node:http(s) (abortable, bounded in real time,
  * never throwing), or what a probe returned, read into the same shape; and its `Retry-After`.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
 import { describeValue } from '../options/checkMs.ts';
 import { clearRealTimeout, setRealTimeout } from '../time/realTime.ts';
 import { BUILD_HEADERS } from './health.ts';
@@ -56,7 +55,8 @@ function requestOnce(url: URL, host: string | undefined, headers: Record<string,
       signal.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
-    const lib = url.protocol === 'https:' ? https : http;
+    // Loaded on the first GET: node:http and node:https cost ~40 ms to load (issue 20: importing unflake must be light).
+    const lib = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http') as typeof Http;
     const request = lib.request(
       {
         protocol: url.protocol,

@@ -3,12 +3,13 @@
  * a worker thread and in a child process, and `install()` makes `Math.random` and
  * `crypto.randomUUID` follow it until the test ends.
  */
-import nodeCrypto from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { inspect } from 'node:util';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import type * as Xoroshiro from 'pure-rand/generator/xoroshiro128plus';
+import type * as UniformInt from 'pure-rand/distribution/uniformInt';
+import type * as UniformFloat64 from 'pure-rand/distribution/uniformFloat64';
+import { lazyRequire } from '../lazyRequire.ts';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { hash32, testSeed } from './testSeed.ts';
@@ -31,6 +32,12 @@ export interface SeededRandom {
    */
   install(): () => void;
 }
+
+// Loaded on first use, not when unflake is imported (issue 20): node:crypto alone costs ~6 ms to load.
+const nodeCrypto = (): typeof NodeCrypto => process.getBuiltinModule('node:crypto') as typeof NodeCrypto;
+const loadXoroshiro = lazyRequire<typeof Xoroshiro>('pure-rand/generator/xoroshiro128plus');
+const loadUniformInt = lazyRequire<typeof UniformInt>('pure-rand/distribution/uniformInt');
+const loadUniformFloat64 = lazyRequire<typeof UniformFloat64>('pure-rand/distribution/uniformFloat64');
 
 const INSTALLED_KEY = 'seededRandom.installed';
 type Uuid = () => string;
@@ -94,7 +101,7 @@ function webCrypto(): { randomUUID?: Uuid } | undefined {
 function patchGlobals(): void {
   const s = installs();
   const web = webCrypto();
-  s.original = { random: Math.random, webUuid: web && Object.getOwnPropertyDescriptor(web, 'randomUUID'), nodeUuid: nodeCrypto.randomUUID };
+  s.original = { random: Math.random, webUuid: web && Object.getOwnPropertyDescriptor(web, 'randomUUID'), nodeUuid: nodeCrypto().randomUUID };
   const original = s.original;
   Math.random = () => {
     const rng = installedNow();
@@ -105,7 +112,7 @@ function patchGlobals(): void {
     return rng ? rng.uuid() : original.nodeUuid();
   };
   if (web) Object.defineProperty(web, 'randomUUID', { value: uuid, configurable: true, writable: true });
-  nodeCrypto.randomUUID = uuid as typeof nodeCrypto.randomUUID;
+  nodeCrypto().randomUUID = uuid as typeof NodeCrypto.randomUUID;
   // `import { randomUUID } from 'node:crypto'` (native ESM) sees the change only after this.
   syncBuiltinESMExports();
 }
@@ -121,7 +128,7 @@ function restoreGlobals(): void {
     if (original.webUuid) Object.defineProperty(web, 'randomUUID', original.webUuid);
     else delete web.randomUUID;
   }
-  nodeCrypto.randomUUID = original.nodeUuid as typeof nodeCrypto.randomUUID;
+  nodeCrypto().randomUUID = original.nodeUuid as typeof NodeCrypto.randomUUID;
   syncBuiltinESMExports();
 }
 
@@ -153,7 +160,9 @@ function install(rng: SeededRandom): () => void {
  */
 export function seededRandom(seed: number = testSeed()): SeededRandom {
   const value = checkSeed(seed);
-  const generator = xoroshiro128plus(mixSeed(value));
+  const generator = loadXoroshiro().xoroshiro128plus(mixSeed(value));
+  const { uniformInt } = loadUniformInt();
+  const { uniformFloat64 } = loadUniformFloat64();
   const rng: SeededRandom = Object.freeze({
     seed: value,
     next: () => uniformFloat64(generator),
