@@ -109,7 +109,7 @@ function describeReason(result: PollResult, goal: Goal): string {
       return `It matched at attempt ${reason.attempt} ${after}, but it must never match within ${result.window} ms (\`${result.windowName}\`).`;
     case 'stopped-holding':
       if (reason.broken) {
-        return `The watch broke at attempt ${reason.attempt} ${after}: ${brokenBy(reason.broken)}, so that attempt saw no value; it had to hold for ${result.window} ms (\`for\`), at every attempt. Pass \`ignore\` to name the errors a window may skip.`;
+        return `It stopped holding at attempt ${reason.attempt} ${after}, because the watch broke: ${brokenBy(reason.broken)}, so that attempt saw no value, and it had to hold at every attempt for ${result.window} ms (\`for\`). \`ignore\` can name the errors a window may skip.`;
       }
       return `It stopped holding at attempt ${reason.attempt} ${after}; it had to hold for ${result.window} ms (\`for\`).`;
     case 'settled-unseen':
