@@ -81,6 +81,7 @@ const isCopiedNatively = (value: object): boolean =>
   types.isAnyArrayBuffer(value) ||
   types.isArrayBufferView(value) ||
   types.isBoxedPrimitive(value) ||
+  types.isNativeError(value) ||
   isUrl(value);
 
 function isUrl(value: object): value is URL | URLSearchParams {
@@ -125,6 +126,8 @@ class Copier {
     else if (types.isAnyArrayBuffer(value)) copy = (value as ArrayBuffer).slice(0);
     else if (types.isDataView(value)) copy = new DataView(copyBytes(value));
     else if (types.isTypedArray(value)) copy = copyTypedArray(value);
+    // A real Error (its internal slot is what the runners' equality checks); own properties follow.
+    else if (types.isNativeError(value)) copy = new Error();
     else if (types.isBoxedPrimitive(value)) copy = Object((value as { valueOf(): unknown }).valueOf()) as object;
     else if (isUrl(value)) copy = new (value.constructor as new (text: string) => object)(value.toString());
     else return undefined;
@@ -169,7 +172,8 @@ class Copier {
       const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
       let item: unknown;
       if ('value' in descriptor) item = descriptor.value;
-      else if (descriptor.get && descriptor.enumerable) item = this.readGetter(value, key, path);
+      // An error's `stack` is an own accessor in V8, not data a getter computes.
+      else if (descriptor.get && (descriptor.enumerable || (key === 'stack' && types.isNativeError(value)))) item = this.readGetter(value, key, path);
       else continue;
       if (typeof item === 'function') {
         if (isArray && typeof key === 'string' && /^\d+$/.test(key)) (copy as unknown[])[Number(key)] = undefined;
