@@ -142,6 +142,24 @@ describe('item 11: real time whatever Date has become', () => {
     expect(message).toMatch(/the condition never held/);
     expect(message).not.toMatch(/is not a function/);
   });
+
+  test('with process.hrtime stubbed by a mock, the window is still measured in real time', async () => {
+    const realHrtime = process.hrtime;
+    process.hrtime = runner.fn(() => [0, 0]) as unknown as typeof process.hrtime;
+    let message: string;
+    try {
+      message = await failureOf(
+        eventually(
+          () => 1,
+          (v) => v === 2,
+          { timeout: 30, interval: 5 },
+        ),
+      );
+    } finally {
+      process.hrtime = realHrtime;
+    }
+    expect(message).toMatch(/Timed out after \d+ ms \(timeout: 30 ms\): the condition never held/);
+  });
 });
 
 describe('item 13: notBefore is sampled just before its boundary', () => {
