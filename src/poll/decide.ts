@@ -21,8 +21,12 @@
  * | settled()          | usage error     | usage error      | pass if a value was judged, else fail             |
  * | window ends        | fail            | fail             | pass if a value was judged and the end was watched  |
  *
- * Markers (`stop`, `settled`, `retryAfter`, usage errors) are read from the thrown error and its own
- * `cause` chain only, never through a nested unflake poll failure (runtime/brand.ts).
+ * A probe error that `ignore` refuses fails every goal at once; `ignore` never judges the markers.
+ * `notBefore` (eventually): a hold that started before it is too early; the first hold after it passes
+ * only if a judged miss ended just before the boundary (the engine places one there), else the failure
+ * says it could not see the boundary. Markers (`stop`, `settled`, `retryAfter`, usage errors) are read
+ * from the thrown error and its own `cause` chain only, never through a nested unflake poll failure
+ * (runtime/brand.ts).
  */
 import { usageError } from '../errors.ts';
 import { findBranded } from '../runtime/brand.ts';
