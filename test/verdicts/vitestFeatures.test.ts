@@ -40,10 +40,13 @@ function vitestRun(vitest: string | undefined): FixtureRun {
     config: {
       // Projects extend the root: an empty root include keeps each project to its own files.
       include: [],
+      // Hooks in declaration order: the shared files' afterAll runs after unflake's own (Vitest 4 takes this
+      // from the root config only).
+      sequence: { hooks: 'list' },
       projects: [
         project('main', ['h4/**/*.fixture.mjs']),
         ...POOLS.map((pool) => project(pool, [`pools/${pool}.fixture.mjs`], { pool })),
-        // One worker, files one after the other, hooks in declaration order (the file's afterAll after unflake's).
+        // One worker, files one after the other.
         project('shared', ['shared/*.fixture.mjs'], { isolate: false, maxWorkers: 1, sequence: { groupOrder: 1, hooks: 'list' } }),
       ],
     },
