@@ -31,7 +31,8 @@ export type FailReason =
   | { kind: 'stopped'; reason: string; cause?: unknown }
   | { kind: 'misuse'; error: unknown }
   | { kind: 'callback-threw'; callback: 'onAttempt'; error: unknown; attempt: number }
-  | { kind: 'no-value'; window: number; windowName: 'timeout' | 'for' }
+  /** `unjudged`: the probe did return values, but the check threw on each an error that is not an assertion. */
+  | { kind: 'no-value'; window: number; windowName: 'timeout' | 'for'; unjudged?: boolean }
   | { kind: 'fail-when'; reason: string }
   | { kind: 'not-ignorable'; error: unknown }
   | { kind: 'aborted'; reason: unknown }

@@ -186,6 +186,8 @@ export interface WindowEnd {
   byAttempts: boolean;
   /** At least one attempt returned a value the check judged. */
   sawValue: boolean;
+  /** At least one attempt returned a value at all (judged or not). */
+  returnedValue?: boolean;
   streak: Streak;
   now: number;
   timeout: EndReason & { kind: 'timeout' };
@@ -206,7 +208,10 @@ export interface WindowEnd {
 export function endOfWindow(w: WindowEnd): { passed: boolean; reason: EndReason } {
   if (isWindowGoal(w.goal)) {
     if (w.cutByTest || w.byAttempts) return { passed: false, reason: w.timeout };
-    if (!w.sawValue) return { passed: false, reason: { kind: 'no-value', window: w.timeout.window, windowName: w.timeout.windowName } };
+    if (!w.sawValue) {
+      const reason = { kind: 'no-value', window: w.timeout.window, windowName: w.timeout.windowName } as const;
+      return { passed: false, reason: w.returnedValue ? { ...reason, unjudged: true } : reason };
+    }
     if (w.inFlight && !w.inFlight.final && !(w.ignore && safeIgnore(w.ignore, w.inFlight.error))) return { passed: false, reason: w.timeout };
     return { passed: true, reason: { kind: 'passed' } };
   }

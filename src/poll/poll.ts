@@ -133,6 +133,7 @@ function endWindow<T>(progress: Progress<T>, rules: Rules, limits: Limits, setti
     cutByTest: limits.cutByTest,
     byAttempts,
     sawValue: progress.sawValue,
+    returnedValue: progress.returnedValue,
     streak: progress.streak,
     now: settings.time.now(),
     timeout: timeoutReason(limits),

@@ -67,6 +67,11 @@ export class Progress<T> {
     }
   }
 
+  /** Whether an attempt returned a value at all (the check may have thrown on it). */
+  get returnedValue(): boolean {
+    return this.#returnedValue;
+  }
+
   /** Whether an attempt returned a value that the check judged. */
   get sawValue(): boolean {
     return this.#sawValue;

@@ -98,7 +98,7 @@ function describeReason(result: PollResult, goal: Goal): string {
     case 'callback-threw':
       return `Failed at attempt ${reason.attempt} ${after}: the \`${reason.callback}\` callback threw (${firstLine(reason.error)}). Its errors are reported, never taken as "not yet".`;
     case 'no-value':
-      if (result.hasValue) {
+      if (reason.unjudged === true) {
         return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and no value was judged: over ${attemptsText(attempts)} the probe threw, did not settle, or returned a value on which the check threw an error that is not an assertion (only \`false\` or a failed expect()/assert is a "no"), so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
       }
       return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and the probe never returned a value: every one of ${attemptsText(attempts)} threw or did not settle, so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
