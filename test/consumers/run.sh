@@ -13,6 +13,8 @@
 #              TS2551|TS2339 and TS2353|TS2561)
 #   test:pass  the runner on tests that must pass
 #   test:fail  the runner on a deliberately failing test (must exit non-zero and print the report)
+#   test:matrix  (optional) the runner matrix cells on this runner version, judged by the consumer
+#              itself (must exit 0); UNFLAKE_REPO points at the repo for the shared fixtures
 # Scripts run through `npm run`, so a consumer with a node@24 devDependency runs on Node 24.
 set -euo pipefail
 
@@ -160,6 +162,13 @@ run_consumer() {
   fi
   if ((${#problems[@]} == 0)); then record PASS "test:fail: runner exit $rc, report has matcher, 'Timed out after', 'Timeline (', expected/received ($((SECONDS - t))s)"
   else record FAIL "test:fail: $(IFS='; '; echo "${problems[*]}")"; show_tail 40; fi
+
+  # (e) the runner matrix's cells on this runner version (jest29: docs/runners-jest.partial.md)
+  if (cd "$dir" && node -e 'process.exit(require("./package.json").scripts["test:matrix"] ? 0 : 1)'); then
+    step test:matrix env UNFLAKE_REPO="$repo" npm run -s test:matrix
+    if ((rc == 0)); then record PASS "test:matrix: $(grep -c '^PASS' "$step_out") runs, every cell as expected.json says ($((SECONDS - t))s)"
+    else record FAIL "test:matrix: exited $rc"; show_tail 40; fi
+  fi
 }
 
 # 2. Run the consumers, $jobs at a time; print each one's verdicts as it finishes.
