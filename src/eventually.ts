@@ -6,16 +6,10 @@ import { poll } from './poll/poll.ts';
 import { formatFailure, plainPrinter } from './report/formatFailure.ts';
 import { gatherContext } from './report/gatherContext.ts';
 import { fingerprintSection } from './helpers/fingerprint.ts';
-import { captureCallSite, findCallSite } from './runner/callSite.ts';
+import { captureCallSite, findCallSite, withCallSiteStack } from './runner/callSite.ts';
 import { currentTestState, currentTestWindow, startWork } from './runner/testState.ts';
 import { trackAwait } from './runner/trackAwait.ts';
 import type { Goal } from './poll/goal.ts';
-
-function withCallSiteStack(error: Error, callSite: Error): Error {
-  const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
-  error.stack = `${error.name}: ${error.message}\n${frames}`;
-  return error;
-}
 
 /** The framework-free shell: run the engine for the running test, resolve to the value, or throw the report with its data. */
 function pollOrThrow<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseLike<boolean>, settings: PollSettings, callSite: Error): Promise<T> {

@@ -24,3 +24,13 @@ export function findCallSite(stack: string | undefined): string | undefined {
     ?.trim()
     .replace(/^at\s+/, '');
 }
+
+/**
+ * `error` with the stack of `callSite` (captured where the user called): its message, then the call's
+ * frames. Runners show the first frame in the test file and its code frame.
+ */
+export function withCallSiteStack(error: Error, callSite: Error): Error {
+  const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
+  error.stack = `${error.name}: ${error.message}\n${frames}`;
+  return error;
+}
