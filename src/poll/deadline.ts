@@ -118,3 +118,12 @@ export function planPause(p: PauseInput): { ms: number; final: boolean } {
   if (p.now + ms >= latestStart) return { ms: Math.max(0, latestStart - p.now), final: true };
   return { ms, final: false };
 }
+
+/**
+ * An attempt still running at the deadline left the window unwatched from its start. The planned final
+ * attempt does (by one attempt's duration); so may one that ran a little long under load (up to twice the
+ * last attempt's duration, or a tenth of the window). Anything longer is a break in the watch.
+ */
+export function watchedToEnd(tail: number, previousDuration: number, window: number): boolean {
+  return tail <= Math.max(2 * previousDuration, window / 10);
+}

@@ -194,7 +194,7 @@ export interface WindowEnd {
   maxAttempts: number | undefined;
   stableFor: number;
   passes: number;
-  /** An attempt that was still running at the deadline, and whether it was the planned final one. */
+  /** An attempt still running at the deadline; `final`: the window was watched up to it (poll.ts, watchedToEnd). */
   inFlight?: { final: boolean; error: unknown } | undefined;
   ignore?: ((error: unknown) => boolean) | undefined;
 }

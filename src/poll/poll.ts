@@ -12,7 +12,7 @@ import { isThenable } from '../check.ts';
 import { AttemptTimeoutError } from '../errors.ts';
 import { AttemptSignal, evaluate, raceAttempt, type AttemptSpec, type Observation } from './attempt.ts';
 import { decide, endOfWindow, type Rules, type WindowEnd } from './decide.ts';
-import { attemptBudget, planLimits, planPause, reachedRealLimit, REAL_FLOOR_STEP, timeoutReason, virtualStride, type Limits } from './deadline.ts';
+import { attemptBudget, planLimits, planPause, reachedRealLimit, REAL_FLOOR_STEP, timeoutReason, virtualStride, watchedToEnd, type Limits } from './deadline.ts';
 import { isWindowGoal, type Goal } from './goal.ts';
 import { monotonicNow, pauseReal } from '../time/realTime.ts';
 import type { PollResult } from './PollResult.ts';
@@ -56,11 +56,12 @@ export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       const at = startedAt - limits.start;
       const signal = new AttemptSignal();
       const observation = await attemptOnce(attemptSpec, signal, attempt, limits, settings, stops, startedAt);
+      const previousDuration = progress.lastDuration;
       progress.lastDuration = time.now() - startedAt;
       if (observation.kind === 'unsettled' && observation.cause !== 'attempt-timeout') {
         progress.observe(observation, at, false, false, signal);
         if (observation.cause === 'interrupted') return progress.finish(false, stops.reason()!);
-        return windowEnd(false, { final, error: observation.error });
+        return windowEnd(false, { final: final || watchedToEnd(limits.deadline - startedAt, previousDuration, settings.window), error: observation.error });
       }
       const moment = { attempt, startedAt, at, now: time.now(), sawValue: progress.sawValue, lastMiss: progress.lastMiss };
       const decision = decide(observation, progress.streak, rules, moment, time.virtual);

@@ -3,7 +3,7 @@ import { AttemptTimeoutError, RetryAfterError, SettledError, StopError, usageErr
 import { brand } from '../../src/runtime/brand.ts';
 import type { Observation } from '../../src/poll/attempt.ts';
 import { decide, endOfWindow, NO_STREAK, type Rules, type Streak } from '../../src/poll/decide.ts';
-import { planPause } from '../../src/poll/deadline.ts';
+import { planPause, watchedToEnd } from '../../src/poll/deadline.ts';
 import type { Goal } from '../../src/poll/goal.ts';
 
 const rules = (goal: Goal, extra: Partial<Rules> = {}): Rules => ({ goal, stableFor: 0, passes: 1, notBefore: undefined, ignore: undefined, ...extra });
@@ -197,5 +197,18 @@ describe('planPause', () => {
     ],
   ])('%j → %j', (input, expected) => {
     expect(planPause({ streak: NO_STREAK, stableFor: 0, ...input })).toEqual(expected);
+  });
+});
+
+describe('watchedToEnd: an attempt still running at the deadline', () => {
+  test.each([
+    [10, 8, 1000, true],
+    [100, 8, 1000, true],
+    [101, 8, 1000, false],
+    [30, 20, 100, true],
+    [41, 20, 100, false],
+    [295, 0, 300, false],
+  ])('started %d ms before the deadline, after an attempt of %d ms, in a %d ms window: watched to the end %s', (tail, previous, window, expected) => {
+    expect(watchedToEnd(tail, previous, window)).toBe(expected);
   });
 });
