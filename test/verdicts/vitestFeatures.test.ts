@@ -86,7 +86,7 @@ function expectEveryVerdict(report: FixtureReport, run: FixtureRun): void {
   expect({ timedOut: report.timedOut, exitCode: report.exitCode }).toEqual({ timedOut: false, exitCode: 1 });
   expect(report.fileErrors).toEqual([]);
   expect(report.unhandledErrors).toEqual([]);
-  const wanted = (t: TestOutcome) => (/ must fail/.test(t.name) ? 'failed' : /^(skip and todo )?sk\d/.test(t.name) ? t.status : 'passed');
+  const wanted = (t: TestOutcome) => (/ must fail/.test(t.name) ? 'failed' : /(^| )sk\d /.test(t.name) ? t.status : 'passed');
   expect(report.tests.filter((t) => t.status !== wanted(t)).map((t) => `${t.file} > ${t.name}: ${t.status}\n${failure(t).slice(0, 600)}`)).toEqual([]);
   const ran = new Set(report.tests.map((t) => t.file));
   expect(run.fixtures.map((f) => (typeof f === 'string' ? f : f.to)).filter((f) => !ran.has(f))).toEqual([]);
@@ -111,6 +111,11 @@ if (runner.name === 'vitest') {
     test('item 1: test.extend tests run, with or without a fixture, beside a user aroundEach, with their own state', () => {
       for (const id of ['x1', 'x2', 'x4']) passed(report, id);
       failed(report, 'x3', NEVER_AWAITED);
+    });
+
+    test('matrix: a test.extend fixture’s setup and teardown polls belong to the test', () => {
+      passed(report, 'x5');
+      failed(report, 'x6', /never awaited[\s\S]*in test "x6 [^"]*": still running when the test ended/);
     });
 
     test('item 2: under test.fails, unflake’s own after-test failures still fail the test; the test’s own failure is inverted', () => {
@@ -161,15 +166,19 @@ if (runner.name === 'vitest') {
       failed(report, 'sf1', /Timed out after/);
       failed(report, 'as2', /expected number of assertions to be 2, but got 1/);
       failed(report, 'ep2', /expected \+0 to be 1/);
+      // `.resolves` hands the matcher the resolved value: refused, saying to pass a probe function.
+      failed(report, 'rz1', /\.toEventuallyEqual\(\): expected a probe function .* but received number 1/);
       for (const id of ['sf2', 'as1', 'ep1', 'rs1']) passed(report, id);
     });
 
-    test('matrix: retry and repeats (a fresh state per attempt and per run), test.concurrent', () => {
+    test('matrix: retry and repeats (a fresh state per attempt and per run), test.concurrent, sequential inside concurrent', () => {
       // Passed on its second attempt (the report keeps the first attempt's error).
       expect(verdict(report.test('re1'), 're1')).toEqual({ id: 're1', status: 'passed', attempts: 2 });
       expect(verdict(failed(report, 're2', NEVER_AWAITED), 're2')).toEqual({ id: 're2', status: 'failed', attempts: 2 });
       failed(report, 'rp1', NEVER_AWAITED);
       passed(report, 'rp2');
+      passed(report, 'sq1');
+      failed(report, 'sq2', NEVER_AWAITED);
       const cc1 = failed(report, 'cc1', NEVER_AWAITED);
       expect([...failure(cc1).matchAll(/in test "[^"]*?(cc\d) /g)].map((m) => m[1])).toEqual(['cc1']);
       passed(report, 'cc2');
@@ -206,6 +215,15 @@ if (runner.name === 'vitest') {
       passed(report, 'pt1');
       const pt2 = failed(report, 'pt2', /Stopped after \d+ ms, 100 ms before the test's own 400 ms timeout/);
       expect(failure(pt2)).not.toMatch(/Test timeout of \d+ms exceeded/);
+    });
+
+    test('matrix: test.extend on unflake’s test, expect.soft, expect.poll, test.skip()', () => {
+      passed(report, 'px1');
+      failed(report, 'px2', NEVER_AWAITED);
+      failed(report, 'pe1', /Timed out after/);
+      passed(report, 'pe2');
+      failed(report, 'pe3', /Timeout 50ms exceeded while waiting/);
+      expect(verdict(report.test('sk1'), 'sk1')).toEqual({ id: 'sk1', status: 'skipped', attempts: 1 });
     });
 
     test('matrix: test.step, retries (a fresh state per attempt)', () => {
