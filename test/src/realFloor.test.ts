@@ -63,17 +63,22 @@ describe('a virtual-time window watches a real floor', () => {
     expect(clock.monotonic()).toBe(10_000);
   });
 
+  // The I/O is 2 s away here: the point is only that no real floor is waited for (the test ends in ms).
   test('realFloor: 0 turns it off (the window then judges only what virtual time shows)', () =>
-    withIo(50, 0, 1, async (read) => {
+    withIo(2_000, 0, 1, async (read) => {
       const clock = new TestClock();
       await expect(read).toConsistentlyEqual(0, { clock, for: 10_000, realFloor: 0 });
+      const message = await failureOf(expect(() => 'down').toConsistentlyEqual('up', { clock: new TestClock(), for: 1_000, realFloor: 0 }));
+      expect(message).toMatch(/It watched \d+ ms of real time \(realFloor: 0 ms\)/);
     }));
 
   test('configure({ realFloor }) sets the default', () =>
-    withIo(30, 0, 1, async (read) => {
+    withIo(2_000, 0, 1, async (read) => {
       const restore = configure({ realFloor: 0 });
       try {
         await expect(read).toConsistentlyEqual(0, { clock: new TestClock(), for: 10_000 });
+        const message = await failureOf(expect(() => 'down').toConsistentlyEqual('up', { clock: new TestClock(), for: 1_000 }));
+        expect(message).toMatch(/\(realFloor: 0 ms\)/);
       } finally {
         restore();
       }
