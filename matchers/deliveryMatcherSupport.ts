@@ -1,5 +1,5 @@
 import { openSession, type Session } from '../src/delivery/session.ts';
-import { valueTesters } from '../src/delivery/snapshot.ts';
+import { snapshotEquality, valueTesters } from '../src/delivery/snapshot.ts';
 import { builtInDefaults, configuredDefaults } from '../src/options/configure.ts';
 import type { DeliveryPrinter } from '../src/report/formatDelivery.ts';
 import { currentTestState, currentTestWindow, startWork } from '../src/runner/testState.ts';
@@ -21,7 +21,7 @@ export function deliveryPrinterOf(context: MatcherContextLike): DeliveryPrinter 
 /** Snapshots compared as values: the runner's `toEqual`, with the user's testers, plus Map/Set contents and bytes (snapshot.ts). */
 export function equalsOf(context: MatcherContextLike): (a: unknown, b: unknown) => boolean {
   const testers = [...(context.customTesters ?? []), ...valueTesters(context.utils.iterableEquality)] as never[];
-  return (a, b) => context.equals(a, b, testers);
+  return snapshotEquality((a, b) => context.equals(a, b, testers));
 }
 
 /**

@@ -120,7 +120,7 @@ function unchangedBody(handlerName: string, claim: string, delivery: string, obs
     .join(' and ');
   return [
     `${handlerName} was not shown to be ${claim}: nothing observable changed: is \`state()\` reading what the handler writes? ${delivery[0]!.toUpperCase()}${delivery.slice(1)} ${seen}, so ${proves} proves nothing.`,
-    observed.state ? `State before and after:\n  ${state}` : '',
+    observed.state ? `State before and after:\n${state.replace(/^/gm, '  ')}` : '',
     'If it is meant to change nothing, pass `allowUnchanged: true`.',
   ]
     .filter(Boolean)
