@@ -121,7 +121,7 @@ function unchangedBody(handlerName: string, claim: string, delivery: string, obs
   return [
     `${handlerName} was not shown to be ${claim}: nothing observable changed: is \`state()\` reading what the handler writes? ${delivery[0]!.toUpperCase()}${delivery.slice(1)} ${seen}, so ${proves} proves nothing.`,
     observed.state ? `State before and after:\n${state.replace(/^/gm, '  ')}` : '',
-    'If it is meant to change nothing, pass `allowUnchanged: true`.',
+    'A copy sees own data properties, not `#private` fields or closures: return plain data from `state()`, or pass `snapshot: (state) => data`. If the delivery is meant to change nothing, pass `allowUnchanged: true`.',
   ]
     .filter(Boolean)
     .join('\n\n');

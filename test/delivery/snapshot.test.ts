@@ -4,6 +4,7 @@
  * typed arrays, class instances and cycles; what cannot be copied is a TypeError naming its path.
  */
 import fc from 'fast-check';
+import { equalsOf } from '../../matchers/deliveryMatcherSupport.ts';
 import { copyValue } from '../../src/delivery/snapshot.ts';
 
 /** Generated values per property. */
@@ -135,5 +136,48 @@ describe('snapshots are copies', () => {
     expect(copy.url.href).toBe(url.href);
     expect(copy.url).not.toBe(url);
     expect(copy).toStrictEqual(v);
+  });
+});
+
+// The delivery matchers' equality, as the matchers build it from the runner's matcher context.
+expect.extend({
+  toBeSameSnapshotH2(this: never, received: unknown, expected: unknown) {
+    const pass = equalsOf(this)(received, expected);
+    return { pass, message: () => `snapshots ${pass ? 'equal' : 'differ'}` };
+  },
+});
+
+const holds = (assertion: () => void): boolean => {
+  try {
+    assertion();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('snapshots are compared as values', () => {
+  test(`between the runner's toStrictEqual and toEqual, and Map/Set contents count (${CASES} generated pairs)`, () => {
+    const pair = fc.oneof(
+      fc.tuple(value, value),
+      value.map((v) => [v, copyValue('.x()', v)] as const),
+    );
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        const same = holds(() => (expect(a) as unknown as { toBeSameSnapshotH2(b: unknown): void }).toBeSameSnapshotH2(b));
+        if (holds(() => expect(a).toStrictEqual(b))) expect(same).toBe(true);
+        if (same) expect(holds(() => expect(a).toEqual(b))).toBe(true);
+      }),
+      { numRuns: CASES },
+    );
+  });
+
+  test('a Map or Set with other contents, or a buffer with other bytes, is a different snapshot', () => {
+    const differ = (a: unknown, b: unknown): void => (expect(a) as unknown as { not: { toBeSameSnapshotH2(b: unknown): void } }).not.toBeSameSnapshotH2(b);
+    differ(new Map([['a', 1]]), new Map());
+    differ(new Map([['a', 1]]), new Map([['a', 2]]));
+    differ(new Set(['ok']), new Set(['ERROR']));
+    differ(Uint8Array.from([1]).buffer, Uint8Array.from([2]).buffer);
+    differ(new DataView(Uint8Array.from([1]).buffer), new DataView(Uint8Array.from([2]).buffer));
   });
 });
