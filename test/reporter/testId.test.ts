@@ -20,15 +20,17 @@ const path = fc.array(title, { minLength: 1, maxLength: 4 });
 
 /** Splits a name back into titles: the reference reading of an id's name part. */
 function titlesOfName(name: string): string[] {
-  const titles: string[] = [''];
+  const titles: string[] = [];
+  let current = '';
   for (let i = 0; i < name.length; i++) {
-    if (name[i] === '\\') titles[titles.length - 1] += name[++i] ?? '';
-    else if (name.startsWith(ID_SEPARATOR, i) && !name.startsWith(ID_SEPARATOR, i + 1)) {
-      titles.push('');
+    if (name[i] === '\\') current += name[++i] ?? '';
+    else if (name.startsWith(ID_SEPARATOR, i)) {
+      titles.push(current);
+      current = '';
       i += ID_SEPARATOR.length - 1;
-    } else titles[titles.length - 1] += name[i];
+    } else current += name[i];
   }
-  return titles;
+  return [...titles, current];
 }
 
 describe('test ids', () => {
