@@ -1,6 +1,6 @@
 /**
  * Generated state shapes and handlers for the delivery matchers' mutation properties
- * (deliveryMutation.test.ts): a value of some shape (a number, a Map, a Set, a Date, a typed array, a
+ * (test/matchers/deliveryMutation.test.ts): a value of some shape (a number, a Map, a Set, a Date, a typed array, a
  * class instance, an object with methods, a Map of arrays, a cyclic graph), nested in objects, arrays
  * and Maps beside decoy data, returned by `state()` live or inside a fresh wrapper with methods.
  */

@@ -1,6 +1,6 @@
 /**
  * Issue 18, proof 2: mutation properties for the delivery matchers. For generated state shapes
- * (shapes.ts: numbers, Map, Set, Date, typed arrays, class instances, objects with methods, Maps of
+ * (test/delivery/shapes.ts: numbers, Map, Set, Date, typed arrays, class instances, objects with methods, Maps of
  * arrays, cycles; nested; returned live or in a fresh wrapper with methods) a generated handler that
  * is NOT idempotent, or NOT order-independent, always fails, for the right reason; its idempotent or
  * order-independent twin (the same operation behind a dedupe, or an overwrite) always passes.
@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { failureOf } from '../support/failure.ts';
-import { caseArbitrary, describeCase, storeOf, type Case, type Store } from './shapes.ts';
+import { caseArbitrary, describeCase, storeOf, type Case, type Store } from '../delivery/shapes.ts';
 
 /** Generated cases per property (each case is one matcher call on a fresh store). */
 export const CASES = { notIdempotent: 150, idempotent: 150, orderDependent: 80, orderIndependent: 80 };
