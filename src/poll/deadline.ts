@@ -3,7 +3,7 @@
  * its diagnostics need), and, in virtual time, the real-time limit that the test's deadline becomes.
  */
 import type { PollSettings } from '../options/normalizeOptions.ts';
-import type { TestWindow } from '../runner/testWindow.ts';
+import { keptBack, type TestWindow } from '../runner/testWindow.ts';
 import { monotonicNow } from '../time/realTime.ts';
 import type { AttemptBudget } from './attempt.ts';
 import type { EndReason } from './PollResult.ts';
@@ -34,8 +34,10 @@ export function planLimits(settings: PollSettings, testWindow: TestWindow | unde
   const window = { kind: 'timeout', limit: 'window', window: settings.window, windowName: settings.windowName } as const;
   const limits: Limits = { start, deadline: start + settings.window, realLimit: undefined, cutByTest: false, window, test: undefined };
   if (!testWindow) return limits;
-  limits.test = { ...window, limit: 'test', testTimeout: testWindow.timeout, margin: settings.testTimeoutMargin };
-  const testLimit = testWindow.deadline - settings.testTimeoutMargin - (settings.context ? CONTEXT_BUDGET : 0);
+  // The margin scales with short test timeouts (at most a quarter of the test): a 200 ms test still gets attempts.
+  const margin = keptBack(testWindow, settings.testTimeoutMargin);
+  limits.test = { ...window, limit: 'test', testTimeout: testWindow.timeout, margin };
+  const testLimit = testWindow.deadline - margin - (settings.context ? keptBack(testWindow, CONTEXT_BUDGET) : 0);
   if (settings.time.virtual) limits.realLimit = testLimit;
   else if (testLimit < limits.deadline) {
     limits.deadline = Math.max(start, testLimit);
