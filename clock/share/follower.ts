@@ -19,11 +19,10 @@ import type { TimerId } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
 import { bindMethods, checkCallback, convertDelay, sleepArgs } from '../clockContract.ts';
 import { virtualSignalDelay } from '../testClockRules.ts';
-import { fakeTimersOf } from '../../src/adapters/fakeTimers.ts';
 import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from '../../src/time/realTime.ts';
-import { lostClockError, rethrowLater, watchTimerSet } from './followerTimers.ts';
+import { immediateDue, lostClockError, rethrowLater, watchTimerSet } from './followerTimers.ts';
 import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
 import type { FollowerClock } from './types.ts';
 import { skewedWall, type SkewState } from './skew.ts';
@@ -259,7 +258,7 @@ class SharedFollower implements FollowerClock {
       const state = this.#state();
       this.#updateRef();
       // An immediate fires without moving time or waiting for the leader; a 0 ms timeout waits for an advance, as on a TestClock.
-      if (state.nextDue !== null && state.nextDue <= this.#local.monotonic() && this.#immediateDue()) {
+      if (state.nextDue !== null && state.nextDue <= this.#local.monotonic() && immediateDue(this.#local)) {
         this.#chain = this.#chain.then(async () => {
           if (!this.connected || this.#inStep) return;
           this.#inStep = true;
@@ -275,12 +274,6 @@ class SharedFollower implements FollowerClock {
       }
       this.#send({ type: 'state', ...state });
     });
-  }
-
-  #immediateDue(): boolean {
-    const now = this.#local.now();
-    for (const timer of fakeTimersOf(this.#local.fake).values()) if (timer.type === 'Immediate' && timer.callAt <= now) return true;
-    return false;
   }
 
   #send(frame: FollowerFrame): void {

@@ -2,7 +2,19 @@
  * Small pieces of the follower's timer handling: watching its fake clock's timer set, rethrowing
  * what its timers threw, and the error it rejects with once it loses the leader. Split from follower.ts.
  */
+import { fakeTimersOf } from '../../src/adapters/fakeTimers.ts';
 import { realSetImmediate } from '../../src/time/realTime.ts';
+import type { TestClock } from '../TestClock.ts';
+
+/**
+ * Whether an installed setImmediate is due at the clock's current instant: the follower fires those by
+ * itself. A 0 ms timeout is due now too, but waits for the leader's advance, as on a TestClock.
+ */
+export function immediateDue(clock: TestClock): boolean {
+  const now = clock.now();
+  for (const timer of fakeTimersOf(clock.fake).values()) if (timer.type === 'Immediate' && timer.callAt <= now) return true;
+  return false;
+}
 
 /** Calls `changed` after every timer scheduled or cleared on `clock` (the fake-timers clock). */
 export function watchTimerSet(clock: object, changed: () => void): void {
