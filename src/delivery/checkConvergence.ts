@@ -105,11 +105,11 @@ type RunResult = { state?: unknown; start?: unknown; threw?: { delivery: number;
 /** One delivery order from a fresh `reset()`, every call through the session; `observeStart` also snapshots the fresh state. */
 function runnerOf(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, session: Session<ConvergenceSite>) {
   const snapshotSettings = { where: settings.where ?? '.toConvergeInAnyOrder()', ignore: [], snapshot: settings.snapshot };
-  const snapshot = (order: readonly Delivery[], name: RunName): Promise<unknown> =>
-    takeSnapshot(() => session.call({ run: name, fn: 'state', order }, settings.state), snapshotSettings);
+  const snapshot = (order: readonly Delivery[], name: RunName, before?: 'before the first delivery'): Promise<unknown> =>
+    takeSnapshot(() => session.call({ run: name, fn: 'state', order }, settings.state), snapshotSettings, before);
   return async (order: readonly Delivery[], name: RunName, observeStart = false): Promise<RunResult> => {
     await session.call({ run: name, fn: 'reset', order }, settings.reset);
-    const start = observeStart ? await snapshot(order, name) : undefined;
+    const start = observeStart ? await snapshot(order, name, 'before the first delivery') : undefined;
     for (let position = 0; position < order.length; position++) {
       const event = events[order[position]!.index];
       try {

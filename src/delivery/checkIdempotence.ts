@@ -70,12 +70,12 @@ async function resetState(c: Context): Promise<void> {
   if (reset) await c.session.call({ fn: 'reset', eventIndex: c.eventIndex }, reset);
 }
 
-const snapshot = (c: Context): Promise<unknown> =>
-  takeSnapshot(c.settings.state && (() => c.session.call({ fn: 'state', eventIndex: c.eventIndex }, c.settings.state!)), {
-    where: c.settings.where ?? '.toBeIdempotent()',
-    ignore: c.settings.ignore,
-    snapshot: c.settings.snapshot,
-  });
+const snapshot = (c: Context, before?: 'before the first delivery'): Promise<unknown> =>
+  takeSnapshot(
+    c.settings.state && (() => c.session.call({ fn: 'state', eventIndex: c.eventIndex }, c.settings.state!)),
+    { where: c.settings.where ?? '.toBeIdempotent()', ignore: c.settings.ignore, snapshot: c.settings.snapshot },
+    before,
+  );
 
 /**
  * Delivers the event once and says whether anything observed changed: the state (from `start`) or
@@ -145,7 +145,7 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
     afterFirst = { state: determinism.second };
   } else {
     // After an event passed, its last snapshot is the state now: the next event's starting point.
-    const start = c.current ? c.current.state : await snapshot(c);
+    const start = c.current ? c.current.state : await snapshot(c, 'before the first delivery');
     const first = await deliverFirst(c, event, start);
     if ('found' in first) return first.found;
     afterFirst = first;
@@ -171,7 +171,7 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
 async function checkDeterminism(c: Context, events: readonly unknown[], index: number): Promise<{ found: Found } | { second: unknown }> {
   const historyError = await replayHistory(c, events, index);
   if (historyError) return { found: historyError };
-  const firstRun = await deliverFirst(c, events[index], await snapshot(c));
+  const firstRun = await deliverFirst(c, events[index], await snapshot(c, 'before the first delivery'));
   if ('found' in firstRun) return firstRun;
   const first = firstRun.state;
   await replayHistory(c, events, index);

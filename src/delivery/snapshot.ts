@@ -13,6 +13,7 @@
  * values: Map and Set contents (the runner's `iterableEquality`) and ArrayBuffer/DataView bytes.
  */
 import { isDeepStrictEqual as nodeDeepStrictEqual, types } from 'node:util';
+import { StopSignal } from './session.ts';
 
 // Read once: under a test runner's module loader every access to an imported binding can cost a getter call.
 const {
@@ -260,10 +261,20 @@ export interface SnapshotSettings {
   snapshot?: ((state: never) => unknown) | undefined;
 }
 
+/** The state before the first delivery when `state()` threw then: unlike any state read after it. */
+export const NOT_READABLE = Symbol('state() threw before the first delivery');
+
 /** Reads the state and returns its copy, minus ignored paths. */
-export async function takeSnapshot(state: (() => unknown) | undefined, settings: SnapshotSettings): Promise<unknown> {
+export async function takeSnapshot(state: (() => unknown) | undefined, settings: SnapshotSettings, before?: 'before the first delivery'): Promise<unknown> {
   if (!state) return undefined;
-  const value = await state();
+  let value: unknown;
+  try {
+    value = await state();
+  } catch (error) {
+    // Before the first delivery, `state()` may throw for a record that does not exist yet: that is a state too.
+    if (before && !(error instanceof StopSignal)) return NOT_READABLE;
+    throw error;
+  }
   const copy = settings.snapshot ? copyValue(settings.where, await settings.snapshot(value as never), 'snapshot(state)') : copyValue(settings.where, value);
   for (const path of settings.ignore) removePath(copy, path.split('.'));
   return copy;

@@ -141,8 +141,8 @@ describe('snapshots are copies', () => {
 
 // The delivery matchers' equality, as the matchers build it from the runner's matcher context.
 expect.extend({
-  toBeSameSnapshotH2(this: never, received: unknown, expected: unknown) {
-    const pass = equalsOf(this)(received, expected);
+  toBeSameSnapshotH2(received: unknown, expected: unknown) {
+    const pass = equalsOf(this as never)(received, expected);
     return { pass, message: () => `snapshots ${pass ? 'equal' : 'differ'}` };
   },
 });

@@ -147,6 +147,33 @@ describe('a first delivery that changes nothing observed is a failure', () => {
     expect(message).toMatch(unchanged);
   });
 
+  test('a state() that throws before the first delivery (its record does not exist yet) counts as a change once it reads', async () => {
+    const orders = new Map<string, { status: string }>();
+    const read = (): { status: string } => {
+      const order = orders.get('o-1');
+      if (!order) throw new Error('order o-1 not found');
+      return order;
+    };
+    const create = (e: { id: string }): void => void (orders.has(e.id) || orders.set(e.id, { status: 'new' }));
+    await expect(create).toBeIdempotent({ id: 'o-1' }, { state: read });
+    await expect(create).toBeIdempotent({ id: 'o-1' }, { state: read, reset: () => orders.clear() });
+    await expect(create).toConvergeInAnyOrder([{ id: 'o-1' }], { state: read, reset: () => orders.clear() });
+  });
+
+  test('`ignore` reaches into Maps: a varying timestamp under a Map key is left out', async () => {
+    const ledger = new Map<string, { amount: number; at: number }>();
+    let tick = 0;
+    const seen = new Set<string>();
+    const record = (e: Charge): void => {
+      if (!seen.has(e.id)) ledger.set(e.id, { amount: e.amount, at: 0 });
+      seen.add(e.id);
+      ledger.get(e.id)!.at = ++tick; // touched at every delivery: not part of the comparison
+    };
+    await expect(record).toBeIdempotent(charge('c1'), { state: () => ({ ledger }), ignore: ['ledger.*.at'] });
+    const message = await failureOf(expect(record).toBeIdempotent(charge('c2'), { state: () => ({ ledger }) }));
+    expect(message).toMatch(/is not idempotent/);
+  });
+
   test('`allowUnchanged: true` is the explicit opt-out, for handlers meant to change nothing', async () => {
     const ignoreIt = (): void => {};
     await expect(ignoreIt).toBeIdempotent(charge('c1'), { state: () => 1, allowUnchanged: true });
