@@ -30,3 +30,20 @@ export function testIdOf(file: string | undefined, titles: readonly string[]): s
   const name = testNameOf(titles);
   return file === undefined ? name : `${testFileOf(file)}${ID_SEPARATOR}${name}`;
 }
+
+/** The parts of a Vitest task (`context.task`) an id needs: its title, its suites up to the file. */
+export interface VitestTaskLike {
+  name?: string;
+  suite?: VitestTaskLike;
+  /** Only the file task has one. */
+  filepath?: string;
+  file?: { filepath?: string };
+}
+
+/** A Vitest task's id; undefined when the task does not say its name. */
+export function vitestTaskId(task: VitestTaskLike | undefined): string | undefined {
+  if (typeof task?.name !== 'string') return undefined;
+  const titles = [task.name];
+  for (let suite = task.suite; suite && suite.filepath === undefined; suite = suite.suite) titles.unshift(suite.name ?? '');
+  return testIdOf(task.file?.filepath, titles);
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { JestFlakeReporter } from '../../reporter/jest.ts';
 import { VitestFlakeReporter } from '../../reporter/vitest.ts';
-import { ID_SEPARATOR, testIdOf, testNameOf } from '../../src/runner/testId.ts';
+import { ID_SEPARATOR, testIdOf, testNameOf, vitestTaskId } from '../../src/runner/testId.ts';
 import type { RunReport } from '../../src/flakes/schema.ts';
 import { readFileSync } from 'node:fs';
 
@@ -48,6 +48,14 @@ describe('test ids', () => {
     expect(testIdOf(join(process.cwd(), 'test', 'orders.test.ts'), ['orders sync', 'retries'])).toBe('test/orders.test.ts > orders sync > retries');
     expect(testNameOf(['orders', 'sync retries'])).toBe('orders > sync retries');
     expect(testNameOf(['a > b', 'c'])).toBe('a \\> b > c');
+  });
+
+  test("a Vitest task's id: its suites up to the file, then its own name", () => {
+    const file = { name: 'test/orders.test.ts', filepath: join(process.cwd(), 'test', 'orders.test.ts') };
+    const suite = { name: 'orders', suite: file, file };
+    expect(vitestTaskId({ name: 'sync retries', suite, file })).toBe('test/orders.test.ts > orders > sync retries');
+    expect(vitestTaskId({ name: 'top', suite: file, file })).toBe('test/orders.test.ts > top');
+    expect(vitestTaskId({})).toBeUndefined();
   });
 });
 
