@@ -174,6 +174,12 @@ describe('a first delivery that changes nothing observed is a failure', () => {
     expect(message).toMatch(/is not idempotent/);
   });
 
+  test('nothing observed is not a pass for `.not` either: neither claim was shown', async () => {
+    const noop = (): void => {};
+    expect(await failureOf(expect(noop).not.toBeIdempotent(charge('c1'), { state: () => 1 }))).toMatch(unchanged);
+    expect(await failureOf(expect(noop).not.toConvergeInAnyOrder([1, 2], { reset: () => {}, state: () => 1 }))).toMatch(unchanged);
+  });
+
   test('`allowUnchanged: true` is the explicit opt-out, for handlers meant to change nothing', async () => {
     const ignoreIt = (): void => {};
     await expect(ignoreIt).toBeIdempotent(charge('c1'), { state: () => 1, allowUnchanged: true });
