@@ -6,7 +6,7 @@
  *   hooks, so a poll started in one of them is the test's, and onCleanup() runs after them.
  * - `test.concurrent` tests (every variant): jest-circus runs no each-hooks for them, so each one's
  *   function is wrapped, in that same beforeAll, to run in its own state (wrapConcurrent.ts).
- * - `.resolves` / `.rejects` before an unflake matcher fail the test (jestPromiseModifiers below).
+ * - `.resolves` / `.rejects` before an unflake matcher fail the test (jestPromiseModifiers.ts).
  */
 import { beforeAll as globalsBeforeAll } from '@jest/globals';
 import { markFileStart } from '../src/options/defaults.ts';
@@ -22,6 +22,7 @@ interface JestHooks {
   afterAll: Hook<() => void>;
   /** Optional for older callers: '@jest/globals' gives it otherwise. */
   beforeAll?: Hook<() => void>;
+  /** Unused since concurrent tests are wrapped in the test tree (wrapConcurrent.ts); kept for callers. */
   test?: unknown;
   it?: unknown;
   currentTestName: () => string | undefined;
