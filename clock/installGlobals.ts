@@ -5,7 +5,7 @@
 import type { TestClock } from './TestClock.ts';
 import { installedFakeTimers } from '../src/adapters/fakeTimers.ts';
 import { currentTestState } from '../src/runner/testState.ts';
-import { timeoutSignalDelay } from './clockContract.ts';
+import { virtualSignalDelay } from './testClockRules.ts';
 import { fakeTimersPromises } from './fakeTimersPromises.ts';
 import { timeoutSignalOn } from './sleepOn.ts';
 
@@ -146,10 +146,10 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
         break;
       }
       case 'setTimeout':
-        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setTimeout(callback, ms ?? 0, ...args), name);
+        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setTimeout(callback, ms as number, ...args), name);
         break;
       case 'setInterval':
-        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setInterval(callback, ms ?? 0, ...args), name);
+        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setInterval(callback, ms as number, ...args), name);
         break;
       case 'clearTimeout':
       case 'clearInterval':
@@ -175,7 +175,7 @@ export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal
         patch(
           AbortSignal as unknown as Record<string, unknown>,
           'timeout',
-          (ms: number) => timeoutSignalOn((callback, delay) => clock.setTimeout(callback, delay), timeoutSignalDelay('AbortSignal.timeout()', ms)),
+          (ms: number) => timeoutSignalOn((callback, delay) => clock.setTimeout(callback, delay), virtualSignalDelay('AbortSignal.timeout()', ms)),
           'AbortSignalTimeout',
         );
         break;

@@ -2,7 +2,7 @@
  * Names unique to one test and one attempt: a retry gets fresh tenants, topics and keys, so what the
  * failed attempt left behind cannot make the retry pass or fail.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazyRequire.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { buildNamespace, workerTail, type WorkerNamespace } from './workerNamespace.ts';
 

@@ -2,7 +2,7 @@
  * One W3C trace context per test, to send to the system under test so its logs and spans can be
  * found from a failure: the third upgrade, make every failure traceable.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazyRequire.ts';
 import { currentTestKey } from './currentTest.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { activeOtelSpan } from '../adapters/otel.ts';

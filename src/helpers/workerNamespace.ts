@@ -2,7 +2,7 @@
  * Names unique to this test run and stable within one worker, for tenants, topics, queues, key and
  * bucket prefixes: the first upgrade, isolate state per worker.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazyRequire.ts';
 import * as workerThreads from 'node:worker_threads';
 import { currentTestState } from '../runner/testState.ts';
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Loaded only on first use: node:http(s) by waitForReady's GET, pure-rand by seededRandom(), fast-check by the delivery matchers, fake-timers by a TestClock. */
-const LAZY = ['node:http', 'node:https', 'http', 'https', 'pure-rand', 'fast-check', '@sinonjs/fake-timers'];
+const LAZY = ['node:crypto', 'crypto', 'node:http', 'node:https', 'http', 'https', 'pure-rand', 'fast-check', '@sinonjs/fake-timers'];
 
 function requestedBy(entry: string, then = ''): Promise<string[]> {
   const url = new URL(entry, import.meta.url).href;
