@@ -78,6 +78,11 @@ export class Progress<T> {
   }
 
   /** Aborts the signals of attempts that were given up on, so their work can stop. */
+  /** Whether an attempt abandoned at a deadline is still running (it is told why when the poll ends). */
+  get hasAbandoned(): boolean {
+    return this.#abandoned.length > 0;
+  }
+
   abandon(reason: unknown): void {
     for (const signal of this.#abandoned.splice(0)) signal.abort(reason);
   }

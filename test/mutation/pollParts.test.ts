@@ -142,6 +142,8 @@ describe('stops: the signal and the test’s end, neither a pass', () => {
     const user = new AbortController();
     const test = new AbortController();
     const stops = watchStops(user.signal, test.signal);
+    // Listening starts with the first use of the signal (a pause or an async attempt), as in a poll.
+    expect(stops.signal.aborted).toBe(false);
     user.abort('enough');
     test.abort();
     expect(stops.reason()).toEqual({ kind: 'aborted', reason: 'enough' });
@@ -154,6 +156,7 @@ describe('stops: the signal and the test’s end, neither a pass', () => {
         return c.signal;
       })(),
     );
+    expect(other.signal.aborted).toBe(false);
     return Promise.resolve().then(() => expect(other.reason()).toEqual({ kind: 'test-ended' }));
   });
 
