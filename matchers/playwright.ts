@@ -21,6 +21,7 @@ import { finishTest } from './registerHooks.ts';
 import { beginTest, setSequentialTest } from '../src/runner/testState.ts';
 import type { TestWindow } from '../src/runner/testWindow.ts';
 import { monotonicNow } from '../src/time/realTime.ts';
+import { testIdOf } from '../src/runner/testId.ts';
 import { playwrightEquality } from '../src/adapters/playwright.ts';
 import { judgeFromParts, LENT_JUDGE, type TwinContext } from './twinVerdict.ts';
 import { testNamespace } from '../src/helpers/testNamespace.ts';
@@ -80,7 +81,7 @@ const extended = base.extend<UnflakeFixtures & Internal, UnflakeWorkerFixtures>(
     // eslint-disable-next-line no-empty-pattern
     async ({}, use, testInfo) => {
       const started = monotonicNow();
-      const state = beginTest({ runner: 'playwright', name: testInfo.titlePath.join(' > '), window: () => windowOf(testInfo, started) });
+      const state = beginTest({ runner: 'playwright', name: testIdOf(testInfo.file, testInfo.titlePath.slice(1)), window: () => windowOf(testInfo, started) });
       setSequentialTest(state);
       await use();
       const problem = await finishTest(state);

@@ -2,6 +2,7 @@
 import { markFileStart } from '../src/options/defaults.ts';
 import { restoreEarlierFileInstall } from '../clock/installGlobals.ts';
 import { endFile, isAfterTestProblem, registerSequentialHooks, runWrappedTest, type Hook } from './registerHooks.ts';
+import { vitestTaskId } from '../src/runner/testId.ts';
 
 interface VitestTaskLike {
   name?: string;
@@ -48,7 +49,7 @@ function keepFailing(task: VitestTaskLike | undefined, error: unknown): void {
 
 const startOf = (context: VitestContext | undefined) => ({
   runner: 'vitest' as const,
-  name: context?.task?.fullTestName ?? context?.task?.name,
+  name: vitestTaskId(context?.task as never) ?? context?.task?.fullTestName ?? context?.task?.name,
   task: context?.task,
 });
 
