@@ -1,6 +1,6 @@
 // Setup for jest.dist.config.ts: the built CommonJS entry registers the matchers, as
 // `setupFilesAfterEnv: ['unflake/jest']` does for a CommonJS user, and the behaviour tests run against dist/.
-import { afterAll, afterEach, jest } from '@jest/globals';
+import { afterAll, beforeEach, jest } from '@jest/globals';
 import { pendingRealTimers } from '../verdicts/dist/realTime.ts';
 import { setRunner } from '../support/runner.ts';
 
@@ -22,8 +22,9 @@ function checkNoRealTimers(when: string): void {
   if (pending !== 0) throw new Error(`unflake (dist) leaked ${pending} real timer(s) ${when}`);
 }
 
-// Suite-wide guard: no poll may leave one of its real timers behind after its test. Jest runs afterEach
-// hooks in declaration order, so this one runs after the one dist/jest.cjs registered (which ends the
-// test's polls). Concurrent tests run no afterEach: the file's end checks them.
-afterEach(() => checkNoRealTimers('past the end of the test'));
+// Suite-wide guard: no poll may leave one of its real timers behind after its test. unflake's own afterEach
+// moves itself after the file's root afterEach hooks (so a poll started there is still the test's), so the
+// check runs when the next test starts, after unflake ended the previous one. Concurrent tests run no
+// hooks: the file's end checks them.
+beforeEach(() => checkNoRealTimers('past the end of the previous test'));
 afterAll(() => checkNoRealTimers('past the end of the file'));
