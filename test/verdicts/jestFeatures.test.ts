@@ -1,5 +1,5 @@
 /**
- * The Jest columns of the runner matrix (docs/runners-jest.partial.md), proven from the built package
+ * The Jest columns of the runner matrix (docs/runners.md, "Jest 29 and 30"), proven from the built package
  * on Jest 30 (the repo's); test/consumers/jest29 proves the same table on Jest 29. Each cell is a
  * must-fail fixture test beside a must-pass control, in test/verdicts/fixtures/h5; expected.json says how
  * each must end and check.cjs judges an inner run's report against it, the same way for both versions.

@@ -1,5 +1,5 @@
 'use strict';
-// The Jest 29 column of the runner matrix (docs/runners-jest.partial.md): the fixtures of
+// The Jest 29 column of the runner matrix (docs/runners.md, "Jest 29 and 30"): the fixtures of
 // test/verdicts/fixtures/h5, run by this consumer's Jest 29 against the installed (packed) unflake, and
 // judged by the same expected.json and check.cjs as test/verdicts/jestFeatures.test.ts on Jest 30.
 // run.sh sets UNFLAKE_REPO (the repo root). The three runs go side by side; each prints PASS or FAIL.
