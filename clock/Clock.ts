@@ -5,7 +5,7 @@ export type TimerId = unknown;
  * What application code depends on instead of the globals: the real one in production
  * (`systemClock`), a `TestClock` in tests, a follower of a shared clock. Like Java's `Clock` or .NET's
  * `TimeProvider`. Every implementation takes the same arguments, with Node's rules (docs/clock-contract.md):
- * a delay is converted as Node does (negative, 0, NaN, undefined or above 2^31 - 1 is 1 ms), a callback
+ * a delay is converted as Node does (negative, NaN, undefined or above 2^31 - 1 is 1 ms; 0 is 1 ms on systemClock, due now on a virtual clock), a callback
  * that is not a function is a TypeError, clear* ignores what is not a timer, and every method works
  * detached (`const { setTimeout } = clock`).
  */
@@ -25,7 +25,7 @@ export interface Clock {
   sleep(ms?: number, options?: { signal?: AbortSignal }): Promise<void>;
   /**
    * A signal that aborts with a `DOMException` named `TimeoutError` once `ms` have passed on this clock,
-   * as `AbortSignal.timeout(ms)` (same rules: an integer from 0 to 2^32 - 1; 0 and above 2^31 - 1 are 1 ms).
+   * as `AbortSignal.timeout(ms)` (same rules: an integer from 0 to 2^32 - 1; above 2^31 - 1 is 1 ms; 0 is 1 ms on systemClock, due now on a virtual clock).
    */
   timeoutSignal(ms: number): AbortSignal;
 }
