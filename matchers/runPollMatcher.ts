@@ -12,6 +12,8 @@ import { gatherContext } from '../src/report/gatherContext.ts';
 import { fingerprintSection } from '../src/helpers/fingerprint.ts';
 import { currentTestState, currentTestWindow, startWork, type TestState } from '../src/runner/testState.ts';
 import { trackAwait } from '../src/runner/trackAwait.ts';
+import { captureCallSite, withUserFrames } from '../src/runner/callSite.ts';
+import { vitestCustomMessage, vitestGlobalExpect } from '../src/adapters/runnerExpect.ts';
 
 /** The part of Vitest's `MatcherState` and Jest's `MatcherContext` the matchers use. */
 export interface MatcherContextLike {
@@ -70,7 +72,10 @@ export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpe
   const isNot = context.isNot === true;
   const where = `${isNot ? '.not' : ''}.${spec.name}()`;
   const test = currentTestState();
-  const run = matchPoll(context, spec, where, test);
+  const site: CallSite = { vitest: vitestGlobalExpect() !== undefined, heldAtOnce: false, inCall: true };
+  const run = matchPoll(context, { ...spec, holds: watchFirstAttempt(spec.holds, site) }, where, test, site);
+  site.inCall = false;
+  if (site.vitest && !passesForSure(site)) site.error = captureCallSite(spec.name);
   if (!test) return run;
   // Named by its test, not by a captured stack: capturing one on every call was most of the
   // cost of an already-true assertion (bench/), and the runner already points at the test.
@@ -79,17 +84,50 @@ export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpe
   return trackAwait(work, run, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) }));
 }
 
+/**
+ * Vitest builds a custom matcher's error after its promise settles, with no frame of the test file: under
+ * Vitest the call site is captured at the call (one stack, formatted only on failure) and the failure is
+ * thrown with it, so the reporter shows the assertion's line and code frame (Jest does this itself). Not on
+ * the already-true path: an eventual assertion whose first attempt held during the call, with nothing more
+ * to wait for (no stableFor, passes or notBefore), cannot fail.
+ */
+interface CallSite {
+  vitest: boolean;
+  /** Whether the first attempt held synchronously, inside the matcher call. */
+  heldAtOnce: boolean;
+  inCall: boolean;
+  settings?: { stableFor: number; passes: number; notBefore: number | undefined };
+  goal?: Goal;
+  error?: Error;
+}
+
+function watchFirstAttempt(holds: PollMatcherSpec['holds'], site: CallSite): PollMatcherSpec['holds'] {
+  if (!site.vitest) return holds;
+  return (value) => {
+    const verdict = holds(value);
+    if (site.inCall && verdict === true) site.heldAtOnce = true;
+    return verdict;
+  };
+}
+
+function passesForSure(site: CallSite): boolean {
+  const s = site.settings;
+  return site.heldAtOnce && site.goal === 'eventually' && s !== undefined && s.stableFor === 0 && s.passes === 1 && s.notBefore === undefined;
+}
+
 /** The sentence after the hint: why it ended. */
 function summaryOf(message: string): string {
   const line = message.split('\n\n')[1] ?? message;
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, where: string, test: TestState | undefined): Promise<MatcherResult> {
+async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, where: string, test: TestState | undefined, site: CallSite): Promise<MatcherResult> {
   const isNot = context.isNot === true;
   assertProbe(where, spec.received, `expect(() => db.get(id)).${spec.name}(…)`);
   const goal = goalOf(spec.kind, isNot);
   const settings = normalizeOptions(where, spec.kind, spec.options, goal);
+  site.goal = goal;
+  site.settings = settings;
   const result = await poll({
     probe: spec.received as Probe,
     holds: spec.holds,
@@ -113,5 +151,9 @@ async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, whe
     ...(spec.expected ? { expected: { value: spec.expected.value, negated: goal === 'never' || goal === 'eventually-fails' } } : {}),
     ...(gathered ? { context: gathered } : {}),
   });
+  if (site.error) {
+    const custom = vitestCustomMessage(context);
+    throw withUserFrames(new Error(custom ? `${custom}: ${message}` : message), site.error);
+  }
   return { pass: isNot, message: () => message };
 }

@@ -6,8 +6,8 @@
  *
  * - Jest, the standalone `expect` package: the raw matcher functions in `$$jest-matchers-object`, called
  *   with the matcher's own context; they return `{ pass }` and count nothing.
- * - Vitest: its built-ins are chai methods; a bare `chai.Assertion` runs one without going through
- *   `expect()`, so it counts nothing either. It throws an AssertionError for "false".
+ * - Vitest: its built-ins are chai methods on `Assertion.prototype`, run here on an assertion that is not
+ *   made through `expect()` (so nothing is counted) and that hands back the verdict (see `chaiJudge`).
  * - Playwright: its raw matchers are out of reach (its `expect()` records a step per call), so its adapter
  *   lends a judge built from Playwright's own `equals` and testers (see `judgeFromParts`), proven equal to
  *   its `expect` by test/matchers/runnerEquality.properties.ts.
@@ -34,7 +34,7 @@ export interface TwinContext {
   [LENT_JUDGE]?: (twin: Twin) => Judge;
 }
 
-type AssertionClass = new (received: unknown) => Record<Twin, (expected: unknown) => unknown>;
+type AssertionClass = (new (received: unknown) => object) & { prototype: object };
 const assertionClasses = new WeakMap<object, AssertionClass>();
 
 /** The runner's twin matcher as a judge, for the matcher context `context`. */
@@ -64,16 +64,30 @@ function vitestAssertionClass(vitest: VitestExpect): AssertionClass {
   return found;
 }
 
+/**
+ * Runs Vitest's own matcher function (`Assertion.prototype[twin]`, its `def('toEqual', …)`) on an assertion
+ * whose `assert` hands back the verdict instead of throwing it: no AssertionError and no message are built
+ * for a "false", and chai makes no chained Assertion for a "true". A twin that throws its own
+ * AssertionError (Vitest's toMatchObject) says "false" that way.
+ */
 function chaiJudge(Assertion: AssertionClass, twin: Twin): Judge {
+  const method = (Assertion.prototype as Record<Twin, (this: object, expected: unknown) => unknown>)[twin];
   return (received, expected) => {
+    const assertion = Object.create(Assertion.prototype) as { __flags: object; assert: (ok: unknown) => boolean };
+    assertion.__flags = { object: received };
+    assertion.assert = verdictOf;
     try {
-      new Assertion(received)[twin](expected);
-      return true;
+      return method.call(assertion, expected) !== false;
     } catch (error) {
       if (error instanceof Error && error.name === 'AssertionError') return false;
       throw error;
     }
   };
+}
+
+/** chai's `assert(ok, …)`, reading the verdict (no `.not` flag is ever set on these assertions). */
+function verdictOf(ok: unknown): boolean {
+  return ok === true;
 }
 
 /**

@@ -6,11 +6,8 @@ import * as vitest from 'vitest';
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
 import { registerVitestHooks } from './vitestHooks.ts';
-import { pointFailuresAtTheirCall } from './vitestCallSite.ts';
 
 vitest.expect.extend(matchers);
-// A failure points at the line that made the assertion (stack frame and code frame), as expect.poll's does.
-pointFailuresAtTheirCall(vitest.chai as never, Object.keys(matchers));
 // A namespace import: `aroundEach` is missing before Vitest 4.1, and a named import of it would not link.
 registerVitestHooks(vitest as never);
 

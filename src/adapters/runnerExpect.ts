@@ -52,3 +52,10 @@ export function vitestLocalCountState(task: unknown): CountState | undefined {
   const state = context.expect?.getState?.();
   return isCountState(state) ? state : undefined;
 }
+
+/** The message given to Vitest's `expect(value, message)`, from the chai assertion on its matcher state (`assertion` in Vitest 5, `__vitest_assertion__` before). */
+export function vitestCustomMessage(matcherState: unknown): string | undefined {
+  const state = matcherState as { assertion?: { __flags?: { message?: unknown } }; __vitest_assertion__?: { __flags?: { message?: unknown } } };
+  const message = (state.assertion ?? state.__vitest_assertion__)?.__flags?.message;
+  return typeof message === 'string' && message !== '' ? message : undefined;
+}

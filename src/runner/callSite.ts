@@ -8,10 +8,13 @@ const CALL_SITE_FRAMES = 16;
 /** An Error created at the public call, for its stack: read only on failure or a missing await. */
 export function captureCallSite(message: string, above?: (...args: never[]) => unknown): Error {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = CALL_SITE_FRAMES;
   try {
+    // One capture, not two: `new Error` would capture a stack that captureStackTrace then replaces.
+    const recapture = above && typeof (Error as { captureStackTrace?: unknown }).captureStackTrace === 'function';
+    Error.stackTraceLimit = recapture ? 0 : CALL_SITE_FRAMES;
     const error = new Error(message);
-    if (above) Error.captureStackTrace?.(error, above);
+    Error.stackTraceLimit = CALL_SITE_FRAMES;
+    if (recapture) Error.captureStackTrace(error, above);
     return error;
   } finally {
     Error.stackTraceLimit = limit;
@@ -32,5 +35,11 @@ export function findCallSite(stack: string | undefined): string | undefined {
 export function withCallSiteStack(error: Error, callSite: Error): Error {
   const frames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
   error.stack = `${error.name}: ${error.message}\n${frames}`;
+  return error;
+}
+
+/** `error` with only the user's frames of `callSite`: what a runner shows as the failing line and its code frame. */
+export function withUserFrames(error: Error, callSite: Error): Error {
+  error.stack = `${error.name}: ${error.message}\n${userFrames(callSite.stack).join('\n')}`;
   return error;
 }
