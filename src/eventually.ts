@@ -1,4 +1,5 @@
-import { assertProbe, checkToHolds, isAsymmetricMatcher, type Check } from './check.ts';
+import { assertProbe, checkToHolds, isAsymmetricMatcher, type Check, type CheckJudging } from './check.ts';
+import { vitestLocalCountState } from './adapters/runnerExpect.ts';
 import { ConsistentlyError, EventuallyError } from './errors.ts';
 import { normalizeOptions, type PollSettings } from './options/normalizeOptions.ts';
 import type { ConsistentlyOptions, EventuallyOptions, Probe } from './options/types.ts';
@@ -40,6 +41,12 @@ async function runPoll<T>(probe: Probe<T>, holds: (value: T) => boolean | Promis
   throw withCallSiteStack(new ErrorClass(message, result, context?.value), callSite);
 }
 
+/** A Vitest test that took `expect` from its context counts its check's assertions there (its task, when the per-test state keeps it). */
+function judging(): CheckJudging {
+  const task = (currentTestState() as { task?: unknown } | undefined)?.task;
+  return task === undefined ? {} : { localExpectState: vitestLocalCountState(task) };
+}
+
 /**
  * Polls `probe` until `check` holds (or, with no check, until the probe neither throws nor returns
  * `false`) and resolves to the value that passed. Rejects with an `EventuallyError` that explains itself.
@@ -65,7 +72,7 @@ function startEventually<T>(probe: Probe<T>, check: unknown, options: unknown, c
     checkArg = undefined;
     optionsArg = check;
   }
-  const holds = checkArg === undefined ? (value: Awaited<T>) => (value as unknown) !== false : checkToHolds<Awaited<T>>(where, checkArg);
+  const holds = checkArg === undefined ? (value: Awaited<T>) => (value as unknown) !== false : checkToHolds<Awaited<T>>(where, checkArg, judging());
   return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'eventually', optionsArg, 'eventually'), callSite);
 }
 
@@ -80,7 +87,7 @@ export function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>, optio
   const where = 'consistently()';
   try {
     assertProbe(where, probe, 'consistently(() => cache.size, n => n <= 100)');
-    const holds = checkToHolds<Awaited<T>>(where, check);
+    const holds = checkToHolds<Awaited<T>>(where, check, judging());
     return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'consistently', options, 'always'), callSite);
   } catch (error) {
     return Promise.reject(error);

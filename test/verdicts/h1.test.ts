@@ -12,7 +12,7 @@ const fixtures = ['h1/counts.fixture.mjs', 'h1/callSite.fixture.mjs'];
 
 const innerRuns: Array<{ label: string; run: FixtureRun }> =
   runner.name === 'vitest'
-    ? [{ label: 'Vitest, ESM', run: { runner: 'vitest', fixtures } }]
+    ? [{ label: 'Vitest, ESM', run: { runner: 'vitest', fixtures: [...fixtures, 'h1/vitestLocal.fixture.mjs'] } }]
     : [
         { label: 'Jest, ESM', run: { runner: 'jest', format: 'esm', fixtures } },
         { label: 'Jest, CommonJS', run: { runner: 'jest', format: 'cjs', fixtures } },
@@ -47,6 +47,11 @@ describe.each(innerRuns)('h1 verdicts from the built package: $label', ({ run })
     );
     expectStatus(report, 'n3', 'passed');
     expect(failure(expectStatus(report, 'n4', 'failed'))).toMatch(/expected any number of assertion, but got none|Expected at least one assertion to be called but received none/);
+    if (run.runner === 'vitest') {
+      // A test's own `expect` (from its context) keeps its own count.
+      expectStatus(report, 'v1', 'passed');
+      expect(failure(expectStatus(report, 'v2', 'failed'))).toMatch(/expected number of assertions to be 2, but got 1/);
+    }
   });
 
   test('item 9: a failing eventual assertion has a stack frame at its own line, and the runner prints its code frame', () => {
