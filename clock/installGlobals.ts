@@ -2,7 +2,8 @@
  * `TestClock.install()`: points the globals at a TestClock for code that does not take a `Clock`,
  * and guarantees a forgotten install cannot leak into the next test.
  */
-import type { TestClock } from './TestClock.ts';
+import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
+import type { Clock } from './Clock.ts';
 import { installedFakeTimers } from '../src/adapters/fakeTimers.ts';
 import { currentTestState } from '../src/runner/testState.ts';
 import { virtualSignalDelay } from './testClockRules.ts';
@@ -106,7 +107,14 @@ export function restoreEarlierFileInstall(): void {
   );
 }
 
-export function installGlobals(clock: TestClock, toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE): InstallHandle {
+/**
+ * What `installGlobals` needs of a TestClock: its `Clock` methods and the fake-timers clock underneath.
+ * Declared here, not imported from TestClock.ts, so the lower module does not depend on the higher one.
+ */
+export type InstallableClock = Clock & { readonly fake: FakeTimersClock };
+
+/** Points the globals named in `toFake` at `clock` until the returned handle is disposed (see `TestClock.install`). */
+export function installGlobals(clock: InstallableClock, toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE): InstallHandle {
   if (!Array.isArray(toFake)) throw new TypeError(`TestClock.install(): \`toFake\` must be an array of global names, got ${String(toFake)}.`);
   for (const name of toFake) {
     if (!DEFAULT_TO_FAKE.includes(name))

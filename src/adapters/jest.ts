@@ -4,7 +4,7 @@
  * state, and the real `Date.now` Jest keeps for itself. The only file that reads them. If a Jest release
  * renames them, polls still work but lose the test-deadline clamp.
  */
-import type { TestTiming } from '../runner/testWindow.ts';
+import type { TestTiming } from './testTiming.ts';
 
 interface JestCircusState {
   testTimeout?: number;

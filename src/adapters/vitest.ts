@@ -2,7 +2,7 @@
  * What unflake reads of Vitest's internals: a task's timeout and start (for the test's deadline), and
  * the global expect's state (for the running test's name). The only file that reads them.
  */
-import type { TestTiming } from '../runner/testWindow.ts';
+import type { TestTiming } from './testTiming.ts';
 
 interface VitestTaskLike {
   type?: string;

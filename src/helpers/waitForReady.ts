@@ -24,6 +24,7 @@ import { monotonicNow, wallNow } from '../time/realTime.ts';
 import { fingerprintSection } from './fingerprint.ts';
 import { checkBuildField, judge, type BuildField, type HealthContract, type HealthReading, type NotReadyReason } from './health.ts';
 import { errorText, httpGet, parseBody, readProbeResponse, retryAfterOf, type HealthResponseLike, type ReadResponse } from './httpAttempt.ts';
+import type { ReadinessAttempt } from './readinessAttempt.ts';
 import { withTraceHeaders } from './testTrace.ts';
 
 export { judge, type NotReadyReason, type HealthResponseLike };
@@ -58,23 +59,7 @@ export const DEFAULT_READY_BACKOFF: Required<Backoff> = { initial: 100, factor: 
 export const DEFAULT_READY_TIMEOUT = 60_000;
 const DEFAULT_ATTEMPT_TIMEOUT = 5_000;
 
-export interface ReadinessAttempt {
-  attempt: number;
-  /** ms since the wait started. */
-  at: number;
-  ready: boolean;
-  reasons: NotReadyReason[];
-  address?: string | undefined;
-  httpStatus?: number | undefined;
-  /** Errors of other addresses tried in the same attempt (`localhost`: 127.0.0.1 and ::1). */
-  alsoTried?: string[] | undefined;
-  health?: HealthReading | undefined;
-  build?: string | undefined;
-  body?: string | undefined;
-  bodyTruncated?: boolean | undefined;
-  /** A 429/503 asked to come back later (`Retry-After`): the next attempt waited that long, within the deadline. */
-  retryAfter?: { ms: number; header: string } | undefined;
-}
+export type { ReadinessAttempt };
 
 export interface ReadyResult {
   url: string;

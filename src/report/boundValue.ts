@@ -20,25 +20,13 @@
  * (or string's) window to the first difference, so a diff of two cut values still shows where they differ.
  */
 import { inspect, types } from 'node:util';
+import type { BoundLimits } from './boundLimits.ts';
 import { walkValue } from './boundWalk.ts';
 import { formatCount } from './standIn.ts';
 
 export { formatCount };
 
-export interface BoundLimits {
-  /** Entries kept per array, typed array, Map and Set. */
-  items: number;
-  /** Own enumerable keys kept per object. */
-  keys: number;
-  /** Characters kept per string. */
-  chars: number;
-  /** Characters of string content kept in the whole value. */
-  totalChars: number;
-  /** Nesting levels kept below the value itself. */
-  depth: number;
-  /** Values (nested ones included) kept in the whole value. */
-  values: number;
-}
+export type { BoundLimits };
 
 /** For a value printed on its own or in a diff (the last value, the expected value, `context`). */
 export const VALUE_LIMITS: Readonly<BoundLimits> = Object.freeze({ items: 100, keys: 100, chars: 10_000, totalChars: 50_000, depth: 10, values: 2_000 });

@@ -4,7 +4,7 @@
  * returns the original of every part that fits, so only what does not fit is replaced.
  */
 import { types } from 'node:util';
-import type { BoundLimits } from './boundValue.ts';
+import type { BoundLimits } from './boundLimits.ts';
 import { chooseKeys, COMPARE_BUDGET, firstCharDifference, firstItemDifference, itemOf, NONE, propertyOf, windows } from './findDifference.ts';
 import { Cut, formatCount, isLeafObject, labelOf, shellOf, sizeOf } from './standIn.ts';
 

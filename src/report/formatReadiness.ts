@@ -4,7 +4,7 @@
  * observations (drawn as formatTimeline.ts draws the engine's), the last body and the run
  * fingerprint. It reads only the report it is handed; every section and the message are bounded.
  */
-import type { ReadinessAttempt } from '../helpers/waitForReady.ts';
+import type { ReadinessAttempt } from '../helpers/readinessAttempt.ts';
 import type { HealthCheck, NotReadyReason } from '../helpers/health.ts';
 import type { Backoff, Interval } from '../options/types.ts';
 import type { EndReason } from '../poll/PollResult.ts';
