@@ -3,11 +3,12 @@
  * built package in real inner runs: one inner project per runner, many fixture files in it
  * (test/verdicts/fixtures/h4/), each feature a must-fail test beside a must-pass control.
  *
- * The outer Vitest runs inner Vitest 5 (the repo's) and Vitest 4 (the `vitest-4` devDependency); the outer
+ * The outer Vitest runs inner Vitest 5 (the repo's) and Vitest 4 (installed on first use, see vitest4Dir); the outer
  * Jest runs inner Playwright Test, so the two outer runs share the cost. Jest's own column is proven by
  * verdicts.test.ts and the Jest fixtures.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from '../support/runner.ts';
@@ -17,11 +18,27 @@ const RUN_TIMEOUT = 120_000;
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const POOLS = ['threads', 'forks', 'vmThreads'] as const;
 
-/** Vitest 4 beside the repo's Vitest 5: the `vitest-4` alias (`npm:vitest@^4.1`), or UNFLAKE_VITEST4_DIR. */
+/**
+ * Vitest 4 beside the repo's Vitest 5. It cannot be a devDependency alias (its optional peers clash with
+ * Vitest 5's in one tree), so it is installed on first use into node_modules/.cache (once per checkout),
+ * or taken from UNFLAKE_VITEST4_DIR (a vitest@4 package directory).
+ */
 function vitest4Dir(): string {
-  const dir = process.env.UNFLAKE_VITEST4_DIR || join(repo, 'node_modules', 'vitest-4');
-  if (!existsSync(join(dir, 'vitest.mjs'))) {
-    throw new Error(`Vitest 4 is not installed at ${dir}: add the devDependency "vitest-4": "npm:vitest@^4.1.12" (or set UNFLAKE_VITEST4_DIR to a vitest@4 package directory).`);
+  if (process.env.UNFLAKE_VITEST4_DIR) return process.env.UNFLAKE_VITEST4_DIR;
+  const prefix = join(repo, 'node_modules', '.cache', 'unflake-vitest4');
+  const dir = join(prefix, 'node_modules', 'vitest');
+  if (existsSync(join(dir, 'vitest.mjs'))) return dir;
+  mkdirSync(prefix, { recursive: true });
+  writeFileSync(join(prefix, 'package.json'), '{ "private": true }\n');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(package|lifecycle|config_local_prefix)/.test(name)));
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', 'vitest@~4.1.12'], {
+    cwd: prefix,
+    env,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (install.status !== 0 || !existsSync(join(dir, 'vitest.mjs'))) {
+    throw new Error(`Could not install Vitest 4 into ${prefix} (exit ${install.status}): ${String(install.stderr).slice(-2000)}`);
   }
   return dir;
 }
@@ -102,7 +119,8 @@ if (runner.name === 'vitest') {
     beforeAll(async () => {
       run = vitestRun(dir());
       report = await runFixture(run);
-    }, RUN_TIMEOUT);
+      // The first run on a checkout also installs Vitest 4 (vitest4Dir).
+    }, RUN_TIMEOUT + 240_000);
 
     test('the inner run ends by itself, with no file-level or unhandled error, and every test earned its verdict', () => {
       expectEveryVerdict(report, run);
