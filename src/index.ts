@@ -8,6 +8,7 @@ export type {
   Interval,
   Backoff,
   WakeSource,
+  WakeSubscriber,
   CommonOptions,
   EventuallyOptions,
   ConsistentlyOptions,
@@ -31,3 +32,5 @@ export type { CleanupOptions } from './helpers/onCleanup.ts';
 export { testSeed } from './helpers/testSeed.ts';
 export { seededRandom } from './helpers/seededRandom.ts';
 export type { SeededRandom } from './helpers/seededRandom.ts';
+export { record } from './helpers/record.ts';
+export type { Recording, RecordedEvent, RecordOptions } from './helpers/record.ts';

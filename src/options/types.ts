@@ -1,3 +1,5 @@
+import type { WAKE_SOURCE } from '../poll/wake.ts';
+
 /** What a probe receives on every attempt. */
 export interface ProbeContext {
   /** Aborted when this attempt is abandoned (attemptTimeout, deadline, abort, or the test ended). */
@@ -20,8 +22,14 @@ export interface Backoff {
 /** A fixed pause, a list of pauses (the last one repeats), or a backoff. */
 export type Interval = number | readonly number[] | Backoff;
 
+/** A source that wakes a poll on its own, such as a `record()` recording: each emission re-checks. */
+export interface WakeSubscriber {
+  readonly [WAKE_SOURCE]: (recheck: () => void) => () => void;
+}
+
 /** An EventEmitter-like or EventTarget-like source plus the event name that means "something changed". */
 export type WakeSource =
+  | WakeSubscriber
   | readonly [
       emitter: {
         on(event: string | symbol, listener: (...args: unknown[]) => void): unknown;

@@ -4,11 +4,28 @@ import { describeValue } from '../options/checkMs.ts';
 
 type Listener = (...args: unknown[]) => void;
 
+/**
+ * A source that knows how to wake a poll (a `record()` recording): `source[WAKE_SOURCE](recheck)` subscribes
+ * and returns the unsubscribe function. Checked before the plain function form, since a recording is callable.
+ */
+export const WAKE_SOURCE: unique symbol = Symbol.for('unflake.wakeSource.v1') as never;
+
+function wakeSubscriber(source: unknown): ((recheck: () => void) => () => void) | undefined {
+  if (source === null || (typeof source !== 'object' && typeof source !== 'function')) return undefined;
+  const subscribe = (source as Record<symbol, unknown>)[WAKE_SOURCE];
+  return typeof subscribe === 'function' ? (subscribe as (recheck: () => void) => () => void) : undefined;
+}
+
 /** Subscribes `onWake` to every source; returns one function that removes every listener. */
 export function subscribeWake(sources: readonly WakeSource[], onWake: () => void): () => void {
   const unsubscribers: (() => void)[] = [];
   const listener: Listener = () => onWake();
   for (const source of sources) {
+    const subscriber = wakeSubscriber(source);
+    if (subscriber) {
+      unsubscribers.push(subscriber(onWake));
+      continue;
+    }
     if (typeof source === 'function') {
       const unsubscribe = source(onWake);
       if (typeof unsubscribe !== 'function') {
