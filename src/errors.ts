@@ -40,7 +40,7 @@ export function stop(reason: string, options?: { cause?: unknown }): never {
 
 /** Thrown (by `retryAfter()`): "not yet, and not before `ms`", as an HTTP 429/503 `Retry-After` says. */
 export class RetryAfterError extends Error {
-  override name = 'RetryAfter';
+  override name = 'RetryAfterError';
   readonly ms: number;
   constructor(ms: number, reason: string | undefined) {
     super(`retry after ${ms} ms${reason ? `: ${reason}` : ''}`);
@@ -67,7 +67,7 @@ export function retryAfter(ms: number, reason?: string): never {
 
 /** Thrown (by `settled()`) from a window assertion's probe or check: the system can no longer change. */
 export class SettledError extends Error {
-  override name = 'Settled';
+  override name = 'SettledError';
   readonly reason: string;
   constructor(reason: string) {
     super(reason);

@@ -28,7 +28,7 @@ describe('item 5: an "always" window is broken by every attempt it could not che
       for: 300,
       interval: 10,
       realFloor: 0,
-      ignore: (e) => e instanceof Error && e.name === 'RetryAfter',
+      ignore: (e) => e instanceof Error && e.name === 'RetryAfterError',
     });
     expect(n).toBeGreaterThan(5);
   });

@@ -24,7 +24,7 @@ describe('retryAfter(ms)', () => {
     const seenAt: number[] = [];
     const message = await failureOf(eventually(() => (seenAt.push(clock.monotonic()), retryAfter(10_000, 'HTTP 503')), { clock, timeout: 300, interval: 10 }));
     expect(seenAt).toEqual([0, 300]);
-    expect(message).toMatch(/RetryAfter: retry after 10000 ms: HTTP 503/);
+    expect(message).toMatch(/RetryAfterError: retry after 10000 ms: HTTP 503/);
   });
 
   test('is "not yet" even when `ignore` would refuse other errors', async () => {
