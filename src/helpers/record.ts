@@ -32,7 +32,7 @@ export interface RecordedEvent<T = unknown> {
 
 export interface RecordOptions<T = unknown> {
   /** Turns a listener's arguments into the entry's `value`, e.g. `(job) => job.id`. */
-  map?: (...args: any[]) => T;
+  map?: (...args: never[]) => T;
   /** How many entries are kept; beyond it the oldest are dropped (and counted in `dropped`). Default 10 000. */
   limit?: number;
 }
