@@ -9,8 +9,11 @@ export interface AsymmetricMatcherLike {
   asymmetricMatch(other: unknown): boolean;
 }
 
+/** What a check returns: true or false (or a promise of one), or nothing after asserting with expect(). */
+export type CheckResult = boolean | void | PromiseLike<boolean | void>;
+
 /** A function that returns (or resolves to) true or false, or returns nothing after asserting with expect(); or an asymmetric matcher. */
-export type Check<T> = ((value: T) => unknown) | AsymmetricMatcherLike;
+export type Check<T> = ((value: T) => CheckResult) | AsymmetricMatcherLike;
 
 export function isAsymmetricMatcher(value: unknown): value is AsymmetricMatcherLike {
   return value !== null && typeof value === 'object' && typeof (value as AsymmetricMatcherLike).asymmetricMatch === 'function';

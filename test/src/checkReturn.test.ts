@@ -16,12 +16,13 @@ const returns: Array<[string, unknown, RegExp]> = [
   ['a promise of 1', Promise.resolve(1), /returned the number 1\./],
 ];
 
+// The checks below return what TypeScript already refuses (see the last case): cast, to prove the run-time rule.
 const checkers: Array<[string, (check: (value: unknown) => unknown) => Promise<unknown>]> = [
-  ['toEventually', (check) => expect(() => 'v').toEventually(check, { timeout: 2_000 })],
-  ['.not.toEventually', (check) => expect(() => 'v').not.toEventually(check, { timeout: 2_000 })],
-  ['toConsistently', (check) => expect(() => 'v').toConsistently(check, { for: 2_000 })],
-  ['eventually()', (check) => eventually(() => 'v', check, { timeout: 2_000 })],
-  ['consistently()', (check) => consistently(() => 'v', check, { for: 2_000 })],
+  ['toEventually', (check) => expect(() => 'v').toEventually(check as never, { timeout: 2_000 })],
+  ['.not.toEventually', (check) => expect(() => 'v').not.toEventually(check as never, { timeout: 2_000 })],
+  ['toConsistently', (check) => expect(() => 'v').toConsistently(check as never, { for: 2_000 })],
+  ['eventually()', (check) => eventually(() => 'v', check as never, { timeout: 2_000 })],
+  ['consistently()', (check) => consistently(() => 'v', check as never, { for: 2_000 })],
 ];
 
 describe.each(checkers)('a check given to %s', (_name, run) => {
@@ -70,6 +71,21 @@ describe('a check that returns what expect() returns', () => {
       expect(v).toBe('v');
     });
   });
+});
+
+test('TypeScript refuses a check that returns a number, a string or null (never called: a compile-time case)', () => {
+  const length = (q: number[]): number => q.length;
+  const same = (text: string): string => text;
+  const nothing = (): null => null;
+  const typed = async (): Promise<void> => {
+    // @ts-expect-error a length is not a verdict
+    await eventually(() => [1], length);
+    // @ts-expect-error a string is not a verdict
+    await eventually(() => 'a', same);
+    // @ts-expect-error null is not a verdict
+    await consistently(() => 1, nothing);
+  };
+  expect(typeof typed).toBe('function');
 });
 
 describe('an eventual assertion counts as one assertion', () => {
