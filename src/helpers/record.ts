@@ -11,6 +11,7 @@
  */
 import { inspect } from 'node:util';
 import { checkOptions } from '../options/checkOptions.ts';
+import type { WakeSubscriber } from '../options/types.ts';
 import { argumentError, describeValue } from '../options/checkMs.ts';
 import { WAKE_SOURCE } from '../poll/wake.ts';
 import { currentTestState } from '../runner/testState.ts';
@@ -38,7 +39,7 @@ export interface RecordOptions<T = unknown> {
 }
 
 /** The live list `record()` returns. Reads like a read-only array; calling it returns a copy of the entries. */
-export interface Recording<T = unknown> extends ReadonlyArray<RecordedEvent<T>> {
+export interface Recording<T = unknown> extends ReadonlyArray<RecordedEvent<T>>, WakeSubscriber {
   /** A copy of the entries now: what makes the recording a probe. */
   (): RecordedEvent<T>[];
   /** How many were emitted in all, dropped ones included. */
