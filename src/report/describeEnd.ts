@@ -2,6 +2,7 @@ import type { Broken, EndReason, PollResult } from '../poll/PollResult.ts';
 import { formatDuration as ms } from './formatDuration.ts';
 import { types } from 'node:util';
 import { describeThrown } from './boundValue.ts';
+import { firstLine } from './firstLine.ts';
 
 import type { Goal } from '../poll/goal.ts';
 
@@ -15,15 +16,6 @@ function windowSentence(reason: Extract<EndReason, { kind: 'timeout' }>, elapsed
     return `Stopped after ${ms(elapsed)}${clock}, ${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout (its \`${reason.windowName}\` of ${reason.window} ms would have run past it)`;
   }
   return `Timed out after ${ms(elapsed)}${clock} (${reason.windowName}: ${reason.window} ms)`;
-}
-
-function firstLine(error: unknown): string {
-  try {
-    const text = error instanceof Error ? error.message : String(error);
-    return text.split('\n')[0] ?? '';
-  } catch {
-    return 'an error that cannot be printed';
-  }
 }
 
 /**

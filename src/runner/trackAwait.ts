@@ -14,6 +14,7 @@
  * for the code awaiting it.
  */
 import type { TrackedWork } from './testState.ts';
+import { firstLine } from '../report/firstLine.ts';
 
 const owners = new WeakMap<Promise<unknown>, Tracker>();
 
@@ -72,14 +73,4 @@ export function trackAwait<T>(work: TrackedWork, promise: Promise<T>, outcome: (
   owners.set(tracked, tracker);
   silence(tracked);
   return tracked;
-}
-
-function firstLine(error: unknown): string {
-  try {
-    const text = error instanceof Error ? error.message : String(error);
-    const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
-    return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-  } catch {
-    return 'an error that could not be printed';
-  }
 }
