@@ -14,6 +14,7 @@ import { jestRunningTestTitles, jestTestPath, runRootHookLast } from '../src/ada
 import { testIdOf } from '../src/runner/testId.ts';
 import { endFile, registerSequentialHooks, type Hook } from './registerHooks.ts';
 import { wrapConcurrentTests } from './wrapConcurrent.ts';
+import { jestAttempt, jestOutcome } from '../src/otel/runnerOutcome.ts';
 import { guardPromiseModifiers, promiseModifierProblem } from './jestPromiseModifiers.ts';
 
 interface JestHooks {
@@ -36,7 +37,10 @@ function runningTestId(fallback: () => string | undefined): string | undefined {
 
 export function registerJestHooks(jest: JestHooks): void {
   markFileStart();
-  const end = registerSequentialHooks(jest.beforeEach, jest.afterEach, () => ({ runner: 'jest', name: runningTestId(jest.currentTestName) }), promiseModifierProblem);
+  const end = registerSequentialHooks(jest.beforeEach, jest.afterEach, () => ({ runner: 'jest', name: runningTestId(jest.currentTestName) }), promiseModifierProblem, {
+    attempt: jestAttempt,
+    outcome: jestOutcome,
+  });
   (jest.beforeAll ?? globalsBeforeAll)(() => {
     runRootHookLast(end);
     wrapConcurrentTests(jestTestPath());

@@ -18,6 +18,7 @@ import type {
 import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
 import { finishTest } from './registerHooks.ts';
+import { beginTestSpan, endTestSpan } from '../src/otel/testSpan.ts';
 import { beginTest, setSequentialTest } from '../src/runner/testState.ts';
 import type { TestWindow } from '../src/runner/testWindow.ts';
 import { monotonicNow } from '../src/time/realTime.ts';
@@ -83,8 +84,13 @@ const extended = base.extend<UnflakeFixtures & Internal, UnflakeWorkerFixtures>(
       const started = monotonicNow();
       const state = beginTest({ runner: 'playwright', name: testIdOf(testInfo.file, testInfo.titlePath.slice(1)), window: () => windowOf(testInfo, started) });
       setSequentialTest(state);
+      const span = beginTestSpan(state, { attempt: testInfo.retry });
       await use();
       const problem = await finishTest(state);
+      if (span) {
+        const failed = problem !== undefined || (testInfo.status !== testInfo.expectedStatus && testInfo.status !== 'skipped');
+        endTestSpan(state, { failed, error: problem ?? testInfo.errors[0] });
+      }
       if (problem) throw keptFailing(testInfo, problem);
     },
     { auto: true, title: 'unflake per-test state', box: true },

@@ -7,6 +7,8 @@ import { beginTest, endTest, runInTest, setSequentialTest, type TestStart, type 
 import { restoreFileDefaults } from '../src/options/defaults.ts';
 import { restoreFileInstall, restoreLeftoverInstall } from '../clock/installGlobals.ts';
 import { runCleanups } from '../src/helpers/onCleanup.ts';
+import { beginTestSpan, endTestSpan, type AttemptInfo, type TestOutcome } from '../src/otel/testSpan.ts';
+import { enterOtelContext, withOtelContext } from '../src/adapters/otel.ts';
 
 export type Hook<F> = (fn: F) => void;
 
@@ -43,19 +45,43 @@ export async function finishTest(state: TestState): Promise<Error | undefined> {
   return afterTestProblem(joinErrors([notAwaited ?? leftoverInstall, cleanup], 'unflake: more than one problem after the test') as Error | undefined);
 }
 
-/** Runs a whole test (hooks included) in its own state; for runners that give us the test to wrap. */
-export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise<R>): Promise<R> {
+/**
+ * What the runner says of the attempt, read when it ends (for its span): the retry index, and whether it
+ * failed with which error. Without it, only what unflake saw counts (the error the wrapped run threw).
+ */
+export interface AttemptReport {
+  attempt?: () => number | undefined;
+  outcome?: () => TestOutcome | undefined;
+}
+
+function attemptInfo(report: AttemptReport | undefined): AttemptInfo {
+  return { attempt: report?.attempt?.() };
+}
+
+/** The attempt's result: unflake's own problem or the thrown error fail it; else the runner's word. */
+function outcomeOf(report: AttemptReport | undefined, thrown: { error: unknown } | undefined, problem: unknown): TestOutcome {
+  if (thrown) return { failed: true, error: thrown.error };
+  const told = report?.outcome?.();
+  if (told?.failed) return told;
+  return problem ? { failed: true, error: problem } : { failed: false };
+}
+
+/** Runs a whole test (hooks included) in its own state (and its span's context); for runners that give us the test to wrap. */
+export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise<R>, report?: AttemptReport): Promise<R> {
   const state = beginTest(start);
+  const span = beginTestSpan(state, attemptInfo(report));
   let result: R;
   try {
-    result = await runInTest(state, run);
+    result = await (span ? withOtelContext(span.context, () => runInTest(state, run)) : runInTest(state, run));
   } catch (error) {
     // The test's own error first, then what its end found (a failed cleanup, a forgotten await).
     const problem = await finishTest(state);
+    if (span) endTestSpan(state, outcomeOf(report, { error }, problem));
     const joined = joinErrors([error, problem], 'The test failed (the first error below), and so did what ran after it');
     throw problem ? afterTestProblem(joined) : joined;
   }
   const problem = await finishTest(state);
+  if (span) endTestSpan(state, outcomeOf(report, undefined, problem));
   if (problem) throw problem;
   return result;
 }
@@ -70,19 +96,28 @@ export function registerSequentialHooks<C>(
   afterEach: Hook<() => void | Promise<void>>,
   start: (context: C | undefined) => TestStart,
   more?: (state: TestState) => Error | undefined,
+  report?: AttemptReport,
 ): () => Promise<void> {
   let state: TestState | undefined;
+  let leave: (() => void) | undefined;
   // A rest parameter keeps the hook's length 0: Jest reads a first parameter as a `done` callback;
   // Vitest passes its context as the first argument.
   beforeEach((...args: C[]) => {
     state = beginTest(start(args[0]));
     setSequentialTest(state);
+    // No hook wraps the test here: its span is entered (AsyncLocalStorage enterWith) for the rest of the
+    // test, from this hook on, and left in the afterEach below.
+    const span = beginTestSpan(state, attemptInfo(report));
+    leave = span && enterOtelContext(span.context);
   });
   const end = async (): Promise<void> => {
     const ending = state;
     state = undefined;
     if (!ending) return;
     const problem = joinErrors([await finishTest(ending), more?.(ending)], 'unflake: more than one problem after the test');
+    endTestSpan(ending, outcomeOf(report, undefined, problem));
+    leave?.();
+    leave = undefined;
     if (problem) throw problem;
   };
   afterEach(end);

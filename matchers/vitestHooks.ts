@@ -3,6 +3,7 @@ import { markFileStart } from '../src/options/defaults.ts';
 import { restoreEarlierFileInstall } from '../clock/installGlobals.ts';
 import { endFile, isAfterTestProblem, registerSequentialHooks, runWrappedTest, type Hook } from './registerHooks.ts';
 import { vitestTaskId } from '../src/runner/testId.ts';
+import { vitestAttempt, vitestOutcome } from '../src/otel/runnerOutcome.ts';
 
 interface VitestTaskLike {
   name?: string;
@@ -64,7 +65,7 @@ export function registerVitestHooks(vitest: VitestHooks): void {
     vitest.aroundEach(async (runTest, { task }) => {
       beginAttempt(task);
       try {
-        await runWrappedTest(startOf({ task }), runTest);
+        await runWrappedTest(startOf({ task }), runTest, { attempt: () => vitestAttempt(task), outcome: () => vitestOutcome(task) });
       } catch (error) {
         keepFailing(task, error);
         throw error;
@@ -73,9 +74,11 @@ export function registerVitestHooks(vitest: VitestHooks): void {
   } else {
     // Vitest before aroundEach (4.0): one test at a time is tracked; test.concurrent shares it. The
     // hooks' first parameter is read for fixtures too, hence the destructuring.
+    let current: VitestTaskLike | undefined;
     const beforeEach: Hook<(context: VitestContext) => void> = (fn) =>
       vitest.beforeEach(({ task }) => {
         beginAttempt(task);
+        current = task;
         fn({ task });
       });
     const afterEach: Hook<() => void | Promise<void>> = (fn) =>
@@ -87,7 +90,7 @@ export function registerVitestHooks(vitest: VitestHooks): void {
           throw error;
         }
       });
-    registerSequentialHooks<VitestContext>(beforeEach, afterEach, startOf);
+    registerSequentialHooks<VitestContext>(beforeEach, afterEach, startOf, undefined, { attempt: () => vitestAttempt(current), outcome: () => vitestOutcome(current) });
   }
   vitest.afterAll(endFile);
 }

@@ -5,7 +5,8 @@
 import { randomBytes } from '../lazyRequire.ts';
 import { currentTestKey } from './currentTest.ts';
 import { currentTestState } from '../runner/testState.ts';
-import { activeOtelSpan } from '../adapters/otel.ts';
+import { activeOtelSpanWithContext, activeOtelContext, injectOtel, otelSpanContext, type OtelContext, type OtelSpanContext } from '../adapters/otel.ts';
+import { testSpanOf } from '../otel/testSpan.ts';
 import { RUN_ID_ENV, runId } from './workerNamespace.ts';
 import { SEED_ENV, runSeed } from './testSeed.ts';
 
@@ -14,13 +15,16 @@ export interface TestTrace {
   readonly traceId: string;
   /** 16 lower-case hex digits, not all zero: the parent id the system under test's spans attach to. */
   readonly spanId: string;
-  /** `00-<traceId>-<spanId>-<flags>` (version 00; sampled unless a `TRACEPARENT` parent says otherwise). */
+  /** `00-<traceId>-<spanId>-<flags>` (version 00; sampled unless a `TRACEPARENT` parent or the OpenTelemetry span is unsampled). */
   readonly traceparent: string;
   /** Whether the ids come from an active OpenTelemetry span (`@opentelemetry/api`) rather than generated. */
   readonly fromOpenTelemetry: boolean;
   /** The span of a `TRACEPARENT` environment variable this trace continues (its trace id is the parent's). */
   readonly parentSpanId?: string | undefined;
-  /** `{ traceparent }` (plus `tracestate` from an active OpenTelemetry span or `TRACESTATE`): spread into request or message headers. */
+  /**
+   * `{ traceparent }` (plus `tracestate` from an active OpenTelemetry span or `TRACESTATE`): spread into request or message headers.
+   * From an OpenTelemetry span with a registered propagator: what that propagator injects (B3, baggage, …).
+   */
   headers(): Record<string, string>;
   /**
    * Environment variables for a child process (`spawn(cmd, args, { env: { ...process.env, ...testTrace().env() } })`):
@@ -61,9 +65,27 @@ export function parentFromEnv(env: NodeJS.ProcessEnv = process.env): Parent | un
   return { traceId, spanId, flags: version === '00' ? flags : parseInt(flags, 16) & 1 ? '01' : '00', traceState: traceState || undefined };
 }
 
-function make(traceId: string, spanId: string, fromOpenTelemetry: boolean, traceState?: string, parent?: Parent): TestTrace {
-  const traceparent = `00-${traceId}-${spanId}-${parent?.flags ?? '01'}`;
-  const headers = (): Record<string, string> => (traceState ? { traceparent, tracestate: traceState } : { traceparent });
+/** Environment variable names for propagation headers (OpenTelemetry's environment carrier: upper case, `_` for the rest). */
+function envName(header: string): string {
+  return header.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
+function make(
+  traceId: string,
+  spanId: string,
+  fromOpenTelemetry: boolean,
+  traceState?: string,
+  parent?: Parent,
+  flags?: string,
+  propagated?: () => Record<string, string> | undefined,
+): TestTrace {
+  const traceparent = `00-${traceId}-${spanId}-${flags ?? parent?.flags ?? '01'}`;
+  const own = (): Record<string, string> => (traceState ? { traceparent, tracestate: traceState } : { traceparent });
+  // The registered propagator's carrier (W3C, B3, baggage…) when it writes one; else W3C trace context.
+  const headers = (): Record<string, string> => {
+    const carrier = propagated?.();
+    return carrier && Object.keys(carrier).length ? carrier : own();
+  };
   return Object.freeze({
     traceId,
     spanId,
@@ -72,12 +94,18 @@ function make(traceId: string, spanId: string, fromOpenTelemetry: boolean, trace
     ...(parent ? { parentSpanId: parent.spanId } : {}),
     headers,
     env: (): Record<string, string> => ({
-      TRACEPARENT: traceparent,
-      ...(traceState ? { TRACESTATE: traceState } : {}),
+      ...Object.fromEntries(Object.entries(headers()).map(([name, value]) => [envName(name), value])),
       [RUN_ID_ENV]: runId(),
       [SEED_ENV]: String(runSeed()),
     }),
   });
+}
+
+/** A trace of an OpenTelemetry span: its ids, its sampled flag (an unsampled span stays unsampled), its propagator's headers. */
+function fromSpan(span: OtelSpanContext, context: OtelContext): TestTrace {
+  const state = span.traceState?.serialize?.();
+  const flags = typeof span.traceFlags === 'number' && span.traceFlags & 1 ? '01' : '00';
+  return make(span.traceId, span.spanId, true, state || undefined, undefined, flags, () => injectOtel(context));
 }
 
 /** A new trace, or a new span of the `TRACEPARENT` parent's trace. */
@@ -103,19 +131,22 @@ function store(): Store {
  * failure), new ones for the next test and for each retry. Inside an active OpenTelemetry span it
  * joins that span (its trace id and span id). With a `TRACEPARENT` environment variable (a CI job's
  * trace, or a parent test's `env()`), each test is a new span of that trace. Outside a test: one
- * trace for the process.
+ * trace for the process. With an OpenTelemetry tracer provider registered, it is the test attempt's own span
+ * (see src/otel/testSpan.ts): its ids, its sampled flag, and `headers()`/`env()` written by the registered
+ * propagator (`propagation.inject`: W3C trace context, baggage, B3, whatever the user set up).
  *
  * @example await fetch(url, { headers: { ...testTrace().headers() } })
  */
 export function testTrace(): TestTrace {
-  const otel = activeOtelSpan();
-  if (otel) {
-    const state = otel.traceState?.serialize?.();
-    return make(otel.traceId, otel.spanId, true, state || undefined);
-  }
+  const active = activeOtelSpanWithContext();
+  if (active) return fromSpan(active.context, activeOtelContext());
   // Per test state first: concurrent tests each keep their own trace, however their calls interleave.
   const test = currentTestState();
   if (test) {
+    // The test's own span, when no context manager makes it active.
+    const own = testSpanOf(test);
+    const ids = own && otelSpanContext(own.span);
+    if (own && ids) return fromSpan(ids, own.context);
     let trace = test.values.get('testTrace') as TestTrace | undefined;
     if (!trace) test.values.set('testTrace', (trace = fresh()));
     return trace;

@@ -1,0 +1,112 @@
+/**
+ * A span per test attempt (issue 21, SPEC 4c), when the user registered an OpenTelemetry tracer provider: named
+ * by the test id, started when the attempt starts, active for the test body (the runner entries run the body in
+ * its context), ended when the attempt ends with the result, and ERROR plus a bounded exception event on failure.
+ * Without a provider, beginTestSpan costs one property read and nothing is recorded.
+ */
+import { contextWithSpan, activeOtelContext, otelTracer, startOtelSpan, STATUS_ERROR, type OtelAttributes, type OtelContext, type OtelSpan } from '../adapters/otel.ts';
+import type { TestState } from '../runner/testState.ts';
+import { ID_SEPARATOR } from '../runner/testId.ts';
+import { runId, currentWorker, NAMESPACES_KEY } from '../helpers/workerNamespace.ts';
+import { SEED_USED_KEY, runSeed } from '../helpers/testSeed.ts';
+import { gitSha } from '../helpers/fingerprint.ts';
+
+const SPAN_KEY = 'otel.testSpan';
+/** A failure's message in the span's exception event: enough to recognise it, bounded like the timeline. */
+export const MAX_EXCEPTION_MESSAGE = 2_000;
+const MAX_STACK = 4_000;
+
+export interface TestSpan {
+  readonly span: OtelSpan;
+  /** The active context with the span in it: what the test body runs in. */
+  readonly context: OtelContext;
+  ended: boolean;
+}
+
+export interface TestOutcome {
+  failed: boolean;
+  /** The test's first error, for the exception event. */
+  error?: unknown;
+}
+
+/** The retry index (0 for the first attempt) and whatever else the runner tells. */
+export interface AttemptInfo {
+  attempt?: number | undefined;
+}
+
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The test id's suite part: `<file> > <describe> > …` (a `>` inside a title is escaped, so splitting is safe). */
+function suiteOf(id: string): string | undefined {
+  const at = id.lastIndexOf(ID_SEPARATOR);
+  return at < 0 ? undefined : id.slice(0, at);
+}
+
+function worker(): string {
+  const w = currentWorker();
+  return w.source === 'pid' ? `pid ${w.index}` : `${w.source} ${w.index}`;
+}
+
+/** Starts the attempt's span (when a provider is registered) and keeps it on the test's state. */
+export function beginTestSpan(state: TestState, info: AttemptInfo = {}): TestSpan | undefined {
+  const tracer = otelTracer();
+  if (!tracer) return undefined;
+  try {
+    const id = state.name ?? 'unnamed test';
+    const attributes: OtelAttributes = {
+      'test.case.name': id,
+      'test.suite.name': suiteOf(id),
+      'cicd.pipeline.run.id': runId(),
+      'vcs.ref.head.revision': gitSha(),
+      'unflake.attempt': info.attempt ?? 0,
+      'unflake.worker': worker(),
+      'unflake.runner': state.runner,
+    };
+    const span = startOtelSpan(tracer, id, attributes);
+    const testSpan: TestSpan = { span, context: contextWithSpan(activeOtelContext(), span), ended: false };
+    state.values.set(SPAN_KEY, testSpan);
+    return testSpan;
+  } catch {
+    // A broken tracer must not break the test.
+    return undefined;
+  }
+}
+
+/** The test's span, if it has one. */
+export function testSpanOf(state: TestState | undefined): TestSpan | undefined {
+  return state?.values.get(SPAN_KEY) as TestSpan | undefined;
+}
+
+function describeError(error: unknown): { type: string; message: string; stack?: string | undefined } {
+  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
+  if (error && typeof error === 'object' && 'message' in error) return { type: 'Error', message: String((error as { message: unknown }).message) };
+  return { type: typeof error, message: String(error) };
+}
+
+/** Ends the attempt's span with its result: `test.case.result.status`, the namespaces and run seed (`UNFLAKE_SEED`) it used, ERROR on failure. */
+export function endTestSpan(state: TestState, outcome: TestOutcome): void {
+  const testSpan = testSpanOf(state);
+  if (!testSpan || testSpan.ended) return;
+  testSpan.ended = true;
+  const { span } = testSpan;
+  try {
+    const namespaces = state.values.get(NAMESPACES_KEY) as string[] | undefined;
+    const seedUsed = state.values.get(SEED_USED_KEY) === true;
+    span.setAttributes({
+      'test.case.result.status': outcome.failed ? 'fail' : 'pass',
+      ...(namespaces?.length ? { 'unflake.namespaces': namespaces.slice(0, 16) } : {}),
+      ...(seedUsed ? { 'unflake.seed': runSeed() } : {}),
+    });
+    if (outcome.failed) {
+      const error = outcome.error === undefined ? undefined : describeError(outcome.error);
+      const message = clip(error?.message ?? 'the test failed', MAX_EXCEPTION_MESSAGE);
+      if (error) span.addEvent('exception', { 'exception.type': error.type, 'exception.message': message, 'exception.stacktrace': error.stack && clip(error.stack, MAX_STACK) });
+      span.setStatus({ code: STATUS_ERROR, message: clip(message.split('\n')[0] ?? '', 200) });
+    }
+    span.end();
+  } catch {
+    /* a broken exporter must not break the test */
+  }
+}
