@@ -4,14 +4,15 @@
  * budget (this run, or the window when there is history) fails the run; a quarantined test's
  * failure does not. Reruns become evidence, not denial.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { attemptFailure } from '../src/flakes/evidence.ts';
-import { pruneHistory, readHistory, writeHistory } from '../src/flakes/history.ts';
+import { writeDurably } from '../src/flakes/history.ts';
 import { toJUnit } from '../src/flakes/junit.ts';
-import { groupRuns } from '../src/flakes/merge.ts';
+import { openHistory } from '../src/flakes/store.ts';
 import { Quarantine, readQuarantine } from '../src/flakes/quarantine.ts';
-import { runInfo } from '../src/flakes/runInfo.ts';
+import { deprecatedVariables, runInfo } from '../src/flakes/runInfo.ts';
+import { isPostgresUrl } from '../src/flakes/store.ts';
 import { REPORT_SCHEMA, REPORT_VERSION, summarize, type RunReport, type ShardRef, type TestRecord } from '../src/flakes/schema.ts';
 import { flakeWindow, type FlakeWindow } from '../src/flakes/window.ts';
 import type { ReporterSettings } from './options.ts';
@@ -98,29 +99,35 @@ export class FlakeCollector {
   }
 
   /** The window the budget is judged on: the history's runs with this one, or this run alone. */
-  #window(report: RunReport): { window: FlakeWindow; historyFile?: string; unreadable: string[] } {
+  async #window(report: RunReport): Promise<{ window: FlakeWindow; historyFile?: string; unreadable: string[] }> {
     const s = this.settings;
-    const judge = { window: s.window, now: Date.parse(report.run.finishedAt), budget: s.budget, testBudget: s.testBudget };
+    const now = Date.parse(report.run.finishedAt);
+    const judge = { window: s.window, now, budget: s.budget, testBudget: s.testBudget, ...(s.branch === undefined ? {} : { branch: s.branch }) };
     if (!s.history) return { window: flakeWindow([report], judge), unreadable: [] };
-    const dir = resolve(this.#cwd, s.history);
-    const historyFile = writeHistory(dir, report);
-    pruneHistory(dir, judge.now - s.retention);
-    const { reports, unreadable } = readHistory(dir);
-    return { window: flakeWindow(groupRuns(reports), judge), historyFile, unreadable };
+    const store = await openHistory(isPostgresUrl(s.history) ? s.history : resolve(this.#cwd, s.history));
+    try {
+      const historyFile = await store.append(report);
+      await store.prune(now - s.retention);
+      const query = { since: now - s.window, until: now, budget: s.budget, testBudget: s.testBudget, ...(s.branch === undefined ? {} : { branch: s.branch }) };
+      const { window, unreadable } = await store.window(query);
+      return { window, historyFile, unreadable };
+    } finally {
+      await store.close();
+    }
   }
 
-  /** Writes the report, the history file and JUnit; returns the verdict and the one-screen summary. */
-  finish(): Finished {
+  /** Writes the report, the history and JUnit; returns the verdict and the one-screen summary. */
+  async finish(): Promise<Finished> {
     const report = this.report();
     const path = resolve(this.#cwd, this.settings.outputFile);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    writeDurably(path, `${JSON.stringify(report, null, 2)}\n`);
     const junit = this.settings.junit ? resolve(this.#cwd, this.settings.junit) : undefined;
     if (junit) {
       mkdirSync(dirname(junit), { recursive: true });
-      writeFileSync(junit, toJUnit(report));
+      writeDurably(junit, toJUnit(report));
     }
-    const { window, historyFile, unreadable } = this.#window(report);
+    const { window, historyFile, unreadable } = await this.#window(report);
     const verdict = verdictOf(report, window, this.settings);
     const summary = formatSummary({
       report,
@@ -129,6 +136,7 @@ export class FlakeCollector {
       settings: this.settings,
       files: { report: path, ...(junit ? { junit } : {}), ...(historyFile ? { history: historyFile } : {}) },
       unreadable,
+      notes: deprecatedVariables(),
     });
     return { report, window, verdict, summary, path };
   }

@@ -59,8 +59,8 @@ export class JestFlakeReporter {
     }
   }
 
-  onRunComplete(_contexts?: unknown, results?: JestAggregated): void {
-    const finished = this.#collector.finish();
+  async onRunComplete(_contexts?: unknown, results?: JestAggregated): Promise<void> {
+    const finished = await this.#collector.finish();
     const { verdict } = finished;
     const say = (text: string): boolean => process.stderr.write(`${text}\n`);
     if (worthPrinting(finished) || this.#collector.settings.verbose) say(`\n${finished.summary}`);

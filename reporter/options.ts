@@ -1,7 +1,7 @@
 /** The reporter's options, checked once: bad values are TypeErrors that name the reporter and the option. */
 import { describeValue } from '../src/options/checkMs.ts';
 import { checkOptions } from '../src/options/checkOptions.ts';
-import { parseRate, parseWindow } from '../src/flakes/units.ts';
+import { DURATION_EXAMPLES, parseDuration, parseRate } from '../src/flakes/units.ts';
 
 export interface FlakeReporterOptions {
   /**
@@ -12,8 +12,14 @@ export interface FlakeReporterOptions {
   budget?: number | string | { overall?: number | string; perTest?: number | string };
   /** How far back the budget looks when there is history: '14d' (default), '36h', '2w'. */
   window?: string | number;
-  /** Folder of past runs (one file per run), e.g. '.unflake/history'; `true` for that default. Off by default. */
+  /**
+   * Past runs: a folder (one file per run), e.g. '.unflake/history' (`true` for that default), or a
+   * `postgres://user:pass@host/db` URL shared by every CI machine (needs `pg`). Default: the
+   * UNFLAKE_HISTORY variable when set, else off.
+   */
   history?: string | boolean;
+  /** Only runs on this branch count in the window (e.g. 'main'), as flaky-test services judge stable branches. */
+  branch?: string;
   /** How long history files are kept: default twice the window. */
   retention?: string | number;
   /** Quarantine file of `{ test, reason, owner, until }`. Default 'quarantine.json' when that file exists; `false` for none. */
@@ -32,13 +38,14 @@ export interface ReporterSettings {
   window: number;
   retention: number;
   history?: string;
+  branch?: string;
   quarantine?: { path: string; required: boolean };
   junit?: string;
   outputFile: string;
   verbose: boolean;
 }
 
-const KNOWN = ['budget', 'window', 'history', 'retention', 'quarantine', 'junit', 'outputFile', 'verbose'];
+const KNOWN = ['budget', 'window', 'history', 'branch', 'retention', 'quarantine', 'junit', 'outputFile', 'verbose'];
 const RATE = 'a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky)';
 
 function rate(where: string, name: string, value: unknown): number | undefined {
@@ -57,8 +64,8 @@ function path(where: string, name: string, value: unknown, byDefault: string): s
 
 function windowOf(where: string, name: string, value: unknown, byDefault: number): number {
   if (value === undefined) return byDefault;
-  const ms = parseWindow(value);
-  if (ms === undefined) throw new TypeError(`${where}: \`${name}\` must be a duration such as '14d', '36h' or '2w' (or milliseconds), got ${describeValue(value)}.`);
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new TypeError(`${where}: \`${name}\` must be a duration such as ${DURATION_EXAMPLES}, more than 0, got ${describeValue(value)}.`);
   return ms;
 }
 
@@ -76,7 +83,9 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
   if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new TypeError(`${where}: \`verbose\` must be true or false, got ${describeValue(o.verbose)}.`);
   if (o.quarantine === true) throw new TypeError(`${where}: \`quarantine\` must be a path or false (it is read from 'quarantine.json' when that file exists).`);
   const window = windowOf(where, 'window', o.window, 14 * 86_400_000);
-  const history = path(where, 'history', o.history, '.unflake/history');
+  const history = path(where, 'history', o.history ?? (process.env.UNFLAKE_HISTORY?.trim() || undefined), '.unflake/history');
+  if (o.branch !== undefined && (typeof o.branch !== 'string' || o.branch === ''))
+    throw new TypeError(`${where}: \`branch\` must be a branch name, got ${describeValue(o.branch)}.`);
   const quarantine =
     o.quarantine === false
       ? undefined
@@ -89,6 +98,7 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
     window,
     retention: Math.max(window, windowOf(where, 'retention', o.retention, 2 * window)),
     ...(history ? { history } : {}),
+    ...(o.branch ? { branch: o.branch as string } : {}),
     ...(quarantine ? { quarantine } : {}),
     ...(junit ? { junit } : {}),
     outputFile: (o.outputFile as string | undefined) ?? 'flake-report.json',

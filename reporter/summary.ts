@@ -111,12 +111,15 @@ export interface SummaryInput {
   settings: ReporterSettings;
   files: { report: string; junit?: string; history?: string };
   unreadable: string[];
+  /** Deprecation notes (an old variable or option name used). */
+  notes?: string[];
 }
 
-export function formatSummary({ report, window, verdict, settings, files, unreadable }: SummaryInput): string {
+export function formatSummary({ report, window, verdict, settings, files, unreadable, notes = [] }: SummaryInput): string {
   const lines = [...runLines(report, settings), ...quarantineLines(report, verdict)];
   if (settings.history !== undefined) lines.push(...windowLines(window, settings));
   for (const u of unreadable.slice(0, 3)) lines.push(`  skipped an unreadable history file: ${cut(u, 200)}`);
+  for (const n of notes) lines.push(`  note: ${n}`);
   lines.push(`  report: ${files.report}${files.junit ? ` · junit: ${files.junit}` : ''}${files.history ? ` · history: ${files.history}` : ''}`);
   return lines.join('\n');
 }

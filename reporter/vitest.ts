@@ -82,8 +82,8 @@ export class VitestFlakeReporter {
     });
   }
 
-  onTestRunEnd(modules: readonly VitestSuiteLike[] = [], unhandledErrors: readonly unknown[] = [], reason?: string): void {
-    const finished = this.#collector.finish();
+  async onTestRunEnd(modules: readonly VitestSuiteLike[] = [], unhandledErrors: readonly unknown[] = [], reason?: string): Promise<void> {
+    const finished = await this.#collector.finish();
     const { verdict } = finished;
     if (worthPrinting(finished) || this.#collector.settings.verbose) this.#log(finished.summary);
     if (verdict.budgetError) {

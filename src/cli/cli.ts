@@ -4,12 +4,14 @@
  */
 import { UsageError, type CliIo } from './args.ts';
 import { flakes, FLAKES_USAGE } from './flakes.ts';
+import { packageVersion } from './version.ts';
 import { parseWaitReady, WAIT_READY_USAGE, waitReady } from './waitReady.ts';
 
 export { parseTime, type CliIo } from './args.ts';
 
 export const USAGE = `${WAIT_READY_USAGE.split('\n')[0]}
        unflake flakes <merge|report|quarantine> [options]   (unflake flakes --help)
+       unflake --version
 
 ${WAIT_READY_USAGE.split('\n').slice(2).join('\n')}`;
 
@@ -21,17 +23,15 @@ async function run(args: string[], io: CliIo, signal?: AbortSignal): Promise<num
     io.out(`${USAGE}\n`);
     return 0;
   }
-  if (command === 'flakes') return flakes(rest, io);
-  if (command !== 'wait-ready') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`, USAGE);
-  let parsed: ReturnType<typeof parseWaitReady>;
-  try {
-    parsed = parseWaitReady(rest);
-  } catch (error) {
-    if (error instanceof UsageError && error.usage === undefined) throw new UsageError(error.message, WAIT_READY_USAGE);
-    throw error;
+  if (command === '--version' || command === '-v') {
+    io.out(`${packageVersion()}\n`);
+    return 0;
   }
-  if (parsed === 'help') {
-    io.out(`${WAIT_READY_USAGE}\n`);
+  if (command === 'flakes') return flakes(rest, io, signal);
+  if (command !== 'wait-ready') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`, USAGE);
+  const parsed = parseWaitReady(rest);
+  if (parsed === 'help' || parsed === 'version') {
+    io.out(`${parsed === 'help' ? WAIT_READY_USAGE : packageVersion()}\n`);
     return 0;
   }
   return waitReady(parsed, io, signal);

@@ -1,50 +1,44 @@
-/** The runs a `unflake flakes` command reads: report files and folders given by name, and the history folder. */
+/**
+ * What the `unflake flakes` commands read: report files and folders given by name, and the history
+ * (a folder, or a postgres:// URL; `--history`, else UNFLAKE_HISTORY, else `.unflake/history`).
+ */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { expandPaths, readHistory, readRunReport } from '../flakes/history.ts';
-import { groupRuns, mergeReports } from '../flakes/merge.ts';
+import { expandPaths, readRunReport } from '../flakes/history.ts';
+import { mergeReports } from '../flakes/merge.ts';
 import type { RunReport } from '../flakes/schema.ts';
-import { parseRate, parseWindow } from '../flakes/units.ts';
-import { closest } from '../options/checkOptions.ts';
-import { UsageError } from './args.ts';
+import { isPostgresUrl, openHistory, type HistoryStore, type HistoryWindow } from '../flakes/store.ts';
+import { parseRate } from '../flakes/units.ts';
+import { aliased, parseTime, stringFlag, UsageError, type CliIo, type FlagValues } from './args.ts';
 
 export const DEFAULT_HISTORY = '.unflake/history';
 
-type Spec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+/** The flags every reading command shares: the history, the window and its branch filter. */
+export const WINDOW_FLAGS = { history: { type: 'string' }, window: { type: 'string' }, since: { type: 'string' }, branch: { type: 'string' } } as const;
 
-/** Flags and positionals, or a UsageError naming the flag (util.parseArgs, strict). */
-export function parseFlags(args: string[], options: Spec, usage: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
-  } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').slice(0, 300);
-    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
-    const suggestion = unknown === undefined ? undefined : closest(unknown, Object.keys(options));
-    throw new UsageError(suggestion ? `${message}. Did you mean --${suggestion}?` : message, usage);
-  }
-}
-
-export function rateFlag(value: string | boolean | undefined, flag: string, usage: string): number | undefined {
-  if (value === undefined) return undefined;
-  const rate = parseRate(value);
-  if (rate === undefined) throw new UsageError(`${flag} must be a rate such as 0.5% or 0.005, got "${String(value)}"`, usage);
+export function rateFlag(value: FlagValues[string], flag: string, usage: string): number | undefined {
+  const text = stringFlag(value);
+  if (text === undefined) return undefined;
+  const rate = parseRate(text);
+  if (rate === undefined) throw new UsageError(`${flag} must be a rate such as 0.5% or 0.005, got "${text}"`, usage);
   return rate;
 }
 
-export function windowFlag(value: string | boolean | undefined, flag: string, usage: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseWindow(value);
-  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 14d, 36h or 2w, got "${String(value)}"`, usage);
-  return ms;
+export function durationFlag(value: FlagValues[string], flag: string, usage: string): number | undefined {
+  const text = stringFlag(value);
+  return text === undefined ? undefined : parseTime(text, flag, usage);
 }
 
-export interface LoadedRuns {
-  /** Every run (shards of one run id grouped), oldest first. */
-  runs: RunReport[];
-  /** The files given by name merged into one run, when there were any. */
-  given?: RunReport;
-  warnings: string[];
+/** `--history`, else UNFLAKE_HISTORY, else the default folder (or none when files were given). */
+export function historyOf(values: FlagValues, filesGiven: boolean): string | undefined {
+  return stringFlag(values.history) ?? (process.env.UNFLAKE_HISTORY?.trim() || (filesGiven ? undefined : DEFAULT_HISTORY));
+}
+
+/** The window flags: `--window` (old name `--since`, still read) and `--branch`. */
+export function windowOf(values: FlagValues, io: CliIo, usage: string): { window: number; branch?: string } {
+  const text = aliased(values, 'window', 'since', io, usage);
+  const window = text === undefined ? 14 * 86_400_000 : parseTime(text, '--window', usage);
+  const branch = stringFlag(values.branch);
+  return { window, ...(branch ? { branch } : {}) };
 }
 
 function readGiven(paths: readonly string[], usage: string): RunReport[] {
@@ -55,26 +49,47 @@ function readGiven(paths: readonly string[], usage: string): RunReport[] {
   }
 }
 
-const key = (r: RunReport): string => `${r.run.id}|${r.run.shard?.index ?? ''}/${r.run.shard?.count ?? ''}|${r.run.finishedAt}`;
+/** The files given by name merged into one run (with the merge's warnings), or undefined. */
+export function givenRun(paths: readonly string[], usage: string): { run?: RunReport; warnings: string[] } {
+  const reports = readGiven(paths, usage);
+  if (!reports.length) return { warnings: [] };
+  const merged = mergeReports(reports);
+  return { run: merged.report, warnings: merged.warnings };
+}
 
-/** Reads the given files and folders (read errors are usage errors) and the history folder (unreadable files are warnings). */
-export function loadRuns(paths: readonly string[], history: string | undefined, usage: string): LoadedRuns {
-  const warnings: string[] = [];
-  const givenReports = readGiven(paths, usage);
-  const fromHistory: RunReport[] = [];
-  if (history !== undefined) {
-    if (!existsSync(history) && givenReports.length) warnings.push(`no history folder at ${history}.`);
-    const read = readHistory(history);
-    fromHistory.push(...read.reports);
-    warnings.push(...read.unreadable.map((u) => `skipped an unreadable history file: ${u}`));
+/** Opens the history; a store that cannot be opened (no `pg`, a refused connection) is a usage error. */
+export async function openStore(history: string, usage: string): Promise<HistoryStore> {
+  try {
+    return await openHistory(history);
+  } catch (error) {
+    throw new UsageError(`cannot open the history ${isPostgresUrl(history) ? 'database' : history}: ${(error as Error).message.slice(0, 300)}`, usage);
   }
-  // The files given by name are one run (the shards of it); a copy of them in the history counts once.
-  const givenKeys = new Set(givenReports.map(key));
-  const runs = groupRuns(fromHistory.filter((r) => !givenKeys.has(key(r))));
-  if (!givenReports.length) return { runs, warnings };
-  const merged = mergeReports(givenReports);
-  warnings.push(...merged.warnings);
-  runs.push(merged.report);
-  runs.sort((a, b) => a.run.finishedAt.localeCompare(b.run.finishedAt));
-  return { runs, given: merged.report, warnings };
+}
+
+export interface WindowRead extends HistoryWindow {
+  warnings: string[];
+}
+
+/** The window over the history (none: the given run alone) with the given run counted once. */
+export async function readWindow(
+  history: string | undefined,
+  given: RunReport | undefined,
+  query: { window: number; branch?: string; budget?: number; testBudget?: number },
+  usage: string,
+): Promise<WindowRead> {
+  const now = Date.now();
+  const q = { since: now - query.window, until: now, budget: query.budget, testBudget: query.testBudget, ...(query.branch ? { branch: query.branch } : {}) };
+  const warnings: string[] = [];
+  if (history === undefined) {
+    const { FolderStore } = await import('../flakes/folderStore.ts');
+    return { ...(await new FolderStore('').window(q, given ? [given] : [])), warnings };
+  }
+  if (!isPostgresUrl(history) && !existsSync(history) && given) warnings.push(`no history folder at ${history}.`);
+  const store = await openStore(history, usage);
+  try {
+    const read = await store.window(q, given ? [given] : []);
+    return { ...read, warnings: [...warnings, ...read.unreadable.map((u) => `skipped an unreadable history file: ${u}`)] };
+  } finally {
+    await store.close();
+  }
 }

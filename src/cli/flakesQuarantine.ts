@@ -2,13 +2,15 @@
  * `unflake flakes quarantine`: the quarantine's entries (active and expired), or with `--suggest`
  * entries for tests flaky in the window that no active entry covers; `--write` adds them to the file.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync } from 'node:fs';
+import { writeDurably } from '../flakes/history.ts';
 import { headline } from '../flakes/evidence.ts';
 import { Quarantine, readQuarantine, type QuarantineEntry } from '../flakes/quarantine.ts';
 import { day, pct, plural } from '../flakes/units.ts';
-import { flakeWindow, type TestWindow } from '../flakes/window.ts';
-import { UsageError, type CliIo } from './args.ts';
-import { DEFAULT_HISTORY, loadRuns, parseFlags, windowFlag } from './flakesInput.ts';
+import type { TestWindow } from '../flakes/window.ts';
+import { parseFlags, UsageError, type CliIo } from './args.ts';
+import { durationFlag, historyOf, readWindow, WINDOW_FLAGS, windowOf } from './flakesInput.ts';
+import { packageVersion } from './version.ts';
 
 function reasonFor(t: TestWindow): string {
   const evidence = t.evidence
@@ -33,18 +35,21 @@ function list(entries: readonly QuarantineEntry[], path: string, io: CliIo): num
   return 0;
 }
 
-export function quarantineCommand(args: string[], io: CliIo, usage: string): number {
+export async function quarantineCommand(args: string[], io: CliIo, usage: string): Promise<number> {
   const spec = {
     suggest: { type: 'boolean' },
     write: { type: 'boolean' },
-    history: { type: 'string' },
-    since: { type: 'string' },
+    ...WINDOW_FLAGS,
     quarantine: { type: 'string' },
     owner: { type: 'string' },
     for: { type: 'string' },
     'min-flaky': { type: 'string' },
   } as const;
   const { values, positionals } = parseFlags(args, spec, usage);
+  if (values.help || values.version) {
+    io.out(`${values.help ? usage : packageVersion()}\n`);
+    return 0;
+  }
   if (positionals.length) throw new UsageError(`quarantine takes no file names (use --history DIR), got "${positionals[0]}"`, usage);
   const path = typeof values.quarantine === 'string' ? values.quarantine : 'quarantine.json';
   const entries = readEntries(path, typeof values.quarantine === 'string');
@@ -52,26 +57,23 @@ export function quarantineCommand(args: string[], io: CliIo, usage: string): num
     if (values.write) throw new UsageError('--write goes with --suggest', usage);
     return list(entries, path, io);
   }
-  const window = windowFlag(values.since, '--since', usage) ?? 14 * 86_400_000;
-  const lasting = windowFlag(values.for, '--for', usage) ?? 14 * 86_400_000;
+  const { window, branch } = windowOf(values, io, usage);
+  const lasting = durationFlag(values.for, '--for', usage) ?? 14 * 86_400_000;
   const minFlaky = values['min-flaky'] === undefined ? 2 : Number(values['min-flaky']);
   if (!Number.isInteger(minFlaky) || minFlaky < 1) throw new UsageError(`--min-flaky must be a whole number of at least 1, got "${String(values['min-flaky'])}"`, usage);
-  const history = typeof values.history === 'string' ? values.history : DEFAULT_HISTORY;
-  const { runs, warnings } = loadRuns([], history, usage);
-  for (const w of warnings) io.err(`unflake: ${w}\n`);
+  const read = await readWindow(historyOf(values, false), undefined, { window, ...(branch ? { branch } : {}) }, usage);
+  for (const w of read.warnings) io.err(`unflake: ${w}\n`);
   const active = new Quarantine(entries);
   const until = day(new Date(Date.now() + lasting).toISOString());
   const owner = typeof values.owner === 'string' ? values.owner : 'unassigned';
-  const suggested: QuarantineEntry[] = flakeWindow(runs, { window })
-    .tests.filter((t) => t.flaky >= minFlaky && !active.match(t))
-    .map((t) => ({ test: t.id, reason: reasonFor(t), owner, until }));
+  const suggested: QuarantineEntry[] = read.window.tests.filter((t) => t.flaky >= minFlaky && !active.match(t)).map((t) => ({ test: t.id, reason: reasonFor(t), owner, until }));
   io.out(`${JSON.stringify(suggested, null, 2)}\n`);
   io.err(
-    `unflake: ${plural(suggested.length, 'test')} flaky in at least ${plural(minFlaky, 'run')} of the last ${Math.round(window / 86_400_000)} days (${plural(runs.length, 'run')}) and not quarantined${values.write && suggested.length ? `; added to ${path}` : ''}\n`,
+    `unflake: ${plural(suggested.length, 'test')} flaky in at least ${plural(minFlaky, 'run')} of the last ${Math.round(window / 86_400_000)} days (${plural(read.window.runs.length, 'run')}) and not quarantined${values.write && suggested.length ? `; added to ${path}` : ''}\n`,
   );
   if (values.write && suggested.length) {
     const temporary = `${path}.tmp-${process.pid}`;
-    writeFileSync(temporary, `${JSON.stringify([...entries, ...suggested], null, 2)}\n`);
+    writeDurably(temporary, `${JSON.stringify([...entries, ...suggested], null, 2)}\n`);
     renameSync(temporary, path);
   }
   return 0;

@@ -3,7 +3,7 @@
  * Exit 0 when ready; 1 with the readiness report on stderr when not; 2 on bad usage.
  */
 import { ReadinessError, waitForReady, type WaitForReadyOptions } from '../helpers/waitForReady.ts';
-import { parseTime, UsageError, type CliIo } from './args.ts';
+import { parseFlags, parseTime, stringFlag, UsageError, type CliIo } from './args.ts';
 
 export const WAIT_READY_USAGE = `Usage: unflake wait-ready <url> [options]
 
@@ -12,61 +12,53 @@ and the expected build when --build is given.
 
 Options:
   --build <id>        the build (git SHA, release id) the service must report
-  --timeout <time>    overall limit: 60s, 2m, 1500ms or plain ms (default 60s)
+  --timeout <time>    overall limit: 1500ms, 60s, 2m, 1h (ms s m h d w; plain number = ms; default 60s)
   --check <name>      require only this check (repeatable); default: every check
   --header <k:v>      request header (repeatable), e.g. --header "authorization: Bearer x"
   --attempt-timeout <time>  limit for one response (default 5s)
   -h, --help          this text
+  --version           unflake's version
 
 Exit codes: 0 ready, 1 not ready (report on stderr), 2 bad usage.`;
 
-/** `rest`: the arguments after `wait-ready`. */
-export function parseWaitReady(rest: string[]): { url: string; options: WaitForReadyOptions } | 'help' {
-  const options: WaitForReadyOptions = {};
+const FLAGS = {
+  build: { type: 'string' },
+  timeout: { type: 'string' },
+  'attempt-timeout': { type: 'string' },
+  check: { type: 'string', multiple: true },
+  header: { type: 'string', multiple: true },
+} as const;
+
+function headersOf(given: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  const checks: string[] = [];
-  let url: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : rest[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--build':
-        options.expectedBuild = value();
-        break;
-      case '--timeout':
-        options.timeout = parseTime(value(), '--timeout');
-        break;
-      case '--attempt-timeout':
-        options.attemptTimeout = parseTime(value(), '--attempt-timeout');
-        break;
-      case '--check':
-        checks.push(value());
-        break;
-      case '--header': {
-        const h = value();
-        const colon = h.indexOf(':');
-        if (colon <= 0) throw new UsageError(`--header must be "name: value", got "${h}"`);
-        headers[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim();
-        break;
-      }
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
-        if (url !== undefined) throw new UsageError(`one URL only, got "${url}" and "${arg}"`);
-        url = arg;
-    }
+  for (const h of given) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header must be "name: value", got "${h}"`, WAIT_READY_USAGE);
+    headers[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim();
   }
-  if (url === undefined) throw new UsageError('missing <url>');
-  if (!/^https?:\/\//i.test(url)) throw new UsageError(`<url> must start with http:// or https://, got "${url}"`);
+  return headers;
+}
+
+/** `rest`: the arguments after `wait-ready` (util.parseArgs, as every command). */
+export function parseWaitReady(rest: string[]): { url: string; options: WaitForReadyOptions } | 'help' | 'version' {
+  const { values, positionals } = parseFlags(rest, FLAGS, WAIT_READY_USAGE);
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  for (const flag of ['build', 'timeout', 'attempt-timeout']) if (values[flag] === '') throw new UsageError(`--${flag} needs a value`, WAIT_READY_USAGE);
+  if (positionals.length > 1) throw new UsageError(`one URL only, got "${positionals[0]}" and "${positionals[1]}"`, WAIT_READY_USAGE);
+  const url = positionals[0];
+  if (url === undefined) throw new UsageError('missing <url>', WAIT_READY_USAGE);
+  if (!/^https?:\/\//i.test(url)) throw new UsageError(`<url> must start with http:// or https://, got "${url}"`, WAIT_READY_USAGE);
+  const options: WaitForReadyOptions = {};
+  const build = stringFlag(values.build);
+  if (build !== undefined) options.expectedBuild = build;
+  const timeout = stringFlag(values.timeout);
+  if (timeout !== undefined) options.timeout = parseTime(timeout, '--timeout', WAIT_READY_USAGE);
+  const attempt = stringFlag(values['attempt-timeout']);
+  if (attempt !== undefined) options.attemptTimeout = parseTime(attempt, '--attempt-timeout', WAIT_READY_USAGE);
+  const checks = (values.check as string[] | undefined) ?? [];
   if (checks.length) options.checks = checks;
+  const headers = headersOf((values.header as string[] | undefined) ?? []);
   if (Object.keys(headers).length) options.headers = headers;
   return { url, options };
 }

@@ -4,7 +4,7 @@
  * file, and folders from several jobs can simply be copied together. Old files are pruned by age.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describeValue } from '../options/checkMs.ts';
@@ -71,12 +71,41 @@ export function writeHistory(dir: string, report: RunReport): string {
   const name = `${stamp(report.run.finishedAt)}-${report.run.id.replace(/[^\w-]/g, '_').slice(0, 40)}${shard}-${unique}.json.gz`;
   const temporary = join(dir, `.tmp-${unique}-${process.pid}`);
   try {
-    writeFileSync(temporary, gzipSync(JSON.stringify(report)));
+    writeDurably(temporary, gzipSync(JSON.stringify(report)));
     renameSync(temporary, join(dir, name));
+    syncFolder(dir);
   } finally {
     rmSync(temporary, { force: true });
   }
   return join(dir, name);
+}
+
+/**
+ * Writes and fsyncs before the caller renames: a rename is atomic, but without the fsync a crash can
+ * leave the new name pointing at an empty or partial file on many file systems.
+ */
+export function writeDurably(path: string, bytes: Uint8Array | string): void {
+  const fd = openSync(path, 'w');
+  try {
+    const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    for (let at = 0; at < buffer.length;) at += writeSync(fd, buffer, at, buffer.length - at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rename itself is durable once the folder is synced (not possible on every platform: Windows refuses). */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort: the file's own data is already synced
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 export interface HistoryRead {
@@ -85,7 +114,7 @@ export interface HistoryRead {
   unreadable: string[];
 }
 
-/** Every readable run in the folder (none when it does not exist). */
+/** Every readable run in the folder (none when it does not exist), all in memory: the stores stream instead (folderStore.ts). */
 export function readHistory(dir: string): HistoryRead {
   const read: HistoryRead = { reports: [], unreadable: [] };
   let files: string[];

@@ -1,21 +1,46 @@
 /**
  * Which run this is: id, shard, commit, branch and CI job, from the runner and the CI environment.
- * `UNFLAKE_GIT_SHA` (the spec's name; `UNFLAKE_SHA` too), `UNFLAKE_BRANCH` and `UNFLAKE_JOB` win over the CI systems' own variables.
+ * The one list of CI variables for the commit, branch and job (the `Run:` line's `sha` reads the same
+ * list: src/helpers/fingerprint.ts). `UNFLAKE_GIT_SHA`, `UNFLAKE_BRANCH` and `UNFLAKE_JOB` win over the
+ * CI systems' own variables; `UNFLAKE_SHA` is the deprecated name of `UNFLAKE_GIT_SHA`.
  */
 import type { RunInfo, ShardRef } from './schema.ts';
 
 type Env = Record<string, string | undefined>;
 
-const SHA = ['UNFLAKE_GIT_SHA', 'UNFLAKE_SHA', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT', 'BITBUCKET_COMMIT'];
-const BRANCH = ['UNFLAKE_BRANCH', 'GITHUB_HEAD_REF', 'GITHUB_REF_NAME', 'CI_COMMIT_REF_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'GIT_BRANCH', 'BITBUCKET_BRANCH'];
-const JOB = ['UNFLAKE_JOB', 'CI_JOB_URL', 'BUILDKITE_BUILD_URL', 'CIRCLE_BUILD_URL', 'BUILD_URL'];
+/** The commit: ours, then GitHub Actions, GitLab, Buildkite, CircleCI, Jenkins, Bitbucket. */
+export const SHA_VARIABLES = ['UNFLAKE_GIT_SHA', 'UNFLAKE_SHA', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT', 'BITBUCKET_COMMIT'] as const;
+/** The branch, in the same order (GITHUB_HEAD_REF: a pull request's branch; GITHUB_REF_NAME otherwise). */
+export const BRANCH_VARIABLES = [
+  'UNFLAKE_BRANCH',
+  'GITHUB_HEAD_REF',
+  'GITHUB_REF_NAME',
+  'CI_COMMIT_REF_NAME',
+  'BUILDKITE_BRANCH',
+  'CIRCLE_BRANCH',
+  'GIT_BRANCH',
+  'BITBUCKET_BRANCH',
+] as const;
+/** The job's URL (GitHub Actions has none: built from its run id, see githubJob). */
+export const JOB_VARIABLES = ['UNFLAKE_JOB', 'CI_JOB_URL', 'BUILDKITE_BUILD_URL', 'CIRCLE_BUILD_URL', 'BUILD_URL'] as const;
 
-function first(env: Env, names: readonly string[]): string | undefined {
+/** Old names still read, with the name that replaces them. */
+const DEPRECATED: Record<string, string> = { UNFLAKE_SHA: 'UNFLAKE_GIT_SHA' };
+
+/** The first non-empty variable of the list, trimmed and clipped to 300 characters. */
+export function firstVariable(names: readonly string[], env: Env = process.env): string | undefined {
   for (const name of names) {
     const value = env[name]?.trim();
     if (value) return value.slice(0, 300);
   }
   return undefined;
+}
+
+/** One line per deprecated variable that is set: what to use instead. */
+export function deprecatedVariables(env: Env = process.env): string[] {
+  return Object.entries(DEPRECATED)
+    .filter(([old]) => env[old]?.trim())
+    .map(([old, now]) => `${old} is deprecated: set ${now} instead (it is read the same way).`);
 }
 
 /** GitHub Actions has no single job URL variable: build it from the server, repository and run id. */
@@ -26,9 +51,9 @@ function githubJob(env: Env): string | undefined {
 }
 
 export function runInfo(id: string, startedAt: Date, finishedAt: Date, shard: ShardRef | undefined, env: Env = process.env): RunInfo {
-  const sha = first(env, SHA);
-  const branch = first(env, BRANCH);
-  const job = first(env, JOB.slice(0, 1)) ?? githubJob(env) ?? first(env, JOB.slice(1));
+  const sha = firstVariable(SHA_VARIABLES, env);
+  const branch = firstVariable(BRANCH_VARIABLES, env);
+  const job = firstVariable(JOB_VARIABLES.slice(0, 1), env) ?? githubJob(env) ?? firstVariable(JOB_VARIABLES.slice(1), env);
   return {
     id,
     startedAt: startedAt.toISOString(),

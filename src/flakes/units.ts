@@ -1,16 +1,22 @@
-/** Windows (`14d`, `36h`, `2w`) and rates (`0.5%`, `0.005`) as the reporter's options and the CLI take them. */
+/**
+ * The one duration grammar of every option and flag (the reporter's `window` and `retention`, `unflake
+ * flakes --window/--for`, `wait-ready --timeout`): a number of milliseconds, or a number and a unit,
+ * `ms`, `s`, `m` (or `min`), `h`, `d` or `w`: `1500ms`, `90s`, `2m`, `36h`, `14d`, `2w`, `1.5s`.
+ */
 
 const DAY = 86_400_000;
-const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: DAY, w: 7 * DAY };
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, min: 60_000, h: 3_600_000, d: DAY, w: 7 * DAY };
 
-/** Milliseconds, or undefined when the text is not a window such as 14d, 36h, 2w or 90m. */
-export function parseWindow(value: unknown): number | undefined {
+export const DURATION_EXAMPLES = '1500ms, 90s, 2m, 36h, 14d or 2w (a bare number is milliseconds)';
+
+/** Milliseconds (> 0), or undefined when the value is not a duration of that grammar. */
+export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$/.exec(value);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)?\s*$/.exec(value);
   if (!match) return undefined;
-  const ms = Number(match[1]) * UNITS[match[2]!]!;
-  return ms > 0 ? ms : undefined;
+  const ms = Number(match[1]) * UNITS[match[2] ?? 'ms']!;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 /** A rate between 0 and 1 from `0.005`, `0.5%` or a number, else undefined. */

@@ -5,16 +5,13 @@
  * system's logs and reproduced.
  */
 import { inspect } from 'node:util';
+import { firstVariable, SHA_VARIABLES } from '../flakes/runInfo.ts';
 import { configuredDefaults } from '../options/defaults.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { currentTestName } from './currentTest.ts';
 import { SEED_ENV, SEED_USED_KEY, runSeed } from './testSeed.ts';
 import { testTrace } from './testTrace.ts';
 import { NAMESPACES_KEY, currentWorker, defaultNamespaceId } from './workerNamespace.ts';
-
-/** Where the commit comes from, first set wins: an explicit override, then the usual CI variables. */
-// UNFLAKE_SHA and BITBUCKET_COMMIT as the run report reads them (src/flakes/runInfo.ts).
-export const GIT_SHA_VARIABLES = ['UNFLAKE_GIT_SHA', 'UNFLAKE_SHA', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT', 'BITBUCKET_COMMIT'] as const;
 
 export type FingerprintFields = Record<string, string | number | boolean | null | undefined>;
 
@@ -66,13 +63,11 @@ function clip(text: string, max = MAX_VALUE): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** The commit from the CI variables: 12 hex digits of a SHA, anything else as given (clipped). */
+/** The commit from the CI variables (the one list the run report reads, src/flakes/runInfo.ts): 12 hex digits of a SHA, anything else as given (clipped). */
 export function gitSha(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const name of GIT_SHA_VARIABLES) {
-    const value = env[name]?.trim();
-    if (value) return /^[0-9a-f]{7,64}$/i.test(value) ? value.slice(0, 12).toLowerCase() : clip(value, 40);
-  }
-  return undefined;
+  const value = firstVariable(SHA_VARIABLES, env);
+  if (value === undefined) return undefined;
+  return /^[0-9a-f]{7,64}$/i.test(value) ? value.slice(0, 12).toLowerCase() : clip(value, 40);
 }
 
 function configuredFields(): Array<[string, string]> {

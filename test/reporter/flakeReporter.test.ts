@@ -104,7 +104,9 @@ describe('the flake collector', () => {
     expect(() => validateOptions('r', { budget: 5 })).toThrow('r: `budget` must be a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky), got 5.');
     expect(() => validateOptions('r', { budgt: 0.1 })).toThrow(/unknown option `budgt`. Did you mean `budget`\?/);
     expect(() => validateOptions('r', { budget: { overal: 0.1 } })).toThrow(/r `budget`: unknown option `overal`. Did you mean `overall`\?/);
-    expect(() => validateOptions('r', { window: 'fortnight' })).toThrow("r: `window` must be a duration such as '14d', '36h' or '2w' (or milliseconds), got \"fortnight\".");
+    expect(() => validateOptions('r', { window: 'fortnight' })).toThrow(
+      'r: `window` must be a duration such as 1500ms, 90s, 2m, 36h, 14d or 2w (a bare number is milliseconds), more than 0, got "fortnight".',
+    );
     expect(() => validateOptions('r', { history: 3 })).toThrow("r: `history` must be a non-empty path (or true for '.unflake/history'), got 3.");
     expect(() => validateOptions('r', { quarantine: true })).toThrow(/`quarantine` must be a path or false/);
     expect(validateOptions('r', { budget: '0.5%', history: true, junit: true })).toMatchObject({

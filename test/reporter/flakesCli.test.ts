@@ -61,16 +61,16 @@ describe('unflake flakes report over a fixture history', () => {
     expect(over.code).toBe(1);
     expect(over.out).toContain('OVER the budget of 0.50%');
     expect(over.err).toBe('unflake: flake rate 2.00% exceeds the budget of 0.50%.\n');
-    const perTest = await cli('flakes', 'report', '--history', history, '--test-budget', '20%');
+    const perTest = await cli('flakes', 'report', '--history', history, '--per-test-budget', '20%');
     expect(perTest.code).toBe(1);
     expect(perTest.err).toBe('unflake: 1 test over the per-test budget of 20.00%.\n');
     expect(perTest.out).toContain('OVER the per-test budget');
   });
 
-  test('--since narrows the window: the runs before it no longer count', async () => {
+  test('--window narrows the window: the runs before it no longer count', async () => {
     const history = join(dir, 'history');
     writeRuns(history, tenRuns(Date.now()));
-    const stats = JSON.parse((await cli('flakes', 'report', '--history', history, '--since', '3d', '--json')).out) as FlakeWindow;
+    const stats = JSON.parse((await cli('flakes', 'report', '--history', history, '--window', '3d', '--json')).out) as FlakeWindow;
     // Runs 8, 9 and 10 are within 3 days: the discount test was flaky in run 9 only.
     expect(stats.totals.runs).toBe(3);
     expect(stats.tests.find((t) => t.id === DISCOUNT)).toMatchObject({ runs: 3, flaky: 1 });
@@ -91,7 +91,7 @@ describe('unflake flakes report over a fixture history', () => {
       [['flakes'], 'flakes needs a command'],
       [['flakes', 'purge'], 'unknown flakes command "purge"'],
       [['flakes', 'report', '--budget', 'lots'], '--budget must be a rate such as 0.5% or 0.005, got "lots"'],
-      [['flakes', 'report', '--since', 'fortnight'], '--since must be a duration such as 14d'],
+      [['flakes', 'report', '--window', 'fortnight'], '--window must be a duration such as 1500ms, 90s, 2m, 36h, 14d or 2w'],
       [['flakes', 'report', '--bogus'], "Unknown option '--bogus'"],
       [['flakes', 'report', '--budjet', '1%'], "Unknown option '--budjet'. Did you mean --budget?"],
       [['flakes', 'report', '--history', join(dir, 'none')], `no run reports found in ${join(dir, 'none')}`],

@@ -1,0 +1,86 @@
+/**
+ * The history folder as a store: one gzipped run file per run or shard (history.ts writes them), read
+ * one file at a time into the window fold and dropped, so memory stays flat as runs grow (one byte per
+ * test per run in the window, not the reports).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pruneHistory, readRunReport, reportFiles, writeHistory } from './history.ts';
+import type { RunReport } from './schema.ts';
+import type { HistoryStore, HistoryWindow, WindowQuery } from './store.ts';
+import { finishWindow } from './windowFinish.ts';
+import { WindowFold } from './windowFold.ts';
+
+/** A run file's identity: the same run and shard, finished at the same time, is one copy. */
+export const copyKey = (r: RunReport): string => `${r.run.id}|${r.run.shard?.index ?? ''}/${r.run.shard?.count ?? ''}|${r.run.finishedAt}`;
+
+export class FolderStore implements HistoryStore {
+  readonly where: string;
+
+  constructor(dir: string) {
+    this.where = dir;
+  }
+
+  append(run: RunReport): Promise<string> {
+    return Promise.resolve(writeHistory(this.where, run));
+  }
+
+  #files(): string[] {
+    try {
+      return reportFiles(this.where);
+    } catch {
+      return [];
+    }
+  }
+
+  window(query: WindowQuery, given: readonly RunReport[] = []): Promise<HistoryWindow> {
+    const to = query.until ?? Date.now();
+    const range = { from: query.since, to, ...(query.branch === undefined ? {} : { branch: query.branch }) };
+    const fold = new WindowFold(range);
+    const skip = new Set(given.map(copyKey));
+    const unreadable: string[] = [];
+    for (const file of this.#files()) {
+      let report: RunReport;
+      try {
+        report = readRunReport(file);
+      } catch (error) {
+        unreadable.push(`${file}: ${(error as Error).message.slice(0, 300)}`);
+        continue;
+      }
+      if (!skip.has(copyKey(report))) fold.add(report);
+    }
+    for (const r of given) fold.add(r);
+    return Promise.resolve({ window: finishWindow(fold.state(), { ...range, budget: query.budget, testBudget: query.testBudget }), unreadable });
+  }
+
+  prune(before: number): Promise<number> {
+    return Promise.resolve(pruneHistory(this.where, before));
+  }
+
+  /** The newest readable run file by the time in its name (the files the reporter writes start with it). */
+  latest(): Promise<RunReport | undefined> {
+    const files = this.#files().reverse();
+    for (const file of files) {
+      try {
+        return Promise.resolve(readRunReport(file));
+      } catch {
+        // unreadable: try the one before
+      }
+    }
+    return Promise.resolve(undefined);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Whether `dir` exists as a folder (a missing history folder is an empty history). */
+export function folderExists(dir: string): boolean {
+  try {
+    readdirSync(join(dir));
+    return true;
+  } catch {
+    return false;
+  }
+}
