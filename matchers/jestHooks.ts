@@ -14,7 +14,8 @@ import { jestRunningTestTitles, jestTestPath, runRootHookLast } from '../src/ada
 import { testIdOf } from '../src/runner/testId.ts';
 import { endFile, registerSequentialHooks, type Hook } from './registerHooks.ts';
 import { wrapConcurrentTests } from './wrapConcurrent.ts';
-import { jestAttempt, jestOutcome } from '../src/otel/runnerOutcome.ts';
+import { jestAttempt, jestOutcome, wrapJestSequentialTests } from '../src/adapters/jestOtel.ts';
+import { inTestSpan } from '../src/otel/testSpan.ts';
 import { guardPromiseModifiers, promiseModifierProblem } from './jestPromiseModifiers.ts';
 
 interface JestHooks {
@@ -44,6 +45,9 @@ export function registerJestHooks(jest: JestHooks): void {
   (jest.beforeAll ?? globalsBeforeAll)(() => {
     runRootHookLast(end);
     wrapConcurrentTests(jestTestPath());
+    // jest-circus runs each hook in its own AsyncLocalStorage.run, so a context entered in beforeEach ends with
+    // that hook: each test's body is wrapped instead, to run in its span's context (when it has one).
+    wrapJestSequentialTests(inTestSpan);
   });
   jest.afterAll(endFile);
   guardPromiseModifiers();

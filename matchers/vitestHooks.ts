@@ -3,7 +3,7 @@ import { markFileStart } from '../src/options/defaults.ts';
 import { restoreEarlierFileInstall } from '../clock/installGlobals.ts';
 import { endFile, isAfterTestProblem, registerSequentialHooks, runWrappedTest, type Hook } from './registerHooks.ts';
 import { vitestTaskId } from '../src/runner/testId.ts';
-import { vitestAttempt, vitestOutcome } from '../src/otel/runnerOutcome.ts';
+import { vitestAttempt, vitestOutcome } from '../src/otel/vitestOutcome.ts';
 
 interface VitestTaskLike {
   name?: string;

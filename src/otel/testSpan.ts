@@ -4,8 +4,18 @@
  * its context), ended when the attempt ends with the result, and ERROR plus a bounded exception event on failure.
  * Without a provider, beginTestSpan costs one property read and nothing is recorded.
  */
-import { contextWithSpan, activeOtelContext, otelTracer, startOtelSpan, STATUS_ERROR, type OtelAttributes, type OtelContext, type OtelSpan } from '../adapters/otel.ts';
-import type { TestState } from '../runner/testState.ts';
+import {
+  contextWithSpan,
+  activeOtelContext,
+  withOtelContext,
+  otelTracer,
+  startOtelSpan,
+  STATUS_ERROR,
+  type OtelAttributes,
+  type OtelContext,
+  type OtelSpan,
+} from '../adapters/otel.ts';
+import { currentTestState, type TestState } from '../runner/testState.ts';
 import { ID_SEPARATOR } from '../runner/testId.ts';
 import { runId, currentWorker, NAMESPACES_KEY } from '../helpers/workerNamespace.ts';
 import { SEED_USED_KEY, runSeed } from '../helpers/testSeed.ts';
@@ -77,6 +87,31 @@ export function beginTestSpan(state: TestState, info: AttemptInfo = {}): TestSpa
 /** The test's span, if it has one. */
 export function testSpanOf(state: TestState | undefined): TestSpan | undefined {
   return state?.values.get(SPAN_KEY) as TestSpan | undefined;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+const IN_SPAN = Symbol.for('unflake.inTestSpan');
+
+/**
+ * `fn` made to run in the running test's span context (when it has a span), its arity kept (Jest reads a first
+ * parameter as a `done` callback). For runners whose hooks cannot wrap the test body (Jest).
+ */
+export function inTestSpan(fn: Fn): Fn {
+  if ((fn as unknown as Record<symbol, unknown>)[IN_SPAN]) return fn;
+  const run = (self: unknown, args: unknown[]): unknown => {
+    const span = testSpanOf(currentTestState());
+    return span ? withOtelContext(span.context, () => fn.apply(self, args)) : fn.apply(self, args);
+  };
+  const wrapped =
+    fn.length === 0
+      ? function (this: unknown, ...args: unknown[]) {
+          return run(this, args);
+        }
+      : function (this: unknown, done: unknown, ...rest: unknown[]) {
+          return run(this, [done, ...rest]);
+        };
+  Object.defineProperty(wrapped, IN_SPAN, { value: true });
+  return wrapped;
 }
 
 function describeError(error: unknown): { type: string; message: string; stack?: string | undefined } {
