@@ -13,7 +13,7 @@ import { inspect } from 'node:util';
 import { checkOptions } from '../options/checkOptions.ts';
 import type { WakeSubscriber } from '../options/types.ts';
 import { argumentError, describeValue } from '../options/checkMs.ts';
-import { WAKE_SOURCE } from '../poll/wake.ts';
+import { WAKE_SOURCE } from '../poll/wakeSource.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { monotonicNow } from '../time/realTime.ts';
 

@@ -5,6 +5,8 @@ import { argumentError, checkMs, describeValue } from './checkMs.ts';
 import { isWindowGoal, type Goal } from '../poll/goal.ts';
 import { checkFingerprintFields } from '../helpers/fingerprint.ts';
 import { isVirtualClock, realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
+import { fromRule, type FromRule } from '../poll/from.ts';
+import { instantPassReporter } from './instantPass.ts';
 
 export type PollKind = 'eventually' | 'consistently';
 
@@ -20,6 +22,8 @@ export interface PollSettings {
   stableFor: number;
   passes: number;
   notBefore: number | undefined;
+  /** "It must change first" (poll/from.ts): set when the `from` option was given, even as undefined. */
+  from: FromRule | undefined;
   failWhen: ((value: unknown) => string | false | null | undefined) | undefined;
   ignore: ((error: unknown) => boolean) | undefined;
   onAttempt: ((info: AttemptInfo) => void) | undefined;
@@ -40,9 +44,21 @@ export interface PollSettings {
 export const DEFAULT_REAL_FLOOR = 100;
 
 const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'onAttempt', 'signal', 'message', 'context', 'wakeOn', 'clock', 'realFloor'] as const;
-const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore'];
+const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore', 'from'];
 const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
-const CONFIGURABLE_KEYS: readonly string[] = ['timeout', 'for', 'interval', 'attemptTimeout', 'maxAttempts', 'ignore', 'context', 'testTimeoutMargin', 'fingerprint', 'realFloor'];
+const CONFIGURABLE_KEYS: readonly string[] = [
+  'timeout',
+  'for',
+  'interval',
+  'attemptTimeout',
+  'maxAttempts',
+  'ignore',
+  'context',
+  'testTimeoutMargin',
+  'fingerprint',
+  'realFloor',
+  'warnInstantPass',
+];
 
 export { argumentError };
 
@@ -54,6 +70,9 @@ function misplacedFor(kind: PollKind | undefined): MisplacedHint | undefined {
       return '`for` is an option of the consistently assertions (toConsistently, toConsistentlyEqual, consistently()). For an eventual assertion, set the window with `timeout`, or require the condition to hold for a while with `stableFor`.';
     }
     if (kind === 'consistently' && key === 'timeout') return 'a consistently assertion takes its window as `for` (how long the condition must hold), not `timeout`.';
+    if (kind === 'consistently' && key === 'from') {
+      return '`from` is an option of the eventual assertions (a wait for a change); a consistently assertion watches a state that must already hold.';
+    }
     if (kind === 'consistently' && ['stableFor', 'passes', 'notBefore'].includes(key)) {
       return `\`${key}\` is an option of the eventual assertions; a consistently assertion already requires the condition on every attempt for \`for\` ms.`;
     }
@@ -137,6 +156,22 @@ export function validateConfigurable(options: unknown): void {
   checkDuration(where, 'testTimeoutMargin', o.testTimeoutMargin);
   checkDuration(where, 'realFloor', o.realFloor);
   checkFingerprintFields(where, o.fingerprint);
+  const warn = o.warnInstantPass;
+  if (warn !== undefined && typeof warn !== 'boolean' && typeof warn !== 'function') {
+    throw argumentError(where, `\`warnInstantPass\` must be true, false or a function (line: string) => void, got ${describeValue(warn)}.`);
+  }
+}
+
+/** `from` given (even as undefined): its rule; only a wait for a change (the eventually goal) takes one. */
+function fromFor(where: string, o: Record<string, unknown>, goal: Goal | undefined): FromRule | undefined {
+  if (!Object.hasOwn(o, 'from')) return undefined;
+  if (goal !== undefined && goal !== 'eventually') {
+    throw argumentError(
+      where,
+      '`from` applies to a wait for a change (toEventually*, eventually()); a .not.toEventually… ("never") assertion already fails on any hold in its window.',
+    );
+  }
+  return fromRule(o.from);
 }
 
 /**
@@ -206,6 +241,9 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
   if (message !== undefined && typeof message !== 'string' && typeof message !== 'function') {
     throw argumentError(where, `\`message\` must be a string or a function returning one, got ${describeValue(message)}.`);
   }
+  const from = fromFor(where, o, goal);
+  const onAttempt = checkFunction<PollSettings['onAttempt']>(where, 'onAttempt', o.onAttempt, '(info: { attempt, at, value?, error?, held }) => void');
+  const instant = kind === 'eventually' && from === undefined && stableFor === 0 && passes === 1 && notBefore === undefined && (goal ?? 'eventually') === 'eventually';
   return {
     kind,
     window,
@@ -216,9 +254,10 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
     stableFor,
     passes,
     notBefore,
+    from,
     failWhen: checkFunction(where, 'failWhen', o.failWhen, '(value) => string | false'),
     ignore: checkFunction(where, 'ignore', o.ignore, '(error) => boolean') ?? d.ignore,
-    onAttempt: checkFunction(where, 'onAttempt', o.onAttempt, '(info: { attempt, at, value?, error?, held }) => void'),
+    onAttempt: instant && d.warnInstantPass ? instantPassReporter(where, d.warnInstantPass, onAttempt) : onAttempt,
     signal,
     message: message === undefined ? undefined : typeof message === 'string' ? () => message : (message as () => string),
     context: checkFunction(where, 'context', o.context, '() => unknown') ?? d.context,

@@ -1,4 +1,4 @@
-import type { WAKE_SOURCE } from '../poll/wake.ts';
+import type { WAKE_SOURCE } from '../poll/wakeSource.ts';
 
 /** What a probe receives on every attempt. */
 export interface ProbeContext {
@@ -99,6 +99,13 @@ export interface EventuallyOptions<T = unknown> extends CommonOptions<T> {
   passes?: number;
   /** Fail if the condition already holds before this many ms (too early is a bug too). */
   notBefore?: number;
+  /**
+   * "It must change first": a hold counts only after an earlier attempt saw the value in this starting
+   * state, so the wait cannot pass on a state that held before the system did anything. A value (compared
+   * with deep strict equality; `from: undefined` is the value undefined), or a check: a function returning
+   * true for the starting state (synchronously), or an asymmetric matcher.
+   */
+  from?: T | ((value: T) => boolean) | { asymmetricMatch(other: unknown): boolean };
 }
 
 /** Options of `consistently` and the `toConsistently*` matchers. */
@@ -120,6 +127,12 @@ export interface ConfigurableOptions {
   testTimeoutMargin?: number;
   /** With `clock`: real ms a window also watches (see CommonOptions.realFloor). Default 100. */
   realFloor?: number;
+  /**
+   * Report each eventual assertion that passes at its first attempt within INSTANT_PASS_MS (10 ms): a wait
+   * that checked a state that was already true (add `from` if it must change first). `true` prints the line
+   * with console.warn; a function receives it instead. Default off.
+   */
+  warnInstantPass?: boolean | ((line: string) => void);
   /**
    * Fields added to the "Run:" fingerprint of every failure, e.g. `{ region: 'eu-west-1', image: process.env.IMAGE_TAG }`
    * (string, number or boolean; undefined leaves a field out). A later configure() replaces the whole object.

@@ -24,7 +24,9 @@
  * A probe error that `ignore` refuses fails every goal at once; `ignore` never judges the markers.
  * `notBefore` (eventually): a hold that started before it is too early; the first hold after it passes
  * only if a judged miss ended just before the boundary (the engine places one there), else the failure
- * says it could not see the boundary. Markers (`stop`, `settled`, `retryAfter`, usage errors) are read
+ * says it could not see the boundary. `from` (eventually): until an attempt's value is the starting state
+ * (from.ts) nothing passes; a hold before it is remembered, and a window that ends with no hold after the
+ * starting state fails saying so (`held-before-from`), not "it never held". Markers (`stop`, `settled`, `retryAfter`, usage errors) are read
  * from the thrown error and its own `cause` chain only, never through a nested unflake poll failure
  * (runtime/brand.ts).
  */
@@ -34,12 +36,17 @@ import type { Observation } from './attempt.ts';
 import { isAssertionError } from './assertion.ts';
 import type { Broken, EndReason } from './PollResult.ts';
 import { isWindowGoal, reaches, type Goal } from './goal.ts';
+import type { FromRule } from './from.ts';
 
 /** Consecutive attempts that reached the goal (for `stableFor` / `passes`). */
 export interface Streak {
   /** When the streak's first attempt started (time-source ms), or undefined with no streak. */
   start: number | undefined;
   count: number;
+  /** `from`: an earlier attempt saw the starting state, so a hold now counts. */
+  armed?: boolean;
+  /** `from`: the first attempt whose hold did not count, because the starting state had not been seen yet. */
+  heldBeforeFrom?: number;
 }
 
 export const NO_STREAK: Streak = Object.freeze({ start: undefined, count: 0 });
@@ -50,6 +57,8 @@ export interface Rules {
   passes: number;
   notBefore: number | undefined;
   ignore: ((error: unknown) => boolean) | undefined;
+  /** "It must change first" (from.ts): only with the `eventually` goal. */
+  from?: FromRule | undefined;
 }
 
 export interface Moment {
@@ -138,14 +147,14 @@ function brokenBy<T>(observation: Observation<T>, retryAfter: number | undefined
 }
 
 /** An attempt that judged nothing: never a pass; in an "always" window a break, unless `ignore` names it. */
-function gap<T>(observation: Observation<T>, rules: Rules, attempt: number): Decision {
+function gap<T>(observation: Observation<T>, rules: Rules, attempt: number, rest: Streak): Decision {
   const wait = findBranded(thrownBy(observation), 'retry-after') as { ms?: number } | undefined;
   const retryAfter = wait ? Number(wait.ms) || 0 : undefined;
   if (rules.goal === 'always') {
     const broken = brokenBy(observation, retryAfter);
     if (!rules.ignore || !safeIgnore(rules.ignore, broken.error)) return { end: true, passed: false, reason: { kind: 'stopped-holding', attempt, broken } };
   }
-  return retryAfter === undefined ? { end: false, streak: NO_STREAK } : { end: false, streak: NO_STREAK, retryAfter };
+  return retryAfter === undefined ? { end: false, streak: rest } : { end: false, streak: rest, retryAfter };
 }
 
 /** `notBefore`: a hold before the boundary is too early; a first hold after it needs a miss seen just before it. */
@@ -159,6 +168,27 @@ function notBeforeEnd(rules: Rules, streak: Streak, moment: Moment, virtual: boo
   return undefined;
 }
 
+/** No streak, keeping what `from` has seen (the streak is the only state that goes from one decision to the next). */
+function restOf(streak: Streak): Streak {
+  if (streak.armed === undefined && streak.heldBeforeFrom === undefined) return NO_STREAK;
+  return { start: undefined, count: 0, armed: streak.armed, heldBeforeFrom: streak.heldBeforeFrom };
+}
+
+/**
+ * `from`, before the starting state was seen: this attempt never passes. It arms the wait when its value
+ * is the starting state, and a hold is remembered (the failure says why it did not count).
+ */
+function beforeFrom(from: FromRule, value: unknown, held: boolean, streak: Streak, attempt: number): Decision {
+  let armed: boolean;
+  try {
+    armed = from.matches(value);
+  } catch (error) {
+    return { end: true, passed: false, reason: { kind: 'misuse', error } };
+  }
+  const heldBeforeFrom = held ? (streak.heldBeforeFrom ?? attempt) : streak.heldBeforeFrom;
+  return { end: false, streak: { start: undefined, count: 0, armed, heldBeforeFrom } };
+}
+
 /** After one attempt: end now (and how), or go on with the updated streak. `virtual`: the poll runs on a TestClock. */
 export function decide<T>(observation: Observation<T>, streak: Streak, rules: Rules, moment: Moment, virtual = false): Decision {
   const early = terminal(observation, rules);
@@ -166,14 +196,17 @@ export function decide<T>(observation: Observation<T>, streak: Streak, rules: Ru
   const settled = settledEnd(observation, rules, moment);
   if (settled) return settled;
   const outcome = outcomeOf(observation);
-  if (outcome === 'gap') return gap(observation, rules, moment.attempt);
-  if (!reaches(rules.goal, outcome === 'holds')) return { end: false, streak: NO_STREAK };
+  if (outcome === 'gap') return gap(observation, rules, moment.attempt, restOf(streak));
+  if (rules.from && rules.goal === 'eventually' && streak.armed !== true) {
+    return beforeFrom(rules.from, (observation as Observation<T> & { kind: 'value' }).value, outcome === 'holds', streak, moment.attempt);
+  }
+  if (!reaches(rules.goal, outcome === 'holds')) return { end: false, streak: restOf(streak) };
   if (isWindowGoal(rules.goal)) {
     return { end: true, passed: false, reason: rules.goal === 'never' ? { kind: 'matched', attempt: moment.attempt } : { kind: 'stopped-holding', attempt: moment.attempt } };
   }
   const tooEarly = notBeforeEnd(rules, streak, moment, virtual);
   if (tooEarly) return { end: true, passed: false, reason: tooEarly };
-  const next: Streak = { start: streak.start ?? moment.startedAt, count: streak.count + 1 };
+  const next: Streak = { ...streak, start: streak.start ?? moment.startedAt, count: streak.count + 1 };
   if (moment.now - next.start! >= rules.stableFor && next.count >= rules.passes) return { end: true, passed: true, reason: { kind: 'passed' } };
   return { end: false, streak: next };
 }
@@ -197,6 +230,25 @@ export interface WindowEnd {
   /** An attempt still running at the deadline; `final`: the window was watched up to it (poll.ts, watchedToEnd). */
   inFlight?: { final: boolean; error: unknown } | undefined;
   ignore?: ((error: unknown) => boolean) | undefined;
+  from?: FromRule | undefined;
+}
+
+/**
+ * `from`: the condition held, but never after the starting state was seen. Its own reason (PollResult.ts,
+ * describeEnd.ts), so the failure says why a hold did not count instead of "it never held".
+ */
+export interface HeldBeforeFrom {
+  kind: 'held-before-from';
+  /** The first attempt that held without counting. */
+  attempt: number;
+  /** The `from` option, as one line. */
+  from: string;
+}
+
+function fromEnd(w: WindowEnd): EndReason | undefined {
+  if (!w.from || w.streak.heldBeforeFrom === undefined) return undefined;
+  const reason: HeldBeforeFrom = { kind: 'held-before-from', attempt: w.streak.heldBeforeFrom, from: w.from.describe };
+  return reason as unknown as EndReason;
 }
 
 /**
@@ -218,6 +270,8 @@ export function endOfWindow(w: WindowEnd): { passed: boolean; reason: EndReason 
   if (w.streak.start !== undefined) {
     return { passed: false, reason: { kind: 'unstable', heldFor: w.now - w.streak.start, heldPasses: w.streak.count, stableFor: w.stableFor, passes: w.passes } };
   }
+  const unseenFrom = fromEnd(w);
+  if (unseenFrom) return { passed: false, reason: unseenFrom };
   if (w.byAttempts) return { passed: false, reason: { kind: 'max-attempts', maxAttempts: w.maxAttempts! } };
   return { passed: false, reason: w.timeout };
 }

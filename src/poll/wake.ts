@@ -1,15 +1,13 @@
 import type { WakeSource } from '../options/types.ts';
 import { usageError } from '../errors.ts';
 import { describeValue } from '../options/checkMs.ts';
+import { WAKE_SOURCE } from './wakeSource.ts';
+
+export { WAKE_SOURCE };
 
 type Listener = (...args: unknown[]) => void;
 
-/**
- * A source that knows how to wake a poll (a `record()` recording): `source[WAKE_SOURCE](recheck)` subscribes
- * and returns the unsubscribe function. Checked before the plain function form, since a recording is callable.
- */
-export const WAKE_SOURCE: unique symbol = Symbol.for('unflake.wakeSource.v1') as never;
-
+/** A recording (or any WAKE_SOURCE holder) subscribes itself; checked first, since a recording is also callable. */
 function wakeSubscriber(source: unknown): ((recheck: () => void) => () => void) | undefined {
   if (source === null || (typeof source !== 'object' && typeof source !== 'function')) return undefined;
   const subscribe = (source as Record<symbol, unknown>)[WAKE_SOURCE];
