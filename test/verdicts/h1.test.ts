@@ -1,14 +1,15 @@
 /**
  * Issue 18, items 8 and 9, proven from the built package in real inner runs (runFixture.ts): an eventual
  * assertion counts as one for `expect.assertions` / `hasAssertions`, and a failing one points at its own
- * line (a stack frame in the test file and the runner's code frame). Vitest runs inner Vitest; Jest runs
- * inner Jest, ESM and CommonJS.
+ * line (a stack frame in the test file and the runner's code frame); and items 1 and 4 (a Map, a Set and
+ * their .not by content; a check says true or false). Vitest runs inner Vitest; Jest runs inner Jest, ESM
+ * and CommonJS, and an inner Playwright Test (unflake/playwright; items 1 and 4 only).
  */
 import { runner } from '../support/runner.ts';
 import { runFixture, type FixtureReport, type FixtureRun, type TestOutcome } from './runFixture.ts';
 
 const RUN_TIMEOUT = 60_000;
-const fixtures = ['h1/counts.fixture.mjs', 'h1/callSite.fixture.mjs'];
+const fixtures = ['h1/counts.fixture.mjs', 'h1/callSite.fixture.mjs', 'h1/equality.fixture.mjs'];
 
 const innerRuns: Array<{ label: string; run: FixtureRun }> =
   runner.name === 'vitest'
@@ -16,6 +17,7 @@ const innerRuns: Array<{ label: string; run: FixtureRun }> =
     : [
         { label: 'Jest, ESM', run: { runner: 'jest', format: 'esm', fixtures } },
         { label: 'Jest, CommonJS', run: { runner: 'jest', format: 'cjs', fixtures } },
+        { label: 'Playwright Test', run: { runner: 'playwright', fixtures: ['h1/playwright/equality.fixture.mjs'] } },
       ];
 
 function failure(test: TestOutcome): string {
@@ -40,7 +42,19 @@ describe.each(innerRuns)('h1 verdicts from the built package: $label', ({ run })
     expect(wrong.map((t) => `${t.name}: ${t.status}: ${failure(t).slice(0, 300)}`)).toEqual([]);
   });
 
+  test('items 1 and 4: equality is the runner’s, and a check says true or false', () => {
+    expect(failure(expectStatus(report, 'q1', 'failed'))).toMatch(/never held/);
+    expect(failure(expectStatus(report, 'q2', 'failed'))).toMatch(/stopped holding/);
+    expectStatus(report, 'q3', 'passed');
+    expect(expectStatus(report, 'q4', 'failed').duration).toBeLessThan(1_500);
+    expect(failure(report.test('q4'))).toMatch(/the check returned the number 0\./);
+    if (run.runner === 'playwright') expectStatus(report, 'q5', 'passed');
+    else expect(failure(expectStatus(report, 'q5', 'failed'))).toMatch(/did you forget `return`\?/);
+    expectStatus(report, 'q6', 'passed');
+  });
+
   test('item 8: an eventual assertion counts once, whatever its check ran inside', () => {
+    if (run.runner === 'playwright') return; // Playwright has no expect.assertions
     expectStatus(report, 'n1', 'passed');
     expect(failure(expectStatus(report, 'n2', 'failed'))).toMatch(
       /expected number of assertions to be 2, but got 1|Expected two assertions to be called but received one assertion call/,
@@ -55,6 +69,7 @@ describe.each(innerRuns)('h1 verdicts from the built package: $label', ({ run })
   });
 
   test('item 9: a failing eventual assertion has a stack frame at its own line, and the runner prints its code frame', () => {
+    if (run.runner === 'playwright') return; // not part of item 9
     const s1 = failure(expectStatus(report, 's1', 'failed'));
     const s2 = failure(expectStatus(report, 's2', 'failed'));
     if (run.runner === 'vitest') {
