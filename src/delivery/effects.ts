@@ -39,7 +39,11 @@ export function toRecorders(where: string, effects: unknown): EffectRecorder[] {
         name: key ?? (source.name || `effects[${i}]`),
         calls: () => {
           const calls = (source as () => unknown)();
-          if (!Array.isArray(calls)) throw new TypeError(`${where}: the effect recorder \`${key ?? source.name ?? i}\` must return an array of calls, got ${typeof calls}.`);
+          if (!Array.isArray(calls)) {
+            // Recorders are read synchronously, between deliveries: an async one is the likely mistake, so name it.
+            const got = typeof (calls as { then?: unknown } | null)?.then === 'function' ? 'a Promise (recorders are synchronous: return the calls so far)' : typeof calls;
+            throw new TypeError(`${where}: the effect recorder \`${key ?? source.name ?? i}\` must return an array of calls, got ${got}.`);
+          }
           return calls;
         },
       };
