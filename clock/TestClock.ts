@@ -285,9 +285,17 @@ export class TestClock implements Clock {
   }
 
   /**
-   * Patches the globals named in `toFake` (default: Date, the timer functions, setImmediate,
-   * performance.now and process.hrtime) so code that does not take a `Clock` runs on this clock.
-   * Returns a disposer (also usable with `using`). Refuses when another fake clock is installed.
+   * Patches the globals named in `toFake` so code that does not take a `Clock` runs on this clock.
+   * The default (`DEFAULT_TO_FAKE` in installGlobals.ts) is every one of them: `Date`, `setTimeout`,
+   * `clearTimeout`, `setInterval`, `clearInterval`, `setImmediate`, `clearImmediate`, `performance`
+   * (`performance.now`), `hrtime` (`process.hrtime` and `.bigint`), `AbortSignal.timeout` and
+   * `timers/promises` (its `setTimeout`, `setInterval`, `scheduler.wait`, and `setImmediate` when
+   * `setImmediate` is faked too). Returns a disposer (also usable with `using`). An install made in a
+   * test and still active when it ends is undone and fails that test; one made in `beforeAll` ends with
+   * its file. Refuses when another fake clock is installed.
+   *
+   * @example
+   * using installed = clock.install({ toFake: ['Date', 'setTimeout', 'clearTimeout'] })
    */
   install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {
     if (this.#installed?.active) throw new Error('TestClock.install(): this clock is already installed; dispose the first install before installing again.');
