@@ -2,6 +2,7 @@
  * What a failed attempt leaves as evidence: its first lines, its category, and the fields of its
  * `Run:` fingerprint line (which can sit below the lines kept, so it is read from the whole message).
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { AttemptFailure, FlakeCategory, Fingerprint } from './schema.ts';
 
 export const NO_MESSAGE = "the runner did not keep the failed attempt's error (Jest: jest.retryTimes(n, { logErrorsBeforeRetry: true }) keeps it)";
@@ -23,8 +24,8 @@ export function classifyFailure(message: string): FlakeCategory {
   return 'unknown';
 }
 
-// eslint-disable-next-line no-control-regex
-export const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
+/** Every terminal control sequence (colours, cursor moves, hyperlinks), not only colours: Node's own list. */
+export const stripAnsi = (text: string): string => stripVTControlCharacters(text);
 
 const MAX_LINE = 300;
 

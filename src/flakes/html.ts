@@ -5,6 +5,7 @@
 import { dailyRateSvg } from './chart.ts';
 import { escapeXml as escape } from './junit.ts';
 import { headline } from './evidence.ts';
+import { kindText } from './terminal.ts';
 import { CATEGORIES } from './schema.ts';
 import { day, pct, plural } from './units.ts';
 import type { FlakeWindow, TestWindow } from './window.ts';
@@ -24,7 +25,7 @@ svg .grid{stroke:#e3e6ec}svg .axis{stroke:#394150}svg .tick{font-size:11px;fill:
 svg .day{fill:#3b6fd8}svg .day.over{fill:#d8473b}svg .day.none{fill:#c9ced8}
 svg .budget{stroke:#d8473b;stroke-dasharray:6 4;stroke-width:1.5}svg .budget-label{font-size:11px;fill:#d8473b;paint-order:stroke;stroke:#fff;stroke-width:3px}
 #outcomes td.o{padding:0;width:14px;height:18px;border:1px solid #fff}
-.o.passed{background:#5fb37a}.o.flaky{background:#f0b429}.o.failed{background:#d8473b}.o.skipped{background:#c9ced8}.o.absent{background:#f5f6f8}
+.o.passed{background:#5fb37a}.o.flaky{background:#f0b429}.o.failed{background:#d8473b}.o.failed.across{background:repeating-linear-gradient(45deg,#d8473b 0 3px,#f0b429 3px 6px)}.kind{font-size:11px;color:#6b7280}.o.skipped{background:#c9ced8}.o.absent{background:#f5f6f8}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-2px}
 `;
 
@@ -44,24 +45,27 @@ const ago = (days: number): string => (days === 0 ? 'today' : `${plural(days, 'd
 
 function topRow(t: TestWindow, rank: number): string {
   const q = t.quarantined ? `<div class="q">quarantined until ${escape(t.quarantined.until)} (${escape(t.quarantined.owner)}): ${escape(t.quarantined.reason)}</div>` : '';
-  return `<tr><td class="num">${rank}</td><td><code>${escape(t.id)}</code>${q}</td><td class="num rate">${pct(t.rate)}</td><td class="num">${t.flaky} of ${t.runs}${t.failed ? `<br>failed ${t.failed}` : ''}</td><td><span class="cat">${t.category}</span></td><td class="num">${t.firstSeen ? `${day(t.firstSeen)}<br>${ago(t.flakyForDays ?? 0)}` : '–'}</td><td class="num">${t.lastSeen ? day(t.lastSeen) : '–'}</td>${evidenceCell(t)}</tr>`;
+  return `<tr><td class="num">${rank}</td><td><code>${escape(t.id)}</code>${q}</td><td class="num rate">${pct(t.rate)}</td><td class="num">${t.flaky} of ${t.runs}${t.failed ? `<br>failed ${t.failed}` : ''}${t.kinds.acrossRuns ? `<div class="kind">${escape(kindText(t))}</div>` : ''}</td><td><span class="cat">${t.category}</span></td><td class="num">${t.firstSeen ? `${day(t.firstSeen)}<br>${ago(t.flakyForDays ?? 0)}` : '–'}</td><td class="num">${t.lastSeen ? day(t.lastSeen) : '–'}</td>${evidenceCell(t)}</tr>`;
 }
 
 function outcomesTable(window: FlakeWindow): string {
   const tests = window.tests.slice(0, GRID);
   const head = window.runs.map((r, i) => `<th title="${escape(`${r.id} · ${r.finishedAt}${r.sha ? ` · ${r.sha}` : ''}`)}">${i + 1}</th>`).join('');
   const rows = tests.map((t) => {
+    const across = new Set((t.acrossRuns ?? []).flatMap((a) => a.failed));
     const cells = t.outcomes
-      .map(
-        (o, i) =>
-          `<td class="o ${o ?? 'absent'}" title="${escape(`run ${i + 1} (${window.runs[i]?.id ?? ''}, ${day(window.runs[i]?.finishedAt ?? '')}): ${o ?? 'not run'}`)}"></td>`,
-      )
+      .map((o, i) => {
+        const run = window.runs[i];
+        const kind = o === 'failed' && run && across.has(run.id) ? ' across' : '';
+        const what = kind ? 'failed, and passed in another run of the same commit (flaky across runs)' : (o ?? 'not run');
+        return `<td class="o ${o ?? 'absent'}${kind}" title="${escape(`run ${i + 1} (${run?.id ?? ''}, ${day(run?.finishedAt ?? '')}${run?.sha ? `, ${run.sha.slice(0, 12)}` : ''}): ${what}`)}"></td>`;
+      })
       .join('');
     return `<tr><td><code>${escape(t.id)}</code></td>${cells}</tr>`;
   });
   const more = window.tests.length > GRID ? `<p>${window.tests.length - GRID} more tests with a flaky or failed run are not shown (see <code>--json</code>).</p>` : '';
   const legend =
-    '<p class="legend"><span class="o passed"></span>passed<span class="o flaky"></span>flaky<span class="o failed"></span>failed<span class="o skipped"></span>skipped<span class="o absent"></span>not in that run</p>';
+    '<p class="legend"><span class="o passed"></span>passed<span class="o flaky"></span>flaky<span class="o failed"></span>failed<span class="o failed across"></span>failed on a commit that also passed<span class="o skipped"></span>skipped<span class="o absent"></span>not in that run</p>';
   return `${legend}<table id="outcomes"><thead><tr><th>test</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 

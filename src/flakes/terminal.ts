@@ -14,6 +14,17 @@ export function sparkline(window: FlakeWindow): string {
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** Which kind of flaky: retried in a run, or across runs on one commit (with the commits and runs). */
+export function kindText(t: TestWindow): string {
+  const { retried, acrossRuns } = t.kinds;
+  if (!acrossRuns) return '';
+  const shas = (t.acrossRuns ?? [])
+    .slice(0, 3)
+    .map((a) => `${a.sha.slice(0, 12)}: passed in ${cut(a.passed.join(', '), 60)}, failed in ${cut(a.failed.join(', '), 60)}`)
+    .join('; ');
+  return `${retried ? `retried in ${plural(retried, 'run')}, ` : ''}across runs in ${acrossRuns} (same commit, different outcome: ${shas})`;
+}
+
 function testLines(t: TestWindow): string[] {
   const quarantine = t.quarantined ? ` · quarantined until ${t.quarantined.until} (${t.quarantined.owner})` : '';
   const lines = [`  ${pct(t.rate).padStart(7)}  ${t.category.padEnd(14)} ${cut(t.id, 140)}`];
@@ -21,6 +32,8 @@ function testLines(t: TestWindow): string[] {
   lines.push(
     `  ${''.padEnd(7)}  flaky in ${t.flaky} of ${plural(t.runs, 'run')}${t.failed ? `, failed in ${t.failed}` : ''} · ${seen}${quarantine}${t.overBudget ? ' · OVER the per-test budget' : ''}`,
   );
+  const kinds = kindText(t);
+  if (kinds) lines.push(`  ${''.padEnd(7)}  ${kinds}`);
   if (t.evidence) {
     const trace = t.evidence.fingerprint?.trace ? ` · trace ${t.evidence.fingerprint.trace}` : '';
     lines.push(`  ${''.padEnd(7)}  ${headline(t.evidence.message, 160)}${trace}`);
