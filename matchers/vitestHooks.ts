@@ -3,7 +3,7 @@ import { markFileStart } from '../src/options/defaults.ts';
 import { restoreEarlierFileInstall } from '../clock/installGlobals.ts';
 import { endFile, isAfterTestProblem, registerSequentialHooks, runWrappedTest, type Hook } from './registerHooks.ts';
 import { vitestTaskId } from '../src/runner/testId.ts';
-import { vitestAttempt, vitestOutcome } from '../src/otel/vitestOutcome.ts';
+import { vitestAttempt, vitestErrorCount, vitestOutcome } from '../src/otel/vitestOutcome.ts';
 
 interface VitestTaskLike {
   name?: string;
@@ -65,7 +65,8 @@ export function registerVitestHooks(vitest: VitestHooks): void {
     vitest.aroundEach(async (runTest, { task }) => {
       beginAttempt(task);
       try {
-        await runWrappedTest(startOf({ task }), runTest, { attempt: () => vitestAttempt(task), outcome: () => vitestOutcome(task) });
+        const before = vitestErrorCount(task);
+        await runWrappedTest(startOf({ task }), runTest, { attempt: () => vitestAttempt(task), outcome: () => vitestOutcome(task, before) });
       } catch (error) {
         keepFailing(task, error);
         throw error;
@@ -75,10 +76,12 @@ export function registerVitestHooks(vitest: VitestHooks): void {
     // Vitest before aroundEach (4.0): one test at a time is tracked; test.concurrent shares it. The
     // hooks' first parameter is read for fixtures too, hence the destructuring.
     let current: VitestTaskLike | undefined;
+    let before = 0;
     const beforeEach: Hook<(context: VitestContext) => void> = (fn) =>
       vitest.beforeEach(({ task }) => {
         beginAttempt(task);
         current = task;
+        before = vitestErrorCount(task);
         fn({ task });
       });
     const afterEach: Hook<() => void | Promise<void>> = (fn) =>
@@ -90,7 +93,7 @@ export function registerVitestHooks(vitest: VitestHooks): void {
           throw error;
         }
       });
-    registerSequentialHooks<VitestContext>(beforeEach, afterEach, startOf, undefined, { attempt: () => vitestAttempt(current), outcome: () => vitestOutcome(current) });
+    registerSequentialHooks<VitestContext>(beforeEach, afterEach, startOf, undefined, { attempt: () => vitestAttempt(current), outcome: () => vitestOutcome(current, before) });
   }
   vitest.afterAll(endFile);
 }

@@ -13,10 +13,16 @@ export function vitestAttempt(task: unknown): number | undefined {
   return typeof count === 'number' ? count : undefined;
 }
 
-/** `result.errors`/`state`, read when the attempt ends (the runner records the body's error before aroundEach resumes). */
-export function vitestOutcome(task: unknown): TestOutcome | undefined {
+/** How many errors the task has recorded so far (Vitest keeps a failed attempt's errors on the task through its retries). */
+export function vitestErrorCount(task: unknown): number {
+  const errors = (task as { result?: VitestTaskResult } | undefined)?.result?.errors;
+  return Array.isArray(errors) ? errors.length : 0;
+}
+
+/** Whether this attempt failed: errors recorded since it began (`before`: vitestErrorCount at its start). */
+export function vitestOutcome(task: unknown, before: number): TestOutcome | undefined {
   const result = (task as { result?: VitestTaskResult } | undefined)?.result;
   if (!result) return undefined;
-  const errors = Array.isArray(result.errors) ? result.errors : [];
-  return errors.length || result.state === 'fail' ? { failed: true, error: errors[0] } : { failed: false };
+  const errors = Array.isArray(result.errors) ? result.errors.slice(before) : [];
+  return errors.length ? { failed: true, error: errors[0] } : { failed: false };
 }
