@@ -3,7 +3,9 @@ import { brand, hasBrand, type Brand } from './runtime/brand.ts';
 
 /** Thrown (by `stop()`) from a probe or check: the poll fails at once with this reason. */
 export class StopError extends Error {
+  /** Always `'StopError'`, the class's name. */
   override name = 'StopError';
+  /** Why the wait cannot succeed, as given to `stop()`. */
   readonly reason: string;
   constructor(reason: string, options?: { cause?: unknown }) {
     super(reason, options);
@@ -40,13 +42,16 @@ export function stop(reason: string, options?: { cause?: unknown }): never {
 
 /** Thrown (by `retryAfter()`): "not yet, and not before `ms`", as an HTTP 429/503 `Retry-After` says. */
 export class RetryAfterError extends Error {
+  /** Always `'RetryAfterError'`, the class's name. */
   override name = 'RetryAfterError';
+  /** How long the next attempt waits at least (never past the deadline). */
   readonly ms: number;
   constructor(ms: number, reason: string | undefined) {
     super(`retry after ${ms} ms${reason ? `: ${reason}` : ''}`);
     this.ms = ms;
     brand(this, 'retry-after');
   }
+  /** Every copy of the library (ESM, CJS, each entry point) recognises every other copy's RetryAfterError. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, 'retry-after');
   }
@@ -67,13 +72,16 @@ export function retryAfter(ms: number, reason?: string): never {
 
 /** Thrown (by `settled()`) from a window assertion's probe or check: the system can no longer change. */
 export class SettledError extends Error {
+  /** Always `'SettledError'`, the class's name. */
   override name = 'SettledError';
+  /** Why the system can no longer change, as given to `settled()`. */
   readonly reason: string;
   constructor(reason: string) {
     super(reason);
     this.reason = reason;
     brand(this, 'settled');
   }
+  /** Every copy of the library (ESM, CJS, each entry point) recognises every other copy's SettledError. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, 'settled');
   }
@@ -97,25 +105,32 @@ export function settled(reason: string): never {
 
 /** An attempt that did not settle within `attemptTimeout` (or the deadline): the reason its signal was aborted. */
 export class AttemptTimeoutError extends Error {
+  /** Always `'AttemptTimeoutError'`, the class's name. */
   override name = 'AttemptTimeoutError';
 }
 
 /** The failure of `eventually()` / `consistently()`, carrying the poll's data. */
 export class PollError<T = unknown> extends Error {
+  /** Always `'PollError'`, the class's name. */
   override name = 'PollError';
   /** `instanceof` by brand: an error thrown by another copy of the library (ESM/CJS, another entry) still matches. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, this.brandName);
   }
   // Explicit, not the class's `name`: a bundler may rename classes (EventuallyError2).
+  /** @internal The brand that `instanceof` looks for. */
   static readonly brandName: Brand = 'PollError';
   /** Why the poll ended. */
   readonly reason: EndReason;
+  /** Attempts made (completed or abandoned at the deadline). */
   readonly attempts: number;
   /** Real ms the poll ran. */
   readonly elapsed: number;
+  /** Every attempt, oldest first: when it ran, what it saw and whether it held (the message's timeline). */
   readonly timeline: readonly TimelineEntry[];
+  /** The value the last completed attempt returned, if it returned one. */
   readonly lastValue: T | undefined;
+  /** What the last attempt threw (the probe's error or the failed check), if it threw; also the `cause`. */
   readonly lastError: unknown;
   /** What `context` returned, if it was given. */
   readonly context: unknown;
@@ -137,12 +152,16 @@ export class PollError<T = unknown> extends Error {
 
 /** `eventually()` did not see its condition hold in time (or was stopped). */
 export class EventuallyError<T = unknown> extends PollError<T> {
+  /** Always `'EventuallyError'`, the class's name. */
   override name = 'EventuallyError';
+  /** @internal */
   static override readonly brandName: Brand = 'EventuallyError';
 }
 
 /** `consistently()` saw its condition fail within the window. */
 export class ConsistentlyError<T = unknown> extends PollError<T> {
+  /** Always `'ConsistentlyError'`, the class's name. */
   override name = 'ConsistentlyError';
+  /** @internal */
   static override readonly brandName: Brand = 'ConsistentlyError';
 }

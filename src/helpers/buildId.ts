@@ -4,6 +4,7 @@
  */
 
 export interface BuildId {
+  /** The build identifier as found (a SHA, a version, a build number). */
   value: string;
   /** Where it was found, as the body spells it: `buildSha`, `git_sha`, `info.git.commit.id`, `header x-build-id`, `buildField()`, … */
   source: string;

@@ -15,9 +15,11 @@ import { isStatusWord, normalizeStatus, recordStatus, type HealthStatus } from '
 
 export { HEALTH_FIELDS, normalizeStatus, type HealthStatus } from './healthStatus.ts';
 
+/** One component's check in a health body (Spring Actuator, IETF health+json, a flat `{ db: 'ok' }`). */
 export interface HealthCheck {
   /** Component name: `db`, `broker.kafka` (nested Spring components), `db` for IETF `db:responseTime`. */
   name: string;
+  /** Whether the status reads as healthy (`UP`, `pass`, `ok`, `true`, …). */
   ok: boolean;
   /** The status as the service wrote it. */
   status: string;
@@ -25,10 +27,13 @@ export interface HealthCheck {
   details: unknown;
 }
 
+/** What one health response said, read from the common body shapes and build headers. */
 export interface HealthReading {
+  /** The overall status, normalised; `'absent'` when the body has none. */
   status: HealthStatus;
   /** The overall status as written, when there is one. */
   rawStatus: string | undefined;
+  /** Every component check found. */
   checks: HealthCheck[];
   /** Every build identifier found, in the order of `BUILD_PATHS` (or the one `buildField` names). */
   builds: BuildId[];
@@ -128,14 +133,62 @@ export function buildMatches(found: string, expected: string): boolean {
 
 /** Why one response was not ready; a service can fail several at once. */
 export type NotReadyReason =
-  | { kind: 'unreachable'; error: string }
-  | { kind: 'http-status'; status: number }
-  | { kind: 'status-not-ok'; status: string }
-  | { kind: 'checks-failing'; checks: HealthCheck[] }
-  | { kind: 'checks-missing'; names: string[] }
-  | { kind: 'stale-build'; found: string; source: string; expected: string }
-  | { kind: 'no-build'; expected: string; lookedAt: string; problem?: string | undefined }
-  | { kind: 'probe-error'; error: string };
+  | {
+      /** No connection: refused, reset, DNS, TLS or the attempt's own timeout. */
+      kind: 'unreachable';
+      /** The connection error, one line. */
+      error: string;
+    }
+  | {
+      /** An HTTP status outside 2xx (a 503 with a health body counts as an answer when `checks` are named). */
+      kind: 'http-status';
+      /** The HTTP status code. */
+      status: number;
+    }
+  | {
+      /** The body's overall status is not ok. */
+      kind: 'status-not-ok';
+      /** The status as the service wrote it (`DOWN`, `fail`, …). */
+      status: string;
+    }
+  | {
+      /** Some of the required checks (all, without `checks`) are not ok. */
+      kind: 'checks-failing';
+      /** The failing checks. */
+      checks: HealthCheck[];
+    }
+  | {
+      /** Checks named in `checks` are absent from the body. */
+      kind: 'checks-missing';
+      /** The names not found. */
+      names: string[];
+    }
+  | {
+      /** The service reports a build other than `expectedBuild`: an old deployment still answering. */
+      kind: 'stale-build';
+      /** The build it reports. */
+      found: string;
+      /** Where that build id was found (`buildSha`, `header x-build-id`, …). */
+      source: string;
+      /** The build the test expects. */
+      expected: string;
+    }
+  | {
+      /** `expectedBuild` was given but the response carries no build id. */
+      kind: 'no-build';
+      /** The build the test expects. */
+      expected: string;
+      /** Where unflake looked, for the report. */
+      lookedAt: string;
+      /** Why `buildField` gave nothing although something was there, if that is the case. */
+      problem?: string | undefined;
+    }
+  | {
+      /** A custom probe threw. */
+      kind: 'probe-error';
+      /** Its error, one line. */
+      error: string;
+    };
 
 /** What "ready" means: the checks that must be ok (default: all), the build it must report, and where. */
 export interface HealthContract {

@@ -121,10 +121,17 @@ export async function httpGet(url: URL, headers: Record<string, string>, timeout
 
 /** What a `probe` returns: a response-like object, or a fetch `Response`. */
 export interface HealthResponseLike {
+  /** The HTTP status code. */
   status: number;
   /** A parsed JSON body, or its text. */
   body?: unknown;
-  headers?: Record<string, string | undefined> | { get(name: string): string | null };
+  /** The response headers: a plain record, or a `Headers`-like object. */
+  headers?:
+    | Record<string, string | undefined>
+    | {
+        /** The header's value, or null when it is absent. */
+        get(name: string): string | null;
+      };
 }
 
 /** A response read into one shape: parsed body, its text, lower-case header names. */

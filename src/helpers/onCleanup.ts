@@ -8,6 +8,7 @@ import { checkOptions } from '../options/checkOptions.ts';
 import { captureCallSite, findCallSite } from '../runner/callSite.ts';
 import { beginCleanupState, currentTestState, endTest, runInTest, type TestCleanup, type TestState } from '../runner/testState.ts';
 
+/** Options of `onCleanup(fn, options)`. */
 export interface CleanupOptions {
   /**
    * Whether an error (or a returned response's status) means "already gone", which is fine.

@@ -14,6 +14,7 @@ import { globalSlot } from '../runtime/globalSlot.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { hash32, testSeed } from './testSeed.ts';
 
+/** A pseudo-random generator that replays the same sequence from the same seed (see `seededRandom()`). */
 export interface SeededRandom {
   /** The seed it was made from. */
   readonly seed: number;

@@ -53,6 +53,7 @@ export function runId(): string {
   return id as string;
 }
 
+/** Which worker of the test run this process (or thread) is, and which runner said so. */
 export interface WorkerIdentity {
   /** The runner whose variable said which worker this is, or `pid` for the fallback. */
   source: 'vitest' | 'jest' | 'playwright' | 'mocha' | 'pid';
@@ -79,16 +80,21 @@ export function currentWorker(): WorkerIdentity {
   return { source: 'pid', index: process.pid };
 }
 
+/** Names for shared resources that no other worker of the same run, and no other run, can collide with. */
 export interface WorkerNamespace {
   /** `<prefix>-<run id>-w<worker>`, e.g. `orders-k3j9x2ab-w2`: [a-z0-9-], starts with a letter, ≤ 40 characters. */
   readonly id: string;
+  /** The prefix as given, sanitised (lower case, [a-z0-9-], starting with a letter). */
   readonly prefix: string;
+  /** The test run's id, shared by its workers (`UNFLAKE_RUN_ID`, or made once per run). */
   readonly runId: string;
+  /** The worker this namespace belongs to. */
   readonly worker: WorkerIdentity;
   /** `<id>-<suffix>` (suffix sanitised the same way), ≤ 63 characters: a topic, queue, bucket, tenant or schema name. */
   name(suffix: string): string;
   /** As `name()`, with `_` for `-`: an unquoted SQL identifier (Postgres schema, database, table prefix). */
   sqlName(suffix?: string): string;
+  /** The `id`, so the namespace can be used in a template string. */
   toString(): string;
 }
 
