@@ -14,9 +14,13 @@ export interface Clock {
   now(): number;
   /** Milliseconds on a clock that never goes backwards. */
   monotonic(): number;
+  /** Calls `callback(...args)` once, `ms` from now on this clock (converted as Node converts a delay). */
   setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId;
+  /** Cancels a timer of this clock; ignores anything that is not one. */
   clearTimeout(id: TimerId): void;
+  /** Calls `callback(...args)` every `ms` on this clock until cleared. */
   setInterval<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId;
+  /** Cancels an interval of this clock; ignores anything that is not one. */
   clearInterval(id: TimerId): void;
   /**
    * Resolves after `ms` (converted like a timer delay; `ms` must be a number or undefined, as in

@@ -77,6 +77,7 @@ export class TestClock implements Clock {
     return this.#scheduled(this.fake.setInterval(callback as (...args: unknown[]) => void, delay, ...args));
   }
 
+  /** Clears an interval or a timeout of this clock; ignores anything else, as Node does. */
   clearInterval(id: TimerId): void {
     this.#clear(id);
   }

@@ -50,8 +50,11 @@ function syncBuiltinESMExports(): void {
 
 /** Restores the globals; also `using handle = clock.install()`. */
 export interface InstallHandle {
+  /** Whether the globals still point at the clock. */
   readonly active: boolean;
+  /** Restores the real globals. Idempotent. */
   uninstall(): void;
+  /** `uninstall()`, for `using installed = clock.install()`. */
   [Symbol.dispose](): void;
 }
 

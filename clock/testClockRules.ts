@@ -6,6 +6,7 @@
 import { checkOptions } from '../src/options/checkOptions.ts';
 import { checkCallback, convertDelay, effectiveDelay, TIMEOUT_MAX, timeoutSignalDelay } from './clockContract.ts';
 
+/** Options of `new TestClock(options)`. */
 export interface TestClockOptions {
   /** The initial wall-clock time (epoch ms or a Date). Default: 0 (1970-01-01T00:00:00Z), so tests are reproducible. */
   now?: number | Date;

@@ -8,6 +8,7 @@
 import { argumentError, describeValue } from '../../src/options/checkMs.ts';
 import { checkOptions } from '../../src/options/checkOptions.ts';
 
+/** A participant's wall clock off the leader's: a fixed offset and a drift. Its monotonic time is not affected. */
 export interface Skew {
   /** Milliseconds added to the wall clock (negative: behind). Default 0. */
   offset?: number;

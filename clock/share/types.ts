@@ -3,6 +3,7 @@ import type { Clock } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
 import type { Skew, SkewControl } from './skew.ts';
 
+/** Options of `clock.share(options)`: where the leader listens and how long it waits for followers. */
 export interface ShareOptions {
   /** Interface to listen on. Default `127.0.0.1`. A non-loopback address needs `listenOnAllInterfaces: true`. */
   host?: string;
@@ -20,7 +21,9 @@ export interface ShareOptions {
 
 /** A follower attached to a shared clock, as the leader last heard from it. */
 export interface FollowerInfo {
+  /** Its name: `UNFLAKE_CLOCK_NAME`, `connectClock(url, { name })`, or its script's file name. */
   readonly name: string;
+  /** Its process id. */
   readonly pid: number;
   /** Its pending timers. */
   readonly pending: number;
@@ -28,20 +31,28 @@ export interface FollowerInfo {
   readonly nextDue: number | null;
 }
 
+/** The leader's side of a shared clock, returned by `clock.share()`: followers take their time from it. */
 export interface SharedClock extends SkewControl {
   /** `unflake-clock://127.0.0.1:PORT` or `unix:///path`. */
   readonly url: string;
   /** What a child process needs to follow: spread it into its environment. */
-  readonly env: { readonly UNFLAKE_CLOCK_URL: string; readonly UNFLAKE_CLOCK_TOKEN: string };
+  readonly env: {
+    /** The share's `url`. */
+    readonly UNFLAKE_CLOCK_URL: string;
+    /** The share's random token; a connection without it is refused. */
+    readonly UNFLAKE_CLOCK_TOKEN: string;
+  };
   /** The followers attached now (a fresh read-only snapshot on every read). */
   readonly followers: readonly FollowerInfo[];
   /** Resolves once at least `count` followers are attached; fails after `timeout` real ms (default 5000). */
   waitForFollowers(count?: number, options?: { timeout?: number; signal?: AbortSignal }): Promise<void>;
   /** Says `bye` to every follower, closes every connection and the listener. Idempotent. */
   close(): Promise<void>;
+  /** `close()`, for `await using share = await clock.share()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Options of `connectClock(url, options)` (and, without `token`, of `clockFromEnv()`). */
 export interface ConnectOptions {
   /** How the leader lists this follower. Default: the script name (and the worker thread id in a worker). */
   name?: string;
