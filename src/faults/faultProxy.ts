@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Connection } from './connection.ts';
 import { checkLatency, checkNoArguments, checkProxyOptions, formatEndpoint, type CheckedLatency, type Direction, type FaultProxyOptions, type LatencyOptions } from './options.ts';
 
+/** What a fault proxy has seen so far (`proxy.stats()`). */
 export interface FaultStats {
   /** Connections accepted since the proxy started (refused ones included). */
   connections: number;
@@ -23,8 +24,11 @@ export interface FaultStats {
   held: number;
 }
 
+/** A TCP proxy between a test and a real component, with faults switched on and off at run time (`faultProxy()`). */
 export interface FaultProxy {
+  /** Its name in messages and `toString()` (`proxy → <target>` by default). */
   readonly name: string;
+  /** The address it listens on. */
   readonly host: string;
   /** The port the proxy listens on: point the client (or the replica's upstream) here. */
   readonly port: number;
@@ -42,9 +46,11 @@ export interface FaultProxy {
   resetConnections(): void;
   /** Removes every fault: no latency, no partition, no refusal. Held and delayed bytes are delivered now, in order. */
   heal(): void;
+  /** Counts of connections and bytes so far. */
   stats(): FaultStats;
   /** Stops listening and closes every connection and timer; resolves when all are closed. Idempotent. */
   close(): Promise<void>;
+  /** `close()`, for `await using proxy = await faultProxy(…)`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

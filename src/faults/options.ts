@@ -10,12 +10,22 @@ export interface Endpoint {
   port: number;
 }
 
+/** Which way a fault applies: client → target (`'upstream'`), target → client (`'downstream'`), or `'both'`. */
 export type Direction = 'both' | 'upstream' | 'downstream';
 export const DIRECTIONS: readonly Direction[] = ['both', 'upstream', 'downstream'];
 
+/** Options of `faultProxy(options)`. */
 export interface FaultProxyOptions {
   /** Where the proxy forwards to: `'host:port'`, `'[::1]:5432'`, a port on 127.0.0.1, or `{ host, port }`. */
-  target: string | number | { host: string; port: number };
+  target:
+    | string
+    | number
+    | {
+        /** The target's host name or address. */
+        host: string;
+        /** The target's port. */
+        port: number;
+      };
   /** Shown in messages and `toString()`. Default: `proxy → <target>`. */
   name?: string;
   /** The address to listen on. Default `127.0.0.1` (loopback). */
@@ -26,6 +36,7 @@ export interface FaultProxyOptions {
   random?: () => number;
 }
 
+/** Options of `proxy.latency(ms, options)`. */
 export interface LatencyOptions {
   /** Each chunk's delay is `ms` plus a uniform draw in [-jitter, +jitter] (never below 0). Default 0. */
   jitter?: number;
