@@ -3,6 +3,7 @@ import { snapshotEquality, valueTesters } from '../src/delivery/snapshot.ts';
 import { builtInDefaults, configuredDefaults } from '../src/options/configure.ts';
 import type { DeliveryPrinter } from '../src/report/formatDelivery.ts';
 import { currentTestState, currentTestWindow, startWork } from '../src/runner/testState.ts';
+import { keptBack } from '../src/runner/testWindow.ts';
 import { trackAwait } from '../src/runner/trackAwait.ts';
 import type { MatcherContextLike, MatcherResult } from './runPollMatcher.ts';
 
@@ -29,10 +30,13 @@ export function equalsOf(context: MatcherContextLike): (a: unknown, b: unknown) 
  * needs, its end, and `deliveryTimeout`.
  */
 export function openDeliverySession<S>(context: MatcherContextLike, deliveryTimeout: number | undefined): Session<S> {
+  const window = currentTestWindow(context);
+  const margin = configuredDefaults().testTimeoutMargin ?? builtInDefaults.testTimeoutMargin;
   return openSession<S>({
-    window: currentTestWindow(context),
+    window,
     ended: currentTestState()?.ended,
-    margin: configuredDefaults().testTimeoutMargin ?? builtInDefaults.testTimeoutMargin,
+    // As for polls: the margin scales with a short test timeout (at most a quarter of it).
+    margin: window ? keptBack(window, margin) : margin,
     callLimit: deliveryTimeout,
   });
 }
