@@ -8,7 +8,23 @@ export interface EffectRecorder {
   calls(): readonly unknown[];
 }
 
-export type EffectSource = { mock: { calls: readonly unknown[] }; getMockName?: () => string } | unknown[] | (() => readonly unknown[]);
+/**
+ * One side effect to watch: a `vi.fn()`/`jest.fn()` mock, an array the code pushes to, or a function
+ * returning the calls so far. Read synchronously: a function must return the array, not a Promise of it.
+ */
+export type EffectSource =
+  | {
+      /** The mock's record of calls (Vitest and Jest mocks). */
+      mock: {
+        /** One argument list per call. */
+        calls: readonly unknown[];
+      };
+      /** The mock's name, used in the failure when the effect is not given one by key. */
+      getMockName?: () => string;
+    }
+  | unknown[]
+  | (() => readonly unknown[]);
+/** The side effects a delivery matcher watches: a list, or a record whose keys name them in the failure (`{ sendEmail }`). */
 export type Effects = readonly EffectSource[] | Record<string, EffectSource>;
 
 type MockLike = { (...args: never[]): unknown; mock: { calls: readonly unknown[] }; getMockName?: () => string };

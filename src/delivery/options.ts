@@ -6,6 +6,7 @@ import { parseSchedule } from './schedule.ts';
 import { describeEvent } from './describeEvent.ts';
 import { toRecorders, type Effects, type EffectRecorder } from './effects.ts';
 
+/** Options of `toBeIdempotent(events, options)`. */
 export interface IdempotenceOptions {
   /** Returns the state to compare (a snapshot is deep-copied). */
   state?: () => unknown;
@@ -27,6 +28,7 @@ export interface IdempotenceOptions {
   allowUnchanged?: boolean;
 }
 
+/** Options of `toConvergeInAnyOrder(events, options)`. */
 export interface ConvergenceOptions {
   /** Restores a fresh state before each delivery order. */
   reset: () => unknown;
