@@ -9,6 +9,7 @@
  */
 import type { ConfigurableOptions } from './types.ts';
 import { currentTestState, type TestState } from '../runner/testState.ts';
+import { globalSlot } from '../runtime/globalSlot.ts';
 
 /** Built-in defaults. The interval backoff is tuned by `bench/` (see docs/performance.md). */
 export const builtInDefaults = Object.freeze({
@@ -18,8 +19,6 @@ export const builtInDefaults = Object.freeze({
   testTimeoutMargin: 250,
 });
 
-// Kept on globalThis so the ESM and CJS builds, and every entry point, share one set of defaults.
-const STATE_KEY = Symbol.for('unflake.configuredDefaults.v2');
 /** The key of a test's own layers in its per-test values. */
 const TEST_LAYERS = 'options/configure';
 
@@ -32,12 +31,20 @@ interface Store {
   atFileStart: Layer[];
   /** `layers` merged, kept so a poll outside a configuring test reads it without merging. */
   merged: ConfigurableOptions;
+  /** Bumped whenever `layers` change: a test's merged defaults made before are stale. */
+  generation: number;
 }
 
-function store(): Store {
-  const g = globalThis as Record<symbol, Store | undefined>;
-  return (g[STATE_KEY] ??= { layers: [], atFileStart: [], merged: {} });
+/** A test's own layers, and their merge over the file's defaults of one generation (made on first read). */
+interface TestLayers {
+  readonly layers: readonly Layer[];
+  merged?: ConfigurableOptions;
+  generation?: number;
 }
+
+// On globalThis (runtime/globalSlot.ts) so the ESM and CJS builds, and every entry point, share one set of defaults.
+let cached: Store | undefined;
+const store = (): Store => (cached ??= globalSlot('configuredDefaults.v2', (): Store => ({ layers: [], atFileStart: [], merged: {}, generation: 0 })));
 
 function merge(base: ConfigurableOptions, layers: readonly Layer[]): ConfigurableOptions {
   return layers.reduce<ConfigurableOptions>((merged, layer) => ({ ...merged, ...layer.defaults }), base);
@@ -46,10 +53,12 @@ function merge(base: ConfigurableOptions, layers: readonly Layer[]): Configurabl
 function setFileLayers(s: Store, layers: Layer[]): void {
   s.layers = layers;
   s.merged = merge({}, layers);
+  // A store made by an older copy of this module has no generation yet.
+  s.generation = (s.generation ?? 0) + 1;
 }
 
-function testLayers(test: TestState | undefined): Layer[] | undefined {
-  return test?.values.get(TEST_LAYERS) as Layer[] | undefined;
+function testLayers(test: TestState | undefined): TestLayers | undefined {
+  return test?.values.get(TEST_LAYERS) as TestLayers | undefined;
 }
 
 /** Adds a layer of defaults (to the running test, or to the file outside one); returns its removal. */
@@ -57,15 +66,11 @@ export function addDefaults(defaults: ConfigurableOptions): () => void {
   const layer: Layer = { defaults: { ...defaults } };
   const test = currentTestState();
   if (test) {
-    const layers = testLayers(test) ?? [];
-    test.values.set(TEST_LAYERS, [...layers, layer]);
+    const layers = testLayers(test)?.layers ?? [];
+    test.values.set(TEST_LAYERS, { layers: [...layers, layer] } satisfies TestLayers);
     return () => {
       const now = testLayers(test);
-      if (now)
-        test.values.set(
-          TEST_LAYERS,
-          now.filter((l) => l !== layer),
-        );
+      if (now) test.values.set(TEST_LAYERS, { layers: now.layers.filter((l) => l !== layer) } satisfies TestLayers);
     };
   }
   const s = store();
@@ -89,8 +94,18 @@ export function restoreFileDefaults(): void {
   setFileLayers(s, s.atFileStart);
 }
 
+/**
+ * The defaults a poll starting now runs with: the file's, with the running test's own layers over them.
+ * Read on every assertion, so the merge is kept until either side changes (a test's layers are replaced,
+ * never mutated; the file's bump the generation). Callers read the result, never change it.
+ */
 export function configuredDefaults(): ConfigurableOptions {
   const s = store();
   const own = testLayers(currentTestState());
-  return own && own.length > 0 ? merge(s.merged, own) : s.merged;
+  if (!own || own.layers.length === 0) return s.merged;
+  if (own.merged === undefined || own.generation !== s.generation) {
+    own.merged = merge(s.merged, own.layers);
+    own.generation = s.generation;
+  }
+  return own.merged;
 }

@@ -10,7 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { monotonicNow } from '../time/realTime.ts';
-import { toWindow, type TestWindow } from './testWindow.ts';
+import { toWindow, windowKeeper, type TestWindow } from './testWindow.ts';
 import { vitestTaskTiming } from '../adapters/vitest.ts';
 import { jestCircusTiming } from '../adapters/jest.ts';
 
@@ -26,6 +26,8 @@ export interface TrackedWork {
   failure?: string;
   /** Whether the caller awaited the promise it was given (see trackAwait.ts). */
   awaited: boolean;
+  /** The test's set that keeps it until it is settled and awaited (see `releaseWork`). */
+  readonly keptIn?: Set<TrackedWork>;
 }
 
 /** Teardown for one test (onCleanup): run after it, last registered first. */
@@ -41,10 +43,13 @@ export interface TestState {
   readonly id: number;
   readonly runner: 'vitest' | 'jest' | 'playwright';
   readonly name: string | undefined;
+  /** Vitest's task of the test, when the runner gave it (a test's own `expect` is found through it). */
+  readonly task?: unknown;
   /** Aborted when the test ends: everything it started stops, and none of it counts as a pass. */
   readonly ended: AbortSignal;
   /** The test's own deadline, when the runner tells it. */
   window(): TestWindow | undefined;
+  /** What it started and has not both settled and awaited (what endTest may report). */
   readonly work: Set<TrackedWork>;
   /** Per-test values (the trace, the namespaces it created), keyed by their owner module. */
   readonly values: Map<string, unknown>;
@@ -62,7 +67,9 @@ interface Registry {
   nextId: number;
 }
 
-const registry = (): Registry => globalSlot('tests.v1', (): Registry => ({ storage: new AsyncLocalStorage(), sequential: undefined, nextId: 1 }));
+// Read on every assertion: kept once found (see runtime/globalSlot.ts).
+let registryFound: Registry | undefined;
+const registry = (): Registry => (registryFound ??= globalSlot('tests.v1', (): Registry => ({ storage: new AsyncLocalStorage(), sequential: undefined, nextId: 1 })));
 
 export interface TestStart {
   runner: TestState['runner'];
@@ -75,15 +82,20 @@ export interface TestStart {
   window?: () => TestWindow | undefined;
 }
 
+/**
+ * The test's deadline as its runner tells it. Asked by every poll: what the runner says (its timeout and
+ * start) is read each time, the deadline made of it only when that changed (windowKeeper).
+ */
 function windowFor(start: TestStart): () => TestWindow | undefined {
   if (start.window) return start.window;
-  if (start.task !== undefined) return () => windowOfVitestTask(start.task);
+  const task = start.task;
+  if (task !== undefined) return windowKeeper(() => vitestTaskTiming(task));
   const { timeout, runner } = start;
   if (runner !== 'playwright' && timeout !== undefined && timeout > 0 && Number.isFinite(timeout)) {
-    const fixed: TestWindow = { runner, timeout, deadline: monotonicNow() + timeout };
+    const fixed: TestWindow = Object.freeze({ runner, timeout, deadline: monotonicNow() + timeout });
     return () => fixed;
   }
-  return start.runner === 'jest' ? windowOfJestCircus : () => undefined;
+  return start.runner === 'jest' ? windowKeeper(jestCircusTiming) : () => undefined;
 }
 
 /** A test starts: the returned state is what `runInTest` and `endTest` take. */
@@ -94,6 +106,7 @@ export function beginTest(start: TestStart): TestState {
     id: reg.nextId++,
     runner: start.runner,
     name: start.name,
+    ...(start.task === undefined ? {} : { task: start.task }),
     ended: controller.signal,
     controller,
     window: windowFor(start),
@@ -127,6 +140,18 @@ export function runInTest<R>(state: TestState, fn: () => R): R {
   return registry().storage.run(state as InternalState, fn);
 }
 
+/** Runs `fn` outside every test (as a file's top level or a beforeAll runs): what it configures is the file's. */
+export function runOutsideTest<R>(fn: () => R): R {
+  const reg = registry();
+  const sequential = reg.sequential;
+  reg.sequential = undefined;
+  try {
+    return reg.storage.exit(fn);
+  } finally {
+    reg.sequential = sequential;
+  }
+}
+
 /** For runners that run one test at a time and only give us before/after hooks. */
 export function setSequentialTest(state: TestState | undefined): void {
   registry().sequential = state as InternalState | undefined;
@@ -147,9 +172,18 @@ export function currentTestWindow(matcherState?: { task?: unknown }): TestWindow
 
 /** Registers work the test must await; returns it for its shell to settle. */
 export function startWork(state: TestState, label: () => string): TrackedWork {
-  const work: TrackedWork = { label, outcome: 'running', awaited: false };
+  const work: TrackedWork = { label, outcome: 'running', awaited: false, keptIn: state.work };
   state.work.add(work);
   return work;
+}
+
+/**
+ * Work that has settled and was awaited can no longer be forgotten: the test stops keeping it, so a test
+ * of thousands of assertions neither holds them all nor walks them all at its end. Called by trackAwait
+ * whenever either becomes true.
+ */
+export function releaseWork(work: TrackedWork): void {
+  if (work.awaited && work.outcome !== 'running') work.keptIn?.delete(work);
 }
 
 function describeWork(work: TrackedWork, wasRunning: boolean): string {

@@ -6,6 +6,9 @@
  * decides which applies to the running test.
  */
 import { monotonicNow, wallNow } from '../time/realTime.ts';
+import type { TestTiming } from '../adapters/testTiming.ts';
+
+export type { TestTiming };
 
 export interface TestWindow {
   runner: 'vitest' | 'jest' | 'playwright';
@@ -15,17 +18,29 @@ export interface TestWindow {
   deadline: number;
 }
 
-/** What a runner tells of a test: its timeout and when it started (epoch ms, the runner's wall clock). */
-export interface TestTiming {
-  runner: TestWindow['runner'];
-  timeout: number;
-  startedAt: number;
-}
-
 /** The deadline on the monotonic clock that no fake timer moves. */
 export function toWindow(timing: TestTiming | undefined): TestWindow | undefined {
   if (!timing) return undefined;
   return { runner: timing.runner, timeout: timing.timeout, deadline: monotonicNow() + (timing.startedAt + timing.timeout - wallNow()) };
+}
+
+/**
+ * A test's deadline from what its runner tells (`read`, asked each time), made anew only when that
+ * changes (a retry's new start, a changed timeout): every poll of a test asks, and converting the wall
+ * clock start to the monotonic clock each time would only add the two clocks' drift.
+ */
+export function windowKeeper(read: () => TestTiming | undefined): () => TestWindow | undefined {
+  let seen: TestTiming | undefined;
+  let window: TestWindow | undefined;
+  return () => {
+    const timing = read();
+    if (!timing) return undefined;
+    if (seen === undefined || timing.startedAt !== seen.startedAt || timing.timeout !== seen.timeout || timing.runner !== seen.runner) {
+      window = Object.freeze(toWindow(timing));
+      seen = timing;
+    }
+    return window;
+  };
 }
 
 /** No time kept back before a test's deadline may exceed this share of its timeout. */

@@ -11,15 +11,16 @@
  *
  * Every promise of the chain also gets a silent rejection handler: an un-awaited failure is reported on
  * its own test (testState.ts), never as a file-level unhandled rejection. An awaited one still rejects
- * for the code awaiting it.
+ * for the code awaiting it. (The tracked promise itself gets it when it rejects: before then it cannot
+ * raise one, and an already-true assertion is spared that promise.)
+ *
+ * Work both settled and awaited is released from its test (testState.ts `releaseWork`) at once.
  */
-import type { TrackedWork } from './testState.ts';
+import { releaseWork, type TrackedWork } from './testState.ts';
 import { firstLine } from '../report/firstLine.ts';
 
-const owners = new WeakMap<Promise<unknown>, Tracker>();
-
 interface Tracker {
-  work: TrackedWork;
+  readonly work: TrackedWork;
   /** Set one microtask after the call: `then`s from here on are the caller's. */
   callReturned: boolean;
 }
@@ -33,16 +34,30 @@ function silence(promise: Promise<unknown>): void {
 }
 
 class Awaitable<T> extends Promise<T> {
+  /** The call this promise (the tracked one, or one derived from it) belongs to; a field, not a WeakMap entry, as it is read on every `then`. */
+  tracker: Tracker | undefined = undefined;
+
   override then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
-    const tracker = owners.get(this);
-    if (tracker?.callReturned) tracker.work.awaited = true;
-    const child = super.then(onFulfilled, onRejected);
+    const tracker = this.tracker;
+    const child = super.then(onFulfilled, onRejected) as Awaitable<A | B>;
     if (tracker) {
-      owners.set(child, tracker);
+      if (tracker.callReturned && !tracker.work.awaited) {
+        tracker.work.awaited = true;
+        releaseWork(tracker.work);
+      }
+      child.tracker = tracker;
       silence(child);
     }
     return child;
   }
+}
+
+// Trackers whose call is still running, oldest first: each promise job scheduled by trackAwait marks the
+// oldest one returned (jobs run in the order they were queued). One shared callback, no closure per call.
+const returning: Tracker[] = [];
+function callReturned(): void {
+  const tracker = returning.shift();
+  if (tracker) tracker.callReturned = true;
 }
 
 /**
@@ -52,25 +67,26 @@ class Awaitable<T> extends Promise<T> {
 export function trackAwait<T>(work: TrackedWork, promise: Promise<T>, outcome: (value: T) => { passed: boolean; failure?: string }): Promise<T> {
   const tracker: Tracker = { work, callReturned: false };
   // A promise job, not queueMicrotask: Jest's modern fake timers fake queueMicrotask.
-  void resolved.then(() => {
-    tracker.callReturned = true;
-  });
-  const tracked = new Awaitable<T>((resolve, reject) => {
+  returning.push(tracker);
+  void resolved.then(callReturned);
+  const tracked: Awaitable<T> = new Awaitable<T>((resolve, reject) => {
     promise.then(
       (value) => {
         const { passed, failure } = outcome(value);
         work.outcome = passed ? 'passed' : 'failed';
         if (failure !== undefined) work.failure = failure;
+        releaseWork(work);
         resolve(value);
       },
       (error: unknown) => {
         work.outcome = 'failed';
         work.failure = firstLine(error);
+        releaseWork(work);
+        silence(tracked);
         reject(error);
       },
     );
   });
-  owners.set(tracked, tracker);
-  silence(tracked);
+  tracked.tracker = tracker;
   return tracked;
 }

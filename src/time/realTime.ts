@@ -28,9 +28,19 @@ function isFn(value: unknown): value is AnyFn {
   return typeof value === 'function';
 }
 
+// The last `process.hrtime` seen and the real one behind it: unwrapping walks the fakes' wrappers, and
+// monotonicNow runs several times per assertion; the walk is redone only when the global changes.
+let seenHrtime: unknown = loadedHrtime;
+let unwrappedHrtime: unknown = loadedHrtime;
+
 /** Milliseconds on a monotonic clock that no fake timer moves. */
 export function monotonicNow(): number {
-  const current = unwrap(process.hrtime, 'hrtime');
+  const global = process.hrtime;
+  if (global !== seenHrtime) {
+    unwrappedHrtime = unwrap(global, 'hrtime');
+    seenHrtime = global;
+  }
+  const current = unwrappedHrtime as typeof process.hrtime;
   const hrtime = isFn(current) && isFn(current.bigint) ? current : loadedHrtime;
   return Number(hrtime.bigint()) / 1e6;
 }
