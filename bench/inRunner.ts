@@ -3,7 +3,8 @@
  * a real Jest test, with unflake's setup entry loaded from dist/ as users load it, beside the runner's own
  * tools (`expect.poll`, `vi.waitFor`) and the floor, an awaited `.resolves.toEqual`. Needs a build.
  * `node bench/inRunner.ts` prints the table; bench/run.ts calls runInRunnerBench(). `UNFLAKE_BENCH_CPU_PROF=<dir>`
- * also writes a CPU profile of the Vitest worker there (bench/profileSummary.ts summarises it).
+ * also writes CPU profiles there, of the Vitest worker and of the Jest process (run in band); bench/profileSummary.ts
+ * summarises them. `UNFLAKE_BENCH_INRUNNER_RUNNER=vitest|jest` runs one runner only.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +27,7 @@ export const FLOOR = 'floor: await expect(Promise.resolve(v)).resolves.toEqual(x
 export const IN_RUNNER_GOAL = 0.5;
 
 function runOne(runner: 'vitest' | 'jest'): InRunnerData {
+  const profile = process.env.UNFLAKE_BENCH_CPU_PROF;
   if (!existsSync(join(root, 'dist/vitest.js'))) throw new Error('bench/inRunner: no dist/ here; build first (npm run bench builds)');
   const out = join(tmpdir(), `unflake-bench-inrunner-${runner}-${process.pid}.json`);
   rmSync(out, { force: true });
@@ -35,17 +37,22 @@ function runOne(runner: 'vitest' | 'jest'): InRunnerData {
       : [
           '--experimental-vm-modules',
           '--no-warnings=ExperimentalWarning',
+          // Jest runs the one file in band, in this process: profile it here.
+          ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--cpu-prof-interval=100'] : []),
           join(dirname(require.resolve('jest/package.json')), 'bin/jest.js'),
           '--config',
           'bench/inRunner/jest.config.ts',
+          '--runInBand',
         ];
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, UNFLAKE_BENCH_INRUNNER_OUT: out } });
   if (result.status !== 0 || !existsSync(out)) throw new Error(`bench/inRunner: ${runner} exited with ${result.status ?? result.signal}`);
   return JSON.parse(readFileSync(out, 'utf8')) as InRunnerData;
 }
 
+/** `UNFLAKE_BENCH_INRUNNER_RUNNER=vitest|jest` runs only that runner (e.g. for one runner's profile). */
 export function measureInRunner(): InRunnerData[] {
-  return [runOne('vitest'), runOne('jest')];
+  const only = process.env.UNFLAKE_BENCH_INRUNNER_RUNNER;
+  return (['vitest', 'jest'] as const).filter((runner) => !only || runner === only).map(runOne);
 }
 
 const us = (n: number): string => (n < 100 ? n.toFixed(1) : n.toFixed(0));
