@@ -178,6 +178,7 @@ async function waitUntilReady(target: string | URL | HealthProbe, options?: Wait
     settings,
     testWindow: test?.window() ?? currentTestWindow(),
     testEnded: test?.ended,
+    name: 'waitForReady',
   });
   const elapsed = monotonicNow() - start;
   if (result.passed) {

@@ -20,11 +20,20 @@ import { ID_SEPARATOR } from '../runner/testId.ts';
 import { runId, currentWorker, NAMESPACES_KEY } from '../helpers/workerNamespace.ts';
 import { SEED_USED_KEY, runSeed } from '../helpers/testSeed.ts';
 import { gitSha } from '../helpers/fingerprint.ts';
+import { globalSlot } from '../runtime/globalSlot.ts';
 
 const SPAN_KEY = 'otel.testSpan';
 /** A failure's message in the span's exception event: enough to recognise it, bounded like the timeline. */
 export const MAX_EXCEPTION_MESSAGE = 2_000;
 const MAX_STACK = 4_000;
+
+/** How many test spans are open in this process, shared by every bundle copy (see globalSlot.ts): a poll's cheap check. */
+interface Live {
+  open: number;
+}
+
+let live: Live | undefined;
+export const liveSpans = (): Live => (live ??= globalSlot('otel.liveSpans.v1', (): Live => ({ open: 0 })));
 
 export interface TestSpan {
   readonly span: OtelSpan;
@@ -77,6 +86,7 @@ export function beginTestSpan(state: TestState, info: AttemptInfo = {}): TestSpa
     const span = startOtelSpan(tracer, id, attributes);
     const testSpan: TestSpan = { span, context: contextWithSpan(activeOtelContext(), span), ended: false };
     state.values.set(SPAN_KEY, testSpan);
+    liveSpans().open++;
     return testSpan;
   } catch {
     // A broken tracer must not break the test.
@@ -125,6 +135,7 @@ export function endTestSpan(state: TestState, outcome: TestOutcome): void {
   const testSpan = testSpanOf(state);
   if (!testSpan || testSpan.ended) return;
   testSpan.ended = true;
+  liveSpans().open--;
   const { span } = testSpan;
   try {
     const namespaces = state.values.get(NAMESPACES_KEY) as string[] | undefined;

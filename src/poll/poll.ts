@@ -20,6 +20,7 @@ import { Progress } from './progress.ts';
 import { createSchedule } from './schedule.ts';
 import { watchStops, type Stops } from './stops.ts';
 import { subscribeWake } from './wake.ts';
+import { pollSpanFor } from '../otel/pollSpan.ts';
 
 export { CONTEXT_BUDGET } from './deadline.ts';
 
@@ -32,9 +33,24 @@ export interface PollSpec<T> {
   testWindow?: TestWindow | undefined;
   /** Aborted when the test that started the poll ends: the poll stops, and that is never a pass. */
   testEnded?: AbortSignal | undefined;
+  /** Names its OpenTelemetry span (`unflake.poll <name>`): the matcher or helper; the goal when not given. */
+  name?: string | undefined;
 }
 
-export async function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
+/** Polls; inside a test that has an OpenTelemetry span, as a child span of it (src/otel/pollSpan.ts). */
+export function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
+  const span = pollSpanFor(spec.name ?? spec.goal, spec.goal);
+  if (!span) return pollUntraced(spec);
+  return pollUntraced(spec).then(
+    (result) => (span.end(result), result),
+    (error: unknown) => {
+      span.fail(error);
+      throw error;
+    },
+  );
+}
+
+async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const { settings } = spec;
   const time = settings.time;
   const limits = planLimits(settings, spec.testWindow, time.now());

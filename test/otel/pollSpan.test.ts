@@ -1,0 +1,77 @@
+/**
+ * Each eventual assertion is a child span of its test's span (issue 21 item 3): `unflake.poll <name>`, its goal,
+ * attempts, end reason, and one event per distinct observation. Vitest and Jest.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { eventually } from '../../src/eventually.ts';
+import { failureOf } from '../support/failure.ts';
+
+const exporter = new InMemorySpanExporter();
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+
+beforeAll(() => {
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+});
+
+afterAll(() => {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+
+async function pollSpans(): Promise<ReadableSpan[]> {
+  await provider.forceFlush();
+  return exporter.getFinishedSpans().filter((span) => span.name.startsWith('unflake.poll '));
+}
+
+beforeEach(() => exporter.reset());
+
+describe('a poll span per eventual assertion', () => {
+  test('a passing poll: a child of the test span, attempts, end reason, one event per distinct observation before the pass', async () => {
+    const testSpan = trace.getActiveSpan()!;
+    let n = 0;
+    await eventually(
+      () => Math.min(n++, 2),
+      (value) => value === 2,
+      { timeout: 1_000, interval: 1 },
+    );
+    const [span, ...more] = await pollSpans();
+    expect(more).toEqual([]);
+    expect(span!.name).toBe('unflake.poll eventually');
+    expect(span!.parentSpanContext?.spanId).toBe(testSpan.spanContext().spanId);
+    expect(span!.attributes).toMatchObject({ 'unflake.poll.goal': 'eventually', 'unflake.poll.attempts': 3, 'unflake.poll.passed': true, 'unflake.poll.end_reason': 'passed' });
+    expect(span!.events.map((event) => [event.attributes?.['unflake.observation.summary'], event.attributes?.['unflake.observation.held']])).toEqual([
+      ['0', false],
+      ['1', false],
+    ]);
+    expect(span!.status.code).toBe(0);
+  });
+
+  test('a failing matcher: ERROR, its end reason, the same observation once with its count', async () => {
+    await failureOf(expect(() => 'stale').toEventuallyEqual('fresh', { timeout: 40, interval: 5 }));
+    const [span] = await pollSpans();
+    expect(span!.name).toMatch(/^unflake\.poll /);
+    expect(span!.status.code).toBe(2);
+    expect(span!.attributes).toMatchObject({ 'unflake.poll.passed': false, 'unflake.poll.end_reason': 'timeout' });
+    expect(span!.events).toHaveLength(1);
+    expect(span!.events[0]!.attributes).toMatchObject({ 'unflake.observation.summary': expect.stringContaining('stale'), 'unflake.observation.held': false });
+    expect(Number(span!.events[0]!.attributes!['unflake.observation.count'])).toBeGreaterThan(1);
+  });
+
+  test('inside the user’s own span, the poll nests under it', async () => {
+    const mine = trace.getTracer('app').startSpan('mine');
+    await context.with(trace.setSpan(context.active(), mine), () =>
+      eventually(
+        () => 1,
+        (v) => v === 1,
+        { timeout: 100 },
+      ),
+    );
+    mine.end();
+    const [span] = await pollSpans();
+    expect(span!.parentSpanContext?.spanId).toBe(mine.spanContext().spanId);
+  });
+});
