@@ -22,7 +22,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 jobs="${CONSUMERS_JOBS:-2}"
 
-all_consumers=(vitest5 vitest4 jest30 jest29 node-test playwright)
+all_consumers=(vitest5 vitest4 jest30 jest29 node-test mocha playwright)
 if (($# > 0)); then consumers=("$@"); else consumers=("${all_consumers[@]}"); fi
 for c in "${consumers[@]}"; do
   [[ -f "$here/$c/package.json" ]] || { echo "run.sh: unknown consumer '$c' (no $here/$c/package.json)" >&2; exit 2; }
