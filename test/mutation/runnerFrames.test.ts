@@ -2,7 +2,7 @@
  * src/runner's pure parts (call sites, own frames, the test's window, test ids), pinned where the
  * mutation run (npm run mutation, docs/testing.md) found the behaviour unchecked.
  */
-import { captureCallSite, findCallSite } from '../../src/runner/callSite.ts';
+import { captureCallSite, findCallSite, withCallSiteStack } from '../../src/runner/callSite.ts';
 import { isForeignFrame, userFrames } from '../../src/runner/ownFrames.ts';
 import { keptBack, toWindow } from '../../src/runner/testWindow.ts';
 import { escapeTitle, testFileOf, testIdOf, testNameOf } from '../../src/runner/testId.ts';
@@ -43,6 +43,20 @@ describe('own frames: which stack lines are the library’s or the platform’s'
     const user2 = '    at second (/home/someone/app/test/b.test.ts:2:2)';
     const stack = ['Error: boom', 'a message line mentioning at (x)', user1, frameAt('src/poll/poll.ts'), '    at node:internal/x:1:1', user2].join('\n');
     expect(userFrames(stack)).toEqual([user1, user2]);
+  });
+
+  test('a line that merely mentions a path at the root’s length is not taken for an own frame', () => {
+    // Whatever the root is, a line that does not contain it is no frame of the library, even when the
+    // text at the root's length happens to read "src/".
+    const root = /((?:file:\/\/)?\/[^():]*?\/)test[\\/]mutation[\\/]/.exec(frameOfThisFile())![1]!;
+    expect(isForeignFrame(`${'y'.repeat(root.length - 1)}src/poll/poll.ts`)).toBe(false);
+    expect(isForeignFrame(`${'y'.repeat(root.length)}src/poll/poll.ts`)).toBe(false);
+  });
+
+  test('userFrames takes only lines that are frames, not text that contains " at " between them', () => {
+    const user = '    at first (/home/someone/app/test/a.test.ts:1:1)';
+    const stack = ['Error: boom', user, 'Caused by: a failure at (/home/someone/app/test/b.ts:2:2)', '[cause]: x at y'].join('\n');
+    expect(userFrames(stack)).toEqual([user]);
   });
 
   test('userFrames: anything but a string, or a stack without frames, has none', () => {
@@ -108,6 +122,23 @@ describe('call sites', () => {
   });
 });
 
+describe('withCallSiteStack', () => {
+  test('the error keeps its name and message and takes the call site’s frames', () => {
+    const error = new TypeError('boom');
+    const callSite = new Error('where');
+    callSite.stack = 'Error: where\n    at a (/app/test/f.test.ts:1:1)\n    at b (/app/test/g.ts:2:2)';
+    expect(withCallSiteStack(error, callSite)).toBe(error);
+    expect(error.stack).toBe('TypeError: boom\n    at a (/app/test/f.test.ts:1:1)\n    at b (/app/test/g.ts:2:2)');
+  });
+
+  test('a call site without a stack leaves just the headline', () => {
+    const error = new RangeError('r');
+    const callSite = new Error('where');
+    callSite.stack = undefined;
+    expect(withCallSiteStack(error, callSite).stack).toBe('RangeError: r\n');
+  });
+});
+
 describe('the test’s window', () => {
   test('no timing, no window', () => {
     expect(toWindow(undefined)).toBeUndefined();
@@ -136,6 +167,8 @@ describe('test ids', () => {
     expect(escapeTitle('orders sync')).toBe('orders sync');
     expect(escapeTitle('a > b')).toBe('a \\> b');
     expect(escapeTitle('C:\\x')).toBe('C:\\\\x');
+    expect(escapeTitle('>')).toBe('\\>');
+    expect(escapeTitle('\\')).toBe('\\\\');
   });
 
   test('titles join outermost first with " > ", so two title paths never collide', () => {

@@ -2,8 +2,23 @@
  * src/runner's per-test state, await tracking and assertion tally, pinned where the mutation run
  * (npm run mutation, docs/testing.md) found the behaviour unchecked.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { globalCountState } from '../../src/adapters/runnerExpect.ts';
 import { openTally } from '../../src/runner/assertionCount.ts';
-import { beginCleanupState, beginTest, currentTestState, currentTestWindow, endTest, runInTest, startWork, type TrackedWork } from '../../src/runner/testState.ts';
+import {
+  beginCleanupState,
+  beginTest,
+  currentTestState,
+  currentTestWindow,
+  endTest,
+  runInTest,
+  setSequentialTest,
+  startWork,
+  type TestState,
+  type TrackedWork,
+} from '../../src/runner/testState.ts';
+import { globalSlot } from '../../src/runtime/globalSlot.ts';
+import { wallNow } from '../../src/time/realTime.ts';
 import { trackAwait } from '../../src/runner/trackAwait.ts';
 import { monotonicNow } from '../../src/time/realTime.ts';
 
@@ -68,6 +83,28 @@ describe('trackAwait: did the caller await the promise it was given?', () => {
     expect(unprintable.failure).toBe('an error that could not be printed');
   });
 
+  test('an empty failure message is recorded as an empty line', async () => {
+    const work = newWork();
+    await trackAwait(work, Promise.reject(new Error('\n \n')), () => ({ passed: true })).catch(() => {});
+    expect(work).toMatchObject({ outcome: 'failed', failure: '' });
+  });
+
+  test('a rejection nobody ever touches raises no unhandled rejection', async () => {
+    const seen: unknown[] = [];
+    const listener = (reason: unknown): void => void seen.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const work = newWork();
+      trackAwait(work, Promise.reject(new Error('left alone')), () => ({ passed: true }));
+      await settle();
+      await settle();
+      expect(work.outcome).toBe('failed');
+      expect(seen).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
   test('an un-awaited rejection, and the runner’s wrapping of it, raise no unhandled rejection', async () => {
     const seen: unknown[] = [];
     const listener = (reason: unknown): void => void seen.push(reason);
@@ -124,6 +161,20 @@ describe('per-test state', () => {
     expect(seen.window?.timeout).toBe(4_000);
   });
 
+  test('a Vitest task gives the window: its timeout from its start', () => {
+    const task = { type: 'test', timeout: 3_000, result: { startTime: wallNow() } };
+    const state = beginTest({ runner: 'vitest', task, timeout: 50 });
+    expect(state.window()?.timeout).toBe(3_000);
+  });
+
+  test('ids keep growing after a cleanup state: no two states share one', () => {
+    const test = beginTest({ runner: 'vitest' });
+    const cleanup = beginCleanupState(test);
+    const next = beginTest({ runner: 'vitest' });
+    expect(new Set([test.id, cleanup.id, next.id]).size).toBe(3);
+    expect(next.id).toBeGreaterThan(cleanup.id);
+  });
+
   test('the cleanup state shares the test’s values and cleanups, with a fresh end, no deadline and no work', () => {
     const test = beginTest({ runner: 'vitest', name: 't', timeout: 1_000 });
     test.values.set('k', 1);
@@ -138,6 +189,44 @@ describe('per-test state', () => {
     expect(cleanup.window()).toBeUndefined();
     expect(cleanup.work.size).toBe(0);
     expect(cleanup.work).not.toBe(test.work);
+  });
+});
+
+describe('outside any async test context: the sequential test', () => {
+  // The registry's own storage, to step outside the runner's async context for a moment.
+  const registry = (): { storage: AsyncLocalStorage<TestState>; sequential: TestState | undefined } =>
+    globalSlot('tests.v1', () => {
+      throw new Error('the per-test registry is not set up');
+    });
+
+  test('a sequential test is the current one, until it ends (and only its own end clears it)', () => {
+    const reg = registry();
+    const saved = reg.sequential;
+    try {
+      const mine = beginTest({ runner: 'vitest', name: 'sequential' });
+      setSequentialTest(mine);
+      expect(reg.storage.exit(() => currentTestState())).toBe(mine);
+      endTest(beginTest({ runner: 'vitest' }));
+      expect(reg.sequential).toBe(mine);
+      endTest(mine);
+      expect(reg.sequential).toBeUndefined();
+      expect(reg.storage.exit(() => currentTestState())).toBeUndefined();
+    } finally {
+      reg.sequential = saved;
+    }
+  });
+
+  test('with no test at all, the window comes from the matcher’s task, or there is none', () => {
+    const reg = registry();
+    const saved = reg.sequential;
+    try {
+      reg.sequential = undefined;
+      const task = { type: 'test', timeout: 7_000, result: { startTime: wallNow() } };
+      expect(reg.storage.exit(() => currentTestWindow({ task }))?.timeout).toBe(7_000);
+      expect(() => reg.storage.exit(() => currentTestWindow())).not.toThrow();
+    } finally {
+      reg.sequential = saved;
+    }
   });
 });
 
@@ -201,6 +290,58 @@ describe('assertion tally: a check’s own expect() calls are taken back out', (
     local.assertionCalls -= 1;
     expect(tally.close()).toBe(0);
     expect(local).toEqual({ assertionCalls: 4 });
+  });
+
+  test('without a test-local state it tallies the runner’s own count, once, and restores it', () => {
+    const global = globalCountState()!;
+    const before = global.assertionCalls;
+    const tally = openTally()!;
+    expect(1).toBe(1);
+    expect(2).toBe(2);
+    const made = tally.close();
+    const after = global.assertionCalls;
+    expect(made).toBe(2);
+    expect(after).toBe(before);
+  });
+
+  test('a local state that is the runner’s own is counted once, not twice', () => {
+    const global = globalCountState()!;
+    const before = global.assertionCalls;
+    const tally = openTally(global)!;
+    expect(3).toBe(3);
+    const made = tally.close();
+    const after = global.assertionCalls;
+    expect(made).toBe(1);
+    expect(after).toBe(before);
+  });
+
+  /** Runs `fn` with the runner's count hidden: Vitest's slot can be replaced, Jest's only emptied. */
+  function withoutRunnerCount<R>(fn: () => R): R {
+    const key = Symbol.for('$$jest-matchers-object');
+    const g = globalThis as Record<symbol, object | undefined>;
+    const slot = Object.getOwnPropertyDescriptor(g, key);
+    if (!slot || slot.configurable) {
+      Object.defineProperty(g, key, { value: {}, configurable: true, writable: true });
+      try {
+        return fn();
+      } finally {
+        if (slot) Object.defineProperty(g, key, slot);
+        else delete g[key];
+      }
+    }
+    const holder = g[key]!;
+    const state = Object.getOwnPropertyDescriptor(holder, 'state')!;
+    Object.defineProperty(holder, 'state', { value: undefined, configurable: true, writable: true });
+    try {
+      return fn();
+    } finally {
+      Object.defineProperty(holder, 'state', state);
+    }
+  }
+
+  test('with no runner count readable at all there is no tally', () => {
+    const tally = withoutRunnerCount(() => openTally());
+    expect(tally).toBeUndefined();
   });
 
   test('a passing count that did not rise is left as it is', () => {
