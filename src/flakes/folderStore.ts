@@ -39,6 +39,8 @@ export class FolderStore implements HistoryStore {
     const fold = new WindowFold(range);
     const skip = new Set(given.map(copyKey));
     const unreadable: string[] = [];
+    // Given first: they win over a copy of the same run shard in the history (the fold counts each once).
+    for (const r of given) fold.add(r);
     for (const file of this.#files()) {
       let report: RunReport;
       try {
@@ -49,7 +51,6 @@ export class FolderStore implements HistoryStore {
       }
       if (!skip.has(copyKey(report))) fold.add(report);
     }
-    for (const r of given) fold.add(r);
     return Promise.resolve({ window: finishWindow(fold.state(), { ...range, budget: query.budget, testBudget: query.testBudget }), unreadable });
   }
 

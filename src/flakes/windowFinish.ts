@@ -112,39 +112,70 @@ function emptyDays(from: number, to: number): Map<string, DayRate> {
   return days;
 }
 
-/** Sorts runs by finish then id and the cells with them. */
-function inRunOrder(state: FoldState): { runs: FoldRun[]; order: number[] } {
-  const order = state.runs.map((_, i) => i).sort((a, b) => state.runs[a]!.finishedAt.localeCompare(state.runs[b]!.finishedAt) || (state.runs[a]!.id < state.runs[b]!.id ? -1 : 1));
-  return { runs: order.map((i) => state.runs[i]!), order };
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Runs by finish then id (code point order, as Postgres' COLLATE "C"), and where each came from. */
+export function inRunOrder(unordered: readonly FoldRun[]): { runs: FoldRun[]; order: number[] } {
+  const order = unordered.map((_, i) => i).sort((a, b) => byCodePoint(unordered[a]!.finishedAt, unordered[b]!.finishedAt) || byCodePoint(unordered[a]!.id, unordered[b]!.id));
+  return { runs: order.map((i) => unordered[i]!), order };
 }
 
-export function finishWindow(state: FoldState, options: FinishOptions): FlakeWindow {
-  const { runs, order } = inRunOrder(state);
-  const perRun: RunSummary[] = runs.map((r) => ({ ...r, run: 0, flaky: 0, failed: 0, rate: 0 }));
-  const totals = { runs: runs.length, testRuns: 0, flaky: 0, failed: 0, quarantined: 0 };
-  const byCategory = emptyCategories();
-  const tests: TestWindow[] = [];
-  let stableTests = 0;
+/** What the window counts over every test (the folder store in JS here, Postgres in SQL), with the runs in order. */
+export interface WindowCounts {
+  /** One per run, in run order. */
+  perRun: { run: number; flaky: number; failed: number }[];
+  /** Test runs under quarantine (not in the rate). */
+  quarantined: number;
+  byCategory: Record<FlakeCategory, number>;
+  /** Tests that ran in the window and only passed. */
+  stableTests: number;
+}
+
+/** Counts every cell of the fold, and keeps the tests flaky or failed at least once (cells in run order). */
+function countCells(state: FoldState, order: number[], runs: readonly FoldRun[]): { counts: WindowCounts; listed: Map<string, FoldTest> } {
+  const counts: WindowCounts = { perRun: runs.map(() => ({ run: 0, flaky: 0, failed: 0 })), quarantined: 0, byCategory: emptyCategories(), stableTests: 0 };
+  const listed = new Map<string, FoldTest>();
   for (const [id, folded] of state.tests) {
     const cells = Uint8Array.from(order, (i) => folded.cells[i] ?? 0);
     const across = acrossCells(cells, runs);
+    let ran = false;
+    let bad = false;
     for (let i = 0; i < cells.length; i++) {
       const status = cellStatus(cells[i]!);
       if (status < PASSED) continue;
+      ran = true;
+      bad ||= status !== PASSED;
       if (cellQuarantined(cells[i]!)) {
-        totals.quarantined++;
+        counts.quarantined++;
         continue;
       }
-      const summary = perRun[i]!;
+      const summary = counts.perRun[i]!;
       summary.run++;
       if (status === FLAKY || across.has(i)) {
         summary.flaky++;
-        byCategory[cellCategory(cells[i]!)]++;
+        counts.byCategory[cellCategory(cells[i]!)]++;
       } else if (status === FAILED) summary.failed++;
     }
-    const counted = testEntry(id, { ...folded, cells }, runs, options.to, options.testBudget, across);
-    if (counted.test) tests.push(counted.test);
-    else if (counted.stable) stableTests++;
+    if (bad) listed.set(id, { ...folded, cells });
+    else if (ran) counts.stableTests++;
+  }
+  return { counts, listed };
+}
+
+export function finishWindow(state: FoldState, options: FinishOptions): FlakeWindow {
+  const { runs, order } = inRunOrder(state.runs);
+  const { counts, listed } = countCells(state, order, runs);
+  return assembleWindow(runs, counts, listed, options);
+}
+
+/** The window's JSON from the runs in order, the counts and the listed tests (their cells in run order). */
+export function assembleWindow(runs: readonly FoldRun[], counts: WindowCounts, listed: ReadonlyMap<string, FoldTest>, options: FinishOptions): FlakeWindow {
+  const perRun: RunSummary[] = runs.map((r, i) => ({ ...r, ...counts.perRun[i]!, rate: 0 }));
+  const totals = { runs: runs.length, testRuns: 0, flaky: 0, failed: 0, quarantined: counts.quarantined };
+  const tests: TestWindow[] = [];
+  for (const [id, t] of listed) {
+    const entry = testEntry(id, t, runs, options.to, options.testBudget, acrossCells(t.cells, runs)).test;
+    if (entry) tests.push(entry);
   }
   const days = emptyDays(options.from, options.to);
   for (const r of perRun) {
@@ -175,9 +206,9 @@ export function finishWindow(state: FoldState, options: FinishOptions): FlakeWin
     ...(options.testBudget === undefined ? {} : { testBudget: options.testBudget }),
     overBudget: (options.budget !== undefined && flakeRate > options.budget) || testsOverBudget.length > 0,
     testsOverBudget,
-    byCategory,
+    byCategory: counts.byCategory,
     daily: [...days.values()],
     tests,
-    stableTests,
+    stableTests: counts.stableTests,
   };
 }

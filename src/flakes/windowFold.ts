@@ -56,7 +56,38 @@ export interface FoldState {
   tests: Map<string, FoldTest>;
 }
 
-const shardKey = (r: RunReport): string => (r.run.mergedShards ?? (r.run.shard ? [r.run.shard] : [])).map((s) => `${s.index}/${s.count}`).join(',');
+/** One test's records in one report (a test id can appear twice, as two tests with one title). */
+export interface ReportRow {
+  file: string;
+  name: string;
+  /** The worst record's cell code. */
+  code: number;
+  /** Whether any record ran (was not skipped); the first that did gives the quarantine mark. */
+  ran: boolean;
+  quarantined?: QuarantineMark;
+  /** The first failure of the first flaky or failed record. */
+  failure?: AttemptFailure;
+}
+
+/** A report's records, one row per test id: what every store keeps of them (the folder in memory, Postgres as rows). */
+export function reportRows(report: RunReport): Map<string, ReportRow> {
+  const rows = new Map<string, ReportRow>();
+  for (const t of report.tests) {
+    const id = testId(t);
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = { file: t.file, name: t.name, code: 0, ran: false }));
+    row.code = Math.max(row.code, cellCode(t.status, t.quarantined !== undefined, t.failures?.[0]?.category));
+    if (t.status !== 'skipped' && !row.ran) {
+      row.ran = true;
+      if (t.quarantined) row.quarantined = t.quarantined;
+    }
+    const first = t.failures?.[0];
+    if (first && (t.status === 'flaky' || t.status === 'failed') && !row.failure) row.failure = first;
+  }
+  return rows;
+}
+
+export const shardKey = (r: RunReport): string => (r.run.mergedShards ?? (r.run.shard ? [r.run.shard] : [])).map((s) => `${s.index}/${s.count}`).join(',');
 
 /** Orders records for "latest": by finish time, then run id, then shard, so every store picks the same one. */
 export const recordKey = (finishedAt: string, runId: string, shard: string): string => `${finishedAt}\u0000${runId}\u0000${shard}`;
@@ -72,6 +103,8 @@ export class WindowFold {
   readonly #query: FoldQuery;
   readonly #runs = new Map<string, { ordinal: number; finishedAt: string; shas: Set<string | undefined>; branches: Set<string | undefined> }>();
   readonly #tests = new Map<string, FoldTest>();
+  /** Run id and shard of every report added: a run shard counts once (Postgres: unique on both), the first one wins. */
+  readonly #added = new Set<string>();
 
   constructor(query: FoldQuery) {
     this.#query = query;
@@ -81,30 +114,31 @@ export class WindowFold {
   add(report: RunReport): void {
     const run = report.run;
     if (this.#query.branch !== undefined && run.branch !== this.#query.branch) return;
+    const once = `${run.id}\u0000${shardKey(report)}`;
+    if (this.#added.has(once)) return;
+    this.#added.add(once);
     const at = Date.parse(run.finishedAt);
     const within = at >= this.#query.from && at <= this.#query.to;
     const ordinal = within ? this.#runOrdinal(report) : -1;
     const key = recordKey(run.finishedAt, run.id, shardKey(report));
-    for (const t of report.tests) {
-      const id = testId(t);
+    for (const [id, r] of reportRows(report)) {
       let test = this.#tests.get(id);
-      if (!test) this.#tests.set(id, (test = { file: t.file, name: t.name, cells: new Uint8Array(0) }));
-      if (t.status === 'flaky') {
+      if (!test) this.#tests.set(id, (test = { file: r.file, name: r.name, cells: new Uint8Array(0) }));
+      if (cellStatus(r.code) === STATUS_CODES.flaky) {
         if (!test.firstSeen || run.finishedAt < test.firstSeen) test.firstSeen = run.finishedAt;
         if (!test.lastSeen || run.finishedAt > test.lastSeen) test.lastSeen = run.finishedAt;
       }
       if (ordinal < 0) continue;
-      const first = t.failures?.[0];
       test.cells = grow(test.cells, ordinal + 1);
-      test.cells[ordinal] = Math.max(test.cells[ordinal]!, cellCode(t.status, t.quarantined !== undefined, first?.category));
-      if (t.status === 'skipped') continue;
+      test.cells[ordinal] = Math.max(test.cells[ordinal]!, r.code);
+      if (!r.ran) continue;
       if (!test.latestKey || key > test.latestKey) {
         test.latestKey = key;
-        test.quarantined = t.quarantined;
+        test.quarantined = r.quarantined;
       }
-      if (first && t.status !== 'passed' && (!test.evidenceKey || key > test.evidenceKey)) {
+      if (r.failure && (!test.evidenceKey || key > test.evidenceKey)) {
         test.evidenceKey = key;
-        test.evidence = evidenceOf(first, report);
+        test.evidence = evidenceOf(r.failure, report);
       }
     }
   }

@@ -93,30 +93,49 @@ const clean = (r: RunReport): RunReport =>
 describe('the window over generated histories', () => {
   test('the folder store (streamed) and the in-memory fold agree with the reference model, with and without a branch filter', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(shardArb, { minLength: 1, maxLength: 12 }), fc.constantFrom(undefined, 'main'), async (shards, branch) => {
-        const reports = shards.map(reportOf).map(clean);
-        const dir = mkdtempSync(join(tmpdir(), 'unflake-model-'));
-        try {
-          const store = new FolderStore(dir);
-          for (const r of reports) await store.append(r);
-          const { window: streamed } = await store.window({ since: NOW - WINDOW, until: NOW, ...(branch ? { branch } : {}) });
-          const inMemory = flakeWindow(reports, { window: WINDOW, now: NOW, ...(branch ? { branch } : {}) });
-          expect(streamed).toEqual(inMemory);
-          const expected = model(reports, branch);
-          expect(streamed.runs.map((r) => r.id)).toEqual(expected.runIds);
-          expect({ testRuns: streamed.totals.testRuns, flaky: streamed.totals.flaky }).toEqual({ testRuns: expected.testRuns, flaky: expected.flaky });
-          const got = Object.fromEntries(
-            streamed.tests.map((t) => [t.id, { runs: t.runs, flaky: t.flaky, failed: t.failed, acrossRuns: t.kinds.acrossRuns, outcomes: t.outcomes }]),
-          );
-          expect(got).toEqual(expected.tests);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }),
+      // One report per run id and shard: a second one is a re-upload, counted once (tested on its own below).
+      fc.asyncProperty(
+        fc.uniqueArray(shardArb, { minLength: 1, maxLength: 12, selector: (s) => `${s.id}/${s.shard}` }),
+        fc.constantFrom(undefined, 'main'),
+        async (shards, branch) => {
+          const reports = shards.map(reportOf).map(clean);
+          const dir = mkdtempSync(join(tmpdir(), 'unflake-model-'));
+          try {
+            const store = new FolderStore(dir);
+            for (const r of reports) await store.append(r);
+            const { window: streamed } = await store.window({ since: NOW - WINDOW, until: NOW, ...(branch ? { branch } : {}) });
+            const inMemory = flakeWindow(reports, { window: WINDOW, now: NOW, ...(branch ? { branch } : {}) });
+            expect(streamed).toEqual(inMemory);
+            const expected = model(reports, branch);
+            expect(streamed.runs.map((r) => r.id)).toEqual(expected.runIds);
+            expect({ testRuns: streamed.totals.testRuns, flaky: streamed.totals.flaky }).toEqual({ testRuns: expected.testRuns, flaky: expected.flaky });
+            const got = Object.fromEntries(
+              streamed.tests.map((t) => [t.id, { runs: t.runs, flaky: t.flaky, failed: t.failed, acrossRuns: t.kinds.acrossRuns, outcomes: t.outcomes }]),
+            );
+            expect(got).toEqual(expected.tests);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      ),
       // Each case writes up to 12 files, each fsynced: 40 cases keep the file at a few seconds.
       { numRuns: 40 },
     );
   }, 60_000);
+});
+
+test('a run shard filed twice (a re-upload, a copied folder) counts once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unflake-model-'));
+  try {
+    const store = new FolderStore(dir);
+    const run = fixtureRun('r1', NOW - HOUR, [{ ...TESTS[0]!, status: 'flaky' }], { shard: { index: 1, count: 2 } });
+    await store.append(run);
+    await store.append(run);
+    const { window } = await store.window({ since: NOW - WINDOW, until: NOW });
+    expect(window.totals).toMatchObject({ runs: 1, testRuns: 1, flaky: 1 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('flaky across runs', () => {
