@@ -5,4 +5,4 @@ export type { FakeableGlobal, InstallHandle } from './installGlobals.ts';
 export { clockFromEnv, connectClock } from './clockFromEnv.ts';
 export { FollowerLostError } from './share/errors.ts';
 export type { ConnectOptions, FollowerClock, FollowerInfo, SharedClock, ShareOptions } from './share/types.ts';
-export type { Skew } from './share/skew.ts';
+export type { Skew, SkewControl } from './share/skew.ts';
