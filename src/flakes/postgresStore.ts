@@ -39,7 +39,10 @@ export class PostgresStore implements HistoryStore {
   static async open(url: string): Promise<PostgresStore> {
     const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
-    pool.on('error', () => {}); // an idle client lost: the next query reconnects (and is retried)
+    // A connection the server closed (a restart, a failover) errors on its socket, idle or not, possibly more
+    // than once: never an unhandled 'error'. The query on it fails and is retried on a new connection.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => void client.on('error', () => {}));
     const store = new PostgresStore(url, pool);
     try {
       await store.#transaction((client) => migrate(client));
