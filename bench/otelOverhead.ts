@@ -40,7 +40,7 @@ const poll = (): Promise<number> =>
     { timeout: 1_000 },
   );
 
-async function measure(): Promise<Record<string, number>> {
+async function measure(): Promise<{ testUs: number; testWithPollUs: number }> {
   return { testUs: await perTest(empty), testWithPollUs: await perTest(poll) };
 }
 
@@ -76,10 +76,10 @@ async function main(): Promise<void> {
     node: process.version,
     n,
     rounds,
-    withoutProvider: { ...without, pollUs: without.testWithPollUs! - without.testUs!, otelModulesLoaded: loadedWithout.length },
-    withProvider: { ...withProvider, pollUs: withProvider.testWithPollUs! - withProvider.testUs!, spansEnded: spans },
-    spanPerTestUs: withProvider.testUs! - without.testUs!,
-    spanPerPollUs: withProvider.testWithPollUs! - withProvider.testUs! - (without.testWithPollUs! - without.testUs!),
+    withoutProvider: { ...without, pollUs: without.testWithPollUs - without.testUs, otelModulesLoaded: loadedWithout.length },
+    withProvider: { ...withProvider, pollUs: withProvider.testWithPollUs - withProvider.testUs, spansEnded: spans },
+    spanPerTestUs: withProvider.testUs - without.testUs,
+    spanPerPollUs: withProvider.testWithPollUs - withProvider.testUs - (without.testWithPollUs - without.testUs),
   };
   console.log(JSON.stringify(result, (_, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 100) / 100 : value), 2));
 }

@@ -19,6 +19,7 @@ import { matchers } from './index.ts';
 import type { EventualMatchers } from './types.ts';
 import { finishTest } from './registerHooks.ts';
 import { beginTestSpan, endTestSpan } from '../src/otel/testSpan.ts';
+import { setOtelRootContext } from '../src/adapters/otel.ts';
 import { beginTest, setSequentialTest } from '../src/runner/testState.ts';
 import type { TestWindow } from '../src/runner/testWindow.ts';
 import { monotonicNow } from '../src/time/realTime.ts';
@@ -85,9 +86,13 @@ const extended = base.extend<UnflakeFixtures & Internal, UnflakeWorkerFixtures>(
       const state = beginTest({ runner: 'playwright', name: testIdOf(testInfo.file, testInfo.titlePath.slice(1)), window: () => windowOf(testInfo, started) });
       setSequentialTest(state);
       const span = beginTestSpan(state, { attempt: testInfo.retry });
+      // Playwright calls the test body from a context no fixture can enter: its span is made the root context
+      // for the test instead (one test at a time per worker), so the body's spans are its children.
+      if (span) setOtelRootContext(span.context);
       await use();
       const problem = await finishTest(state);
       if (span) {
+        setOtelRootContext(undefined);
         const failed = problem !== undefined || (testInfo.status !== testInfo.expectedStatus && testInfo.status !== 'skipped');
         endTestSpan(state, { failed, error: problem ?? testInfo.errors[0] });
       }

@@ -137,6 +137,35 @@ export function enterOtelContext(context: OtelContext): (() => void) | undefined
   return () => storage.enterWith(before);
 }
 
+const ROOT_OVERRIDE = Symbol.for('unflake.otelRootContext');
+
+interface RootOverride {
+  context: OtelContext | undefined;
+}
+
+/**
+ * Makes `context` what the registered AsyncLocalStorageContextManager reports as active wherever no context was
+ * entered (its storage is empty), until called again with undefined. For Playwright, whose worker runs one test at
+ * a time and calls the test body from a context no fixture can enter: the body's spans become the test span's
+ * children. Whether it could (another kind of context manager is left alone).
+ */
+export function setOtelRootContext(context: OtelContext | undefined): boolean {
+  const manager = registry()?.context as (ContextManager & { [ROOT_OVERRIDE]?: RootOverride }) | undefined;
+  const storage = manager?._asyncLocalStorage;
+  if (!manager || typeof storage?.getStore !== 'function' || typeof manager.active !== 'function') return false;
+  let override = manager[ROOT_OVERRIDE];
+  if (!override) {
+    const own: RootOverride = (override = { context: undefined });
+    const active = manager.active;
+    manager.active = function (this: ContextManager): OtelContext {
+      return own.context !== undefined && storage.getStore() === undefined ? own.context : active.call(this);
+    };
+    Object.defineProperty(manager, ROOT_OVERRIDE, { value: own });
+  }
+  override.context = context;
+  return true;
+}
+
 /** The carrier the registered propagator writes for `context` (W3C, B3, baggage…); undefined without a propagator. */
 export function injectOtel(context: OtelContext): Record<string, string> | undefined {
   const propagation = registry()?.propagation;

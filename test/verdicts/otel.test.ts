@@ -2,7 +2,7 @@
  * Issue 21 items 1 and 2 from the built package, in real inner runs with a user's OpenTelemetry setup (a provider
  * whose processor writes each ended span to spans.jsonl): a span per test attempt named by the test id, with the
  * semantic-convention attributes; ERROR and a bounded exception event on failure; a retried test's two attempts;
- * testTrace() is the span; in-process spans are its children (Vitest, Jest); an AlwaysOffSampler sends `-00`.
+ * testTrace() is the span; in-process spans of the body are its children; an AlwaysOffSampler sends `-00`.
  * Vitest runs inner Vitest; Jest runs inner Jest (CommonJS) and Playwright Test.
  */
 import { join } from 'node:path';
@@ -36,13 +36,12 @@ interface Seen {
 
 type Runner = FixtureRun['runner'];
 
-const runs: Array<{ label: string; runner: Runner; run: FixtureRun; active: boolean }> =
+const runs: Array<{ label: string; runner: Runner; run: FixtureRun }> =
   runner.name === 'vitest'
     ? [
         {
           label: 'Vitest',
           runner: 'vitest',
-          active: true,
           run: { runner: 'vitest', fixtures: ['p2/otel.fixture.mjs', 'p2/otelSetup.mjs', ...shared], config: { retry: 1, setupFiles: ['unflake/vitest', './p2/otelSetup.mjs'] } },
         },
       ]
@@ -50,18 +49,15 @@ const runs: Array<{ label: string; runner: Runner; run: FixtureRun; active: bool
         {
           label: 'Jest',
           runner: 'jest',
-          active: true,
           run: {
             runner: 'jest',
             fixtures: ['p2/otel.fixture.cjs', ...shared],
             config: { modulePaths: [modules], setupFilesAfterEnv: ['unflake/jest', '<rootDir>/p2/otelSetup.cjs'] },
           },
         },
-        // Playwright runs the test body outside any context its fixtures can enter: the span is not active there.
         {
           label: 'Playwright Test',
           runner: 'playwright',
-          active: false,
           run: { runner: 'playwright', fixtures: ['p2/otel.playwright.fixture.mjs', 'p2/otelSetup.mjs', ...shared], config: { retries: 1 } },
         },
       ];
@@ -86,7 +82,7 @@ async function runWithOtel(run: FixtureRun, env: Record<string, string> = {}): P
   }
 }
 
-describe.each(runs)('a span per test attempt from the built package: $label', ({ run, active, runner: inner }) => {
+describe.each(runs)('a span per test attempt from the built package: $label', ({ run, runner: inner }) => {
   let report: FixtureReport;
   let spans: Span[];
   let seen: Seen[];
@@ -155,11 +151,17 @@ describe.each(runs)('a span per test attempt from the built package: $label', ({
     expect(saw!.headers).toEqual({ traceparent: saw!.traceparent });
   });
 
-  test(active ? 'the body runs inside the span: an in-process span is its child' : 'in-process spans of the body are not its children (Playwright)', () => {
+  test('an eventual assertion is a child span of the test span, with its attempts and end reason', () => {
+    const [span] = testSpans('p2a passes');
+    const polls = spans.filter((s) => s.name.startsWith('unflake.poll ') && s.traceId === span!.traceId);
+    expect(polls).toHaveLength(1);
+    expect(polls[0]).toMatchObject({ parentSpanId: span!.spanId, attributes: { 'unflake.poll.attempts': 1, 'unflake.poll.end_reason': 'passed', 'unflake.poll.goal': 'eventually' } });
+  });
+
+  test('the body runs inside the span: an in-process span is its child', () => {
     const [span] = testSpans('p2a passes');
     const [child] = spans.filter((s) => s.name === 'app work in p2a');
-    if (active) expect(child).toMatchObject({ traceId: span!.traceId, parentSpanId: span!.spanId });
-    else expect(child?.parentSpanId).toBeUndefined();
+    expect(child).toMatchObject({ traceId: span!.traceId, parentSpanId: span!.spanId });
   });
 });
 
