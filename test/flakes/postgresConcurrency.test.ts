@@ -130,10 +130,31 @@ describe('the Postgres history with many writers', () => {
           return Promise.reject(refused);
         },
         0,
-        (ms) => void waits.push(ms) ?? Promise.resolve(),
+        (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
       ),
     ).rejects.toThrow(/ECONNREFUSED .*\(history: gave up after 1 attempts in \d+ ms\)/);
-    expect(attempts).toBe(1);
+    expect({ attempts, waits }).toEqual({ attempts: 1, waits: [] });
+    // With a budget, it waits between attempts (backoff), then gives up.
+    let clock = 0;
+    const now = Date.now;
+    Date.now = () => clock;
+    try {
+      await expect(
+        withRetry(
+          () => Promise.reject(refused),
+          1_000,
+          (ms) => {
+            clock += ms;
+            return Promise.resolve();
+          },
+        ),
+      ).rejects.toThrow(/gave up after \d+ attempts in 1000 ms/);
+    } finally {
+      Date.now = now;
+    }
     await expect(withRetry(() => Promise.reject(new TypeError('syntax error')), 60_000)).rejects.toThrow('syntax error');
   });
 });
