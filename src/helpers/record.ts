@@ -170,6 +170,8 @@ export function record<T = unknown>(emitter: unknown, events: string | symbol | 
     [Symbol.iterator]: () => () => entries.slice()[Symbol.iterator](),
     [inspect.custom]: () => describe,
     toString: () => describe,
+    // JSON.stringify(recording) would otherwise drop it (a function): the entries, as a plain array.
+    toJSON: () => () => entries.slice(),
     length: () => entries.length,
   };
   const readOnly = (): never => {

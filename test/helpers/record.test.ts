@@ -75,6 +75,7 @@ describe('record', () => {
     expect(seen.map((e) => e.value)).toEqual([3, 4, 5]);
     expect({ total: seen.total, dropped: seen.dropped }).toEqual({ total: 5, dropped: 2 });
     expect(inspect(seen)).toBe('Recording(e) [3 entries, 2 earlier dropped (limit 3)]');
+    expect(JSON.parse(JSON.stringify(seen)).map((e: { value: number }) => e.value)).toEqual([3, 4, 5]);
     expect(DEFAULT_RECORD_LIMIT).toBe(10_000);
   });
 
