@@ -63,9 +63,16 @@ function suiteOf(id: string): string | undefined {
   return at < 0 ? undefined : id.slice(0, at);
 }
 
-function worker(): string {
+/** The attributes every test span of this process shares, read once (environment variables are slow to read). */
+let processAttributes: OtelAttributes | undefined;
+function ofProcess(): OtelAttributes {
+  if (processAttributes) return processAttributes;
   const w = currentWorker();
-  return w.source === 'pid' ? `pid ${w.index}` : `${w.source} ${w.index}`;
+  return (processAttributes = {
+    'cicd.pipeline.run.id': runId(),
+    'vcs.ref.head.revision': gitSha(),
+    'unflake.worker': w.source === 'pid' ? `pid ${w.index}` : `${w.source} ${w.index}`,
+  });
 }
 
 /** Starts the attempt's span (when a provider is registered) and keeps it on the test's state. */
@@ -77,10 +84,8 @@ export function beginTestSpan(state: TestState, info: AttemptInfo = {}): TestSpa
     const attributes: OtelAttributes = {
       'test.case.name': id,
       'test.suite.name': suiteOf(id),
-      'cicd.pipeline.run.id': runId(),
-      'vcs.ref.head.revision': gitSha(),
+      ...ofProcess(),
       'unflake.attempt': info.attempt ?? 0,
-      'unflake.worker': worker(),
       'unflake.runner': state.runner,
     };
     const span = startOtelSpan(tracer, id, attributes);
