@@ -1,6 +1,6 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `UNFLAKE_BENCH_CPU_PROF=<dir> node bench/inRunner.ts`): the top frames
- * by self time and by inclusive time, each as a share of the profile's busy time (idle and program excluded),
+ * by self time and by inclusive time (samples × the sampling interval), each as a share of the profile's busy time (idle and program excluded),
  * functions named with their file:line (dist/ files shortened). `node bench/profileSummary.ts <file> [top] [filter]`;
  * a filter (a substring of the URL, e.g. `dist/`) keeps only the inclusive frames of those files.
  */
@@ -39,10 +39,13 @@ export function summarise(profile: Profile, top = 25, filter = ''): { busyMs: nu
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  // Each sample weighs one sampling interval (the median gap): on a loaded machine the process is often
+  // descheduled, and the gap until the next sample would land on whichever frame happened to run last.
+  const gaps = profile.timeDeltas.filter((d) => d > 0).sort((a, b) => a - b);
+  const dt = (gaps[Math.floor(gaps.length / 2)] ?? 0) / 1000;
   let busy = 0;
-  profile.samples.forEach((id, i) => {
+  profile.samples.forEach((id) => {
     const node = byId.get(id)!;
-    const dt = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
     const name = node.callFrame.functionName;
     if (name === '(idle)' || name === '(program)') return;
     busy += dt;

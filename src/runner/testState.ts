@@ -10,7 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { monotonicNow } from '../time/realTime.ts';
-import { toWindow, windowKeeper, type TestWindow } from './testWindow.ts';
+import { firstWindow, toWindow, windowKeeper, type TestWindow } from './testWindow.ts';
 import { vitestTaskTiming } from '../adapters/vitest.ts';
 import { jestCircusTiming } from '../adapters/jest.ts';
 
@@ -83,8 +83,9 @@ export interface TestStart {
 }
 
 /**
- * The test's deadline as its runner tells it. Asked by every poll: what the runner says (its timeout and
- * start) is read each time, the deadline made of it only when that changed (windowKeeper).
+ * The test's deadline as its runner tells it. Asked by every poll: Vitest's task is read each time (its
+ * retries run in one state) and the deadline remade only when it changed (windowKeeper); jest-circus'
+ * running test is read until found, then kept (firstWindow).
  */
 function windowFor(start: TestStart): () => TestWindow | undefined {
   if (start.window) return start.window;
@@ -95,7 +96,8 @@ function windowFor(start: TestStart): () => TestWindow | undefined {
     const fixed: TestWindow = Object.freeze({ runner, timeout, deadline: monotonicNow() + timeout });
     return () => fixed;
   }
-  return start.runner === 'jest' ? windowKeeper(jestCircusTiming) : () => undefined;
+  // jest-circus runs a test's beforeEach (so begins a new state) for each run of it, retries included.
+  return start.runner === 'jest' ? firstWindow(jestCircusTiming) : () => undefined;
 }
 
 /** A test starts: the returned state is what `runInTest` and `endTest` take. */

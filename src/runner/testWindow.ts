@@ -43,6 +43,22 @@ export function windowKeeper(read: () => TestTiming | undefined): () => TestWind
   };
 }
 
+/**
+ * A test's deadline from the first timing `read` gives, kept for the rest of the state: for a runner
+ * whose every run of a test (each retry) begins a new state and whose test's start and timeout do not
+ * change within one (jest-circus), where reading them is a lookup on the vm context's global.
+ */
+export function firstWindow(read: () => TestTiming | undefined): () => TestWindow | undefined {
+  let window: TestWindow | undefined;
+  return () => {
+    if (window === undefined) {
+      const timing = read();
+      if (timing) window = Object.freeze(toWindow(timing));
+    }
+    return window;
+  };
+}
+
 /** No time kept back before a test's deadline may exceed this share of its timeout. */
 const MAX_SHARE_OF_TIMEOUT = 0.25;
 

@@ -28,9 +28,12 @@ interface Tracker {
 const ignore = (): void => {};
 const resolved = Promise.resolve();
 
+// The base `then`, kept: under Jest the name `Promise` is a lookup through the vm context (~0.5 µs).
+const baseThen = Promise.prototype.then;
+
 function silence(promise: Promise<unknown>): void {
   // The base `then`: not counted as an await, and its own child is not tracked.
-  Promise.prototype.then.call(promise, undefined, ignore);
+  baseThen.call(promise, undefined, ignore);
 }
 
 class Awaitable<T> extends Promise<T> {

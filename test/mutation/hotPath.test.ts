@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beginTest, endTest, startWork, type TestState } from '../../src/runner/testState.ts';
 import { trackAwait } from '../../src/runner/trackAwait.ts';
-import { toWindow, windowKeeper, type TestTiming } from '../../src/runner/testWindow.ts';
+import { firstWindow, toWindow, windowKeeper, type TestTiming } from '../../src/runner/testWindow.ts';
 import { globalSlot } from '../../src/runtime/globalSlot.ts';
 import { monotonicNow } from '../../src/time/realTime.ts';
 
@@ -110,6 +110,19 @@ describe('a test’s window, kept per timing', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  test('jest-circus’ window: read until the running test is found, then kept for the state', () => {
+    let now: TestTiming | undefined;
+    let reads = 0;
+    const window = firstWindow(() => (reads++, now));
+    expect(window()).toBeUndefined();
+    now = { runner: 'jest', timeout: 5_000, startedAt: Date.now() };
+    const found = window();
+    expect(found).toMatchObject({ runner: 'jest', timeout: 5_000 });
+    now = { runner: 'jest', timeout: 9_000, startedAt: Date.now() + 1 };
+    expect(window()).toBe(found);
+    expect(reads).toBe(2);
   });
 
   test('a Vitest task’s retry (a new attempt) moves the kept window', () => {
