@@ -64,12 +64,14 @@ const variants: Variant[] = [
           open(async () => 'ok'),
           'completed',
         );
-        await queue.add('j', null, { delay: 600 });
-        await eventually(
+        // Started before the add: its notBefore counts from no later than the delay does.
+        const delivered = eventually(
           () => done.length,
           (n) => n === 1,
           { wakeOn: done, notBefore: 500 },
         );
+        await queue.add('j', null, { delay: 600 });
+        await delivered;
       }),
   },
   {
@@ -185,7 +187,11 @@ async function main(): Promise<void> {
           await v.run(c, `measure-${process.pid}-${i}-${n}`);
           results.get(v)!.times.push(performance.now() - t0);
         } catch (error) {
-          results.get(v)!.failures.push(String((error as Error).message ?? error).split('\n')[0]!);
+          // The message's head and its end reason.
+          const text = String((error as Error).message ?? error)
+            .split('\n')
+            .filter(Boolean);
+          results.get(v)!.failures.push(text.slice(0, 2).join(' / '));
         }
       }
     }
