@@ -6,6 +6,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { Connection } from './connection.ts';
+import { faultInjected, faultInstant, faultsHealed, proxyClosed, trackProxy } from '../otel/faults.ts';
 import { checkLatency, checkNoArguments, checkProxyOptions, formatEndpoint, type CheckedLatency, type Direction, type FaultProxyOptions, type LatencyOptions } from './options.ts';
 
 /** What a fault proxy has seen so far (`proxy.stats()`). */
@@ -108,6 +109,13 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
   const port = await listen(server, checked.host, checked.port);
   const address = formatEndpoint({ host: checked.host, port });
   const method = (name: string) => `proxy.${name}() (${checked.name})`;
+  const heldNow = (): number => {
+    let held = 0;
+    for (const connection of connections) held += connection.held;
+    return held;
+  };
+  // Its faults, for a failure's evidence and the test's span (src/otel/faults.ts).
+  const tracked = trackProxy(checked.name, heldNow);
 
   const proxy: FaultProxy = {
     name: checked.name,
@@ -117,17 +125,21 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
     target: formatEndpoint(target),
     latency(ms, latencyOptions) {
       faults.latency = checkLatency(method('latency'), ms, latencyOptions);
+      faultInjected(tracked, 'latency', typeof ms === 'number' ? `${ms} ms` : '');
     },
     partition(...args: unknown[]) {
       checkNoArguments(method('partition'), args);
       faults.partitioned = true;
+      faultInjected(tracked, 'partition');
     },
     refuse(...args: unknown[]) {
       checkNoArguments(method('refuse'), args);
       faults.refusing = true;
+      faultInjected(tracked, 'refuse');
     },
     resetConnections(...args: unknown[]) {
       checkNoArguments(method('resetConnections'), args);
+      faultInstant(tracked, 'reset', connections.size);
       for (const connection of [...connections]) connection.reset();
     },
     heal(...args: unknown[]) {
@@ -135,6 +147,7 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
       faults.latency = undefined;
       faults.refusing = false;
       faults.partitioned = false;
+      faultsHealed(tracked);
       for (const connection of [...connections]) {
         connection.connectUpstream();
         connection.release();
@@ -142,11 +155,10 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
     },
     stats(...args: unknown[]) {
       checkNoArguments(method('stats'), args);
-      let held = 0;
-      for (const connection of connections) held += connection.held;
-      return { ...counts, open: connections.size, held };
+      return { ...counts, open: connections.size, held: heldNow() };
     },
     close() {
+      proxyClosed(tracked);
       return (closing ??= (async () => {
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         const socketsClosed = connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));

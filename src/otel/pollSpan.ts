@@ -12,6 +12,7 @@ import { currentTestState } from '../runner/testState.ts';
 import type { PollResult } from '../poll/PollResult.ts';
 import type { Goal } from '../poll/goal.ts';
 import { clip, liveSpans, testSpanOf } from './testSpan.ts';
+import { failureEvidence } from './evidence.ts';
 
 /** A summary's length in an observation event: the timeline's one-line rendering, cut. */
 const MAX_SUMMARY = 300;
@@ -64,7 +65,11 @@ function endPollSpan(span: OtelSpan, started: number, result: PollResult<unknown
       if (result.virtual) span.addEvent('unflake.observation', attributes);
       else span.addEvent('unflake.observation', attributes, started + entry.firstAt);
     }
-    if (!result.passed) span.setStatus({ code: STATUS_ERROR, message: `unflake.poll ended: ${result.reason.kind}` });
+    if (!result.passed) {
+      // What unflake knows besides the timeline: a fake clock left waiting, faults switched on.
+      for (const line of failureEvidence(result.reason.kind === 'timeout' && !result.virtual)) span.addEvent('unflake.evidence', { 'unflake.evidence': clip(line, MAX_SUMMARY) });
+      span.setStatus({ code: STATUS_ERROR, message: `unflake.poll ended: ${result.reason.kind}` });
+    }
     span.end();
   } catch {
     /* a broken exporter must not break the assertion */
