@@ -13,7 +13,7 @@ import { openHistory } from '../src/flakes/store.ts';
 import { Quarantine, readQuarantine } from '../src/flakes/quarantine.ts';
 import { deprecatedVariables, runInfo } from '../src/flakes/runInfo.ts';
 import { isPostgresUrl } from '../src/flakes/store.ts';
-import { REPORT_SCHEMA, REPORT_VERSION, summarize, type RunReport, type ShardRef, type TestRecord } from '../src/flakes/schema.ts';
+import { REPORT_SCHEMA, REPORT_VERSION, summarize, type RunReport, type ShardRef, type SuiteError, type TestRecord } from '../src/flakes/schema.ts';
 import { flakeWindow, type FlakeWindow } from '../src/flakes/window.ts';
 import type { ReporterSettings } from './options.ts';
 import { formatSummary, verdictOf, type Verdict } from './summary.ts';
@@ -41,6 +41,7 @@ export interface Finished {
 
 export class FlakeCollector {
   readonly tests: TestRecord[] = [];
+  readonly suiteErrors: SuiteError[] = [];
   readonly runner: 'vitest' | 'jest';
   readonly settings: ReporterSettings;
   readonly startedAt = new Date();
@@ -83,6 +84,14 @@ export class FlakeCollector {
     });
   }
 
+  /** A test file that failed outside any test (did not load, a top-level hook threw): JUnit's `<error>`. */
+  recordSuiteError(file: string, error: { name?: string; message?: string; stack?: string }): void {
+    const failure = attemptFailure(
+      error.stack && error.message && error.stack.includes(error.message) ? error.stack : `${error.name ?? 'Error'}: ${error.message ?? ''}\n${error.stack ?? ''}`,
+    );
+    this.suiteErrors.push({ file, message: failure.message, ...(failure.stack ? { stack: failure.stack } : {}) });
+  }
+
   report(finishedAt = new Date()): RunReport {
     const expired = this.#quarantine?.expired ?? [];
     const unmatched = this.#quarantine?.unmatched() ?? [];
@@ -94,6 +103,7 @@ export class FlakeCollector {
       ...summarize(this.tests),
       ...(expired.length ? { expiredQuarantine: expired.map((e) => ({ ...e })) } : {}),
       ...(unmatched.length ? { unmatchedQuarantine: unmatched.map((e) => ({ ...e })) } : {}),
+      ...(this.suiteErrors.length ? { suiteErrors: this.suiteErrors } : {}),
       tests: this.tests,
     };
   }
@@ -125,7 +135,7 @@ export class FlakeCollector {
     const junit = this.settings.junit ? resolve(this.#cwd, this.settings.junit) : undefined;
     if (junit) {
       mkdirSync(dirname(junit), { recursive: true });
-      writeDurably(junit, toJUnit(report));
+      writeDurably(junit, toJUnit(report, { quarantined: this.settings.junitQuarantined }));
     }
     const { window, historyFile, unreadable } = await this.#window(report);
     const verdict = verdictOf(report, window, this.settings);

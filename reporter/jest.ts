@@ -19,6 +19,8 @@ interface JestAssertionResult {
 }
 interface JestTestResult {
   testFilePath: string;
+  /** The file failed outside any test (did not load, a top-level hook threw). */
+  testExecError?: { message?: string; stack?: string };
   testResults: JestAssertionResult[];
 }
 /** The parts of Jest's aggregated results that decide its exit code. */
@@ -44,6 +46,7 @@ export class JestFlakeReporter {
   }
 
   onTestResult(_test: unknown, result: JestTestResult): void {
+    if (result.testExecError) this.#collector.recordSuiteError(testFileOf(result.testFilePath, this.#root), result.testExecError);
     for (const t of result.testResults) {
       const state = t.status === 'passed' ? 'passed' : t.status === 'failed' ? 'failed' : 'skipped';
       const failures = state === 'skipped' ? [] : [...(t.retryReasons ?? []), ...(state === 'failed' ? (t.failureMessages ?? []) : [])];

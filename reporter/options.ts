@@ -26,6 +26,11 @@ export interface FlakeReporterOptions {
   quarantine?: string | false;
   /** Where to write JUnit XML, e.g. 'junit.xml' (`true` for that default). Off by default. */
   junit?: string | boolean;
+  /**
+   * A quarantined failure in JUnit: `'failure'` (default: services see it fail; it carries a
+   * `quarantined` property) or `'skipped'` (shown, not failing).
+   */
+  junitQuarantined?: 'failure' | 'skipped';
   /** Where to write this run's JSON report. Default `flake-report.json`. */
   outputFile?: string;
   /** Print the summary even when nothing was flaky. Default false. */
@@ -41,11 +46,12 @@ export interface ReporterSettings {
   branch?: string;
   quarantine?: { path: string; required: boolean };
   junit?: string;
+  junitQuarantined: 'failure' | 'skipped';
   outputFile: string;
   verbose: boolean;
 }
 
-const KNOWN = ['budget', 'window', 'history', 'branch', 'retention', 'quarantine', 'junit', 'outputFile', 'verbose'];
+const KNOWN = ['budget', 'window', 'history', 'branch', 'retention', 'quarantine', 'junit', 'junitQuarantined', 'outputFile', 'verbose'];
 const RATE = 'a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky)';
 
 function rate(where: string, name: string, value: unknown): number | undefined {
@@ -93,6 +99,8 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
         ? { path: 'quarantine.json', required: false }
         : { path: path(where, 'quarantine', o.quarantine, 'quarantine.json')!, required: true };
   const junit = path(where, 'junit', o.junit, 'junit.xml');
+  if (o.junitQuarantined !== undefined && o.junitQuarantined !== 'failure' && o.junitQuarantined !== 'skipped')
+    throw new TypeError(`${where}: \`junitQuarantined\` must be 'failure' or 'skipped', got ${describeValue(o.junitQuarantined)}.`);
   return {
     ...budgets(where, o.budget),
     window,
@@ -101,6 +109,7 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
     ...(o.branch ? { branch: o.branch as string } : {}),
     ...(quarantine ? { quarantine } : {}),
     ...(junit ? { junit } : {}),
+    junitQuarantined: (o.junitQuarantined as 'failure' | 'skipped' | undefined) ?? 'failure',
     outputFile: (o.outputFile as string | undefined) ?? 'flake-report.json',
     verbose: (o.verbose as boolean | undefined) ?? false,
   };

@@ -8,6 +8,7 @@ import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 interface VitestTestError {
   name?: string;
   message?: string;
+  stack?: string;
 }
 interface VitestParent {
   type: string;
@@ -24,6 +25,7 @@ interface VitestTestCase {
   diagnostic(): { retryCount: number; flaky: boolean; duration?: number } | undefined;
 }
 interface VitestSuiteLike {
+  moduleId?: string;
   errors?(): readonly unknown[];
   children?: { allSuites?(): Iterable<{ errors?(): readonly unknown[] }> };
 }
@@ -38,6 +40,15 @@ function onlyTestsFailed(modules: readonly VitestSuiteLike[], unhandled: readonl
   }
   return true;
 }
+
+/** The `at …` lines of a stack, on their own lines (the message is given separately). */
+const framesOf = (stack: string | undefined): string =>
+  stack
+    ? `\n${stack
+        .split('\n')
+        .filter((l) => /^\s+at /.test(l))
+        .join('\n')}`
+    : '';
 
 /** The titles from the outermost describe to the test, for the id (src/runner/testId.ts). */
 function titlesOf(testCase: VitestTestCase): string[] | undefined {
@@ -70,7 +81,8 @@ export class VitestFlakeReporter {
     if (result.state === 'pending') return;
     const diagnostic = testCase.diagnostic();
     // Vitest keeps every failed attempt's error: a passed test's are those before its passing retry.
-    const failures = (result.errors ?? []).map((e) => `${e.name ?? 'Error'}: ${e.message ?? ''}`);
+    // The message and the stack's frames (kept bounded in the report: attemptFailure).
+    const failures = (result.errors ?? []).map((e) => `${e.name ?? 'Error'}: ${e.message ?? ''}${framesOf(e.stack)}`);
     const titles = titlesOf(testCase);
     this.#collector.record({
       name: titles ? testNameOf(titles) : testCase.fullName,
@@ -83,6 +95,10 @@ export class VitestFlakeReporter {
   }
 
   async onTestRunEnd(modules: readonly VitestSuiteLike[] = [], unhandledErrors: readonly unknown[] = [], reason?: string): Promise<void> {
+    for (const m of modules) {
+      const error = typeof m.errors === 'function' ? (m.errors()[0] as VitestTestError | undefined) : undefined;
+      if (error && m.moduleId) this.#collector.recordSuiteError(testFileOf(m.moduleId, this.#root), error);
+    }
     const finished = await this.#collector.finish();
     const { verdict } = finished;
     if (worthPrinting(finished) || this.#collector.settings.verbose) this.#log(finished.summary);

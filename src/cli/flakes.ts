@@ -19,7 +19,7 @@ export const FLAKES_USAGE = `Usage: unflake flakes <merge|report|quarantine> [op
   unflake flakes merge <files|dirs>… [-o merged.json] [--budget 0.5%] [--history DIR|URL]
       the run reports of one run's shards as one run (stdout without -o; --history also files it there)
   unflake flakes report [files|dirs]… [--history DIR|URL] [--window 14d] [--branch main] [--budget 0.5%]
-                        [--per-test-budget 20%] [--html report.html] [--junit out.xml] [--json] [--top 10]
+                        [--per-test-budget 20%] [--html report.html] [--junit out.xml [--junit-quarantined skipped]] [--json] [--top 10]
       the flake rate over the window, overall and per test, the top flaky tests and the daily trend
       (history: --history, else UNFLAKE_HISTORY, else ${DEFAULT_HISTORY}; --junit: the given files' run,
       else the newest run)
@@ -74,19 +74,22 @@ const REPORT_FLAGS = {
   'test-budget': { type: 'string' },
   html: { type: 'string' },
   junit: { type: 'string' },
+  'junit-quarantined': { type: 'string' },
   json: { type: 'boolean' },
   top: { type: 'string' },
 } as const;
 
 /** --junit: the given files' run, else the history's newest. */
-async function junitOf(path: string, given: RunReport | undefined, history: string | undefined, io: CliIo): Promise<void> {
+async function junitOf(path: string, given: RunReport | undefined, history: string | undefined, io: CliIo, quarantined: FlagValues[string]): Promise<void> {
+  const as = stringFlag(quarantined) ?? 'failure';
+  if (as !== 'failure' && as !== 'skipped') throw new UsageError(`--junit-quarantined must be failure or skipped, got "${as}"`, FLAKES_USAGE);
   let run = given;
   if (!run && history !== undefined) {
     const store = await openStore(history, FLAKES_USAGE);
     run = await store.latest().finally(() => store.close());
   }
   if (!run) throw new UsageError(`--junit: no run to write (a postgres history keeps no failure bodies: give the run's report files)`, FLAKES_USAGE);
-  write(path, toJUnit(run));
+  write(path, toJUnit(run, { quarantined: as }));
   io.err(`unflake: JUnit XML of run ${run.run.id} → ${path}\n`);
 }
 
@@ -114,7 +117,7 @@ async function report(args: string[], io: CliIo): Promise<number> {
     io.err(`unflake: page ${html} (${size(bytes)}, ${plural(stats.totals.runs, 'run')}, built in ${Math.round(performance.now() - started)} ms)\n`);
   }
   const junit = stringFlag(values.junit);
-  if (junit !== undefined) await junitOf(junit, given, history, io);
+  if (junit !== undefined) await junitOf(junit, given, history, io, values['junit-quarantined']);
   if (!stats.overBudget) return 0;
   const reasons = [
     ...(budget !== undefined && stats.flakeRate > budget ? [`flake rate ${pct(stats.flakeRate)} exceeds the budget of ${pct(budget)}`] : []),

@@ -40,6 +40,21 @@ export function firstLines(message: string, lines = 12): string {
     .trim();
 }
 
+const MAX_FRAMES = 15;
+
+/** The first stack frames (`    at …`), at most 15 of 300 characters each: enough to find the line, bounded in history. */
+export function stackOf(message: string): string | undefined {
+  const frames = message
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, MAX_FRAMES)
+    .map((l) => {
+      const frame = l.trim();
+      return frame.length > MAX_LINE ? `${frame.slice(0, MAX_LINE - 1)}…` : frame;
+    });
+  return frames.length ? frames.join('\n') : undefined;
+}
+
 const FINGERPRINT_LINE = /^\s*Run: (.+)$/gm;
 const MAX_FIELDS = 16;
 
@@ -68,7 +83,8 @@ export function attemptFailure(message: string | undefined): AttemptFailure {
   if (message === undefined || message.trim() === '') return { message: NO_MESSAGE, category: 'unknown' };
   const plain = stripAnsi(message);
   const fingerprint = parseFingerprint(plain);
-  return { message: firstLines(plain), category: classifyFailure(plain), ...(fingerprint ? { fingerprint } : {}) };
+  const stack = stackOf(plain);
+  return { message: firstLines(plain), category: classifyFailure(plain), ...(fingerprint ? { fingerprint } : {}), ...(stack ? { stack } : {}) };
 }
 
 /**

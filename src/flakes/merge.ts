@@ -93,6 +93,7 @@ export function mergeReports(reports: readonly RunReport[]): { report: RunReport
     ...summarize(tests),
     ...(expired.size ? { expiredQuarantine: [...expired.values()] } : {}),
     ...(unmatched.length ? { unmatchedQuarantine: unmatched } : {}),
+    ...(reports.some((r) => r.suiteErrors?.length) ? { suiteErrors: reports.flatMap((r) => r.suiteErrors ?? []) } : {}),
     tests,
   };
   return { report, warnings };

@@ -22,6 +22,15 @@ export interface AttemptFailure {
   category: FlakeCategory;
   /** Present when the message carried a `Run:` line. */
   fingerprint?: Fingerprint;
+  /** The first stack frames (at most 15), when the runner gave them. */
+  stack?: string;
+}
+
+/** A test file that failed as a whole (it did not load, a hook outside any test threw): JUnit's `<error>`. */
+export interface SuiteError {
+  file: string;
+  message: string;
+  stack?: string;
 }
 
 export interface QuarantineMark {
@@ -88,6 +97,8 @@ export interface RunReport {
   expiredQuarantine?: (QuarantineMark & { test: string })[];
   /** Active quarantine entries that matched no test of this run (or of any merged shard). */
   unmatchedQuarantine?: (QuarantineMark & { test: string })[];
+  /** Test files that failed outside any test (did not load, a top-level hook threw). */
+  suiteErrors?: SuiteError[];
   tests: TestRecord[];
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -224,7 +224,7 @@ describe('JUnit XML from the CLI', () => {
     expect(failed).toMatchObject({ name: 'case 12', failure: { message: 'AssertionError: expected 41 to be 42' } });
   });
 
-  test('names and messages with markup, quotes and control characters stay well-formed; a quarantined failure is <skipped>', async () => {
+  test('names and messages with markup, quotes and control characters stay well-formed; a quarantined failure is a <failure> (or <skipped> on request)', async () => {
     const odd = 'renders <b>"Tom & Jerry\'s"</b>\u0007 > ok';
     const run = fixtureRun('odd', Date.now(), [
       { file: 'test/<odd>.ts', name: odd, status: 'flaky', failure: 'Error: expected "<a>" & \u001b[31mred\u001b[39m\u0000' },
@@ -240,9 +240,15 @@ describe('JUnit XML from the CLI', () => {
       name: 'renders <b>"Tom & Jerry\'s"</b>\uFFFD > ok',
       flakyFailure: [{ message: 'Error: expected "<a>" & red\uFFFD' }],
     });
-    expect(cases.find((c) => c.name === 'quarantined')!.skipped).toMatchObject({ message: 'quarantined until 2999-01-01 (ops: flaky <db>); failed: Error: nope' });
-    expect(doc.testsuites).toMatchObject({ failures: '0', skipped: '1' });
-    expect(existsSync(xml)).toBe(true);
+    const quarantined = cases.find((c) => c.name === 'quarantined')!;
+    expect(quarantined).toMatchObject({ file: 'test/q.ts', failure: { message: 'Error: nope' } });
+    expect(quarantined.properties.property).toContainEqual({ name: 'quarantined', value: 'until 2999-01-01 (ops): flaky <db>' });
+    expect(doc.testsuites).toMatchObject({ failures: '1', skipped: '0' });
+    await cli('flakes', 'report', file, '--junit', xml, '--junit-quarantined', 'skipped');
+    const skipped = parser.parse(readFileSync(xml, 'utf8'));
+    const asSkipped = (skipped.testsuites.testsuite as { testcase: Record<string, any>[] }[]).flatMap((s) => s.testcase).find((c) => c.name === 'quarantined')!;
+    expect(asSkipped.skipped).toMatchObject({ message: 'quarantined until 2999-01-01 (ops: flaky <db>); failed: Error: nope' });
+    expect(skipped.testsuites).toMatchObject({ failures: '0', skipped: '1' });
   });
 });
 
