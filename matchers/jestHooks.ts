@@ -16,6 +16,7 @@ import { endFile, registerSequentialHooks, type Hook } from './registerHooks.ts'
 import { wrapConcurrentTests } from './wrapConcurrent.ts';
 import { jestAttempt, jestOutcome, wrapJestSequentialTests } from '../src/adapters/jestOtel.ts';
 import { inTestSpan } from '../src/otel/testSpan.ts';
+import { otelTracer } from '../src/adapters/otel.ts';
 import { guardPromiseModifiers, promiseModifierProblem } from './jestPromiseModifiers.ts';
 
 interface JestHooks {
@@ -46,8 +47,9 @@ export function registerJestHooks(jest: JestHooks): void {
     runRootHookLast(end);
     wrapConcurrentTests(jestTestPath());
     // jest-circus runs each hook in its own AsyncLocalStorage.run, so a context entered in beforeEach ends with
-    // that hook: each test's body is wrapped instead, to run in its span's context (when it has one).
-    wrapJestSequentialTests(inTestSpan);
+    // that hook: each test's body is wrapped instead, to run in its span's context. Only when a tracer provider is
+    // registered by now (a setup file, as NodeSDK users do): without one, Jest's tests stay as they were.
+    if (otelTracer()) wrapJestSequentialTests(inTestSpan);
   });
   jest.afterAll(endFile);
   guardPromiseModifiers();

@@ -21,8 +21,9 @@ const provider = new TracerProvider({ spanProcessors: [keep] });
 let server: Server;
 let port: number;
 
+// Registered as a setup file would (before the hooks run): Jest wraps its test bodies only when a provider is there.
+trace.setGlobalTracerProvider(provider);
 beforeAll(async () => {
-  trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   server = createServer((socket) => socket.on('data', () => undefined).on('error', () => undefined));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

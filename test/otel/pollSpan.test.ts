@@ -11,8 +11,9 @@ import { failureOf } from '../support/failure.ts';
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 
+// Registered as a setup file would (before the hooks run): Jest wraps its test bodies only when a provider is there.
+trace.setGlobalTracerProvider(provider);
 beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 });
 
