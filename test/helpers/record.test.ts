@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { eventually } from '../../src/eventually.ts';
-import { DEFAULT_RECORD_LIMIT, record, type Recording } from '../../src/helpers/record.ts';
+import { record, type Recording } from '../../src/helpers/record.ts';
 
 // Shared between tests on purpose: a recording made in one test must have let go of it by the next.
 const leaky = new EventEmitter();
@@ -76,7 +76,10 @@ describe('record', () => {
     expect({ total: seen.total, dropped: seen.dropped }).toEqual({ total: 5, dropped: 2 });
     expect(inspect(seen)).toBe('Recording(e) [3 entries, 2 earlier dropped (limit 3)]');
     expect(JSON.parse(JSON.stringify(seen)).map((e: { value: number }) => e.value)).toEqual([3, 4, 5]);
-    expect(DEFAULT_RECORD_LIMIT).toBe(10_000);
+    // The default limit: 10 000 entries.
+    const many = record(emitter, 'many');
+    for (let i = 0; i <= 10_000; i++) emitter.emit('many', i);
+    expect({ length: many.length, dropped: many.dropped, first: many[0]!.value }).toEqual({ length: 10_000, dropped: 1, first: 1 });
   });
 
   test('a wakeOn source: an emission re-checks at once, well before the next scheduled attempt', async () => {
