@@ -42,7 +42,7 @@ export interface Finished {
 export class FlakeCollector {
   readonly tests: TestRecord[] = [];
   readonly suiteErrors: SuiteError[] = [];
-  readonly runner: 'vitest' | 'jest';
+  readonly runner: 'vitest' | 'jest' | 'playwright';
   readonly settings: ReporterSettings;
   readonly startedAt = new Date();
   #quarantine: Quarantine | undefined;
@@ -50,7 +50,7 @@ export class FlakeCollector {
   #runId: string;
   shard: ShardRef | undefined;
 
-  constructor(runner: 'vitest' | 'jest', settings: ReporterSettings, runId: string, cwd = process.cwd()) {
+  constructor(runner: 'vitest' | 'jest' | 'playwright', settings: ReporterSettings, runId: string, cwd = process.cwd()) {
     this.runner = runner;
     this.settings = settings;
     this.#runId = runId;

@@ -6,5 +6,6 @@ import { VitestFlakeReporter } from './vitest.ts';
 
 export { VitestFlakeReporter } from './vitest.ts';
 export { JestFlakeReporter } from './jest.ts';
+export { PlaywrightFlakeReporter } from './playwright.ts';
 export * from './api.ts';
 export default VitestFlakeReporter;

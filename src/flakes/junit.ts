@@ -50,7 +50,9 @@ function caseNames(t: TestRecord, runner: string): { classname: string; name: st
   const titles = titlesOf(t.name);
   // jest-junit: "{classname} {title}" for both, the describe titles joined with spaces.
   if (runner === 'jest') return { classname: titles.join(' '), name: titles.join(' ') };
-  // Vitest's junit reporter (and Playwright's): the file, and the titles joined with ' > '.
+  // Playwright's junit reporter: the file, and the titles joined with ' › '.
+  if (runner === 'playwright') return { classname: t.file, name: titles.join(' › ') };
+  // Vitest's junit reporter: the file, and the titles joined with ' > '.
   return { classname: t.file, name: titles.join(' > ') };
 }
 

@@ -1,0 +1,105 @@
+/**
+ * The flake reporter for Playwright Test: `reporter: [['list'], ['unflake/reporter/playwright', { budget: 0.005 }]]`
+ * (or `['unflake/reporter', …]` with `unflake/reporter`'s `PlaywrightFlakeReporter`). The same options,
+ * history, budget, quarantine and JUnit as under Vitest and Jest. Playwright runs every retry itself
+ * and says the outcome (`expected`, `flaky`, `unexpected`, `skipped`); a test is recorded once, at the end.
+ */
+import { runId } from '../src/helpers/workerNamespace.ts';
+import { testFileOf, testNameOf } from '../src/runner/testId.ts';
+import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
+import { worthPrinting } from './summary.ts';
+
+interface PlaywrightError {
+  message?: string;
+  stack?: string;
+}
+interface PlaywrightResult {
+  status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  duration: number;
+  error?: PlaywrightError;
+}
+interface PlaywrightSuite {
+  type?: 'root' | 'project' | 'file' | 'describe';
+  title: string;
+  parent?: PlaywrightSuite;
+  allTests?(): PlaywrightTest[];
+}
+interface PlaywrightTest {
+  title: string;
+  parent: PlaywrightSuite;
+  location: { file: string };
+  results: PlaywrightResult[];
+  outcome(): 'expected' | 'unexpected' | 'flaky' | 'skipped';
+}
+interface PlaywrightConfig {
+  shard: { current: number; total: number } | null;
+}
+
+/** The describe titles (not the project's or the file's) and the test's, for the id. */
+function titlesOf(test: PlaywrightTest): string[] {
+  const titles = [test.title];
+  for (let s: PlaywrightSuite | undefined = test.parent; s && s.type === 'describe'; s = s.parent) titles.unshift(s.title);
+  return titles;
+}
+
+const messageOf = (r: PlaywrightResult): string =>
+  r.error ? (r.error.stack?.includes(r.error.message ?? '') ? r.error.stack : `${r.error.message ?? ''}\n${r.error.stack ?? ''}`) : `Error: ${r.status}`;
+
+export class PlaywrightFlakeReporter {
+  readonly #collector: FlakeCollector;
+  #suite: PlaywrightSuite | undefined;
+  readonly #configDir: string;
+
+  constructor(options?: FlakeReporterOptions & { configDir?: string }) {
+    // Playwright adds `configDir` (relative paths are resolved against it, as its own reporters do) and its
+    // own keys (`_mode`, `_commandHash`, `onlyFailures`) to every reporter's options: not ours to check.
+    const { configDir, onlyFailures: _, ...rest } = (options ?? {}) as FlakeReporterOptions & { configDir?: string; onlyFailures?: unknown };
+    const own = Object.fromEntries(Object.entries(rest).filter(([key]) => !key.startsWith('_')));
+    this.#configDir = configDir ?? process.cwd();
+    this.#collector = new FlakeCollector('playwright', validateOptions('unflake/reporter (Playwright)', own), runId());
+  }
+
+  /** Playwright prints its own output on stdio; this reporter only adds its summary at the end. */
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(config: PlaywrightConfig, suite: PlaywrightSuite): void {
+    this.#suite = suite;
+    if (config.shard) this.#collector.shard = { index: config.shard.current, count: config.shard.total };
+    this.#collector.start(this.#configDir);
+  }
+
+  #record(test: PlaywrightTest): void {
+    const outcome = test.outcome();
+    const failed = test.results.filter((r) => r.status !== 'passed' && r.status !== 'skipped');
+    const state = outcome === 'skipped' ? 'skipped' : outcome === 'unexpected' ? 'failed' : 'passed';
+    this.#collector.record({
+      name: testNameOf(titlesOf(test)),
+      // Relative to the working directory, as unflake/playwright names the test in its own messages.
+      file: testFileOf(test.location.file, process.cwd()),
+      state,
+      // An expected failure (test.fail()) is a pass, not a flaky test.
+      failures: outcome === 'flaky' || outcome === 'unexpected' ? failed.map(messageOf) : [],
+      attempts: Math.max(1, test.results.length),
+      durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
+    });
+  }
+
+  async onEnd(result: { status: string }): Promise<{ status: 'passed' | 'failed' } | undefined> {
+    for (const test of this.#suite?.allTests?.() ?? []) this.#record(test);
+    const finished = await this.#collector.finish();
+    const { verdict } = finished;
+    const say = (text: string): boolean => process.stdout.write(`${text}\n`);
+    if (worthPrinting(finished) || this.#collector.settings.verbose) say(`\n${finished.summary}`);
+    if (verdict.budgetError) {
+      say(verdict.budgetError);
+      return { status: 'failed' };
+    }
+    if (!verdict.quarantinedFailures.length || verdict.failed.length || result.status !== 'failed') return undefined;
+    say(`unflake: the run's only failures are quarantined tests (${verdict.quarantinedFailures.length}): status passed.`);
+    return { status: 'passed' };
+  }
+}
+
+export default PlaywrightFlakeReporter;
