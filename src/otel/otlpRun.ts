@@ -1,0 +1,170 @@
+/**
+ * A run report exported over OTLP (issue 21 item 4): one span per run (`test.suite.run.status`, shard, branch, SHA) with
+ * a child per test result (outcome, flaky, category, attempts, first-failure message) that links to that attempt's own
+ * trace when its failure printed one. Sent through `@opentelemetry/exporter-trace-otlp-http` (an optional peer, loaded
+ * from the project only when asked), which honours `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+ * and `OTEL_EXPORTER_OTLP_HEADERS` itself; `OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf` picks
+ * `@opentelemetry/exporter-trace-otlp-proto` when installed. A collector that is down never fails the run: one
+ * warning, after a bounded wait.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { randomBytes } from '../lazyRequire.ts';
+import type { RunReport, TestRecord } from '../flakes/schema.ts';
+import { clip } from './testSpan.ts';
+
+export interface OtlpOptions {
+  /** The traces endpoint (`…/v1/traces`); default: the `OTEL_EXPORTER_OTLP_*` variables, else the exporter's default. */
+  endpoint?: string;
+  headers?: Record<string, string>;
+  /** How long to wait for the collector, in ms. Default 10 000. */
+  timeout?: number;
+}
+
+export type OtlpOutcome = { sent: number; traceId: string } | { warning: string };
+
+type HrTime = [number, number];
+type Attributes = Record<string, string | number | boolean | undefined>;
+
+interface SpanRecord {
+  name: string;
+  kind: number;
+  spanContext(): { traceId: string; spanId: string; traceFlags: number };
+  parentSpanContext?: { traceId: string; spanId: string; traceFlags: number; isRemote?: boolean };
+  startTime: HrTime;
+  endTime: HrTime;
+  duration: HrTime;
+  ended: true;
+  status: { code: number; message?: string };
+  attributes: Attributes;
+  links: Array<{ context: { traceId: string; spanId: string; traceFlags: number }; attributes?: Attributes }>;
+  events: [];
+  resource: { attributes: Attributes };
+  instrumentationScope: { name: string };
+  droppedAttributesCount: 0;
+  droppedEventsCount: 0;
+  droppedLinksCount: 0;
+}
+
+interface Exporter {
+  export(spans: SpanRecord[], done: (result: { code: number; error?: Error }) => void): void;
+  shutdown(): Promise<void>;
+}
+
+const PACKAGES = { json: '@opentelemetry/exporter-trace-otlp-http', protobuf: '@opentelemetry/exporter-trace-otlp-proto' };
+const MAX_MESSAGE = 1_000;
+
+function hrTime(ms: number): HrTime {
+  const whole = Math.floor(ms / 1_000);
+  return [whole, Math.round((ms - whole * 1_000) * 1e6)];
+}
+
+/** The exporter class from the project (its node_modules), else from wherever unflake resolves it; undefined when absent. */
+function loadExporter(name: string): (new (config: Record<string, unknown>) => Exporter) | undefined {
+  for (const from of [join(process.cwd(), 'package.json'), import.meta.url]) {
+    try {
+      return (createRequire(from)(name) as { OTLPTraceExporter: new (config: Record<string, unknown>) => Exporter }).OTLPTraceExporter;
+    } catch {
+      /* try the next place */
+    }
+  }
+  return undefined;
+}
+
+const ids = { trace: (): string => randomBytes(16).toString('hex'), span: (): string => randomBytes(8).toString('hex') };
+
+function testSpan(
+  test: TestRecord,
+  run: { traceId: string; spanId: string; start: number; end: number },
+  base: Omit<SpanRecord, 'name' | 'spanContext' | 'attributes' | 'status' | 'links'>,
+): SpanRecord {
+  const first = test.failures?.[0];
+  const trace = first?.fingerprint?.trace;
+  const span = first?.fingerprint?.span;
+  const failed = test.status === 'failed';
+  return {
+    ...base,
+    name: test.name.startsWith(`${test.file} > `) ? test.name : `${test.file} > ${test.name}`,
+    spanContext: () => ({ traceId: run.traceId, spanId: ids.span(), traceFlags: 1 }),
+    parentSpanContext: { traceId: run.traceId, spanId: run.spanId, traceFlags: 1 },
+    attributes: {
+      'test.case.name': test.name,
+      'test.suite.name': test.file,
+      'test.case.result.status': test.status === 'skipped' ? undefined : failed ? 'fail' : 'pass',
+      'unflake.outcome': test.status,
+      'unflake.flaky': test.status === 'flaky',
+      'unflake.attempts': test.attempts,
+      'unflake.category': first?.category,
+      'unflake.first_failure': first ? clip(first.message, MAX_MESSAGE) : undefined,
+      'unflake.attempt.trace_id': trace,
+      'unflake.quarantined': test.quarantined ? true : undefined,
+    },
+    status: { code: failed ? 2 : 0 },
+    // The failing attempt's own trace (its `Run: trace … span …`), when the failure printed both ids.
+    links: trace && span && /^[0-9a-f]{32}$/.test(trace) && /^[0-9a-f]{16}$/.test(span) ? [{ context: { traceId: trace, spanId: span, traceFlags: 1 } }] : [],
+  };
+}
+
+/** The run's spans: the run first, then one per test result. */
+export function runSpans(report: RunReport): SpanRecord[] {
+  const start = Date.parse(report.run.startedAt) || Date.now();
+  const end = Math.max(start, Date.parse(report.run.finishedAt) || start);
+  const traceId = ids.trace();
+  const spanId = ids.span();
+  const base = {
+    kind: 0,
+    startTime: hrTime(start),
+    endTime: hrTime(end),
+    duration: hrTime(end - start),
+    ended: true as const,
+    events: [] as [],
+    resource: { attributes: { 'service.name': 'unflake', 'cicd.pipeline.run.id': report.run.id } },
+    instrumentationScope: { name: 'unflake' },
+    droppedAttributesCount: 0 as const,
+    droppedEventsCount: 0 as const,
+    droppedLinksCount: 0 as const,
+  };
+  const failed = report.totals.failed > 0;
+  const runSpan: SpanRecord = {
+    ...base,
+    name: `unflake run ${report.runner}`,
+    spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
+    attributes: {
+      'test.suite.run.status': failed ? 'failure' : 'success',
+      'cicd.pipeline.run.id': report.run.id,
+      'vcs.ref.head.revision': report.run.sha,
+      'vcs.ref.head.name': report.run.branch,
+      'unflake.shard': report.run.shard ? `${report.run.shard.index}/${report.run.shard.count}` : undefined,
+      'unflake.tests': report.totals.tests,
+      'unflake.flaky': report.totals.flaky,
+      'unflake.failed': report.totals.failed,
+      'unflake.flake_rate': report.flakeRate,
+    },
+    status: { code: failed ? 2 : 0 },
+    links: [],
+  };
+  return [runSpan, ...report.tests.map((test) => testSpan(test, { traceId, spanId, start, end }, base))];
+}
+
+/** Sends the report's spans; never throws: a missing exporter or an unreachable collector is a warning. */
+export async function exportRunOverOtlp(report: RunReport, options: OtlpOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<OtlpOutcome> {
+  const protobuf = /protobuf/i.test(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '');
+  const name = protobuf ? PACKAGES.protobuf : PACKAGES.json;
+  const Exporter = loadExporter(name);
+  if (!Exporter) return { warning: `unflake: the run was not exported over OTLP: install ${name} (npm i -D ${name}).` };
+  const spans = runSpans(report);
+  const timeout = options.timeout ?? 10_000;
+  const exporter = new Exporter({ ...(options.endpoint ? { url: options.endpoint } : {}), ...(options.headers ? { headers: options.headers } : {}), timeoutMillis: timeout });
+  const result = await new Promise<{ code: number; error?: Error }>((resolve) => {
+    // The exporter bounds its own request by timeoutMillis; this bounds a stuck one.
+    const timer = setTimeout(() => resolve({ code: 1, error: new Error(`no answer within ${timeout} ms`) }), timeout + 1_000);
+    exporter.export(spans, (outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+  });
+  await exporter.shutdown().catch(() => undefined);
+  if (result.code !== 0)
+    return { warning: `unflake: the run was not exported over OTLP (${clip(result.error?.message ?? 'the collector refused it', 300)}); the test run is not affected.` };
+  return { sent: spans.length, traceId: spans[0]!.spanContext().traceId };
+}
