@@ -7,6 +7,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { eventually } from '../../src/eventually.ts';
 import { failureOf } from '../support/failure.ts';
+import { traceWork } from '../../src/otel/workSpan.ts';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
@@ -74,5 +75,16 @@ describe('a poll span per eventual assertion', () => {
     mine.end();
     const [span] = await pollSpans();
     expect(span!.parentSpanContext?.spanId).toBe(mine.spanContext().spanId);
+  });
+});
+
+describe('a span for other work a test waits on (the delivery matchers’ hook)', () => {
+  test('traceWork: a child of the test span, its verdict as status', async () => {
+    const testSpan = trace.getActiveSpan()!;
+    await traceWork('unflake.delivery toBeIdempotent', Promise.resolve({ pass: false, message: 'changed state' }), (r) => ({ passed: r.pass, message: r.message }));
+    await provider.forceFlush();
+    const [span] = exporter.getFinishedSpans().filter((s) => s.name === 'unflake.delivery toBeIdempotent');
+    expect(span!.parentSpanContext?.spanId).toBe(testSpan.spanContext().spanId);
+    expect([span!.status.code, span!.status.message, span!.attributes['unflake.passed']]).toEqual([2, 'changed state', false]);
   });
 });
