@@ -5,6 +5,7 @@
  * testTrace() is the span; in-process spans of the body are its children; an AlwaysOffSampler sends `-00`.
  * Vitest runs inner Vitest; Jest runs inner Jest (CommonJS) and Playwright Test.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from '../support/runner.ts';
@@ -13,6 +14,8 @@ import { runFixture, type FixtureReport, type FixtureRun } from './runFixture.ts
 const RUN_TIMEOUT = 60_000;
 const modules = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'node_modules');
 const shared = ['p2/otelSetup.cjs', 'p2/record.cjs'];
+// Vitest 4 beside the repo's 5, when vitestFeatures.test.ts has installed it (this file does not install it).
+const vitest4 = process.env.UNFLAKE_VITEST4_DIR ?? join(modules, '.cache', 'unflake-vitest4', 'node_modules', 'vitest');
 
 interface Span {
   name: string;
@@ -44,6 +47,20 @@ const runs: Array<{ label: string; runner: Runner; run: FixtureRun }> =
           runner: 'vitest',
           run: { runner: 'vitest', fixtures: ['p2/otel.fixture.mjs', 'p2/otelSetup.mjs', ...shared], config: { retry: 1, setupFiles: ['unflake/vitest', './p2/otelSetup.mjs'] } },
         },
+        ...(existsSync(join(vitest4, 'vitest.mjs'))
+          ? [
+              {
+                label: 'Vitest 4',
+                runner: 'vitest' as const,
+                run: {
+                  runner: 'vitest' as const,
+                  vitest: vitest4,
+                  fixtures: ['p2/otel.fixture.mjs', 'p2/otelSetup.mjs', ...shared],
+                  config: { retry: 1, setupFiles: ['unflake/vitest', './p2/otelSetup.mjs'] },
+                },
+              },
+            ]
+          : []),
       ]
     : [
         {
@@ -155,7 +172,10 @@ describe.each(runs)('a span per test attempt from the built package: $label', ({
     const [span] = testSpans('p2a passes');
     const polls = spans.filter((s) => s.name.startsWith('unflake.poll ') && s.traceId === span!.traceId);
     expect(polls).toHaveLength(1);
-    expect(polls[0]).toMatchObject({ parentSpanId: span!.spanId, attributes: { 'unflake.poll.attempts': 1, 'unflake.poll.end_reason': 'passed', 'unflake.poll.goal': 'eventually' } });
+    expect(polls[0]).toMatchObject({
+      parentSpanId: span!.spanId,
+      attributes: { 'unflake.poll.attempts': 1, 'unflake.poll.end_reason': 'passed', 'unflake.poll.goal': 'eventually' },
+    });
   });
 
   test('the body runs inside the span: an in-process span is its child', () => {
