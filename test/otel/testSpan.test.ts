@@ -10,6 +10,7 @@ import { B3Propagator } from '@opentelemetry/propagator-b3';
 import { AlwaysOffSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { testTrace } from '../../src/helpers/testTrace.ts';
 import { testNamespace } from '../../src/helpers/testNamespace.ts';
+import { runSeed, testSeed } from '../../src/helpers/testSeed.ts';
 import { runner } from '../support/runner.ts';
 
 const FILE = 'test/otel/testSpan.test.ts';
@@ -44,6 +45,7 @@ describe('a span per test attempt', () => {
     expect(recorded?.parentSpanContext?.spanId).toBe(active!.spanContext().spanId);
     expect(recorded?.spanContext().traceId).toBe(active!.spanContext().traceId);
     testNamespace('orders');
+    testSeed();
   });
 
   test('the previous test’s span ended with its result and the semantic-convention attributes', async () => {
@@ -60,6 +62,7 @@ describe('a span per test attempt', () => {
     expect(span!.attributes['cicd.pipeline.run.id']).toMatch(/^\w+/);
     expect(String(span!.attributes['unflake.worker'])).toMatch(/^(vitest|jest|pid) \d+$/);
     expect(span!.attributes['unflake.namespaces']).toEqual([expect.stringContaining('orders')]);
+    expect(span!.attributes['unflake.seed']).toBe(runSeed());
     expect(span!.status.code).toBe(0);
     expect(span!.parentSpanContext).toBeUndefined();
   });
