@@ -43,8 +43,8 @@ const CELLS = `
   cells AS (SELECT w.run_id, r.test, max(r.code) AS code FROM unflake_results r JOIN w ON r.shard_pk = w.pk GROUP BY w.run_id, r.test),
   c AS (SELECT cells.run_id, cells.test, cells.code, cells.code >> 3 AS st, (cells.code & 4) <> 0 AS q, cells.code & 3 AS cat, runs.sha
         FROM cells JOIN runs USING (run_id)),
-  passed_on AS (SELECT DISTINCT test, sha FROM c WHERE sha IS NOT NULL AND st IN (2, 3)),
-  x AS (SELECT c.*, (c.st = 4 AND p.test IS NOT NULL) AS across FROM c LEFT JOIN passed_on p ON p.test = c.test AND p.sha = c.sha)`;
+  -- A window over (test, commit), not a join: it stays one sort however many cells there are.
+  x AS (SELECT c.*, (c.st = 4 AND c.sha IS NOT NULL AND bool_or(c.st IN (2, 3)) OVER (PARTITION BY c.test, c.sha)) AS across FROM c)`;
 
 /** The window's runs: id, latest finish, the commit and branch all its shards agree on. */
 export const RUNS_SQL = `
@@ -54,17 +54,18 @@ export const RUNS_SQL = `
          CASE WHEN count(DISTINCT coalesce(branch, E'\\x01')) = 1 THEN max(branch) END AS branch
   FROM w GROUP BY run_id`;
 
-/** Per run: test runs, flaky (either kind) and failed, quarantined cells excluded. */
-export const PER_RUN_SQL = `WITH ${CELLS}
-  SELECT run_id, count(*) FILTER (WHERE st >= 2 AND NOT q)::int AS run,
-         count(*) FILTER (WHERE NOT q AND (st = 3 OR across))::int AS flaky,
-         count(*) FILTER (WHERE NOT q AND st = 4 AND NOT across)::int AS failed
-  FROM x GROUP BY run_id`;
-
-/** Quarantined test runs, the categories of the flaky ones, the stable tests, and the tests to list. */
-export const TOTALS_SQL = `WITH ${CELLS},
+/**
+ * One pass over the cells: per run (test runs, flaky of either kind, failed; quarantined cells excluded),
+ * the quarantined test runs, the categories of the flaky ones, the stable tests and the tests to list.
+ */
+export const COUNTS_SQL = `WITH ${CELLS},
+  per_run AS (SELECT run_id, count(*) FILTER (WHERE st >= 2 AND NOT q)::int AS run,
+                     count(*) FILTER (WHERE NOT q AND (st = 3 OR across))::int AS flaky,
+                     count(*) FILTER (WHERE NOT q AND st = 4 AND NOT across)::int AS failed
+              FROM x GROUP BY run_id),
   per_test AS (SELECT test, bool_or(st >= 2) AS ran, bool_or(st >= 3) AS bad FROM x GROUP BY test)
-  SELECT (SELECT count(*) FROM x WHERE st >= 2 AND q)::int AS quarantined,
+  SELECT (SELECT coalesce(json_agg(per_run), '[]') FROM per_run) AS per_run,
+         (SELECT count(*) FROM x WHERE st >= 2 AND q)::int AS quarantined,
          (SELECT coalesce(json_agg(json_build_array(cat, n)), '[]') FROM
             (SELECT cat, count(*)::int AS n FROM x WHERE NOT q AND (st = 3 OR across) GROUP BY cat) k) AS categories,
          (SELECT count(*) FROM per_test WHERE ran AND NOT bad)::int AS stable,

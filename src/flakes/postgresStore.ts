@@ -8,7 +8,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { assembleWindow, inRunOrder, type WindowCounts } from './windowFinish.ts';
 import { reportRows, shardKey, type FoldRun, type FoldTest } from './windowFold.ts';
-import { LISTED_CELLS_SQL, LISTED_DETAILS_SQL, MIGRATIONS, PER_RUN_SQL, RUNS_SQL, SCHEMA_VERSION, TOTALS_SQL } from './postgresSql.ts';
+import { COUNTS_SQL, LISTED_CELLS_SQL, LISTED_DETAILS_SQL, MIGRATIONS, RUNS_SQL, SCHEMA_VERSION } from './postgresSql.ts';
 import { CATEGORIES, emptyCategories, type AttemptFailure, type QuarantineMark, type RunReport } from './schema.ts';
 import type { HistoryStore, HistoryWindow, WindowQuery } from './store.ts';
 import { withRetry } from './postgresRetry.ts';
@@ -116,9 +116,15 @@ export class PostgresStore implements HistoryStore {
       const ordered = inRunOrder((await client.query<FoldRun & { sha: string | null; branch: string | null }>(RUNS_SQL, params)).rows.map(cleanRun)).runs;
       const index = new Map(ordered.map((r, i) => [r.id, i]));
       const perRun = ordered.map(() => ({ run: 0, flaky: 0, failed: 0 }));
-      for (const r of (await client.query<{ run_id: string; run: number; flaky: number; failed: number }>(PER_RUN_SQL, params)).rows)
-        perRun[index.get(r.run_id)!] = { run: r.run, flaky: r.flaky, failed: r.failed };
-      const totals = (await client.query<{ quarantined: number; categories: [number, number][]; stable: number; listed: number[] }>(TOTALS_SQL, params)).rows[0]!;
+      type Counted = {
+        per_run: { run_id: string; run: number; flaky: number; failed: number }[];
+        quarantined: number;
+        categories: [number, number][];
+        stable: number;
+        listed: number[];
+      };
+      const totals = (await client.query<Counted>(COUNTS_SQL, params)).rows[0]!;
+      for (const r of totals.per_run) perRun[index.get(r.run_id)!] = { run: r.run, flaky: r.flaky, failed: r.failed };
       const byCategory = emptyCategories();
       for (const [cat, n] of totals.categories) byCategory[CATEGORIES[cat]!] = n;
       const windowCounts: WindowCounts = { perRun, quarantined: totals.quarantined, byCategory, stableTests: totals.stable };
