@@ -37,8 +37,12 @@ function silence(promise: Promise<unknown>): void {
 }
 
 class Awaitable<T> extends Promise<T> {
-  /** The call this promise (the tracked one, or one derived from it) belongs to; a field, not a WeakMap entry, as it is read on every `then`. */
-  tracker: Tracker | undefined = undefined;
+  /**
+   * The call this promise (the tracked one, or one derived from it) belongs to: a property, not a WeakMap
+   * entry, as it is read on every `then`. Declared, not initialised: a field would be defined on every
+   * promise the chain derives (the silent handlers' included), which never need it.
+   */
+  declare tracker?: Tracker;
 
   override then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     const tracker = this.tracker;
