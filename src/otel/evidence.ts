@@ -42,3 +42,13 @@ export function failureEvidence(realTimeout: boolean): string[] {
   const clock = realTimeout ? pendingTimersEvidence() : undefined;
   return [...(clock ? [clock] : []), ...activeFaults().map((line) => `fault: ${line}`)];
 }
+
+/**
+ * The failure message's evidence section ("Also seen: …"), from a failed wait's result; undefined when there is none.
+ * For src/report/formatFailure.ts (one section, beside `context`).
+ */
+export function formatEvidence(result: { passed: boolean; virtual: boolean; reason: { kind: string } }): string | undefined {
+  if (result.passed) return undefined;
+  const lines = failureEvidence(result.reason.kind === 'timeout' && !result.virtual);
+  return lines.length ? `Also seen when it failed:\n${lines.map((line) => `  - ${line}`).join('\n')}` : undefined;
+}

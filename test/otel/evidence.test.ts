@@ -11,7 +11,7 @@ import { TestClock } from '../../clock/TestClock.ts';
 import { eventually } from '../../src/eventually.ts';
 import { faultProxy } from '../../src/faults/faultProxy.ts';
 import { activeFaults } from '../../src/otel/faults.ts';
-import { failureEvidence } from '../../src/otel/evidence.ts';
+import { failureEvidence, formatEvidence } from '../../src/otel/evidence.ts';
 import { failureOf } from '../support/failure.ts';
 
 // Ended spans kept as they end: the SDK's SimpleSpanProcessor may wait on a timer, which an installed TestClock holds.
@@ -82,6 +82,10 @@ describe('a failure’s evidence', () => {
       clock.setTimeout(() => undefined, 500);
       expect(failureEvidence(true)).toEqual([expect.stringContaining('1 timer pending, the next due in 500 ms')]);
       expect(failureEvidence(false)).toEqual([]);
+      // The failure message's section (for formatFailure): only for a failed wait, the clock line only for a real-time timeout.
+      expect(formatEvidence({ passed: false, virtual: false, reason: { kind: 'timeout' } })).toMatch(/^Also seen when it failed:\n {2}- the installed clock has 1 timer pending/);
+      expect(formatEvidence({ passed: false, virtual: true, reason: { kind: 'timeout' } })).toBeUndefined();
+      expect(formatEvidence({ passed: true, virtual: false, reason: { kind: 'passed' } })).toBeUndefined();
     } finally {
       installed.uninstall();
     }
