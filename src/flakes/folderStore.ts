@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pruneHistory, readRunReport, reportFiles, writeHistory } from './history.ts';
 import type { RunReport } from './schema.ts';
-import type { HistoryStore, HistoryWindow, WindowQuery } from './store.ts';
+import type { HistoryStore, HistoryWindow, WindowQuery } from './storeTypes.ts';
 import { finishWindow } from './windowFinish.ts';
 import { WindowFold } from './windowFold.ts';
 

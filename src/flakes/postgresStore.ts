@@ -10,7 +10,7 @@ import { assembleWindow, inRunOrder, type WindowCounts } from './windowFinish.ts
 import { reportRows, shardKey, type FoldRun, type FoldTest } from './windowFold.ts';
 import { COUNTS_SQL, LISTED_CELLS_SQL, LISTED_DETAILS_SQL, MIGRATIONS, RUNS_SQL, SCHEMA_VERSION } from './postgresSql.ts';
 import { CATEGORIES, emptyCategories, type AttemptFailure, type QuarantineMark, type RunReport } from './schema.ts';
-import type { HistoryStore, HistoryWindow, WindowQuery } from './store.ts';
+import type { HistoryStore, HistoryWindow, WindowQuery } from './storeTypes.ts';
 import { withRetry } from './postgresRetry.ts';
 
 /** `pg` is an optional peer: loaded only when a postgres:// history is used, by a name bundlers leave alone. */

@@ -4,42 +4,9 @@
  * way: the window is folded and finished by the same code (windowFold.ts, windowFinish.ts) or, in
  * Postgres, by SQL proven to give the same JSON (test/flakes/storeEquivalence.test.ts).
  */
-import type { RunReport } from './schema.ts';
-import type { FlakeWindow } from './windowTypes.ts';
+import type { HistoryStore } from './storeTypes.ts';
 
-export interface WindowQuery {
-  /** Start of the window (ms since the epoch): runs that finished at or after it. */
-  since: number;
-  /** End of the window (default: now). */
-  until?: number;
-  /** Only runs on this branch. */
-  branch?: string;
-  budget?: number;
-  testBudget?: number;
-}
-
-export interface HistoryWindow {
-  window: FlakeWindow;
-  /** Runs that could not be read (each a one-line reason): reported, never fatal. */
-  unreadable: string[];
-}
-
-export interface HistoryStore {
-  /** The folder or the URL without its password, for messages. */
-  readonly where: string;
-  /** Files one run (or one shard of it); appending the same run id and shard again changes nothing (Postgres) or adds a copy that counts once (folder). Returns where it went. */
-  append(run: RunReport): Promise<string>;
-  /**
-   * The window's statistics. `given`: runs read from files named on a command line, counted with the
-   * history (a copy of them already in it counts once).
-   */
-  window(query: WindowQuery, given?: readonly RunReport[]): Promise<HistoryWindow>;
-  /** Deletes runs that finished before `before` (ms since the epoch); returns how many went. */
-  prune(before: number): Promise<number>;
-  /** The newest run, for JUnit of "the latest run" (undefined when the store keeps no full reports). */
-  latest(): Promise<RunReport | undefined>;
-  close(): Promise<void>;
-}
+export type { HistoryStore, HistoryWindow, WindowQuery } from './storeTypes.ts';
 
 export const isPostgresUrl = (spec: string): boolean => /^postgres(ql)?:\/\//i.test(spec);
 
