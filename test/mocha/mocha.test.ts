@@ -72,8 +72,8 @@ describe('unflake/mocha', () => {
     expect(byTitle('a 3 s test with a default 4 s poll').test.err.message).toMatch(/Timeout of 3000ms exceeded/);
   }, 60_000);
 
-  test('must-pass control: awaited polls in time, chai and expect in checks, per-test values, cleanups, a done test', async () => {
+  test('must-pass control: awaited polls in time, chai and expect in checks, per-test values, cleanups, a done test, retries, a changed timeout', async () => {
     const { report } = await runMocha('pass.spec.mjs');
-    expect({ failures: report.failures.map((t) => `${t.title}: ${t.err.message}`), passes: report.stats.passes }).toEqual({ failures: [], passes: 5 });
+    expect({ failures: report.failures.map((t) => `${t.title}: ${t.err.message}`), passes: report.stats.passes }).toEqual({ failures: [], passes: 7 });
   }, 60_000);
 });
