@@ -57,7 +57,7 @@ function windowOf(run: Running): TestWindow | undefined {
   if (!(timeout > 0 && timeout < MAX_TIMEOUT)) return undefined;
   // `this.timeout(ms)` inside the test restarts mocha's timer: the deadline moves with it.
   if (timeout !== run.timeout) [run.timeout, run.started] = [timeout, monotonicNow()];
-  return { runner: 'mocha' as never, timeout, deadline: run.started + timeout };
+  return { runner: 'mocha', timeout, deadline: run.started + timeout };
 }
 
 /** Ends the test's state once (its polls stop; a forgotten await, a failed cleanup are returned). */
@@ -120,7 +120,7 @@ function beforeEachTest(this: MochaContext): void {
   // A retry is a clone of the test, whose function is already wrapped.
   if (!(WRAPPED in test.fn)) test.fn = wrap(test.fn);
   const run: Running = { state: undefined as never, test, started: undefined, timeout: test.timeout(), finished: undefined };
-  run.state = beginTest({ runner: 'mocha' as never, name: testIdOf(test.file, test.titlePath()), window: () => windowOf(run) });
+  run.state = beginTest({ runner: 'mocha', name: testIdOf(test.file, test.titlePath()), window: () => windowOf(run) });
   running = run;
   setSequentialTest(run.state);
 }

@@ -4,7 +4,7 @@
  * here, below both, so the adapters need not import the runner layer.
  */
 export interface TestTiming {
-  runner: 'vitest' | 'jest' | 'playwright';
+  runner: 'vitest' | 'jest' | 'playwright' | 'mocha';
   /** The test's own timeout in ms. */
   timeout: number;
   startedAt: number;

@@ -41,6 +41,8 @@ export type FailReason =
   | { kind: 'stopped-holding'; attempt: number; broken?: Broken }
   | { kind: 'settled-unseen'; reason: string; attempt: number }
   | { kind: 'too-early'; at: number; notBefore: number }
+  /** `from`: the condition held, but never after an attempt saw the starting state (poll/from.ts). */
+  | { kind: 'held-before-from'; attempt: number; from: string }
   /** The first hold came after `notBefore`, but no judged attempt ended just before it: too early cannot be ruled out. */
   | { kind: 'not-before-unseen'; notBefore: number; lastMiss: number | undefined; at: number }
   | { kind: 'unstable'; heldFor: number; heldPasses: number; stableFor: number; passes: number };

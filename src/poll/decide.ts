@@ -248,7 +248,7 @@ export interface HeldBeforeFrom {
 function fromEnd(w: WindowEnd): EndReason | undefined {
   if (!w.from || w.streak.heldBeforeFrom === undefined) return undefined;
   const reason: HeldBeforeFrom = { kind: 'held-before-from', attempt: w.streak.heldBeforeFrom, from: w.from.describe };
-  return reason as unknown as EndReason;
+  return reason;
 }
 
 /**

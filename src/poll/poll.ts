@@ -54,7 +54,7 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const { settings } = spec;
   const time = settings.time;
   const limits = planLimits(settings, spec.testWindow, time.now());
-  const rules: Rules = { goal: spec.goal, stableFor: settings.stableFor, passes: settings.passes, notBefore: settings.notBefore, ignore: settings.ignore };
+  const rules: Rules = { goal: spec.goal, stableFor: settings.stableFor, passes: settings.passes, notBefore: settings.notBefore, ignore: settings.ignore, from: settings.from };
   const attemptSpec: AttemptSpec<T> = { probe: spec.probe, holds: spec.holds, failWhen: settings.failWhen };
   const progress = new Progress<T>(time, limits.start, { ms: settings.window, name: settings.windowName });
   if (time.virtual) [progress.realStart, progress.realFloor] = [monotonicNow(), settings.realFloor];

@@ -114,6 +114,8 @@ function describeReason(result: PollResult, goal: Goal): string {
         reason.lastMiss === undefined ? 'no attempt before it returned a value the check rejected' : `the last attempt that saw it not hold ended at ${ms(reason.lastMiss)}`;
       return `It held at ${ms(reason.at)}, after \`notBefore\` (${reason.notBefore} ms), but no attempt could see the state just before ${reason.notBefore} ms (${last}), so holding too early cannot be ruled out.`;
     }
+    case 'held-before-from':
+      return `The window ended ${after} (${result.windowName}: ${result.window} ms) and no hold counted: the condition held at attempt ${reason.attempt}, but never after an attempt saw the starting state (\`from\`: ${reason.from}), so the change was not seen; the state may have held before the system did anything.`;
     case 'too-early':
       // One decimal below a second, so a rounded 19.6 ms never reads as '20 ms, before 20 ms'.
       return `It held too early: at ${reason.at < 1000 ? `${reason.at.toFixed(1)} ms` : ms(reason.at)}, before \`notBefore\` (${reason.notBefore} ms). Too early is a bug too.`;

@@ -41,7 +41,7 @@ export interface TestCleanup {
 
 export interface TestState {
   readonly id: number;
-  readonly runner: 'vitest' | 'jest' | 'playwright';
+  readonly runner: 'vitest' | 'jest' | 'playwright' | 'mocha';
   readonly name: string | undefined;
   /** Vitest's task of the test, when the runner gave it (a test's own `expect` is found through it). */
   readonly task?: unknown;

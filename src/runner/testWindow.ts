@@ -11,7 +11,7 @@ import type { TestTiming } from '../adapters/testTiming.ts';
 export type { TestTiming };
 
 export interface TestWindow {
-  runner: 'vitest' | 'jest' | 'playwright';
+  runner: 'vitest' | 'jest' | 'playwright' | 'mocha';
   /** The test's own timeout in ms. */
   timeout: number;
   /** Monotonic ms at which the runner will time the test out. */
