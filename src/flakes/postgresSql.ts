@@ -71,10 +71,12 @@ export const COUNTS_SQL = `WITH ${CELLS},
          (SELECT count(*) FROM per_test WHERE ran AND NOT bad)::int AS stable,
          (SELECT coalesce(array_agg(test), '{}') FROM per_test WHERE bad) AS listed`;
 
-/** The listed tests' cells: test, run, worst code. $4: the test ids (integers). */
+/** The listed tests' cells, one row per test: the runs' positions and the worst codes. $4: the test ids (integers); $5: the run ids in run order. */
 export const LISTED_CELLS_SQL = `
-  WITH w AS (${WINDOW_SHARDS})
-  SELECT r.test, w.run_id, max(r.code)::int AS code FROM unflake_results r JOIN w ON r.shard_pk = w.pk WHERE r.test = ANY($4::int[]) GROUP BY r.test, w.run_id`;
+  WITH w AS (${WINDOW_SHARDS}),
+  o AS (SELECT id AS run_id, (n - 1)::int AS pos FROM unnest($5::text[]) WITH ORDINALITY AS u(id, n)),
+  cells AS (SELECT r.test, w.run_id, max(r.code)::int AS code FROM unflake_results r JOIN w ON r.shard_pk = w.pk WHERE r.test = ANY($4::int[]) GROUP BY r.test, w.run_id)
+  SELECT test, array_agg(o.pos) AS pos, array_agg(cells.code) AS codes FROM cells JOIN o USING (run_id) GROUP BY test`;
 
 /**
  * Per listed test: first and last retried-flaky record in all history (branch-filtered), the latest

@@ -113,6 +113,8 @@ export class PostgresStore implements HistoryStore {
     const params = [query.since, to, query.branch ?? null];
     const { runs, counts, listed } = await this.#transaction(async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY'); // one snapshot for every query
+      // The window groups and sorts every cell once: in memory rather than spilled to disk (this transaction only).
+      await client.query(`SET LOCAL work_mem = '256MB'`);
       const ordered = inRunOrder((await client.query<FoldRun & { sha: string | null; branch: string | null }>(RUNS_SQL, params)).rows.map(cleanRun)).runs;
       const index = new Map(ordered.map((r, i) => [r.id, i]));
       const perRun = ordered.map(() => ({ run: 0, flaky: 0, failed: 0 }));
@@ -179,7 +181,11 @@ async function listedTests(client: PoolClient, params: unknown[], index: Map<str
     byTest.set(d.test, test);
     listed.set(d.test_id, test);
   }
-  for (const c of (await client.query<{ test: number; run_id: string; code: number }>(LISTED_CELLS_SQL, params)).rows) byTest.get(c.test)!.cells[index.get(c.run_id)!] = c.code;
+  const order = [...index.keys()];
+  for (const c of (await client.query<{ test: number; pos: number[]; codes: number[] }>(LISTED_CELLS_SQL, [...params, order])).rows) {
+    const cells = byTest.get(c.test)!.cells;
+    c.pos.forEach((p, i) => (cells[p] = c.codes[i]!));
+  }
   return listed;
 }
 
