@@ -7,7 +7,7 @@
  * The cost without a provider is one read of a process-wide count of open test spans (pollSpanFor): no test
  * state lookup, no extra promise.
  */
-import { activeOtelSpanWithContext, otelTracer, startOtelSpan, STATUS_ERROR, type OtelSpan } from '../adapters/otel.ts';
+import { activeOtelContext, activeOtelSpanWithContext, contextWithSpan, otelTracer, startOtelSpan, STATUS_ERROR, withOtelContext, type OtelSpan } from '../adapters/otel.ts';
 import { currentTestState } from '../runner/testState.ts';
 import type { PollResult } from '../poll/PollResult.ts';
 import type { Goal } from '../poll/goal.ts';
@@ -20,6 +20,8 @@ const MAX_SUMMARY = 300;
 const MAX_EVENTS = 64;
 
 export interface PollSpan {
+  /** Runs the poll inside the span's context: the probe's own spans (an instrumented HTTP call) become its children. */
+  run<R>(fn: () => R): R;
   end(result: PollResult<unknown>): void;
   fail(error: unknown): void;
 }
@@ -35,7 +37,12 @@ export function pollSpanFor(name: string, goal: Goal): PollSpan | undefined {
     // Inside the user's own span (an active child of the test's), nest under it; else under the test's span.
     const span = activeOtelSpanWithContext() ? startOtelSpan(tracer, `unflake.poll ${name}`, attributes) : startOtelSpan(tracer, `unflake.poll ${name}`, attributes, testSpan.span);
     const started = Date.now();
-    return { end: (result) => endPollSpan(span, started, result), fail: (error) => failPollSpan(span, error) };
+    const context = contextWithSpan(activeOtelContext(), span);
+    return {
+      run: (fn) => withOtelContext(context, fn),
+      end: (result) => endPollSpan(span, started, result),
+      fail: (error) => failPollSpan(span, error),
+    };
   } catch {
     return undefined;
   }

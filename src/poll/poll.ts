@@ -41,13 +41,15 @@ export interface PollSpec<T> {
 export function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const span = pollSpanFor(spec.name ?? spec.goal, spec.goal);
   if (!span) return pollUntraced(spec);
-  return pollUntraced(spec).then(
-    (result) => (span.end(result), result),
-    (error: unknown) => {
-      span.fail(error);
-      throw error;
-    },
-  );
+  return span
+    .run(() => pollUntraced(spec))
+    .then(
+      (result) => (span.end(result), result),
+      (error: unknown) => {
+        span.fail(error);
+        throw error;
+      },
+    );
 }
 
 async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {

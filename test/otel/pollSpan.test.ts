@@ -63,6 +63,21 @@ describe('a poll span per eventual assertion', () => {
     expect(Number(span!.events[0]!.attributes!['unflake.observation.count'])).toBeGreaterThan(1);
   });
 
+  test('the probe runs inside the poll span: its own spans (an instrumented HTTP call) are the poll’s children', async () => {
+    await eventually(
+      () => {
+        trace.getTracer('app').startSpan('GET /orders/1').end();
+        return 1;
+      },
+      (v) => v === 1,
+      { timeout: 100 },
+    );
+    await provider.forceFlush();
+    const [poll] = await pollSpans();
+    const [request] = exporter.getFinishedSpans().filter((span) => span.name === 'GET /orders/1');
+    expect(request!.parentSpanContext?.spanId).toBe(poll!.spanContext().spanId);
+  });
+
   test('inside the user’s own span, the poll nests under it', async () => {
     const mine = trace.getTracer('app').startSpan('mine');
     await context.with(trace.setSpan(context.active(), mine), () =>
