@@ -87,7 +87,9 @@ export async function readWindow(
   if (!isPostgresUrl(history) && !existsSync(history) && given) warnings.push(`no history folder at ${history}.`);
   const store = await openStore(history, usage);
   try {
-    const read = await store.window(q, given ? [given] : []);
+    const read = await store.window(q, given ? [given] : []).catch((error: unknown) => {
+      throw error instanceof TypeError ? new UsageError(error.message.slice(0, 400), usage) : error;
+    });
     return { ...read, warnings: [...warnings, ...read.unreadable.map((u) => `skipped an unreadable history file: ${u}`)] };
   } finally {
     await store.close();

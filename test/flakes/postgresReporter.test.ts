@@ -70,4 +70,12 @@ describe(`the ${runner.name} reporter with a Postgres history`, () => {
     expect(r.err).toContain('role "me" does not exist');
     expect(r.err).not.toContain('secret');
   });
+
+  test('report files given by name with a Postgres history: a usage error saying how to file them first', async () => {
+    const file = join(dir, 'pipeline-1.json');
+    const r = await cli('flakes', 'report', file, '--history', server.url);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot be counted with a postgres history: file them first (unflake flakes merge FILES --history URL)');
+    expect((await cli('flakes', 'merge', file, '--history', server.url, '-o', join(dir, 'merged.json'))).code).toBe(0);
+  });
 });
