@@ -5,6 +5,7 @@ import type { DeliveryPrinter } from '../src/report/formatDelivery.ts';
 import { currentTestState, currentTestWindow, startWork } from '../src/runner/testState.ts';
 import { keptBack } from '../src/runner/testWindow.ts';
 import { trackAwait } from '../src/runner/trackAwait.ts';
+import { traceWork } from '../src/otel/workSpan.ts';
 import type { MatcherContextLike, MatcherResult } from './runPollMatcher.ts';
 
 export function handlerNameOf(handler: unknown): string {
@@ -57,5 +58,6 @@ export function trackDelivery(context: MatcherContextLike, where: string, run: P
   const isNot = context.isNot === true;
   const name = test.name ?? context.currentTestName ?? 'unknown';
   const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
-  return trackAwait(work, run, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) }));
+  const traced = traceWork(`unflake.delivery ${where}`, run, (result) => ({ passed: result.pass !== isNot }));
+  return trackAwait(work, traced, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) }));
 }

@@ -129,6 +129,7 @@ async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, whe
   site.goal = goal;
   site.settings = settings;
   const result = await poll({
+    name: spec.name,
     probe: spec.received as Probe,
     holds: spec.holds,
     goal,

@@ -14,6 +14,8 @@ import { beginTest, runInTest, type TestStart } from '../src/runner/testState.ts
 import { jestConcurrentTests, jestConfiguredTimeout, type JestConcurrentTest } from '../src/adapters/jest.ts';
 import { testIdOf } from '../src/runner/testId.ts';
 import { finishTest } from './registerHooks.ts';
+import { beginTestSpan, endTestSpan } from '../src/otel/testSpan.ts';
+import { withOtelContext } from '../src/adapters/otel.ts';
 import { promiseModifierProblem } from './jestPromiseModifiers.ts';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -32,13 +34,15 @@ function both(first: unknown, second: Error | undefined, message: string): unkno
  */
 async function runConcurrent(test: JestConcurrentTest, start: TestStart, run: () => unknown): Promise<unknown> {
   const state = beginTest(start);
+  const span = beginTestSpan(state);
   let outcome: { threw: false; value: unknown } | { threw: true; error: unknown };
   try {
-    outcome = { threw: false, value: await runInTest(state, run) };
+    outcome = { threw: false, value: await (span ? withOtelContext(span.context, () => runInTest(state, run)) : runInTest(state, run)) };
   } catch (error) {
     outcome = { threw: true, error };
   }
   const problem = both(await finishTest(state), promiseModifierProblem(state), 'unflake: more than one problem after the test') as Error | undefined;
+  endTestSpan(state, { failed: outcome.threw || problem !== undefined, error: outcome.threw ? outcome.error : problem });
   if (problem && test.failing) test.fail(problem);
   else if (problem) throw both(outcome.threw ? outcome.error : undefined, problem, 'The test failed (the first error below), and so did what ran after it');
   if (outcome.threw) throw outcome.error;

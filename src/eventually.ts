@@ -26,7 +26,15 @@ async function runPoll<T>(probe: Probe<T>, holds: (value: T) => boolean | Promis
   const eventual = settings.kind === 'eventually';
   const goal: Goal = eventual ? 'eventually' : 'always';
   const test = currentTestState();
-  const result = await poll<T>({ probe, holds, goal, settings, testWindow: test ? test.window() : currentTestWindow(), testEnded: test?.ended });
+  const result = await poll<T>({
+    name: eventual ? 'eventually' : 'consistently',
+    probe,
+    holds,
+    goal,
+    settings,
+    testWindow: test ? test.window() : currentTestWindow(),
+    testEnded: test?.ended,
+  });
   if (result.passed) return result.value as T;
   const context = await gatherContext(settings.context);
   const message = formatFailure({

@@ -85,7 +85,7 @@ export function runFingerprint(extra?: { seed?: number | string | undefined }): 
   const trace = testTrace();
   return {
     traceId: trace.traceId,
-    ...(trace.parentSpanId ? { spanId: trace.spanId } : {}),
+    ...(trace.parentSpanId || trace.fromOpenTelemetry ? { spanId: trace.spanId } : {}),
     worker: worker.source === 'pid' ? `pid ${worker.index}` : `${worker.source} ${worker.index}`,
     namespace: namespaces[0]!,
     namespaces,

@@ -4,6 +4,7 @@ import { formatTimeline } from './formatTimeline.ts';
 import { boundPair, boundValue, capText, describeThrown, formatCount, MESSAGE_CAP, safeInspect, SECTION_CAP, VALUE_LIMITS } from './boundValue.ts';
 import { formatError } from './formatError.ts';
 import { formatContext, type GatheredContext } from './gatherContext.ts';
+import { formatEvidence } from '../otel/evidence.ts';
 
 export { formatError };
 
@@ -176,6 +177,7 @@ export function formatFailure(input: FailureInput): string {
     section('last observation', () => lastObservation(input)),
     section('timeline', () => (result.timeline.length ? formatTimeline(result.timeline, result.elapsed, result.attempts, result.droppedEntries ?? 0) : undefined)),
     section('context', () => formatContext(input.context)),
+    section('evidence', () => formatEvidence(result)),
     section('run', () => result.fingerprint),
   ];
   return capText(sections.filter((s): s is string => s !== undefined).join('\n\n'), MESSAGE_CAP, 'message');
