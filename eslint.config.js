@@ -78,4 +78,18 @@ export default tseslint.config(
     // ANSI colour codes are stripped from runner output with control-character regexes.
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-explicit-any': 'off', 'no-control-regex': 'off' },
   },
+  {
+    // Fixtures are what users write: Vitest and Playwright read a fixture's dependencies from an object
+    // pattern (an empty one included), and the CommonJS fixtures use require/module.
+    files: ['test/verdicts/fixtures/**'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
+  {
+    files: ['test/verdicts/fixtures/p2/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', exports: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -24,6 +24,8 @@ export default defineConfig([
   // unflake/reporter: imported (Vitest) gets the Vitest reporter by default; required (Jest) the Jest one.
   { ...shared, entry: { reporter: 'reporter/index.ts' }, format: ['esm'] },
   { ...shared, entry: { reporter: 'reporter/jest-entry.ts' }, format: ['cjs'] },
+  // unflake/reporter/playwright: Playwright Test's reporter API (ESM and CJS, as playwright.config loads either).
+  { ...shared, entry: { 'reporter-playwright': 'reporter/playwright.ts' }, format: ['esm', 'cjs'] },
   // `node --import unflake/clock/register app.js`: an ESM preload (top-level await); no types needed.
   { ...shared, entry: { 'clock/register': 'clock/register.ts' }, format: ['esm'], dts: false },
   // The `unflake` bin: an ESM file (the package is "type": "module") that runs on Node 20 as well as 24.

@@ -7,7 +7,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globals: true,
-    include: ['test/src/**/*.test.ts', 'test/matchers/**/*.test.ts', 'test/delivery/**/*.test.ts', 'test/poll/**/*.test.ts', 'test/runner/**/*.test.ts', 'test/mutation/**/*.test.ts'],
+    include: [
+      'test/src/**/*.test.ts',
+      'test/matchers/**/*.test.ts',
+      'test/delivery/**/*.test.ts',
+      'test/poll/**/*.test.ts',
+      'test/runner/**/*.test.ts',
+      'test/mutation/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', 'dist/**', 'test/src/notAwaited.test.ts'],
     // Many suites time real polls of 20-40 ms, which a loaded machine (Stryker's workers) stretches into a
     // different attempt count. A retried test still kills a mutant that breaks it every time; a flaky

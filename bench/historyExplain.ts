@@ -51,7 +51,7 @@ for (const [name, sql, p] of [
   console.log(`--- ${name}: ${Math.round(performance.now() - t)} ms`);
   console.log(
     plan.rows
-      .map((r: Record<string, string>) => r['QUERY PLAN'])
+      .map((r: Record<string, string>) => r['QUERY PLAN'] ?? '')
       .filter((l) => /actual time=\d+\.\d+\.\.(\d{3,})/.test(l) || /Execution/.test(l))
       .join('\n'),
   );

@@ -19,7 +19,7 @@ import { currentTestState, type TestState } from '../runner/testState.ts';
 import { ID_SEPARATOR } from '../runner/testId.ts';
 import { runId, currentWorker, NAMESPACES_KEY } from '../helpers/workerNamespace.ts';
 import { SEED_USED_KEY, runSeed } from '../helpers/testSeed.ts';
-import { gitSha } from '../helpers/fingerprint.ts';
+import { firstVariable, SHA_VARIABLES } from '../flakes/runInfo.ts';
 import { globalSlot } from '../runtime/globalSlot.ts';
 
 const SPAN_KEY = 'otel.testSpan';
@@ -70,7 +70,8 @@ function ofProcess(): OtelAttributes {
   const w = currentWorker();
   return (processAttributes = {
     'cicd.pipeline.run.id': runId(),
-    'vcs.ref.head.revision': gitSha(),
+    // The full SHA, from the same CI variables the Run: line reads (not the fingerprint's short form).
+    'vcs.ref.head.revision': firstVariable(SHA_VARIABLES, process.env),
     'unflake.worker': w.source === 'pid' ? `pid ${w.index}` : `${w.source} ${w.index}`,
   });
 }

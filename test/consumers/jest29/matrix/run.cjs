@@ -36,7 +36,15 @@ function project(name, run) {
 }
 
 function jest(dir, esm) {
-  const args = [...(esm ? ['--experimental-vm-modules', '--no-warnings'] : []), jestBin, '--config', join(dir, 'jest.config.json'), '--json', `--outputFile=${join(dir, 'report.json')}`, '--ci'];
+  const args = [
+    ...(esm ? ['--experimental-vm-modules', '--no-warnings'] : []),
+    jestBin,
+    '--config',
+    join(dir, 'jest.config.json'),
+    '--json',
+    `--outputFile=${join(dir, 'report.json')}`,
+    '--ci',
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let output = '';
