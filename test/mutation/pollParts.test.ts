@@ -63,6 +63,18 @@ describe('timeline summaries: one bounded line per observation', () => {
     expect(summary).toBe(`Error: ${'z'.repeat(SUMMARY_CHARS - 8)}…`);
   });
 
+  test('only a bounded head of an Error’s message is read: text past its first 800 characters is not', () => {
+    expect(summarize('error', new Error(`${'\n'.repeat(1_000)}late text`))).toBe('Error:');
+    expect(summarize('error', new Error(`${'\n'.repeat(700)}early text`))).toBe('Error: early text');
+  });
+
+  test('a wide thrown object stays on one line', () => {
+    const thrown = { code: 'E_WIDE', detail: 'd'.repeat(60), hint: 'h'.repeat(60) };
+    const summary = summarize('error', thrown);
+    expect(summary).not.toContain('\n');
+    expect(summary).toMatch(/^thrown \{ code: 'E_WIDE', detail: 'd+/);
+  });
+
   test('a thrown non-Error is shown as "thrown <value>"; a value as itself', () => {
     expect(summarize('error', 'text')).toBe("thrown 'text'");
     expect(summarize('error', { code: 'E1' })).toBe("thrown { code: 'E1' }");

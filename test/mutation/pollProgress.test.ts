@@ -73,7 +73,7 @@ describe('Progress: what each attempt leaves behind', () => {
     expect(progress.returnedValue).toBe(false);
     const result = progress.finish(false, { kind: 'timeout' } as never);
     expect(result).toMatchObject({ hasValue: false, lastError: error, inFlightAtEnd: false, abandonedAtEnd: undefined });
-    expect(result.timeline.map((e) => [e.kind, e.summary])).toEqual([['error', 'Error: ECONNREFUSED']]);
+    expect(result.timeline.map((e) => [e.kind, e.summary, e.held])).toEqual([['error', 'Error: ECONNREFUSED', false]]);
   });
 
   test('an attempt abandoned at the deadline is a footnote: the headline error stays the last completed one', () => {
@@ -88,7 +88,7 @@ describe('Progress: what each attempt leaves behind', () => {
     expect(result.lastError).toBe(earlier);
     expect(result.inFlightAtEnd).toBe(true);
     expect(result.abandonedAtEnd).toEqual({ attempt: 2, error: unsettled.kind === 'unsettled' ? unsettled.error : undefined });
-    expect(result.timeline.at(-1)).toMatchObject({ kind: 'unsettled', summary: 'attempt 2 was still running at the deadline' });
+    expect(result.timeline.at(-1)).toMatchObject({ kind: 'unsettled', summary: 'attempt 2 was still running at the deadline', held: false });
   });
 
   test('an attempt timeout is the last error; an interrupted attempt is not put in the timeline', () => {
