@@ -37,6 +37,7 @@ describe('vitestTaskId', () => {
     const file = { filepath: `${process.cwd()}/t.test.ts` };
     expect(vitestTaskId({ name: 't', suite: { suite: file }, file })).toBe('t.test.ts >  > t');
     expect(vitestTaskId({ suite: file })).toBeUndefined();
+    expect(vitestTaskId({ name: 'lone' })).toBe('lone');
     expect(vitestTaskId(undefined)).toBeUndefined();
   });
 });

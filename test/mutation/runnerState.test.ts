@@ -12,6 +12,7 @@ import {
   currentTestWindow,
   endTest,
   runInTest,
+  runOutsideTest,
   setSequentialTest,
   startWork,
   type TestState,
@@ -211,6 +212,25 @@ describe('outside any async test context: the sequential test', () => {
       endTest(mine);
       expect(reg.sequential).toBeUndefined();
       expect(reg.storage.exit(() => currentTestState())).toBeUndefined();
+    } finally {
+      reg.sequential = saved;
+    }
+  });
+
+  test('runOutsideTest steps out of the sequential test too, and puts it back after', () => {
+    const reg = registry();
+    const saved = reg.sequential;
+    try {
+      const mine = beginTest({ runner: 'vitest', name: 'sequential' });
+      setSequentialTest(mine);
+      expect(reg.storage.exit(() => runOutsideTest(() => currentTestState()))).toBeUndefined();
+      expect(reg.sequential).toBe(mine);
+      expect(() =>
+        runOutsideTest(() => {
+          throw new Error('inside');
+        }),
+      ).toThrow('inside');
+      expect(reg.sequential).toBe(mine);
     } finally {
       reg.sequential = saved;
     }
