@@ -2,6 +2,7 @@ import { openSession, type Session } from '../src/delivery/session.ts';
 import { snapshotEquality, valueTesters } from '../src/delivery/snapshot.ts';
 import { builtInDefaults, configuredDefaults } from '../src/options/configure.ts';
 import type { DeliveryPrinter } from '../src/report/formatDelivery.ts';
+import { firstLine } from '../src/report/firstLine.ts';
 import { currentTestState, currentTestWindow, startWork } from '../src/runner/testState.ts';
 import { keptBack } from '../src/runner/testWindow.ts';
 import { trackAwait } from '../src/runner/trackAwait.ts';
@@ -42,12 +43,6 @@ export function openDeliverySession<S>(context: MatcherContextLike, deliveryTime
   });
 }
 
-/** The sentence after the hint: why it failed. */
-function summaryOf(message: string): string {
-  const line = message.split('\n\n')[1] ?? message;
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
 /**
  * Registers the check with the running test, so that a forgotten `await` fails that test, whether
  * the check was still running, had passed or had failed when the test ended.
@@ -59,5 +54,5 @@ export function trackDelivery(context: MatcherContextLike, where: string, run: P
   const name = test.name ?? context.currentTestName ?? 'unknown';
   const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
   const traced = traceWork(`unflake.delivery ${where}`, run, (result) => ({ passed: result.pass !== isNot }));
-  return trackAwait(work, traced, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) }));
+  return trackAwait(work, traced, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: firstLine(result.message(), { afterHint: true }) }));
 }
