@@ -13,7 +13,8 @@ import { fingerprintSection } from '../src/helpers/fingerprint.ts';
 import { currentTestState, currentTestWindow, startWork, type TestState } from '../src/runner/testState.ts';
 import { trackAwait } from '../src/runner/trackAwait.ts';
 import { captureCallSite, withUserFrames } from '../src/runner/callSite.ts';
-import { vitestCustomMessage, vitestGlobalExpect } from '../src/adapters/runnerExpect.ts';
+import { vitestCustomMessage } from '../src/adapters/runnerExpect.ts';
+import { runnerVitestExpect } from './twinVerdict.ts';
 
 /** The part of Vitest's `MatcherState` and Jest's `MatcherContext` the matchers use. */
 export interface MatcherContextLike {
@@ -72,7 +73,7 @@ export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpe
   const isNot = context.isNot === true;
   const where = `${isNot ? '.not' : ''}.${spec.name}()`;
   const test = currentTestState();
-  const site: CallSite = { vitest: vitestGlobalExpect() !== undefined, heldAtOnce: false, inCall: true };
+  const site: CallSite = { vitest: runnerVitestExpect() !== undefined, heldAtOnce: false, inCall: true };
   const run = matchPoll(context, { ...spec, holds: watchFirstAttempt(spec.holds, site) }, where, test, site);
   site.inCall = false;
   if (site.vitest && !passesForSure(site)) site.error = captureCallSite(spec.name);

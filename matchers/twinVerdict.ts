@@ -37,11 +37,22 @@ export interface TwinContext {
 type AssertionClass = (new (received: unknown) => object) & { prototype: object };
 const assertionClasses = new WeakMap<object, AssertionClass>();
 
+// Vitest sets its global expect before any setup file loads and Jest never does, so whether this copy runs
+// under Vitest is known at the first matcher call and kept: each look is a global read (under Jest a miss
+// through the vm context, about 1 µs), and every eventual matcher call needed two.
+let vitestSeen: VitestExpect | null | undefined;
+
+/** Vitest's global expect when running under Vitest (looked up at the first call, then kept). */
+export function runnerVitestExpect(): VitestExpect | undefined {
+  if (vitestSeen === undefined) vitestSeen = vitestGlobalExpect() ?? null;
+  return vitestSeen ?? undefined;
+}
+
 /** The runner's twin matcher as a judge, for the matcher context `context`. */
 export function twinJudge(context: TwinContext, twin: Twin): Judge {
   const lent = context[LENT_JUDGE];
   if (lent) return lent(twin);
-  const vitest = vitestGlobalExpect();
+  const vitest = runnerVitestExpect();
   if (vitest) return chaiJudge(vitestAssertionClass(vitest), twin);
   const raw = jestRawMatcher(twin);
   if (raw) return (received, expected) => (raw.call(context, received, expected) as { pass: boolean }).pass === true;
