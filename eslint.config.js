@@ -16,7 +16,7 @@ const foreignInternals = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/consumers/**', 'coverage/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'docs/api/**', 'node_modules/**', 'test/consumers/**', 'coverage/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
