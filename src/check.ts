@@ -6,6 +6,7 @@ import type { CountState } from './adapters/runnerExpect.ts';
 
 /** An asymmetric matcher such as `expect.objectContaining({...})`. */
 export interface AsymmetricMatcherLike {
+  /** True when `other` matches. */
   asymmetricMatch(other: unknown): boolean;
 }
 

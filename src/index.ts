@@ -14,8 +14,8 @@ export type {
   ConsistentlyOptions,
   ConfigurableOptions,
 } from './options/types.ts';
-export type { Check, AsymmetricMatcherLike } from './check.ts';
-export type { PollResult, TimelineEntry, EndReason } from './poll/PollResult.ts';
+export type { Check, CheckResult, AsymmetricMatcherLike } from './check.ts';
+export type { PollResult, PollFacts, TimelineEntry, EndReason, PassReason, FailReason, Broken } from './poll/PollResult.ts';
 export type { IdempotenceOptions, ConvergenceOptions } from './delivery/options.ts';
 export type { Effects, EffectSource } from './delivery/effects.ts';
 export { waitForReady, ReadinessError } from './helpers/waitForReady.ts';

@@ -31,6 +31,7 @@ export interface RecordedEvent<T = unknown> {
   readonly error?: unknown;
 }
 
+/** Options of `record()`. */
 export interface RecordOptions<T = unknown> {
   /** Turns a listener's arguments into the entry's `value`, e.g. `(job) => job.id`. */
   map?: (...args: never[]) => T;
@@ -50,6 +51,7 @@ export interface Recording<T = unknown> extends ReadonlyArray<RecordedEvent<T>>,
   readonly stopped: boolean;
   /** Removes the listeners (idempotent). The entries stay readable. */
   stop(): void;
+  /** The same as `stop()`, for `using rec = record(...)`. */
   [Symbol.dispose](): void;
 }
 

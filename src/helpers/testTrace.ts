@@ -10,6 +10,7 @@ import { testSpanOf } from '../otel/testSpan.ts';
 import { RUN_ID_ENV, runId } from './workerNamespace.ts';
 import { SEED_ENV, runSeed } from './testSeed.ts';
 
+/** The running test's trace context (`testTrace()`): ids to pass to the system under test so its spans join the test's trace. */
 export interface TestTrace {
   /** 32 lower-case hex digits, not all zero. */
   readonly traceId: string;

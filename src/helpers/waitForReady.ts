@@ -32,6 +32,7 @@ export { judge, type NotReadyReason, type HealthResponseLike };
 /** What a `probe` returns: a response-like object, or a fetch `Response`. Throwing means "not yet". */
 export type HealthProbe = (context: { signal: AbortSignal; attempt: number }) => HealthResponseLike | Response | Promise<HealthResponseLike | Response>;
 
+/** Options of `waitForReady()`. */
 export interface WaitForReadyOptions {
   /** Overall window in ms. Default 60 000 (and never past the running test's own timeout). */
   timeout?: number;
@@ -61,21 +62,33 @@ const DEFAULT_ATTEMPT_TIMEOUT = 5_000;
 
 export type { ReadinessAttempt };
 
+/** What `waitForReady()` resolves to once the service is ready. */
 export interface ReadyResult {
+  /** The health URL polled, or `'probe'` when a probe function was given. */
   url: string;
+  /** How many attempts it took. */
   attempts: number;
+  /** Ms from the first attempt until ready. */
   elapsed: number;
+  /** The build the service reported on the ready attempt, if it reported one. */
   build: string | undefined;
+  /** The health body read on the ready attempt (its status and checks), if it had one. */
   health: HealthReading | undefined;
 }
 
 /** The service did not become ready; carries every attempt. */
 export class ReadinessError extends Error {
+  /** Always `'ReadinessError'`. */
   override name = 'ReadinessError';
+  /** The health URL polled, or `'probe'`. */
   readonly target: string;
+  /** Why the wait ended (the window ran out, the signal aborted, the test ended, …). */
   readonly reason: EndReason;
+  /** Ms from the first attempt to the end. */
   readonly elapsed: number;
+  /** Every attempt, in order: what each saw and why it was not ready. */
   readonly attempts: readonly ReadinessAttempt[];
+  /** The last attempt (undefined when none was made). */
   readonly last: ReadinessAttempt | undefined;
   constructor(message: string, target: string, reason: EndReason, elapsed: number, attempts: ReadinessAttempt[]) {
     super(message);

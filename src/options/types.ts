@@ -13,9 +13,13 @@ export type Probe<T = unknown> = (context: ProbeContext) => T | PromiseLike<T>;
 
 /** Exponential backoff: `initial`, then ×`factor` per attempt, capped at `max`, each pause ±`jitter` (a fraction). */
 export interface Backoff {
+  /** The first pause, in ms. */
   initial: number;
+  /** Each later pause is the previous one times this. Default 2. */
   factor?: number;
+  /** No pause is longer than this many ms. Default: no cap. */
   max?: number;
+  /** Each pause varies by up to this fraction either way (0.1 is ±10 %), so parallel waits do not poll in step. Default 0; none in virtual time. */
   jitter?: number;
 }
 
@@ -24,6 +28,7 @@ export type Interval = number | readonly number[] | Backoff;
 
 /** A source that wakes a poll on its own, such as a `record()` recording: each emission re-checks. */
 export interface WakeSubscriber {
+  /** Subscribes `recheck` (called on each change) and returns the function that unsubscribes it. */
   readonly [WAKE_SOURCE]: (recheck: () => void) => () => void;
 }
 
@@ -32,18 +37,29 @@ export type WakeSource =
   | WakeSubscriber
   | readonly [
       emitter: {
+        /** Adds a listener for the event (EventEmitter style). */
         on(event: string | symbol, listener: (...args: unknown[]) => void): unknown;
+        /** Removes the listener when the wait ends (used when present). */
         off?(event: string | symbol, listener: (...args: unknown[]) => void): unknown;
+        /** Removes the listener when the wait ends, on emitters without `off`. */
         removeListener?(event: string | symbol, listener: (...args: unknown[]) => void): unknown;
       },
       eventName: string | symbol,
     ]
-  | readonly [target: { addEventListener(type: string, listener: () => void): void; removeEventListener(type: string, listener: () => void): void }, eventName: string]
+  | readonly [
+      target: {
+        /** Adds a listener for the event (EventTarget style). */
+        addEventListener(type: string, listener: () => void): void;
+        /** Removes the listener when the wait ends. */
+        removeEventListener(type: string, listener: () => void): void;
+      },
+      eventName: string,
+    ]
   | ((recheck: () => void) => (() => void) | void);
 
-/** Options shared by every eventual and consistent assertion. */
 /** What `onAttempt` is told after each attempt. */
 export interface AttemptInfo<T = unknown> {
+  /** 1-based attempt number. */
   attempt: number;
   /** Ms since the wait started when the attempt started. */
   at: number;
@@ -55,6 +71,7 @@ export interface AttemptInfo<T = unknown> {
   held: boolean;
 }
 
+/** Options shared by every eventual and consistent assertion. */
 export interface CommonOptions<T = unknown> {
   /** Pause between attempts in ms: a number, a list (last repeats) or a backoff. The default is a short exponential backoff. */
   interval?: Interval;
@@ -80,7 +97,12 @@ export interface CommonOptions<T = unknown> {
    * A `TestClock`: the wait runs in virtual time. Each pause advances the clock (firing the app's
    * timers) instead of waiting, and the window is measured on the clock: deterministic and instant.
    */
-  clock?: { monotonic(): number; advanceAsync(ms: number): Promise<void> };
+  clock?: {
+    /** Ms on the clock, moved only by advancing. */
+    monotonic(): number;
+    /** Moves the clock on by `ms`, firing the timers due, and settles their promises. */
+    advanceAsync(ms: number): Promise<void>;
+  };
   /**
    * With `clock` only: a window (`toConsistently*`, `.not.toEventually*`, `consistently()`) and the approach
    * to `notBefore` also watch at least this many ms of real time, so a value that real I/O changes is
@@ -105,7 +127,13 @@ export interface EventuallyOptions<T = unknown> extends CommonOptions<T> {
    * with deep strict equality; `from: undefined` is the value undefined), or a check: a function returning
    * true for the starting state (synchronously), or an asymmetric matcher.
    */
-  from?: T | ((value: T) => boolean) | { asymmetricMatch(other: unknown): boolean };
+  from?:
+    | T
+    | ((value: T) => boolean)
+    | {
+        /** True when `other` is in the starting state. */
+        asymmetricMatch(other: unknown): boolean;
+      };
 }
 
 /** Options of `consistently` and the `toConsistently*` matchers. */
@@ -116,12 +144,19 @@ export interface ConsistentlyOptions<T = unknown> extends CommonOptions<T> {
 
 /** Defaults settable with `configure()`. */
 export interface ConfigurableOptions {
+  /** Default window of eventual assertions, in ms (see EventuallyOptions.timeout). */
   timeout?: number;
+  /** Default window of consistent assertions, in ms (see ConsistentlyOptions.for). */
   for?: number;
+  /** Default pause between attempts (see CommonOptions.interval). */
   interval?: Interval;
+  /** Default per-attempt time limit in ms (see CommonOptions.attemptTimeout). */
   attemptTimeout?: number;
+  /** Default bound on attempts (see CommonOptions.maxAttempts). */
   maxAttempts?: number;
+  /** Default filter of which thrown errors mean "not yet" (see CommonOptions.ignore). */
   ignore?: (error: unknown) => boolean;
+  /** Default evidence gathered at failure (see CommonOptions.context). */
   context?: () => unknown;
   /** How long before the running test's own timeout a poll ends, so its diagnostics are what you see. Default 250. */
   testTimeoutMargin?: number;

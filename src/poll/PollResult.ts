@@ -4,9 +4,13 @@ export interface TimelineEntry {
   firstAt: number;
   /** ms since start of the last attempt that saw it. */
   lastAt: number;
+  /** 1-based number of the first attempt that saw it. */
   firstAttempt: number;
+  /** 1-based number of the last attempt that saw it. */
   lastAttempt: number;
+  /** How many consecutive attempts saw it. */
   count: number;
+  /** What the attempts saw: a returned value, a thrown error, or no answer before the attempt was abandoned. */
   kind: 'value' | 'error' | 'unsettled';
   /** A one-line rendering of the value or error. */
   summary: string;
@@ -49,6 +53,7 @@ export type FailReason =
 
 /** What every ended poll carries, passed or failed: everything its report needs, and nothing else. */
 export interface PollFacts<T = unknown> {
+  /** How many attempts ran (including one still in flight at the end). */
   attempts: number;
   /** Ms from the first attempt to the end: real time, or the TestClock's time when `virtual`. */
   elapsed: number;
@@ -56,12 +61,15 @@ export interface PollFacts<T = unknown> {
   virtual: boolean;
   /** The window in ms, and the option that set it. */
   window: number;
+  /** The option that set `window`: `timeout` (eventual) or `for` (consistent). */
   windowName: 'timeout' | 'for';
+  /** What the attempts saw, in order, one entry per run of equal observations. */
   timeline: TimelineEntry[];
   /** Distinct observations left out of `timeline` (it keeps the first and the most recent ones). */
   droppedEntries: number;
   /** Whether any attempt produced a value (as opposed to an error). */
   hasValue: boolean;
+  /** The value of the last attempt that returned one. */
   lastValue: T | undefined;
   /** The error of the last completed attempt, if it threw (undefined when it returned a value): never the one abandoned at the deadline. */
   lastError: unknown;
@@ -75,10 +83,25 @@ export interface PollFacts<T = unknown> {
   abandonedAtEnd?: { attempt: number; error: unknown } | undefined;
   /** Virtual time: the real ms the poll watched, and the `realFloor` it had to watch at least. */
   realElapsed?: number | undefined;
+  /** Virtual time: the least real ms the poll had to watch (the `realFloor` option). */
   realFloor?: number | undefined;
   /** The run fingerprint (`Run: …`), stamped by the shell that reports the failure. */
   fingerprint?: string | undefined;
 }
 
 /** The data a poll returns; the failure message is built from it (and a printer) alone, once, at the end. */
-export type PollResult<T = unknown> = PollFacts<T> & ({ passed: true; reason: PassReason } | { passed: false; reason: FailReason });
+export type PollResult<T = unknown> = PollFacts<T> &
+  (
+    | {
+        /** The poll passed. */
+        passed: true;
+        /** Why it passed. */
+        reason: PassReason;
+      }
+    | {
+        /** The poll failed. */
+        passed: false;
+        /** Why it failed; the failure message's headline comes from it. */
+        reason: FailReason;
+      }
+  );
