@@ -40,6 +40,13 @@ describe('describeEvent: one short label in the event’s own words', () => {
     expect(describeEvent({ type: 'y'.repeat(80) })).toBe('y'.repeat(80));
   });
 
+  test('a string event is printed whole up to the label’s limit; a wide object event stays on one line', () => {
+    expect(describeEvent('s'.repeat(60))).toBe(`'${'s'.repeat(60)}'`);
+    const wide = describeEvent({ amount: 5, note: 'n'.repeat(30), more: { deep: { deeper: 1 } } });
+    expect(wide).not.toContain('\n');
+    expect(wide).toContain('[Object]');
+  });
+
   test('an event that throws while read is named, never thrown', () => {
     const hostile = {
       get type(): string {
@@ -52,7 +59,9 @@ describe('describeEvent: one short label in the event’s own words', () => {
 
 describe('delivery orders in words', () => {
   test('a short order prints whole: late events say how late, redeliveries say so', () => {
-    expect(orderLine(events(3), [d(1), d(2), d(0), d(2, true)])).toBe('e2 E2 · e3 E3 · e1 E1 [2 late] · e3* E3 [redelivered]');
+    expect(orderLine(events(3), [d(1), d(2), d(0), d(2, true)])).toBe(
+      'e2 E2 · e3 E3 · e1 E1 [2 late] · e3* E3 [redelivered]',
+    );
     expect(countDeviations([d(1), d(2), d(0), d(2, true)])).toBe(2);
     expect(countDeviations(inOrder(5))).toBe(0);
   });
@@ -73,6 +82,19 @@ describe('delivery orders in words', () => {
     expect(countDeviations(order)).toBe(20);
   });
 
+  test('a deviation in the middle is shown with its neighbour on each side; late events in a gap are counted', () => {
+    const order = [...inOrder(20)];
+    [order[9], order[10]] = [order[10]!, order[9]!];
+    expect(orderLine(events(20), order)).toBe(
+      'e1 E1 · … 8 in order … · e11 E11 · e10 E10 [1 late] · e12 E12 · … 7 in order … · e20 E20',
+    );
+    const manyLate = [...Array.from({ length: 30 }, (_, i) => d(i + 1)), d(0)];
+    const line = orderLine(events(31), manyLate);
+    expect(line.endsWith('e1 E1 [30 late]')).toBe(true);
+    const lateOnly = Array.from({ length: 40 }, (_, i) => d(i % 2 === 0 ? i + 1 : i - 1));
+    expect(orderLine(events(40), lateOnly)).toMatch(/… \d+ more \(\d+ of them late or redelivered\) …/);
+  });
+
   test('an order of exactly 12 prints whole; 13 is cut', () => {
     expect(orderLine(events(12), inOrder(12)).split(' · ')).toHaveLength(12);
     expect(orderLine(events(13), inOrder(13))).toBe('e1 E1 · … 11 in order … · e13 E13');
@@ -91,6 +113,23 @@ describe('the replay schedule', () => {
     expect(formatSchedule(inOrder(9))).toBe('e1 e2 e3 e4 e5 e6 e7 e8 e9');
     expect(formatSchedule([...inOrder(10), d(3, true), d(10)])).toBe('e1..e10 e4* e11');
     expect(formatSchedule([d(1), ...inOrder(12).slice(2), d(0)])).toBe('e2..e12 e1');
+  });
+
+  test('a redelivery never starts a range: it keeps its star', () => {
+    expect(formatSchedule([d(0), d(0, true), ...inOrder(12).slice(1)])).toBe('e1 e1* e2..e12');
+  });
+
+  test('ranges and tokens with two digits, a one-event range, and a 40-character token shown whole', () => {
+    expect(parseSchedule('w', 'e1..e9 e10', 10)).toEqual(inOrder(10));
+    expect(parseSchedule('w', 'e10..e12 e1..e9', 12)).toEqual([d(9), d(10), d(11), ...inOrder(9)]);
+    expect(parseSchedule('w', 'e1 e2..e2', 2)).toEqual([d(0), d(1)]);
+    const forty = 'x'.repeat(38);
+    expect(() => parseSchedule('w', [forty], 3)).toThrow(`names "${forty}", which is not`);
+  });
+
+  test('a token is read whole: text before or after an event or a range is refused', () => {
+    for (const token of ['x2', 'xe1..e3', 'e1..e3x', 'e1*5'])
+      expect(() => parseSchedule('w', `e1 e2 e3 ${token}`, 20)).toThrow(`names "${token}", which is not`);
   });
 
   test('parses its own words, lists of 0-based indices and ranges; repeats are redeliveries', () => {
@@ -128,8 +167,12 @@ describe('the replay schedule', () => {
   });
 
   test('every event must be delivered; the missing ones are listed, at most 10', () => {
-    expect(() => parseSchedule('w', 'e1 e1*', 3)).toThrow('w: `schedule` must deliver every event at least once; it never delivers e2, e3.');
-    expect(() => parseSchedule('w', 'e1', 13)).toThrow('it never delivers e2, e3, e4, e5, e6, e7, e8, e9, e10, e11 and 2 more.');
+    expect(() => parseSchedule('w', 'e1 e1*', 3)).toThrow(
+      'w: `schedule` must deliver every event at least once; it never delivers e2, e3.',
+    );
+    expect(() => parseSchedule('w', 'e1', 13)).toThrow(
+      'it never delivers e2, e3, e4, e5, e6, e7, e8, e9, e10, e11 and 2 more.',
+    );
     expect(() => parseSchedule('w', 'e1', 11)).toThrow(/it never delivers e2, e3, e4, e5, e6, e7, e8, e9, e10, e11\.$/);
   });
 });
