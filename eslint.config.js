@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 
 const foreignInternals = [
   {
-    selector: 'Literal[value=/^(expect-global|\\$\\$jest-matchers-object|JEST_STATE_SYMBOL|jest-native-now|opentelemetry\\.js\\.api\\.1|OpenTelemetry Context Key SPAN)$/]',
+    selector:
+      'Literal[value=/^(expect-global|\\$\\$jest-matchers-object|JEST_STATE_SYMBOL|jest-native-now|opentelemetry\\.js\\.api\\.1|OpenTelemetry Context Key SPAN)$/]',
     message: "Another library's internals: read them in src/adapters/ (one file per library).",
   },
   {
@@ -48,7 +49,10 @@ export default tseslint.config(
       },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-empty-object-type': 'off',
       '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
@@ -88,7 +92,14 @@ export default tseslint.config(
     files: ['test/verdicts/fixtures/p2/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', exports: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

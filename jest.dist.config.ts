@@ -17,7 +17,9 @@ export default {
   testMatch: suite.include.map((file) => `<rootDir>/${file}`),
   setupFilesAfterEnv: ['<rootDir>/test/setup/jest.dist.ts'],
   moduleNameMapper: {
-    ...Object.fromEntries(Object.entries(entries).map(([module, entry]) => [specifierPattern(module), dist(`${entry}.cjs`)])),
+    ...Object.fromEntries(
+      Object.entries(entries).map(([module, entry]) => [specifierPattern(module), dist(`${entry}.cjs`)]),
+    ),
     // Source modules the included tests take only public names from: the same names on the `unflake` entry.
     ...Object.fromEntries([...suite.mappedToIndex].map((module) => [specifierPattern(module), dist('index.cjs')])),
     [specifierPattern('src/time/realTime.ts')]: `<rootDir>/${realTimeShim}`,

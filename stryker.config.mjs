@@ -10,7 +10,18 @@ export default {
   mutate: ['src/poll/**/*.ts', 'src/delivery/**/*.ts', 'src/runner/**/*.ts', 'matchers/**/*.ts'],
   // Only the files the mutation suites need are copied into the sandbox; dist/ never is (a stale build
   // there must not be what the tests import).
-  ignorePatterns: ['/dist', '/reports', '/bench', '/examples', '/docs', '/test/consumers', '/test/verdicts', '/test/reporter', '*.tgz', '/tmp'],
+  ignorePatterns: [
+    '/dist',
+    '/reports',
+    '/bench',
+    '/examples',
+    '/docs',
+    '/test/consumers',
+    '/test/verdicts',
+    '/test/reporter',
+    '*.tgz',
+    '/tmp',
+  ],
   coverageAnalysis: 'perTest',
   // A static mutant (module-level code) would re-run every test; they are few here and reported as ignored.
   ignoreStatic: true,

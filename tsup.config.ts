@@ -13,7 +13,14 @@ const shared: Options = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: 'src/index.ts', matchers: 'matchers/index.ts', jest: 'matchers/jest.ts', clock: 'clock/index.ts', faults: 'src/faults/index.ts', mocha: 'matchers/mocha.ts' },
+    entry: {
+      index: 'src/index.ts',
+      matchers: 'matchers/index.ts',
+      jest: 'matchers/jest.ts',
+      clock: 'clock/index.ts',
+      faults: 'src/faults/index.ts',
+      mocha: 'matchers/mocha.ts',
+    },
     format: ['esm', 'cjs'],
   },
   // unflake/playwright on its own: in the group above its types would import EventualMatchers from

@@ -16,9 +16,15 @@ const dist = (file: string): string => `${root}dist/${file}`;
 const suite = classifyTests();
 
 const alias = [
-  ...Object.entries(entries).map(([module, entry]) => ({ find: new RegExp(specifierPattern(module)), replacement: dist(`${entry}.js`) })),
+  ...Object.entries(entries).map(([module, entry]) => ({
+    find: new RegExp(specifierPattern(module)),
+    replacement: dist(`${entry}.js`),
+  })),
   // Source modules the included tests take only public names from: the same names on the `unflake` entry.
-  ...[...suite.mappedToIndex].map((module) => ({ find: new RegExp(specifierPattern(module)), replacement: dist('index.js') })),
+  ...[...suite.mappedToIndex].map((module) => ({
+    find: new RegExp(specifierPattern(module)),
+    replacement: dist('index.js'),
+  })),
   { find: new RegExp(specifierPattern('src/time/realTime.ts')), replacement: `${root}${realTimeShim}` },
   { find: /^unflake$/, replacement: dist('index.js') },
   { find: /^unflake\/(vitest|clock|matchers)$/, replacement: dist('$1.js') },
@@ -31,7 +37,9 @@ function distOnly(): Plugin {
     enforce: 'pre',
     load(id) {
       if (guarded.some((dir) => id.startsWith(dir))) {
-        throw new Error(`vitest.dist.config.ts: ${id.slice(root.length)} is source; a dist run must reach only public entries (see test/verdicts/dist/suite.ts).`);
+        throw new Error(
+          `vitest.dist.config.ts: ${id.slice(root.length)} is source; a dist run must reach only public entries (see test/verdicts/dist/suite.ts).`,
+        );
       }
       return null;
     },
@@ -51,7 +59,10 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { ...shared, name: 'dist', include: suite.include } },
-      { extends: true, test: { ...shared, name: 'dist:concurrent', include: robustTests, sequence: { concurrent: true } } },
+      {
+        extends: true,
+        test: { ...shared, name: 'dist:concurrent', include: robustTests, sequence: { concurrent: true } },
+      },
       { extends: true, test: { ...shared, name: 'dist:shared', include: robustTests, isolate: false } },
     ],
   },

@@ -62,7 +62,10 @@ const timerTools: Record<string, TimerTool> = {
   'vi.useFakeTimers + advanceTimersByTime': {
     setup() {
       vi.useFakeTimers();
-      return { setTimeout: (cb, ms) => globalThis.setTimeout(cb, ms), advance: (ms) => void vi.advanceTimersByTime(ms) };
+      return {
+        setTimeout: (cb, ms) => globalThis.setTimeout(cb, ms),
+        advance: (ms) => void vi.advanceTimersByTime(ms),
+      };
     },
     teardown() {
       vi.useRealTimers();
@@ -115,7 +118,12 @@ interface WaitForRun {
   fakeAdvancedMs: number;
   checks: number;
 }
-const virtual: { flip: VirtualRun[]; timeout: VirtualRun[]; day: VirtualRun[]; waitFor: WaitForRun[] } = { flip: [], timeout: [], day: [], waitFor: [] };
+const virtual: { flip: VirtualRun[]; timeout: VirtualRun[]; day: VirtualRun[]; waitFor: WaitForRun[] } = {
+  flip: [],
+  timeout: [],
+  day: [],
+  waitFor: [],
+};
 
 describe('controllable time bench', () => {
   for (const [workloadName, workload] of Object.entries(workloads)) {
@@ -140,7 +148,8 @@ describe('controllable time bench', () => {
             tool.teardown();
           }
           if (fired !== TIMERS) throw new Error(`${name}: ${fired} of ${TIMERS} timers fired`);
-          if (rep >= WARMUP) samples[name]!.push({ timersPerS: fired / ((timing.scheduleMs + timing.advanceMs) / 1000), ...timing });
+          if (rep >= WARMUP)
+            samples[name]!.push({ timersPerS: fired / ((timing.scheduleMs + timing.advanceMs) / 1000), ...timing });
         }
       }
       throughput[workloadName] = samples;
@@ -224,7 +233,8 @@ describe('controllable time bench', () => {
           failed = true;
         }
         const realMs = realNow() - start;
-        if (!failed) throw new Error('vi.waitFor saw the flip within the real timeout; the extrapolation assumes it does not');
+        if (!failed)
+          throw new Error('vi.waitFor saw the flip within the real timeout; the extrapolation assumes it does not');
         virtual.waitFor.push({ realMs, fakeAdvancedMs: Date.now() - fakeStart, checks });
       } finally {
         vi.useRealTimers();
@@ -265,7 +275,8 @@ describe('controllable time bench', () => {
 
 function safeVersion(pkg: string): string {
   try {
-    return (JSON.parse(readFileSync(createRequire(import.meta.url).resolve(pkg), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(createRequire(import.meta.url).resolve(pkg), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }

@@ -68,7 +68,10 @@ interface SweepResult {
 }
 
 const results: Record<string, ToolResult> = Object.fromEntries(
-  Object.keys(tools).map((name) => [name, { fast: { latencyMs: [], calls: [] }, slow: { latencyMs: [], calls: [] }, alreadyTrueUs: [] }]),
+  Object.keys(tools).map((name) => [
+    name,
+    { fast: { latencyMs: [], calls: [] }, slow: { latencyMs: [], calls: [] }, alreadyTrueUs: [] },
+  ]),
 );
 const sweep: SweepResult[] = [];
 const DIAGNOSTIC = 'unflake toEventuallyEqual, Error.stackTraceLimit = 0';
@@ -111,13 +114,20 @@ function seeded(seed: number): () => number {
 }
 const slowFlips = (() => {
   const random = seeded(0x5eed);
-  return Array.from({ length: SLOW_REPS }, () => SLOW_FLIP_MS - SLOW_FLIP_SPREAD_MS + 2 * SLOW_FLIP_SPREAD_MS * random());
+  return Array.from(
+    { length: SLOW_REPS },
+    () => SLOW_FLIP_MS - SLOW_FLIP_SPREAD_MS + 2 * SLOW_FLIP_SPREAD_MS * random(),
+  );
 })();
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Round-robin over the entries, rotating who goes first, so drift in machine load is shared. */
-async function roundRobin<T>(entries: readonly T[], reps: number, run: (entry: T, rep: number) => Promise<void>): Promise<void> {
+async function roundRobin<T>(
+  entries: readonly T[],
+  reps: number,
+  run: (entry: T, rep: number) => Promise<void>,
+): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     for (let k = 0; k < entries.length; k++) {
       await run(entries[(rep + k) % entries.length]!, rep);
@@ -159,7 +169,11 @@ describe('unflake bench', () => {
       }
     };
     const entries: [string, Waiter, number[]][] = [
-      ...Object.entries(tools).map(([name, wait]): [string, Waiter, number[]] => [name, wait, results[name]!.alreadyTrueUs]),
+      ...Object.entries(tools).map(([name, wait]): [string, Waiter, number[]] => [
+        name,
+        wait,
+        results[name]!.alreadyTrueUs,
+      ]),
       [DIAGNOSTIC, diagnostic, diagnostics[DIAGNOSTIC]!],
     ];
     for (const [, wait] of entries) for (let i = 0; i < TRUE_WARMUP; i++) await wait(probe);
@@ -177,7 +191,12 @@ describe('unflake bench', () => {
   it.runIf(SWEEP)('sweep of candidate default backoffs (fast path sequential, slow path concurrent)', async () => {
     for (const initial of [1, 2, 5])
       for (const factor of [1.5, 2])
-        for (const max of [100, 200, 250]) sweep.push({ interval: { initial, factor, max, jitter: 0.1 }, fast: { latencyMs: [], calls: [] }, slow: { latencyMs: [], calls: [] } });
+        for (const max of [100, 200, 250])
+          sweep.push({
+            interval: { initial, factor, max, jitter: 0.1 },
+            fast: { latencyMs: [], calls: [] },
+            slow: { latencyMs: [], calls: [] },
+          });
     const waiterOf =
       (s: SweepResult): Waiter =>
       (probe) =>
@@ -203,10 +222,18 @@ describe('unflake bench', () => {
   afterAll(() => {
     if (flipEmitters() !== 0) throw new Error(`wakeOn listeners left behind: ${flipEmitters()}`);
     const cpuModel = /^model name\s*:\s*(.*)$/m.exec(safeRead('/proc/cpuinfo'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-    const vitestVersion = (JSON.parse(safeRead(join(process.cwd(), 'node_modules/vitest/package.json')) || '{}') as { version?: string }).version ?? 'unknown';
+    const vitestVersion =
+      (JSON.parse(safeRead(join(process.cwd(), 'node_modules/vitest/package.json')) || '{}') as { version?: string })
+        .version ?? 'unknown';
     const data = {
       generatedAt: new Date().toISOString(),
-      machine: { nproc: availableParallelism(), cpuModel, node: process.version, vitest: vitestVersion, platform: `${process.platform} ${process.arch}` },
+      machine: {
+        nproc: availableParallelism(),
+        cpuModel,
+        node: process.version,
+        vitest: vitestVersion,
+        platform: `${process.platform} ${process.arch}`,
+      },
       config: {
         fastFlipMs: FAST_FLIP_MS,
         slowFlipMs: SLOW_FLIP_MS,

@@ -8,7 +8,12 @@ import { checkConvergence, type ConvergenceSettings } from '../src/delivery/chec
 import { formatSchedule } from '../src/delivery/schedule.ts';
 
 type Event = { id: string; seq: number; amount: number; name?: string };
-const events: Event[] = Array.from({ length: 6 }, (_, i) => ({ id: `e${i + 1}`, seq: i + 1, amount: i + 1, ...(i % 2 === 0 ? { name: `n${i + 1}` } : {}) }));
+const events: Event[] = Array.from({ length: 6 }, (_, i) => ({
+  id: `e${i + 1}`,
+  seq: i + 1,
+  amount: i + 1,
+  ...(i % 2 === 0 ? { name: `n${i + 1}` } : {}),
+}));
 
 let state = { total: 0, name: '', nameSeq: 0, seen: new Set<string>() };
 const reset = (): void => void (state = { total: 0, name: '', nameSeq: 0, seen: new Set() });
@@ -70,7 +75,9 @@ export async function runDeliveryBench(): Promise<string> {
     `| 100 orders, trivial correct handler (30 seeds) | ${p50.toFixed(1)} ms (${Math.round(100_000 / p50)} orders/s) | ${Math.max(...explore).toFixed(1)} ms | < 100 ms | ${p50 < 100 ? 'yes' : 'no'} |`,
     `| find + shrink a last-write-wins bug (20 seeds) | ${median(shrink).toFixed(1)} ms | ${Math.max(...shrink).toFixed(1)} ms | < 1 s | ${Math.max(...shrink) < 1000 ? 'yes' : 'no'} |`,
     '',
-    `Shrunk counterexamples: ${deviating.length}/20 deviate from the canonical order, ${oneMove}/20 without any redelivery left; examples: ${[...new Set(minimal)]
+    `Shrunk counterexamples: ${deviating.length}/20 deviate from the canonical order, ${oneMove}/20 without any redelivery left; examples: ${[
+      ...new Set(minimal),
+    ]
       .slice(0, 4)
       .map((o) => `\`${o}\``)
       .join(', ')}.`,

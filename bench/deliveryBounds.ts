@@ -21,7 +21,10 @@ import { beginTest, endTest, runInTest } from '../src/runner/testState.ts';
 import { monotonicNow, pendingRealTimers } from '../src/time/realTime.ts';
 
 baseExpect.extend(matchers as never);
-type Assertion = { toConvergeInAnyOrder(events: unknown[], options: unknown): Promise<void>; toBeIdempotent(events: unknown, options: unknown): Promise<void> };
+type Assertion = {
+  toConvergeInAnyOrder(events: unknown[], options: unknown): Promise<void>;
+  toBeIdempotent(events: unknown, options: unknown): Promise<void>;
+};
 const expect = baseExpect as unknown as (value: unknown) => Assertion & { not: Assertion };
 
 const TEST_TIMEOUT = 5_000;
@@ -42,7 +45,10 @@ function projection(orderBug: boolean) {
   const balance = new Map<string, number>();
   const name = new Map<string, { name: string; seq: number }>();
   const reset = (): void => (seen.clear(), balance.clear(), name.clear());
-  const state = (): unknown => ({ balance: Object.fromEntries(balance), name: Object.fromEntries([...name].map(([k, v]) => [k, v.name])) });
+  const state = (): unknown => ({
+    balance: Object.fromEntries(balance),
+    name: Object.fromEntries([...name].map(([k, v]) => [k, v.name])),
+  });
   const project = (e: Event): void => {
     if (seen.has(e.id)) return;
     seen.add(e.id);
@@ -60,24 +66,50 @@ interface Case {
 
 const correct = projection(false);
 const buggy = projection(true);
-const asyncCorrect = { ...correct, project: async (e: Event): Promise<void> => (await Promise.resolve(), correct.project(e)) };
+const asyncCorrect = {
+  ...correct,
+  project: async (e: Event): Promise<void> => (await Promise.resolve(), correct.project(e)),
+};
 
 const cases: Case[] = [
-  { name: 'converge: correct handler, 100 runs', run: () => expect(correct.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state }) },
-  { name: 'converge: last-write-wins bug, find + shrink', run: () => expect(buggy.project).toConvergeInAnyOrder(events, { reset: buggy.reset, state: buggy.state, seed: 1 }) },
+  {
+    name: 'converge: correct handler, 100 runs',
+    run: () => expect(correct.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state }),
+  },
+  {
+    name: 'converge: last-write-wins bug, find + shrink',
+    run: () => expect(buggy.project).toConvergeInAnyOrder(events, { reset: buggy.reset, state: buggy.state, seed: 1 }),
+  },
   {
     name: 'converge: correct handler, 1 000 000 runs (more than time allows)',
-    run: () => expect(correct.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state, runs: 1_000_000 }),
+    run: () =>
+      expect(correct.project).toConvergeInAnyOrder(events, {
+        reset: correct.reset,
+        state: correct.state,
+        runs: 1_000_000,
+      }),
   },
   {
     name: 'converge: async handler, 1 000 000 runs',
-    run: () => expect(asyncCorrect.project).toConvergeInAnyOrder(events, { reset: correct.reset, state: correct.state, runs: 1_000_000 }),
+    run: () =>
+      expect(asyncCorrect.project).toConvergeInAnyOrder(events, {
+        reset: correct.reset,
+        state: correct.state,
+        runs: 1_000_000,
+      }),
   },
   {
     name: 'converge: the 3rd delivery never settles',
-    run: () => expect((e: Event) => (e.seq === 2 ? new Promise(() => {}) : undefined)).toConvergeInAnyOrder(events, { reset: () => {}, state: () => 0 }),
+    run: () =>
+      expect((e: Event) => (e.seq === 2 ? new Promise(() => {}) : undefined)).toConvergeInAnyOrder(events, {
+        reset: () => {},
+        state: () => 0,
+      }),
   },
-  { name: 'idempotent: 20 000 events, no reset', run: () => expect(correct.project).toBeIdempotent(events, { state: correct.state }) },
+  {
+    name: 'idempotent: 20 000 events, no reset',
+    run: () => expect(correct.project).toBeIdempotent(events, { state: correct.state }),
+  },
   {
     name: 'idempotent: 20 000 events with reset (history replays: quadratic)',
     run: () => expect(correct.project).toBeIdempotent(events, { state: correct.state, reset: correct.reset }),

@@ -20,7 +20,12 @@ for (let i = 0; i < runs; i++) {
   const records: TestRecord[] = Array.from({ length: tests }, (_, t) => {
     const r = random();
     const status = r < 0.005 ? 'flaky' : r < 0.006 ? 'failed' : 'passed';
-    return { file: `test/m${t % 400}.test.ts`, name: `case ${t}`, status, ...(status === 'passed' ? {} : { failures: [attemptFailure('Error: Timed out after 1 s')] }) };
+    return {
+      file: `test/m${t % 400}.test.ts`,
+      name: `case ${t}`,
+      status,
+      ...(status === 'passed' ? {} : { failures: [attemptFailure('Error: Timed out after 1 s')] }),
+    };
   });
   const at = new Date(now - 86_400_000 + i * 1000).toISOString();
   await store.append({

@@ -100,7 +100,10 @@ async function main(): Promise<void> {
       const last = appendMs.slice(-20).sort((a, b) => a - b);
       // READER_ARGS: node flags for the reader, e.g. --max-old-space-size=96 to show the folder store reads within a fixed heap.
       const flags = (process.env.READER_ARGS ?? '').split(' ').filter(Boolean);
-      const child = spawnSync(process.execPath, [...flags, import.meta.filename, 'read', spec, String(now)], { encoding: 'utf8', maxBuffer: 2 ** 26 });
+      const child = spawnSync(process.execPath, [...flags, import.meta.filename, 'read', spec, String(now)], {
+        encoding: 'utf8',
+        maxBuffer: 2 ** 26,
+      });
       if (child.status !== 0) throw new Error(child.stderr);
       if (process.env.QT) process.stderr.write(child.stderr);
       const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;

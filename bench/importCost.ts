@@ -85,15 +85,26 @@ const req = (name: string): string => `require(${JSON.stringify(file(name))});`;
 const variants: Record<string, Variant> = {
   'baseline (loads nothing)': { statement: '', esm: false },
   // What the first import() costs in any ES module (the loader itself), whatever it imports.
-  "baseline ESM: import('data:text/javascript,') (empty module)": { statement: "await import('data:text/javascript,');", esm: true },
+  "baseline ESM: import('data:text/javascript,') (empty module)": {
+    statement: "await import('data:text/javascript,');",
+    esm: true,
+  },
   [MAIN_ENTRY]: { statement: imp('index.js'), esm: true },
   "require('unflake') (dist/index.cjs)": { statement: req('index.cjs'), esm: false },
   "import('unflake/clock') (dist/clock.js, ESM)": { statement: imp('clock.js'), esm: true },
   "require('unflake/clock') (dist/clock.cjs)": { statement: req('clock.cjs'), esm: false },
   "import('unflake/matchers') (ESM)": { statement: imp('matchers.js'), esm: true },
   "require('unflake/matchers') (CJS)": { statement: req('matchers.cjs'), esm: false },
-  "import('unflake/vitest') (ESM; vitest stubbed)": { statement: imp('vitest.js'), esm: true, before: stubRunner('vitest', false) },
-  "require('unflake/jest') (CJS; @jest/globals stubbed)": { statement: req('jest.cjs'), esm: false, before: stubRunner('@jest/globals', true) },
+  "import('unflake/vitest') (ESM; vitest stubbed)": {
+    statement: imp('vitest.js'),
+    esm: true,
+    before: stubRunner('vitest', false),
+  },
+  "require('unflake/jest') (CJS; @jest/globals stubbed)": {
+    statement: req('jest.cjs'),
+    esm: false,
+    before: stubRunner('@jest/globals', true),
+  },
   "import('unflake/faults') (ESM)": { statement: imp('faults.js'), esm: true },
 };
 
@@ -156,7 +167,10 @@ export function measureImportCost(n = 15): ImportCost {
   for (const name of names.filter((n) => !n.startsWith('baseline'))) {
     const variant = variants[name]!;
     loadChecks[name] = JSON.parse(run(checkScript(variant, false), variant.esm).out) as LoadCheck;
-    if (name.includes('unflake/clock')) loadChecks[`${name}, then new TestClock() (positive control)`] = JSON.parse(run(checkScript(variant, true), variant.esm).out) as LoadCheck;
+    if (name.includes('unflake/clock'))
+      loadChecks[`${name}, then new TestClock() (positive control)`] = JSON.parse(
+        run(checkScript(variant, true), variant.esm).out,
+      ) as LoadCheck;
   }
   return { n, node: process.version, samples, loadChecks };
 }

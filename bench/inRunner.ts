@@ -28,12 +28,18 @@ export const IN_RUNNER_GOAL = 0.5;
 
 function runOne(runner: 'vitest' | 'jest'): InRunnerData {
   const profile = process.env.UNFLAKE_BENCH_CPU_PROF;
-  if (!existsSync(join(root, 'dist/vitest.js'))) throw new Error('bench/inRunner: no dist/ here; build first (npm run bench builds)');
+  if (!existsSync(join(root, 'dist/vitest.js')))
+    throw new Error('bench/inRunner: no dist/ here; build first (npm run bench builds)');
   const out = join(tmpdir(), `unflake-bench-inrunner-${runner}-${process.pid}.json`);
   rmSync(out, { force: true });
   const args =
     runner === 'vitest'
-      ? [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', '--config', 'bench/inRunner/vitest.config.ts']
+      ? [
+          join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'),
+          'run',
+          '--config',
+          'bench/inRunner/vitest.config.ts',
+        ]
       : [
           '--experimental-vm-modules',
           '--no-warnings=ExperimentalWarning',
@@ -44,8 +50,13 @@ function runOne(runner: 'vitest' | 'jest'): InRunnerData {
           'bench/inRunner/jest.config.ts',
           '--runInBand',
         ];
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, UNFLAKE_BENCH_INRUNNER_OUT: out } });
-  if (result.status !== 0 || !existsSync(out)) throw new Error(`bench/inRunner: ${runner} exited with ${result.status ?? result.signal}`);
+  const result = spawnSync(process.execPath, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, UNFLAKE_BENCH_INRUNNER_OUT: out },
+  });
+  if (result.status !== 0 || !existsSync(out))
+    throw new Error(`bench/inRunner: ${runner} exited with ${result.status ?? result.signal}`);
   return JSON.parse(readFileSync(out, 'utf8')) as InRunnerData;
 }
 
@@ -70,12 +81,22 @@ export function renderInRunner(runs: readonly InRunnerData[]): string {
     const p50 = (name: string): number | undefined => (run.samples[name] ? median(run.samples[name]) : undefined);
     for (const [name, samples] of Object.entries(run.samples)) {
       const m = median(samples);
-      rows.push([`${run.runner} ${run.version}`, name, us(m), us(quantile(samples, 0.9)), ratio(m, p50(POLL)), ratio(m, p50(WAIT_FOR)), ratio(m, p50(FLOOR))]);
+      rows.push([
+        `${run.runner} ${run.version}`,
+        name,
+        us(m),
+        us(quantile(samples, 0.9)),
+        ratio(m, p50(POLL)),
+        ratio(m, p50(WAIT_FOR)),
+        ratio(m, p50(FLOOR)),
+      ]);
     }
     const own = p50(UNFLAKE);
     const poll = p50(POLL);
     if (own !== undefined && poll !== undefined)
-      goals.push(`${run.runner}: ${UNFLAKE} ÷ expect.poll = ${(own / poll).toFixed(2)} (goal ≤ ${IN_RUNNER_GOAL}: ${own / poll <= IN_RUNNER_GOAL ? 'met' : 'NOT met'})`);
+      goals.push(
+        `${run.runner}: ${UNFLAKE} ÷ expect.poll = ${(own / poll).toFixed(2)} (goal ≤ ${IN_RUNNER_GOAL}: ${own / poll <= IN_RUNNER_GOAL ? 'met' : 'NOT met'})`,
+      );
   }
   const { iterations, warmup } = runs[0] ?? { iterations: 0, warmup: 0 };
   return [

@@ -27,7 +27,8 @@ const loadedOtel = (): string[] => Object.keys(require.cache).filter((path) => p
 /** CPU µs per test (user + system: what a loaded machine distorts least) of one batch of `n` tests. */
 async function batch(body: () => unknown): Promise<number> {
   const before = process.cpuUsage();
-  for (let i = 0; i < n; i++) await runWrappedTest({ runner: 'vitest', name: `bench/otel.ts > suite > test ${i % 100}` }, body);
+  for (let i = 0; i < n; i++)
+    await runWrappedTest({ runner: 'vitest', name: `bench/otel.ts > suite > test ${i % 100}` }, body);
   const used = process.cpuUsage(before);
   return (used.user + used.system) / n;
 }
@@ -57,10 +58,16 @@ async function main(): Promise<void> {
   const checks = checkNs();
   const loadedWithout = loadedOtel();
   const { trace, context } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const { AsyncLocalStorageContextManager } =
+    require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const { TracerProvider } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   let spans = 0;
-  const drop = { onStart: () => undefined, onEnd: () => void spans++, forceFlush: async () => undefined, shutdown: async () => undefined };
+  const drop = {
+    onStart: () => undefined,
+    onEnd: () => void spans++,
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+  };
   const provider = new TracerProvider({ spanProcessors: [drop] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   // Rounds alternate without and with a registered provider, so a busy machine weighs on both alike.
@@ -76,7 +83,12 @@ async function main(): Promise<void> {
       samples.poll[withProvider]!.push(polled - test);
     }
   }
-  const [testWithout, testWith, pollWithout, pollWith] = [samples.test[0]!, samples.test[1]!, samples.poll[0]!, samples.poll[1]!].map(median) as [number, number, number, number];
+  const [testWithout, testWith, pollWithout, pollWith] = [
+    samples.test[0]!,
+    samples.test[1]!,
+    samples.poll[0]!,
+    samples.poll[1]!,
+  ].map(median) as [number, number, number, number];
   const result = {
     node: process.version,
     n,
@@ -87,7 +99,14 @@ async function main(): Promise<void> {
     spanPerTestUs: testWith - testWithout,
     spanPerPollUs: pollWith - pollWithout,
   };
-  console.log(JSON.stringify(result, (_, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 100) / 100 : value), 2));
+  console.log(
+    JSON.stringify(
+      result,
+      (_, value: unknown) =>
+        typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 100) / 100 : value,
+      2,
+    ),
+  );
 }
 
 await main();

@@ -33,7 +33,11 @@ const label = (n: ProfileNode): string => {
   return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
 };
 
-export function summarise(profile: Profile, top = 25, filter = ''): { busyMs: number; self: FrameShare[]; inclusive: FrameShare[] } {
+export function summarise(
+  profile: Profile,
+  top = 25,
+  filter = '',
+): { busyMs: number; self: FrameShare[]; inclusive: FrameShare[] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -70,6 +74,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [file, top, filter] = process.argv.slice(2);
   if (!file) throw new Error('usage: node bench/profileSummary.ts <file.cpuprofile> [top] [url filter]');
   const s = summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(top ?? 25), filter ?? '');
-  const pct = (f: FrameShare): string => `${(f.share * 100).toFixed(1).padStart(5)} %  ${f.ms.toFixed(1).padStart(7)} ms  ${f.frame}`;
-  console.log(`busy ${s.busyMs.toFixed(0)} ms\n\n## self\n${s.self.map(pct).join('\n')}\n\n## inclusive${filter ? ` (${filter})` : ''}\n${s.inclusive.map(pct).join('\n')}`);
+  const pct = (f: FrameShare): string =>
+    `${(f.share * 100).toFixed(1).padStart(5)} %  ${f.ms.toFixed(1).padStart(7)} ms  ${f.frame}`;
+  console.log(
+    `busy ${s.busyMs.toFixed(0)} ms\n\n## self\n${s.self.map(pct).join('\n')}\n\n## inclusive${filter ? ` (${filter})` : ''}\n${s.inclusive.map(pct).join('\n')}`,
+  );
 }

@@ -52,7 +52,9 @@ function table(header: string[], rows: string[][]): string {
 export function render(data: BenchData): string {
   const { machine: m, config: c, tools } = data;
   const out: string[] = [];
-  out.push(`Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.platform}, Node ${m.node}, Vitest ${m.vitest} (run ${data.generatedAt})`);
+  out.push(
+    `Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.platform}, Node ${m.node}, Vitest ${m.vitest} (run ${data.generatedAt})`,
+  );
   out.push(
     `Flip after ~${c.fastFlipMs} ms (${c.fastReps} reps) and ${c.slowFlipMs} ± ${c.slowFlipSpreadMs} ms (${c.slowReps} reps, seeded draws shared by all tools); already-true: median of ${c.alreadyTrueIterations} timed assertions after ${c.alreadyTrueWarmup} warm-up.`,
   );
@@ -61,7 +63,16 @@ export function render(data: BenchData): string {
   out.push('');
   out.push(
     table(
-      ['tool (defaults)', 'fast p50', 'fast p90', 'fast calls p50', 'slow p50', 'slow p90', 'slow calls p50', 'already-true µs p50'],
+      [
+        'tool (defaults)',
+        'fast p50',
+        'fast p90',
+        'fast calls p50',
+        'slow p50',
+        'slow p90',
+        'slow calls p50',
+        'already-true µs p50',
+      ],
       Object.entries(tools).map(([name, r]) => [
         name,
         ms(median(r.fast.latencyMs)),
@@ -105,7 +116,9 @@ export function render(data: BenchData): string {
     const pollSlowCalls = median(poll.slow.calls);
     const overheadOk = median(tools[UNFLAKE].alreadyTrueUs) <= median(poll.alreadyTrueUs);
     out.push('');
-    out.push(`### Candidate default backoffs (jitter 0.1; fast path sequential, slow path all candidates concurrently)`);
+    out.push(
+      `### Candidate default backoffs (jitter 0.1; fast path sequential, slow path all candidates concurrently)`,
+    );
     out.push('');
     out.push(
       `Targets: fast p50 ≤ expect.poll's ÷ 5 (${ms(pollFast / 5)} ms); slow calls p50 < expect.poll's (${calls(pollSlowCalls)}); already-true ≤ expect.poll's (${overheadOk ? 'met' : 'NOT met'} by the current default; the schedule does not change it).`,
@@ -128,7 +141,22 @@ export function render(data: BenchData): string {
         meets ? 'yes' : 'no',
       ];
     });
-    out.push(table(['backoff', 'fast p50', 'fast p90', 'fast calls', 'slow p50', 'slow p90', 'slow calls p50', 'fast × quicker than poll', 'meets targets'], rows));
+    out.push(
+      table(
+        [
+          'backoff',
+          'fast p50',
+          'fast p90',
+          'fast calls',
+          'slow p50',
+          'slow p90',
+          'slow calls p50',
+          'fast × quicker than poll',
+          'meets targets',
+        ],
+        rows,
+      ),
+    );
   }
   return out.join('\n');
 }
@@ -153,9 +181,23 @@ interface VirtualRun {
 }
 export interface ClockData {
   generatedAt: string;
-  config: { samples: number; warmup: number; timers: number; virtualReps: number; waitForReps: number; waitForRealTimeoutMs: number; hourMs: number; fakeTimersVersion: string };
+  config: {
+    samples: number;
+    warmup: number;
+    timers: number;
+    virtualReps: number;
+    waitForReps: number;
+    waitForRealTimeoutMs: number;
+    hourMs: number;
+    fakeTimersVersion: string;
+  };
   throughput: Record<string, Record<string, ThroughputSample[]>>;
-  virtual: { flip: VirtualRun[]; timeout: VirtualRun[]; day?: VirtualRun[]; waitFor: { realMs: number; fakeAdvancedMs: number; checks: number }[] };
+  virtual: {
+    flip: VirtualRun[];
+    timeout: VirtualRun[];
+    day?: VirtualRun[];
+    waitFor: { realMs: number; fakeAdvancedMs: number; checks: number }[];
+  };
   importCost?: ImportCost;
 }
 
@@ -166,7 +208,8 @@ export const THROUGHPUT_GOAL = 1 / 1.1;
 
 const rate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(0)} k`);
 const kb = (n: number) => (Math.abs(n) >= 1024 ? `${(n / 1024).toFixed(1)} MB` : `${n.toFixed(0)} KB`);
-const seconds = (msValue: number) => (msValue >= 60_000 ? `${(msValue / 60_000).toFixed(1)} min` : `${(msValue / 1000).toFixed(2)} s`);
+const seconds = (msValue: number) =>
+  msValue >= 60_000 ? `${(msValue / 60_000).toFixed(1)} min` : `${(msValue / 1000).toFixed(2)} s`;
 
 export function renderClock(data: ClockData): string {
   const { config: c } = data;
@@ -197,7 +240,12 @@ export function renderClock(data: ClockData): string {
       ]);
     }
   }
-  out.push(table(['workload', 'tool', 'timers/s p50', 'timers/s p10', 'schedule ms p50', 'advance ms p50', '÷ raw fake-timers'], rows));
+  out.push(
+    table(
+      ['workload', 'tool', 'timers/s p50', 'timers/s p10', 'schedule ms p50', 'advance ms p50', '÷ raw fake-timers'],
+      rows,
+    ),
+  );
   out.push('');
   const goalRows = Object.entries(data.throughput).map(([workload, tools]) => {
     const testClock = tools[TEST_CLOCK]!.map((s) => s.timersPerS);
@@ -214,7 +262,16 @@ export function renderClock(data: ClockData): string {
     ];
   });
   out.push(
-    table([`TestClock ÷ raw fake-timers (goal ≥ ${THROUGHPUT_GOAL.toFixed(2)}, i.e. within 1.1×)`, 'ratio of medians', 'paired ratio p50', 'paired p25–p75', 'met'], goalRows),
+    table(
+      [
+        `TestClock ÷ raw fake-timers (goal ≥ ${THROUGHPUT_GOAL.toFixed(2)}, i.e. within 1.1×)`,
+        'ratio of medians',
+        'paired ratio p50',
+        'paired p25–p75',
+        'met',
+      ],
+      goalRows,
+    ),
   );
 
   const v = data.virtual;
@@ -264,7 +321,13 @@ export function renderClock(data: ClockData): string {
           calls(median(v.waitFor.map((r) => r.checks))),
           `${seconds(median(v.waitFor.map((r) => r.fakeAdvancedMs)))} (${speed.toFixed(3)} virtual ms per real ms)`,
         ],
-        ['vi.waitFor, flip after 1 virtual h (EXTRAPOLATED, not run)', `≈ ${seconds(waitForHour)}`, '', `≈ ${calls(Math.round(c.hourMs / 50))}`, seconds(c.hourMs)],
+        [
+          'vi.waitFor, flip after 1 virtual h (EXTRAPOLATED, not run)',
+          `≈ ${seconds(waitForHour)}`,
+          '',
+          `≈ ${calls(Math.round(c.hourMs / 50))}`,
+          seconds(c.hourMs),
+        ],
       ],
     ),
   );
@@ -277,11 +340,22 @@ export function renderClock(data: ClockData): string {
   if (data.importCost) {
     const ic = data.importCost;
     out.push('');
-    out.push(`### Import cost of each entry (fresh \`${ic.node}\` process each, N = ${ic.n}, medians; heap after gc(); CPU ms = user + system during the import)`);
+    out.push(
+      `### Import cost of each entry (fresh \`${ic.node}\` process each, N = ${ic.n}, medians; heap after gc(); CPU ms = user + system during the import)`,
+    );
     out.push('');
     out.push(
       table(
-        ['process', 'require/import ms p50', 'CPU ms p50', 'ms max', 'heap Δ', 'RSS Δ', 'RSS after', 'whole process ms p50 (spawn to exit)'],
+        [
+          'process',
+          'require/import ms p50',
+          'CPU ms p50',
+          'ms max',
+          'heap Δ',
+          'RSS Δ',
+          'RSS after',
+          'whole process ms p50 (spawn to exit)',
+        ],
         Object.entries(ic.samples).map(([name, s]) => {
           const cpu = s.map((r) => r.cpuMs).filter((v): v is number => v !== undefined);
           return [
@@ -301,7 +375,9 @@ export function renderClock(data: ClockData): string {
     if (main) {
       const p50 = median(main.map((r) => r.ms));
       out.push('');
-      out.push(`Goal (issue 20): ${MAIN_ENTRY} cold ≤ ${IMPORT_GOAL_MS} ms: p50 ${ms(p50)} → ${p50 <= IMPORT_GOAL_MS ? 'met' : 'NOT met'}.`);
+      out.push(
+        `Goal (issue 20): ${MAIN_ENTRY} cold ≤ ${IMPORT_GOAL_MS} ms: p50 ${ms(p50)} → ${p50 <= IMPORT_GOAL_MS ? 'met' : 'NOT met'}.`,
+      );
     }
     out.push('');
     out.push(

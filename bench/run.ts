@@ -38,9 +38,13 @@ clockData.importCost = measureImportCost(Number(process.env.UNFLAKE_BENCH_IMPORT
 writeFileSync(outClock, JSON.stringify(clockData, null, 2));
 // Inside a real Vitest test and a real Jest test, with unflake's setup entry from dist/ (issue 20).
 const inRunner = measureInRunner();
-console.log(`\nbench: measured in ${((Date.now() - started) / 1000).toFixed(1)} s; raw samples in ${out} and ${outClock}\n`);
+console.log(
+  `\nbench: measured in ${((Date.now() - started) / 1000).toFixed(1)} s; raw samples in ${out} and ${outClock}\n`,
+);
 console.log(render(JSON.parse(readFileSync(out, 'utf8'))));
 console.log(`\n## Already-true cost inside the runners (from dist/)\n\n${renderInRunner(inRunner)}`);
 console.log(`\n## Controllable time\n\n${renderClock(clockData)}`);
 console.log(`\n## Delivery semantics\n\n${await runDeliveryBench()}`);
-console.log(`\n## Delivery matchers under a deadline (20 000 events, a simulated 5 s test)\n\n${await runDeliveryBoundsBench()}`);
+console.log(
+  `\n## Delivery matchers under a deadline (20 000 events, a simulated 5 s test)\n\n${await runDeliveryBoundsBench()}`,
+);

@@ -22,7 +22,11 @@ function percentile(sorted: number[], p: number): number {
 }
 function summarize(samples: number[]): { p50: number; p99: number; mean: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+  };
 }
 
 /** Two processes, one loopback TCP connection, one JSON line each way per round trip. */
@@ -92,16 +96,25 @@ async function shared(followers: number): Promise<number[]> {
 
 const fmt = (ms: number): string => `${ms.toFixed(3)} ms`;
 const floorStats = summarize(await floor());
-const rows: [string, { p50: number; p99: number; mean: number }, string][] = [['bare loopback JSON ping-pong (floor)', floorStats, '']];
+const rows: [string, { p50: number; p99: number; mean: number }, string][] = [
+  ['bare loopback JSON ping-pong (floor)', floorStats, ''],
+];
 for (const [n, goal] of [
   [1, 1],
   [8, 3],
   [32, undefined],
 ] as const) {
   const stats = summarize(await shared(n));
-  rows.push([`advanceAsync(1), ${n} follower${n > 1 ? 's' : ''}`, stats, goal === undefined ? 'no goal set' : `${stats.p50 < goal ? 'met' : 'MISSED'} (p50 < ${goal} ms)`]);
+  rows.push([
+    `advanceAsync(1), ${n} follower${n > 1 ? 's' : ''}`,
+    stats,
+    goal === undefined ? 'no goal set' : `${stats.p50 < goal ? 'met' : 'MISSED'} (p50 < ${goal} ms)`,
+  ]);
 }
 console.log(`\nshared clock round trip, Node ${process.version}, ${N} samples each after ${WARMUP} warm-up\n`);
 console.log('| | p50 | p99 | mean | p50 / floor | goal |');
 console.log('|---|---|---|---|---|---|');
-for (const [label, s, goal] of rows) console.log(`| ${label} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.mean)} | ${(s.p50 / floorStats.p50).toFixed(1)}× | ${goal} |`);
+for (const [label, s, goal] of rows)
+  console.log(
+    `| ${label} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.mean)} | ${(s.p50 / floorStats.p50).toFixed(1)}× | ${goal} |`,
+  );

@@ -89,7 +89,8 @@ function parseArgs(argv: string[]) {
     else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown option ${arg}`);
   }
-  for (const scenario of options.scenarios) if (!(SCENARIOS as readonly string[]).includes(scenario)) usage(`unknown scenario ${scenario}`);
+  for (const scenario of options.scenarios)
+    if (!(SCENARIOS as readonly string[]).includes(scenario)) usage(`unknown scenario ${scenario}`);
   return { ...options, naiveRuns: options.naiveRuns ?? options.runs };
 }
 
@@ -114,7 +115,10 @@ function startLoad(): { describe: string; stop: () => void } | undefined {
     ? spawn('stress', ['--cpu', String(options.cpus)], { detached: true, stdio: 'ignore' })
     : spawn(
         process.execPath,
-        ['-e', `const { Worker } = require('node:worker_threads'); for (let i = 1; i < ${options.cpus}; i++) new Worker('for (;;) {}', { eval: true }); for (;;) {}`],
+        [
+          '-e',
+          `const { Worker } = require('node:worker_threads'); for (let i = 1; i < ${options.cpus}; i++) new Worker('for (;;) {}', { eval: true }); for (;;) {}`,
+        ],
         { detached: true, stdio: 'ignore' },
       );
   const stop = () => {
@@ -162,7 +166,10 @@ if (options.scenarios.includes('postgres')) {
   const { scale, alpha, max } = HEAVY_TAIL;
   if (options.faults) pair.upstream.latency(heavyTail({ random: seeded(options.seed) }));
   const pct = (x: number) => `${(tailProbability(x) * 100).toFixed(1)} %`;
-  if (!options.faults) faultModel.push(`postgres: ${pair.describe}; CONTROL RUN (--no-faults): the replication connection goes through the proxy with no fault`);
+  if (!options.faults)
+    faultModel.push(
+      `postgres: ${pair.describe}; CONTROL RUN (--no-faults): the replication connection goes through the proxy with no fault`,
+    );
   else
     faultModel.push(
       `postgres: ${pair.describe}; the standby's replication connection through unflake's fault proxy, each chunk delayed ` +
@@ -177,7 +184,9 @@ if (options.scenarios.includes('postgres')) {
   );
   const netem = probeNetem();
   // Kernel-level latency (SPEC 5) where the kernel allows it; not on every machine (no sch_netem on ours).
-  faultModel.push(`kernel latency (tc netem in a network namespace): ${netem.available ? 'available, not used by this scenario' : `not available: ${netem.detail}`}`);
+  faultModel.push(
+    `kernel latency (tc netem in a network namespace): ${netem.available ? 'available, not used by this scenario' : `not available: ${netem.detail}`}`,
+  );
 }
 
 if (options.scenarios.includes('redis')) {
@@ -188,12 +197,17 @@ if (options.scenarios.includes('redis')) {
     cleanups.push(() => pair.stop());
     // The same faults as the Postgres scenario, on the replica's replication connection.
     if (options.faults) pair.upstream!.latency(heavyTail({ random: seeded(options.seed) }));
-    const store = { write: (key: string, value: string) => pair.primary.set(key, value), read: (key: string) => pair.replica.get(key) };
+    const store = {
+      write: (key: string, value: string) => pair.primary.set(key, value),
+      read: (key: string) => pair.replica.get(key),
+    };
     const faults = options.faults ? 'heavy-tailed replication lag' : 'control: no faults';
     faultModel.push(
       `redis: the replica's replication connection (--replicaof) through unflake's fault proxy, ${options.faults ? 'the same Lomax model and seed' : 'CONTROL RUN (--no-faults): no fault'}`,
     );
-    variants.push(...readAfterWriteVariants(store, { sleepMs: options.sleep, scenario: `redis write → replica read (${faults})` }));
+    variants.push(
+      ...readAfterWriteVariants(store, { sleepMs: options.sleep, scenario: `redis write → replica read (${faults})` }),
+    );
   }
 }
 
@@ -238,16 +252,21 @@ if (options.scenarios.includes('token')) {
   await share.waitForFollowers(1);
   const TTL = 100;
   const CLEANUP = 200;
-  const realTime: TokenService = await startTokenService({ env: { TOKEN_TTL_MS: String(TTL), CLEANUP_EVERY_MS: String(CLEANUP) } });
+  const realTime: TokenService = await startTokenService({
+    env: { TOKEN_TTL_MS: String(TTL), CLEANUP_EVERY_MS: String(CLEANUP) },
+  });
   cleanups.push(async () => {
     await shared.stop();
     await realTime.stop();
     await share.close();
   });
   const client = (service: TokenService) => ({
-    issue: async () => ((await (await fetch(`${service.url}/tokens`, { method: 'POST' })).json()) as { token: string }).token,
-    me: async (token: string) => (await fetch(`${service.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status,
-    table: async () => (await (await fetch(`${service.url}/admin/tokens`)).json()) as { count: number; cleanups: number },
+    issue: async () =>
+      ((await (await fetch(`${service.url}/tokens`, { method: 'POST' })).json()) as { token: string }).token,
+    me: async (token: string) =>
+      (await fetch(`${service.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status,
+    table: async () =>
+      (await (await fetch(`${service.url}/admin/tokens`)).json()) as { count: number; cleanups: number },
   });
   const onClock = client(shared);
   const onRealTime = client(realTime);
@@ -322,7 +341,9 @@ try {
     }
     if ((i + 1) % 100 === 0) {
       const failures = tallies.map((t) => `${t.failures}`).join('/');
-      console.log(`  ${i + 1}/${total} after ${((performance.now() - started) / 1000).toFixed(0)} s; failures per variant ${failures}; load average ${loadavg()[0]!.toFixed(2)}`);
+      console.log(
+        `  ${i + 1}/${total} after ${((performance.now() - started) / 1000).toFixed(0)} s; failures per variant ${failures}; load average ${loadavg()[0]!.toFixed(2)}`,
+      );
     }
   }
 } finally {
@@ -354,16 +375,22 @@ console.log(`\nsoak finished in ${((performance.now() - started) / 1000).toFixed
 console.log('| scenario | variant | runs | failures | flake rate | p50 | p99 |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const row of rows) {
-  console.log(`| ${row.scenario} | ${row.variant} | ${row.runs} | ${row.failures} | ${(row.flakeRate * 100).toFixed(2)} % | ${ms(row.p50)} | ${ms(row.p99)} |`);
+  console.log(
+    `| ${row.scenario} | ${row.variant} | ${row.runs} | ${row.failures} | ${(row.flakeRate * 100).toFixed(2)} % | ${ms(row.p50)} | ${ms(row.p99)} |`,
+  );
 }
 for (const row of rows.filter((r) => r.firstFailure)) {
-  console.log(`\nfirst failure of "${row.scenario} / ${row.variant}":\n  ${row.firstFailure!.split('\n').join('\n  ')}`);
+  console.log(
+    `\nfirst failure of "${row.scenario} / ${row.variant}":\n  ${row.firstFailure!.split('\n').join('\n  ')}`,
+  );
 }
 if (options.json) writeFileSync(options.json, JSON.stringify({ options, load: load?.describe ?? null, rows }, null, 2));
 
 // The soak fails when an unflake variant failed: that is the claim it exists to check.
 const unflakeFailures = rows.filter((row) => row.kind === 'unflake' && row.failures > 0);
 if (unflakeFailures.length) {
-  console.error(`\nsoak: the unflake variants must not fail; ${unflakeFailures.map((r) => `${r.scenario} / ${r.variant}: ${r.failures}`).join(', ')}`);
+  console.error(
+    `\nsoak: the unflake variants must not fail; ${unflakeFailures.map((r) => `${r.scenario} / ${r.variant}: ${r.failures}`).join(', ')}`,
+  );
   process.exitCode = 1;
 }

@@ -11,7 +11,15 @@ import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
 import type { Clock, TimerId } from './Clock.ts';
 import { installGlobals, type FakeableGlobal, type InstallHandle } from './installGlobals.ts';
 import { checkMs } from '../src/options/checkMs.ts';
-import { checkTestClockOptions, METHODS, refusedLeap, refusedSync, virtualSignalDelay, virtualTimeoutDelay, type TestClockOptions } from './testClockRules.ts';
+import {
+  checkTestClockOptions,
+  METHODS,
+  refusedLeap,
+  refusedSync,
+  virtualSignalDelay,
+  virtualTimeoutDelay,
+  type TestClockOptions,
+} from './testClockRules.ts';
 
 export type { TestClockOptions } from './testClockRules.ts';
 import { CountWaiters } from './share/waiter.ts';
@@ -63,7 +71,9 @@ export class TestClock implements Clock {
   setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
     const delay = virtualTimeoutDelay('TestClock.setTimeout()', callback, ms);
     const fn = callback as (...args: unknown[]) => void;
-    return this.#scheduled(args.length === 0 ? this.fake.setTimeout(fn, delay) : this.fake.setTimeout(fn, delay, ...args));
+    return this.#scheduled(
+      args.length === 0 ? this.fake.setTimeout(fn, delay) : this.fake.setTimeout(fn, delay, ...args),
+    );
   }
 
   /** Clears a timeout or an interval of this clock; ignores anything else, as Node does. */
@@ -95,7 +105,10 @@ export class TestClock implements Clock {
 
   /** Aborts with a `TimeoutError` when a timer of `ms` fires (0 on `advance(0)`); the argument rules of `AbortSignal.timeout`. */
   timeoutSignal(ms: number): AbortSignal {
-    return timeoutSignalOn((callback, delay) => this.setTimeout(callback, delay), virtualSignalDelay('TestClock.timeoutSignal()', ms));
+    return timeoutSignalOn(
+      (callback, delay) => this.setTimeout(callback, delay),
+      virtualSignalDelay('TestClock.timeoutSignal()', ms),
+    );
   }
 
   #scheduled(id: TimerId): TimerId {
@@ -203,7 +216,8 @@ export class TestClock implements Clock {
 
   #localNextDueAt(): number | undefined {
     let next: number | undefined;
-    for (const timer of fakeTimersOf(this.fake).values()) if (next === undefined || timer.callAt < next) next = timer.callAt;
+    for (const timer of fakeTimersOf(this.fake).values())
+      if (next === undefined || timer.callAt < next) next = timer.callAt;
     return next;
   }
 
@@ -213,7 +227,8 @@ export class TestClock implements Clock {
    */
   set(time: number | Date): void {
     const epoch = time instanceof Date ? time.getTime() : time;
-    if (typeof epoch !== 'number' || !Number.isFinite(epoch)) throw new TypeError(`TestClock.set(): \`time\` must be epoch milliseconds or a Date, got ${String(time)}.`);
+    if (typeof epoch !== 'number' || !Number.isFinite(epoch))
+      throw new TypeError(`TestClock.set(): \`time\` must be epoch milliseconds or a Date, got ${String(time)}.`);
     this.fake.setSystemTime(epoch);
     this.#leader?.set(epoch);
   }
@@ -242,7 +257,10 @@ export class TestClock implements Clock {
    * have fired what fell due. Sync `advance`/`runNext`/`runAll` throw while shared. `close()` ends it.
    */
   share(options: ShareOptions = {}): Promise<SharedClock & SkewControl> {
-    if (this.#sharing) return Promise.reject(new Error('TestClock.share(): this clock is already shared; close() the first share before sharing it again.'));
+    if (this.#sharing)
+      return Promise.reject(
+        new Error('TestClock.share(): this clock is already shared; close() the first share before sharing it again.'),
+      );
     const host = {
       now: () => this.now(),
       monotonic: () => this.monotonic(),
@@ -299,7 +317,10 @@ export class TestClock implements Clock {
    * using installed = clock.install({ toFake: ['Date', 'setTimeout', 'clearTimeout'] })
    */
   install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {
-    if (this.#installed?.active) throw new Error('TestClock.install(): this clock is already installed; dispose the first install before installing again.');
+    if (this.#installed?.active)
+      throw new Error(
+        'TestClock.install(): this clock is already installed; dispose the first install before installing again.',
+      );
     this.#installed = installGlobals(this, options.toFake);
     return this.#installed;
   }

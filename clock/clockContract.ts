@@ -22,7 +22,8 @@ function invalidArgType(where: string, message: string): TypeError {
 
 /** Node's `validateFunction(callback, 'callback')`. */
 export function checkCallback(where: string, callback: unknown): void {
-  if (typeof callback !== 'function') throw invalidArgType(where, `\`callback\` must be a function, got ${describeArg(callback)}.`);
+  if (typeof callback !== 'function')
+    throw invalidArgType(where, `\`callback\` must be a function, got ${describeArg(callback)}.`);
 }
 
 /**
@@ -32,7 +33,10 @@ export function checkCallback(where: string, callback: unknown): void {
 export function convertDelay(where: string, ms: unknown): number {
   if (ms === undefined) return 1;
   if (typeof ms === 'bigint' || typeof ms === 'symbol') {
-    throw invalidArgType(where, `\`ms\` must be a number of milliseconds (or a value Node's timers convert to one with \`* 1\`), got ${describeArg(ms)}.`);
+    throw invalidArgType(
+      where,
+      `\`ms\` must be a number of milliseconds (or a value Node's timers convert to one with \`* 1\`), got ${describeArg(ms)}.`,
+    );
   }
   return (ms as number) * 1;
 }
@@ -64,10 +68,16 @@ function isAbortSignal(value: unknown): value is AbortSignal {
  * clock's timer makes it 1 ms when out of range), options an object with only `signal`, `signal` an
  * AbortSignal. A TypeError otherwise.
  */
-export function sleepArgs(where: string, ms: unknown, options: unknown): { after: number; signal: AbortSignal | undefined } {
-  if (ms !== undefined && typeof ms !== 'number') throw invalidArgType(where, `\`ms\` must be a number of milliseconds or undefined, got ${describeArg(ms)}.`);
+export function sleepArgs(
+  where: string,
+  ms: unknown,
+  options: unknown,
+): { after: number; signal: AbortSignal | undefined } {
+  if (ms !== undefined && typeof ms !== 'number')
+    throw invalidArgType(where, `\`ms\` must be a number of milliseconds or undefined, got ${describeArg(ms)}.`);
   const { signal } = checkOptions(where, options, ['signal']);
-  if (signal !== undefined && !isAbortSignal(signal)) throw invalidArgType(where, `\`signal\` must be an AbortSignal or undefined, got ${describeArg(signal)}.`);
+  if (signal !== undefined && !isAbortSignal(signal))
+    throw invalidArgType(where, `\`signal\` must be an AbortSignal or undefined, got ${describeArg(signal)}.`);
   return { after: ms ?? 1, signal };
 }
 
@@ -93,7 +103,8 @@ export function timerKey(id: unknown): number | undefined {
 export function bindMethods<T extends object>(target: T, names: readonly (keyof T & string)[]): void {
   for (const name of names) {
     const method = target[name];
-    if (typeof method === 'function') Object.defineProperty(target, name, { value: method.bind(target), writable: true, configurable: true });
+    if (typeof method === 'function')
+      Object.defineProperty(target, name, { value: method.bind(target), writable: true, configurable: true });
   }
 }
 
@@ -107,11 +118,19 @@ export const TIMEOUT_SIGNAL_MAX = 2 ** 32 - 1;
  */
 export function timeoutSignalDelay(where: string, ms: unknown): number {
   if (typeof ms !== 'number')
-    throw invalidArgType(where, `\`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${describeArg(ms)}.`);
+    throw invalidArgType(
+      where,
+      `\`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${describeArg(ms)}.`,
+    );
   if (!Number.isInteger(ms) || ms < 0 || ms > TIMEOUT_SIGNAL_MAX) {
-    throw Object.assign(new RangeError(`${where}: \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${describeArg(ms)}.`), {
-      code: 'ERR_OUT_OF_RANGE',
-    });
+    throw Object.assign(
+      new RangeError(
+        `${where}: \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${describeArg(ms)}.`,
+      ),
+      {
+        code: 'ERR_OUT_OF_RANGE',
+      },
+    );
   }
   return effectiveDelay(ms);
 }

@@ -16,25 +16,47 @@ function invalid(message: string): TypeError {
 
 /** Node's AbortError for timers/promises (`lib/internal/errors.js`): the reason is its cause. */
 export function abortError(reason: unknown): Error {
-  return Object.assign(new Error('The operation was aborted', { cause: reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+  return Object.assign(new Error('The operation was aborted', { cause: reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
 }
 
 function checkDelay(where: string, delay: unknown): void {
-  if (delay !== undefined && typeof delay !== 'number') throw invalid(`${where}: the "delay" argument must be of type number, got ${typeof delay}.`);
+  if (delay !== undefined && typeof delay !== 'number')
+    throw invalid(`${where}: the "delay" argument must be of type number, got ${typeof delay}.`);
 }
 
 function checkOptions(where: string, options: unknown): Options {
-  if (options === null || typeof options !== 'object') throw invalid(`${where}: the "options" argument must be an object, got ${options === null ? 'null' : typeof options}.`);
+  if (options === null || typeof options !== 'object')
+    throw invalid(
+      `${where}: the "options" argument must be an object, got ${options === null ? 'null' : typeof options}.`,
+    );
   const { signal, ref } = options as Options;
-  if (signal !== undefined && !(signal !== null && typeof signal === 'object' && 'aborted' in signal && typeof signal.addEventListener === 'function')) {
-    throw invalid(`${where}: "options.signal" must be an AbortSignal, got ${signal === null ? 'null' : typeof signal}.`);
+  if (
+    signal !== undefined &&
+    !(
+      signal !== null &&
+      typeof signal === 'object' &&
+      'aborted' in signal &&
+      typeof signal.addEventListener === 'function'
+    )
+  ) {
+    throw invalid(
+      `${where}: "options.signal" must be an AbortSignal, got ${signal === null ? 'null' : typeof signal}.`,
+    );
   }
-  if (ref !== undefined && typeof ref !== 'boolean') throw invalid(`${where}: "options.ref" must be a boolean, got ${typeof ref}.`);
+  if (ref !== undefined && typeof ref !== 'boolean')
+    throw invalid(`${where}: "options.ref" must be a boolean, got ${typeof ref}.`);
   return { signal, ref };
 }
 
 /** Settles like a timers/promises call: `value` when `start` fires, an AbortError if the signal aborts first. */
-function settleOn<T>(signal: AbortSignal | undefined, value: T, start: (fire: () => void) => { clear(): void }): Promise<T> {
+function settleOn<T>(
+  signal: AbortSignal | undefined,
+  value: T,
+  start: (fire: () => void) => { clear(): void },
+): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {

@@ -117,11 +117,17 @@ export function restoreEarlierFileInstall(): void {
 export type InstallableClock = Clock & { readonly fake: FakeTimersClock };
 
 /** Points the globals named in `toFake` at `clock` until the returned handle is disposed (see `TestClock.install`). */
-export function installGlobals(clock: InstallableClock, toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE): InstallHandle {
-  if (!Array.isArray(toFake)) throw new TypeError(`TestClock.install(): \`toFake\` must be an array of global names, got ${String(toFake)}.`);
+export function installGlobals(
+  clock: InstallableClock,
+  toFake: readonly FakeableGlobal[] = DEFAULT_TO_FAKE,
+): InstallHandle {
+  if (!Array.isArray(toFake))
+    throw new TypeError(`TestClock.install(): \`toFake\` must be an array of global names, got ${String(toFake)}.`);
   for (const name of toFake) {
     if (!DEFAULT_TO_FAKE.includes(name))
-      throw new TypeError(`TestClock.install(): cannot fake \`${String(name)}\`; \`toFake\` takes ${DEFAULT_TO_FAKE.map((n) => `'${n}'`).join(', ')}.`);
+      throw new TypeError(
+        `TestClock.install(): cannot fake \`${String(name)}\`; \`toFake\` takes ${DEFAULT_TO_FAKE.map((n) => `'${n}'`).join(', ')}.`,
+      );
   }
   const leftover = restoreLeftoverInstall();
   if (leftover) process.emitWarning(leftover.message, { code: 'UNFLAKE_LEFTOVER_INSTALL' });
@@ -157,17 +163,39 @@ export function installGlobals(clock: InstallableClock, toFake: readonly Fakeabl
         break;
       }
       case 'setTimeout':
-        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setTimeout(callback, ms as number, ...args), name);
+        patch(
+          g,
+          name,
+          (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+            clock.setTimeout(callback, ms as number, ...args),
+          name,
+        );
         break;
       case 'setInterval':
-        patch(g, name, (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setInterval(callback, ms as number, ...args), name);
+        patch(
+          g,
+          name,
+          (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+            clock.setInterval(callback, ms as number, ...args),
+          name,
+        );
         break;
       case 'clearTimeout':
       case 'clearInterval':
-        patch(g, name, name === 'clearTimeout' ? (id: unknown) => clock.clearTimeout(id) : (id: unknown) => clock.clearInterval(id), name);
+        patch(
+          g,
+          name,
+          name === 'clearTimeout' ? (id: unknown) => clock.clearTimeout(id) : (id: unknown) => clock.clearInterval(id),
+          name,
+        );
         break;
       case 'setImmediate':
-        patch(g, name, (callback: (...args: unknown[]) => void, ...args: unknown[]) => fake.setImmediate(callback, ...args), name);
+        patch(
+          g,
+          name,
+          (callback: (...args: unknown[]) => void, ...args: unknown[]) => fake.setImmediate(callback, ...args),
+          name,
+        );
         break;
       case 'clearImmediate':
         patch(g, name, (id: unknown) => fake.clearImmediate(id as never), name);
@@ -178,7 +206,9 @@ export function installGlobals(clock: InstallableClock, toFake: readonly Fakeabl
         break;
       }
       case 'hrtime': {
-        const hrtime = Object.assign((previous?: [number, number]) => fake.hrtime(previous), { bigint: () => (fake.hrtime as unknown as { bigint(): bigint }).bigint() });
+        const hrtime = Object.assign((previous?: [number, number]) => fake.hrtime(previous), {
+          bigint: () => (fake.hrtime as unknown as { bigint(): bigint }).bigint(),
+        });
         patch(process as unknown as Record<string, unknown>, 'hrtime', hrtime, 'hrtime');
         break;
       }
@@ -186,7 +216,11 @@ export function installGlobals(clock: InstallableClock, toFake: readonly Fakeabl
         patch(
           AbortSignal as unknown as Record<string, unknown>,
           'timeout',
-          (ms: number) => timeoutSignalOn((callback, delay) => clock.setTimeout(callback, delay), virtualSignalDelay('AbortSignal.timeout()', ms)),
+          (ms: number) =>
+            timeoutSignalOn(
+              (callback, delay) => clock.setTimeout(callback, delay),
+              virtualSignalDelay('AbortSignal.timeout()', ms),
+            ),
           'AbortSignalTimeout',
         );
         break;

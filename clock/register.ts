@@ -15,7 +15,9 @@ import { setFollowerFromEnv } from './clockFromEnv.ts';
 import { DEFAULT_TO_FAKE, type FakeableGlobal } from './installGlobals.ts';
 import { connectClock } from './share/follower.ts';
 
-const DEFAULT_REGISTER_FAKE: readonly FakeableGlobal[] = DEFAULT_TO_FAKE.filter((name) => name !== 'setImmediate' && name !== 'clearImmediate');
+const DEFAULT_REGISTER_FAKE: readonly FakeableGlobal[] = DEFAULT_TO_FAKE.filter(
+  (name) => name !== 'setImmediate' && name !== 'clearImmediate',
+);
 
 function toFakeFromEnv(value: string | undefined): readonly FakeableGlobal[] {
   if (value === undefined || value.trim() === '') return DEFAULT_REGISTER_FAKE;
@@ -25,7 +27,9 @@ function toFakeFromEnv(value: string | undefined): readonly FakeableGlobal[] {
     .filter(Boolean);
   for (const name of names) {
     if (!DEFAULT_TO_FAKE.includes(name as FakeableGlobal)) {
-      throw new TypeError(`unflake/clock/register: UNFLAKE_CLOCK_FAKE names \`${name}\`; it takes a comma list of ${DEFAULT_TO_FAKE.join(', ')}.`);
+      throw new TypeError(
+        `unflake/clock/register: UNFLAKE_CLOCK_FAKE names \`${name}\`; it takes a comma list of ${DEFAULT_TO_FAKE.join(', ')}.`,
+      );
     }
   }
   return names as FakeableGlobal[];

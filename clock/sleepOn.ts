@@ -16,7 +16,10 @@ export function sleepOn(
   return new Promise<void>((resolve, reject) => {
     const aborted = watched.find((signal) => signal.aborted);
     if (aborted) return reject(aborted.reason);
-    const listeners = watched.map((signal) => ({ signal, onAbort: () => settle(() => (clearTimer(id), reject(signal.reason))) }));
+    const listeners = watched.map((signal) => ({
+      signal,
+      onAbort: () => settle(() => (clearTimer(id), reject(signal.reason))),
+    }));
     const settle = (finish: () => void): void => {
       for (const { signal, onAbort } of listeners) signal.removeEventListener('abort', onAbort);
       finish();

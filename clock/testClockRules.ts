@@ -20,7 +20,8 @@ const OPTIONS = ['now', 'loopLimit'] as const;
 export function checkTestClockOptions(options: TestClockOptions): { now: number; loopLimit: number } {
   checkOptions('new TestClock()', options, OPTIONS);
   const now = options.now instanceof Date ? options.now.getTime() : (options.now ?? 0);
-  if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`new TestClock(): \`now\` must be epoch milliseconds or a Date, got ${String(options.now)}.`);
+  if (typeof now !== 'number' || !Number.isFinite(now))
+    throw new TypeError(`new TestClock(): \`now\` must be epoch milliseconds or a Date, got ${String(options.now)}.`);
   if (options.loopLimit !== undefined && !(Number.isInteger(options.loopLimit) && options.loopLimit > 0)) {
     throw new TypeError(`new TestClock(): \`loopLimit\` must be a whole number > 0, got ${String(options.loopLimit)}.`);
   }

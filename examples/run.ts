@@ -42,12 +42,25 @@ interface FileResult {
 /** Runs Vitest on `files` with the JSON reporter; returns its exit code, the per-file results and the console output. */
 function runVitest(files: string[], all: boolean): { code: number; results: FileResult[]; output: string } {
   const out = join(scratch, `result-${Math.random().toString(36).slice(2)}.json`);
-  const run = spawnSync(process.execPath, [vitest, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile.json=${out}`, '--reporter=default', ...files], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(all ? { UNFLAKE_EXAMPLES: 'all' } : {}) },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      vitest,
+      'run',
+      '--config',
+      'examples/vitest.config.ts',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+      '--reporter=default',
+      ...files,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(all ? { UNFLAKE_EXAMPLES: 'all' } : {}) },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const output = `${run.stdout}${run.stderr}`;
   if (verbose) process.stdout.write(output);
   let results: FileResult[] = [];
@@ -56,7 +69,13 @@ function runVitest(files: string[], all: boolean): { code: number; results: File
       testResults: {
         name: string;
         message?: string;
-        assertionResults: { title: string; ancestorTitles: string[]; status: string; duration?: number; failureMessages: string[] }[];
+        assertionResults: {
+          title: string;
+          ancestorTitles: string[];
+          status: string;
+          duration?: number;
+          failureMessages: string[];
+        }[];
       }[];
     };
     results = json.testResults.map((file) => ({
@@ -90,10 +109,16 @@ const haveRedis = findRedisServer() !== null;
 const redisFiles = (files: string[]) => files.filter((file) => haveRedis || !file.includes('redis-replica'));
 
 console.log(bold('\nunflake demo: real components, failures on purpose, and a soak\n'));
-console.log(`  built package: dist/ (examples import it as \`unflake\`, \`unflake/vitest\`, \`unflake/clock\`, \`unflake/faults\`)`);
+console.log(
+  `  built package: dist/ (examples import it as \`unflake\`, \`unflake/vitest\`, \`unflake/clock\`, \`unflake/faults\`)`,
+);
 if (haveRedis) {
-  const version = spawnSync(process.env.REDIS_SERVER || 'redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=(\S+)/)?.[1];
-  console.log(`  redis-server ${version ?? ''} found: the Redis examples start a primary and a replica on free loopback ports`);
+  const version = spawnSync(process.env.REDIS_SERVER || 'redis-server', ['--version'], {
+    encoding: 'utf8',
+  }).stdout.match(/v=(\S+)/)?.[1];
+  console.log(
+    `  redis-server ${version ?? ''} found: the Redis examples start a primary and a replica on free loopback ports`,
+  );
 } else {
   skipped.push('examples/redis-replica (no redis-server)');
   console.log(`  ${bold('SKIPPING the Redis examples:')} ${INSTALL_HINT.split('\n').join('\n    ')}`);
@@ -117,7 +142,9 @@ for (const file of passingFiles) {
   const failed = tests.filter((test) => test.status !== 'passed');
   const ok = tests.length > 0 && failed.length === 0;
   const ms = tests.reduce((sum, test) => sum + test.duration, 0);
-  console.log(`  ${ok ? '✓' : '✗'} ${file}  ${tests.length - failed.length}/${tests.length} passed  (${ms.toFixed(0)} ms)`);
+  console.log(
+    `  ${ok ? '✓' : '✗'} ${file}  ${tests.length - failed.length}/${tests.length} passed  (${ms.toFixed(0)} ms)`,
+  );
   for (const test of tests) console.log(`      ${test.status === 'passed' ? '✓' : '✗'} ${test.name}`);
   if (!ok) {
     problems.push(`${file}: ${tests.length ? `${failed.length} test(s) failed` : 'did not run'}`);
@@ -153,7 +180,9 @@ for (const file of failingFiles) {
   }
   if (failed.length < tests.length) {
     problems.push(`${file}: ${tests.length - failed.length} test(s) passed but must fail`);
-    console.log(`  ✗ ${file}: ${tests.length - failed.length} of ${tests.length} passed, but every test here must fail`);
+    console.log(
+      `  ✗ ${file}: ${tests.length - failed.length} of ${tests.length} passed, but every test here must fail`,
+    );
     continue;
   }
   console.log(`  ✓ ${file}: ${failed.length}/${tests.length} failed, as intended`);
@@ -186,10 +215,16 @@ interface SoakRow {
 }
 
 function printSoak(): void {
-  console.log(bold(`\n3. A short soak (npm run soak -- --runs ${soakRuns}): the same test four ways, under the same faults\n`));
+  console.log(
+    bold(`\n3. A short soak (npm run soak -- --runs ${soakRuns}): the same test four ways, under the same faults\n`),
+  );
   const json = join(scratch, 'soak.json');
   // Postgres only, to stay well under a minute; `npm run soak` adds Redis (same faults) and the other scenarios.
-  const run = spawnSync(process.execPath, ['bench/soak.ts', '--runs', soakRuns, '--scenarios', 'postgres', '--json', json], { cwd: root, encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    ['bench/soak.ts', '--runs', soakRuns, '--scenarios', 'postgres', '--json', json],
+    { cwd: root, encoding: 'utf8' },
+  );
   const lines = `${run.stdout}${run.stderr}`.split('\n');
   for (const line of lines.filter((l) => l.startsWith('soak: '))) console.log(`  ${line.replace(/^soak: /, '')}`);
   let rows: SoakRow[];
@@ -203,7 +238,9 @@ function printSoak(): void {
   const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
   for (const scenario of [...new Set(rows.map((row) => row.scenario))]) {
     console.log(`\n  ${scenario}`);
-    console.log(`    ${'variant'.padEnd(30)} ${'runs'.padStart(5)} ${'failed'.padStart(7)} ${'flake rate'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+    console.log(
+      `    ${'variant'.padEnd(30)} ${'runs'.padStart(5)} ${'failed'.padStart(7)} ${'flake rate'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+    );
     for (const row of rows.filter((r) => r.scenario === scenario)) {
       const mark = row.kind === 'unflake' ? (row.failures === 0 ? '✓' : '✗') : row.failures > 0 ? '✗' : '·';
       const rate = `${(row.flakeRate * 100).toFixed(1)} %`;
@@ -213,8 +250,13 @@ function printSoak(): void {
     }
   }
   const steady = rows.filter((row) => row.kind === 'naive' && row.failures === 0);
-  for (const row of steady) console.log(`  note: "${row.scenario} / ${row.variant}" did not flake in ${row.runs} runs: these faults did not expose it here.`);
+  for (const row of steady)
+    console.log(
+      `  note: "${row.scenario} / ${row.variant}" did not flake in ${row.runs} runs: these faults did not expose it here.`,
+    );
   if (run.status !== 0) problems.push('the soak: an unflake variant failed');
   console.log('\n  ✗ naive variant that flaked · naive variant that did not ✓ unflake, 0 failures');
-  console.log('  (1 000 runs, with Redis too when installed: npm run soak -- --runs 1000; figures and the fault model in docs/performance.md)');
+  console.log(
+    '  (1 000 runs, with Redis too when installed: npm run soak -- --runs 1000; figures and the fault model in docs/performance.md)',
+  );
 }

@@ -16,7 +16,8 @@ export function handlerNameOf(handler: unknown): string {
 
 export function deliveryPrinterOf(context: MatcherContextLike): DeliveryPrinter {
   return {
-    diff: (expected, received, labels) => context.utils.diff(expected, received, { aAnnotation: labels.expected, bAnnotation: labels.received }) ?? null,
+    diff: (expected, received, labels) =>
+      context.utils.diff(expected, received, { aAnnotation: labels.expected, bAnnotation: labels.received }) ?? null,
     value: (value) => context.utils.printReceived(value),
   };
 }
@@ -47,12 +48,20 @@ export function openDeliverySession<S>(context: MatcherContextLike, deliveryTime
  * Registers the check with the running test, so that a forgotten `await` fails that test, whether
  * the check was still running, had passed or had failed when the test ended.
  */
-export function trackDelivery(context: MatcherContextLike, where: string, run: Promise<MatcherResult>): Promise<MatcherResult> {
+export function trackDelivery(
+  context: MatcherContextLike,
+  where: string,
+  run: Promise<MatcherResult>,
+): Promise<MatcherResult> {
   const test = currentTestState();
   if (!test) return run;
   const isNot = context.isNot === true;
   const name = test.name ?? context.currentTestName ?? 'unknown';
   const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
   const traced = traceWork(`unflake.delivery ${where}`, run, (result) => ({ passed: result.pass !== isNot }));
-  return trackAwait(work, traced, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: firstLine(result.message(), { afterHint: true }) }));
+  return trackAwait(work, traced, (result) =>
+    result.pass !== isNot
+      ? { passed: true }
+      : { passed: false, failure: firstLine(result.message(), { afterHint: true }) },
+  );
 }

@@ -8,7 +8,14 @@ import type { EventualMatchers } from './types.ts';
 import { registerJestHooks } from './jestHooks.ts';
 
 expect.extend(matchers);
-registerJestHooks({ beforeEach, afterEach, afterAll, test: test as never, it: it as never, currentTestName: () => expect.getState().currentTestName });
+registerJestHooks({
+  beforeEach,
+  afterEach,
+  afterAll,
+  test: test as never,
+  it: it as never,
+  currentTestName: () => expect.getState().currentTestName,
+});
 
 declare module 'expect' {
   interface Matchers<R extends void | Promise<void>, T = unknown> extends EventualMatchers<R, T> {}

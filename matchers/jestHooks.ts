@@ -39,10 +39,16 @@ function runningTestId(fallback: () => string | undefined): string | undefined {
 
 export function registerJestHooks(jest: JestHooks): void {
   markFileStart();
-  const end = registerSequentialHooks(jest.beforeEach, jest.afterEach, () => ({ runner: 'jest', name: runningTestId(jest.currentTestName) }), promiseModifierProblem, {
-    attempt: jestAttempt,
-    outcome: jestOutcome,
-  });
+  const end = registerSequentialHooks(
+    jest.beforeEach,
+    jest.afterEach,
+    () => ({ runner: 'jest', name: runningTestId(jest.currentTestName) }),
+    promiseModifierProblem,
+    {
+      attempt: jestAttempt,
+      outcome: jestOutcome,
+    },
+  );
   (jest.beforeAll ?? globalsBeforeAll)(() => {
     runRootHookLast(end);
     wrapConcurrentTests(jestTestPath());

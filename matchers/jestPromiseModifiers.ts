@@ -59,7 +59,9 @@ export function promiseModifierProblem(state: TestState): Error | undefined {
   state.values.delete(KEY);
   const shown = refused.slice(0, 5).map((m) => `  ${m}`);
   if (refused.length > 5) shown.push(`  … and ${refused.length - 5} more`);
-  const error = new Error(`unflake: ${refused.length === 1 ? 'an assertion was' : `${refused.length} assertions were`} not checked:\n${shown.join('\n')}`);
+  const error = new Error(
+    `unflake: ${refused.length === 1 ? 'an assertion was' : `${refused.length} assertions were`} not checked:\n${shown.join('\n')}`,
+  );
   // Its frames would be unflake's hooks; the message says which matcher and what to write.
   error.stack = `Error: ${error.message}`;
   return error;

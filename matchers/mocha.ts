@@ -119,7 +119,13 @@ function beforeEachTest(this: MochaContext): void {
   if (!test || typeof test.fn !== 'function') return;
   // A retry is a clone of the test, whose function is already wrapped.
   if (!(WRAPPED in test.fn)) test.fn = wrap(test.fn);
-  const run: Running = { state: undefined as never, test, started: undefined, timeout: test.timeout(), finished: undefined };
+  const run: Running = {
+    state: undefined as never,
+    test,
+    started: undefined,
+    timeout: test.timeout(),
+    finished: undefined,
+  };
   run.state = beginTest({ runner: 'mocha', name: testIdOf(test.file, test.titlePath()), window: () => windowOf(run) });
   running = run;
   setSequentialTest(run.state);
@@ -132,7 +138,8 @@ async function afterEachTest(): Promise<void> {
   // stop its polls now so none runs into the next test. What this end finds is printed, not thrown:
   // a throwing root afterEach would make mocha skip the rest of the suite.
   const problem = await finish(run);
-  if (problem) console.error(`unflake: after "${run.test.fullTitle()}" (which did not finish in time):\n${problem.message}`);
+  if (problem)
+    console.error(`unflake: after "${run.test.fullTitle()}" (which did not finish in time):\n${problem.message}`);
 }
 
 /** The Root Hook Plugin object mocha reads from a `--require`d module. */

@@ -66,7 +66,8 @@ function windowOf(info: TestInfo, started: number): TestWindow | undefined {
 function keptFailing(info: TestInfo, problem: Error): Error {
   if (info.expectedStatus !== 'failed') return problem;
   info.expectedStatus = 'passed';
-  problem.message += '\n\n(The test is marked `test.fail()`, but this failure is unflake’s own, found after the test: an expected-failure mode does not turn it into a pass.)';
+  problem.message +=
+    '\n\n(The test is marked `test.fail()`, but this failure is unflake’s own, found after the test: an expected-failure mode does not turn it into a pass.)';
   problem.stack = `${problem.name}: ${problem.message}`;
   return problem;
 }
@@ -83,7 +84,11 @@ const extended = base.extend<UnflakeFixtures & Internal, UnflakeWorkerFixtures>(
     // eslint-disable-next-line no-empty-pattern
     async ({}, use, testInfo) => {
       const started = monotonicNow();
-      const state = beginTest({ runner: 'playwright', name: testIdOf(testInfo.file, testInfo.titlePath.slice(1)), window: () => windowOf(testInfo, started) });
+      const state = beginTest({
+        runner: 'playwright',
+        name: testIdOf(testInfo.file, testInfo.titlePath.slice(1)),
+        window: () => windowOf(testInfo, started),
+      });
       setSequentialTest(state);
       const span = beginTestSpan(state, { attempt: testInfo.retry });
       // Playwright calls the test body from a context no fixture can enter: its span is made the root context
@@ -93,7 +98,8 @@ const extended = base.extend<UnflakeFixtures & Internal, UnflakeWorkerFixtures>(
       const problem = await finishTest(state);
       if (span) {
         setOtelRootContext(undefined);
-        const failed = problem !== undefined || (testInfo.status !== testInfo.expectedStatus && testInfo.status !== 'skipped');
+        const failed =
+          problem !== undefined || (testInfo.status !== testInfo.expectedStatus && testInfo.status !== 'skipped');
         endTestSpan(state, { failed, error: problem ?? testInfo.errors[0] });
       }
       if (problem) throw keptFailing(testInfo, problem);
@@ -125,12 +131,16 @@ export const test = extended as unknown as TestType<
   PlaywrightWorkerArgs & PlaywrightWorkerOptions & UnflakeWorkerFixtures
 >;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type PlaywrightMatcher<F> = F extends (...args: infer A) => Promise<void> ? (this: ExpectMatcherState, received: any, ...args: A) => Promise<MatcherReturnType> : never;
+type PlaywrightMatcher<F> = F extends (...args: infer A) => Promise<void>
+  ? // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (this: ExpectMatcherState, received: any, ...args: A) => Promise<MatcherReturnType>
+  : never;
 
 /** unflake's matchers as Playwright's `expect.extend` types them (a check's value is `any`: annotate it). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type UnflakePlaywrightMatchers = { [K in keyof EventualMatchers]: PlaywrightMatcher<EventualMatchers<void, any>[K]> };
+export type UnflakePlaywrightMatchers = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [K in keyof EventualMatchers]: PlaywrightMatcher<EventualMatchers<void, any>[K]>;
+};
 
 type AnyMatcher = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -142,16 +152,28 @@ type AnyMatcher = (this: unknown, ...args: unknown[]) => unknown;
 function withEquality(name: string, matcher: AnyMatcher): AnyMatcher {
   return function (this: unknown, ...args: unknown[]) {
     const equality = playwrightEquality(baseExpect);
-    if (!equality) throw new Error(`unflake/playwright: ${name}: this version of @playwright/test gives matchers no equality function; please report it.`);
-    const context: TwinContext = { ...(this as object), ...equality, utils: { ...(this as { utils?: object }).utils, ...equality.utils }, customTesters: [] };
+    if (!equality)
+      throw new Error(
+        `unflake/playwright: ${name}: this version of @playwright/test gives matchers no equality function; please report it.`,
+      );
+    const context: TwinContext = {
+      ...(this as object),
+      ...equality,
+      utils: { ...(this as { utils?: object }).utils, ...equality.utils },
+      customTesters: [],
+    };
     context[LENT_JUDGE] = (twin) => judgeFromParts(context, twin);
     return matcher.apply(context, args);
   };
 }
 
-const wrapped = Object.fromEntries(Object.entries(matchers).map(([name, matcher]) => [name, withEquality(name, matcher as unknown as AnyMatcher)]));
+const wrapped = Object.fromEntries(
+  Object.entries(matchers).map(([name, matcher]) => [name, withEquality(name, matcher as unknown as AnyMatcher)]),
+);
 
 /** Playwright Test's `expect` with every unflake matcher. */
-export const expect: Expect<UnflakePlaywrightMatchers> = baseExpect.extend(wrapped as unknown as UnflakePlaywrightMatchers);
+export const expect: Expect<UnflakePlaywrightMatchers> = baseExpect.extend(
+  wrapped as unknown as UnflakePlaywrightMatchers,
+);
 
 export type { WorkerNamespace, TestTrace };

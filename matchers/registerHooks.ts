@@ -3,7 +3,14 @@
  * retry (its deadline, its polls, its trace and namespaces), the end of everything it started when it
  * ends, the report of any poll it forgot to await, and the end of file-wide state when its file ends.
  */
-import { beginTest, endTest, runInTest, setSequentialTest, type TestStart, type TestState } from '../src/runner/testState.ts';
+import {
+  beginTest,
+  endTest,
+  runInTest,
+  setSequentialTest,
+  type TestStart,
+  type TestState,
+} from '../src/runner/testState.ts';
 import { restoreFileDefaults } from '../src/options/defaults.ts';
 import { restoreFileInstall, restoreLeftoverInstall } from '../clock/installGlobals.ts';
 import { runCleanups } from '../src/helpers/onCleanup.ts';
@@ -42,7 +49,10 @@ export async function finishTest(state: TestState): Promise<Error | undefined> {
   const notAwaited = endTest(state);
   const leftoverInstall = restoreLeftoverInstall(state);
   const cleanup = await runCleanups(state);
-  return afterTestProblem(joinErrors([notAwaited ?? leftoverInstall, cleanup], 'unflake: more than one problem after the test') as Error | undefined);
+  return afterTestProblem(
+    joinErrors([notAwaited ?? leftoverInstall, cleanup], 'unflake: more than one problem after the test') as
+      Error | undefined,
+  );
 }
 
 /**
@@ -59,7 +69,11 @@ function attemptInfo(report: AttemptReport | undefined): AttemptInfo {
 }
 
 /** The attempt's result: unflake's own problem or the thrown error fail it; else the runner's word. */
-function outcomeOf(report: AttemptReport | undefined, thrown: { error: unknown } | undefined, problem: unknown): TestOutcome {
+function outcomeOf(
+  report: AttemptReport | undefined,
+  thrown: { error: unknown } | undefined,
+  problem: unknown,
+): TestOutcome {
   if (thrown) return { failed: true, error: thrown.error };
   const told = report?.outcome?.();
   if (told?.failed) return told;
@@ -67,7 +81,11 @@ function outcomeOf(report: AttemptReport | undefined, thrown: { error: unknown }
 }
 
 /** Runs a whole test (hooks included) in its own state (and its span's context); for runners that give us the test to wrap. */
-export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise<R>, report?: AttemptReport): Promise<R> {
+export async function runWrappedTest<R>(
+  start: TestStart,
+  run: () => R | Promise<R>,
+  report?: AttemptReport,
+): Promise<R> {
   const state = beginTest(start);
   const span = beginTestSpan(state, attemptInfo(report));
   let result: R;
@@ -77,7 +95,10 @@ export async function runWrappedTest<R>(start: TestStart, run: () => R | Promise
     // The test's own error first, then what its end found (a failed cleanup, a forgotten await).
     const problem = await finishTest(state);
     if (span) endTestSpan(state, outcomeOf(report, { error }, problem));
-    const joined = joinErrors([error, problem], 'The test failed (the first error below), and so did what ran after it');
+    const joined = joinErrors(
+      [error, problem],
+      'The test failed (the first error below), and so did what ran after it',
+    );
     throw problem ? afterTestProblem(joined) : joined;
   }
   const problem = await finishTest(state);
@@ -114,7 +135,10 @@ export function registerSequentialHooks<C>(
     const ending = state;
     state = undefined;
     if (!ending) return;
-    const problem = joinErrors([await finishTest(ending), more?.(ending)], 'unflake: more than one problem after the test');
+    const problem = joinErrors(
+      [await finishTest(ending), more?.(ending)],
+      'unflake: more than one problem after the test',
+    );
     endTestSpan(ending, outcomeOf(report, undefined, problem));
     leave?.();
     leave = undefined;

@@ -25,10 +25,19 @@ export interface MatcherContextLike {
   currentTestName?: string | undefined;
   equals(a: unknown, b: unknown, customTesters?: never[], strictCheck?: boolean): boolean;
   utils: {
-    matcherHint(name: string, received?: string, expected?: string, options?: { isNot?: boolean; promise?: string; secondArgument?: string }): string;
+    matcherHint(
+      name: string,
+      received?: string,
+      expected?: string,
+      options?: { isNot?: boolean; promise?: string; secondArgument?: string },
+    ): string;
     printReceived(value: unknown): string;
     printExpected(value: unknown): string;
-    diff(expected: unknown, received: unknown, options?: { aAnnotation?: string; bAnnotation?: string }): string | null | undefined;
+    diff(
+      expected: unknown,
+      received: unknown,
+      options?: { aAnnotation?: string; bAnnotation?: string },
+    ): string | null | undefined;
     iterableEquality: (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
     subsetEquality: (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
   };
@@ -82,7 +91,9 @@ export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpe
   // cost of an already-true assertion (bench/), and the runner already points at the test.
   const name = test.name ?? context.currentTestName ?? 'unknown';
   const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
-  return trackAwait(work, run, (result) => (result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) }));
+  return trackAwait(work, run, (result) =>
+    result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) },
+  );
 }
 
 /**
@@ -113,7 +124,14 @@ function watchFirstAttempt(holds: PollMatcherSpec['holds'], site: CallSite): Pol
 
 function passesForSure(site: CallSite): boolean {
   const s = site.settings;
-  return site.heldAtOnce && site.goal === 'eventually' && s !== undefined && s.stableFor === 0 && s.passes === 1 && s.notBefore === undefined;
+  return (
+    site.heldAtOnce &&
+    site.goal === 'eventually' &&
+    s !== undefined &&
+    s.stableFor === 0 &&
+    s.passes === 1 &&
+    s.notBefore === undefined
+  );
 }
 
 /** The sentence after the hint: why it ended. */
@@ -122,7 +140,13 @@ function summaryOf(message: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, where: string, test: TestState | undefined, site: CallSite): Promise<MatcherResult> {
+async function matchPoll(
+  context: MatcherContextLike,
+  spec: PollMatcherSpec,
+  where: string,
+  test: TestState | undefined,
+  site: CallSite,
+): Promise<MatcherResult> {
   const isNot = context.isNot === true;
   assertProbe(where, spec.received, `expect(() => db.get(id)).${spec.name}(…)`);
   const goal = goalOf(spec.kind, isNot);
@@ -150,7 +174,9 @@ async function matchPoll(context: MatcherContextLike, spec: PollMatcherSpec, whe
     result: { ...result, fingerprint: fingerprintSection() },
     message: settings.message,
     printer: printerOf(context),
-    ...(spec.expected ? { expected: { value: spec.expected.value, negated: goal === 'never' || goal === 'eventually-fails' } } : {}),
+    ...(spec.expected
+      ? { expected: { value: spec.expected.value, negated: goal === 'never' || goal === 'eventually-fails' } }
+      : {}),
     ...(gathered ? { context: gathered } : {}),
   });
   if (site.error) {

@@ -8,7 +8,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * returns true, or returns nothing after asserting with `expect()`; or an asymmetric matcher (as `toEqual`).
  * With `.not`: passes at the first attempt where `check` fails, fails if it passes throughout.
  */
-export function toConsistently(this: MatcherContextLike, received: unknown, check: unknown, options?: ConsistentlyOptions): Promise<MatcherResult> {
+export function toConsistently(
+  this: MatcherContextLike,
+  received: unknown,
+  check: unknown,
+  options?: ConsistentlyOptions,
+): Promise<MatcherResult> {
   const where = `${this.isNot ? '.not' : ''}.toConsistently()`;
   return runPollMatcher(this, {
     name: 'toConsistently',

@@ -6,7 +6,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * Polls the probe until its value is recursively equal to `expected` on every attempt for `for` ms.
  * With `.not`: passes at the first attempt where it is not, fails if it is on every attempt.
  */
-export function toConsistentlyEqual(this: MatcherContextLike, received: unknown, expected: unknown, options?: ConsistentlyOptions): Promise<MatcherResult> {
+export function toConsistentlyEqual(
+  this: MatcherContextLike,
+  received: unknown,
+  expected: unknown,
+  options?: ConsistentlyOptions,
+): Promise<MatcherResult> {
   const judge = twinJudge(this, 'toEqual');
   return runPollMatcher(this, {
     name: 'toConsistentlyEqual',

@@ -1,7 +1,13 @@
 import { checkConvergence, type ConvergenceSite } from '../src/delivery/checkConvergence.ts';
 import { assertHandler, normalizeConvergence, type ConvergenceOptions } from '../src/delivery/options.ts';
 import { formatConvergence } from '../src/report/formatDelivery.ts';
-import { deliveryPrinterOf, equalsOf, handlerNameOf, openDeliverySession, trackDelivery } from './deliveryMatcherSupport.ts';
+import {
+  deliveryPrinterOf,
+  equalsOf,
+  handlerNameOf,
+  openDeliverySession,
+  trackDelivery,
+} from './deliveryMatcherSupport.ts';
 import type { MatcherContextLike, MatcherResult } from './runPollMatcher.ts';
 
 /**
@@ -10,22 +16,42 @@ import type { MatcherContextLike, MatcherResult } from './runPollMatcher.ts';
  * A failure is shrunk to a minimal deviation from the canonical order, with a replay option. Ends
  * before the test's deadline with its own message; a check stopped early never passes.
  */
-export function toConvergeInAnyOrder(this: MatcherContextLike, received: unknown, events: unknown, options: ConvergenceOptions): Promise<MatcherResult> {
+export function toConvergeInAnyOrder(
+  this: MatcherContextLike,
+  received: unknown,
+  events: unknown,
+  options: ConvergenceOptions,
+): Promise<MatcherResult> {
   const where = `${this.isNot ? '.not' : ''}.toConvergeInAnyOrder()`;
   return trackDelivery(this, where, matchConvergence(this, where, received, events, options));
 }
 
-async function matchConvergence(context: MatcherContextLike, where: string, received: unknown, events: unknown, options: ConvergenceOptions): Promise<MatcherResult> {
+async function matchConvergence(
+  context: MatcherContextLike,
+  where: string,
+  received: unknown,
+  events: unknown,
+  options: ConvergenceOptions,
+): Promise<MatcherResult> {
   assertHandler(where, received);
   const settings = normalizeConvergence(where, events, options);
   const session = openDeliverySession<ConvergenceSite>(context, settings.deliveryTimeout);
   let result;
   try {
-    result = await checkConvergence(received, settings.events, { ...settings, equals: equalsOf(context), where }, session);
+    result = await checkConvergence(
+      received,
+      settings.events,
+      { ...settings, equals: equalsOf(context), where },
+      session,
+    );
   } finally {
     session.close();
   }
-  const hint = context.utils.matcherHint('toConvergeInAnyOrder', 'handler', 'events', { isNot: context.isNot ?? false, promise: context.promise ?? '', secondArgument: 'options' });
+  const hint = context.utils.matcherHint('toConvergeInAnyOrder', 'handler', 'events', {
+    isNot: context.isNot ?? false,
+    promise: context.promise ?? '',
+    secondArgument: 'options',
+  });
   if (result.verdict === 'converged') {
     return {
       pass: true,

@@ -8,7 +8,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * asserting with `expect()`; or an asymmetric matcher (as `toEqual`).
  * With `.not`: fails at the first attempt where `check` passes ("never").
  */
-export function toEventually(this: MatcherContextLike, received: unknown, check: unknown, options?: EventuallyOptions): Promise<MatcherResult> {
+export function toEventually(
+  this: MatcherContextLike,
+  received: unknown,
+  check: unknown,
+  options?: EventuallyOptions,
+): Promise<MatcherResult> {
   const where = `${this.isNot ? '.not' : ''}.toEventually()`;
   return runPollMatcher(this, {
     name: 'toEventually',

@@ -6,7 +6,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * Polls the probe until its value is `Object.is` the `expected` value (as `toBe`).
  * With `.not`: fails at the first attempt where it is, passes when the whole window passes without one.
  */
-export function toEventuallyBe(this: MatcherContextLike, received: unknown, expected: unknown, options?: EventuallyOptions): Promise<MatcherResult> {
+export function toEventuallyBe(
+  this: MatcherContextLike,
+  received: unknown,
+  expected: unknown,
+  options?: EventuallyOptions,
+): Promise<MatcherResult> {
   const judge = twinJudge(this, 'toBe');
   return runPollMatcher(this, {
     name: 'toEventuallyBe',

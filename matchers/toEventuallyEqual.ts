@@ -6,7 +6,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * Polls the probe until its value is recursively equal to `expected` (as `toEqual`).
  * With `.not`: fails at the first attempt where it is, passes when the whole window passes without one.
  */
-export function toEventuallyEqual(this: MatcherContextLike, received: unknown, expected: unknown, options?: EventuallyOptions): Promise<MatcherResult> {
+export function toEventuallyEqual(
+  this: MatcherContextLike,
+  received: unknown,
+  expected: unknown,
+  options?: EventuallyOptions,
+): Promise<MatcherResult> {
   const judge = twinJudge(this, 'toEqual');
   return runPollMatcher(this, {
     name: 'toEventuallyEqual',

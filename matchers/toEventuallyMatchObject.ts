@@ -6,7 +6,12 @@ import { runPollMatcher, type MatcherContextLike, type MatcherResult } from './r
  * Polls the probe until its value is an object matching `subset` (as `toMatchObject`).
  * With `.not`: fails at the first attempt where it is, passes when the whole window passes without one.
  */
-export function toEventuallyMatchObject(this: MatcherContextLike, received: unknown, expected: unknown, options?: EventuallyOptions): Promise<MatcherResult> {
+export function toEventuallyMatchObject(
+  this: MatcherContextLike,
+  received: unknown,
+  expected: unknown,
+  options?: EventuallyOptions,
+): Promise<MatcherResult> {
   const judge = twinJudge(this, 'toMatchObject');
   return runPollMatcher(this, {
     name: 'toEventuallyMatchObject',

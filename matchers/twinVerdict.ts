@@ -13,7 +13,12 @@
  *   its `expect` by test/matchers/runnerEquality.properties.ts.
  */
 import { isAsymmetricMatcher, type CheckJudging } from '../src/check.ts';
-import { jestRawMatcher, vitestGlobalExpect, vitestLocalCountState, type VitestExpect } from '../src/adapters/runnerExpect.ts';
+import {
+  jestRawMatcher,
+  vitestGlobalExpect,
+  vitestLocalCountState,
+  type VitestExpect,
+} from '../src/adapters/runnerExpect.ts';
 import { arrayBufferEquality, sparseArrayEquality, typeEquality } from './equalityTesters.ts';
 
 export type Twin = 'toEqual' | 'toStrictEqual' | 'toBe' | 'toMatchObject';
@@ -109,18 +114,27 @@ function verdictOf(ok: unknown): boolean {
 export function judgeFromParts(context: TwinContext, twin: Twin): Judge {
   const custom = [...(context.customTesters ?? [])] as Tester[];
   const { iterableEquality, subsetEquality } = context.utils;
-  const equals = (a: unknown, b: unknown, testers: Tester[], strict?: boolean): boolean => context.equals(a, b, testers as never[], strict);
+  const equals = (a: unknown, b: unknown, testers: Tester[], strict?: boolean): boolean =>
+    context.equals(a, b, testers as never[], strict);
   switch (twin) {
     case 'toBe':
       return (received, expected) => Object.is(received, expected);
     case 'toEqual':
       return (received, expected) => equals(received, expected, [...custom, iterableEquality]);
     case 'toStrictEqual':
-      return (received, expected) => equals(received, expected, [...custom, iterableEquality, typeEquality, sparseArrayEquality, arrayBufferEquality], true);
+      return (received, expected) =>
+        equals(
+          received,
+          expected,
+          [...custom, iterableEquality, typeEquality, sparseArrayEquality, arrayBufferEquality],
+          true,
+        );
     case 'toMatchObject':
       return (received, expected) => {
         if (typeof received !== 'object' || received === null)
-          throw new TypeError(`toMatchObject: received value must be a non-null object, got ${received === null ? 'null' : typeof received}`);
+          throw new TypeError(
+            `toMatchObject: received value must be a non-null object, got ${received === null ? 'null' : typeof received}`,
+          );
         return equals(received, expected, [...custom, iterableEquality, subsetEquality]);
       };
   }

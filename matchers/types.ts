@@ -17,7 +17,10 @@ export type ProbeValue<T> = T extends (...args: never[]) => infer V ? Awaited<V>
 // `R` (the runner's sync result type) is unused: every unflake matcher is async and returns Promise<void>.
 export interface EventualMatchers<_R = unknown, T = unknown> {
   /** Polls until `check` passes: returns true, or returns nothing after asserting with expect(); any other return is a usage error. `.not`: never passes within the window. */
-  toEventually(check: ((value: ProbeValue<T>) => CheckResult) | AsymmetricMatcherLike, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
+  toEventually(
+    check: ((value: ProbeValue<T>) => CheckResult) | AsymmetricMatcherLike,
+    options?: EventuallyOptions<ProbeValue<T>>,
+  ): Promise<void>;
   /** Polls until the value equals `expected` (as `toEqual`). `.not`: never equal within the window. */
   toEventuallyEqual(expected: unknown, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
   /** Polls until the value strictly equals `expected` (as `toStrictEqual`). */
@@ -27,7 +30,10 @@ export interface EventualMatchers<_R = unknown, T = unknown> {
   /** Polls until the value matches `subset` (as `toMatchObject`). */
   toEventuallyMatchObject(subset: object, options?: EventuallyOptions<ProbeValue<T>>): Promise<void>;
   /** Requires `check` to pass on every attempt for `for` ms. `.not`: it fails at some attempt. */
-  toConsistently(check: ((value: ProbeValue<T>) => CheckResult) | AsymmetricMatcherLike, options?: ConsistentlyOptions<ProbeValue<T>>): Promise<void>;
+  toConsistently(
+    check: ((value: ProbeValue<T>) => CheckResult) | AsymmetricMatcherLike,
+    options?: ConsistentlyOptions<ProbeValue<T>>,
+  ): Promise<void>;
   /** Requires the value to equal `expected` on every attempt for `for` ms. */
   toConsistentlyEqual(expected: unknown, options?: ConsistentlyOptions<ProbeValue<T>>): Promise<void>;
   /** Redelivers the event (or each of the events) and requires unchanged state and no repeated effect. */

@@ -42,7 +42,8 @@ function beginAttempt(task: VitestTaskLike | undefined): void {
 function keepFailing(task: VitestTaskLike | undefined, error: unknown): void {
   if (!task?.fails || !isAfterTestProblem(error)) return;
   task.fails = false;
-  const note = '\n\n(The test is marked `fails`, but this failure is unflake’s own, found after the test: an expected-failure mode does not turn it into a pass.)';
+  const note =
+    '\n\n(The test is marked `fails`, but this failure is unflake’s own, found after the test: an expected-failure mode does not turn it into a pass.)';
   const target = error as Error;
   target.message += note;
   if (typeof target.stack === 'string') target.stack = `${target.name}: ${target.message}`;
@@ -66,7 +67,10 @@ export function registerVitestHooks(vitest: VitestHooks): void {
       beginAttempt(task);
       try {
         const before = vitestErrorCount(task);
-        await runWrappedTest(startOf({ task }), runTest, { attempt: () => vitestAttempt(task), outcome: () => vitestOutcome(task, before) });
+        await runWrappedTest(startOf({ task }), runTest, {
+          attempt: () => vitestAttempt(task),
+          outcome: () => vitestOutcome(task, before),
+        });
       } catch (error) {
         keepFailing(task, error);
         throw error;
@@ -93,7 +97,10 @@ export function registerVitestHooks(vitest: VitestHooks): void {
           throw error;
         }
       });
-    registerSequentialHooks<VitestContext>(beforeEach, afterEach, startOf, undefined, { attempt: () => vitestAttempt(current), outcome: () => vitestOutcome(current, before) });
+    registerSequentialHooks<VitestContext>(beforeEach, afterEach, startOf, undefined, {
+      attempt: () => vitestAttempt(current),
+      outcome: () => vitestOutcome(current, before),
+    });
   }
   vitest.afterAll(endFile);
 }

@@ -37,21 +37,40 @@ async function runConcurrent(test: JestConcurrentTest, start: TestStart, run: ()
   const span = beginTestSpan(state);
   let outcome: { threw: false; value: unknown } | { threw: true; error: unknown };
   try {
-    outcome = { threw: false, value: await (span ? withOtelContext(span.context, () => runInTest(state, run)) : runInTest(state, run)) };
+    outcome = {
+      threw: false,
+      value: await (span ? withOtelContext(span.context, () => runInTest(state, run)) : runInTest(state, run)),
+    };
   } catch (error) {
     outcome = { threw: true, error };
   }
-  const problem = both(await finishTest(state), promiseModifierProblem(state), 'unflake: more than one problem after the test') as Error | undefined;
-  endTestSpan(state, { failed: outcome.threw || problem !== undefined, error: outcome.threw ? outcome.error : problem });
+  const problem = both(
+    await finishTest(state),
+    promiseModifierProblem(state),
+    'unflake: more than one problem after the test',
+  ) as Error | undefined;
+  endTestSpan(state, {
+    failed: outcome.threw || problem !== undefined,
+    error: outcome.threw ? outcome.error : problem,
+  });
   if (problem && test.failing) test.fail(problem);
-  else if (problem) throw both(outcome.threw ? outcome.error : undefined, problem, 'The test failed (the first error below), and so did what ran after it');
+  else if (problem)
+    throw both(
+      outcome.threw ? outcome.error : undefined,
+      problem,
+      'The test failed (the first error below), and so did what ran after it',
+    );
   if (outcome.threw) throw outcome.error;
   return outcome.value;
 }
 
 function wrap(test: JestConcurrentTest, file: string | undefined): Fn {
   const fn = test.fn;
-  const start = (): TestStart => ({ runner: 'jest', name: testIdOf(file, test.titles), timeout: test.timeout ?? jestConfiguredTimeout() ?? 5_000 });
+  const start = (): TestStart => ({
+    runner: 'jest',
+    name: testIdOf(file, test.titles),
+    timeout: test.timeout ?? jestConfiguredTimeout() ?? 5_000,
+  });
   // A rest parameter keeps its length 0, as jest-circus wants of a test that takes no `done`.
   const wrapped = function (this: unknown, ...args: unknown[]) {
     return runConcurrent(test, start(), () => fn.apply(this, args));

@@ -9,7 +9,21 @@ export { toJUnit } from '../src/flakes/junit.ts';
 export { toHtml } from '../src/flakes/html.ts';
 export { formatWindow } from '../src/flakes/terminal.ts';
 export type { FlakeReporterOptions } from './options.ts';
-export type { RunReport, TestRecord, AttemptFailure, FlakeCategory, Fingerprint, RunInfo, TestStatus, SuiteError } from '../src/flakes/schema.ts';
+export type {
+  RunReport,
+  TestRecord,
+  AttemptFailure,
+  FlakeCategory,
+  Fingerprint,
+  RunInfo,
+  TestStatus,
+  SuiteError,
+  ShardRef,
+  QuarantineMark,
+  Totals,
+} from '../src/flakes/schema.ts';
 export type { JUnitOptions } from '../src/flakes/junit.ts';
 export type { FlakeWindow, TestWindow, AcrossRuns } from '../src/flakes/window.ts';
+export type { Evidence, RunSummary, DayRate, WindowOptions } from '../src/flakes/windowTypes.ts';
+export type { HistoryRead } from '../src/flakes/history.ts';
 export type { QuarantineEntry } from '../src/flakes/quarantine.ts';

@@ -13,7 +13,15 @@ import { openHistory } from '../src/flakes/store.ts';
 import { Quarantine, readQuarantine } from '../src/flakes/quarantine.ts';
 import { deprecatedVariables, runInfo } from '../src/flakes/runInfo.ts';
 import { isPostgresUrl } from '../src/flakes/store.ts';
-import { REPORT_SCHEMA, REPORT_VERSION, summarize, type RunReport, type ShardRef, type SuiteError, type TestRecord } from '../src/flakes/schema.ts';
+import {
+  REPORT_SCHEMA,
+  REPORT_VERSION,
+  summarize,
+  type RunReport,
+  type ShardRef,
+  type SuiteError,
+  type TestRecord,
+} from '../src/flakes/schema.ts';
 import { flakeWindow, type FlakeWindow } from '../src/flakes/window.ts';
 import type { ReporterSettings } from './options.ts';
 import { formatSummary, verdictOf, type Verdict } from './summary.ts';
@@ -50,7 +58,12 @@ export class FlakeCollector {
   #runId: string;
   shard: ShardRef | undefined;
 
-  constructor(runner: 'vitest' | 'jest' | 'playwright', settings: ReporterSettings, runId: string, cwd = process.cwd()) {
+  constructor(
+    runner: 'vitest' | 'jest' | 'playwright',
+    settings: ReporterSettings,
+    runId: string,
+    cwd = process.cwd(),
+  ) {
     this.runner = runner;
     this.settings = settings;
     this.#runId = runId;
@@ -61,7 +74,9 @@ export class FlakeCollector {
   start(cwd: string): void {
     this.#cwd = cwd;
     const q = this.settings.quarantine;
-    this.#quarantine = q ? new Quarantine(readQuarantine(resolve(cwd, q.path), q.required), this.startedAt.getTime()) : undefined;
+    this.#quarantine = q
+      ? new Quarantine(readQuarantine(resolve(cwd, q.path), q.required), this.startedAt.getTime())
+      : undefined;
   }
 
   record(test: RecordedTest): void {
@@ -80,14 +95,18 @@ export class FlakeCollector {
       ...(test.durationMs === undefined ? {} : { durationMs: Math.round(test.durationMs) }),
       ...(attempts > 1 ? { attempts } : {}),
       ...(messages.length && status !== 'skipped' ? { failures: messages.map(attemptFailure) } : {}),
-      ...(quarantined ? { quarantined: { reason: quarantined.reason, owner: quarantined.owner, until: quarantined.until } } : {}),
+      ...(quarantined
+        ? { quarantined: { reason: quarantined.reason, owner: quarantined.owner, until: quarantined.until } }
+        : {}),
     });
   }
 
   /** A test file that failed outside any test (did not load, a top-level hook threw): JUnit's `<error>`. */
   recordSuiteError(file: string, error: { name?: string; message?: string; stack?: string }): void {
     const failure = attemptFailure(
-      error.stack && error.message && error.stack.includes(error.message) ? error.stack : `${error.name ?? 'Error'}: ${error.message ?? ''}\n${error.stack ?? ''}`,
+      error.stack && error.message && error.stack.includes(error.message)
+        ? error.stack
+        : `${error.name ?? 'Error'}: ${error.message ?? ''}\n${error.stack ?? ''}`,
     );
     this.suiteErrors.push({ file, message: failure.message, ...(failure.stack ? { stack: failure.stack } : {}) });
   }
@@ -112,13 +131,25 @@ export class FlakeCollector {
   async #window(report: RunReport): Promise<{ window: FlakeWindow; historyFile?: string; unreadable: string[] }> {
     const s = this.settings;
     const now = Date.parse(report.run.finishedAt);
-    const judge = { window: s.window, now, budget: s.budget, testBudget: s.testBudget, ...(s.branch === undefined ? {} : { branch: s.branch }) };
+    const judge = {
+      window: s.window,
+      now,
+      budget: s.budget,
+      testBudget: s.testBudget,
+      ...(s.branch === undefined ? {} : { branch: s.branch }),
+    };
     if (!s.history) return { window: flakeWindow([report], judge), unreadable: [] };
     const store = await openHistory(isPostgresUrl(s.history) ? s.history : resolve(this.#cwd, s.history));
     try {
       const historyFile = await store.append(report);
       await store.prune(now - s.retention);
-      const query = { since: now - s.window, until: now, budget: s.budget, testBudget: s.testBudget, ...(s.branch === undefined ? {} : { branch: s.branch }) };
+      const query = {
+        since: now - s.window,
+        until: now,
+        budget: s.budget,
+        testBudget: s.testBudget,
+        ...(s.branch === undefined ? {} : { branch: s.branch }),
+      };
       const { window, unreadable } = await store.window(query);
       return { window, historyFile, unreadable };
     } finally {

@@ -5,33 +5,49 @@ import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './co
 import { worthPrinting } from './summary.ts';
 import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 
-interface JestAssertionResult {
+/** One test of a Jest test file's result (the parts the reporter reads). */
+export interface JestAssertionResult {
   /** Jest's own name: titles joined with spaces (ambiguous, so not the id). */
   fullName: string;
+  /** The test's own title. */
   title?: string;
+  /** The describe titles, outermost first. */
   ancestorTitles?: string[];
+  /** `passed`, `failed`, or another state (skipped, pending, todo), counted as skipped. */
   status: string;
+  /** The messages of the final failed attempt. */
   failureMessages?: string[];
   /** Jest >= 29.5: messages of the attempts that failed before a retry. */
   retryReasons?: string[];
+  /** How many times the test ran, retries included. */
   invocations?: number;
+  /** The test's duration in ms, when Jest measured it. */
   duration?: number | null;
 }
-interface JestTestResult {
+/** A Jest test file's result (the parts the reporter reads). */
+export interface JestTestResult {
+  /** The test file's absolute path. */
   testFilePath: string;
   /** The file failed outside any test (did not load, a top-level hook threw). */
   testExecError?: { message?: string; stack?: string };
+  /** Each test of the file. */
   testResults: JestAssertionResult[];
 }
 /** The parts of Jest's aggregated results that decide its exit code. */
-interface JestAggregated {
+export interface JestAggregated {
+  /** Tests that failed. */
   numFailedTests?: number;
+  /** Test files that failed outside any test. */
   numRuntimeErrorTestSuites?: number;
+  /** Whether snapshots failed the run (obsolete or unwritten ones under `--ci`). */
   snapshot?: { failure?: boolean };
+  /** Whether the run was interrupted. */
   wasInterrupted?: boolean;
+  /** An error that failed the run as a whole. */
   runExecError?: unknown;
 }
 
+/** The flake reporter for Jest: records every test's outcome and failed attempts, writes the run report, and fails the run over the flake budget. */
 export class JestFlakeReporter {
   readonly #collector: FlakeCollector;
   readonly #root: string;
@@ -45,11 +61,16 @@ export class JestFlakeReporter {
     this.#root = globalConfig?.rootDir ?? process.cwd();
   }
 
+  /** Called by Jest as each test file finishes: records its tests' outcomes and failed attempts. */
   onTestResult(_test: unknown, result: JestTestResult): void {
-    if (result.testExecError) this.#collector.recordSuiteError(testFileOf(result.testFilePath, this.#root), result.testExecError);
+    if (result.testExecError)
+      this.#collector.recordSuiteError(testFileOf(result.testFilePath, this.#root), result.testExecError);
     for (const t of result.testResults) {
       const state = t.status === 'passed' ? 'passed' : t.status === 'failed' ? 'failed' : 'skipped';
-      const failures = state === 'skipped' ? [] : [...(t.retryReasons ?? []), ...(state === 'failed' ? (t.failureMessages ?? []) : [])];
+      const failures =
+        state === 'skipped'
+          ? []
+          : [...(t.retryReasons ?? []), ...(state === 'failed' ? (t.failureMessages ?? []) : [])];
       this.#collector.record({
         // The id's name part: describe titles and the test's, joined with ' > ' (src/runner/testId.ts).
         name: t.title === undefined ? t.fullName : testNameOf([...(t.ancestorTitles ?? []), t.title]),
@@ -62,6 +83,7 @@ export class JestFlakeReporter {
     }
   }
 
+  /** Called by Jest at the end: writes the report (and history, JUnit) and prints the summary. Over the budget, `getLastError()` fails the run; when the only failures are quarantined tests, it takes them out of `numFailedTests` so the run passes. */
   async onRunComplete(_contexts?: unknown, results?: JestAggregated): Promise<void> {
     const finished = await this.#collector.finish();
     const { verdict } = finished;
@@ -75,11 +97,18 @@ export class JestFlakeReporter {
     const quarantined = verdict.quarantinedFailures.length;
     if (!quarantined || verdict.failed.length || !results) return;
     // Jest decides its exit code after the reporters, from numFailedTests: take the quarantined ones out.
-    const clean = !results.numRuntimeErrorTestSuites && !results.snapshot?.failure && !results.wasInterrupted && !results.runExecError;
+    const clean =
+      !results.numRuntimeErrorTestSuites &&
+      !results.snapshot?.failure &&
+      !results.wasInterrupted &&
+      !results.runExecError;
     if (clean && results.numFailedTests === quarantined) {
       results.numFailedTests = 0;
       say(`unflake: the run's only failures are quarantined tests (${quarantined}): exit code 0.`);
-    } else say('unflake: quarantined tests failed, but so did something else (a suite that did not run, a snapshot, an interrupt): the exit code stays 1.');
+    } else
+      say(
+        'unflake: quarantined tests failed, but so did something else (a suite that did not run, a snapshot, an interrupt): the exit code stays 1.',
+      );
   }
 
   /** Jest fails the run (exit 1) when a reporter returns an error here. */

@@ -3,13 +3,22 @@ import { describeValue } from '../src/options/checkMs.ts';
 import { checkOptions } from '../src/options/checkOptions.ts';
 import { DURATION_EXAMPLES, parseDuration, parseRate } from '../src/flakes/units.ts';
 
+/** Options of the flake reporters (Vitest, Jest and Playwright Test take the same ones). */
 export interface FlakeReporterOptions {
   /**
    * Highest acceptable flake rate, e.g. 0.005 or '0.5%': the run fails above it. With `history`, it
    * is judged over `window`. `{ overall, perTest }` also fails the run when one test's own rate over
    * the window is above `perTest`.
    */
-  budget?: number | string | { overall?: number | string; perTest?: number | string };
+  budget?:
+    | number
+    | string
+    | {
+        /** Highest acceptable flake rate of the whole suite, as for a plain `budget`. */
+        overall?: number | string;
+        /** Highest acceptable flake rate of any one test over the window. */
+        perTest?: number | string;
+      };
   /** How far back the budget looks when there is history: '14d' (default), '36h', '2w'. */
   window?: string | number;
   /**
@@ -51,7 +60,18 @@ export interface ReporterSettings {
   verbose: boolean;
 }
 
-const KNOWN = ['budget', 'window', 'history', 'branch', 'retention', 'quarantine', 'junit', 'junitQuarantined', 'outputFile', 'verbose'];
+const KNOWN = [
+  'budget',
+  'window',
+  'history',
+  'branch',
+  'retention',
+  'quarantine',
+  'junit',
+  'junitQuarantined',
+  'outputFile',
+  'verbose',
+];
 const RATE = 'a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky)';
 
 function rate(where: string, name: string, value: unknown): number | undefined {
@@ -64,19 +84,26 @@ function rate(where: string, name: string, value: unknown): number | undefined {
 function path(where: string, name: string, value: unknown, byDefault: string): string | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return byDefault;
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${where}: \`${name}\` must be a non-empty path (or true for '${byDefault}'), got ${describeValue(value)}.`);
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(
+      `${where}: \`${name}\` must be a non-empty path (or true for '${byDefault}'), got ${describeValue(value)}.`,
+    );
   return value;
 }
 
 function windowOf(where: string, name: string, value: unknown, byDefault: number): number {
   if (value === undefined) return byDefault;
   const ms = parseDuration(value);
-  if (ms === undefined) throw new TypeError(`${where}: \`${name}\` must be a duration such as ${DURATION_EXAMPLES}, more than 0, got ${describeValue(value)}.`);
+  if (ms === undefined)
+    throw new TypeError(
+      `${where}: \`${name}\` must be a duration such as ${DURATION_EXAMPLES}, more than 0, got ${describeValue(value)}.`,
+    );
   return ms;
 }
 
 function budgets(where: string, value: unknown): { budget?: number; testBudget?: number } {
-  if (value === undefined || typeof value === 'number' || typeof value === 'string') return { budget: rate(where, 'budget', value) };
+  if (value === undefined || typeof value === 'number' || typeof value === 'string')
+    return { budget: rate(where, 'budget', value) };
   const o = checkOptions(`${where} \`budget\``, value, ['overall', 'perTest']);
   return { budget: rate(where, 'budget.overall', o.overall), testBudget: rate(where, 'budget.perTest', o.perTest) };
 }
@@ -86,10 +113,19 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
   const o = checkOptions(where, options ?? undefined, KNOWN);
   if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === ''))
     throw new TypeError(`${where}: \`outputFile\` must be a non-empty path, got ${describeValue(o.outputFile)}.`);
-  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new TypeError(`${where}: \`verbose\` must be true or false, got ${describeValue(o.verbose)}.`);
-  if (o.quarantine === true) throw new TypeError(`${where}: \`quarantine\` must be a path or false (it is read from 'quarantine.json' when that file exists).`);
+  if (o.verbose !== undefined && typeof o.verbose !== 'boolean')
+    throw new TypeError(`${where}: \`verbose\` must be true or false, got ${describeValue(o.verbose)}.`);
+  if (o.quarantine === true)
+    throw new TypeError(
+      `${where}: \`quarantine\` must be a path or false (it is read from 'quarantine.json' when that file exists).`,
+    );
   const window = windowOf(where, 'window', o.window, 14 * 86_400_000);
-  const history = path(where, 'history', o.history ?? (process.env.UNFLAKE_HISTORY?.trim() || undefined), '.unflake/history');
+  const history = path(
+    where,
+    'history',
+    o.history ?? (process.env.UNFLAKE_HISTORY?.trim() || undefined),
+    '.unflake/history',
+  );
   if (o.branch !== undefined && (typeof o.branch !== 'string' || o.branch === ''))
     throw new TypeError(`${where}: \`branch\` must be a branch name, got ${describeValue(o.branch)}.`);
   const quarantine =
@@ -100,7 +136,9 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
         : { path: path(where, 'quarantine', o.quarantine, 'quarantine.json')!, required: true };
   const junit = path(where, 'junit', o.junit, 'junit.xml');
   if (o.junitQuarantined !== undefined && o.junitQuarantined !== 'failure' && o.junitQuarantined !== 'skipped')
-    throw new TypeError(`${where}: \`junitQuarantined\` must be 'failure' or 'skipped', got ${describeValue(o.junitQuarantined)}.`);
+    throw new TypeError(
+      `${where}: \`junitQuarantined\` must be 'failure' or 'skipped', got ${describeValue(o.junitQuarantined)}.`,
+    );
   return {
     ...budgets(where, o.budget),
     window,

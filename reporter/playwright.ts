@@ -9,42 +9,68 @@ import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
 import { worthPrinting } from './summary.ts';
 
-interface PlaywrightError {
+/** The error of a failed Playwright attempt (the parts the reporter reads). */
+export interface PlaywrightError {
+  /** The error's message. */
   message?: string;
+  /** The error's stack. */
   stack?: string;
 }
-interface PlaywrightResult {
+/** One attempt of a Playwright test (Playwright's `TestResult`, the parts the reporter reads). */
+export interface PlaywrightResult {
+  /** How the attempt ended. */
   status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  /** The attempt's duration in ms. */
   duration: number;
+  /** Its error, when it failed. */
   error?: PlaywrightError;
 }
-interface PlaywrightSuite {
+/** A Playwright suite: the root, a project, a file or a describe block (the parts the reporter reads). */
+export interface PlaywrightSuite {
+  /** Which kind of suite; only `describe` titles go into the test's id. */
   type?: 'root' | 'project' | 'file' | 'describe';
+  /** The suite's title. */
   title: string;
+  /** The enclosing suite, if any. */
   parent?: PlaywrightSuite;
+  /** Every test in it, recorded at the end of the run. */
   allTests?(): PlaywrightTest[];
 }
-interface PlaywrightTest {
+/** A Playwright test (Playwright's `TestCase`, the parts the reporter reads). */
+export interface PlaywrightTest {
+  /** The test's own title. */
   title: string;
+  /** The suite it sits in. */
   parent: PlaywrightSuite;
+  /** Where it is declared: `file` is the test file's path. */
   location: { file: string };
+  /** Every attempt, retries included. */
   results: PlaywrightResult[];
+  /** Playwright's verdict over all attempts: `flaky` when it failed, then passed on a retry. */
   outcome(): 'expected' | 'unexpected' | 'flaky' | 'skipped';
 }
-interface PlaywrightConfig {
+/** The Playwright config, as far as the reporter reads it. */
+export interface PlaywrightConfig {
+  /** This run's `--shard` (`current` of `total`, 1-based), or null when not sharded. */
   shard: { current: number; total: number } | null;
 }
 
 /** The describe titles (not the project's or the file's) and the test's, for the id. */
 function titlesOf(test: PlaywrightTest): string[] {
   const titles = [test.title];
-  for (let s: PlaywrightSuite | undefined = test.parent; s && s.type === 'describe'; s = s.parent) titles.unshift(s.title);
+  for (let s: PlaywrightSuite | undefined = test.parent; s && s.type === 'describe'; s = s.parent)
+    titles.unshift(s.title);
   return titles;
 }
 
 const messageOf = (r: PlaywrightResult): string =>
-  r.error ? (r.error.stack?.includes(r.error.message ?? '') ? r.error.stack : `${r.error.message ?? ''}\n${r.error.stack ?? ''}`) : `Error: ${r.status}`;
+  r.error
+    ? r.error.stack?.includes(r.error.message ?? '')
+      ? r.error.stack
+      : `${r.error.message ?? ''}\n${r.error.stack ?? ''}`
+    : `Error: ${r.status}`;
 
+/** The flake reporter for Playwright Test: records every test's outcome and failed attempts at the end, writes the run report, and fails the run over the flake budget. */
 export class PlaywrightFlakeReporter {
   readonly #collector: FlakeCollector;
   #suite: PlaywrightSuite | undefined;
@@ -53,7 +79,11 @@ export class PlaywrightFlakeReporter {
   constructor(options?: FlakeReporterOptions & { configDir?: string }) {
     // Playwright adds `configDir` (relative paths are resolved against it, as its own reporters do) and its
     // own keys (`_mode`, `_commandHash`, `onlyFailures`) to every reporter's options: not ours to check.
-    const { configDir, onlyFailures: _, ...rest } = (options ?? {}) as FlakeReporterOptions & { configDir?: string; onlyFailures?: unknown };
+    const {
+      configDir,
+      onlyFailures: _,
+      ...rest
+    } = (options ?? {}) as FlakeReporterOptions & { configDir?: string; onlyFailures?: unknown };
     const own = Object.fromEntries(Object.entries(rest).filter(([key]) => !key.startsWith('_')));
     this.#configDir = configDir ?? process.cwd();
     this.#collector = new FlakeCollector('playwright', validateOptions('unflake/reporter (Playwright)', own), runId());
@@ -64,6 +94,7 @@ export class PlaywrightFlakeReporter {
     return false;
   }
 
+  /** Called by Playwright at start: takes the shard and the root suite, whose tests are recorded at the end. */
   onBegin(config: PlaywrightConfig, suite: PlaywrightSuite): void {
     this.#suite = suite;
     if (config.shard) this.#collector.shard = { index: config.shard.current, count: config.shard.total };
@@ -86,6 +117,7 @@ export class PlaywrightFlakeReporter {
     });
   }
 
+  /** Called by Playwright at the end: records every test, writes the report (and history, JUnit), prints the summary. Returns `failed` over the budget, `passed` when the only failures are quarantined tests, else nothing (the status stands). */
   async onEnd(result: { status: string }): Promise<{ status: 'passed' | 'failed' } | undefined> {
     for (const test of this.#suite?.allTests?.() ?? []) this.#record(test);
     const finished = await this.#collector.finish();
@@ -97,7 +129,9 @@ export class PlaywrightFlakeReporter {
       return { status: 'failed' };
     }
     if (!verdict.quarantinedFailures.length || verdict.failed.length || result.status !== 'failed') return undefined;
-    say(`unflake: the run's only failures are quarantined tests (${verdict.quarantinedFailures.length}): status passed.`);
+    say(
+      `unflake: the run's only failures are quarantined tests (${verdict.quarantinedFailures.length}): status passed.`,
+    );
     return { status: 'passed' };
   }
 }

@@ -14,7 +14,8 @@ export interface Verdict {
   quarantinedFailures: TestRecord[];
 }
 
-const span = (ms: number): string => (ms % 86_400_000 === 0 ? plural(ms / 86_400_000, 'day') : plural(Math.round(ms / 3_600_000), 'hour'));
+const span = (ms: number): string =>
+  ms % 86_400_000 === 0 ? plural(ms / 86_400_000, 'day') : plural(Math.round(ms / 3_600_000), 'hour');
 
 function budgetError(report: RunReport, window: FlakeWindow, settings: ReporterSettings): string | undefined {
   const { budget, testBudget } = settings;
@@ -43,7 +44,11 @@ function budgetError(report: RunReport, window: FlakeWindow, settings: ReporterS
 export function verdictOf(report: RunReport, window: FlakeWindow, settings: ReporterSettings): Verdict {
   const failed = report.tests.filter((t) => t.status === 'failed');
   const error = budgetError(report, window, settings);
-  return { ...(error ? { budgetError: error } : {}), failed: failed.filter((t) => !t.quarantined), quarantinedFailures: failed.filter((t) => t.quarantined) };
+  return {
+    ...(error ? { budgetError: error } : {}),
+    failed: failed.filter((t) => !t.quarantined),
+    quarantinedFailures: failed.filter((t) => t.quarantined),
+  };
 }
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -56,14 +61,18 @@ function runLines(report: RunReport, settings: ReporterSettings): string[] {
     : report.flakeRate > settings.budget!
       ? `, over the budget of ${pct(settings.budget!)}: FAILING the run`
       : `, within the budget of ${pct(settings.budget!)}`;
-  const lines = [`unflake flake report: ${totals.flaky} of ${plural(totals.run, 'test')} flaky (${pct(report.flakeRate)})${verdict}`];
+  const lines = [
+    `unflake flake report: ${totals.flaky} of ${plural(totals.run, 'test')} flaky (${pct(report.flakeRate)})${verdict}`,
+  ];
   const flaky = report.tests.filter((t) => t.status === 'flaky');
   if (!flaky.length) return lines;
   lines.push(`  first failures: ${CATEGORIES.map((c) => `${c} ${report.byCategory[c]}`).join(' · ')}`);
   for (const t of flaky.slice(0, 10)) {
     const first = t.failures?.[0];
     const trace = first?.fingerprint?.trace ? ` · trace ${first.fingerprint.trace}` : '';
-    lines.push(`  ${(first?.category ?? 'unknown').padEnd(14)} ${t.file} > ${t.name}  (passed on attempt ${t.attempts ?? 2})${t.quarantined ? ' · quarantined' : ''}`);
+    lines.push(
+      `  ${(first?.category ?? 'unknown').padEnd(14)} ${t.file} > ${t.name}  (passed on attempt ${t.attempts ?? 2})${t.quarantined ? ' · quarantined' : ''}`,
+    );
     lines.push(`  ${''.padEnd(14)} ${headline(first?.message ?? '', 140)}${trace}`);
   }
   if (flaky.length > 10) lines.push(`  … and ${flaky.length - 10} more`);
@@ -73,14 +82,22 @@ function runLines(report: RunReport, settings: ReporterSettings): string[] {
 function quarantineLines(report: RunReport, verdict: Verdict): string[] {
   const lines: string[] = [];
   if (report.totals.quarantined) {
-    const failedNote = verdict.quarantinedFailures.length ? `, ${verdict.quarantinedFailures.length} failed (quarantined: does not fail the run)` : '';
+    const failedNote = verdict.quarantinedFailures.length
+      ? `, ${verdict.quarantinedFailures.length} failed (quarantined: does not fail the run)`
+      : '';
     lines.push(`  quarantine: ${plural(report.totals.quarantined, 'test')} ran under quarantine${failedNote}`);
-    for (const t of verdict.quarantinedFailures.slice(0, 10)) lines.push(`    failed: ${cut(testId(t), 120)} (${t.quarantined!.owner}, until ${t.quarantined!.until})`);
+    for (const t of verdict.quarantinedFailures.slice(0, 10))
+      lines.push(`    failed: ${cut(testId(t), 120)} (${t.quarantined!.owner}, until ${t.quarantined!.until})`);
   }
   for (const e of (report.expiredQuarantine ?? []).slice(0, 10))
-    lines.push(`  quarantine entry EXPIRED on ${e.until}, no longer applied: ${cut(e.test, 120)} (${e.owner}: ${cut(e.reason, 80)})`);
+    lines.push(
+      `  quarantine entry EXPIRED on ${e.until}, no longer applied: ${cut(e.test, 120)} (${e.owner}: ${cut(e.reason, 80)})`,
+    );
   const unmatched = report.unmatchedQuarantine ?? [];
-  for (const e of unmatched.slice(0, 10)) lines.push(`  quarantine entry matches NO test of this run, so it quarantines nothing: ${cut(e.test, 120)} (${e.owner})`);
+  for (const e of unmatched.slice(0, 10))
+    lines.push(
+      `  quarantine entry matches NO test of this run, so it quarantines nothing: ${cut(e.test, 120)} (${e.owner})`,
+    );
   if (unmatched.length > 10) lines.push(`    … and ${unmatched.length - 10} more entries that match no test`);
   if (unmatched.length) lines.push('    (a test is named `<file> > <describe> > … > <test>`, as the report lists it)');
   return lines;
@@ -115,12 +132,22 @@ export interface SummaryInput {
   notes?: string[];
 }
 
-export function formatSummary({ report, window, verdict, settings, files, unreadable, notes = [] }: SummaryInput): string {
+export function formatSummary({
+  report,
+  window,
+  verdict,
+  settings,
+  files,
+  unreadable,
+  notes = [],
+}: SummaryInput): string {
   const lines = [...runLines(report, settings), ...quarantineLines(report, verdict)];
   if (settings.history !== undefined) lines.push(...windowLines(window, settings));
   for (const u of unreadable.slice(0, 3)) lines.push(`  skipped an unreadable history file: ${cut(u, 200)}`);
   for (const n of notes) lines.push(`  note: ${n}`);
-  lines.push(`  report: ${files.report}${files.junit ? ` · junit: ${files.junit}` : ''}${files.history ? ` · history: ${files.history}` : ''}`);
+  lines.push(
+    `  report: ${files.report}${files.junit ? ` · junit: ${files.junit}` : ''}${files.history ? ` · history: ${files.history}` : ''}`,
+  );
   return lines.join('\n');
 }
 

@@ -5,33 +5,55 @@ import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './co
 import { worthPrinting } from './summary.ts';
 import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 
-interface VitestTestError {
+/** An error Vitest reports for a failed attempt (the parts the reporter reads). */
+export interface VitestTestError {
+  /** The error's class name, e.g. `AssertionError`. */
   name?: string;
+  /** The error's message. */
   message?: string;
+  /** The error's stack; its `at …` frames are kept. */
   stack?: string;
 }
-interface VitestParent {
+/** The suite or module a Vitest test case sits in. */
+export interface VitestParent {
+  /** `suite` for a describe block; anything else ends the titles. */
   type: string;
+  /** The describe block's title. */
   name?: string;
+  /** The enclosing suite, if any. */
   parent?: VitestParent;
 }
-interface VitestTestCase {
+/** A finished Vitest test case (Vitest's `TestCase`, the parts the reporter reads). */
+export interface VitestTestCase {
   /** Vitest's own name: titles joined with ' > ', unescaped. */
   fullName: string;
+  /** The test's own title. */
   name?: string;
+  /** The describe block (or module) it sits in. */
   parent?: VitestParent;
+  /** The test file: `moduleId` is its path. */
   module: { moduleId: string };
+  /** The outcome, and every failed attempt's error (those before a passing retry included). */
   result(): { state: 'passed' | 'failed' | 'skipped' | 'pending'; errors?: readonly VitestTestError[] };
+  /** Retries made, whether Vitest judged the test flaky, and its duration in ms. */
   diagnostic(): { retryCount: number; flaky: boolean; duration?: number } | undefined;
 }
-interface VitestSuiteLike {
+/** A test module as Vitest gives it at the end of the run (the parts the reporter reads). */
+export interface VitestSuiteLike {
+  /** The test file's path. */
   moduleId?: string;
+  /** Errors of the file outside any test (it did not load, a top-level hook threw). */
   errors?(): readonly unknown[];
+  /** Its suites, to see whether a hook in one of them failed. */
   children?: { allSuites?(): Iterable<{ errors?(): readonly unknown[] }> };
 }
 
 /** Whether nothing but test failures failed the run: no unhandled error, no error in a module or hook. */
-function onlyTestsFailed(modules: readonly VitestSuiteLike[], unhandled: readonly unknown[], reason: string | undefined): boolean {
+function onlyTestsFailed(
+  modules: readonly VitestSuiteLike[],
+  unhandled: readonly unknown[],
+  reason: string | undefined,
+): boolean {
   if (reason !== 'failed' || unhandled.length) return false;
   for (const m of modules) {
     if (typeof m.errors !== 'function' || typeof m.children?.allSuites !== 'function') return false;
@@ -58,6 +80,7 @@ function titlesOf(testCase: VitestTestCase): string[] | undefined {
   return titles;
 }
 
+/** The flake reporter for Vitest: records every test's outcome and failed attempts, writes the run report, and fails the run over the flake budget. */
 export class VitestFlakeReporter {
   readonly #collector: FlakeCollector;
   #root = process.cwd();
@@ -68,6 +91,7 @@ export class VitestFlakeReporter {
     this.#collector = new FlakeCollector('vitest', validateOptions('unflake/reporter (Vitest)', options), runId());
   }
 
+  /** Called by Vitest at start: takes the project root, logger and shard. */
   onInit(vitest: { config?: { root?: string; shard?: unknown }; logger?: { log(text: string): void } }): void {
     if (vitest.config?.root) this.#root = vitest.config.root;
     const logger = vitest.logger;
@@ -76,6 +100,7 @@ export class VitestFlakeReporter {
     this.#collector.start(this.#root);
   }
 
+  /** Called by Vitest as each test finishes: records its outcome and failed attempts. */
   onTestCaseResult(testCase: VitestTestCase): void {
     const result = testCase.result();
     if (result.state === 'pending') return;
@@ -94,7 +119,12 @@ export class VitestFlakeReporter {
     });
   }
 
-  async onTestRunEnd(modules: readonly VitestSuiteLike[] = [], unhandledErrors: readonly unknown[] = [], reason?: string): Promise<void> {
+  /** Called by Vitest at the end: writes the report (and history, JUnit), prints the summary, and sets the exit code for the budget and quarantine. */
+  async onTestRunEnd(
+    modules: readonly VitestSuiteLike[] = [],
+    unhandledErrors: readonly unknown[] = [],
+    reason?: string,
+  ): Promise<void> {
     for (const m of modules) {
       const error = typeof m.errors === 'function' ? (m.errors()[0] as VitestTestError | undefined) : undefined;
       if (error && m.moduleId) this.#collector.recordSuiteError(testFileOf(m.moduleId, this.#root), error);
@@ -111,8 +141,13 @@ export class VitestFlakeReporter {
     // Vitest has set exit code 1 for the failed tests by now; every one of them is quarantined.
     if (onlyTestsFailed(modules, unhandledErrors, reason)) {
       process.exitCode = 0;
-      this.#log(`unflake: the run's only failures are quarantined tests (${verdict.quarantinedFailures.length}): exit code 0.`);
-    } else this.#log('unflake: quarantined tests failed, but so did something else (an unhandled error, a module or a hook): the exit code stays 1.');
+      this.#log(
+        `unflake: the run's only failures are quarantined tests (${verdict.quarantinedFailures.length}): exit code 0.`,
+      );
+    } else
+      this.#log(
+        'unflake: quarantined tests failed, but so did something else (an unhandled error, a module or a hook): the exit code stays 1.',
+      );
   }
 }
 

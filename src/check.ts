@@ -17,11 +17,19 @@ export type CheckResult = boolean | void | PromiseLike<boolean | void>;
 export type Check<T> = ((value: T) => CheckResult) | AsymmetricMatcherLike;
 
 export function isAsymmetricMatcher(value: unknown): value is AsymmetricMatcherLike {
-  return value !== null && typeof value === 'object' && typeof (value as AsymmetricMatcherLike).asymmetricMatch === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as AsymmetricMatcherLike).asymmetricMatch === 'function'
+  );
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 /** How a check is judged beyond its own return: the runner's equality for an asymmetric matcher, and the test's local `expect` state (Vitest). */
@@ -39,7 +47,11 @@ export interface CheckJudging {
  * runner's count (see assertionCount.ts). Outside any runner (no readable count) a check that returns
  * nothing passes when it did not throw, as with `node:assert`.
  */
-export function checkToHolds<T>(where: string, check: unknown, judging: CheckJudging = {}): (value: T) => boolean | PromiseLike<boolean> {
+export function checkToHolds<T>(
+  where: string,
+  check: unknown,
+  judging: CheckJudging = {},
+): (value: T) => boolean | PromiseLike<boolean> {
   if (typeof check === 'function') {
     const local = judging.localExpectState;
     return (value) => {
@@ -101,8 +113,10 @@ const SHOWN = 40;
 
 /** The value a check returned, named and bounded. */
 function describeReturn(value: unknown): string {
-  if (typeof value === 'string') return `a string ${JSON.stringify(value.length > SHOWN ? `${value.slice(0, SHOWN)}…` : value)}`;
-  if (typeof value === 'number' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}${typeof value === 'bigint' ? 'n' : ''}`;
+  if (typeof value === 'string')
+    return `a string ${JSON.stringify(value.length > SHOWN ? `${value.slice(0, SHOWN)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'bigint')
+    return `the ${typeof value} ${String(value)}${typeof value === 'bigint' ? 'n' : ''}`;
   if (value === null) return 'null';
   if (isThenable(value)) return 'a promise-like object';
   return describeValue(value);
@@ -117,7 +131,14 @@ export function assertProbe(where: string, probe: unknown, example: string): voi
       `expected a probe function, but received a Promise. A promise settles once and cannot be polled: pass a function that starts a fresh call on every attempt, e.g. ${example}.`,
     );
   }
-  const received = probe === null ? 'null' : Array.isArray(probe) ? 'an array' : typeof probe === 'object' ? 'an object' : `${typeof probe} ${JSON.stringify(probe)}`;
+  const received =
+    probe === null
+      ? 'null'
+      : Array.isArray(probe)
+        ? 'an array'
+        : typeof probe === 'object'
+          ? 'an object'
+          : `${typeof probe} ${JSON.stringify(probe)}`;
   throw argumentError(
     where,
     `expected a probe function (context: { signal, attempt }) => value, but received ${received}. Wrap what you want polled in a function, e.g. ${example}.`,

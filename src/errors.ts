@@ -34,7 +34,10 @@ export function usageError(where: string, message: string): TypeError {
  */
 export function stop(reason: string, options?: { cause?: unknown }): never {
   if (typeof reason !== 'string' || reason === '')
-    throw usageError('stop()', `\`reason\` must be a non-empty string saying why the wait cannot succeed, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`);
+    throw usageError(
+      'stop()',
+      `\`reason\` must be a non-empty string saying why the wait cannot succeed, got ${typeof reason === 'string' ? 'an empty string' : typeof reason}.`,
+    );
   if (options !== undefined && (options === null || typeof options !== 'object'))
     throw usageError('stop()', `\`options\` must be { cause }, got ${options === null ? 'null' : typeof options}.`);
   throw new StopError(reason, options);
@@ -65,8 +68,12 @@ export class RetryAfterError extends Error {
  */
 export function retryAfter(ms: number, reason?: string): never {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
-    throw usageError('retryAfter()', `\`ms\` must be a finite number of milliseconds >= 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
-  if (reason !== undefined && typeof reason !== 'string') throw usageError('retryAfter()', `\`reason\` must be a string, got ${typeof reason}.`);
+    throw usageError(
+      'retryAfter()',
+      `\`ms\` must be a finite number of milliseconds >= 0, got ${typeof ms === 'number' ? ms : typeof ms}.`,
+    );
+  if (reason !== undefined && typeof reason !== 'string')
+    throw usageError('retryAfter()', `\`reason\` must be a string, got ${typeof reason}.`);
   throw new RetryAfterError(ms, reason);
 }
 

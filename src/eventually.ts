@@ -13,7 +13,12 @@ import { trackAwait } from './runner/trackAwait.ts';
 import type { Goal } from './poll/goal.ts';
 
 /** The framework-free shell: run the engine for the running test, resolve to the value, or throw the report with its data. */
-function pollOrThrow<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseLike<boolean>, settings: PollSettings, callSite: Error): Promise<T> {
+function pollOrThrow<T>(
+  probe: Probe<T>,
+  holds: (value: T) => boolean | PromiseLike<boolean>,
+  settings: PollSettings,
+  callSite: Error,
+): Promise<T> {
   const name = settings.kind === 'eventually' ? 'eventually' : 'consistently';
   const test = currentTestState();
   const run = runPoll(probe, holds, settings, callSite);
@@ -22,7 +27,12 @@ function pollOrThrow<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseL
   return trackAwait(work, run, () => ({ passed: true }));
 }
 
-async function runPoll<T>(probe: Probe<T>, holds: (value: T) => boolean | PromiseLike<boolean>, settings: PollSettings, callSite: Error): Promise<T> {
+async function runPoll<T>(
+  probe: Probe<T>,
+  holds: (value: T) => boolean | PromiseLike<boolean>,
+  settings: PollSettings,
+  callSite: Error,
+): Promise<T> {
   const eventual = settings.kind === 'eventually';
   const goal: Goal = eventual ? 'eventually' : 'always';
   const test = currentTestState();
@@ -61,7 +71,11 @@ function judging(): CheckJudging {
  *
  * @example const order = await eventually(() => api.order(id), o => o.version >= 3, { timeout: 20_000 })
  */
-export function eventually<T>(probe: Probe<T>, check?: Check<Awaited<T>> | EventuallyOptions<Awaited<T>>, options?: EventuallyOptions<Awaited<T>>): Promise<Awaited<T>> {
+export function eventually<T>(
+  probe: Probe<T>,
+  check?: Check<Awaited<T>> | EventuallyOptions<Awaited<T>>,
+  options?: EventuallyOptions<Awaited<T>>,
+): Promise<Awaited<T>> {
   const callSite = captureCallSite('eventually', eventually);
   // Bad arguments reject (as they did when this was an async function), they do not throw at the call.
   try {
@@ -80,8 +94,16 @@ function startEventually<T>(probe: Probe<T>, check: unknown, options: unknown, c
     checkArg = undefined;
     optionsArg = check;
   }
-  const holds = checkArg === undefined ? (value: Awaited<T>) => (value as unknown) !== false : checkToHolds<Awaited<T>>(where, checkArg, judging());
-  return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'eventually', optionsArg, 'eventually'), callSite);
+  const holds =
+    checkArg === undefined
+      ? (value: Awaited<T>) => (value as unknown) !== false
+      : checkToHolds<Awaited<T>>(where, checkArg, judging());
+  return pollOrThrow(
+    probe as Probe<Awaited<T>>,
+    holds,
+    normalizeOptions(where, 'eventually', optionsArg, 'eventually'),
+    callSite,
+  );
 }
 
 /**
@@ -90,13 +112,22 @@ function startEventually<T>(probe: Probe<T>, check: unknown, options: unknown, c
  *
  * @example await consistently(() => cache.size, n => n <= 100, { for: 1_000 })
  */
-export function consistently<T>(probe: Probe<T>, check: Check<Awaited<T>>, options?: ConsistentlyOptions<Awaited<T>>): Promise<Awaited<T>> {
+export function consistently<T>(
+  probe: Probe<T>,
+  check: Check<Awaited<T>>,
+  options?: ConsistentlyOptions<Awaited<T>>,
+): Promise<Awaited<T>> {
   const callSite = captureCallSite('consistently', consistently);
   const where = 'consistently()';
   try {
     assertProbe(where, probe, 'consistently(() => cache.size, n => n <= 100)');
     const holds = checkToHolds<Awaited<T>>(where, check, judging());
-    return pollOrThrow(probe as Probe<Awaited<T>>, holds, normalizeOptions(where, 'consistently', options, 'always'), callSite);
+    return pollOrThrow(
+      probe as Probe<Awaited<T>>,
+      holds,
+      normalizeOptions(where, 'consistently', options, 'always'),
+      callSite,
+    );
   } catch (error) {
     return Promise.reject(error);
   }

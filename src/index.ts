@@ -1,5 +1,16 @@
 export { eventually, consistently } from './eventually.ts';
-export { stop, retryAfter, settled, StopError, RetryAfterError, SettledError, PollError, EventuallyError, ConsistentlyError, AttemptTimeoutError } from './errors.ts';
+export {
+  stop,
+  retryAfter,
+  settled,
+  StopError,
+  RetryAfterError,
+  SettledError,
+  PollError,
+  EventuallyError,
+  ConsistentlyError,
+  AttemptTimeoutError,
+} from './errors.ts';
 export { configure } from './options/configure.ts';
 export type {
   Probe,
@@ -15,11 +26,26 @@ export type {
   ConfigurableOptions,
 } from './options/types.ts';
 export type { Check, CheckResult, AsymmetricMatcherLike } from './check.ts';
-export type { PollResult, PollFacts, TimelineEntry, EndReason, PassReason, FailReason, Broken } from './poll/PollResult.ts';
+export type {
+  PollResult,
+  PollFacts,
+  TimelineEntry,
+  EndReason,
+  PassReason,
+  FailReason,
+  Broken,
+} from './poll/PollResult.ts';
 export type { IdempotenceOptions, ConvergenceOptions } from './delivery/options.ts';
 export type { Effects, EffectSource } from './delivery/effects.ts';
 export { waitForReady, ReadinessError } from './helpers/waitForReady.ts';
-export type { WaitForReadyOptions, HealthProbe, HealthResponseLike, ReadyResult, ReadinessAttempt, NotReadyReason } from './helpers/waitForReady.ts';
+export type {
+  WaitForReadyOptions,
+  HealthProbe,
+  HealthResponseLike,
+  ReadyResult,
+  ReadinessAttempt,
+  NotReadyReason,
+} from './helpers/waitForReady.ts';
 // Types only: they appear in ReadyResult, ReadinessAttempt and WaitForReadyOptions. The health readers stay internal.
 export type { HealthReading, HealthCheck, HealthStatus, BuildId, BuildField } from './helpers/health.ts';
 export { workerNamespace } from './helpers/workerNamespace.ts';

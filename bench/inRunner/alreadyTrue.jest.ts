@@ -14,7 +14,8 @@ const eventually = expect as unknown as (value: unknown) => { toEventuallyEqual(
 test('already-true assertion cost inside a Jest test', async () => {
   const samples = await measure({
     'unflake toEventuallyEqual': () => eventually(probe).toEventuallyEqual(want),
-    'floor: await expect(Promise.resolve(v)).resolves.toEqual(x)': () => expect(Promise.resolve(probe())).resolves.toEqual(want),
+    'floor: await expect(Promise.resolve(v)).resolves.toEqual(x)': () =>
+      expect(Promise.resolve(probe())).resolves.toEqual(want),
   });
   const version = (createRequire(import.meta.url)('jest/package.json') as { version: string }).version;
   write({ runner: 'jest', version, iterations: ITERATIONS, warmup: WARMUP, samples });

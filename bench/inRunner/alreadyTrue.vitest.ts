@@ -17,7 +17,8 @@ test('already-true assertion cost inside a Vitest test', async () => {
     'unflake toEventuallyEqual': () => eventually(probe).toEventuallyEqual(want),
     'vitest expect.poll(…).toEqual': () => expect.poll(probe).toEqual(want),
     'vitest vi.waitFor': () => vi.waitFor(() => expect(probe()).toEqual(want)),
-    'floor: await expect(Promise.resolve(v)).resolves.toEqual(x)': () => expect(Promise.resolve(probe())).resolves.toEqual(want),
+    'floor: await expect(Promise.resolve(v)).resolves.toEqual(x)': () =>
+      expect(Promise.resolve(probe())).resolves.toEqual(want),
   });
   const version = (createRequire(import.meta.url)('vitest/package.json') as { version: string }).version;
   write({ runner: 'vitest', version, iterations: ITERATIONS, warmup: WARMUP, samples });

@@ -7,7 +7,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { clearRealTimeout, realSetImmediate, setRealTimeout, type RealTimerHandle } from '../../src/time/realTime.ts';
-import { encodeFrame, FrameReader, parseFollowerFrame, PROTOCOL_VERSION, ProtocolError, type FollowerFrame, type LeaderFrame } from './protocol.ts';
+import {
+  encodeFrame,
+  FrameReader,
+  parseFollowerFrame,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type FollowerFrame,
+  type LeaderFrame,
+} from './protocol.ts';
 import type { FollowerInfo } from './types.ts';
 
 /**
@@ -108,7 +116,9 @@ export class Connections {
   }
 
   list(): readonly FollowerInfo[] {
-    return Object.freeze(this.#attached().map((c) => Object.freeze({ name: c.name, pid: c.pid, pending: c.pending, nextDue: c.nextDue })));
+    return Object.freeze(
+      this.#attached().map((c) => Object.freeze({ name: c.name, pid: c.pid, pending: c.pending, nextDue: c.nextDue })),
+    );
   }
 
   /** Pending timers of all followers. */
@@ -119,7 +129,8 @@ export class Connections {
   /** The earliest due time of any follower, on the monotonic timeline. */
   nextDue(): number | undefined {
     let next: number | undefined;
-    for (const c of this.#attached()) if (c.nextDue !== null && (next === undefined || c.nextDue < next)) next = c.nextDue;
+    for (const c of this.#attached())
+      if (c.nextDue !== null && (next === undefined || c.nextDue < next)) next = c.nextDue;
     return next;
   }
 
@@ -166,11 +177,19 @@ export class Connections {
     };
     const deadline = Math.min(this.#limits.followerTimeout, HANDSHAKE_TIMEOUT);
     // One real macrotask after the deadline, so a hello that arrived meanwhile (a busy leader) is read first.
-    c.helloTimer = setRealTimeout(() => realSetImmediate()(() => c.state === 'handshake' && this.#reject(c, `no hello within ${deadline} ms`)), deadline);
+    c.helloTimer = setRealTimeout(
+      () => realSetImmediate()(() => c.state === 'handshake' && this.#reject(c, `no hello within ${deadline} ms`)),
+      deadline,
+    );
     this.#all.add(c);
     socket.on('data', (chunk: Buffer) => this.#onData(c, chunk));
     socket.on('error', () => {});
-    socket.on('close', () => this.#drop(c, new AckFailure('disconnected', 'disconnected (its process exited or crashed, or it closed its clock)')));
+    socket.on('close', () =>
+      this.#drop(
+        c,
+        new AckFailure('disconnected', 'disconnected (its process exited or crashed, or it closed its clock)'),
+      ),
+    );
   }
 
   /** Says `bye` to every follower, closes every connection; resolves when all their sockets have closed. */
@@ -179,9 +198,13 @@ export class Connections {
     const closed: Promise<void>[] = [];
     for (const c of [...this.#all]) {
       const { socket } = c;
-      closed.push(socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve())));
+      closed.push(
+        socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve())),
+      );
       const attached = c.state === 'follower' || c.state === 'joining';
-      const failure = attached ? new AckFailure('closed', 'was still stepping when the shared clock was closed') : new AckFailure('closed', 'closed');
+      const failure = attached
+        ? new AckFailure('closed', 'was still stepping when the shared clock was closed')
+        : new AckFailure('closed', 'closed');
       this.#drop(c, failure, attached ? { type: 'bye', reason: 'the leader closed the shared clock' } : undefined);
     }
     return Promise.all(closed).then(() => {});
@@ -191,7 +214,10 @@ export class Connections {
   #makeHandshakeRoom(): void {
     const waiting = [...this.#all].filter((c) => c.state === 'handshake');
     if (waiting.length < MAX_HANDSHAKES) return;
-    this.#reject(waiting[0]!, `closed without a hello: ${MAX_HANDSHAKES} connections were waiting to say hello (the limit) and this one had waited longest`);
+    this.#reject(
+      waiting[0]!,
+      `closed without a hello: ${MAX_HANDSHAKES} connections were waiting to say hello (the limit) and this one had waited longest`,
+    );
   }
 
   #onData(c: Connection, chunk: Buffer): void {
@@ -223,7 +249,8 @@ export class Connections {
         return;
       case 'ack': {
         if (!c.step) throw new ProtocolError(`\`ack\` for step #${frame.seq}, but no step is outstanding`);
-        if (frame.seq !== c.step.seq) throw new ProtocolError(`\`ack\` for step #${frame.seq}, but step #${c.step.seq} is outstanding`);
+        if (frame.seq !== c.step.seq)
+          throw new ProtocolError(`\`ack\` for step #${frame.seq}, but step #${c.step.seq} is outstanding`);
         c.pending = frame.pending;
         c.nextDue = frame.nextDue;
         return this.#settleStep(c, undefined);
@@ -234,10 +261,13 @@ export class Connections {
   #onHello(c: Connection, frame: FollowerFrame): void {
     if (frame.type !== 'hello') throw new ProtocolError(`expected \`hello\` first, got \`${frame.type}\``);
     if (!SUPPORTED_VERSIONS.includes(frame.v))
-      throw new ProtocolError(`protocol version ${frame.v} is not supported; this leader speaks versions ${SUPPORTED_VERSIONS.join(' and ')}`);
+      throw new ProtocolError(
+        `protocol version ${frame.v} is not supported; this leader speaks versions ${SUPPORTED_VERSIONS.join(' and ')}`,
+      );
     const { token: expected, maxFollowers: max } = this.#limits;
     const token = Buffer.from(frame.token, 'utf8');
-    if (token.length !== expected.length * 2 || !timingSafeEqual(token, Buffer.from(expected.toString('hex'), 'utf8'))) throw new ProtocolError('wrong token');
+    if (token.length !== expected.length * 2 || !timingSafeEqual(token, Buffer.from(expected.toString('hex'), 'utf8')))
+      throw new ProtocolError('wrong token');
     clearRealTimeout(c.helloTimer);
     c.helloTimer = undefined;
     const attached = [...this.#all].filter((other) => other.state === 'joining' || other.state === 'follower').length;

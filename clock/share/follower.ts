@@ -23,7 +23,17 @@ import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import { TestClock } from '../TestClock.ts';
 import { realSetImmediate } from '../../src/time/realTime.ts';
 import { immediateDue, lostClockError, rethrowLater, watchTimerSet } from './followerTimers.ts';
-import { encodeFrame, FrameReader, parseClockUrl, parseLeaderFrame, ProtocolError, type FollowerFrame, type LeaderFrame, type StepFrame, type WelcomeFrame } from './protocol.ts';
+import {
+  encodeFrame,
+  FrameReader,
+  parseClockUrl,
+  parseLeaderFrame,
+  ProtocolError,
+  type FollowerFrame,
+  type LeaderFrame,
+  type StepFrame,
+  type WelcomeFrame,
+} from './protocol.ts';
 import type { FollowerClock } from './types.ts';
 import { skewedWall, type SkewState } from './skew.ts';
 
@@ -35,7 +45,10 @@ export { defaultFollowerName, type ConnectClockOptions } from './followerHandsha
 export async function connectClock(url: string, options: ConnectClockOptions = {}): Promise<FollowerClock> {
   const { name, token, timeout, skew } = readConnectOptions(options);
   const endpoint = parseClockUrl(url, 'connectClock()');
-  const socket = 'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
+  const socket =
+    'path' in endpoint
+      ? connect({ path: endpoint.path })
+      : connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
   socket.setNoDelay?.(true);
   const reader = new FrameReader();
   const early: Buffer[] = [];
@@ -43,7 +56,18 @@ export async function connectClock(url: string, options: ConnectClockOptions = {
   return new SharedFollower(socket, reader, welcome, early, { url, name, skew });
 }
 
-const METHODS = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'sleep', 'timeoutSignal', 'install', 'close'] as const;
+const METHODS = [
+  'now',
+  'monotonic',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'sleep',
+  'timeoutSignal',
+  'install',
+  'close',
+] as const;
 
 class SharedFollower implements FollowerClock {
   readonly #socket: Socket;
@@ -62,7 +86,13 @@ class SharedFollower implements FollowerClock {
   /** The leader's wall clock at a monotonic instant, as last told: its wall clock at any instant since. */
   #leaderAt = { wall: 0, monotonic: 0 };
 
-  constructor(socket: Socket, reader: FrameReader, welcome: WelcomeFrame, early: Buffer[], info: { url: string; name: string; skew: { offset: number; driftPpm: number } | null }) {
+  constructor(
+    socket: Socket,
+    reader: FrameReader,
+    welcome: WelcomeFrame,
+    early: Buffer[],
+    info: { url: string; name: string; skew: { offset: number; driftPpm: number } | null },
+  ) {
     this.#socket = socket;
     this.#reader = reader;
     this.#url = info.url;
@@ -145,7 +175,10 @@ class SharedFollower implements FollowerClock {
 
   /** Aborts with a `TimeoutError` once the leader has stepped past `ms`. (A lost leader never aborts it: time stands still.) */
   timeoutSignal(ms: number): AbortSignal {
-    return timeoutSignalOn((callback, delay) => this.#local.setTimeout(callback, delay), virtualSignalDelay('FollowerClock.timeoutSignal()', ms));
+    return timeoutSignalOn(
+      (callback, delay) => this.#local.setTimeout(callback, delay),
+      virtualSignalDelay('FollowerClock.timeoutSignal()', ms),
+    );
   }
 
   install(options: { toFake?: readonly FakeableGlobal[] } = {}): InstallHandle {
@@ -185,7 +218,9 @@ class SharedFollower implements FollowerClock {
   }
 
   #enqueue(frame: LeaderFrame): void {
-    this.#chain = this.#chain.then(() => this.#handle(frame)).catch((error: unknown) => this.#lose(`failed to follow: ${(error as Error)?.message ?? String(error)}`, true));
+    this.#chain = this.#chain
+      .then(() => this.#handle(frame))
+      .catch((error: unknown) => this.#lose(`failed to follow: ${(error as Error)?.message ?? String(error)}`, true));
   }
 
   async #handle(frame: LeaderFrame): Promise<void> {
@@ -199,7 +234,10 @@ class SharedFollower implements FollowerClock {
       case 'skew': {
         const monotonic = this.#local.monotonic();
         const wall = this.#leaderAt.wall + (monotonic - this.#leaderAt.monotonic);
-        this.#skew = frame.offset === 0 && frame.driftPpm === 0 ? undefined : { offset: frame.offset, driftPpm: frame.driftPpm, since: frame.monotonic };
+        this.#skew =
+          frame.offset === 0 && frame.driftPpm === 0
+            ? undefined
+            : { offset: frame.offset, driftPpm: frame.driftPpm, since: frame.monotonic };
         this.#leaderWallIs(wall, monotonic);
         return;
       }
@@ -246,7 +284,10 @@ class SharedFollower implements FollowerClock {
 
   #state(): { pending: number; nextDue: number | null } {
     const at = this.#local.nextDueAt;
-    return { pending: this.#local.fake.countTimers(), nextDue: at === undefined ? null : Math.max(0, at - this.#local.now() + this.#local.monotonic()) };
+    return {
+      pending: this.#local.fake.countTimers(),
+      nextDue: at === undefined ? null : Math.max(0, at - this.#local.now() + this.#local.monotonic()),
+    };
   }
 
   #timerSetChanged(): void {

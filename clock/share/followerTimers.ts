@@ -12,14 +12,22 @@ import type { TestClock } from '../TestClock.ts';
  */
 export function immediateDue(clock: TestClock): boolean {
   const now = clock.now();
-  for (const timer of fakeTimersOf(clock.fake).values()) if (timer.type === 'Immediate' && timer.callAt <= now) return true;
+  for (const timer of fakeTimersOf(clock.fake).values())
+    if (timer.type === 'Immediate' && timer.callAt <= now) return true;
   return false;
 }
 
 /** Calls `changed` after every timer scheduled or cleared on `clock` (the fake-timers clock). */
 export function watchTimerSet(clock: object, changed: () => void): void {
   const fake = clock as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const method of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate']) {
+  for (const method of [
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'clearImmediate',
+  ]) {
     const original = fake[method];
     if (typeof original !== 'function') continue;
     fake[method] = (...args: unknown[]) => {

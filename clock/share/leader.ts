@@ -44,13 +44,16 @@ function checkEndpoint(o: ShareOptions): Endpoints {
   if (o.listenOnAllInterfaces !== undefined && typeof o.listenOnAllInterfaces !== 'boolean')
     throw argumentError(WHERE, `\`listenOnAllInterfaces\` must be a boolean, got ${String(o.listenOnAllInterfaces)}.`);
   if (o.path !== undefined) {
-    if (typeof o.path !== 'string' || o.path.length === 0) throw argumentError(WHERE, `\`path\` must be a non-empty string (a Unix socket path), got ${String(o.path)}.`);
-    if (o.host !== undefined || o.port !== undefined) throw argumentError(WHERE, '`path` (a Unix socket) cannot be combined with `host` or `port`.');
+    if (typeof o.path !== 'string' || o.path.length === 0)
+      throw argumentError(WHERE, `\`path\` must be a non-empty string (a Unix socket path), got ${String(o.path)}.`);
+    if (o.host !== undefined || o.port !== undefined)
+      throw argumentError(WHERE, '`path` (a Unix socket) cannot be combined with `host` or `port`.');
     return { path: resolvePath(o.path) };
   }
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65_535))
     throw argumentError(WHERE, `\`port\` must be an integer from 0 to 65535, got ${String(o.port)}.`);
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length === 0)) throw argumentError(WHERE, `\`host\` must be a non-empty string, got ${String(o.host)}.`);
+  if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length === 0))
+    throw argumentError(WHERE, `\`host\` must be a non-empty string, got ${String(o.host)}.`);
   const host = o.host ?? (o.listenOnAllInterfaces ? '0.0.0.0' : '127.0.0.1');
   if (!isLoopback(host) && o.listenOnAllInterfaces !== true) {
     throw new Error(
@@ -60,14 +63,27 @@ function checkEndpoint(o: ShareOptions): Endpoints {
   return { host, port: o.port ?? 0 };
 }
 
-export function checkShareOptions(options: unknown): { followerTimeout: number; maxFollowers: number; endpoint: Endpoints } {
+export function checkShareOptions(options: unknown): {
+  followerTimeout: number;
+  maxFollowers: number;
+  endpoint: Endpoints;
+} {
   const o = checkOptions(WHERE, options, SHARE_KEYS) as ShareOptions;
   const followerTimeout = o.followerTimeout ?? DEFAULT_FOLLOWER_TIMEOUT;
-  if (typeof followerTimeout !== 'number' || !Number.isFinite(followerTimeout) || followerTimeout <= 0 || followerTimeout > 2_147_483_647) {
-    throw argumentError(WHERE, `\`followerTimeout\` must be a finite number of milliseconds > 0, got ${String(o.followerTimeout)}.`);
+  if (
+    typeof followerTimeout !== 'number' ||
+    !Number.isFinite(followerTimeout) ||
+    followerTimeout <= 0 ||
+    followerTimeout > 2_147_483_647
+  ) {
+    throw argumentError(
+      WHERE,
+      `\`followerTimeout\` must be a finite number of milliseconds > 0, got ${String(o.followerTimeout)}.`,
+    );
   }
   const maxFollowers = o.maxFollowers ?? DEFAULT_MAX_FOLLOWERS;
-  if (!Number.isSafeInteger(maxFollowers) || maxFollowers < 1) throw argumentError(WHERE, `\`maxFollowers\` must be a whole number >= 1, got ${String(maxFollowers)}.`);
+  if (!Number.isSafeInteger(maxFollowers) || maxFollowers < 1)
+    throw argumentError(WHERE, `\`maxFollowers\` must be a whole number >= 1, got ${String(maxFollowers)}.`);
   return { followerTimeout, maxFollowers, endpoint: checkEndpoint(o) };
 }
 
@@ -85,7 +101,12 @@ async function listenOn(endpoint: Endpoints): Promise<{ server: Server; bound: E
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => {
       server.close();
-      reject(new Error(`${WHERE}: cannot listen on ${'path' in endpoint ? endpoint.path : `${endpoint.host}:${endpoint.port}`}: ${error.message}`, { cause: error }));
+      reject(
+        new Error(
+          `${WHERE}: cannot listen on ${'path' in endpoint ? endpoint.path : `${endpoint.host}:${endpoint.port}`}: ${error.message}`,
+          { cause: error },
+        ),
+      );
     };
     server.once('error', onError);
     const done = (): void => {
@@ -99,7 +120,13 @@ async function listenOn(endpoint: Endpoints): Promise<{ server: Server; bound: E
   server.unref();
   server.on('error', () => {});
   const address = server.address();
-  const bound: Endpoint = 'path' in endpoint ? endpoint : { host: advertisedHost(endpoint.host), port: typeof address === 'object' && address ? address.port : endpoint.port };
+  const bound: Endpoint =
+    'path' in endpoint
+      ? endpoint
+      : {
+          host: advertisedHost(endpoint.host),
+          port: typeof address === 'object' && address ? address.port : endpoint.port,
+        };
   return { server, bound };
 }
 
@@ -113,7 +140,13 @@ export class ClockLeader implements SharedClock, SkewControl {
   readonly #followerWaiters: CountWaiters;
   #closing: Promise<void> | undefined;
 
-  private constructor(host: LeaderHost, server: Server, endpoint: Endpoint, token: Buffer, limits: { followerTimeout: number; maxFollowers: number }) {
+  private constructor(
+    host: LeaderHost,
+    server: Server,
+    endpoint: Endpoint,
+    token: Buffer,
+    limits: { followerTimeout: number; maxFollowers: number },
+  ) {
     this.#host = host;
     this.#server = server;
     this.url = formatClockUrl(endpoint);
@@ -122,7 +155,10 @@ export class ClockLeader implements SharedClock, SkewControl {
       this.#followerWaiters.notify();
       host.changed();
     };
-    this.#connections = new Connections({ now: () => host.now(), monotonic: () => host.monotonic(), stepping: () => this.#barrier.stepping, changed }, { token, ...limits });
+    this.#connections = new Connections(
+      { now: () => host.now(), monotonic: () => host.monotonic(), stepping: () => this.#barrier.stepping, changed },
+      { token, ...limits },
+    );
     this.#barrier = new Barrier(host, this.#connections, (where) => {
       if (this.#closing) throw new Error(`${where}: the shared clock was closed.`);
     });
@@ -191,19 +227,32 @@ export class ClockLeader implements SharedClock, SkewControl {
     const where = 'SharedClock.skew()';
     let parsed: { offset: number; driftPpm: number } | null;
     try {
-      if (!(typeof follower === 'string' && follower.length > 0) && !(Number.isSafeInteger(follower) && (follower as number) > 0)) {
-        throw argumentError(where, `\`follower\` must be a follower's name (a non-empty string) or its pid (an integer > 0), got ${String(follower)}.`);
+      if (
+        !(typeof follower === 'string' && follower.length > 0) &&
+        !(Number.isSafeInteger(follower) && (follower as number) > 0)
+      ) {
+        throw argumentError(
+          where,
+          `\`follower\` must be a follower's name (a non-empty string) or its pid (an integer > 0), got ${String(follower)}.`,
+        );
       }
-      if (skew === undefined) throw argumentError(where, '`skew` must be `{ offset, driftPpm }` or null (to remove it), got undefined.');
+      if (skew === undefined)
+        throw argumentError(where, '`skew` must be `{ offset, driftPpm }` or null (to remove it), got undefined.');
       parsed = checkSkew(where, skew);
     } catch (error) {
       return Promise.reject(error);
     }
     if (this.#closing) return Promise.reject(new Error(`${where}: the shared clock is closed.`));
-    const targets = this.#connections.followers().filter((c) => (typeof follower === 'string' ? c.name === follower : c.pid === follower));
+    const targets = this.#connections
+      .followers()
+      .filter((c) => (typeof follower === 'string' ? c.name === follower : c.pid === follower));
     if (targets.length === 0) {
       const attached = this.followers.map((f) => `${JSON.stringify(f.name)} (pid ${f.pid})`).join(', ') || 'none';
-      return Promise.reject(new Error(`${where}: no follower named or with pid ${JSON.stringify(follower)} is attached (attached: ${attached}).`));
+      return Promise.reject(
+        new Error(
+          `${where}: no follower named or with pid ${JSON.stringify(follower)} is attached (attached: ${attached}).`,
+        ),
+      );
     }
     const old = targets.find((c) => c.v < 2);
     if (old)
@@ -213,7 +262,12 @@ export class ClockLeader implements SharedClock, SkewControl {
         ),
       );
     return this.#barrier.atInstant(where, () => {
-      const frame = { type: 'skew' as const, offset: parsed?.offset ?? 0, driftPpm: parsed?.driftPpm ?? 0, monotonic: this.#host.monotonic() };
+      const frame = {
+        type: 'skew' as const,
+        offset: parsed?.offset ?? 0,
+        driftPpm: parsed?.driftPpm ?? 0,
+        monotonic: this.#host.monotonic(),
+      };
       for (const c of targets) this.#connections.send(c, frame);
     });
   }

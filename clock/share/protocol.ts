@@ -159,7 +159,8 @@ type Json = Record<string, unknown>;
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'string')
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
@@ -171,13 +172,17 @@ function parseObject(line: string): Json {
   } catch (error) {
     throw new ProtocolError(`frame is not JSON (${(error as Error).message})`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ProtocolError(`frame must be a JSON object, got ${describe(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ProtocolError(`frame must be a JSON object, got ${describe(value)}`);
   return value as Json;
 }
 
 function field<T>(frame: Json, key: string, check: (value: unknown) => value is T, expected: string): T {
   const value = frame[key];
-  if (!check(value)) throw new ProtocolError(`\`${String(frame.type)}\`: \`${key}\` must be ${expected}, got ${value === undefined ? 'nothing' : describe(value)}`);
+  if (!check(value))
+    throw new ProtocolError(
+      `\`${String(frame.type)}\`: \`${key}\` must be ${expected}, got ${value === undefined ? 'nothing' : describe(value)}`,
+    );
   return value;
 }
 
@@ -223,7 +228,9 @@ export function parseFollowerFrame(line: string): FollowerFrame {
     case 'bye':
       return { type: 'bye', reason: field(frame, 'reason', isShortString(4096), 'a string') };
     default:
-      throw new ProtocolError(`unknown frame type ${frame.type === undefined ? '(no `type`)' : describe(frame.type)}; a follower sends hello, state, ack or bye`);
+      throw new ProtocolError(
+        `unknown frame type ${frame.type === undefined ? '(no `type`)' : describe(frame.type)}; a follower sends hello, state, ack or bye`,
+      );
   }
 }
 
@@ -258,7 +265,9 @@ export function parseLeaderFrame(line: string): LeaderFrame {
     case 'error':
       return { type: 'error', message: field(frame, 'message', isShortString(16_384), 'a string') };
     default:
-      throw new ProtocolError(`unknown frame type ${frame.type === undefined ? '(no `type`)' : describe(frame.type)}; a leader sends welcome, step, set, skew, bye or error`);
+      throw new ProtocolError(
+        `unknown frame type ${frame.type === undefined ? '(no `type`)' : describe(frame.type)}; a leader sends welcome, step, set, skew, bye or error`,
+      );
   }
 }
 
@@ -268,26 +277,36 @@ export type Endpoint = { host: string; port: number } | { path: string };
 
 /** Parses `unflake-clock://host:port` or `unix:///path/to.sock`. */
 export function parseClockUrl(url: string, where: string): Endpoint {
-  if (typeof url !== 'string' || url.length === 0) throw new TypeError(`${where}: the clock URL must be a non-empty string (UNFLAKE_CLOCK_URL), got ${describe(url)}.`);
+  if (typeof url !== 'string' || url.length === 0)
+    throw new TypeError(
+      `${where}: the clock URL must be a non-empty string (UNFLAKE_CLOCK_URL), got ${describe(url)}.`,
+    );
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new TypeError(`${where}: ${JSON.stringify(url)} is not a clock URL; expected unflake-clock://host:port or unix:///path/to.sock.`);
+    throw new TypeError(
+      `${where}: ${JSON.stringify(url)} is not a clock URL; expected unflake-clock://host:port or unix:///path/to.sock.`,
+    );
   }
   if (parsed.protocol === 'unix:') {
     const path = decodeURIComponent(parsed.pathname);
-    if (!path || path === '/') throw new TypeError(`${where}: ${JSON.stringify(url)} names no socket path; expected unix:///path/to.sock.`);
+    if (!path || path === '/')
+      throw new TypeError(`${where}: ${JSON.stringify(url)} names no socket path; expected unix:///path/to.sock.`);
     return { path };
   }
   if (parsed.protocol === 'unflake-clock:') {
     const port = Number(parsed.port);
     const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
     if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535)
-      throw new TypeError(`${where}: ${JSON.stringify(url)} needs a host and a port, as in unflake-clock://127.0.0.1:41234.`);
+      throw new TypeError(
+        `${where}: ${JSON.stringify(url)} needs a host and a port, as in unflake-clock://127.0.0.1:41234.`,
+      );
     return { host, port };
   }
-  throw new TypeError(`${where}: unsupported scheme ${JSON.stringify(parsed.protocol)} in ${JSON.stringify(url)}; expected unflake-clock://host:port or unix:///path/to.sock.`);
+  throw new TypeError(
+    `${where}: unsupported scheme ${JSON.stringify(parsed.protocol)} in ${JSON.stringify(url)}; expected unflake-clock://host:port or unix:///path/to.sock.`,
+  );
 }
 
 export function formatClockUrl(endpoint: Endpoint): string {

@@ -40,10 +40,16 @@ export function checkSkew(where: string, skew: unknown): { offset: number; drift
   if (skew === null || skew === undefined) return null;
   const { offset = 0, driftPpm = 0 } = checkOptions(where, skew, ['offset', 'driftPpm']) as Skew;
   if (typeof offset !== 'number' || !Number.isFinite(offset) || Math.abs(offset) > MAX_OFFSET) {
-    throw argumentError(where, `\`skew.offset\` must be a finite number of milliseconds, got ${describeValue(offset)}.`);
+    throw argumentError(
+      where,
+      `\`skew.offset\` must be a finite number of milliseconds, got ${describeValue(offset)}.`,
+    );
   }
   if (typeof driftPpm !== 'number' || !Number.isFinite(driftPpm) || Math.abs(driftPpm) > MAX_DRIFT_PPM) {
-    throw argumentError(where, `\`skew.driftPpm\` must be a number of parts per million from -1e6 to 1e6, got ${describeValue(driftPpm)}.`);
+    throw argumentError(
+      where,
+      `\`skew.driftPpm\` must be a number of parts per million from -1e6 to 1e6, got ${describeValue(driftPpm)}.`,
+    );
   }
   return offset === 0 && driftPpm === 0 ? null : { offset, driftPpm };
 }

@@ -30,14 +30,19 @@ interface Wait {
 
 function checkWait(spec: CountWait): { count: number; timeout: number; signal: AbortSignal | undefined } {
   const { where, count } = spec;
-  if (!Number.isInteger(count) || (count as number) < 1) throw argumentError(where, `\`count\` must be a whole number >= 1, got ${String(count)}.`);
+  if (!Number.isInteger(count) || (count as number) < 1)
+    throw argumentError(where, `\`count\` must be a whole number >= 1, got ${String(count)}.`);
   const o = checkOptions(where, spec.options, ['timeout', 'signal']) as { timeout?: unknown; signal?: unknown };
   const timeout = checkMs(where, 'timeout', o.timeout ?? spec.defaultTimeout);
   const { signal } = o;
   // By shape, not instanceof: Jest's test realm and Node's have different AbortSignal classes.
   const isSignal =
-    typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function';
-  if (signal !== undefined && !isSignal) throw argumentError(where, `\`signal\` must be an AbortSignal or undefined, got ${describeValue(signal)}.`);
+    typeof signal === 'object' &&
+    signal !== null &&
+    typeof (signal as AbortSignal).aborted === 'boolean' &&
+    typeof (signal as AbortSignal).addEventListener === 'function';
+  if (signal !== undefined && !isSignal)
+    throw argumentError(where, `\`signal\` must be an AbortSignal or undefined, got ${describeValue(signal)}.`);
   return { count: count as number, timeout, signal: signal as AbortSignal | undefined };
 }
 
@@ -68,7 +73,10 @@ export class CountWaiters {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => wait.settle({ error: signal!.reason });
-      const timer = setRealTimeout(() => wait.settle({ error: spec.timedOut(this.#current(), timeout) }), Math.min(MAX_TIMER, timeout));
+      const timer = setRealTimeout(
+        () => wait.settle({ error: spec.timedOut(this.#current(), timeout) }),
+        Math.min(MAX_TIMER, timeout),
+      );
       const wait: Wait = {
         count,
         settle: (outcome) => {

@@ -74,7 +74,10 @@ test('a repeatable job follows virtual time (TestClock installed over Date)', as
   // not shortened by it, so a job wakes the worker, which promotes the due report with the client's Date.now().
   clock.advance(60 * 60_000);
   await queue.add('nudge', null);
-  await expect(reports).toEventuallyEqual(['report at 2026-01-01T00:00:00.000Z', 'report at 2026-01-01T01:00:00.000Z'], { wakeOn: ran });
+  await expect(reports).toEventuallyEqual(
+    ['report at 2026-01-01T00:00:00.000Z', 'report at 2026-01-01T01:00:00.000Z'],
+    { wakeOn: ran },
+  );
 });
 
 test('a stalled job (its worker died holding the lock) is detected and run again by another worker', async () => {
@@ -93,7 +96,10 @@ test('a stalled job (its worker died holding the lock) is detected and run again
   const second = openWorker(redis, queue, async (job) => `rendered ${job.data}`, options);
   const stalled = record(second, 'stalled');
   const done = record(second, 'completed', { map: (job: { returnvalue: string }) => job.returnvalue });
-  await expect(() => done.map((e) => e.value)).toEventuallyEqual(['rendered inv-7'], { wakeOn: [stalled, done], timeout: 5000 });
+  await expect(() => done.map((e) => e.value)).toEventuallyEqual(['rendered inv-7'], {
+    wakeOn: [stalled, done],
+    timeout: 5000,
+  });
   expect(stalled.length).toBe(1);
 }, 10_000);
 

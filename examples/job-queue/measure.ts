@@ -167,7 +167,8 @@ function startLoad(): ChildProcess | undefined {
   return child;
 }
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main(): Promise<void> {
   if (!findRedisServer()) {
@@ -177,7 +178,9 @@ async function main(): Promise<void> {
   const pair = await startRedisPair();
   const c: Conn = { host: '127.0.0.1', port: pair.primaryServer.port, maxRetriesPerRequest: null };
   const load = startLoad();
-  const results = new Map<Variant, { times: number[]; failures: string[] }>(variants.map((v) => [v, { times: [], failures: [] }]));
+  const results = new Map<Variant, { times: number[]; failures: string[] }>(
+    variants.map((v) => [v, { times: [], failures: [] }]),
+  );
   const started = performance.now();
   try {
     for (let i = 0; i < runs; i++) {
@@ -199,7 +202,9 @@ async function main(): Promise<void> {
     if (load?.pid) process.kill(-load.pid, 'SIGKILL');
     await pair.stop();
   }
-  console.log(`${runs} runs per variant, ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)}\n`);
+  console.log(
+    `${runs} runs per variant, ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)}\n`,
+  );
   console.log('| scenario | variant | runs | failures | p50 | p99 |\n|---|---|---:|---:|---:|---:|');
   for (const v of variants) {
     const r = results.get(v)!;

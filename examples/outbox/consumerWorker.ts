@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { OrderProjection, type OrderEvent, type ProjectionBugs } from './orderProjection.ts';
 
-type Request = { id: number; op: 'deliver'; event: OrderEvent } | { id: number; op: 'state' } | { id: number; op: 'reset' };
+type Request =
+  { id: number; op: 'deliver'; event: OrderEvent } | { id: number; op: 'state' } | { id: number; op: 'reset' };
 
 let effects: unknown[][] = [];
 const projection = new OrderProjection(
@@ -17,7 +18,12 @@ const projection = new OrderProjection(
 parentPort!.on('message', (request: Request) => {
   effects = [];
   try {
-    const value = request.op === 'deliver' ? projection.apply(request.event) : request.op === 'state' ? projection.state() : projection.reset();
+    const value =
+      request.op === 'deliver'
+        ? projection.apply(request.event)
+        : request.op === 'state'
+          ? projection.state()
+          : projection.reset();
     parentPort!.postMessage({ id: request.id, ok: true, value, effects });
   } catch (error) {
     parentPort!.postMessage({ id: request.id, ok: false, error: String((error as Error)?.stack ?? error), effects });

@@ -73,7 +73,10 @@ export class OrderProjection {
   }
 
   state(): ProjectionState {
-    return { orders: Object.fromEntries([...this.#orders].map(([id, view]) => [id, { ...view }])), revenue: this.#revenue };
+    return {
+      orders: Object.fromEntries([...this.#orders].map(([id, view]) => [id, { ...view }])),
+      revenue: this.#revenue,
+    };
   }
 
   reset(): void {

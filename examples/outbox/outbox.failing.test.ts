@@ -14,7 +14,11 @@ afterEach(async () => {
 test('DEMO (fails on purpose): a consumer that lets the last arrival win depends on delivery order', async () => {
   const consumer = new RemoteConsumer({ bugs: { arrivalOrderWins: true } });
   consumers.push(consumer);
-  await expect(consumer.deliver).toConvergeInAnyOrder(orderEvents, { reset: consumer.reset, state: consumer.state, seed: 7 });
+  await expect(consumer.deliver).toConvergeInAnyOrder(orderEvents, {
+    reset: consumer.reset,
+    state: consumer.state,
+    seed: 7,
+  });
 });
 
 test('DEMO (fails on purpose): a consumer without a processed-ids table counts a redelivered payment twice', async () => {

@@ -23,7 +23,9 @@ function startConsumer(bugs: ConstructorParameters<typeof RemoteConsumer>[0] = {
 test('relay → consumer: lost acks make the relay publish twice; the consumer applies each message once', async () => {
   const clock = new TestClock({ now: Date.UTC(2030, 0, 1, 9, 0) });
   const consumer = startConsumer();
-  const rows = new Map<string, OutboxMessage & { publishedAt?: number }>(orderEvents.map((event) => [event.id, { id: event.id, topic: 'orders', payload: event }]));
+  const rows = new Map<string, OutboxMessage & { publishedAt?: number }>(
+    orderEvents.map((event) => [event.id, { id: event.id, topic: 'orders', payload: event }]),
+  );
   const outbox = {
     pending: () => [...rows.values()].filter((row) => row.publishedAt === undefined),
     markPublished: (id: string, at: number) => void (rows.get(id)!.publishedAt = at),
@@ -66,7 +68,14 @@ test('the consumer converges whatever the delivery order, with redeliveries (100
 
 test('negative controls: the same matchers catch the planted bugs', async () => {
   const lastArrivalWins = startConsumer({ bugs: { arrivalOrderWins: true } });
-  await expect(lastArrivalWins.deliver).not.toConvergeInAnyOrder(orderEvents, { reset: lastArrivalWins.reset, state: lastArrivalWins.state });
+  await expect(lastArrivalWins.deliver).not.toConvergeInAnyOrder(orderEvents, {
+    reset: lastArrivalWins.reset,
+    state: lastArrivalWins.state,
+  });
   const noDedupe = startConsumer({ bugs: { noDedupe: true } });
-  await expect(noDedupe.deliver).not.toBeIdempotent(orderEvents, { state: noDedupe.state, effects: { sendShippedEmail: noDedupe.shippedEmails }, reset: noDedupe.reset });
+  await expect(noDedupe.deliver).not.toBeIdempotent(orderEvents, {
+    state: noDedupe.state,
+    effects: { sendShippedEmail: noDedupe.shippedEmails },
+    reset: noDedupe.reset,
+  });
 });

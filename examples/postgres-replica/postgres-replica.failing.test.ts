@@ -20,7 +20,10 @@ test('DEMO (fails on purpose): the standby stops receiving WAL mid-test', async 
   const writer = setInterval(async () => {
     const v = ++version;
     if (v === 20) clearInterval(writer);
-    await pair.primary.query('INSERT INTO kv VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v', [key, `v${v}`]);
+    await pair.primary.query('INSERT INTO kv VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v', [
+      key,
+      `v${v}`,
+    ]);
     if (v === 4) pair.upstream.partition(); // the replication link goes silent here, after v4
   }, 50);
 
@@ -28,7 +31,10 @@ test('DEMO (fails on purpose): the standby stops receiving WAL mid-test', async 
     await expect(() => pair.readStandby(key)).toEventuallyEqual('v20', {
       timeout: 2_000,
       message: 'the standby must reach v20, which the primary has had since about 1 s in',
-      context: async () => ({ primaryValue: (await pair.primary.query('SELECT v FROM kv WHERE k = $1', [key])).rows[0]?.v, ...(await pair.replicationState()) }),
+      context: async () => ({
+        primaryValue: (await pair.primary.query('SELECT v FROM kv WHERE k = $1', [key])).rows[0]?.v,
+        ...(await pair.replicationState()),
+      }),
     });
   } finally {
     clearInterval(writer);

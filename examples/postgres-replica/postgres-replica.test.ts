@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => pair?.stop());
 
 const ns = workerNamespace('pg-example');
-const write = (key: string, value: string) => pair.primary.query('INSERT INTO kv VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v', [key, value]);
+const write = (key: string, value: string) =>
+  pair.primary.query('INSERT INTO kv VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v', [key, value]);
 
 test('a row written on the primary is read back from the standby, through heavy-tailed replication lag', async () => {
   pair.upstream.latency(heavyTail({ random: seeded(42) }));
@@ -39,7 +40,11 @@ test('a burst of writes: the standby catches up, then stays caught up', async ()
   try {
     const prefix = ns.name('burst');
     for (let i = 0; i < 100; i++) await write(`${prefix}:${i}`, String(i));
-    const count = async () => Number((await pair.standby.query<{ n: string }>('SELECT count(*) AS n FROM kv WHERE k LIKE $1', [`${prefix}:%`])).rows[0]!.n);
+    const count = async () =>
+      Number(
+        (await pair.standby.query<{ n: string }>('SELECT count(*) AS n FROM kv WHERE k LIKE $1', [`${prefix}:%`]))
+          .rows[0]!.n,
+      );
     await expect(count).toEventuallyBe(100, { context: () => pair.replicationState() });
     // …and nothing replayed late moves it afterwards.
     await expect(count).toConsistentlyEqual(100, { for: 200 });
@@ -53,10 +58,15 @@ test('a reset replication connection: the standby reconnects by itself and catch
   pair.upstream.resetConnections();
   const key = ns.name('after-reset');
   await write(key, 'still replicated');
-  await expect(() => pair.readStandby(key)).toEventuallyEqual('still replicated', { timeout: 10_000, context: () => pair.replicationState() });
+  await expect(() => pair.readStandby(key)).toEventuallyEqual('still replicated', {
+    timeout: 10_000,
+    context: () => pair.replicationState(),
+  });
   expect(pair.upstream.stats().connections).toBeGreaterThan(before);
 });
 
 test('the standby is read-only: a write there is refused, not silently lost', async () => {
-  await expect(pair.standby.query('INSERT INTO kv VALUES ($1, $2)', [ns.name('x'), '1'])).rejects.toThrow(/read-only transaction/);
+  await expect(pair.standby.query('INSERT INTO kv VALUES ($1, $2)', [ns.name('x'), '1'])).rejects.toThrow(
+    /read-only transaction/,
+  );
 });

@@ -62,8 +62,15 @@ export async function findPostgres(): Promise<Binaries> {
   }
   hydrateSymlinks(join(dirname(module.postgres), '..'));
   const probe = spawnSync(module.postgres, ['--version'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new PostgresMissingError(`(${module.postgres} --version failed: ${probe.error?.message ?? probe.stderr.trim()})`);
-  found = { initdb: module.initdb, postgres: module.postgres, version: probe.stdout.trim().replace(/^postgres \(PostgreSQL\) /, '') };
+  if (probe.status !== 0)
+    throw new PostgresMissingError(
+      `(${module.postgres} --version failed: ${probe.error?.message ?? probe.stderr.trim()})`,
+    );
+  found = {
+    initdb: module.initdb,
+    postgres: module.postgres,
+    version: probe.stdout.trim().replace(/^postgres \(PostgreSQL\) /, ''),
+  };
   return found;
 }
 
@@ -71,7 +78,9 @@ function idOf(flag: '-u' | '-g', user: string): number {
   const result = spawnSync('id', [flag, user], { encoding: 'utf8' });
   const id = Number(result.stdout.trim());
   if (result.status !== 0 || !Number.isInteger(id))
-    throw new Error(`running as root, and there is no user "${user}" to run Postgres as (id ${flag} ${user}: ${result.stderr.trim()})`);
+    throw new Error(
+      `running as root, and there is no user "${user}" to run Postgres as (id ${flag} ${user}: ${result.stderr.trim()})`,
+    );
   return id;
 }
 

@@ -52,21 +52,29 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 /** initdb into `dataDir` (trust auth on loopback: a throwaway test cluster), with the settings above. */
 export function initCluster(binaries: Binaries, as: RunAs, dataDir: string): void {
-  const result = spawnSync(binaries.initdb, [`--pgdata=${dataDir}`, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'], {
-    uid: as.uid,
-    gid: as.gid,
-    encoding: 'utf8',
-    env: { ...process.env, LC_ALL: 'C' },
-  });
+  const result = spawnSync(
+    binaries.initdb,
+    [`--pgdata=${dataDir}`, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'],
+    {
+      uid: as.uid,
+      gid: as.gid,
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C' },
+    },
+  );
   if (result.status !== 0)
-    throw new Error(`initdb failed (${result.status ?? result.error?.message}):\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-10).join('\n')}`);
+    throw new Error(
+      `initdb failed (${result.status ?? result.error?.message}):\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-10).join('\n')}`,
+    );
   appendFileSync(join(dataDir, 'postgresql.conf'), `\n# unflake examples\n${SETTINGS.join('\n')}\n`);
 }
 
@@ -81,10 +89,19 @@ export function copyCluster(as: RunAs, from: string, to: string): void {
 
 /** Where the standby streams from (here: the fault proxy in front of the primary). */
 export function pointStandbyAt(dataDir: string, port: number): void {
-  appendFileSync(join(dataDir, 'postgresql.conf'), `primary_conninfo = 'host=127.0.0.1 port=${port} user=postgres application_name=standby'\n`);
+  appendFileSync(
+    join(dataDir, 'postgresql.conf'),
+    `primary_conninfo = 'host=127.0.0.1 port=${port} user=postgres application_name=standby'\n`,
+  );
 }
 
-export function startServer(binaries: Binaries, as: RunAs, name: string, dataDir: string, port: number): PostgresServer {
+export function startServer(
+  binaries: Binaries,
+  as: RunAs,
+  name: string,
+  dataDir: string,
+  port: number,
+): PostgresServer {
   stopAllOnExit();
   const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port)], {
     uid: as.uid,
@@ -105,7 +122,13 @@ export function startServer(binaries: Binaries, as: RunAs, name: string, dataDir
     process: child,
     log: () => log,
     client: () => {
-      const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 5_000 });
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: 'postgres',
+        database: 'postgres',
+        connectionTimeoutMillis: 5_000,
+      });
       client.on('error', () => {}); // a server stopped under it: the next query rejects, which the test sees
       return client;
     },
@@ -135,7 +158,11 @@ export function connectTo(server: PostgresServer, timeout: number): Promise<pg.C
       }
     },
     () => true,
-    { timeout, ignore: (error) => !(error as { fatal?: boolean }).fatal, message: `${server.name} (postgres on port ${server.port}) must accept connections` },
+    {
+      timeout,
+      ignore: (error) => !(error as { fatal?: boolean }).fatal,
+      message: `${server.name} (postgres on port ${server.port}) must accept connections`,
+    },
   );
 }
 

@@ -37,10 +37,16 @@ export interface ReplicatedStore {
 }
 
 export function postgresStore(pair: PgPair): ReplicatedStore {
-  return { write: (key, value) => pair.primary.query('INSERT INTO kv VALUES ($1, $2)', [key, value]), read: (key) => pair.readStandby(key) };
+  return {
+    write: (key, value) => pair.primary.query('INSERT INTO kv VALUES ($1, $2)', [key, value]),
+    read: (key) => pair.readStandby(key),
+  };
 }
 
-export function readAfterWriteVariants(store: ReplicatedStore, { sleepMs, scenario }: { sleepMs: number; scenario: string }): SoakVariant[] {
+export function readAfterWriteVariants(
+  store: ReplicatedStore,
+  { sleepMs, scenario }: { sleepMs: number; scenario: string },
+): SoakVariant[] {
   const write = async (variant: string, i: number) => {
     const key = `soak:${variant}:${i}:${process.pid}`;
     const value = `value-${i}`;

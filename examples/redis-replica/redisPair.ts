@@ -94,15 +94,37 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 function startServer(binary: string, dir: string, port: number, extra: string[]): RedisServer {
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    binary,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
+      ...extra,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   live.add(child);
   child.once('exit', () => live.delete(child));
   let log = '';
@@ -129,7 +151,14 @@ function stopServer(server: RedisServer): Promise<void> {
 
 function client(port: number): Redis {
   // No reconnect storm and no offline queue: a dead server is an error the test sees at once.
-  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   // Connection errors reach the caller through the rejected command; don't also print them as unhandled.
   redis.on('error', () => {});
   return redis;
@@ -158,7 +187,11 @@ async function connect(server: RedisServer): Promise<Redis> {
       }
     },
     () => true,
-    { timeout: 10_000, ignore: (error) => !(error as { fatal?: boolean }).fatal, message: `redis-server on port ${server.port} must answer PING` },
+    {
+      timeout: 10_000,
+      ignore: (error) => !(error as { fatal?: boolean }).fatal,
+      message: `redis-server on port ${server.port} must answer PING`,
+    },
   );
 }
 
@@ -211,9 +244,18 @@ export async function startRedisPair(options: StartOptions = {}): Promise<RedisP
     };
     // Full sync at once (the default waits 5 s for more replicas to join the same transfer).
     const primary = await start('primary', () => ['--repl-diskless-sync-delay', '0']);
-    if (options.upstreamProxy) upstream = await faultProxy({ target: `127.0.0.1:${primary.server.port}`, name: 'replica → primary (replication)' });
+    if (options.upstreamProxy)
+      upstream = await faultProxy({
+        target: `127.0.0.1:${primary.server.port}`,
+        name: 'replica → primary (replication)',
+      });
     const upstreamPort = upstream?.port ?? primary.server.port;
-    const replica = await start('replica', () => ['--replicaof', '127.0.0.1', String(upstreamPort), ...(options.replicaArgs ?? [])]);
+    const replica = await start('replica', () => [
+      '--replicaof',
+      '127.0.0.1',
+      String(upstreamPort),
+      ...(options.replicaArgs ?? []),
+    ]);
 
     const info = async (redis: Redis): Promise<Record<string, string>> =>
       Object.fromEntries(

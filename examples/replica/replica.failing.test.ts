@@ -19,7 +19,11 @@ test('DEMO (fails on purpose): a stalled replica never catches up', async () => 
     {
       timeout: 1_500,
       message: 'user-42 must see the new e-mail on the read replica',
-      context: () => ({ primaryLog: primary.log.length, replicaApplied: replica!.applied, replicationLag: `${primary.log.length - replica!.applied} change(s) behind` }),
+      context: () => ({
+        primaryLog: primary.log.length,
+        replicaApplied: replica!.applied,
+        replicationLag: `${primary.log.length - replica!.applied} change(s) behind`,
+      }),
     },
   );
 });

@@ -54,7 +54,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === 'GET' && url.pathname === '/me') {
     const token = /^Bearer (\w+)$/.exec(req.headers.authorization ?? '')?.[1];
     const entry = token === undefined ? undefined : tokens.get(token);
-    if (!entry || entry.expiresAt <= Date.now()) return send(res, 401, { error: entry ? 'token expired' : 'unknown token' });
+    if (!entry || entry.expiresAt <= Date.now())
+      return send(res, 401, { error: entry ? 'token expired' : 'unknown token' });
     return send(res, 200, { token, issuedAt: new Date(entry.issuedAt).toISOString() });
   }
   if (req.method === 'GET' && url.pathname === '/admin/tokens') {

@@ -19,7 +19,11 @@ let verifier: FollowerClock;
 beforeAll(async () => {
   issuer = new TestClock({ now: T0 });
   share = await issuer.share();
-  verifier = await connectClock(share.url, { name: 'verifier', token: share.env.UNFLAKE_CLOCK_TOKEN, skew: { offset: -2 * MINUTE } });
+  verifier = await connectClock(share.url, {
+    name: 'verifier',
+    token: share.env.UNFLAKE_CLOCK_TOKEN,
+    skew: { offset: -2 * MINUTE },
+  });
   await share.waitForFollowers(1);
 });
 

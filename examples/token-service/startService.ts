@@ -18,7 +18,9 @@ export interface TokenService {
 const live = new Set<ChildProcess>();
 let hooked = false;
 
-export async function startTokenService(options: { clockEnv?: Record<string, string>; env?: Record<string, string> } = {}): Promise<TokenService> {
+export async function startTokenService(
+  options: { clockEnv?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<TokenService> {
   if (!hooked) {
     hooked = true;
     process.on('exit', () => live.forEach((child) => child.kill('SIGKILL')));
@@ -29,7 +31,14 @@ export async function startTokenService(options: { clockEnv?: Record<string, str
     // Node resolves `--import unflake/clock/register` from the working directory: the package's own root
     // here (a self-reference), or any project that has unflake installed.
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    env: { ...process.env, ...options.clockEnv, ...options.env, PORT: '0', EXIT_ON_STDIN_END: '1', UNFLAKE_CLOCK_NAME: 'token-service' },
+    env: {
+      ...process.env,
+      ...options.clockEnv,
+      ...options.env,
+      PORT: '0',
+      EXIT_ON_STDIN_END: '1',
+      UNFLAKE_CLOCK_NAME: 'token-service',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -57,7 +66,9 @@ export async function startTokenService(options: { clockEnv?: Record<string, str
         }
       };
       child.stdout!.on('data', onData);
-      child.once('exit', (code, signal) => reject(new Error(`the token service exited (${code ?? signal}) before listening:\n${output}`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`the token service exited (${code ?? signal}) before listening:\n${output}`)),
+      );
     });
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(`${url}/health`, { timeout: 10_000 });

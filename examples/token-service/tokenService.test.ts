@@ -32,8 +32,15 @@ async function issue(): Promise<string> {
   expect(response.status).toBe(201);
   return ((await response.json()) as { token: string }).token;
 }
-const me = async (token: string) => (await fetch(`${service.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status;
-const table = async () => (await (await fetch(`${service.url}/admin/tokens`)).json()) as { count: number; cleanups: number; lastCleanupAt: string | null; now: string };
+const me = async (token: string) =>
+  (await fetch(`${service.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+const table = async () =>
+  (await (await fetch(`${service.url}/admin/tokens`)).json()) as {
+    count: number;
+    cleanups: number;
+    lastCleanupAt: string | null;
+    now: string;
+  };
 
 test('a token expires after 30 minutes and the hourly cleanup removes it: 1.5 h in milliseconds', async () => {
   const started = performance.now();
@@ -68,7 +75,11 @@ test('the cleanup keeps tokens that are still valid', async () => {
   expect(await me(fresh)).toBe(200);
   await clock.advanceAsync(MINUTE); // T0 + 2 h: it expires exactly as the cleanup runs, and is removed
   expect(await me(fresh)).toBe(401);
-  expect(await table()).toMatchObject({ count: 0, cleanups: 2, lastCleanupAt: new Date(T0 + 120 * MINUTE).toISOString() });
+  expect(await table()).toMatchObject({
+    count: 0,
+    cleanups: 2,
+    lastCleanupAt: new Date(T0 + 120 * MINUTE).toISOString(),
+  });
 
   const late = await issue(); // issued at T0 + 2 h, valid until T0 + 2 h 30
   await clock.advanceAsync(60 * MINUTE); // the cleanup at T0 + 3 h removes it

@@ -23,10 +23,14 @@ export function unwrapFake<F extends AnyFn>(fn: F, name: string): F {
 /** Which fake clock, if any, owns the globals now, in words for an error message. */
 export function installedFakeTimers(): string | undefined {
   const setTimeoutFn = globalThis.setTimeout as unknown as { clock?: unknown; _isMockFunction?: boolean };
-  if ((Date as unknown as { isFake?: boolean }).isFake === true || (typeof setTimeoutFn.clock === 'object' && setTimeoutFn.clock !== null)) {
+  if (
+    (Date as unknown as { isFake?: boolean }).isFake === true ||
+    (typeof setTimeoutFn.clock === 'object' && setTimeoutFn.clock !== null)
+  ) {
     return 'fake timers (vi.useFakeTimers(), jest.useFakeTimers() or @sinonjs/fake-timers)';
   }
-  if (setTimeoutFn._isMockFunction === true) return "Jest's legacy fake timers (jest.useFakeTimers({ legacyFakeTimers: true }))";
+  if (setTimeoutFn._isMockFunction === true)
+    return "Jest's legacy fake timers (jest.useFakeTimers({ legacyFakeTimers: true }))";
   return undefined;
 }
 

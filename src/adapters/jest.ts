@@ -45,7 +45,10 @@ export function jestConfiguredTimeout(): number | undefined {
 
 /** The state of Jest's (or the standalone `expect` package's) matchers object. */
 export function jestMatchersState(): { currentTestName?: string } | undefined {
-  return ((globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { state?: { currentTestName?: string } } | undefined)?.state;
+  return (
+    (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as
+      { state?: { currentTestName?: string } } | undefined
+  )?.state;
 }
 
 /** The real `Date.now` Jest keeps for itself under its fake timers, if this is a Jest environment. */
@@ -81,7 +84,9 @@ interface CircusTest {
 
 function circusState(): { rootDescribeBlock?: CircusBlock; currentlyRunningTest?: CircusTest | null } | undefined {
   const key = jestStateKey();
-  return key ? ((globalThis as Record<symbol, unknown>)[key] as { rootDescribeBlock?: CircusBlock } | undefined) : undefined;
+  return key
+    ? ((globalThis as Record<symbol, unknown>)[key] as { rootDescribeBlock?: CircusBlock } | undefined)
+    : undefined;
 }
 
 /** The titles from the outermost describe to the test (jest-circus' root block left out). */
@@ -159,6 +164,8 @@ export function jestTestPath(): string | undefined {
 
 /** The matchers Jest's `expect` has (expect.extend's registry), to wrap unflake's own; undefined outside Jest. */
 export function jestMatchersRegistry(): Record<string, unknown> | undefined {
-  const matchers = ((globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { matchers?: unknown } | undefined)?.matchers;
+  const matchers = (
+    (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { matchers?: unknown } | undefined
+  )?.matchers;
   return matchers && typeof matchers === 'object' ? (matchers as Record<string, unknown>) : undefined;
 }

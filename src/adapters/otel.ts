@@ -55,7 +55,13 @@ interface ContextManager {
 interface Registry {
   trace?: { getTracer(name: string, version?: string): Tracer };
   context?: ContextManager;
-  propagation?: { inject(context: OtelContext, carrier: Record<string, string>, setter: { set(carrier: Record<string, string>, key: string, value: string): void }): void };
+  propagation?: {
+    inject(
+      context: OtelContext,
+      carrier: Record<string, string>,
+      setter: { set(carrier: Record<string, string>, key: string, value: string): void },
+    ): void;
+  };
 }
 
 const registry = (): Registry | undefined => (globalThis as Record<symbol, Registry | undefined>)[API_KEY];
@@ -181,7 +187,14 @@ export function injectOtel(context: OtelContext): Record<string, string> | undef
 
 function validContext(span: OtelSpan | undefined): OtelSpanContext | undefined {
   const context = span?.spanContext?.();
-  if (context && TRACE_ID.test(context.traceId) && !ZERO.test(context.traceId) && SPAN_ID.test(context.spanId) && !ZERO.test(context.spanId)) return context;
+  if (
+    context &&
+    TRACE_ID.test(context.traceId) &&
+    !ZERO.test(context.traceId) &&
+    SPAN_ID.test(context.spanId) &&
+    !ZERO.test(context.spanId)
+  )
+    return context;
   return undefined;
 }
 

@@ -25,8 +25,16 @@ export function playwrightEquality(expect: { anything(): unknown }): PlaywrightE
   try {
     const context = (expect.anything() as AsymmetricLike).getMatcherContext?.();
     const { equals, utils } = context ?? {};
-    if (typeof equals !== 'function' || typeof utils?.iterableEquality !== 'function' || typeof utils.subsetEquality !== 'function') return undefined;
-    return { equals: equals as Equals, utils: { iterableEquality: utils.iterableEquality as Tester, subsetEquality: utils.subsetEquality as Tester } };
+    if (
+      typeof equals !== 'function' ||
+      typeof utils?.iterableEquality !== 'function' ||
+      typeof utils.subsetEquality !== 'function'
+    )
+      return undefined;
+    return {
+      equals: equals as Equals,
+      utils: { iterableEquality: utils.iterableEquality as Tester, subsetEquality: utils.subsetEquality as Tester },
+    };
   } catch {
     return undefined;
   }

@@ -34,14 +34,23 @@ export function vitestGlobalExpect(): VitestExpect | undefined {
 }
 
 /** The raw matcher function `name` of Jest's (or the standalone `expect` package's) matchers object. */
-export function jestRawMatcher(name: string): ((this: unknown, received: unknown, expected: unknown) => unknown) | undefined {
-  const found = ((globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { matchers?: Record<string, unknown> } | undefined)?.matchers?.[name];
-  return typeof found === 'function' ? (found as (this: unknown, received: unknown, expected: unknown) => unknown) : undefined;
+export function jestRawMatcher(
+  name: string,
+): ((this: unknown, received: unknown, expected: unknown) => unknown) | undefined {
+  const found = (
+    (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as
+      { matchers?: Record<string, unknown> } | undefined
+  )?.matchers?.[name];
+  return typeof found === 'function'
+    ? (found as (this: unknown, received: unknown, expected: unknown) => unknown)
+    : undefined;
 }
 
 /** The assertion-count state of Jest, the standalone `expect` package, or Vitest's global expect. */
 export function globalCountState(): CountState | undefined {
-  const state = ((globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { state?: unknown } | undefined)?.state;
+  const state = (
+    (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { state?: unknown } | undefined
+  )?.state;
   return isCountState(state) ? state : undefined;
 }
 
@@ -55,7 +64,10 @@ export function vitestLocalCountState(task: unknown): CountState | undefined {
 
 /** The message given to Vitest's `expect(value, message)`, from the chai assertion on its matcher state (`assertion` in Vitest 5, `__vitest_assertion__` before). */
 export function vitestCustomMessage(matcherState: unknown): string | undefined {
-  const state = matcherState as { assertion?: { __flags?: { message?: unknown } }; __vitest_assertion__?: { __flags?: { message?: unknown } } };
+  const state = matcherState as {
+    assertion?: { __flags?: { message?: unknown } };
+    __vitest_assertion__?: { __flags?: { message?: unknown } };
+  };
   const message = (state.assertion ?? state.__vitest_assertion__)?.__flags?.message;
   return typeof message === 'string' && message !== '' ? message : undefined;
 }

@@ -13,18 +13,23 @@ interface VitestTaskLike {
 /** Vitest's task (`this.task` in a matcher, `context.task` in a hook): its timeout from its start. */
 export function vitestTaskTiming(value: unknown): TestTiming | undefined {
   const task = value as VitestTaskLike | undefined;
-  if (task?.type !== 'test' || typeof task.timeout !== 'number' || task.timeout <= 0 || !Number.isFinite(task.timeout)) return undefined;
+  if (task?.type !== 'test' || typeof task.timeout !== 'number' || task.timeout <= 0 || !Number.isFinite(task.timeout))
+    return undefined;
   const attempts = task.result?.attempts ?? [];
   const lastAttempt = attempts[attempts.length - 1];
   // A retried test gets a fresh timeout; it started no earlier than the last recorded attempt ended.
-  const started = Math.max(task.result?.startTime ?? Number.NaN, (lastAttempt?.startTime ?? 0) + (lastAttempt?.duration ?? 0));
+  const started = Math.max(
+    task.result?.startTime ?? Number.NaN,
+    (lastAttempt?.startTime ?? 0) + (lastAttempt?.duration ?? 0),
+  );
   if (!Number.isFinite(started)) return undefined;
   return { runner: 'vitest', timeout: task.timeout, startedAt: started };
 }
 
 /** The state of Vitest's global `expect` (`globalThis[Symbol.for('expect-global')]`), set by its runner. */
 export function vitestExpectState(): { currentTestName?: string } | undefined {
-  const vitestExpect = (globalThis as Record<symbol, unknown>)[Symbol.for('expect-global')] as { getState?: () => { currentTestName?: string } } | undefined;
+  const vitestExpect = (globalThis as Record<symbol, unknown>)[Symbol.for('expect-global')] as
+    { getState?: () => { currentTestName?: string } } | undefined;
   try {
     return vitestExpect?.getState?.();
   } catch {

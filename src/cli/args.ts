@@ -21,7 +21,8 @@ export class UsageError extends Error {
 /** A duration flag's milliseconds (the one grammar: src/flakes/units.ts), or a UsageError naming the flag. */
 export function parseTime(text: string, flag: string, usage?: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as ${DURATION_EXAMPLES}, more than 0, got "${text}"`, usage);
+  if (ms === undefined)
+    throw new UsageError(`${flag} must be a duration such as ${DURATION_EXAMPLES}, more than 0, got "${text}"`, usage);
   return ms;
 }
 
@@ -32,7 +33,11 @@ export type FlagValues = Record<string, string | boolean | string[] | undefined>
 const COMMON: FlagSpec = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } };
 
 /** Flags and positionals through util.parseArgs (strict), or a UsageError naming the flag (with the closest known one). */
-export function parseFlags(args: string[], options: FlagSpec, usage: string): { values: FlagValues; positionals: string[] } {
+export function parseFlags(
+  args: string[],
+  options: FlagSpec,
+  usage: string,
+): { values: FlagValues; positionals: string[] } {
   const all = { ...COMMON, ...options };
   try {
     const { values, positionals } = parseArgs({ args, options: all, allowPositionals: true, strict: true });
@@ -46,7 +51,8 @@ export function parseFlags(args: string[], options: FlagSpec, usage: string): { 
 }
 
 /** A flag's string value (the last one when given twice), or undefined. */
-export const stringFlag = (value: FlagValues[string]): string | undefined => (typeof value === 'string' ? value : Array.isArray(value) ? value.at(-1) : undefined);
+export const stringFlag = (value: FlagValues[string]): string | undefined =>
+  typeof value === 'string' ? value : Array.isArray(value) ? value.at(-1) : undefined;
 
 /**
  * A flag under its old name still works, with a note on stderr: `--since` for `--window`, say.

@@ -28,7 +28,8 @@ async function run(args: string[], io: CliIo, signal?: AbortSignal): Promise<num
     return 0;
   }
   if (command === 'flakes') return flakes(rest, io, signal);
-  if (command !== 'wait-ready') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`, USAGE);
+  if (command !== 'wait-ready')
+    throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`, USAGE);
   const parsed = parseWaitReady(rest);
   if (parsed === 'help' || parsed === 'version') {
     io.out(`${parsed === 'help' ? WAIT_READY_USAGE : packageVersion()}\n`);

@@ -11,7 +11,16 @@ import { pct, plural } from '../flakes/units.ts';
 import type { RunReport } from '../flakes/schema.ts';
 import { aliased, parseFlags, stringFlag, UsageError, type CliIo, type FlagValues } from './args.ts';
 import { quarantineCommand } from './flakesQuarantine.ts';
-import { DEFAULT_HISTORY, givenRun, historyOf, openStore, rateFlag, readWindow, WINDOW_FLAGS, windowOf } from './flakesInput.ts';
+import {
+  DEFAULT_HISTORY,
+  givenRun,
+  historyOf,
+  openStore,
+  rateFlag,
+  readWindow,
+  WINDOW_FLAGS,
+  windowOf,
+} from './flakesInput.ts';
 import { packageVersion } from './version.ts';
 
 export const FLAKES_USAGE = `Usage: unflake flakes <merge|report|quarantine> [options]
@@ -42,7 +51,11 @@ function write(path: string, text: string): number {
 const size = (bytes: number): string => (bytes < 10_240 ? `${bytes} B` : `${(bytes / 1024).toFixed(0)} KB`);
 
 async function merge(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseFlags(args, { output: { type: 'string', short: 'o' }, budget: { type: 'string' }, history: { type: 'string' } }, FLAKES_USAGE);
+  const { values, positionals } = parseFlags(
+    args,
+    { output: { type: 'string', short: 'o' }, budget: { type: 'string' }, history: { type: 'string' } },
+    FLAKES_USAGE,
+  );
   if (values.help || values.version) return helpOrVersion(values, io);
   if (!positionals.length) throw new UsageError("merge needs the shards' report files or folders", FLAKES_USAGE);
   const budget = rateFlag(values.budget, '--budget', FLAKES_USAGE);
@@ -58,9 +71,12 @@ async function merge(args: string[], io: CliIo): Promise<number> {
     const store = await openStore(history, FLAKES_USAGE);
     await store.append(given).finally(() => store.close());
   }
-  const shards = given.run.mergedShards?.length ? ` (shards ${given.run.mergedShards.map((s) => `${s.index}/${s.count}`).join(', ')})` : '';
+  const shards = given.run.mergedShards?.length
+    ? ` (shards ${given.run.mergedShards.map((s) => `${s.index}/${s.count}`).join(', ')})`
+    : '';
   const over = budget !== undefined && given.flakeRate > budget;
-  const verdict = budget === undefined ? '' : over ? `, over the budget of ${pct(budget)}` : `, within the budget of ${pct(budget)}`;
+  const verdict =
+    budget === undefined ? '' : over ? `, over the budget of ${pct(budget)}` : `, within the budget of ${pct(budget)}`;
   io.err(
     `unflake: merged ${plural(given.run.mergedShards?.length || 1, 'report')}${shards} into run ${given.run.id}: ${given.totals.flaky} of ${plural(given.totals.run, 'test')} flaky (${pct(given.flakeRate)})${verdict}${output !== undefined ? ` → ${output}` : ''}\n`,
   );
@@ -80,15 +96,26 @@ const REPORT_FLAGS = {
 } as const;
 
 /** --junit: the given files' run, else the history's newest. */
-async function junitOf(path: string, given: RunReport | undefined, history: string | undefined, io: CliIo, quarantined: FlagValues[string]): Promise<void> {
+async function junitOf(
+  path: string,
+  given: RunReport | undefined,
+  history: string | undefined,
+  io: CliIo,
+  quarantined: FlagValues[string],
+): Promise<void> {
   const as = stringFlag(quarantined) ?? 'failure';
-  if (as !== 'failure' && as !== 'skipped') throw new UsageError(`--junit-quarantined must be failure or skipped, got "${as}"`, FLAKES_USAGE);
+  if (as !== 'failure' && as !== 'skipped')
+    throw new UsageError(`--junit-quarantined must be failure or skipped, got "${as}"`, FLAKES_USAGE);
   let run = given;
   if (!run && history !== undefined) {
     const store = await openStore(history, FLAKES_USAGE);
     run = await store.latest().finally(() => store.close());
   }
-  if (!run) throw new UsageError(`--junit: no run to write (a postgres history keeps no failure bodies: give the run's report files)`, FLAKES_USAGE);
+  if (!run)
+    throw new UsageError(
+      `--junit: no run to write (a postgres history keeps no failure bodies: give the run's report files)`,
+      FLAKES_USAGE,
+    );
   write(path, toJUnit(run, { quarantined: as }));
   io.err(`unflake: JUnit XML of run ${run.run.id} → ${path}\n`);
 }
@@ -102,26 +129,42 @@ async function report(args: string[], io: CliIo): Promise<number> {
   const { window, branch } = windowOf(values, io, FLAKES_USAGE);
   const topText = stringFlag(values.top);
   const top = topText === undefined ? 10 : Number(topText);
-  if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number of at least 1, got "${String(topText)}"`, FLAKES_USAGE);
+  if (!Number.isInteger(top) || top < 1)
+    throw new UsageError(`--top must be a whole number of at least 1, got "${String(topText)}"`, FLAKES_USAGE);
   const history = historyOf(values, positionals.length > 0);
   const { run: given, warnings: mergeWarnings } = givenRun(positionals, FLAKES_USAGE);
   const started = performance.now();
-  const read = await readWindow(history, given, { window, budget, testBudget, ...(branch ? { branch } : {}) }, FLAKES_USAGE);
+  const read = await readWindow(
+    history,
+    given,
+    { window, budget, testBudget, ...(branch ? { branch } : {}) },
+    FLAKES_USAGE,
+  );
   for (const w of [...mergeWarnings, ...read.warnings]) io.err(`unflake: ${w}\n`);
   const stats = read.window;
-  if (!stats.runs.length && !given) throw new UsageError(`no run reports found${history ? ` in ${history}` : ''}${branch ? ` on branch ${branch}` : ''}`, FLAKES_USAGE);
+  if (!stats.runs.length && !given)
+    throw new UsageError(
+      `no run reports found${history ? ` in ${history}` : ''}${branch ? ` on branch ${branch}` : ''}`,
+      FLAKES_USAGE,
+    );
   io.out(values.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatWindow(stats, { top })}\n`);
   const html = stringFlag(values.html);
   if (html !== undefined) {
     const bytes = write(html, toHtml(stats));
-    io.err(`unflake: page ${html} (${size(bytes)}, ${plural(stats.totals.runs, 'run')}, built in ${Math.round(performance.now() - started)} ms)\n`);
+    io.err(
+      `unflake: page ${html} (${size(bytes)}, ${plural(stats.totals.runs, 'run')}, built in ${Math.round(performance.now() - started)} ms)\n`,
+    );
   }
   const junit = stringFlag(values.junit);
   if (junit !== undefined) await junitOf(junit, given, history, io, values['junit-quarantined']);
   if (!stats.overBudget) return 0;
   const reasons = [
-    ...(budget !== undefined && stats.flakeRate > budget ? [`flake rate ${pct(stats.flakeRate)} exceeds the budget of ${pct(budget)}`] : []),
-    ...(stats.testsOverBudget.length ? [`${plural(stats.testsOverBudget.length, 'test')} over the per-test budget of ${pct(testBudget!)}`] : []),
+    ...(budget !== undefined && stats.flakeRate > budget
+      ? [`flake rate ${pct(stats.flakeRate)} exceeds the budget of ${pct(budget)}`]
+      : []),
+    ...(stats.testsOverBudget.length
+      ? [`${plural(stats.testsOverBudget.length, 'test')} over the per-test budget of ${pct(testBudget!)}`]
+      : []),
   ];
   io.err(`unflake: ${reasons.join('; ')}.\n`);
   return 1;

@@ -13,7 +13,12 @@ import { aliased, parseTime, stringFlag, UsageError, type CliIo, type FlagValues
 export const DEFAULT_HISTORY = '.unflake/history';
 
 /** The flags every reading command shares: the history, the window and its branch filter. */
-export const WINDOW_FLAGS = { history: { type: 'string' }, window: { type: 'string' }, since: { type: 'string' }, branch: { type: 'string' } } as const;
+export const WINDOW_FLAGS = {
+  history: { type: 'string' },
+  window: { type: 'string' },
+  since: { type: 'string' },
+  branch: { type: 'string' },
+} as const;
 
 export function rateFlag(value: FlagValues[string], flag: string, usage: string): number | undefined {
   const text = stringFlag(value);
@@ -30,7 +35,9 @@ export function durationFlag(value: FlagValues[string], flag: string, usage: str
 
 /** `--history`, else UNFLAKE_HISTORY, else the default folder (or none when files were given). */
 export function historyOf(values: FlagValues, filesGiven: boolean): string | undefined {
-  return stringFlag(values.history) ?? (process.env.UNFLAKE_HISTORY?.trim() || (filesGiven ? undefined : DEFAULT_HISTORY));
+  return (
+    stringFlag(values.history) ?? (process.env.UNFLAKE_HISTORY?.trim() || (filesGiven ? undefined : DEFAULT_HISTORY))
+  );
 }
 
 /** The window flags: `--window` (old name `--since`, still read) and `--branch`. */
@@ -62,7 +69,10 @@ export async function openStore(history: string, usage: string): Promise<History
   try {
     return await openHistory(history);
   } catch (error) {
-    throw new UsageError(`cannot open the history ${isPostgresUrl(history) ? 'database' : history}: ${(error as Error).message.slice(0, 300)}`, usage);
+    throw new UsageError(
+      `cannot open the history ${isPostgresUrl(history) ? 'database' : history}: ${(error as Error).message.slice(0, 300)}`,
+      usage,
+    );
   }
 }
 
@@ -78,7 +88,13 @@ export async function readWindow(
   usage: string,
 ): Promise<WindowRead> {
   const now = Date.now();
-  const q = { since: now - query.window, until: now, budget: query.budget, testBudget: query.testBudget, ...(query.branch ? { branch: query.branch } : {}) };
+  const q = {
+    since: now - query.window,
+    until: now,
+    budget: query.budget,
+    testBudget: query.testBudget,
+    ...(query.branch ? { branch: query.branch } : {}),
+  };
   const warnings: string[] = [];
   if (history === undefined) {
     const { FolderStore } = await import('../flakes/folderStore.ts');
@@ -90,7 +106,10 @@ export async function readWindow(
     const read = await store.window(q, given ? [given] : []).catch((error: unknown) => {
       throw error instanceof TypeError ? new UsageError(error.message.slice(0, 400), usage) : error;
     });
-    return { ...read, warnings: [...warnings, ...read.unreadable.map((u) => `skipped an unreadable history file: ${u}`)] };
+    return {
+      ...read,
+      warnings: [...warnings, ...read.unreadable.map((u) => `skipped an unreadable history file: ${u}`)],
+    };
   } finally {
     await store.close();
   }

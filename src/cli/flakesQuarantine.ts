@@ -30,8 +30,13 @@ function readEntries(path: string, explicit: boolean): QuarantineEntry[] {
 function list(entries: readonly QuarantineEntry[], path: string, io: CliIo): number {
   const q = new Quarantine(entries);
   const active = entries.length - q.expired.length;
-  io.out(`unflake quarantine ${path}: ${active} active ${active === 1 ? 'entry' : 'entries'}, ${q.expired.length} expired\n`);
-  for (const e of entries) io.out(`  ${q.expired.includes(e) ? 'EXPIRED' : 'active '} until ${e.until}  ${e.test}  (${e.owner}: ${e.reason})\n`);
+  io.out(
+    `unflake quarantine ${path}: ${active} active ${active === 1 ? 'entry' : 'entries'}, ${q.expired.length} expired\n`,
+  );
+  for (const e of entries)
+    io.out(
+      `  ${q.expired.includes(e) ? 'EXPIRED' : 'active '} until ${e.until}  ${e.test}  (${e.owner}: ${e.reason})\n`,
+    );
   return 0;
 }
 
@@ -50,7 +55,8 @@ export async function quarantineCommand(args: string[], io: CliIo, usage: string
     io.out(`${values.help ? usage : packageVersion()}\n`);
     return 0;
   }
-  if (positionals.length) throw new UsageError(`quarantine takes no file names (use --history DIR), got "${positionals[0]}"`, usage);
+  if (positionals.length)
+    throw new UsageError(`quarantine takes no file names (use --history DIR), got "${positionals[0]}"`, usage);
   const path = typeof values.quarantine === 'string' ? values.quarantine : 'quarantine.json';
   const entries = readEntries(path, typeof values.quarantine === 'string');
   if (!values.suggest) {
@@ -60,13 +66,19 @@ export async function quarantineCommand(args: string[], io: CliIo, usage: string
   const { window, branch } = windowOf(values, io, usage);
   const lasting = durationFlag(values.for, '--for', usage) ?? 14 * 86_400_000;
   const minFlaky = values['min-flaky'] === undefined ? 2 : Number(values['min-flaky']);
-  if (!Number.isInteger(minFlaky) || minFlaky < 1) throw new UsageError(`--min-flaky must be a whole number of at least 1, got "${String(values['min-flaky'])}"`, usage);
+  if (!Number.isInteger(minFlaky) || minFlaky < 1)
+    throw new UsageError(
+      `--min-flaky must be a whole number of at least 1, got "${String(values['min-flaky'])}"`,
+      usage,
+    );
   const read = await readWindow(historyOf(values, false), undefined, { window, ...(branch ? { branch } : {}) }, usage);
   for (const w of read.warnings) io.err(`unflake: ${w}\n`);
   const active = new Quarantine(entries);
   const until = day(new Date(Date.now() + lasting).toISOString());
   const owner = typeof values.owner === 'string' ? values.owner : 'unassigned';
-  const suggested: QuarantineEntry[] = read.window.tests.filter((t) => t.flaky >= minFlaky && !active.match(t)).map((t) => ({ test: t.id, reason: reasonFor(t), owner, until }));
+  const suggested: QuarantineEntry[] = read.window.tests
+    .filter((t) => t.flaky >= minFlaky && !active.match(t))
+    .map((t) => ({ test: t.id, reason: reasonFor(t), owner, until }));
   io.out(`${JSON.stringify(suggested, null, 2)}\n`);
   io.err(
     `unflake: ${plural(suggested.length, 'test')} flaky in at least ${plural(minFlaky, 'run')} of the last ${Math.round(window / 86_400_000)} days (${plural(read.window.runs.length, 'run')}) and not quarantined${values.write && suggested.length ? `; added to ${path}` : ''}\n`,

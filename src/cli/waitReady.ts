@@ -44,11 +44,14 @@ export function parseWaitReady(rest: string[]): { url: string; options: WaitForR
   const { values, positionals } = parseFlags(rest, FLAGS, WAIT_READY_USAGE);
   if (values.help) return 'help';
   if (values.version) return 'version';
-  for (const flag of ['build', 'timeout', 'attempt-timeout']) if (values[flag] === '') throw new UsageError(`--${flag} needs a value`, WAIT_READY_USAGE);
-  if (positionals.length > 1) throw new UsageError(`one URL only, got "${positionals[0]}" and "${positionals[1]}"`, WAIT_READY_USAGE);
+  for (const flag of ['build', 'timeout', 'attempt-timeout'])
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a value`, WAIT_READY_USAGE);
+  if (positionals.length > 1)
+    throw new UsageError(`one URL only, got "${positionals[0]}" and "${positionals[1]}"`, WAIT_READY_USAGE);
   const url = positionals[0];
   if (url === undefined) throw new UsageError('missing <url>', WAIT_READY_USAGE);
-  if (!/^https?:\/\//i.test(url)) throw new UsageError(`<url> must start with http:// or https://, got "${url}"`, WAIT_READY_USAGE);
+  if (!/^https?:\/\//i.test(url))
+    throw new UsageError(`<url> must start with http:// or https://, got "${url}"`, WAIT_READY_USAGE);
   const options: WaitForReadyOptions = {};
   const build = stringFlag(values.build);
   if (build !== undefined) options.expectedBuild = build;
@@ -63,7 +66,11 @@ export function parseWaitReady(rest: string[]): { url: string; options: WaitForR
   return { url, options };
 }
 
-export async function waitReady(parsed: { url: string; options: WaitForReadyOptions }, io: CliIo, signal?: AbortSignal): Promise<number> {
+export async function waitReady(
+  parsed: { url: string; options: WaitForReadyOptions },
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
   try {
     const ready = await waitForReady(parsed.url, { ...parsed.options, ...(signal ? { signal } : {}) });
     io.out(

@@ -6,7 +6,15 @@
  * end at the test's deadline, and the shrinking also within its own budget of runs and time.
  */
 import type { Handler } from './checkIdempotence.ts';
-import { DENSE_LIMIT, keyOrderOf, minimizePlan, planArbitrary, planToOrder, type Delivery, type DeliveryPlan } from './deliveryPlan.ts';
+import {
+  DENSE_LIMIT,
+  keyOrderOf,
+  minimizePlan,
+  planArbitrary,
+  planToOrder,
+  type Delivery,
+  type DeliveryPlan,
+} from './deliveryPlan.ts';
 import { loadFastCheck } from './loadFastCheck.ts';
 import type { NormalizedConvergence, Observation } from './options.ts';
 import { openSession, StopSignal, type Session, type Stop } from './session.ts';
@@ -18,7 +26,12 @@ export type ConvergenceSettings = Omit<NormalizedConvergence, 'events' | keyof O
   Partial<Observation> & { equals: (a: unknown, b: unknown) => boolean; where?: string | undefined };
 
 /** Which run a call belonged to. */
-export type RunName = { kind: 'canonical' } | { kind: 'explore'; run: number } | { kind: 'shrink'; candidate: number } | { kind: 'replay' } | { kind: 'confirm' };
+export type RunName =
+  | { kind: 'canonical' }
+  | { kind: 'explore'; run: number }
+  | { kind: 'shrink'; candidate: number }
+  | { kind: 'replay' }
+  | { kind: 'confirm' };
 
 export interface ConvergenceSite {
   run: RunName;
@@ -31,7 +44,8 @@ export interface ConvergenceSite {
 export type ConvergenceStop = Stop<ConvergenceSite>;
 
 /** Why shrinking ended before the counterexample was shown minimal. */
-export type ShrinkCut = { by: 'runs'; limit: number } | { by: 'time'; limit: number } | { by: 'stop'; stop: ConvergenceStop };
+export type ShrinkCut =
+  { by: 'runs'; limit: number } | { by: 'time'; limit: number } | { by: 'stop'; stop: ConvergenceStop };
 
 export type ConvergenceResult =
   | { verdict: 'converged'; runs: number; seed: number | undefined }
@@ -47,7 +61,15 @@ export type ConvergenceResult =
       replayed: boolean;
       cut: ShrinkCut | undefined;
     }
-  | { verdict: 'threw'; order: Delivery[]; delivery: number; error: unknown; canonical: boolean; seed: number | undefined; cut?: ShrinkCut | undefined }
+  | {
+      verdict: 'threw';
+      order: Delivery[];
+      delivery: number;
+      error: unknown;
+      canonical: boolean;
+      seed: number | undefined;
+      cut?: ShrinkCut | undefined;
+    }
   | { verdict: 'stopped'; stop: ConvergenceStop; runsDone: number; runs: number; seed: number | undefined }
   /** In-order, once-only delivery left the state as `reset()` made it: no order can show anything. */
   | { verdict: 'unchanged'; state: unknown; seed: number | undefined };
@@ -74,10 +96,23 @@ interface Search {
   seed: number | undefined;
 }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as { then?: unknown } | null)?.then === 'function';
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
 
-export async function checkConvergence(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, given?: Session<ConvergenceSite>): Promise<ConvergenceResult> {
-  const session = given ?? openSession<ConvergenceSite>({ window: undefined, ended: undefined, margin: 0, callLimit: settings.deliveryTimeout });
+export async function checkConvergence(
+  handler: Handler,
+  events: readonly unknown[],
+  settings: ConvergenceSettings,
+  given?: Session<ConvergenceSite>,
+): Promise<ConvergenceResult> {
+  const session =
+    given ??
+    openSession<ConvergenceSite>({
+      window: undefined,
+      ended: undefined,
+      margin: 0,
+      callLimit: settings.deliveryTimeout,
+    });
   const search: Search = {
     runsDone: 0,
     failure: undefined,
@@ -94,7 +129,13 @@ export async function checkConvergence(handler: Handler, events: readonly unknow
     return await converge(handler, events, settings, session, search);
   } catch (error) {
     if (!(error instanceof StopSignal)) throw error;
-    return { verdict: 'stopped', stop: session.stopped!, runsDone: search.runsDone, runs: settings.schedule ? 1 : settings.runs, seed: search.seed };
+    return {
+      verdict: 'stopped',
+      stop: session.stopped!,
+      runsDone: search.runsDone,
+      runs: settings.schedule ? 1 : settings.runs,
+      seed: search.seed,
+    };
   } finally {
     if (!given) session.close();
   }
@@ -103,9 +144,22 @@ export async function checkConvergence(handler: Handler, events: readonly unknow
 type RunResult = { state?: unknown; start?: unknown; threw?: { delivery: number; error: unknown } };
 
 /** One delivery order from a fresh `reset()`, every call through the session; `observeStart` also snapshots the fresh state. */
-function runnerOf(handler: Handler, events: readonly unknown[], settings: ConvergenceSettings, session: Session<ConvergenceSite>) {
-  const snapshotSettings = { where: settings.where ?? '.toConvergeInAnyOrder()', ignore: [], snapshot: settings.snapshot };
-  const snapshot = (order: readonly Delivery[], name: RunName, before?: 'before the first delivery'): Promise<unknown> =>
+function runnerOf(
+  handler: Handler,
+  events: readonly unknown[],
+  settings: ConvergenceSettings,
+  session: Session<ConvergenceSite>,
+) {
+  const snapshotSettings = {
+    where: settings.where ?? '.toConvergeInAnyOrder()',
+    ignore: [],
+    snapshot: settings.snapshot,
+  };
+  const snapshot = (
+    order: readonly Delivery[],
+    name: RunName,
+    before?: 'before the first delivery',
+  ): Promise<unknown> =>
     takeSnapshot(() => session.call({ run: name, fn: 'state', order }, settings.state), snapshotSettings, before);
   return async (order: readonly Delivery[], name: RunName, observeStart = false): Promise<RunResult> => {
     await session.call({ run: name, fn: 'reset', order }, settings.reset);
@@ -137,9 +191,11 @@ async function converge(
   const run = runnerOf(handler, events, settings, session);
   const canonicalOrder = events.map((_, index) => ({ index, duplicate: false }));
   const canonical = await run(canonicalOrder, { kind: 'canonical' }, !settings.allowUnchanged);
-  if (canonical.threw) return { verdict: 'threw', order: canonicalOrder, ...canonical.threw, canonical: true, seed: settings.seed };
+  if (canonical.threw)
+    return { verdict: 'threw', order: canonicalOrder, ...canonical.threw, canonical: true, seed: settings.seed };
   const expected = canonical.state;
-  if (!settings.allowUnchanged && settings.equals(expected, canonical.start)) return { verdict: 'unchanged', state: expected, seed: settings.seed };
+  if (!settings.allowUnchanged && settings.equals(expected, canonical.start))
+    return { verdict: 'unchanged', state: expected, seed: settings.seed };
   const check: CheckOrder = async (order, name) => {
     const outcome = await run(order, name);
     if (outcome.threw) return { ok: false, threw: outcome.threw };
@@ -148,7 +204,13 @@ async function converge(
   const report = (
     order: Delivery[],
     outcome: Failed,
-    extra: { run: number | undefined; shrinks: number; replayed: boolean; cut: ShrinkCut | undefined; seed: number | undefined },
+    extra: {
+      run: number | undefined;
+      shrinks: number;
+      replayed: boolean;
+      cut: ShrinkCut | undefined;
+      seed: number | undefined;
+    },
   ): ConvergenceResult =>
     'threw' in outcome
       ? { verdict: 'threw', order, ...outcome.threw, canonical: false, seed: extra.seed, cut: extra.cut }
@@ -158,7 +220,13 @@ async function converge(
     const outcome = await check(settings.schedule, { kind: 'replay' });
     return outcome.ok
       ? { verdict: 'converged', runs: 1, seed: undefined }
-      : report(settings.schedule, outcome, { run: undefined, shrinks: 0, replayed: true, cut: undefined, seed: settings.seed });
+      : report(settings.schedule, outcome, {
+          run: undefined,
+          shrinks: 0,
+          replayed: true,
+          cut: undefined,
+          seed: settings.seed,
+        });
   }
   const keys = settings.keyOf ? keyOrderOf(events.length, settings.keyOf) : undefined;
   const orderOf = (plan: DeliveryPlan): Delivery[] => planToOrder(plan, keys);
@@ -186,7 +254,13 @@ async function converge(
     if (minimal && !search.cut) await confirm(search, check);
   }
   const { order, outcome } = search.failure;
-  return report(order, outcome, { run: search.failedRun, shrinks: search.shrinks, replayed: false, cut: search.cut, seed: search.seed });
+  return report(order, outcome, {
+    run: search.failedRun,
+    shrinks: search.shrinks,
+    replayed: false,
+    cut: search.cut,
+    seed: search.seed,
+  });
 }
 
 /**
@@ -205,9 +279,12 @@ async function explore(
 ): Promise<void> {
   const fc = loadFastCheck();
   const property = async (plan: DeliveryPlan): Promise<boolean> => {
-    if (search.fatal || search.cut || session.stopped || !withinShrinkBudget(search, settings)) throw new fc.PreconditionFailure(true);
+    if (search.fatal || search.cut || session.stopped || !withinShrinkBudget(search, settings))
+      throw new fc.PreconditionFailure(true);
     const order = orderOf(plan);
-    const name: RunName = search.failure ? { kind: 'shrink', candidate: ++search.candidates } : { kind: 'explore', run: search.runsDone + 1 };
+    const name: RunName = search.failure
+      ? { kind: 'shrink', candidate: ++search.candidates }
+      : { kind: 'explore', run: search.runsDone + 1 };
     try {
       const outcome = await check(order, name);
       if (!search.failure) search.runsDone++;
@@ -236,7 +313,9 @@ async function explore(
 function startShrinking(search: Search, settings: ConvergenceSettings, session: Session<ConvergenceSite>): void {
   search.failedRun = search.runsDone;
   const left = session.remaining();
-  search.shrinkLimit = settings.shrinkTimeout ?? Math.min(SHRINK_TIME_CAP, Number.isFinite(left) ? Math.max(0, left) / 4 : SHRINK_TIME_CAP);
+  search.shrinkLimit =
+    settings.shrinkTimeout ??
+    Math.min(SHRINK_TIME_CAP, Number.isFinite(left) ? Math.max(0, left) / 4 : SHRINK_TIME_CAP);
   search.shrinkEnds = monotonicNow() + search.shrinkLimit;
 }
 
@@ -276,6 +355,9 @@ async function confirm(search: Search, check: CheckOrder): Promise<void> {
     if (error instanceof StopSignal) return;
     throw error;
   }
-  if (outcome.ok) throw new Error('unflake: a failing delivery order passed when replayed; the handler or its state is not deterministic for a fixed order.');
+  if (outcome.ok)
+    throw new Error(
+      'unflake: a failing delivery order passed when replayed; the handler or its state is not deterministic for a fixed order.',
+    );
   search.failure = { ...failure, outcome };
 }

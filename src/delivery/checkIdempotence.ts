@@ -36,7 +36,15 @@ export type IdempotenceStop = Stop<IdempotenceSite>;
 
 export type IdempotenceResult =
   | { verdict: 'idempotent'; events: number; times: number }
-  | { verdict: 'diverged'; eventIndex: number; delivery: number; before: unknown; after: unknown; stateChanged: boolean; extraEffects: ExtraEffect[] }
+  | {
+      verdict: 'diverged';
+      eventIndex: number;
+      delivery: number;
+      before: unknown;
+      after: unknown;
+      stateChanged: boolean;
+      extraEffects: ExtraEffect[];
+    }
   | { verdict: 'nondeterministic'; eventIndex: number; first: unknown; second: unknown }
   /** The first delivery changed neither the state nor any effect: a redelivery that changes nothing proves nothing. */
   | { verdict: 'unchanged'; eventIndex: number; state: unknown; observed: { state: boolean; effects: string[] } }
@@ -55,9 +63,19 @@ interface Context {
   current: { state: unknown } | undefined;
 }
 
-async function deliver(c: Context, event: unknown, delivered: number, delivery: number, options?: { yield: boolean }): Promise<{ error?: unknown }> {
+async function deliver(
+  c: Context,
+  event: unknown,
+  delivered: number,
+  delivery: number,
+  options?: { yield: boolean },
+): Promise<{ error?: unknown }> {
   try {
-    await c.session.call({ fn: 'handler', eventIndex: c.eventIndex, delivered, delivery }, () => c.handler(event as never), options);
+    await c.session.call(
+      { fn: 'handler', eventIndex: c.eventIndex, delivered, delivery },
+      () => c.handler(event as never),
+      options,
+    );
     return {};
   } catch (error) {
     if (error instanceof StopSignal) throw error;
@@ -81,7 +99,11 @@ const snapshot = (c: Context, before?: 'before the first delivery'): Promise<unk
  * Delivers the event once and says whether anything observed changed: the state (from `start`) or
  * an effect. Returns the snapshot after the delivery, or the verdict that ends the check.
  */
-async function deliverFirst(c: Context, event: unknown, start: unknown): Promise<{ found: Found } | { state: unknown }> {
+async function deliverFirst(
+  c: Context,
+  event: unknown,
+  start: unknown,
+): Promise<{ found: Found } | { state: unknown }> {
   const { recorders, equals, allowUnchanged } = c.settings;
   const baseline = countCalls(recorders);
   const { error } = await deliver(c, event, c.eventIndex, 1);
@@ -94,8 +116,20 @@ async function deliverFirst(c: Context, event: unknown, start: unknown): Promise
   return { state };
 }
 
-export async function checkIdempotence(handler: Handler, events: readonly unknown[], settings: IdempotenceSettings, given?: IdempotenceSession): Promise<IdempotenceResult> {
-  const session = given ?? openSession<IdempotenceSite>({ window: undefined, ended: undefined, margin: 0, callLimit: settings.deliveryTimeout });
+export async function checkIdempotence(
+  handler: Handler,
+  events: readonly unknown[],
+  settings: IdempotenceSettings,
+  given?: IdempotenceSession,
+): Promise<IdempotenceResult> {
+  const session =
+    given ??
+    openSession<IdempotenceSite>({
+      window: undefined,
+      ended: undefined,
+      margin: 0,
+      callLimit: settings.deliveryTimeout,
+    });
   const c: Context = { handler, session, settings, eventIndex: 0, current: undefined };
   try {
     return await checkEach(c, events);
@@ -158,7 +192,8 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
     const after = await snapshot(c);
     const extraEffects = callsSince(settings.recorders, baseline);
     const stateChanged = !settings.equals(after, before);
-    if (stateChanged || extraEffects.length) return { verdict: 'diverged', eventIndex: index, delivery, before, after, stateChanged, extraEffects };
+    if (stateChanged || extraEffects.length)
+      return { verdict: 'diverged', eventIndex: index, delivery, before, after, stateChanged, extraEffects };
     c.current = { state: after };
   }
   return undefined;
@@ -168,7 +203,11 @@ async function checkEvent(c: Context, events: readonly unknown[], index: number)
  * The same first delivery on the same fresh state must give the same result, or "not idempotent"
  * would be the wrong diagnosis. Leaves the state after the history and one delivery.
  */
-async function checkDeterminism(c: Context, events: readonly unknown[], index: number): Promise<{ found: Found } | { second: unknown }> {
+async function checkDeterminism(
+  c: Context,
+  events: readonly unknown[],
+  index: number,
+): Promise<{ found: Found } | { second: unknown }> {
   const historyError = await replayHistory(c, events, index);
   if (historyError) return { found: historyError };
   const firstRun = await deliverFirst(c, events[index], await snapshot(c, 'before the first delivery'));
@@ -177,7 +216,8 @@ async function checkDeterminism(c: Context, events: readonly unknown[], index: n
   await replayHistory(c, events, index);
   await deliver(c, events[index], index, 1);
   const second = await snapshot(c);
-  if (!c.settings.equals(second, first)) return { found: { verdict: 'nondeterministic', eventIndex: index, first, second } };
+  if (!c.settings.equals(second, first))
+    return { found: { verdict: 'nondeterministic', eventIndex: index, first, second } };
   return { second };
 }
 
@@ -190,9 +230,12 @@ async function checkConcurrent(c: Context, events: readonly unknown[], index: nu
   const baseline = countCalls(recorders);
   // One turn for the event loop first, so that none is taken between the concurrent starts.
   await c.session.pause();
-  const results = await Promise.all(Array.from({ length: times }, (_, k) => deliver(c, events[index], index, k + 1, { yield: false })));
+  const results = await Promise.all(
+    Array.from({ length: times }, (_, k) => deliver(c, events[index], index, k + 1, { yield: false })),
+  );
   const failed = results.findIndex((r) => r.error !== undefined);
-  if (failed !== -1) return { verdict: 'threw', eventIndex: index, delivery: failed + 1, error: results[failed]!.error };
+  if (failed !== -1)
+    return { verdict: 'threw', eventIndex: index, delivery: failed + 1, error: results[failed]!.error };
   const concurrentCalls = callsSince(recorders, baseline);
   const after = await snapshot(c);
   await replayHistory(c, events, index);
@@ -201,9 +244,13 @@ async function checkConcurrent(c: Context, events: readonly unknown[], index: nu
   const singleCalls = callsSince(recorders, singleBaseline);
   const before = await snapshot(c);
   const extraEffects = concurrentCalls
-    .map((extra) => ({ name: extra.name, calls: extra.calls.slice(singleCalls.find((s) => s.name === extra.name)?.calls.length ?? 0) }))
+    .map((extra) => ({
+      name: extra.name,
+      calls: extra.calls.slice(singleCalls.find((s) => s.name === extra.name)?.calls.length ?? 0),
+    }))
     .filter((extra) => extra.calls.length > 0);
   const stateChanged = !equals(after, before);
-  if (stateChanged || extraEffects.length) return { verdict: 'diverged', eventIndex: index, delivery: times, before, after, stateChanged, extraEffects };
+  if (stateChanged || extraEffects.length)
+    return { verdict: 'diverged', eventIndex: index, delivery: times, before, after, stateChanged, extraEffects };
   return undefined;
 }

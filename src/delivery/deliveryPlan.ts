@@ -44,8 +44,13 @@ export function activeDeviations(plan: DeliveryPlan): Deviation[] {
 }
 
 /** A plan from one delay and one maybe-duplicate per event (the dense form). */
-export function densePlan(delays: readonly number[], duplicates: readonly (number | null)[] = delays.map(() => null)): DeliveryPlan {
-  const deviations = delays.map((delay, index) => ({ index, delay, again: duplicates[index] ?? null })).filter(isActive);
+export function densePlan(
+  delays: readonly number[],
+  duplicates: readonly (number | null)[] = delays.map(() => null),
+): DeliveryPlan {
+  const deviations = delays
+    .map((delay, index) => ({ index, delay, again: duplicates[index] ?? null }))
+    .filter(isActive);
   return { count: delays.length, deviations };
 }
 
@@ -53,10 +58,15 @@ export function planArbitrary(count: number, withDuplicates: boolean): Arbitrary
   const fc = loadFastCheck();
   const slot = fc.nat({ max: Math.max(0, count - 1) });
   // Mostly none: shrinking an oneof goes to its first arm, so a duplicate shrinks away first.
-  const duplicate = withDuplicates ? fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: slot, weight: 1 }) : fc.constant(null);
+  const duplicate = withDuplicates
+    ? fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: slot, weight: 1 })
+    : fc.constant(null);
   if (count <= DENSE_LIMIT) {
     return fc
-      .record({ delays: fc.array(slot, { minLength: count, maxLength: count }), duplicates: fc.array(duplicate, { minLength: count, maxLength: count }) })
+      .record({
+        delays: fc.array(slot, { minLength: count, maxLength: count }),
+        duplicates: fc.array(duplicate, { minLength: count, maxLength: count }),
+      })
       .map(({ delays, duplicates }) => densePlan(delays, duplicates));
   }
   const deviation = fc.record({ index: fc.nat({ max: count - 1 }), delay: slot, again: duplicate });
@@ -91,7 +101,8 @@ export function keyOrderOf(count: number, keyOf: (index: number) => unknown): Ke
 }
 
 type Slot = Delivery & { at: number };
-const bySlot = (a: Slot, b: Slot): number => a.at - b.at || a.index - b.index || Number(a.duplicate) - Number(b.duplicate);
+const bySlot = (a: Slot, b: Slot): number =>
+  a.at - b.at || a.index - b.index || Number(a.duplicate) - Number(b.duplicate);
 
 /** The order a plan delivers in; `keys` keeps events of one key in their canonical order. */
 export function planToOrder(plan: DeliveryPlan, keys?: KeyOrder): Delivery[] {
@@ -107,10 +118,13 @@ function denseOrder(plan: DeliveryPlan): Delivery[] {
   const delays = new Int32Array(plan.count);
   for (const d of plan.deviations) delays[d.index] = d.delay;
   const firsts: number[] = [];
-  for (let index = plan.count - 1; index >= 0; index--) firsts.splice(Math.min(delays[index]!, firsts.length), 0, index);
+  for (let index = plan.count - 1; index >= 0; index--)
+    firsts.splice(Math.min(delays[index]!, firsts.length), 0, index);
   const position = new Int32Array(plan.count);
   firsts.forEach((index, at) => (position[index] = at));
-  const again: Slot[] = plan.deviations.filter((d) => d.again !== null).map((d) => ({ index: d.index, duplicate: true, at: position[d.index]! + d.again! + 0.5 }));
+  const again: Slot[] = plan.deviations
+    .filter((d) => d.again !== null)
+    .map((d) => ({ index: d.index, duplicate: true, at: position[d.index]! + d.again! + 0.5 }));
   again.sort(bySlot);
   const order: Delivery[] = [];
   let next = 0;
@@ -168,7 +182,11 @@ const reverted = (plan: DeliveryPlan, indices: ReadonlySet<number>): DeliveryPla
  * Reverts whole chunks of deviations while the plan still fails (halves, then quarters, …): a
  * failure that needs one of 60 deviations is found in a dozen runs instead of 60.
  */
-async function revertChunks(plan: DeliveryPlan, fails: (plan: DeliveryPlan) => Promise<boolean>, spent: () => boolean): Promise<DeliveryPlan> {
+async function revertChunks(
+  plan: DeliveryPlan,
+  fails: (plan: DeliveryPlan) => Promise<boolean>,
+  spent: () => boolean,
+): Promise<DeliveryPlan> {
   let current = plan;
   for (let size = Math.floor(activeDeviations(current).length / 2); size >= 1; size = Math.floor(size / 2)) {
     for (let start = 0; ;) {

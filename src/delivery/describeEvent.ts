@@ -18,7 +18,16 @@ function describe(event: unknown): string {
   if (event === null || typeof event !== 'object') return cut(safeInspect(boundValue(event, SUMMARY_LIMITS)));
   const e = event as Record<string, unknown>;
   const kind = [e.type, e.name, e.kind, e.event].find((v) => typeof v === 'string');
-  const id = [e.id, e.key, e.eventId, e.aggregateId, e.orderId].find((v) => typeof v === 'string' || typeof v === 'number');
+  const id = [e.id, e.key, e.eventId, e.aggregateId, e.orderId].find(
+    (v) => typeof v === 'string' || typeof v === 'number',
+  );
   if (kind !== undefined) return cut(`${kind as string}${id !== undefined ? `(${String(id)})` : ''}`);
-  return cut(safeInspect(boundValue(event, SUMMARY_LIMITS), { depth: 1, breakLength: Number.POSITIVE_INFINITY, compact: true, maxStringLength: 40 }));
+  return cut(
+    safeInspect(boundValue(event, SUMMARY_LIMITS), {
+      depth: 1,
+      breakLength: Number.POSITIVE_INFINITY,
+      compact: true,
+      maxStringLength: 40,
+    }),
+  );
 }

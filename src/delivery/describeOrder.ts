@@ -11,7 +11,8 @@ const WHOLE = 12;
 /** Deliveries shown at most from a long order. */
 const SHOWN = 24;
 
-export const eventLabel = (events: readonly unknown[], index: number): string => `e${index + 1} ${describeEvent(events[index])}`;
+export const eventLabel = (events: readonly unknown[], index: number): string =>
+  `e${index + 1} ${describeEvent(events[index])}`;
 
 /** For each first delivery, how many slots later than canonical it came (0 for redeliveries). */
 function lateness(order: readonly Delivery[]): Int32Array {
@@ -37,7 +38,8 @@ function entry(events: readonly unknown[], d: Delivery, late: number): string {
   return late > 0 ? `${base} [${late} late]` : base;
 }
 
-const gap = (n: number, deviating = 0): string => (deviating ? `… ${n} more (${deviating} of them late or redelivered) …` : `… ${n} in order …`);
+const gap = (n: number, deviating = 0): string =>
+  deviating ? `… ${n} more (${deviating} of them late or redelivered) …` : `… ${n} in order …`;
 
 export function orderLine(events: readonly unknown[], order: readonly Delivery[]): string {
   const late = lateness(order);

@@ -8,14 +8,18 @@ import type { IdempotenceSite, IdempotenceStop } from './checkIdempotence.ts';
 import { eventLabel } from './describeOrder.ts';
 import type { StopReason } from './session.ts';
 
-const ordinal = (n: number): string => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
+const ordinal = (n: number): string =>
+  `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "250 ms before the test's own 5000 ms timeout". */
-const beforeTimeout = (reason: Extract<StopReason, { kind: 'deadline' }>): string => `${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout`;
+const beforeTimeout = (reason: Extract<StopReason, { kind: 'deadline' }>): string =>
+  `${reason.margin} ms before the test's own ${reason.testTimeout} ms timeout`;
 
 const limitText = (reason: Extract<StopReason, { kind: 'hung' }>): string =>
-  reason.byOption ? `deliveryTimeout: ${reason.limit} ms` : `${reason.limit} ms, the limit for one call outside a test; set \`deliveryTimeout\` to change it`;
+  reason.byOption
+    ? `deliveryTimeout: ${reason.limit} ms`
+    : `${reason.limit} ms, the limit for one call outside a test; set \`deliveryTimeout\` to change it`;
 
 function runName(run: RunName): string {
   switch (run.kind) {
@@ -52,10 +56,16 @@ function convergenceCall(site: ConvergenceSite | undefined, events: readonly unk
   return `delivery ${site.position! + 1} of ${site.order.length} in ${run} (${eventLabel(events, delivery.index)}, the ${ordinal(delivery.duplicate ? 2 : 1)} time)`;
 }
 
-const whoHung = (fn: 'handler' | 'reset' | 'state' | undefined, handlerName: string): string => (fn === 'reset' || fn === 'state' ? `\`${fn}()\`` : handlerName);
+const whoHung = (fn: 'handler' | 'reset' | 'state' | undefined, handlerName: string): string =>
+  fn === 'reset' || fn === 'state' ? `\`${fn}()\`` : handlerName;
 
 /** One sentence on how far the convergence check got before it stopped. */
-export function describeConvergenceStop(stop: ConvergenceStop, progress: { runsDone: number; runs: number }, events: readonly unknown[], handlerName: string): string {
+export function describeConvergenceStop(
+  stop: ConvergenceStop,
+  progress: { runsDone: number; runs: number },
+  events: readonly unknown[],
+  handlerName: string,
+): string {
   const got = `${progress.runsDone} of ${plural(progress.runs, 'run')}`;
   const site = convergenceSite(stop.site, stop.inFlight, events);
   const { reason } = stop;
@@ -72,8 +82,10 @@ export function describeConvergenceStop(stop: ConvergenceStop, progress: { runsD
 /** Why shrinking ended early; the counterexample is the smallest found so far. */
 export function describeShrinkCut(cut: ShrinkCut, events: readonly unknown[]): string {
   const tail = 'this is the smallest failing order found so far, and it may not be minimal.';
-  if (cut.by === 'runs') return `Shrinking stopped after ${plural(cut.limit, 'candidate order')} (maxShrinks: ${cut.limit}): ${tail}`;
-  if (cut.by === 'time') return `Shrinking stopped after ${ms(cut.limit)} (shrinkTimeout, by default a quarter of the time left, at most 2 s): ${tail}`;
+  if (cut.by === 'runs')
+    return `Shrinking stopped after ${plural(cut.limit, 'candidate order')} (maxShrinks: ${cut.limit}): ${tail}`;
+  if (cut.by === 'time')
+    return `Shrinking stopped after ${ms(cut.limit)} (shrinkTimeout, by default a quarter of the time left, at most 2 s): ${tail}`;
   const { reason } = cut.stop;
   const site = convergenceSite(cut.stop.site, cut.stop.inFlight, events);
   if (reason.kind === 'deadline') return `Shrinking stopped ${beforeTimeout(reason)} (${site}): ${tail}`;
@@ -94,7 +106,12 @@ function idempotenceSite(site: IdempotenceSite | undefined, events: readonly unk
 }
 
 /** One sentence on how far the idempotence check got before it stopped. */
-export function describeIdempotenceStop(stop: IdempotenceStop, progress: { checked: number; events: number }, events: readonly unknown[], handlerName: string): string {
+export function describeIdempotenceStop(
+  stop: IdempotenceStop,
+  progress: { checked: number; events: number },
+  events: readonly unknown[],
+  handlerName: string,
+): string {
   const got = `${progress.checked} of ${plural(progress.events, 'event')} checked`;
   const site = idempotenceSite(stop.site, events);
   const when = stop.inFlight ? `${site} was still running` : `${site} was next`;

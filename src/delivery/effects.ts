@@ -40,13 +40,17 @@ export function toRecorders(where: string, effects: unknown): EffectRecorder[] {
     : effects !== null && typeof effects === 'object'
       ? Object.entries(effects)
       : (() => {
-          throw new TypeError(`${where}: \`effects\` must be an array or a record of vi.fn()/jest.fn() mocks, arrays or () => calls functions, got ${typeof effects}.`);
+          throw new TypeError(
+            `${where}: \`effects\` must be an array or a record of vi.fn()/jest.fn() mocks, arrays or () => calls functions, got ${typeof effects}.`,
+          );
         })();
   return entries.map(([key, source], i) => {
     if (isMock(source)) {
       const mockName = source.getMockName?.();
       const fnName = source.name && !['mockConstructor', 'spy', 'fn'].includes(source.name) ? source.name : undefined;
-      const name = key ?? (mockName && !['jest.fn()', 'vi.fn()', 'spy'].includes(mockName) ? mockName : (fnName ?? `effects[${i}]`));
+      const name =
+        key ??
+        (mockName && !['jest.fn()', 'vi.fn()', 'spy'].includes(mockName) ? mockName : (fnName ?? `effects[${i}]`));
       return { name, calls: () => source.mock.calls };
     }
     if (Array.isArray(source)) return { name: key ?? `effects[${i}]`, calls: () => source };
@@ -57,8 +61,13 @@ export function toRecorders(where: string, effects: unknown): EffectRecorder[] {
           const calls = (source as () => unknown)();
           if (!Array.isArray(calls)) {
             // Recorders are read synchronously, between deliveries: an async one is the likely mistake, so name it.
-            const got = typeof (calls as { then?: unknown } | null)?.then === 'function' ? 'a Promise (recorders are synchronous: return the calls so far)' : typeof calls;
-            throw new TypeError(`${where}: the effect recorder \`${key ?? source.name ?? i}\` must return an array of calls, got ${got}.`);
+            const got =
+              typeof (calls as { then?: unknown } | null)?.then === 'function'
+                ? 'a Promise (recorders are synchronous: return the calls so far)'
+                : typeof calls;
+            throw new TypeError(
+              `${where}: the effect recorder \`${key ?? source.name ?? i}\` must return an array of calls, got ${got}.`,
+            );
           }
           return calls;
         },
@@ -82,5 +91,7 @@ export interface ExtraEffect {
 
 /** Calls made since `baseline`, per recorder that has any. */
 export function callsSince(recorders: readonly EffectRecorder[], baseline: readonly number[]): ExtraEffect[] {
-  return recorders.map((recorder, i) => ({ name: recorder.name, calls: recorder.calls().slice(baseline[i] ?? 0) })).filter((extra) => extra.calls.length > 0);
+  return recorders
+    .map((recorder, i) => ({ name: recorder.name, calls: recorder.calls().slice(baseline[i] ?? 0) }))
+    .filter((extra) => extra.calls.length > 0);
 }

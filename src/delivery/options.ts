@@ -56,8 +56,31 @@ export interface ConvergenceOptions {
   allowUnchanged?: boolean;
 }
 
-const IDEMPOTENCE_KEYS = ['state', 'effects', 'times', 'concurrent', 'ignore', 'reset', 'deliveryTimeout', 'snapshot', 'allowUnchanged'];
-const CONVERGENCE_KEYS = ['reset', 'state', 'runs', 'seed', 'duplicates', 'keyBy', 'schedule', 'deliveryTimeout', 'maxShrinks', 'shrinkTimeout', 'snapshot', 'allowUnchanged'];
+const IDEMPOTENCE_KEYS = [
+  'state',
+  'effects',
+  'times',
+  'concurrent',
+  'ignore',
+  'reset',
+  'deliveryTimeout',
+  'snapshot',
+  'allowUnchanged',
+];
+const CONVERGENCE_KEYS = [
+  'reset',
+  'state',
+  'runs',
+  'seed',
+  'duplicates',
+  'keyBy',
+  'schedule',
+  'deliveryTimeout',
+  'maxShrinks',
+  'shrinkTimeout',
+  'snapshot',
+  'allowUnchanged',
+];
 
 /** The options every delivery matcher shares about what it observes. */
 export interface Observation {
@@ -69,14 +92,19 @@ function observationOf(where: string, o: Record<string, unknown>): Observation {
   if (o.allowUnchanged !== undefined && typeof o.allowUnchanged !== 'boolean')
     throw argumentError(where, `\`allowUnchanged\` must be a boolean, got ${describeValue(o.allowUnchanged)}.`);
   return {
-    snapshot: optionalFunction(where, 'snapshot', o.snapshot, '(state) => plain data') as ((state: never) => unknown) | undefined,
+    snapshot: optionalFunction(where, 'snapshot', o.snapshot, '(state) => plain data') as
+      ((state: never) => unknown) | undefined,
     allowUnchanged: o.allowUnchanged === true,
   };
 }
 
 function optionalFunction(where: string, name: string, value: unknown, shape: string): (() => unknown) | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw argumentError(where, `\`${name}\` must be a function ${shape}, got ${value === null ? 'null' : typeof value}.`);
+  if (typeof value !== 'function')
+    throw argumentError(
+      where,
+      `\`${name}\` must be a function ${shape}, got ${value === null ? 'null' : typeof value}.`,
+    );
   return value as () => unknown;
 }
 
@@ -100,12 +128,14 @@ export interface NormalizedIdempotence extends Observation {
   deliveryTimeout: number | undefined;
 }
 
-const optionalMs = (where: string, name: string, value: unknown): number | undefined => (value === undefined ? undefined : checkMs(where, name, value, { allowZero: false }));
+const optionalMs = (where: string, name: string, value: unknown): number | undefined =>
+  value === undefined ? undefined : checkMs(where, name, value, { allowZero: false });
 
 export function normalizeIdempotence(where: string, eventOrEvents: unknown, options: unknown): NormalizedIdempotence {
   const o = checkOptions(where, options, IDEMPOTENCE_KEYS);
   const events = Array.isArray(eventOrEvents) ? [...eventOrEvents] : [eventOrEvents];
-  if (events.length === 0) throw argumentError(where, 'the event list is empty: pass an event, or a non-empty array of events.');
+  if (events.length === 0)
+    throw argumentError(where, 'the event list is empty: pass an event, or a non-empty array of events.');
   const state = optionalFunction(where, 'state', o.state, '() => state');
   const recorders = toRecorders(where, o.effects);
   if (!state && recorders.length === 0) {
@@ -116,11 +146,18 @@ export function normalizeIdempotence(where: string, eventOrEvents: unknown, opti
   }
   const times = o.times ?? 2;
   if (typeof times !== 'number' || !Number.isInteger(times) || times < 2)
-    throw argumentError(where, `\`times\` must be a whole number >= 2 (deliveries in all, the first included), got ${describeValue(times)}.`);
-  if (o.concurrent !== undefined && typeof o.concurrent !== 'boolean') throw argumentError(where, `\`concurrent\` must be a boolean, got ${typeof o.concurrent}.`);
+    throw argumentError(
+      where,
+      `\`times\` must be a whole number >= 2 (deliveries in all, the first included), got ${describeValue(times)}.`,
+    );
+  if (o.concurrent !== undefined && typeof o.concurrent !== 'boolean')
+    throw argumentError(where, `\`concurrent\` must be a boolean, got ${typeof o.concurrent}.`);
   const reset = optionalFunction(where, 'reset', o.reset, '() => void (restores a fresh state)');
   if (o.concurrent && !reset)
-    throw argumentError(where, '`concurrent: true` needs `reset`: the state after the concurrent deliveries is compared with one delivery on a fresh state.');
+    throw argumentError(
+      where,
+      '`concurrent: true` needs `reset`: the state after the concurrent deliveries is compared with one delivery on a fresh state.',
+    );
   const ignore = o.ignore ?? [];
   if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string' || p === ''))
     throw argumentError(where, '`ignore` must be an array of state paths such as "updatedAt" or "ledger.*.at".');
@@ -152,29 +189,45 @@ export interface NormalizedConvergence extends Observation {
 }
 
 export function normalizeConvergence(where: string, events: unknown, options: unknown): NormalizedConvergence {
-  if (!Array.isArray(events)) throw argumentError(where, `\`events\` must be an array of the events to deliver, got ${events === null ? 'null' : typeof events}.`);
+  if (!Array.isArray(events))
+    throw argumentError(
+      where,
+      `\`events\` must be an array of the events to deliver, got ${events === null ? 'null' : typeof events}.`,
+    );
   if (events.length === 0) throw argumentError(where, '`events` is empty: there is no order to explore.');
-  if (options === undefined) throw argumentError(where, 'options are required: `reset` (() => a fresh state) and `state` (() => the state to compare).');
+  if (options === undefined)
+    throw argumentError(
+      where,
+      'options are required: `reset` (() => a fresh state) and `state` (() => the state to compare).',
+    );
   const o = checkOptions(where, options, CONVERGENCE_KEYS);
   const reset = optionalFunction(where, 'reset', o.reset, '() => void (restores a fresh state)');
   if (!reset) throw argumentError(where, '`reset` is required: every delivery order starts from a fresh state.');
   const state = optionalFunction(where, 'state', o.state, '() => state');
-  if (!state) throw argumentError(where, '`state` is required: it is what must be the same whatever the delivery order.');
+  if (!state)
+    throw argumentError(where, '`state` is required: it is what must be the same whatever the delivery order.');
   const runs = o.runs ?? 100;
-  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1) throw argumentError(where, `\`runs\` must be a whole number >= 1, got ${describeValue(runs)}.`);
-  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw argumentError(where, `\`seed\` must be an integer, got ${describeValue(o.seed)}.`);
-  if (o.duplicates !== undefined && typeof o.duplicates !== 'boolean') throw argumentError(where, `\`duplicates\` must be a boolean, got ${typeof o.duplicates}.`);
+  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1)
+    throw argumentError(where, `\`runs\` must be a whole number >= 1, got ${describeValue(runs)}.`);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed)))
+    throw argumentError(where, `\`seed\` must be an integer, got ${describeValue(o.seed)}.`);
+  if (o.duplicates !== undefined && typeof o.duplicates !== 'boolean')
+    throw argumentError(where, `\`duplicates\` must be a boolean, got ${typeof o.duplicates}.`);
   const maxShrinks = o.maxShrinks ?? 1000;
   if (typeof maxShrinks !== 'number' || !Number.isInteger(maxShrinks) || maxShrinks < 0)
     throw argumentError(where, `\`maxShrinks\` must be a whole number >= 0, got ${describeValue(maxShrinks)}.`);
   let keyOf: ((index: number) => unknown) | undefined;
   if (o.keyBy !== undefined) {
-    if (typeof o.keyBy !== 'function') throw argumentError(where, `\`keyBy\` must be a function (event) => key, got ${typeof o.keyBy}.`);
+    if (typeof o.keyBy !== 'function')
+      throw argumentError(where, `\`keyBy\` must be a function (event) => key, got ${typeof o.keyBy}.`);
     const keys = events.map((event, i) => {
       try {
         return (o.keyBy as (e: unknown) => unknown)(event);
       } catch (error) {
-        throw argumentError(where, `\`keyBy\` threw for e${i + 1} ${describeEvent(event)}: ${error instanceof Error ? error.message : String(error)}.`);
+        throw argumentError(
+          where,
+          `\`keyBy\` threw for e${i + 1} ${describeEvent(event)}: ${error instanceof Error ? error.message : String(error)}.`,
+        );
       }
     });
     keyOf = (index) => keys[index];

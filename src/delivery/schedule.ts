@@ -13,7 +13,9 @@ export function formatSchedule(order: readonly Delivery[]): string {
   for (let i = 0; i < order.length;) {
     const d = order[i]!;
     let end = i;
-    if (!d.duplicate) while (end + 1 < order.length && !order[end + 1]!.duplicate && order[end + 1]!.index === order[end]!.index + 1) end++;
+    if (!d.duplicate)
+      while (end + 1 < order.length && !order[end + 1]!.duplicate && order[end + 1]!.index === order[end]!.index + 1)
+        end++;
     if (end - i + 1 >= RANGE_MIN) {
       tokens.push(`e${d.index + 1}..e${order[end]!.index + 1}`);
       i = end + 1;
@@ -39,7 +41,10 @@ const tokenText = (token: unknown): string => {
 };
 
 function indicesOf(where: string, token: unknown, count: number): number[] {
-  const notAnEvent = (): TypeError => new TypeError(`${where}: \`schedule\` names ${tokenText(token)}, which is not one of the ${count} events (e1 … e${count}).`);
+  const notAnEvent = (): TypeError =>
+    new TypeError(
+      `${where}: \`schedule\` names ${tokenText(token)}, which is not one of the ${count} events (e1 … e${count}).`,
+    );
   const check = (index: number): number => {
     if (!Number.isInteger(index) || index < 0 || index >= count) throw notAnEvent();
     return index;
@@ -49,7 +54,10 @@ function indicesOf(where: string, token: unknown, count: number): number[] {
   const range = /^e(\d+)\.\.e(\d+)$/.exec(token);
   if (range) {
     const [from, to] = [check(Number(range[1]) - 1), check(Number(range[2]) - 1)];
-    if (to < from) throw new TypeError(`${where}: \`schedule\` range ${tokenText(token)} runs backwards; write e${to + 1}..e${from + 1}.`);
+    if (to < from)
+      throw new TypeError(
+        `${where}: \`schedule\` range ${tokenText(token)} runs backwards; write e${to + 1}..e${from + 1}.`,
+      );
     return Array.from({ length: to - from + 1 }, (_, k) => from + k);
   }
   if (!/^e\d+\*?$/.test(token)) throw notAnEvent();
@@ -58,7 +66,12 @@ function indicesOf(where: string, token: unknown, count: number): number[] {
 
 /** Parses a replay schedule: the string form, or a list of 0-based indices (repeats are redeliveries). */
 export function parseSchedule(where: string, schedule: unknown, count: number): Delivery[] {
-  const tokens: unknown[] = typeof schedule === 'string' ? schedule.trim().split(/\s+/).filter(Boolean) : Array.isArray(schedule) ? schedule : [];
+  const tokens: unknown[] =
+    typeof schedule === 'string'
+      ? schedule.trim().split(/\s+/).filter(Boolean)
+      : Array.isArray(schedule)
+        ? schedule
+        : [];
   if (tokens.length === 0)
     throw new TypeError(
       `${where}: \`schedule\` must be a string like "e1 e3 e2 e2*" or a list of 0-based event indices, got ${typeof schedule === 'string' ? 'an empty string' : typeof schedule}.`,

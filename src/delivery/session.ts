@@ -7,14 +7,23 @@
  * Real time only (realTime.ts): the test may have installed fake timers.
  */
 import type { TestWindow } from '../runner/testWindow.ts';
-import { clearRealTimeout, monotonicNow, setRealImmediate, setRealTimeout, type RealTimerHandle } from '../time/realTime.ts';
+import {
+  clearRealTimeout,
+  monotonicNow,
+  setRealImmediate,
+  setRealTimeout,
+  type RealTimerHandle,
+} from '../time/realTime.ts';
 
 /** The per-call limit outside a test, where no deadline bounds a call. */
 export const DEFAULT_CALL_LIMIT = 5_000;
 /** The longest stretch of work between two turns of the event loop. */
 export const SLICE_MS = 4;
 
-export type StopReason = { kind: 'deadline'; testTimeout: number; margin: number } | { kind: 'test-ended' } | { kind: 'hung'; limit: number; byOption: boolean };
+export type StopReason =
+  | { kind: 'deadline'; testTimeout: number; margin: number }
+  | { kind: 'test-ended' }
+  | { kind: 'hung'; limit: number; byOption: boolean };
 
 export interface Stop<S> {
   reason: StopReason;
@@ -58,14 +67,18 @@ export interface Session<S> {
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+  value !== null &&
+  (typeof value === 'object' || typeof value === 'function') &&
+  typeof (value as { then?: unknown }).then === 'function';
 
 const turn = (): Promise<void> => new Promise((resolve) => setRealImmediate(resolve));
 
 export function openSession<S>(input: SessionInput): Session<S> {
   const started = monotonicNow();
   const deadline = input.window ? input.window.deadline - input.margin : Number.POSITIVE_INFINITY;
-  const deadlineReason: StopReason | undefined = input.window ? { kind: 'deadline', testTimeout: input.window.timeout, margin: input.margin } : undefined;
+  const deadlineReason: StopReason | undefined = input.window
+    ? { kind: 'deadline', testTimeout: input.window.timeout, margin: input.margin }
+    : undefined;
   const pending = new Set<() => void>();
   let stopped: Stop<S> | undefined;
   let lastTurn = started;
@@ -108,7 +121,8 @@ export function openSession<S>(input: SessionInput): Session<S> {
   // `deliveryTimeout` when it comes before the deadline; else the deadline; outside a test, a default.
   const limitOfCall = (): { limit: number; reason: StopReason } => {
     const untilDeadline = deadline - monotonicNow();
-    if (input.callLimit !== undefined && input.callLimit < untilDeadline) return { limit: input.callLimit, reason: { kind: 'hung', limit: input.callLimit, byOption: true } };
+    if (input.callLimit !== undefined && input.callLimit < untilDeadline)
+      return { limit: input.callLimit, reason: { kind: 'hung', limit: input.callLimit, byOption: true } };
     if (deadlineReason) return { limit: untilDeadline, reason: deadlineReason };
     return { limit: DEFAULT_CALL_LIMIT, reason: { kind: 'hung', limit: DEFAULT_CALL_LIMIT, byOption: false } };
   };

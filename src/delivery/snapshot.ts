@@ -73,11 +73,17 @@ function pathText(path: Path): string {
   return text.length > 200 ? `${text.slice(0, 100)}…${text.slice(-99)}` : text;
 }
 
-const keySegment = (key: string | symbol): string => (typeof key === 'symbol' ? `[${String(key)}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+const keySegment = (key: string | symbol): string =>
+  typeof key === 'symbol'
+    ? `[${String(key)}]`
+    : /^[A-Za-z_$][\w$]*$/.test(key)
+      ? `.${key}`
+      : `[${JSON.stringify(key)}]`;
 
 function mapKeySegment(key: unknown, i: number): string {
   if (typeof key === 'string') return `.get(${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)})`;
-  if (typeof key === 'number' || typeof key === 'boolean' || typeof key === 'bigint' || key == null) return `.get(${String(key)}${typeof key === 'bigint' ? 'n' : ''})`;
+  if (typeof key === 'number' || typeof key === 'boolean' || typeof key === 'bigint' || key == null)
+    return `.get(${String(key)}${typeof key === 'bigint' ? 'n' : ''})`;
   return `.get(<key #${i}>)`;
 }
 
@@ -95,7 +101,8 @@ function refusal(value: object): string | undefined {
   if (REFUSED_TAGS[tag]) return REFUSED_TAGS[tag];
   // A tagged object with no own properties keeps its data in internal slots or private fields
   // (Headers, Blob, a class with `#fields` and a toStringTag): its copy would be an empty shell.
-  if (!DATA_TAGS.has(tag) && Reflect.ownKeys(value).length === 0 && !isCopiedNatively(value)) return `a ${tag} whose data is not in its own properties`;
+  if (!DATA_TAGS.has(tag) && Reflect.ownKeys(value).length === 0 && !isCopiedNatively(value))
+    return `a ${tag} whose data is not in its own properties`;
   return undefined;
 }
 
@@ -112,7 +119,10 @@ const isCopiedNatively = (value: object): boolean =>
 
 function isUrl(value: object): value is URL | URLSearchParams {
   const tag = Object.prototype.toString.call(value);
-  return (tag === '[object URL]' && typeof (value as URL).href === 'string') || (tag === '[object URLSearchParams]' && typeof value.toString === 'function');
+  return (
+    (tag === '[object URL]' && typeof (value as URL).href === 'string') ||
+    (tag === '[object URLSearchParams]' && typeof value.toString === 'function')
+  );
 }
 
 class Copier {
@@ -148,7 +158,10 @@ class Copier {
     if (isMap(value)) copy = this.keep(value, new Map());
     else if (isSet(value)) copy = this.keep(value, new Set());
     else if (isDate(value)) copy = new Date((value as Date).getTime());
-    else if (isRegExp(value)) copy = Object.assign(new RegExp((value as RegExp).source, (value as RegExp).flags), { lastIndex: (value as RegExp).lastIndex });
+    else if (isRegExp(value))
+      copy = Object.assign(new RegExp((value as RegExp).source, (value as RegExp).flags), {
+        lastIndex: (value as RegExp).lastIndex,
+      });
     else if (isAnyArrayBuffer(value)) copy = (value as ArrayBuffer).slice(0);
     else if (isDataView(value)) copy = new DataView(copyBytes(value));
     else if (isTypedArray(value)) copy = copyTypedArray(value);
@@ -199,7 +212,8 @@ class Copier {
       let item: unknown;
       if ('value' in descriptor) item = descriptor.value;
       // An error's `stack` is an own accessor in V8, not data a getter computes.
-      else if (descriptor.get && (descriptor.enumerable || (key === 'stack' && isNativeError(value)))) item = this.readGetter(value, key, path);
+      else if (descriptor.get && (descriptor.enumerable || (key === 'stack' && isNativeError(value))))
+        item = this.readGetter(value, key, path);
       else continue;
       if (typeof item === 'function') {
         if (isArray && typeof key === 'string' && /^\d+$/.test(key)) (copy as unknown[])[Number(key)] = undefined;
@@ -208,8 +222,15 @@ class Copier {
       const segment = isArray && typeof key === 'string' && /^\d+$/.test(key) ? `[${key}]` : keySegment(key);
       const itemCopy = this.copy(item, { parent: path, segment });
       // Plain assignment is the fast path (a bare object or array, no setters); the rest is defined.
-      if (plain && descriptor.enumerable && key !== '__proto__') (copy as Record<string | symbol, unknown>)[key] = itemCopy;
-      else Object.defineProperty(copy, key, { value: itemCopy, enumerable: descriptor.enumerable ?? false, writable: true, configurable: true });
+      if (plain && descriptor.enumerable && key !== '__proto__')
+        (copy as Record<string | symbol, unknown>)[key] = itemCopy;
+      else
+        Object.defineProperty(copy, key, {
+          value: itemCopy,
+          enumerable: descriptor.enumerable ?? false,
+          writable: true,
+          configurable: true,
+        });
     }
   }
 
@@ -218,7 +239,12 @@ class Copier {
       return (value as Record<string | symbol, unknown>)[key];
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new SnapshotError(this.where, { parent: path, segment: keySegment(key) }, `a getter that threw (${message.slice(0, 120)})`, this.root);
+      throw new SnapshotError(
+        this.where,
+        { parent: path, segment: keySegment(key) },
+        `a getter that threw (${message.slice(0, 120)})`,
+        this.root,
+      );
     }
   }
 }
@@ -246,9 +272,12 @@ export function copyValue(where: string, value: unknown, root = 'state()'): unkn
     return new Copier(where, root).copy(value, { parent: undefined, segment: root });
   } catch (error) {
     if (error instanceof RangeError) {
-      throw new TypeError(`${where}: ${root} is nested too deeply to copy (${error.message}); pass \`snapshot: (state) => data\` with a flatter form of it.`, {
-        cause: error,
-      });
+      throw new TypeError(
+        `${where}: ${root} is nested too deeply to copy (${error.message}); pass \`snapshot: (state) => data\` with a flatter form of it.`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -265,7 +294,11 @@ export interface SnapshotSettings {
 export const NOT_READABLE = Symbol('state() threw before the first delivery');
 
 /** Reads the state and returns its copy, minus ignored paths. */
-export async function takeSnapshot(state: (() => unknown) | undefined, settings: SnapshotSettings, before?: 'before the first delivery'): Promise<unknown> {
+export async function takeSnapshot(
+  state: (() => unknown) | undefined,
+  settings: SnapshotSettings,
+  before?: 'before the first delivery',
+): Promise<unknown> {
   if (!state) return undefined;
   let value: unknown;
   try {
@@ -275,7 +308,9 @@ export async function takeSnapshot(state: (() => unknown) | undefined, settings:
     if (before && !(error instanceof StopSignal)) return NOT_READABLE;
     throw error;
   }
-  const copy = settings.snapshot ? copyValue(settings.where, await settings.snapshot(value as never), 'snapshot(state)') : copyValue(settings.where, value);
+  const copy = settings.snapshot
+    ? copyValue(settings.where, await settings.snapshot(value as never), 'snapshot(state)')
+    : copyValue(settings.where, value);
   for (const path of settings.ignore) removePath(copy, path.split('.'));
   return copy;
 }
@@ -302,7 +337,11 @@ function removePath(target: unknown, segments: readonly string[]): void {
 }
 
 const bytesOf = (value: unknown): Uint8Array | undefined =>
-  isAnyArrayBuffer(value) ? new Uint8Array(value) : isDataView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : undefined;
+  isAnyArrayBuffer(value)
+    ? new Uint8Array(value)
+    : isDataView(value)
+      ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+      : undefined;
 
 /** ArrayBuffer and DataView contents, which the runner's `toEqual` does not look into. */
 const bytesEquality: Tester = (a, b) => {
@@ -322,6 +361,8 @@ export function valueTesters(iterableEquality: Tester): Tester[] {
  * prototypes: everything the runner's equality would also call equal, and ten times quicker), or else
  * when the runner's `equals` with `valueTesters` does (undefined properties, custom testers).
  */
-export function snapshotEquality(runnerEquals: (a: unknown, b: unknown) => boolean): (a: unknown, b: unknown) => boolean {
+export function snapshotEquality(
+  runnerEquals: (a: unknown, b: unknown) => boolean,
+): (a: unknown, b: unknown) => boolean {
   return (a, b) => isDeepStrictEqual(a, b) || runnerEquals(a, b);
 }

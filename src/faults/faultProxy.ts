@@ -7,7 +7,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Connection } from './connection.ts';
 import { faultInjected, faultInstant, faultsHealed, proxyClosed, trackProxy } from '../otel/faults.ts';
-import { checkLatency, checkNoArguments, checkProxyOptions, formatEndpoint, type CheckedLatency, type Direction, type FaultProxyOptions, type LatencyOptions } from './options.ts';
+import {
+  checkLatency,
+  checkNoArguments,
+  checkProxyOptions,
+  formatEndpoint,
+  type CheckedLatency,
+  type Direction,
+  type FaultProxyOptions,
+  type LatencyOptions,
+} from './options.ts';
 
 /** What a fault proxy has seen so far (`proxy.stats()`). */
 export interface FaultStats {
@@ -86,8 +95,16 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
     return Math.max(0, latency.sample() + (random() * 2 - 1) * latency.jitter);
   };
   const control = {
-    up: { delay: delay('upstream'), blocked: () => faults.partitioned, delivered: (n: number) => void (counts.bytesUp += n) },
-    down: { delay: delay('downstream'), blocked: () => faults.partitioned, delivered: (n: number) => void (counts.bytesDown += n) },
+    up: {
+      delay: delay('upstream'),
+      blocked: () => faults.partitioned,
+      delivered: (n: number) => void (counts.bytesUp += n),
+    },
+    down: {
+      delay: delay('downstream'),
+      blocked: () => faults.partitioned,
+      delivered: (n: number) => void (counts.bytesDown += n),
+    },
     closed: (connection: Connection) => {
       connections.delete(connection);
       if (connections.size === 0) allClosed?.();
@@ -161,7 +178,8 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
       proxyClosed(tracked);
       return (closing ??= (async () => {
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        const socketsClosed = connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));
+        const socketsClosed =
+          connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));
         for (const connection of [...connections]) connection.destroy();
         await Promise.all([serverClosed, socketsClosed]);
       })());
@@ -170,6 +188,9 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
       return proxy.close();
     },
   };
-  Object.defineProperty(proxy, 'toString', { value: () => `${checked.name} (${address} → ${proxy.target})`, enumerable: false });
+  Object.defineProperty(proxy, 'toString', {
+    value: () => `${checked.name} (${address} → ${proxy.target})`,
+    enumerable: false,
+  });
   return proxy;
 }

@@ -57,7 +57,10 @@ const LATENCY_KEYS = ['jitter', 'direction'] as const;
 
 function checkPort(where: string, name: string, value: unknown, { allowZero }: { allowZero: boolean }): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > 65_535) {
-    throw argumentError(where, `\`${name}\` must be a whole port number from ${allowZero ? 0 : 1} to 65535, got ${describeValue(value)}.`);
+    throw argumentError(
+      where,
+      `\`${name}\` must be a whole port number from ${allowZero ? 0 : 1} to 65535, got ${describeValue(value)}.`,
+    );
   }
   return value;
 }
@@ -73,28 +76,41 @@ const TARGET_SHAPE = "'host:port', '[::1]:port', a port number or { host, port }
 
 /** `'localhost:5432'`, `'[::1]:5432'`, `5432` or `{ host, port }` as an endpoint. */
 export function parseTarget(where: string, value: unknown): Endpoint {
-  if (typeof value === 'number') return { host: '127.0.0.1', port: checkPort(where, 'target', value, { allowZero: false }) };
+  if (typeof value === 'number')
+    return { host: '127.0.0.1', port: checkPort(where, 'target', value, { allowZero: false }) };
   if (typeof value === 'string') {
     const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(value.trim());
     if (!match) throw argumentError(where, `\`target\` must be ${TARGET_SHAPE}, got ${describeValue(value)}.`);
     const port = Number(match[3]);
-    return { host: checkHost(where, 'target', match[1] ?? match[2]), port: checkPort(where, 'target', port, { allowZero: false }) };
+    return {
+      host: checkHost(where, 'target', match[1] ?? match[2]),
+      port: checkPort(where, 'target', port, { allowZero: false }),
+    };
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const o = checkOptions(`${where} (target)`, value, ['host', 'port']);
-    return { host: o.host === undefined ? '127.0.0.1' : checkHost(where, 'target.host', o.host), port: checkPort(where, 'target.port', o.port, { allowZero: false }) };
+    return {
+      host: o.host === undefined ? '127.0.0.1' : checkHost(where, 'target.host', o.host),
+      port: checkPort(where, 'target.port', o.port, { allowZero: false }),
+    };
   }
   throw argumentError(where, `\`target\` must be ${TARGET_SHAPE}, got ${describeValue(value)}.`);
 }
 
 export function checkProxyOptions(value: unknown): CheckedProxyOptions {
   const where = 'faultProxy()';
-  if (value === undefined) throw argumentError(where, 'needs an options object with a `target`, e.g. faultProxy({ target: "localhost:5432", name: "replica" }).');
+  if (value === undefined)
+    throw argumentError(
+      where,
+      'needs an options object with a `target`, e.g. faultProxy({ target: "localhost:5432", name: "replica" }).',
+    );
   const o = checkOptions(where, value, PROXY_KEYS);
   if (o.target === undefined) throw argumentError(where, `\`target\` is required: ${TARGET_SHAPE}.`);
   const target = parseTarget(where, o.target);
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw argumentError(where, `\`name\` must be a non-empty string, got ${describeValue(o.name)}.`);
-  if (o.random !== undefined && typeof o.random !== 'function') throw argumentError(where, `\`random\` must be a function () => number in [0, 1), got ${describeValue(o.random)}.`);
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === ''))
+    throw argumentError(where, `\`name\` must be a non-empty string, got ${describeValue(o.name)}.`);
+  if (o.random !== undefined && typeof o.random !== 'function')
+    throw argumentError(where, `\`random\` must be a function () => number in [0, 1), got ${describeValue(o.random)}.`);
   return {
     target,
     name: (o.name as string | undefined) ?? `proxy → ${formatEndpoint(target)}`,
@@ -112,7 +128,10 @@ const MAX_DELAY = 2 ** 31 - 1;
 
 function checkDelay(where: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DELAY) {
-    throw argumentError(where, `\`${name}\` must be a finite number of milliseconds from 0 to ${MAX_DELAY}, got ${describeValue(value)}.`);
+    throw argumentError(
+      where,
+      `\`${name}\` must be a finite number of milliseconds from 0 to ${MAX_DELAY}, got ${describeValue(value)}.`,
+    );
   }
   return value;
 }
@@ -141,7 +160,11 @@ export function checkLatency(where: string, ms: unknown, options: unknown): Chec
   }
   const jitter = o.jitter === undefined ? 0 : checkDelay(where, 'jitter', o.jitter);
   const direction = (o.direction ?? 'both') as Direction;
-  if (!DIRECTIONS.includes(direction)) throw argumentError(where, `\`direction\` must be one of ${DIRECTIONS.map((d) => `'${d}'`).join(', ')}, got ${describeValue(o.direction)}.`);
+  if (!DIRECTIONS.includes(direction))
+    throw argumentError(
+      where,
+      `\`direction\` must be one of ${DIRECTIONS.map((d) => `'${d}'`).join(', ')}, got ${describeValue(o.direction)}.`,
+    );
   return { sample, jitter, direction };
 }
 
@@ -152,5 +175,6 @@ function clampDelay(value: unknown): number {
 }
 
 export function checkNoArguments(where: string, args: unknown[]): void {
-  if (args.length > 0) throw argumentError(where, `takes no arguments, got ${args.length} (${args.map(describeValue).join(', ')}).`);
+  if (args.length > 0)
+    throw argumentError(where, `takes no arguments, got ${args.length} (${args.map(describeValue).join(', ')}).`);
 }

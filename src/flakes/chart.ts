@@ -37,7 +37,9 @@ export function dailyRateSvg(window: FlakeWindow): string {
     const x = M.left + i * slot;
     const w = Math.max(1, slot * 0.7);
     const over = window.budget !== undefined && d.rate > window.budget;
-    const title = d.runs ? `${d.day}: ${d.flaky} of ${d.testRuns} test runs flaky (${pct(d.rate)}) in ${d.runs} run${d.runs === 1 ? '' : 's'}` : `${d.day}: no run`;
+    const title = d.runs
+      ? `${d.day}: ${d.flaky} of ${d.testRuns} test runs flaky (${pct(d.rate)}) in ${d.runs} run${d.runs === 1 ? '' : 's'}`
+      : `${d.day}: no run`;
     if (d.runs) {
       const h = Math.max(1, y(0) - y(d.rate));
       parts.push(
@@ -47,7 +49,10 @@ export function dailyRateSvg(window: FlakeWindow): string {
       parts.push(
         `<rect class="day none" data-day="${d.day}" x="${(x + (slot - w) / 2).toFixed(1)}" y="${(y(0) - 2).toFixed(1)}" width="${w.toFixed(1)}" height="2"><title>${escape(title)}</title></rect>`,
       );
-    if (i % labelEvery === 0) parts.push(`<text class="tick" x="${(x + slot / 2).toFixed(1)}" y="${HEIGHT - M.bottom + 16}" text-anchor="middle">${d.day.slice(5)}</text>`);
+    if (i % labelEvery === 0)
+      parts.push(
+        `<text class="tick" x="${(x + slot / 2).toFixed(1)}" y="${HEIGHT - M.bottom + 16}" text-anchor="middle">${d.day.slice(5)}</text>`,
+      );
   });
   if (window.budget !== undefined) {
     const by = y(window.budget).toFixed(1);

@@ -5,9 +5,11 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { AttemptFailure, FlakeCategory, Fingerprint } from './schema.ts';
 
-export const NO_MESSAGE = "the runner did not keep the failed attempt's error (Jest: jest.retryTimes(n, { logErrorsBeforeRetry: true }) keeps it)";
+export const NO_MESSAGE =
+  "the runner did not keep the failed attempt's error (Jest: jest.retryTimes(n, { logErrorsBeforeRetry: true }) keeps it)";
 
-const INFRASTRUCTURE = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE)\b|socket hang up|ReadinessError|waitForReady\(/;
+const INFRASTRUCTURE =
+  /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE)\b|socket hang up|ReadinessError|waitForReady\(/;
 const TIMING = /Timed out after|Stopped after|never held|Test timed out in|Exceeded timeout of/;
 const PRODUCT = /expect\(|AssertionError|assert\.|Expected|Received|is not idempotent|depends on delivery order/;
 
@@ -84,7 +86,12 @@ export function attemptFailure(message: string | undefined): AttemptFailure {
   const plain = stripAnsi(message);
   const fingerprint = parseFingerprint(plain);
   const stack = stackOf(plain);
-  return { message: firstLines(plain), category: classifyFailure(plain), ...(fingerprint ? { fingerprint } : {}), ...(stack ? { stack } : {}) };
+  return {
+    message: firstLines(plain),
+    category: classifyFailure(plain),
+    ...(fingerprint ? { fingerprint } : {}),
+    ...(stack ? { stack } : {}),
+  };
 }
 
 /**

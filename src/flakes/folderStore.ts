@@ -12,7 +12,8 @@ import { finishWindow } from './windowFinish.ts';
 import { WindowFold } from './windowFold.ts';
 
 /** A run file's identity: the same run and shard, finished at the same time, is one copy. */
-export const copyKey = (r: RunReport): string => `${r.run.id}|${r.run.shard?.index ?? ''}/${r.run.shard?.count ?? ''}|${r.run.finishedAt}`;
+export const copyKey = (r: RunReport): string =>
+  `${r.run.id}|${r.run.shard?.index ?? ''}/${r.run.shard?.count ?? ''}|${r.run.finishedAt}`;
 
 export class FolderStore implements HistoryStore {
   readonly where: string;
@@ -51,7 +52,10 @@ export class FolderStore implements HistoryStore {
       }
       if (!skip.has(copyKey(report))) fold.add(report);
     }
-    return Promise.resolve({ window: finishWindow(fold.state(), { ...range, budget: query.budget, testBudget: query.testBudget }), unreadable });
+    return Promise.resolve({
+      window: finishWindow(fold.state(), { ...range, budget: query.budget, testBudget: query.testBudget }),
+      unreadable,
+    });
   }
 
   prune(before: number): Promise<number> {

@@ -4,7 +4,18 @@
  * file, and folders from several jobs can simply be copied together. Old files are pruned by age.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describeValue } from '../options/checkMs.ts';
@@ -21,14 +32,23 @@ export function checkRunReport(data: unknown, source: string): RunReport {
       r.schema === undefined && (r as { version?: unknown }).version === 1
         ? 'a version 1 flake report, which has no per-test records'
         : `schema ${describeValue(r.schema)} version ${describeValue(r.version)}`;
-    throw new TypeError(`${source}: expected a run report (schema "${REPORT_SCHEMA}", version ${REPORT_VERSION}), got ${seen}.`);
+    throw new TypeError(
+      `${source}: expected a run report (schema "${REPORT_SCHEMA}", version ${REPORT_VERSION}), got ${seen}.`,
+    );
   }
-  if (!r.run || typeof r.run.id !== 'string' || typeof r.run.finishedAt !== 'string' || Number.isNaN(Date.parse(r.run.finishedAt)))
+  if (
+    !r.run ||
+    typeof r.run.id !== 'string' ||
+    typeof r.run.finishedAt !== 'string' ||
+    Number.isNaN(Date.parse(r.run.finishedAt))
+  )
     throw new TypeError(`${source}: \`run\` needs a string \`id\` and an ISO \`finishedAt\`.`);
   if (!Array.isArray(r.tests)) throw new TypeError(`${source}: \`tests\` must be an array.`);
   for (const [i, t] of r.tests.entries()) {
     if (!t || typeof t.file !== 'string' || typeof t.name !== 'string' || !STATUSES.has(t.status))
-      throw new TypeError(`${source}: tests[${i}] needs a string \`file\` and \`name\` and a \`status\` of passed, failed, flaky or skipped, got ${describeValue(t)}.`);
+      throw new TypeError(
+        `${source}: tests[${i}] needs a string \`file\` and \`name\` and a \`status\` of passed, failed, flaky or skipped, got ${describeValue(t)}.`,
+      );
   }
   return r as RunReport;
 }
@@ -108,7 +128,9 @@ function syncFolder(dir: string): void {
   }
 }
 
+/** What `readHistory()` returns: the runs it read, and the files it could not. */
 export interface HistoryRead {
+  /** Every readable run report in the folder. */
   reports: RunReport[];
   /** Files that could not be read (each a one-line reason): reported, never fatal. */
   unreadable: string[];
@@ -148,7 +170,9 @@ export function pruneHistory(dir: string, cutoff: number, now = Date.now()): num
   for (const name of names) {
     const path = join(dir, name);
     const match = /^(\d{8}T\d{6}Z)-/.exec(name);
-    const finished = match ? Date.parse(match[1]!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) : NaN;
+    const finished = match
+      ? Date.parse(match[1]!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'))
+      : NaN;
     const staleTemporary = name.startsWith('.tmp-') && safeMtime(path) < now - 86_400_000;
     if ((isReportFile(name) && finished < cutoff) || staleTemporary) {
       rmSync(path, { force: true });

@@ -44,26 +44,35 @@ function evidenceCell(t: TestWindow): string {
 const ago = (days: number): string => (days === 0 ? 'today' : `${plural(days, 'day')} ago`);
 
 function topRow(t: TestWindow, rank: number): string {
-  const q = t.quarantined ? `<div class="q">quarantined until ${escape(t.quarantined.until)} (${escape(t.quarantined.owner)}): ${escape(t.quarantined.reason)}</div>` : '';
+  const q = t.quarantined
+    ? `<div class="q">quarantined until ${escape(t.quarantined.until)} (${escape(t.quarantined.owner)}): ${escape(t.quarantined.reason)}</div>`
+    : '';
   return `<tr><td class="num">${rank}</td><td><code>${escape(t.id)}</code>${q}</td><td class="num rate">${pct(t.rate)}</td><td class="num">${t.flaky} of ${t.runs}${t.failed ? `<br>failed ${t.failed}` : ''}${t.kinds.acrossRuns ? `<div class="kind">${escape(kindText(t))}</div>` : ''}</td><td><span class="cat">${t.category}</span></td><td class="num">${t.firstSeen ? `${day(t.firstSeen)}<br>${ago(t.flakyForDays ?? 0)}` : '–'}</td><td class="num">${t.lastSeen ? day(t.lastSeen) : '–'}</td>${evidenceCell(t)}</tr>`;
 }
 
 function outcomesTable(window: FlakeWindow): string {
   const tests = window.tests.slice(0, GRID);
-  const head = window.runs.map((r, i) => `<th title="${escape(`${r.id} · ${r.finishedAt}${r.sha ? ` · ${r.sha}` : ''}`)}">${i + 1}</th>`).join('');
+  const head = window.runs
+    .map((r, i) => `<th title="${escape(`${r.id} · ${r.finishedAt}${r.sha ? ` · ${r.sha}` : ''}`)}">${i + 1}</th>`)
+    .join('');
   const rows = tests.map((t) => {
     const across = new Set((t.acrossRuns ?? []).flatMap((a) => a.failed));
     const cells = t.outcomes
       .map((o, i) => {
         const run = window.runs[i];
         const kind = o === 'failed' && run && across.has(run.id) ? ' across' : '';
-        const what = kind ? 'failed, and passed in another run of the same commit (flaky across runs)' : (o ?? 'not run');
+        const what = kind
+          ? 'failed, and passed in another run of the same commit (flaky across runs)'
+          : (o ?? 'not run');
         return `<td class="o ${o ?? 'absent'}${kind}" title="${escape(`run ${i + 1} (${run?.id ?? ''}, ${day(run?.finishedAt ?? '')}${run?.sha ? `, ${run.sha.slice(0, 12)}` : ''}): ${what}`)}"></td>`;
       })
       .join('');
     return `<tr><td><code>${escape(t.id)}</code></td>${cells}</tr>`;
   });
-  const more = window.tests.length > GRID ? `<p>${window.tests.length - GRID} more tests with a flaky or failed run are not shown (see <code>--json</code>).</p>` : '';
+  const more =
+    window.tests.length > GRID
+      ? `<p>${window.tests.length - GRID} more tests with a flaky or failed run are not shown (see <code>--json</code>).</p>`
+      : '';
   const legend =
     '<p class="legend"><span class="o passed"></span>passed<span class="o flaky"></span>flaky<span class="o failed"></span>failed<span class="o failed across"></span>failed on a commit that also passed<span class="o skipped"></span>skipped<span class="o absent"></span>not in that run</p>';
   return `${legend}<table id="outcomes"><thead><tr><th>test</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
@@ -80,6 +89,7 @@ function summary(window: FlakeWindow): string {
   return `<p class="summary">${window.totals.flaky} of ${window.totals.testRuns} test runs flaky (<b id="rate">${pct(window.flakeRate)}</b>) in ${plural(window.totals.runs, 'run')}${verdict}. First failures: ${categories}.${window.totals.quarantined ? ` ${plural(window.totals.quarantined, 'quarantined test run')} not counted.` : ''}</p>`;
 }
 
+/** The window as one self-contained HTML page (inline CSS and SVG, no script, nothing loaded), to attach to a CI run or open locally. */
 export function toHtml(window: FlakeWindow, generatedAt = new Date()): string {
   const flaky = window.tests.filter((t) => t.flaky > 0);
   const title = `Flaky tests ${day(window.from)} – ${day(window.to)}`;
@@ -87,7 +97,9 @@ export function toHtml(window: FlakeWindow, generatedAt = new Date()): string {
     ? `<table id="top-flaky"><thead><tr><th>#</th><th>test</th><th>rate</th><th>flaky in</th><th>category</th><th>first seen</th><th>last seen</th><th>latest first failure</th></tr></thead><tbody>${flaky
         .slice(0, TOP)
         .map((t, i) => topRow(t, i + 1))
-        .join('')}</tbody></table>${flaky.length > TOP ? `<p>${flaky.length - TOP} more flaky tests (see <code>--json</code>).</p>` : ''}`
+        .join(
+          '',
+        )}</tbody></table>${flaky.length > TOP ? `<p>${flaky.length - TOP} more flaky tests (see <code>--json</code>).</p>` : ''}`
     : '<p id="top-flaky">No test was flaky in this window.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

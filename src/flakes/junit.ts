@@ -13,8 +13,10 @@ import { testId, type AttemptFailure, type RunReport, type SuiteError, type Test
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-export const escapeXml = (text: string): string => text.replace(INVALID_XML, '\uFFFD').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+export const escapeXml = (text: string): string =>
+  text.replace(INVALID_XML, '\uFFFD').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
+/** Options of `toJUnit()`. */
 export interface JUnitOptions {
   /** A quarantined failure: `'failure'` (default) with a `quarantined` property, or `'skipped'`. */
   quarantined?: 'failure' | 'skipped';
@@ -69,7 +71,9 @@ function body(failure: AttemptFailure): string {
 function element(tag: 'failure' | 'rerunFailure' | 'flakyFailure' | 'error', failure: AttemptFailure): string {
   const open = `<${tag}${attr('message', firstLine(failure.message))}${attr('type', errorType(failure.message))}>`;
   // Surefire puts a rerun's trace in <stackTrace>; the first <failure> holds it as text.
-  return tag === 'failure' || tag === 'error' ? `${open}${body(failure)}</${tag}>` : `${open}<stackTrace>${body(failure)}</stackTrace></${tag}>`;
+  return tag === 'failure' || tag === 'error'
+    ? `${open}${body(failure)}</${tag}>`
+    : `${open}<stackTrace>${body(failure)}</stackTrace></${tag}>`;
 }
 
 function properties(t: TestRecord): string {
@@ -78,8 +82,11 @@ function properties(t: TestRecord): string {
   if (first) props.push(['unflake.category', first.category]);
   if (first?.fingerprint?.trace) props.push(['unflake.trace', first.fingerprint.trace]);
   if (t.attempts && t.attempts > 1) props.push(['unflake.attempts', String(t.attempts)]);
-  if (t.quarantined) props.push(['quarantined', `until ${t.quarantined.until} (${t.quarantined.owner}): ${t.quarantined.reason}`]);
-  return props.length ? `<properties>${props.map(([n, v]) => `<property${attr('name', n)}${attr('value', v)}/>`).join('')}</properties>` : '';
+  if (t.quarantined)
+    props.push(['quarantined', `until ${t.quarantined.until} (${t.quarantined.owner}): ${t.quarantined.reason}`]);
+  return props.length
+    ? `<properties>${props.map(([n, v]) => `<property${attr('name', n)}${attr('value', v)}/>`).join('')}</properties>`
+    : '';
 }
 
 const NO_MESSAGE_KEPT: AttemptFailure = { message: 'failed (the runner kept no message)', category: 'unknown' };
@@ -90,7 +97,9 @@ function testcase(t: TestRecord, runner: string, options: JUnitOptions): string 
   if (t.status === 'skipped') inner.push('<skipped/>');
   else if (t.status === 'failed' && t.quarantined && options.quarantined === 'skipped') {
     const q = t.quarantined;
-    inner.push(`<skipped${attr('message', `quarantined until ${q.until} (${q.owner}: ${q.reason}); failed: ${firstLine(failures[0]?.message ?? '')}`)}/>`);
+    inner.push(
+      `<skipped${attr('message', `quarantined until ${q.until} (${q.owner}: ${q.reason}); failed: ${firstLine(failures[0]?.message ?? '')}`)}/>`,
+    );
     if (failures[0]) inner.push(`<system-err>${body(failures[0])}</system-err>`);
   } else if (t.status === 'failed') {
     const [first, ...reruns] = failures.length ? failures : [NO_MESSAGE_KEPT];
@@ -116,7 +125,8 @@ function counts(tests: readonly TestRecord[], errors: number, options: JUnitOpti
   let ms = 0;
   for (const t of tests) {
     ms += t.durationMs ?? 0;
-    if (t.status === 'skipped' || (t.status === 'failed' && t.quarantined && options.quarantined === 'skipped')) skipped++;
+    if (t.status === 'skipped' || (t.status === 'failed' && t.quarantined && options.quarantined === 'skipped'))
+      skipped++;
     else if (t.status === 'failed') failures++;
   }
   return { tests: tests.length + errors, failures, errors, skipped, time: seconds(ms) };

@@ -34,7 +34,10 @@ function shardWarnings(shards: ShardRef[]): string[] {
   if (counts.size === 1) {
     const count = [...counts][0]!;
     const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(`${i}/${count}`));
-    if (missing.length) warnings.push(`shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: the rate covers part of the suite.`);
+    if (missing.length)
+      warnings.push(
+        `shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: the rate covers part of the suite.`,
+      );
   }
   return warnings;
 }
@@ -42,7 +45,8 @@ function shardWarnings(shards: ShardRef[]): string[] {
 /** The value all reports share, or undefined (with a warning when they disagree). */
 function common(reports: readonly RunReport[], key: 'sha' | 'branch' | 'job', warnings: string[]): string | undefined {
   const values = [...new Set(reports.map((r) => r.run[key]).filter((v): v is string => v !== undefined))];
-  if (values.length > 1 && key === 'sha') warnings.push(`the reports come from different commits (${values.slice(0, 5).join(', ')}).`);
+  if (values.length > 1 && key === 'sha')
+    warnings.push(`the reports come from different commits (${values.slice(0, 5).join(', ')}).`);
   return values.length === 1 ? values[0] : undefined;
 }
 
@@ -52,7 +56,16 @@ function mergedId(reports: readonly RunReport[]): string {
   return `merged-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 10)}`;
 }
 
-export function mergeReports(reports: readonly RunReport[]): { report: RunReport; warnings: string[] } {
+/**
+ * The reports of one run's shards (`--shard i/n` jobs) as one report, its totals and rate judged on the
+ * whole suite. `warnings` says what does not add up (a shard missing, the same shard twice, different commits).
+ */
+export function mergeReports(reports: readonly RunReport[]): {
+  /** The merged run report. */
+  report: RunReport;
+  /** One line per inconsistency found; empty when the shards add up. */
+  warnings: string[];
+} {
   if (reports.length === 0) throw new TypeError('mergeReports: `reports` must hold at least one run report.');
   const warnings: string[] = [];
   const shards = reports.flatMap(shardsOf).sort((a, b) => a.count - b.count || a.index - b.index);
@@ -65,12 +78,17 @@ export function mergeReports(reports: readonly RunReport[]): { report: RunReport
     if (seen) duplicates++;
     byId.set(id, seen ? combine(seen, t) : t);
   }
-  if (duplicates) warnings.push(`${duplicates} test${duplicates === 1 ? ' appears' : 's appear'} in more than one report; their outcomes were combined (worst wins).`);
+  if (duplicates)
+    warnings.push(
+      `${duplicates} test${duplicates === 1 ? ' appears' : 's appear'} in more than one report; their outcomes were combined (worst wins).`,
+    );
   const tests = [...byId.values()];
   const expired = new Map(reports.flatMap((r) => r.expiredQuarantine ?? []).map((e) => [e.test, e]));
   // Unmatched in the merged run only when no report matched it: one that did lists it in no report's unmatched list.
   const unmatchedIn = (r: RunReport) => new Set((r.unmatchedQuarantine ?? []).map((e) => e.test));
-  const unmatched = reports.some((r) => !r.unmatchedQuarantine) ? [] : (reports[0]!.unmatchedQuarantine ?? []).filter((e) => reports.every((r) => unmatchedIn(r).has(e.test)));
+  const unmatched = reports.some((r) => !r.unmatchedQuarantine)
+    ? []
+    : (reports[0]!.unmatchedQuarantine ?? []).filter((e) => reports.every((r) => unmatchedIn(r).has(e.test)));
   const sha = common(reports, 'sha', warnings);
   const branch = common(reports, 'branch', warnings);
   const job = common(reports, 'job', warnings);
@@ -107,5 +125,7 @@ export function groupRuns(reports: readonly RunReport[]): RunReport[] {
     if (group) group.push(r);
     else groups.set(r.run.id, [r]);
   }
-  return [...groups.values()].map((group) => (group.length === 1 ? group[0]! : mergeReports(group).report)).sort((a, b) => a.run.finishedAt.localeCompare(b.run.finishedAt));
+  return [...groups.values()]
+    .map((group) => (group.length === 1 ? group[0]! : mergeReports(group).report))
+    .sort((a, b) => a.run.finishedAt.localeCompare(b.run.finishedAt));
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describeValue } from '../options/checkMs.ts';
 import { testId, type QuarantineMark } from './schema.ts';
 
+/** One entry of the quarantine file: a test whose failures do not count against the budget until `until`. */
 export interface QuarantineEntry extends QuarantineMark {
   /** The test's id, `<file> > <describe> > … > <test>` (src/runner/testId.ts), or its name part alone (any file). */
   test: string;
@@ -20,14 +21,16 @@ export function untilTime(until: string): number {
 }
 
 function checkEntry(value: unknown, at: string): QuarantineEntry {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${at} must be an object { test, reason, owner, until }, got ${describeValue(value)}.`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError(`${at} must be an object { test, reason, owner, until }, got ${describeValue(value)}.`);
   const entry = value as Record<string, unknown>;
   for (const key of ['test', 'reason', 'owner', 'until'] as const) {
     if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '')
       throw new TypeError(`${at}: \`${key}\` must be a non-empty string, got ${describeValue(entry[key])}.`);
   }
   const until = entry.until as string;
-  if (!DATE.test(until) || Number.isNaN(untilTime(until))) throw new TypeError(`${at}: \`until\` must be a date such as 2026-01-31, got ${describeValue(until)}.`);
+  if (!DATE.test(until) || Number.isNaN(untilTime(until)))
+    throw new TypeError(`${at}: \`until\` must be a date such as 2026-01-31, got ${describeValue(until)}.`);
   return { test: (entry.test as string).trim(), reason: entry.reason as string, owner: entry.owner as string, until };
 }
 
@@ -37,11 +40,15 @@ export function parseQuarantine(text: string, source: string): QuarantineEntry[]
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new TypeError(`quarantine file ${source} is not JSON: ${(error as Error).message.slice(0, 200)}`, { cause: error });
+    throw new TypeError(`quarantine file ${source} is not JSON: ${(error as Error).message.slice(0, 200)}`, {
+      cause: error,
+    });
   }
   const list = Array.isArray(data) ? data : (data as { tests?: unknown } | null)?.tests;
   if (!Array.isArray(list))
-    throw new TypeError(`quarantine file ${source} must hold an array of { test, reason, owner, until } (or { "tests": [...] }), got ${describeValue(data)}.`);
+    throw new TypeError(
+      `quarantine file ${source} must hold an array of { test, reason, owner, until } (or { "tests": [...] }), got ${describeValue(data)}.`,
+    );
   return list.map((entry, i) => checkEntry(entry, `quarantine file ${source}, entry ${i + 1}`));
 }
 

@@ -9,7 +9,16 @@ import type { RunInfo, ShardRef } from './schema.ts';
 type Env = Record<string, string | undefined>;
 
 /** The commit: ours, then GitHub Actions, GitLab, Buildkite, CircleCI, Jenkins, Bitbucket. */
-export const SHA_VARIABLES = ['UNFLAKE_GIT_SHA', 'UNFLAKE_SHA', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT', 'BITBUCKET_COMMIT'] as const;
+export const SHA_VARIABLES = [
+  'UNFLAKE_GIT_SHA',
+  'UNFLAKE_SHA',
+  'GITHUB_SHA',
+  'CI_COMMIT_SHA',
+  'BUILDKITE_COMMIT',
+  'CIRCLE_SHA1',
+  'GIT_COMMIT',
+  'BITBUCKET_COMMIT',
+] as const;
 /** The branch, in the same order (GITHUB_HEAD_REF: a pull request's branch; GITHUB_REF_NAME otherwise). */
 export const BRANCH_VARIABLES = [
   'UNFLAKE_BRANCH',
@@ -22,7 +31,13 @@ export const BRANCH_VARIABLES = [
   'BITBUCKET_BRANCH',
 ] as const;
 /** The job's URL (GitHub Actions has none: built from its run id, see githubJob). */
-export const JOB_VARIABLES = ['UNFLAKE_JOB', 'CI_JOB_URL', 'BUILDKITE_BUILD_URL', 'CIRCLE_BUILD_URL', 'BUILD_URL'] as const;
+export const JOB_VARIABLES = [
+  'UNFLAKE_JOB',
+  'CI_JOB_URL',
+  'BUILDKITE_BUILD_URL',
+  'CIRCLE_BUILD_URL',
+  'BUILD_URL',
+] as const;
 
 /** Old names still read, with the name that replaces them. */
 const DEPRECATED: Record<string, string> = { UNFLAKE_SHA: 'UNFLAKE_GIT_SHA' };
@@ -50,10 +65,17 @@ function githubJob(env: Env): string | undefined {
   return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`;
 }
 
-export function runInfo(id: string, startedAt: Date, finishedAt: Date, shard: ShardRef | undefined, env: Env = process.env): RunInfo {
+export function runInfo(
+  id: string,
+  startedAt: Date,
+  finishedAt: Date,
+  shard: ShardRef | undefined,
+  env: Env = process.env,
+): RunInfo {
   const sha = firstVariable(SHA_VARIABLES, env);
   const branch = firstVariable(BRANCH_VARIABLES, env);
-  const job = firstVariable(JOB_VARIABLES.slice(0, 1), env) ?? githubJob(env) ?? firstVariable(JOB_VARIABLES.slice(1), env);
+  const job =
+    firstVariable(JOB_VARIABLES.slice(0, 1), env) ?? githubJob(env) ?? firstVariable(JOB_VARIABLES.slice(1), env);
   return {
     id,
     startedAt: startedAt.toISOString(),

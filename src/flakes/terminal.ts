@@ -9,7 +9,15 @@ const BARS = '▁▂▃▄▅▆▇█';
 /** One character per day: a bar scaled to the worst day, `·` for a day without runs. */
 export function sparkline(window: FlakeWindow): string {
   const max = Math.max(...window.daily.map((d) => d.rate), 0);
-  return window.daily.map((d) => (d.runs === 0 ? '·' : max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((d.rate / max) * (BARS.length - 1)))])).join('');
+  return window.daily
+    .map((d) =>
+      d.runs === 0
+        ? '·'
+        : max === 0
+          ? BARS[0]
+          : BARS[Math.min(BARS.length - 1, Math.round((d.rate / max) * (BARS.length - 1)))],
+    )
+    .join('');
 }
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -20,7 +28,10 @@ export function kindText(t: TestWindow): string {
   if (!acrossRuns) return '';
   const shas = (t.acrossRuns ?? [])
     .slice(0, 3)
-    .map((a) => `${a.sha.slice(0, 12)}: passed in ${cut(a.passed.join(', '), 60)}, failed in ${cut(a.failed.join(', '), 60)}`)
+    .map(
+      (a) =>
+        `${a.sha.slice(0, 12)}: passed in ${cut(a.passed.join(', '), 60)}, failed in ${cut(a.failed.join(', '), 60)}`,
+    )
     .join('; ');
   return `${retried ? `retried in ${plural(retried, 'run')}, ` : ''}across runs in ${acrossRuns} (same commit, different outcome: ${shas})`;
 }
@@ -28,7 +39,9 @@ export function kindText(t: TestWindow): string {
 function testLines(t: TestWindow): string[] {
   const quarantine = t.quarantined ? ` · quarantined until ${t.quarantined.until} (${t.quarantined.owner})` : '';
   const lines = [`  ${pct(t.rate).padStart(7)}  ${t.category.padEnd(14)} ${cut(t.id, 140)}`];
-  const seen = t.firstSeen ? `first seen ${day(t.firstSeen)}, last seen ${day(t.lastSeen!)} (flaky for ${plural(t.flakyForDays!, 'day')})` : 'never flaky: failed only';
+  const seen = t.firstSeen
+    ? `first seen ${day(t.firstSeen)}, last seen ${day(t.lastSeen!)} (flaky for ${plural(t.flakyForDays!, 'day')})`
+    : 'never flaky: failed only';
   lines.push(
     `  ${''.padEnd(7)}  flaky in ${t.flaky} of ${plural(t.runs, 'run')}${t.failed ? `, failed in ${t.failed}` : ''} · ${seen}${quarantine}${t.overBudget ? ' · OVER the per-test budget' : ''}`,
   );
@@ -41,17 +54,25 @@ function testLines(t: TestWindow): string[] {
   return lines;
 }
 
+/** The window as terminal text: the rate and budget verdict, the daily sparkline, and the `top` (default 10) flakiest tests with their evidence. */
 export function formatWindow(window: FlakeWindow, options: { top?: number } = {}): string {
   const top = options.top ?? 10;
   const { totals } = window;
   const budget =
-    window.budget === undefined ? '' : window.flakeRate > window.budget ? `, OVER the budget of ${pct(window.budget)}` : `, within the budget of ${pct(window.budget)}`;
+    window.budget === undefined
+      ? ''
+      : window.flakeRate > window.budget
+        ? `, OVER the budget of ${pct(window.budget)}`
+        : `, within the budget of ${pct(window.budget)}`;
   const lines = [
     `unflake flakes ${day(window.from)} – ${day(window.to)}: ${totals.flaky} of ${totals.testRuns} test runs flaky (${pct(window.flakeRate)}) in ${plural(totals.runs, 'run')}${budget}`,
     `  first failures: ${CATEGORIES.map((c) => `${c} ${window.byCategory[c]}`).join(' · ')}`,
     `  daily rate:     ${sparkline(window)}  (${plural(window.daily.length, 'day')}, · = no run)`,
   ];
-  if (totals.failed || totals.quarantined) lines.push(`  also: ${plural(totals.failed, 'failed test run')}, ${plural(totals.quarantined, 'quarantined test run')}`);
+  if (totals.failed || totals.quarantined)
+    lines.push(
+      `  also: ${plural(totals.failed, 'failed test run')}, ${plural(totals.quarantined, 'quarantined test run')}`,
+    );
   if (window.testBudget !== undefined)
     lines.push(
       `  per-test budget ${pct(window.testBudget)}: ${window.testsOverBudget.length ? `${plural(window.testsOverBudget.length, 'test')} OVER it` : 'every test within it'}`,

@@ -5,7 +5,16 @@
  */
 import { CATEGORIES, emptyCategories, type FlakeCategory } from './schema.ts';
 import { day, DAY_MS } from './units.ts';
-import { cellCategory, cellQuarantined, cellStatus, STATUS_CODES, STATUS_OF, type FoldRun, type FoldState, type FoldTest } from './windowFold.ts';
+import {
+  cellCategory,
+  cellQuarantined,
+  cellStatus,
+  STATUS_CODES,
+  STATUS_OF,
+  type FoldRun,
+  type FoldState,
+  type FoldTest,
+} from './windowFold.ts';
 import type { AcrossRuns, DayRate, FlakeWindow, RunSummary, TestWindow } from './windowTypes.ts';
 
 export interface FinishOptions {
@@ -44,7 +53,14 @@ function topCategory(categories: Record<FlakeCategory, number>): FlakeCategory {
 }
 
 /** One test's window entry (cells already in run order), and which of its failed runs were flaky across runs. */
-function testEntry(id: string, t: FoldTest, runs: readonly FoldRun[], to: number, testBudget: number | undefined, across: Set<number>): Counted {
+function testEntry(
+  id: string,
+  t: FoldTest,
+  runs: readonly FoldRun[],
+  to: number,
+  testBudget: number | undefined,
+  across: Set<number>,
+): Counted {
   let ran = 0;
   let retried = 0;
   let failed = 0;
@@ -80,7 +96,9 @@ function testEntry(id: string, t: FoldTest, runs: readonly FoldRun[], to: number
     ...(shas.length ? { acrossRuns: shas } : {}),
     category: topCategory(categories),
     categories,
-    ...(firstSeen ? { firstSeen, lastSeen: lastSeen!, flakyForDays: Math.max(0, Math.floor((to - Date.parse(firstSeen)) / DAY_MS)) } : {}),
+    ...(firstSeen
+      ? { firstSeen, lastSeen: lastSeen!, flakyForDays: Math.max(0, Math.floor((to - Date.parse(firstSeen)) / DAY_MS)) }
+      : {}),
     ...(t.evidence ? { evidence: t.evidence } : {}),
     outcomes: Array.from(t.cells, (c) => STATUS_OF[cellStatus(c)]!),
     ...(t.quarantined ? { quarantined: t.quarantined } : {}),
@@ -116,7 +134,13 @@ const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 
 /** Runs by finish then id (code point order, as Postgres' COLLATE "C"), and where each came from. */
 export function inRunOrder(unordered: readonly FoldRun[]): { runs: FoldRun[]; order: number[] } {
-  const order = unordered.map((_, i) => i).sort((a, b) => byCodePoint(unordered[a]!.finishedAt, unordered[b]!.finishedAt) || byCodePoint(unordered[a]!.id, unordered[b]!.id));
+  const order = unordered
+    .map((_, i) => i)
+    .sort(
+      (a, b) =>
+        byCodePoint(unordered[a]!.finishedAt, unordered[b]!.finishedAt) ||
+        byCodePoint(unordered[a]!.id, unordered[b]!.id),
+    );
   return { runs: order.map((i) => unordered[i]!), order };
 }
 
@@ -132,8 +156,17 @@ export interface WindowCounts {
 }
 
 /** Counts every cell of the fold, and keeps the tests flaky or failed at least once (cells in run order). */
-function countCells(state: FoldState, order: number[], runs: readonly FoldRun[]): { counts: WindowCounts; listed: Map<string, FoldTest> } {
-  const counts: WindowCounts = { perRun: runs.map(() => ({ run: 0, flaky: 0, failed: 0 })), quarantined: 0, byCategory: emptyCategories(), stableTests: 0 };
+function countCells(
+  state: FoldState,
+  order: number[],
+  runs: readonly FoldRun[],
+): { counts: WindowCounts; listed: Map<string, FoldTest> } {
+  const counts: WindowCounts = {
+    perRun: runs.map(() => ({ run: 0, flaky: 0, failed: 0 })),
+    quarantined: 0,
+    byCategory: emptyCategories(),
+    stableTests: 0,
+  };
   const listed = new Map<string, FoldTest>();
   for (const [id, folded] of state.tests) {
     const cells = Uint8Array.from(order, (i) => folded.cells[i] ?? 0);
@@ -169,7 +202,12 @@ export function finishWindow(state: FoldState, options: FinishOptions): FlakeWin
 }
 
 /** The window's JSON from the runs in order, the counts and the listed tests (their cells in run order). */
-export function assembleWindow(runs: readonly FoldRun[], counts: WindowCounts, listed: ReadonlyMap<string, FoldTest>, options: FinishOptions): FlakeWindow {
+export function assembleWindow(
+  runs: readonly FoldRun[],
+  counts: WindowCounts,
+  listed: ReadonlyMap<string, FoldTest>,
+  options: FinishOptions,
+): FlakeWindow {
   const perRun: RunSummary[] = runs.map((r, i) => ({ ...r, ...counts.perRun[i]!, rate: 0 }));
   const totals = { runs: runs.length, testRuns: 0, flaky: 0, failed: 0, quarantined: counts.quarantined };
   const tests: TestWindow[] = [];
@@ -190,7 +228,9 @@ export function assembleWindow(runs: readonly FoldRun[], counts: WindowCounts, l
     d.flaky += r.flaky;
   }
   for (const d of days.values()) d.rate = d.testRuns ? d.flaky / d.testRuns : 0;
-  tests.sort((a, b) => b.rate - a.rate || b.flaky - a.flaky || b.failed - a.failed || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  tests.sort(
+    (a, b) => b.rate - a.rate || b.flaky - a.flaky || b.failed - a.failed || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const flakeRate = totals.testRuns ? totals.flaky / totals.testRuns : 0;
   const testsOverBudget = tests.filter((t) => t.overBudget).map((t) => t.id);
   return {

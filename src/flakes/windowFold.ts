@@ -5,7 +5,15 @@
  * its records wins. Finishing (cross-run flakiness, rates, totals) is in windowFinish.ts, shared by
  * every store.
  */
-import { CATEGORIES, testId, type AttemptFailure, type FlakeCategory, type QuarantineMark, type RunReport, type TestStatus } from './schema.ts';
+import {
+  CATEGORIES,
+  testId,
+  type AttemptFailure,
+  type FlakeCategory,
+  type QuarantineMark,
+  type RunReport,
+  type TestStatus,
+} from './schema.ts';
 import type { Evidence } from './windowTypes.ts';
 
 /** Status codes in cells, worst highest (0: not in that run). */
@@ -15,7 +23,11 @@ export const STATUS_OF: (TestStatus | null)[] = [null, 'skipped', 'passed', 'fla
 /** One byte per cell: status << 3 | quarantined << 2 | category of the first failure. The max of two is the worse record. */
 export function cellCode(status: TestStatus, quarantined: boolean, category: FlakeCategory | undefined): number {
   const skipped = status === 'skipped';
-  return (STATUS_CODES[status] << 3) | (quarantined && !skipped ? 4 : 0) | (skipped ? 0 : CATEGORIES.indexOf(category ?? 'unknown'));
+  return (
+    (STATUS_CODES[status] << 3) |
+    (quarantined && !skipped ? 4 : 0) |
+    (skipped ? 0 : CATEGORIES.indexOf(category ?? 'unknown'))
+  );
 }
 export const cellStatus = (code: number): number => code >> 3;
 export const cellQuarantined = (code: number): boolean => (code & 4) !== 0;
@@ -87,10 +99,12 @@ export function reportRows(report: RunReport): Map<string, ReportRow> {
   return rows;
 }
 
-export const shardKey = (r: RunReport): string => (r.run.mergedShards ?? (r.run.shard ? [r.run.shard] : [])).map((s) => `${s.index}/${s.count}`).join(',');
+export const shardKey = (r: RunReport): string =>
+  (r.run.mergedShards ?? (r.run.shard ? [r.run.shard] : [])).map((s) => `${s.index}/${s.count}`).join(',');
 
 /** Orders records for "latest": by finish time, then run id, then shard, so every store picks the same one. */
-export const recordKey = (finishedAt: string, runId: string, shard: string): string => `${finishedAt}\u0000${runId}\u0000${shard}`;
+export const recordKey = (finishedAt: string, runId: string, shard: string): string =>
+  `${finishedAt}\u0000${runId}\u0000${shard}`;
 
 function grow(cells: Uint8Array, size: number): Uint8Array {
   if (cells.length >= size) return cells;
@@ -101,7 +115,10 @@ function grow(cells: Uint8Array, size: number): Uint8Array {
 
 export class WindowFold {
   readonly #query: FoldQuery;
-  readonly #runs = new Map<string, { ordinal: number; finishedAt: string; shas: Set<string | undefined>; branches: Set<string | undefined> }>();
+  readonly #runs = new Map<
+    string,
+    { ordinal: number; finishedAt: string; shas: Set<string | undefined>; branches: Set<string | undefined> }
+  >();
   readonly #tests = new Map<string, FoldTest>();
   /** Run id and shard of every report added: a run shard counts once (Postgres: unique on both), the first one wins. */
   readonly #added = new Set<string>();
@@ -159,7 +176,8 @@ export class WindowFold {
 
   /** The runs in ordinal order and the tests: the input of finishWindow. */
   state(): FoldState {
-    const one = (values: Set<string | undefined>): string | undefined => (values.size === 1 ? [...values][0] : undefined);
+    const one = (values: Set<string | undefined>): string | undefined =>
+      values.size === 1 ? [...values][0] : undefined;
     const runs = [...this.#runs.entries()].map(([id, r]) => {
       const sha = one(r.shas);
       const branch = one(r.branches);
@@ -171,5 +189,10 @@ export class WindowFold {
 }
 
 function evidenceOf(first: AttemptFailure, report: RunReport): Evidence {
-  return { ...first, runId: report.run.id, at: report.run.finishedAt, ...(report.run.sha ? { sha: report.run.sha } : {}) };
+  return {
+    ...first,
+    runId: report.run.id,
+    at: report.run.finishedAt,
+    ...(report.run.sha ? { sha: report.run.sha } : {}),
+  };
 }

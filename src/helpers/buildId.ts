@@ -10,7 +10,8 @@ export interface BuildId {
   source: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Where a build id may be, in this order (the report names the one it read). A commit SHA comes
@@ -47,14 +48,24 @@ export const BUILD_HEADERS = ['x-build-id', 'x-release-id'] as const;
  * (exact keys, `meta.release.sha`), or a function of the parsed body (and the lower-case headers)
  * returning the id, or undefined while there is none.
  */
-export type BuildField = string | ((body: unknown, headers: Readonly<Record<string, string | undefined>>) => string | number | undefined);
+export type BuildField =
+  string | ((body: unknown, headers: Readonly<Record<string, string | undefined>>) => string | number | undefined);
 
 /** Validates a `buildField` option; `where` names the function it was given to. */
 export function checkBuildField(where: string, value: unknown): BuildField | undefined {
   if (value === undefined || typeof value === 'function') return value as BuildField | undefined;
   if (typeof value === 'string' && value.split('.').every((part) => part.trim() !== '')) return value;
-  const got = typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-  throw new TypeError(`${where}: \`buildField\` must be a dotted path into the body such as 'meta.release.sha', or a function (body) => string | undefined, got ${got}.`);
+  const got =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : value === null
+        ? 'null'
+        : typeof value === 'object'
+          ? 'an object'
+          : `${typeof value} ${String(value)}`;
+  throw new TypeError(
+    `${where}: \`buildField\` must be a dotted path into the body such as 'meta.release.sha', or a function (body) => string | undefined, got ${got}.`,
+  );
 }
 
 const squash = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
@@ -65,7 +76,11 @@ function at(body: unknown, path: string, loose: boolean): { value: unknown; path
   const spelled: string[] = [];
   for (const part of path.split('.')) {
     if (!isRecord(current)) return { value: undefined, path };
-    const key = Object.hasOwn(current, part) ? part : loose ? Object.keys(current).find((k) => squash(k) === squash(part)) : undefined;
+    const key = Object.hasOwn(current, part)
+      ? part
+      : loose
+        ? Object.keys(current).find((k) => squash(k) === squash(part))
+        : undefined;
     if (key === undefined) return { value: undefined, path };
     spelled.push(key);
     current = current[key];
@@ -73,7 +88,8 @@ function at(body: unknown, path: string, loose: boolean): { value: unknown; path
   return { value: current, path: spelled.join('.') };
 }
 
-const isBuildValue = (value: unknown): value is string | number => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
+const isBuildValue = (value: unknown): value is string | number =>
+  (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
 
 function kindOf(value: unknown): string {
   return value === null
@@ -87,12 +103,18 @@ function kindOf(value: unknown): string {
           : `${typeof value} ${String(value)}`;
 }
 
-export function readBuilds(body: unknown, headers: Record<string, string | undefined>, field: BuildField | undefined): { builds: BuildId[]; buildProblem?: string } {
+export function readBuilds(
+  body: unknown,
+  headers: Record<string, string | undefined>,
+  field: BuildField | undefined,
+): { builds: BuildId[]; buildProblem?: string } {
   if (typeof field === 'function') return buildFromFunction(field, body, headers);
   if (typeof field === 'string') {
     const { value } = at(body, field, false);
     if (isBuildValue(value)) return { builds: [{ value: String(value).trim(), source: field }] };
-    return value === undefined ? { builds: [] } : { builds: [], buildProblem: `${field} is ${kindOf(value)}, not a build id` };
+    return value === undefined
+      ? { builds: [] }
+      : { builds: [], buildProblem: `${field} is ${kindOf(value)}, not a build id` };
   }
   const builds: BuildId[] = [];
   for (const path of BUILD_PATHS) {
@@ -106,17 +128,26 @@ export function readBuilds(body: unknown, headers: Record<string, string | undef
   return { builds };
 }
 
-function buildFromFunction(field: Exclude<BuildField, string>, body: unknown, headers: Record<string, string | undefined>): { builds: BuildId[]; buildProblem?: string } {
+function buildFromFunction(
+  field: Exclude<BuildField, string>,
+  body: unknown,
+  headers: Record<string, string | undefined>,
+): { builds: BuildId[]; buildProblem?: string } {
   let value: unknown;
   try {
     value = field(body, headers);
   } catch (error) {
     // Usually a body that is not the expected shape yet (a 503 page while starting): not yet, and said.
-    return { builds: [], buildProblem: `buildField() threw: ${String(error instanceof Error ? error.message : error).slice(0, 200)}` };
+    return {
+      builds: [],
+      buildProblem: `buildField() threw: ${String(error instanceof Error ? error.message : error).slice(0, 200)}`,
+    };
   }
   if (value === undefined || value === null || value === '') return { builds: [] };
   if (isBuildValue(value)) return { builds: [{ value: String(value).trim(), source: 'buildField()' }] };
-  throw new TypeError(`waitForReady(): \`buildField\` must return a string (the build id) or undefined, got ${kindOf(value)}.`);
+  throw new TypeError(
+    `waitForReady(): \`buildField\` must return a string (the build id) or undefined, got ${kindOf(value)}.`,
+  );
 }
 
 /** Where `readBuilds` looked, for a "no build id" report. */

@@ -32,7 +32,17 @@ export interface RunFingerprint {
   seed?: number | string | undefined;
 }
 
-const RESERVED = new Set(['trace', 'span', 'worker', 'namespace', 'namespaces', 'seed', 'sha', 'run', SEED_ENV.toLowerCase()]);
+const RESERVED = new Set([
+  'trace',
+  'span',
+  'worker',
+  'namespace',
+  'namespaces',
+  'seed',
+  'sha',
+  'run',
+  SEED_ENV.toLowerCase(),
+]);
 const MAX_FIELDS = 12;
 const MAX_VALUE = 80;
 const MAX_NAMESPACES = 4;
@@ -45,16 +55,23 @@ export function checkFingerprintFields(where: string, value: unknown): void {
       `${where}: \`fingerprint\` must be an object of fields for the "Run:" line, e.g. { region: 'eu-west-1', image: process.env.IMAGE_TAG }, got ${inspect(value, { depth: 0 })}.`,
     );
   const entries = Object.entries(value);
-  if (entries.length > MAX_FIELDS) throw new TypeError(`${where}: \`fingerprint\` has ${entries.length} fields; at most ${MAX_FIELDS} fit on the "Run:" line.`);
+  if (entries.length > MAX_FIELDS)
+    throw new TypeError(
+      `${where}: \`fingerprint\` has ${entries.length} fields; at most ${MAX_FIELDS} fit on the "Run:" line.`,
+    );
   for (const [key, field] of entries) {
     if (!/^[A-Za-z][\w.-]{0,31}$/.test(key))
-      throw new TypeError(`${where}: \`fingerprint\` field names must start with a letter and use letters, digits, \`_\`, \`.\`, \`-\` (at most 32), got ${JSON.stringify(key)}.`);
+      throw new TypeError(
+        `${where}: \`fingerprint\` field names must start with a letter and use letters, digits, \`_\`, \`.\`, \`-\` (at most 32), got ${JSON.stringify(key)}.`,
+      );
     if (RESERVED.has(key.toLowerCase()))
       throw new TypeError(
         `${where}: \`fingerprint.${key}\` is already part of the "Run:" line${key === 'sha' ? ' (set UNFLAKE_GIT_SHA to override the commit)' : ''}; use another name.`,
       );
     if (field !== undefined && field !== null && !['string', 'number', 'boolean'].includes(typeof field))
-      throw new TypeError(`${where}: \`fingerprint.${key}\` must be a string, number or boolean (or undefined to leave it out), got ${inspect(field, { depth: 0 })}.`);
+      throw new TypeError(
+        `${where}: \`fingerprint.${key}\` must be a string, number or boolean (or undefined to leave it out), got ${inspect(field, { depth: 0 })}.`,
+      );
   }
 }
 
@@ -101,7 +118,9 @@ export function runFingerprint(extra?: { seed?: number | string | undefined }): 
  * Each part is `key value`, as the run report parses it (src/flakes/evidence.ts).
  */
 export function formatFingerprint(f: RunFingerprint): string {
-  const shown = f.namespaces.slice(0, MAX_NAMESPACES).join(', ') + (f.namespaces.length > MAX_NAMESPACES ? ` (+${f.namespaces.length - MAX_NAMESPACES} more)` : '');
+  const shown =
+    f.namespaces.slice(0, MAX_NAMESPACES).join(', ') +
+    (f.namespaces.length > MAX_NAMESPACES ? ` (+${f.namespaces.length - MAX_NAMESPACES} more)` : '');
   const parts = [
     `trace ${f.traceId}${f.spanId ? ` span ${f.spanId}` : ''}`,
     `worker ${f.worker}`,

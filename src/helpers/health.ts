@@ -9,7 +9,14 @@
 
 import { readBuilds, describeBuildLookup, type BuildField, type BuildId } from './buildId.ts';
 
-export { BUILD_HEADERS, BUILD_PATHS, checkBuildField, describeBuildLookup, type BuildField, type BuildId } from './buildId.ts';
+export {
+  BUILD_HEADERS,
+  BUILD_PATHS,
+  checkBuildField,
+  describeBuildLookup,
+  type BuildField,
+  type BuildId,
+} from './buildId.ts';
 
 import { isStatusWord, normalizeStatus, recordStatus, type HealthStatus } from './healthStatus.ts';
 
@@ -41,8 +48,10 @@ export interface HealthReading {
   buildProblem?: string | undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const statusText = (value: unknown): string => (value === undefined ? 'no status' : typeof value === 'string' ? value : JSON.stringify(value));
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const statusText = (value: unknown): string =>
+  value === undefined ? 'no status' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /** The status of one check entry: a record read by healthStatus.ts' rule (every health field), a bare word, or an IETF array of measurements. */
 function entryStatus(entry: unknown): { ok: boolean; status: string } {
@@ -83,7 +92,12 @@ function readChecks(body: Record<string, unknown>): HealthCheck[] {
     checks.forEach((entry, index) => {
       const named = isRecord(entry) ? (entry.name ?? entry.component ?? entry.componentId ?? entry.id) : undefined;
       const { ok, status } = entryStatus(entry);
-      out.push({ name: typeof named === 'string' ? named : `#${index + 1}`, ok, status, details: isRecord(entry) ? (entry.details ?? entry.data ?? entry.output) : entry });
+      out.push({
+        name: typeof named === 'string' ? named : `#${index + 1}`,
+        ok,
+        status,
+        details: isRecord(entry) ? (entry.details ?? entry.data ?? entry.output) : entry,
+      });
     });
   } else if (isRecord(checks)) {
     // IETF: "<component>:<measurement>" keys; several measurements of one component merge into one check.
@@ -97,20 +111,37 @@ function readChecks(body: Record<string, unknown>): HealthCheck[] {
     }
     for (const [name, { entries, keys }] of merged) {
       const { ok, status } = entryStatus(entries.length === 1 ? entries[0] : entries.flat());
-      out.push({ name, ok, status, details: keys.length === 1 && keys[0] === name ? detailsOf(entries[0]) : Object.fromEntries(keys.map((k, i) => [k, entries[i]])) });
+      out.push({
+        name,
+        ok,
+        status,
+        details:
+          keys.length === 1 && keys[0] === name
+            ? detailsOf(entries[0])
+            : Object.fromEntries(keys.map((k, i) => [k, entries[i]])),
+      });
     }
   }
   if (isRecord(components)) springComponents(components, '', out);
   // Spring Boot 1.x put components beside `status` under `details`.
-  else if (!checks && isRecord(details) && Object.values(details).every((d) => isRecord(d) && 'status' in d)) springComponents(details, '', out);
+  else if (!checks && isRecord(details) && Object.values(details).every((d) => isRecord(d) && 'status' in d))
+    springComponents(details, '', out);
   return out;
 }
 
 /** Reads a parsed body (or undefined for a non-JSON one) and the response headers (lower-case names). */
-export function readHealth(body: unknown, headers: Record<string, string | undefined> = {}, buildField?: BuildField): HealthReading {
+export function readHealth(
+  body: unknown,
+  headers: Record<string, string | undefined> = {},
+  buildField?: BuildField,
+): HealthReading {
   // A text body counts only when it is a status word ("OK", "UP", "DOWN"); other text (and a JSON array or scalar) leaves it to the HTTP status.
   const text = typeof body === 'string' && isStatusWord(body) ? body.trim() : undefined;
-  const overall = isRecord(body) ? recordStatus(body) : text !== undefined ? { status: normalizeStatus(text), raw: text } : { status: 'absent' as const, raw: undefined };
+  const overall = isRecord(body)
+    ? recordStatus(body)
+    : text !== undefined
+      ? { status: normalizeStatus(text), raw: text }
+      : { status: 'absent' as const, raw: undefined };
   return {
     status: overall.status,
     rawStatus: overall.raw,
@@ -208,9 +239,11 @@ export function judge(
   const required = contract.checks;
   const isHealthBody = health.rawStatus !== undefined || health.checks.length > 0;
   // With `checks`, an aggregate 503 (Spring, IETF: some other component is down) still says what the required ones are.
-  const statusOk = (httpStatus >= 200 && httpStatus < 300) || (required !== undefined && httpStatus === 503 && isHealthBody);
+  const statusOk =
+    (httpStatus >= 200 && httpStatus < 300) || (required !== undefined && httpStatus === 503 && isHealthBody);
   const reasons: NotReadyReason[] = statusOk ? [] : [{ kind: 'http-status', status: httpStatus }];
-  if (required === undefined && health.status === 'not-ok') reasons.push({ kind: 'status-not-ok', status: health.rawStatus ?? 'unknown' });
+  if (required === undefined && health.status === 'not-ok')
+    reasons.push({ kind: 'status-not-ok', status: health.rawStatus ?? 'unknown' });
   const missing = required?.filter((name) => !health.checks.some((c) => c.name === name)) ?? [];
   if (missing.length) reasons.push({ kind: 'checks-missing', names: missing });
   const failing = health.checks.filter((c) => !c.ok && (required === undefined || required.includes(c.name)));
@@ -221,6 +254,12 @@ export function judge(
   const match = health.builds.find((b) => buildMatches(b.value, expected));
   if (match) return { reasons, health, build: match.value };
   if (first) reasons.push({ kind: 'stale-build', found: first.value, source: first.source, expected });
-  else reasons.push({ kind: 'no-build', expected, lookedAt: describeBuildLookup(contract.buildField), problem: health.buildProblem });
+  else
+    reasons.push({
+      kind: 'no-build',
+      expected,
+      lookedAt: describeBuildLookup(contract.buildField),
+      problem: health.buildProblem,
+    });
   return { reasons, health, build: first?.value };
 }

@@ -22,7 +22,24 @@
 /** `ok` and `not-ok` come from a recognised status; `absent` means the body has no status at all. */
 export type HealthStatus = 'ok' | 'not-ok' | 'absent';
 
-const OK_WORDS = new Set(['up', 'ok', 'pass', 'passed', 'passing', 'healthy', 'ready', 'green', 'serving', 'available', 'operational', 'success', 'alive', 'live', 'true', 'yes']);
+const OK_WORDS = new Set([
+  'up',
+  'ok',
+  'pass',
+  'passed',
+  'passing',
+  'healthy',
+  'ready',
+  'green',
+  'serving',
+  'available',
+  'operational',
+  'success',
+  'alive',
+  'live',
+  'true',
+  'yes',
+]);
 
 const NOT_OK_WORDS = new Set([
   'down',
@@ -55,7 +72,10 @@ const NOT_OK_WORDS = new Set([
 const WORD_FIELDS = ['status', 'state', 'health'];
 /** Fields whose value is a yes/no (a number there is 1 or 0). */
 const FLAG_FIELDS = ['healthy', 'ok', 'up', 'ready', 'alive', 'live'];
-const FIELD_KIND = new Map<string, 'word' | 'flag'>([...WORD_FIELDS.map((f) => [f, 'word'] as const), ...FLAG_FIELDS.map((f) => [f, 'flag'] as const)]);
+const FIELD_KIND = new Map<string, 'word' | 'flag'>([
+  ...WORD_FIELDS.map((f) => [f, 'word'] as const),
+  ...FLAG_FIELDS.map((f) => [f, 'flag'] as const),
+]);
 
 /** Every field name read, for the docs and the tests. */
 export const HEALTH_FIELDS: readonly string[] = [...WORD_FIELDS, ...FLAG_FIELDS];
@@ -82,7 +102,8 @@ export function normalizeStatus(value: unknown, kind: 'word' | 'flag' = 'word'):
   return OK_WORDS.has(word(value)) ? 'ok' : 'not-ok';
 }
 
-const shown = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+const shown = (value: unknown): string =>
+  typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 
 export interface StatusReading {
   status: HealthStatus;

@@ -42,7 +42,13 @@ function errorCode(error: unknown): string {
   return typeof e?.message === 'string' ? e.message : String(error);
 }
 
-function requestOnce(url: URL, host: string | undefined, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<HttpOutcome> {
+function requestOnce(
+  url: URL,
+  host: string | undefined,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<HttpOutcome> {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const address = host ? `${host.includes(':') ? `[${host}]` : host}:${port}` : url.host;
   return new Promise((resolve) => {
@@ -81,8 +87,15 @@ function requestOnce(url: URL, host: string | undefined, headers: Record<string,
         response.on('error', (error) => finish({ address, status: response.statusCode, error: errorCode(error) }));
         response.on('end', () => {
           const responseHeaders: Record<string, string | undefined> = {};
-          for (const [name, value] of Object.entries(response.headers)) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-          finish({ address, status: response.statusCode, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8'), truncated });
+          for (const [name, value] of Object.entries(response.headers))
+            responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+          finish({
+            address,
+            status: response.statusCode,
+            headers: responseHeaders,
+            text: Buffer.concat(chunks).toString('utf8'),
+            truncated,
+          });
         });
       },
     );
@@ -106,7 +119,12 @@ function requestOnce(url: URL, host: string | undefined, headers: Record<string,
  * to one or the other, and Node's resolver order differs across versions (wait-on #109, #133).
  * `attempts` lists every address tried.
  */
-export async function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<{ outcome: HttpOutcome; tried: HttpOutcome[] }> {
+export async function httpGet(
+  url: URL,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ outcome: HttpOutcome; tried: HttpOutcome[] }> {
   const hosts = url.hostname === 'localhost' ? ['127.0.0.1', '::1'] : [undefined];
   const tried: HttpOutcome[] = [];
   for (const host of hosts) {
@@ -173,16 +191,35 @@ export function parseBody(text: string | undefined): unknown {
 
 /** Reads what a probe returned; anything that is not a response is a TypeError naming `where`. */
 export async function readProbeResponse(where: string, response: HealthResponseLike | Response): Promise<ReadResponse> {
-  if (typeof response !== 'object' || response === null || typeof (response as { status?: unknown }).status !== 'number') {
-    throw new TypeError(`${where}: the probe must return { status: number, body?, headers? } or a fetch Response, got ${describeValue(response)}.`);
+  if (
+    typeof response !== 'object' ||
+    response === null ||
+    typeof (response as { status?: unknown }).status !== 'number'
+  ) {
+    throw new TypeError(
+      `${where}: the probe must return { status: number, body?, headers? } or a fetch Response, got ${describeValue(response)}.`,
+    );
   }
-  if (typeof (response as Response).text === 'function' && !('body' in response && typeof (response as HealthResponseLike).body !== 'object')) {
+  if (
+    typeof (response as Response).text === 'function' &&
+    !('body' in response && typeof (response as HealthResponseLike).body !== 'object')
+  ) {
     const text = await (response as Response).text();
-    return { status: response.status, body: parseBody(text), text, headers: lowerHeaders((response as Response).headers) };
+    return {
+      status: response.status,
+      body: parseBody(text),
+      text,
+      headers: lowerHeaders((response as Response).headers),
+    };
   }
   const like = response as HealthResponseLike;
   const body = typeof like.body === 'string' ? parseBody(like.body) : like.body;
-  const text = like.body === undefined ? undefined : typeof like.body === 'string' ? like.body : JSON.stringify(like.body, null, 2);
+  const text =
+    like.body === undefined
+      ? undefined
+      : typeof like.body === 'string'
+        ? like.body
+        : JSON.stringify(like.body, null, 2);
   return { status: like.status, body, text, headers: lowerHeaders(like.headers) };
 }
 
@@ -206,12 +243,19 @@ const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
  * The ms a 429/503 response asks the client to wait (`Retry-After: 120` or an HTTP date, against
  * `wallNow`), or undefined: another status, no header, or a value that is neither form.
  */
-export function retryAfterOf(status: number, headers: Record<string, string | undefined>, wallNow: number): { ms: number; header: string } | undefined {
+export function retryAfterOf(
+  status: number,
+  headers: Record<string, string | undefined>,
+  wallNow: number,
+): { ms: number; header: string } | undefined {
   const header = headers['retry-after']?.trim();
   if (!RETRY_AFTER_STATUSES.has(status) || !header) return undefined;
   let ms: number;
   if (/^\d+$/.test(header)) ms = Number(header) * 1000;
   else if (HTTP_DATE.test(header) && Number.isFinite(Date.parse(header))) ms = Date.parse(header) - wallNow;
   else return undefined;
-  return { ms: Math.min(MAX_RETRY_AFTER, Math.max(0, ms)), header: header.length <= 40 ? header : `${header.slice(0, 39)}…` };
+  return {
+    ms: Math.min(MAX_RETRY_AFTER, Math.max(0, ms)),
+    header: header.length <= 40 ? header : `${header.slice(0, 39)}…`,
+  };
 }

@@ -6,7 +6,14 @@
 import { inspect } from 'node:util';
 import { checkOptions } from '../options/checkOptions.ts';
 import { captureCallSite, findCallSite } from '../runner/callSite.ts';
-import { beginCleanupState, currentTestState, endTest, runInTest, type TestCleanup, type TestState } from '../runner/testState.ts';
+import {
+  beginCleanupState,
+  currentTestState,
+  endTest,
+  runInTest,
+  type TestCleanup,
+  type TestState,
+} from '../runner/testState.ts';
 
 /** Options of `onCleanup(fn, options)`. */
 export interface CleanupOptions {
@@ -23,7 +30,9 @@ const MAX_ERROR_TEXT = 300;
 
 function read(value: unknown, key: string): unknown {
   try {
-    return value !== null && (typeof value === 'object' || typeof value === 'function') ? (value as Record<string, unknown>)[key] : undefined;
+    return value !== null && (typeof value === 'object' || typeof value === 'function')
+      ? (value as Record<string, unknown>)[key]
+      : undefined;
   } catch {
     return undefined;
   }
@@ -31,7 +40,12 @@ function read(value: unknown, key: string): unknown {
 
 /** The HTTP status an error or response carries: fetch, node, axios, got, the AWS SDK, Playwright's APIResponse. */
 export function statusOf(value: unknown): number | undefined {
-  const candidates = [read(value, 'status'), read(value, 'statusCode'), read(read(value, 'response'), 'status'), read(read(value, '$metadata'), 'httpStatusCode')];
+  const candidates = [
+    read(value, 'status'),
+    read(value, 'statusCode'),
+    read(read(value, 'response'), 'status'),
+    read(read(value, '$metadata'), 'httpStatusCode'),
+  ];
   for (const candidate of candidates) {
     const status = typeof candidate === 'function' ? safeCall(candidate as () => unknown, value) : candidate;
     if (typeof status === 'number' && Number.isInteger(status)) return status;
@@ -79,10 +93,15 @@ function failedResponse(value: unknown): Error | undefined {
  * @example onCleanup(() => fs.rm(dir, { recursive: true }), { gone: (e) => e.code === 'ENOENT' })
  */
 export function onCleanup(fn: () => unknown, options?: CleanupOptions): void {
-  if (typeof fn !== 'function') throw new TypeError(`onCleanup(): \`fn\` must be a function (the teardown to run after the test), got ${inspect(fn, { depth: 0 })}.`);
+  if (typeof fn !== 'function')
+    throw new TypeError(
+      `onCleanup(): \`fn\` must be a function (the teardown to run after the test), got ${inspect(fn, { depth: 0 })}.`,
+    );
   const o = checkOptions('onCleanup()', options, ['gone']) as CleanupOptions;
   if (o.gone !== undefined && typeof o.gone !== 'function')
-    throw new TypeError(`onCleanup(): \`gone\` must be a function (error) => boolean, got ${inspect(o.gone, { depth: 0 })}.`);
+    throw new TypeError(
+      `onCleanup(): \`gone\` must be a function (error) => boolean, got ${inspect(o.gone, { depth: 0 })}.`,
+    );
   const state = currentTestState();
   if (!state) {
     throw new Error(
@@ -90,7 +109,9 @@ export function onCleanup(fn: () => unknown, options?: CleanupOptions): void {
     );
   }
   if (state.cleanups.length >= MAX_CLEANUPS)
-    throw new Error(`onCleanup(): more than ${MAX_CLEANUPS} cleanups in one test (one registered per loop iteration, or a cleanup that registers itself again?).`);
+    throw new Error(
+      `onCleanup(): more than ${MAX_CLEANUPS} cleanups in one test (one registered per loop iteration, or a cleanup that registers itself again?).`,
+    );
   const site = captureCallSite('onCleanup', onCleanup);
   const number = state.cleanups.length + 1;
   const cleanup: TestCleanup = {
@@ -116,7 +137,8 @@ function location(frame: string | undefined): string | undefined {
 function oneLine(error: unknown): string {
   let text: string;
   try {
-    text = error instanceof Error ? `${error.name}: ${error.message}` : inspect(error, { depth: 1, breakLength: Infinity });
+    text =
+      error instanceof Error ? `${error.name}: ${error.message}` : inspect(error, { depth: 1, breakLength: Infinity });
   } catch {
     text = 'a value that cannot be printed';
   }
@@ -136,11 +158,16 @@ async function runOne(cleanup: TestCleanup): Promise<{ error: unknown } | undefi
   try {
     return cleanup.gone(error) === true ? undefined : { error };
   } catch (goneError) {
-    return { error: new Error(`its \`gone\` check threw ${oneLine(goneError)} on ${oneLine(error)}`, { cause: error }) };
+    return {
+      error: new Error(`its \`gone\` check threw ${oneLine(goneError)} on ${oneLine(error)}`, { cause: error }),
+    };
   }
 }
 
-function cleanupError(failures: Array<{ label: string; error: unknown }>, forgotten: Error | undefined): Error | undefined {
+function cleanupError(
+  failures: Array<{ label: string; error: unknown }>,
+  forgotten: Error | undefined,
+): Error | undefined {
   if (failures.length === 0) return forgotten;
   const one = failures.length === 1;
   const lines = failures.map((f) => `  ${f.label}: ${oneLine(f.error)}`).join('\n');
@@ -173,14 +200,20 @@ export async function runCleanups(test: TestState): Promise<Error | undefined> {
   const failures: Array<{ label: string; error: unknown }> = [];
   await runInTest(state, async () => {
     // Bounded: a cleanup that registers another each time it runs must not spin forever.
-    for (let ran = 0, cleanup = test.cleanups.pop(); cleanup; cleanup = ++ran < MAX_CLEANUPS ? test.cleanups.pop() : undefined) {
+    for (
+      let ran = 0, cleanup = test.cleanups.pop();
+      cleanup;
+      cleanup = ++ran < MAX_CLEANUPS ? test.cleanups.pop() : undefined
+    ) {
       const failed = await runOne(cleanup);
       if (failed) failures.push({ label: cleanup.label(), error: failed.error });
     }
     if (test.cleanups.length > 0)
       failures.push({
         label: `${test.cleanups.length} more cleanups`,
-        error: new Error(`not run: more than ${MAX_CLEANUPS} cleanups ran (a cleanup that registers another each time it runs?)`),
+        error: new Error(
+          `not run: more than ${MAX_CLEANUPS} cleanups ran (a cleanup that registers another each time it runs?)`,
+        ),
       });
     test.cleanups.length = 0;
   });

@@ -63,7 +63,11 @@ type Listener = (...args: unknown[]) => void;
 type EmitterLike = Record<string, ((...args: unknown[]) => unknown) | undefined>;
 
 /** Attaches `listener` to each event; returns the function that detaches every one. */
-function attach(emitter: EmitterLike, events: readonly (string | symbol)[], listener: (event: string | symbol) => Listener): () => void {
+function attach(
+  emitter: EmitterLike,
+  events: readonly (string | symbol)[],
+  listener: (event: string | symbol) => Listener,
+): () => void {
   const detach: (() => void)[] = [];
   for (const event of events) {
     const fn = listener(event);
@@ -87,22 +91,33 @@ function checkEmitter(emitter: unknown): EmitterLike {
     (typeof e === 'object' || typeof e === 'function') &&
     ((typeof e.addEventListener === 'function' && typeof e.removeEventListener === 'function') ||
       (typeof e.on === 'function' && (typeof e.off === 'function' || typeof e.removeListener === 'function')));
-  if (!ok) throw argumentError(WHERE, `\`emitter\` must be an EventEmitter (on/off) or an EventTarget (addEventListener/removeEventListener), got ${describeValue(emitter)}.`);
+  if (!ok)
+    throw argumentError(
+      WHERE,
+      `\`emitter\` must be an EventEmitter (on/off) or an EventTarget (addEventListener/removeEventListener), got ${describeValue(emitter)}.`,
+    );
   return e;
 }
 
 function checkEvents(events: unknown): (string | symbol)[] {
   const list = Array.isArray(events) ? events : [events];
-  const ok = list.length > 0 && list.every((name) => (typeof name === 'string' && name !== '') || typeof name === 'symbol');
-  if (!ok) throw argumentError(WHERE, `\`events\` must be an event name (a non-empty string or a symbol) or a non-empty list of them, got ${describeValue(events)}.`);
+  const ok =
+    list.length > 0 && list.every((name) => (typeof name === 'string' && name !== '') || typeof name === 'symbol');
+  if (!ok)
+    throw argumentError(
+      WHERE,
+      `\`events\` must be an event name (a non-empty string or a symbol) or a non-empty list of them, got ${describeValue(events)}.`,
+    );
   return [...new Set(list as (string | symbol)[])];
 }
 
 function checkRecordOptions(options: unknown): { map: ((...args: unknown[]) => unknown) | undefined; limit: number } {
   const o = checkOptions(WHERE, options, ['map', 'limit']);
-  if (o.map !== undefined && typeof o.map !== 'function') throw argumentError(WHERE, `\`map\` must be a function (...args) => value, got ${describeValue(o.map)}.`);
+  if (o.map !== undefined && typeof o.map !== 'function')
+    throw argumentError(WHERE, `\`map\` must be a function (...args) => value, got ${describeValue(o.map)}.`);
   const limit = o.limit ?? DEFAULT_RECORD_LIMIT;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw argumentError(WHERE, `\`limit\` must be a whole number >= 1, got ${describeValue(limit)}.`);
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)
+    throw argumentError(WHERE, `\`limit\` must be a whole number >= 1, got ${describeValue(limit)}.`);
   return { map: o.map as ((...args: unknown[]) => unknown) | undefined, limit };
 }
 
@@ -114,7 +129,11 @@ function checkRecordOptions(options: unknown): { map: ((...args: unknown[]) => u
  * await expect(() => done.length).toEventuallyBe(5, { wakeOn: done })
  * expect(done.map((e) => e.value)).toEqual(['1', '2', '3', '4', '5'])
  */
-export function record<T = unknown>(emitter: unknown, events: string | symbol | readonly (string | symbol)[], options?: RecordOptions<T>): Recording<T> {
+export function record<T = unknown>(
+  emitter: unknown,
+  events: string | symbol | readonly (string | symbol)[],
+  options?: RecordOptions<T>,
+): Recording<T> {
   const target = checkEmitter(emitter);
   const names = checkEvents(events);
   const { map, limit } = checkRecordOptions(options);
@@ -139,7 +158,15 @@ export function record<T = unknown>(emitter: unknown, events: string | symbol | 
       }
       total++;
       if (entries.length >= limit) entries.shift();
-      entries.push(Object.freeze({ event, at: monotonicNow() - start, args: Object.freeze(args), value: value as T, ...(failed ? { error } : {}) }));
+      entries.push(
+        Object.freeze({
+          event,
+          at: monotonicNow() - start,
+          args: Object.freeze(args),
+          value: value as T,
+          ...(failed ? { error } : {}),
+        }),
+      );
       for (const wake of [...wakers]) wake();
     };
   const detach = attach(target, names, onEmit);
@@ -177,7 +204,9 @@ export function record<T = unknown>(emitter: unknown, events: string | symbol | 
     length: () => entries.length,
   };
   const readOnly = (): never => {
-    throw new TypeError(`${WHERE}: a recording is read-only (it lists what the emitter emitted); copy it first (\`[...recording]\`) to change the list.`);
+    throw new TypeError(
+      `${WHERE}: a recording is read-only (it lists what the emitter emitted); copy it first (\`[...recording]\`) to change the list.`,
+    );
   };
   const probe = (): RecordedEvent<T>[] => entries.slice();
   // util.inspect shows a proxy's target, not what its traps say: the description lives on the target too.
@@ -190,11 +219,15 @@ export function record<T = unknown>(emitter: unknown, events: string | symbol | 
         if (/^(0|[1-9]\d*)$/.test(key)) return entries[Number(key)];
         if (MUTATORS.has(key)) return readOnly;
         const method = (Array.prototype as unknown as Record<string, unknown>)[key];
-        if (typeof method === 'function') return (...args: unknown[]) => (method as (...a: unknown[]) => unknown).apply(entries.slice(), args);
+        if (typeof method === 'function')
+          return (...args: unknown[]) => (method as (...a: unknown[]) => unknown).apply(entries.slice(), args);
       }
       return Reflect.get(fn, key);
     },
-    has: (fn, key) => Object.hasOwn(own, key) || (typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key) && Number(key) < entries.length) || Reflect.has(fn, key),
+    has: (fn, key) =>
+      Object.hasOwn(own, key) ||
+      (typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key) && Number(key) < entries.length) ||
+      Reflect.has(fn, key),
     set: readOnly,
     defineProperty: readOnly,
     deleteProperty: readOnly,

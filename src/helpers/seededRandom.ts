@@ -51,11 +51,14 @@ interface Installs {
   outside: SeededRandom[];
 }
 
-const installs = (): Installs => globalSlot('seededRandom.installs.v1', (): Installs => ({ original: undefined, active: 0, outside: [] }));
+const installs = (): Installs =>
+  globalSlot('seededRandom.installs.v1', (): Installs => ({ original: undefined, active: 0, outside: [] }));
 
 function checkSeed(seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
-    throw new TypeError(`seededRandom(): \`seed\` must be an integer (e.g. testSeed(), or one a failure printed), got ${inspect(seed, { depth: 0 })}.`);
+    throw new TypeError(
+      `seededRandom(): \`seed\` must be an integer (e.g. testSeed(), or one a failure printed), got ${inspect(seed, { depth: 0 })}.`,
+    );
   // xoroshiro128+ takes 32 bits: larger or negative seeds are folded, never silently truncated to one another.
   return seed >= 0 && seed <= 0xffff_ffff ? seed : hash32(`seed:${seed}`);
 }
@@ -76,7 +79,9 @@ function mixSeed(seed: number): number {
 
 function checkInt(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value))
-    throw new TypeError(`seededRandom().int(): \`${name}\` must be a safe integer, got ${inspect(value, { depth: 0 })}.`);
+    throw new TypeError(
+      `seededRandom().int(): \`${name}\` must be a safe integer, got ${inspect(value, { depth: 0 })}.`,
+    );
   return value;
 }
 
@@ -102,7 +107,11 @@ function webCrypto(): { randomUUID?: Uuid } | undefined {
 function patchGlobals(): void {
   const s = installs();
   const web = webCrypto();
-  s.original = { random: Math.random, webUuid: web && Object.getOwnPropertyDescriptor(web, 'randomUUID'), nodeUuid: nodeCrypto().randomUUID };
+  s.original = {
+    random: Math.random,
+    webUuid: web && Object.getOwnPropertyDescriptor(web, 'randomUUID'),
+    nodeUuid: nodeCrypto().randomUUID,
+  };
   const original = s.original;
   Math.random = () => {
     const rng = installedNow();
@@ -170,11 +179,15 @@ export function seededRandom(seed: number = testSeed()): SeededRandom {
     int: (min: number, max: number) => {
       checkInt('min', min);
       checkInt('max', max);
-      if (min > max) throw new TypeError(`seededRandom().int(): \`min\` (${min}) must not be greater than \`max\` (${max}).`);
+      if (min > max)
+        throw new TypeError(`seededRandom().int(): \`min\` (${min}) must not be greater than \`max\` (${max}).`);
       return uniformInt(generator, min, max);
     },
     pick: <T>(list: readonly T[]): T => {
-      if (!Array.isArray(list) || list.length === 0) throw new TypeError(`seededRandom().pick(): \`list\` must be a non-empty array, got ${inspect(list, { depth: 0 })}.`);
+      if (!Array.isArray(list) || list.length === 0)
+        throw new TypeError(
+          `seededRandom().pick(): \`list\` must be a non-empty array, got ${inspect(list, { depth: 0 })}.`,
+        );
       return list[uniformInt(generator, 0, list.length - 1)] as T;
     },
     uuid: () => formatUuid([generator.next(), generator.next(), generator.next(), generator.next()]),

@@ -27,7 +27,8 @@ function token(): string {
  * @example const ns = testNamespace('tenant'); await api.createTenant(ns.id); onCleanup(() => api.deleteTenant(ns.id))
  */
 export function testNamespace(prefix = 't'): WorkerNamespace {
-  if (typeof prefix !== 'string') throw new TypeError(`testNamespace(): \`prefix\` must be a string, got ${typeof prefix}.`);
+  if (typeof prefix !== 'string')
+    throw new TypeError(`testNamespace(): \`prefix\` must be a string, got ${typeof prefix}.`);
   const state = currentTestState();
   if (!state) {
     throw new Error(

@@ -29,7 +29,9 @@ function parseSeed(text: string): number {
   const trimmed = text.trim();
   const value = /^\d{1,10}$/.test(trimmed) ? Number(trimmed) : NaN;
   if (!(value <= MAX_SEED))
-    throw new TypeError(`${SEED_ENV} must be a whole number from 0 to ${MAX_SEED} (as a failure's "Run:" line prints it), got ${JSON.stringify(text.slice(0, 40))}.`);
+    throw new TypeError(
+      `${SEED_ENV} must be a whole number from 0 to ${MAX_SEED} (as a failure's "Run:" line prints it), got ${JSON.stringify(text.slice(0, 40))}.`,
+    );
   return value;
 }
 
@@ -50,7 +52,10 @@ function fromEnvironmentData(): number | undefined {
  */
 export function runSeed(): number {
   const fromEnv = process.env[SEED_ENV];
-  const seed = fromEnv !== undefined && fromEnv !== '' ? parseSeed(fromEnv) : (fromEnvironmentData() ?? hash32(`unflake-seed:${runId()}`));
+  const seed =
+    fromEnv !== undefined && fromEnv !== ''
+      ? parseSeed(fromEnv)
+      : (fromEnvironmentData() ?? hash32(`unflake-seed:${runId()}`));
   process.env[SEED_ENV] = String(seed);
   try {
     workerThreads.setEnvironmentData(ENV_DATA_KEY, seed);

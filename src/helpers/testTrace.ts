@@ -5,7 +5,14 @@
 import { randomBytes } from '../lazyRequire.ts';
 import { currentTestKey } from './currentTest.ts';
 import { currentTestState } from '../runner/testState.ts';
-import { activeOtelSpanWithContext, activeOtelContext, injectOtel, otelSpanContext, type OtelContext, type OtelSpanContext } from '../adapters/otel.ts';
+import {
+  activeOtelSpanWithContext,
+  activeOtelContext,
+  injectOtel,
+  otelSpanContext,
+  type OtelContext,
+  type OtelSpanContext,
+} from '../adapters/otel.ts';
 import { testSpanOf } from '../otel/testSpan.ts';
 import { RUN_ID_ENV, runId } from './workerNamespace.ts';
 import { SEED_ENV, runSeed } from './testSeed.ts';
@@ -60,10 +67,23 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
 export function parentFromEnv(env: NodeJS.ProcessEnv = process.env): Parent | undefined {
   const match = TRACEPARENT.exec((env.TRACEPARENT ?? '').trim().toLowerCase());
   if (!match) return undefined;
-  const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
-  if (version === 'ff' || (version === '00' && rest !== undefined) || ZERO.test(traceId) || ZERO.test(spanId)) return undefined;
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
+  if (version === 'ff' || (version === '00' && rest !== undefined) || ZERO.test(traceId) || ZERO.test(spanId))
+    return undefined;
   const traceState = env.TRACESTATE?.trim();
-  return { traceId, spanId, flags: version === '00' ? flags : parseInt(flags, 16) & 1 ? '01' : '00', traceState: traceState || undefined };
+  return {
+    traceId,
+    spanId,
+    flags: version === '00' ? flags : parseInt(flags, 16) & 1 ? '01' : '00',
+    traceState: traceState || undefined,
+  };
 }
 
 /** Environment variable names for propagation headers (OpenTelemetry's environment carrier: upper case, `_` for the rest). */

@@ -22,15 +22,33 @@ import { trackAwait } from '../runner/trackAwait.ts';
 import { brand, hasBrand } from '../runtime/brand.ts';
 import { monotonicNow, wallNow } from '../time/realTime.ts';
 import { fingerprintSection } from './fingerprint.ts';
-import { checkBuildField, judge, type BuildField, type HealthContract, type HealthReading, type NotReadyReason } from './health.ts';
-import { errorText, httpGet, parseBody, readProbeResponse, retryAfterOf, type HealthResponseLike, type ReadResponse } from './httpAttempt.ts';
+import {
+  checkBuildField,
+  judge,
+  type BuildField,
+  type HealthContract,
+  type HealthReading,
+  type NotReadyReason,
+} from './health.ts';
+import {
+  errorText,
+  httpGet,
+  parseBody,
+  readProbeResponse,
+  retryAfterOf,
+  type HealthResponseLike,
+  type ReadResponse,
+} from './httpAttempt.ts';
 import type { ReadinessAttempt } from './readinessAttempt.ts';
 import { withTraceHeaders } from './testTrace.ts';
 
 export { judge, type NotReadyReason, type HealthResponseLike };
 
 /** What a `probe` returns: a response-like object, or a fetch `Response`. Throwing means "not yet". */
-export type HealthProbe = (context: { signal: AbortSignal; attempt: number }) => HealthResponseLike | Response | Promise<HealthResponseLike | Response>;
+export type HealthProbe = (context: {
+  signal: AbortSignal;
+  attempt: number;
+}) => HealthResponseLike | Response | Promise<HealthResponseLike | Response>;
 
 /** Options of `waitForReady()`. */
 export interface WaitForReadyOptions {
@@ -106,7 +124,16 @@ export class ReadinessError extends Error {
 }
 
 const WHERE = 'waitForReady()';
-const OPTION_KEYS = ['timeout', 'expectedBuild', 'buildField', 'checks', 'headers', 'interval', 'attemptTimeout', 'signal'];
+const OPTION_KEYS = [
+  'timeout',
+  'expectedBuild',
+  'buildField',
+  'checks',
+  'headers',
+  'interval',
+  'attemptTimeout',
+  'signal',
+];
 
 type Source = { url: URL } | { probe: HealthProbe };
 
@@ -116,14 +143,21 @@ const isOwnTypeError = (error: unknown): boolean => error instanceof TypeError &
 function checkSource(target: unknown): Source {
   if (typeof target === 'function') return { probe: target as HealthProbe };
   if (typeof target !== 'string' && !(target instanceof URL))
-    throw argumentError(WHERE, `the first argument must be a health URL or a probe function returning { status, body, headers }, got ${describeValue(target)}.`);
+    throw argumentError(
+      WHERE,
+      `the first argument must be a health URL or a probe function returning { status, body, headers }, got ${describeValue(target)}.`,
+    );
   let url: URL;
   try {
     url = new URL(String(target));
   } catch {
-    throw argumentError(WHERE, `\`url\` must be an absolute http(s) URL such as http://localhost:8080/health, got ${describeValue(String(target))}.`);
+    throw argumentError(
+      WHERE,
+      `\`url\` must be an absolute http(s) URL such as http://localhost:8080/health, got ${describeValue(String(target))}.`,
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw argumentError(WHERE, `\`url\` must use http: or https:, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw argumentError(WHERE, `\`url\` must use http: or https:, got ${url.protocol}`);
   return { url };
 }
 
@@ -131,11 +165,17 @@ function checkSource(target: unknown): Source {
 function checkReadyOptions(options: unknown): WaitForReadyOptions {
   const o = checkOptions(WHERE, options, OPTION_KEYS) as WaitForReadyOptions;
   if (o.expectedBuild !== undefined && (typeof o.expectedBuild !== 'string' || o.expectedBuild.trim() === ''))
-    throw argumentError(WHERE, `\`expectedBuild\` must be a non-empty string (a git SHA or release id), got ${describeValue(o.expectedBuild)}.`);
+    throw argumentError(
+      WHERE,
+      `\`expectedBuild\` must be a non-empty string (a git SHA or release id), got ${describeValue(o.expectedBuild)}.`,
+    );
   checkBuildField(WHERE, o.buildField);
   if (o.checks !== undefined && (!Array.isArray(o.checks) || o.checks.some((c) => typeof c !== 'string' || c === '')))
     throw argumentError(WHERE, "`checks` must be an array of check names, such as ['db', 'broker'].");
-  if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null || Object.values(o.headers).some((v) => typeof v !== 'string')))
+  if (
+    o.headers !== undefined &&
+    (typeof o.headers !== 'object' || o.headers === null || Object.values(o.headers).some((v) => typeof v !== 'string'))
+  )
     throw argumentError(WHERE, '`headers` must be an object of string values.');
   if (o.attemptTimeout !== undefined) checkMs(WHERE, 'attemptTimeout', o.attemptTimeout, { allowZero: false });
   return o;
@@ -147,7 +187,11 @@ function checkReadyOptions(options: unknown): WaitForReadyOptions {
  * runner's setting, so configure()'s applies.
  */
 function readyDefaults(): ConfigurableOptions {
-  return { timeout: DEFAULT_READY_TIMEOUT, interval: DEFAULT_READY_BACKOFF, testTimeoutMargin: configuredDefaults().testTimeoutMargin };
+  return {
+    timeout: DEFAULT_READY_TIMEOUT,
+    interval: DEFAULT_READY_BACKOFF,
+    testTimeoutMargin: configuredDefaults().testTimeoutMargin,
+  };
 }
 
 /**
@@ -182,7 +226,13 @@ async function waitUntilReady(target: string | URL | HealthProbe, options?: Wait
   );
   const attempts: ReadinessAttempt[] = [];
   const start = monotonicNow();
-  const attemptOnce = attemptFor(source, o, o.attemptTimeout ?? Math.min(DEFAULT_ATTEMPT_TIMEOUT, settings.window), start, attempts);
+  const attemptOnce = attemptFor(
+    source,
+    o,
+    o.attemptTimeout ?? Math.min(DEFAULT_ATTEMPT_TIMEOUT, settings.window),
+    start,
+    attempts,
+  );
   const test = currentTestState();
   const result = await poll<ReadinessAttempt>({
     probe: attemptOnce,
@@ -225,11 +275,15 @@ function attemptFor(
   return async ({ signal, attempt }) => {
     const at = monotonicNow() - start;
     const record =
-      'url' in source ? await getOnce(source.url, headers, attemptTimeout, signal, { attempt, at }, contract) : await probeOnce(source.probe, signal, { attempt, at }, contract);
+      'url' in source
+        ? await getOnce(source.url, headers, attemptTimeout, signal, { attempt, at }, contract)
+        : await probeOnce(source.probe, signal, { attempt, at }, contract);
     // Abandoned by the poll (deadline, abort, test end): the report says so; it is not an observation.
-    if (record === undefined) return { attempt, at, ready: false, reasons: [{ kind: 'unreachable', error: 'abandoned' }] };
+    if (record === undefined)
+      return { attempt, at, ready: false, reasons: [{ kind: 'unreachable', error: 'abandoned' }] };
     attempts.push(record);
-    if (record.retryAfter) retryAfter(record.retryAfter.ms, `HTTP ${record.httpStatus}, Retry-After: ${record.retryAfter.header}`);
+    if (record.retryAfter)
+      retryAfter(record.retryAfter.ms, `HTTP ${record.httpStatus}, Retry-After: ${record.retryAfter.header}`);
     return record;
   };
 }
@@ -248,12 +302,28 @@ async function getOnce(
   if (signal.aborted) return undefined;
   const others = tried.filter((t) => t !== outcome).map((t) => `${t.address}: ${t.error ?? t.status}`);
   const where = { address: outcome.address, alsoTried: others.length ? others : undefined };
-  if (outcome.status === undefined) return { ...moment, ready: false, reasons: [{ kind: 'unreachable', error: `${outcome.error ?? 'no response'} ${outcome.address}` }], ...where };
-  const response = { status: outcome.status, body: parseBody(outcome.text), text: outcome.text, headers: outcome.headers ?? {} };
+  if (outcome.status === undefined)
+    return {
+      ...moment,
+      ready: false,
+      reasons: [{ kind: 'unreachable', error: `${outcome.error ?? 'no response'} ${outcome.address}` }],
+      ...where,
+    };
+  const response = {
+    status: outcome.status,
+    body: parseBody(outcome.text),
+    text: outcome.text,
+    headers: outcome.headers ?? {},
+  };
   return { ...judged(moment, response, contract), ...where, bodyTruncated: outcome.truncated };
 }
 
-async function probeOnce(probe: HealthProbe, signal: AbortSignal, moment: Moment, contract: HealthContract): Promise<ReadinessAttempt> {
+async function probeOnce(
+  probe: HealthProbe,
+  signal: AbortSignal,
+  moment: Moment,
+  contract: HealthContract,
+): Promise<ReadinessAttempt> {
   try {
     return judged(moment, await readProbeResponse(WHERE, await probe({ signal, attempt: moment.attempt })), contract);
   } catch (error) {
@@ -266,5 +336,14 @@ function judged(moment: Moment, response: ReadResponse, contract: HealthContract
   const { reasons, health, build } = judge(response.status, response.body, response.headers, contract);
   const ready = reasons.length === 0;
   const wait = ready ? undefined : retryAfterOf(response.status, response.headers, wallNow());
-  return { ...moment, ready, reasons, httpStatus: response.status, health, build, body: response.text, ...(wait ? { retryAfter: wait } : {}) };
+  return {
+    ...moment,
+    ready,
+    reasons,
+    httpStatus: response.status,
+    health,
+    build,
+    body: response.text,
+    ...(wait ? { retryAfter: wait } : {}),
+  };
 }

@@ -68,7 +68,8 @@ export interface WorkerIdentity {
  */
 export function currentWorker(): WorkerIdentity {
   const env = process.env;
-  const read = (value: string | undefined, offset = 0): number | undefined => (value && /^\d+$/.test(value) ? Number(value) + offset : undefined);
+  const read = (value: string | undefined, offset = 0): number | undefined =>
+    value && /^\d+$/.test(value) ? Number(value) + offset : undefined;
   const vitest = read(env.VITEST_POOL_ID);
   if (vitest !== undefined) return { source: 'vitest', index: vitest };
   const jest = read(env.JEST_WORKER_ID);
@@ -120,7 +121,9 @@ export function buildNamespace(where: string, prefix: unknown, tail: string, rec
   const id = `${head}${tail}`.slice(0, NAMESPACE_MAX);
   const name = (suffix: string): string => {
     if (typeof suffix !== 'string' || !sanitize(suffix))
-      throw new TypeError(`${where}.name(): \`suffix\` must be a non-empty string with at least one letter or digit, got ${JSON.stringify(suffix)}.`);
+      throw new TypeError(
+        `${where}.name(): \`suffix\` must be a non-empty string with at least one letter or digit, got ${JSON.stringify(suffix)}.`,
+      );
     const full = `${id}-${sanitize(suffix)}`;
     if (full.length > NAME_MAX)
       throw new TypeError(

@@ -12,7 +12,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        above + 1,
+        row[j - 1]! + 1,
+        diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -36,16 +40,25 @@ export type MisplacedHint = (key: string) => string | undefined;
 /** The unknown-option error, with a suggestion and the list of what is known. */
 export function unknownOption(where: string, key: string, known: readonly string[]): TypeError {
   const suggestion = closest(key, known);
-  return argumentError(where, `unknown option \`${key}\`${suggestion ? `. Did you mean \`${suggestion}\`?` : '.'} Known options: ${known.map((k) => `\`${k}\``).join(', ')}.`);
+  return argumentError(
+    where,
+    `unknown option \`${key}\`${suggestion ? `. Did you mean \`${suggestion}\`?` : '.'} Known options: ${known.map((k) => `\`${k}\``).join(', ')}.`,
+  );
 }
 
 /**
  * `value` as an options record (undefined is `{}`), or a TypeError naming `where`: not an object, or a
  * key outside `known` (with "Did you mean", or the `misplaced` hint for keys that belong elsewhere).
  */
-export function checkOptions(where: string, value: unknown, known: readonly string[], misplaced?: MisplacedHint): Record<string, unknown> {
+export function checkOptions(
+  where: string,
+  value: unknown,
+  known: readonly string[],
+  misplaced?: MisplacedHint,
+): Record<string, unknown> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw argumentError(where, `options must be an object, got ${describeValue(value)}.`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw argumentError(where, `options must be an object, got ${describeValue(value)}.`);
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const hint = misplaced?.(key);

@@ -44,7 +44,13 @@ interface TestLayers {
 
 // On globalThis (runtime/globalSlot.ts) so the ESM and CJS builds, and every entry point, share one set of defaults.
 let cached: Store | undefined;
-const store = (): Store => (cached ??= globalSlot('configuredDefaults.v2', (): Store => ({ layers: [], atFileStart: [], merged: {}, generation: 0 })));
+const store = (): Store =>
+  (cached ??= globalSlot('configuredDefaults.v2', (): Store => ({
+    layers: [],
+    atFileStart: [],
+    merged: {},
+    generation: 0,
+  })));
 
 function merge(base: ConfigurableOptions, layers: readonly Layer[]): ConfigurableOptions {
   return layers.reduce<ConfigurableOptions>((merged, layer) => ({ ...merged, ...layer.defaults }), base);

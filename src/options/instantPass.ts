@@ -14,7 +14,11 @@ export const INSTANT_PASS_MS = 10;
 type OnAttempt = ((info: AttemptInfo) => void) | undefined;
 
 /** Wraps the user's `onAttempt` (called first, unchanged) with the report; made only when the report is on. */
-export function instantPassReporter(where: string, warn: true | ((line: string) => void), onAttempt: OnAttempt): (info: AttemptInfo) => void {
+export function instantPassReporter(
+  where: string,
+  warn: true | ((line: string) => void),
+  onAttempt: OnAttempt,
+): (info: AttemptInfo) => void {
   const start = monotonicNow();
   return (info) => {
     onAttempt?.(info);

@@ -1,4 +1,12 @@
-import type { AttemptInfo, Backoff, ConfigurableOptions, ConsistentlyOptions, EventuallyOptions, Interval, WakeSource } from './types.ts';
+import type {
+  AttemptInfo,
+  Backoff,
+  ConfigurableOptions,
+  ConsistentlyOptions,
+  EventuallyOptions,
+  Interval,
+  WakeSource,
+} from './types.ts';
 import { builtInDefaults, configuredDefaults } from './defaults.ts';
 import { checkOptions, type MisplacedHint } from './checkOptions.ts';
 import { argumentError, checkMs, describeValue } from './checkMs.ts';
@@ -43,7 +51,20 @@ export interface PollSettings {
  */
 export const DEFAULT_REAL_FLOOR = 100;
 
-const COMMON_KEYS = ['interval', 'attemptTimeout', 'maxAttempts', 'failWhen', 'ignore', 'onAttempt', 'signal', 'message', 'context', 'wakeOn', 'clock', 'realFloor'] as const;
+const COMMON_KEYS = [
+  'interval',
+  'attemptTimeout',
+  'maxAttempts',
+  'failWhen',
+  'ignore',
+  'onAttempt',
+  'signal',
+  'message',
+  'context',
+  'wakeOn',
+  'clock',
+  'realFloor',
+] as const;
 const EVENTUALLY_KEYS: readonly string[] = [...COMMON_KEYS, 'timeout', 'stableFor', 'passes', 'notBefore', 'from'];
 const CONSISTENTLY_KEYS: readonly string[] = [...COMMON_KEYS, 'for'];
 const CONFIGURABLE_KEYS: readonly string[] = [
@@ -69,7 +90,8 @@ function misplacedFor(kind: PollKind | undefined): MisplacedHint | undefined {
     if (kind === 'eventually' && key === 'for') {
       return '`for` is an option of the consistently assertions (toConsistently, toConsistentlyEqual, consistently()). For an eventual assertion, set the window with `timeout`, or require the condition to hold for a while with `stableFor`.';
     }
-    if (kind === 'consistently' && key === 'timeout') return 'a consistently assertion takes its window as `for` (how long the condition must hold), not `timeout`.';
+    if (kind === 'consistently' && key === 'timeout')
+      return 'a consistently assertion takes its window as `for` (how long the condition must hold), not `timeout`.';
     if (kind === 'consistently' && key === 'from') {
       return '`from` is an option of the eventual assertions (a wait for a change); a consistently assertion watches a state that must already hold.';
     }
@@ -80,7 +102,12 @@ function misplacedFor(kind: PollKind | undefined): MisplacedHint | undefined {
   };
 }
 
-function checkDuration(where: string, name: string, value: unknown, options: { allowZero?: boolean } = {}): number | undefined {
+function checkDuration(
+  where: string,
+  name: string,
+  value: unknown,
+  options: { allowZero?: boolean } = {},
+): number | undefined {
   return value === undefined ? undefined : checkMs(where, name, value, options);
 }
 
@@ -94,7 +121,8 @@ function checkCount(where: string, name: string, value: unknown): number | undef
 
 function checkFunction<F>(where: string, name: string, value: unknown, shape: string): F | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw argumentError(where, `\`${name}\` must be a function ${shape}, got ${describeValue(value)}.`);
+  if (typeof value !== 'function')
+    throw argumentError(where, `\`${name}\` must be a function ${shape}, got ${describeValue(value)}.`);
   return value as F;
 }
 
@@ -102,7 +130,8 @@ export function checkInterval(where: string, value: unknown): Interval | undefin
   if (value === undefined) return undefined;
   if (typeof value === 'number') return checkDuration(where, 'interval', value);
   if (Array.isArray(value)) {
-    if (value.length === 0) throw argumentError(where, '`interval` as a list needs at least one pause in ms, got an empty array.');
+    if (value.length === 0)
+      throw argumentError(where, '`interval` as a list needs at least one pause in ms, got an empty array.');
     value.forEach((entry, i) => checkDuration(where, `interval[${i}]`, entry));
     return value as number[];
   }
@@ -110,31 +139,59 @@ export function checkInterval(where: string, value: unknown): Interval | undefin
     const backoff = value as Partial<Backoff> & Record<string, unknown>;
     checkOptions(`${where} (interval)`, backoff, ['initial', 'factor', 'max', 'jitter']);
     checkDuration(where, 'interval.initial', backoff.initial);
-    if (backoff.initial === undefined) throw argumentError(where, '`interval.initial` is required in a backoff interval ({ initial, factor?, max?, jitter? }).');
-    if (backoff.factor !== undefined && (typeof backoff.factor !== 'number' || !Number.isFinite(backoff.factor) || backoff.factor < 1)) {
-      throw argumentError(where, `\`interval.factor\` must be a finite number >= 1, got ${describeValue(backoff.factor)}.`);
+    if (backoff.initial === undefined)
+      throw argumentError(
+        where,
+        '`interval.initial` is required in a backoff interval ({ initial, factor?, max?, jitter? }).',
+      );
+    if (
+      backoff.factor !== undefined &&
+      (typeof backoff.factor !== 'number' || !Number.isFinite(backoff.factor) || backoff.factor < 1)
+    ) {
+      throw argumentError(
+        where,
+        `\`interval.factor\` must be a finite number >= 1, got ${describeValue(backoff.factor)}.`,
+      );
     }
     checkDuration(where, 'interval.max', backoff.max);
     if (backoff.max !== undefined && backoff.max < backoff.initial) {
-      throw argumentError(where, `\`interval.max\` (${backoff.max}) must not be less than \`interval.initial\` (${backoff.initial}).`);
+      throw argumentError(
+        where,
+        `\`interval.max\` (${backoff.max}) must not be less than \`interval.initial\` (${backoff.initial}).`,
+      );
     }
-    if (backoff.jitter !== undefined && (typeof backoff.jitter !== 'number' || !(backoff.jitter >= 0 && backoff.jitter <= 1))) {
-      throw argumentError(where, `\`interval.jitter\` must be a fraction between 0 and 1, got ${describeValue(backoff.jitter)}.`);
+    if (
+      backoff.jitter !== undefined &&
+      (typeof backoff.jitter !== 'number' || !(backoff.jitter >= 0 && backoff.jitter <= 1))
+    ) {
+      throw argumentError(
+        where,
+        `\`interval.jitter\` must be a fraction between 0 and 1, got ${describeValue(backoff.jitter)}.`,
+      );
     }
     return backoff as Backoff;
   }
-  throw argumentError(where, `\`interval\` must be a number of ms, a list of them, or { initial, factor, max, jitter }, got ${describeValue(value)}.`);
+  throw argumentError(
+    where,
+    `\`interval\` must be a number of ms, a list of them, or { initial, factor, max, jitter }, got ${describeValue(value)}.`,
+  );
 }
 
 function checkWakeOn(where: string, value: unknown): WakeSource[] {
   if (value === undefined) return [];
-  const isPair = Array.isArray(value) && value.length === 2 && typeof value[0] === 'object' && value[0] !== null && (typeof value[1] === 'string' || typeof value[1] === 'symbol');
+  const isPair =
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === 'object' &&
+    value[0] !== null &&
+    (typeof value[1] === 'string' || typeof value[1] === 'symbol');
   const list: unknown[] = typeof value === 'function' || isPair ? [value] : Array.isArray(value) ? value : [value];
   return list.map((source, i) => {
     if (typeof source === 'function') return source as WakeSource;
     if (Array.isArray(source) && source.length === 2 && source[0] !== null && typeof source[0] === 'object') {
       const target = source[0] as Record<string, unknown>;
-      if (typeof target.on === 'function' || typeof target.addEventListener === 'function') return source as unknown as WakeSource;
+      if (typeof target.on === 'function' || typeof target.addEventListener === 'function')
+        return source as unknown as WakeSource;
     }
     throw argumentError(
       where,
@@ -158,7 +215,10 @@ export function validateConfigurable(options: unknown): void {
   checkFingerprintFields(where, o.fingerprint);
   const warn = o.warnInstantPass;
   if (warn !== undefined && typeof warn !== 'boolean' && typeof warn !== 'function') {
-    throw argumentError(where, `\`warnInstantPass\` must be true, false or a function (line: string) => void, got ${describeValue(warn)}.`);
+    throw argumentError(
+      where,
+      `\`warnInstantPass\` must be true, false or a function (line: string) => void, got ${describeValue(warn)}.`,
+    );
   }
 }
 
@@ -178,7 +238,12 @@ function fromFor(where: string, o: Record<string, unknown>, goal: Goal | undefin
  * `maxAttempts` cannot shorten an "always"/"never" window into a pass (SPEC section 0): given explicitly
  * it is a TypeError; a configure() default does not apply to windows.
  */
-function maxAttemptsFor(where: string, o: Record<string, unknown>, configured: number | undefined, goal: Goal | undefined): number | undefined {
+function maxAttemptsFor(
+  where: string,
+  o: Record<string, unknown>,
+  configured: number | undefined,
+  goal: Goal | undefined,
+): number | undefined {
   const explicit = checkCount(where, 'maxAttempts', o.maxAttempts);
   if (goal === undefined || !isWindowGoal(goal)) return explicit ?? configured;
   if (explicit !== undefined) {
@@ -194,7 +259,10 @@ function maxAttemptsFor(where: string, o: Record<string, unknown>, configured: n
 function infiniteTimeout(where: string, kind: PollKind, o: Record<string, unknown>): number | undefined {
   if (kind !== 'eventually' || o.timeout !== Infinity) return undefined;
   if (o.signal === undefined)
-    throw argumentError(where, '`timeout: Infinity` needs a `signal` to end the wait (an AbortSignal you abort); without one, give a finite `timeout` in ms.');
+    throw argumentError(
+      where,
+      '`timeout: Infinity` needs a `signal` to end the wait (an AbortSignal you abort); without one, give a finite `timeout` in ms.',
+    );
   return Infinity;
 }
 
@@ -203,10 +271,19 @@ function infiniteTimeout(where: string, kind: PollKind, o: Record<string, unknow
  * window assertions ("always", "never") apart, for the rules only they have. `ownDefaults`: a helper's
  * own defaults (waitForReady's timeout and backoff), merged instead of configure()'s, which then do not apply.
  */
-export function normalizeOptions(where: string, kind: PollKind, options: unknown, goal?: Goal, ownDefaults?: ConfigurableOptions): PollSettings {
-  const o = checkOptions(where, options, kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS, misplacedFor(kind)) as EventuallyOptions &
-    ConsistentlyOptions &
-    Record<string, unknown>;
+export function normalizeOptions(
+  where: string,
+  kind: PollKind,
+  options: unknown,
+  goal?: Goal,
+  ownDefaults?: ConfigurableOptions,
+): PollSettings {
+  const o = checkOptions(
+    where,
+    options,
+    kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS,
+    misplacedFor(kind),
+  ) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
   const d = ownDefaults ?? configuredDefaults();
   const windowName = kind === 'eventually' ? 'timeout' : 'for';
   const window =
@@ -217,12 +294,19 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
   const passes = checkCount(where, 'passes', o.passes) ?? 1;
   const notBefore = checkDuration(where, 'notBefore', o.notBefore);
   if (stableFor > 0 && stableFor >= window) {
-    throw argumentError(where, `\`stableFor\` (${stableFor} ms) must be shorter than \`timeout\` (${window} ms): the condition has to hold for stableFor inside the window.`);
+    throw argumentError(
+      where,
+      `\`stableFor\` (${stableFor} ms) must be shorter than \`timeout\` (${window} ms): the condition has to hold for stableFor inside the window.`,
+    );
   }
   if (notBefore !== undefined && notBefore >= window) {
-    throw argumentError(where, `\`notBefore\` (${notBefore} ms) must be shorter than \`timeout\` (${window} ms), or nothing could ever pass.`);
+    throw argumentError(
+      where,
+      `\`notBefore\` (${notBefore} ms) must be shorter than \`timeout\` (${window} ms), or nothing could ever pass.`,
+    );
   }
-  const attemptTimeout = checkDuration(where, 'attemptTimeout', o.attemptTimeout, { allowZero: false }) ?? d.attemptTimeout;
+  const attemptTimeout =
+    checkDuration(where, 'attemptTimeout', o.attemptTimeout, { allowZero: false }) ?? d.attemptTimeout;
   const maxAttempts = maxAttemptsFor(where, o, d.maxAttempts, goal);
   if (passes > 1 && maxAttempts !== undefined && passes > maxAttempts) {
     throw argumentError(where, `\`passes\` (${passes}) cannot be reached within \`maxAttempts\` (${maxAttempts}).`);
@@ -230,7 +314,12 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
   const signal = o.signal;
   if (
     signal !== undefined &&
-    !(typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function')
+    !(
+      typeof signal === 'object' &&
+      signal !== null &&
+      typeof (signal as AbortSignal).aborted === 'boolean' &&
+      typeof (signal as AbortSignal).addEventListener === 'function'
+    )
   ) {
     throw argumentError(where, `\`signal\` must be an AbortSignal, got ${describeValue(signal)}.`);
   }
@@ -239,11 +328,25 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
   }
   const message = o.message;
   if (message !== undefined && typeof message !== 'string' && typeof message !== 'function') {
-    throw argumentError(where, `\`message\` must be a string or a function returning one, got ${describeValue(message)}.`);
+    throw argumentError(
+      where,
+      `\`message\` must be a string or a function returning one, got ${describeValue(message)}.`,
+    );
   }
   const from = fromFor(where, o, goal);
-  const onAttempt = checkFunction<PollSettings['onAttempt']>(where, 'onAttempt', o.onAttempt, '(info: { attempt, at, value?, error?, held }) => void');
-  const instant = kind === 'eventually' && from === undefined && stableFor === 0 && passes === 1 && notBefore === undefined && (goal ?? 'eventually') === 'eventually';
+  const onAttempt = checkFunction<PollSettings['onAttempt']>(
+    where,
+    'onAttempt',
+    o.onAttempt,
+    '(info: { attempt, at, value?, error?, held }) => void',
+  );
+  const instant =
+    kind === 'eventually' &&
+    from === undefined &&
+    stableFor === 0 &&
+    passes === 1 &&
+    notBefore === undefined &&
+    (goal ?? 'eventually') === 'eventually';
   return {
     kind,
     window,
@@ -259,7 +362,8 @@ export function normalizeOptions(where: string, kind: PollKind, options: unknown
     ignore: checkFunction(where, 'ignore', o.ignore, '(error) => boolean') ?? d.ignore,
     onAttempt: instant && d.warnInstantPass ? instantPassReporter(where, d.warnInstantPass, onAttempt) : onAttempt,
     signal,
-    message: message === undefined ? undefined : typeof message === 'string' ? () => message : (message as () => string),
+    message:
+      message === undefined ? undefined : typeof message === 'string' ? () => message : (message as () => string),
     context: checkFunction(where, 'context', o.context, '() => unknown') ?? d.context,
     wakeOn: checkWakeOn(where, o.wakeOn),
     time: o.clock === undefined ? realTimeSource : virtualTimeSource(o.clock),

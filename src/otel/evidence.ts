@@ -14,7 +14,9 @@ interface FakeClock {
 /** The fake-timers clock behind the global Date, when one is installed (fake-timers' Date keeps its clock at `Date.clock`). */
 function installedClock(): FakeClock | undefined {
   const clock = (globalThis.Date as unknown as { clock?: Partial<FakeClock> }).clock;
-  return clock && typeof clock.countTimers === 'function' && typeof clock.now === 'number' ? (clock as FakeClock) : undefined;
+  return clock && typeof clock.countTimers === 'function' && typeof clock.now === 'number'
+    ? (clock as FakeClock)
+    : undefined;
 }
 
 function duration(ms: number): string {
@@ -30,7 +32,9 @@ export function pendingTimersEvidence(): string | undefined {
     if (count === 0) return undefined;
     let next = Infinity;
     for (const timer of fakeTimersOf(clock).values()) next = Math.min(next, timer.callAt);
-    const due = Number.isFinite(next) ? `, the next due in ${duration(Math.max(0, next - clock.now))} of virtual time` : '';
+    const due = Number.isFinite(next)
+      ? `, the next due in ${duration(Math.max(0, next - clock.now))} of virtual time`
+      : '';
     return `the installed clock has ${count} timer${count === 1 ? '' : 's'} pending${due}, while this wait ran in real time: did you mean to \`advanceAsync\` it, or to pass it as the \`clock\` option?`;
   } catch {
     return undefined;
@@ -47,7 +51,11 @@ export function failureEvidence(realTimeout: boolean): string[] {
  * The failure message's evidence section ("Also seen: …"), from a failed wait's result; undefined when there is none.
  * For src/report/formatFailure.ts (one section, beside `context`).
  */
-export function formatEvidence(result: { passed: boolean; virtual: boolean; reason: { kind: string } }): string | undefined {
+export function formatEvidence(result: {
+  passed: boolean;
+  virtual: boolean;
+  reason: { kind: string };
+}): string | undefined {
   if (result.passed) return undefined;
   const lines = failureEvidence(result.reason.kind === 'timeout' && !result.virtual);
   return lines.length ? `Also seen when it failed:\n${lines.map((line) => `  - ${line}`).join('\n')}` : undefined;

@@ -39,19 +39,31 @@ export function trackProxy(name: string, held: () => number): ProxyFaults {
 /** A fault switched on (a second switch keeps the first time: the fault has been on since then). `detail`: e.g. `200 ms`. */
 export function faultInjected(proxy: ProxyFaults, kind: FaultKind, detail = ''): void {
   if (!proxy.since.has(kind)) proxy.since.set(kind, { at: monotonicNow(), detail });
-  spanEvent('unflake.fault.injected', { 'unflake.fault.proxy': proxy.name, 'unflake.fault.kind': kind, ...(detail ? { 'unflake.fault.detail': detail } : {}) });
+  spanEvent('unflake.fault.injected', {
+    'unflake.fault.proxy': proxy.name,
+    'unflake.fault.kind': kind,
+    ...(detail ? { 'unflake.fault.detail': detail } : {}),
+  });
 }
 
 /** An instant fault (every open connection reset): an event only, nothing stays on. */
 export function faultInstant(proxy: ProxyFaults, kind: 'reset', connections: number): void {
-  spanEvent('unflake.fault.injected', { 'unflake.fault.proxy': proxy.name, 'unflake.fault.kind': kind, 'unflake.fault.connections': connections });
+  spanEvent('unflake.fault.injected', {
+    'unflake.fault.proxy': proxy.name,
+    'unflake.fault.kind': kind,
+    'unflake.fault.connections': connections,
+  });
 }
 
 /** heal(): every fault off. */
 export function faultsHealed(proxy: ProxyFaults): void {
   const healed = [...proxy.since.keys()];
   proxy.since.clear();
-  spanEvent('unflake.fault.healed', { 'unflake.fault.proxy': proxy.name, 'unflake.fault.kinds': healed, 'unflake.fault.held_bytes': proxy.held() });
+  spanEvent('unflake.fault.healed', {
+    'unflake.fault.proxy': proxy.name,
+    'unflake.fault.kinds': healed,
+    'unflake.fault.held_bytes': proxy.held(),
+  });
 }
 
 export function proxyClosed(proxy: ProxyFaults): void {
@@ -62,14 +74,20 @@ function seconds(ms: number): string {
   return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`;
 }
 
-const WORDS: Record<FaultKind, string> = { partition: 'partitioned', refuse: 'refusing connections', latency: 'delayed' };
+const WORDS: Record<FaultKind, string> = {
+  partition: 'partitioned',
+  refuse: 'refusing connections',
+  latency: 'delayed',
+};
 
 /** One line per proxy with a fault on: "`replica` partitioned since 1.2 s, 127 bytes held". Bounded: at most 8 proxies. */
 export function activeFaults(now = monotonicNow()): string[] {
   const lines: string[] = [];
   for (const proxy of proxies()) {
     if (proxy.since.size === 0) continue;
-    const faults = [...proxy.since].map(([kind, { at, detail }]) => `${WORDS[kind]}${detail ? ` ${detail}` : ''} since ${seconds(now - at)}`);
+    const faults = [...proxy.since].map(
+      ([kind, { at, detail }]) => `${WORDS[kind]}${detail ? ` ${detail}` : ''} since ${seconds(now - at)}`,
+    );
     const held = proxy.held();
     lines.push(`\`${proxy.name}\` ${faults.join(', ')}${held ? `, ${held} bytes held` : ''}`);
     if (lines.length === 8) break;

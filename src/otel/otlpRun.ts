@@ -51,7 +51,10 @@ interface Exporter {
   shutdown(): Promise<void>;
 }
 
-const PACKAGES = { json: '@opentelemetry/exporter-trace-otlp-http', protobuf: '@opentelemetry/exporter-trace-otlp-proto' };
+const PACKAGES = {
+  json: '@opentelemetry/exporter-trace-otlp-http',
+  protobuf: '@opentelemetry/exporter-trace-otlp-proto',
+};
 const MAX_MESSAGE = 1_000;
 
 function hrTime(ms: number): HrTime {
@@ -63,7 +66,8 @@ function hrTime(ms: number): HrTime {
 function loadExporter(name: string): (new (config: Record<string, unknown>) => Exporter) | undefined {
   for (const from of [join(process.cwd(), 'package.json'), import.meta.url]) {
     try {
-      return (createRequire(from)(name) as { OTLPTraceExporter: new (config: Record<string, unknown>) => Exporter }).OTLPTraceExporter;
+      return (createRequire(from)(name) as { OTLPTraceExporter: new (config: Record<string, unknown>) => Exporter })
+        .OTLPTraceExporter;
     } catch {
       /* try the next place */
     }
@@ -71,7 +75,10 @@ function loadExporter(name: string): (new (config: Record<string, unknown>) => E
   return undefined;
 }
 
-const ids = { trace: (): string => randomBytes(16).toString('hex'), span: (): string => randomBytes(8).toString('hex') };
+const ids = {
+  trace: (): string => randomBytes(16).toString('hex'),
+  span: (): string => randomBytes(8).toString('hex'),
+};
 
 function testSpan(
   test: TestRecord,
@@ -101,7 +108,10 @@ function testSpan(
     },
     status: { code: failed ? 2 : 0 },
     // The failing attempt's own trace (its `Run: trace … span …`), when the failure printed both ids.
-    links: trace && span && /^[0-9a-f]{32}$/.test(trace) && /^[0-9a-f]{16}$/.test(span) ? [{ context: { traceId: trace, spanId: span, traceFlags: 1 } }] : [],
+    links:
+      trace && span && /^[0-9a-f]{32}$/.test(trace) && /^[0-9a-f]{16}$/.test(span)
+        ? [{ context: { traceId: trace, spanId: span, traceFlags: 1 } }]
+        : [],
   };
 }
 
@@ -147,17 +157,28 @@ export function runSpans(report: RunReport): SpanRecord[] {
 }
 
 /** Sends the report's spans; never throws: a missing exporter or an unreachable collector is a warning. */
-export async function exportRunOverOtlp(report: RunReport, options: OtlpOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<OtlpOutcome> {
+export async function exportRunOverOtlp(
+  report: RunReport,
+  options: OtlpOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OtlpOutcome> {
   const protobuf = /protobuf/i.test(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '');
   const name = protobuf ? PACKAGES.protobuf : PACKAGES.json;
   const Exporter = loadExporter(name);
   if (!Exporter) return { warning: `unflake: the run was not exported over OTLP: install ${name} (npm i -D ${name}).` };
   const spans = runSpans(report);
   const timeout = options.timeout ?? 10_000;
-  const exporter = new Exporter({ ...(options.endpoint ? { url: options.endpoint } : {}), ...(options.headers ? { headers: options.headers } : {}), timeoutMillis: timeout });
+  const exporter = new Exporter({
+    ...(options.endpoint ? { url: options.endpoint } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    timeoutMillis: timeout,
+  });
   const result = await new Promise<{ code: number; error?: Error }>((resolve) => {
     // The exporter bounds its own request by timeoutMillis; this bounds a stuck one.
-    const timer = setTimeout(() => resolve({ code: 1, error: new Error(`no answer within ${timeout} ms`) }), timeout + 1_000);
+    const timer = setTimeout(
+      () => resolve({ code: 1, error: new Error(`no answer within ${timeout} ms`) }),
+      timeout + 1_000,
+    );
     exporter.export(spans, (outcome) => {
       clearTimeout(timer);
       resolve(outcome);
@@ -165,6 +186,8 @@ export async function exportRunOverOtlp(report: RunReport, options: OtlpOptions 
   });
   await exporter.shutdown().catch(() => undefined);
   if (result.code !== 0)
-    return { warning: `unflake: the run was not exported over OTLP (${clip(result.error?.message ?? 'the collector refused it', 300)}); the test run is not affected.` };
+    return {
+      warning: `unflake: the run was not exported over OTLP (${clip(result.error?.message ?? 'the collector refused it', 300)}); the test run is not affected.`,
+    };
   return { sent: spans.length, traceId: spans[0]!.spanContext().traceId };
 }

@@ -7,7 +7,16 @@
  * The cost without a provider is one read of a process-wide count of open test spans (pollSpanFor): no test
  * state lookup, no extra promise.
  */
-import { activeOtelContext, activeOtelSpanWithContext, contextWithSpan, otelTracer, startOtelSpan, STATUS_ERROR, withOtelContext, type OtelSpan } from '../adapters/otel.ts';
+import {
+  activeOtelContext,
+  activeOtelSpanWithContext,
+  contextWithSpan,
+  otelTracer,
+  startOtelSpan,
+  STATUS_ERROR,
+  withOtelContext,
+  type OtelSpan,
+} from '../adapters/otel.ts';
 import { currentTestState } from '../runner/testState.ts';
 import type { PollResult } from '../poll/PollResult.ts';
 import type { Goal } from '../poll/goal.ts';
@@ -35,7 +44,9 @@ export function pollSpanFor(name: string, goal: Goal): PollSpan | undefined {
   try {
     const attributes = { 'unflake.poll.goal': goal };
     // Inside the user's own span (an active child of the test's), nest under it; else under the test's span.
-    const span = activeOtelSpanWithContext() ? startOtelSpan(tracer, `unflake.poll ${name}`, attributes) : startOtelSpan(tracer, `unflake.poll ${name}`, attributes, testSpan.span);
+    const span = activeOtelSpanWithContext()
+      ? startOtelSpan(tracer, `unflake.poll ${name}`, attributes)
+      : startOtelSpan(tracer, `unflake.poll ${name}`, attributes, testSpan.span);
     const started = Date.now();
     const context = contextWithSpan(activeOtelContext(), span);
     return {
@@ -74,7 +85,8 @@ function endPollSpan(span: OtelSpan, started: number, result: PollResult<unknown
     }
     if (!result.passed) {
       // What unflake knows besides the timeline: a fake clock left waiting, faults switched on.
-      for (const line of failureEvidence(result.reason.kind === 'timeout' && !result.virtual)) span.addEvent('unflake.evidence', { 'unflake.evidence': clip(line, MAX_SUMMARY) });
+      for (const line of failureEvidence(result.reason.kind === 'timeout' && !result.virtual))
+        span.addEvent('unflake.evidence', { 'unflake.evidence': clip(line, MAX_SUMMARY) });
       span.setStatus({ code: STATUS_ERROR, message: `unflake.poll ended: ${result.reason.kind}` });
     }
     span.end();

@@ -132,7 +132,8 @@ export function inTestSpan(fn: Fn): Fn {
 
 function describeError(error: unknown): { type: string; message: string; stack?: string | undefined } {
   if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
-  if (error && typeof error === 'object' && 'message' in error) return { type: 'Error', message: String((error as { message: unknown }).message) };
+  if (error && typeof error === 'object' && 'message' in error)
+    return { type: 'Error', message: String((error as { message: unknown }).message) };
   return { type: typeof error, message: String(error) };
 }
 
@@ -154,7 +155,12 @@ export function endTestSpan(state: TestState, outcome: TestOutcome): void {
     if (outcome.failed) {
       const error = outcome.error === undefined ? undefined : describeError(outcome.error);
       const message = clip(error?.message ?? 'the test failed', MAX_EXCEPTION_MESSAGE);
-      if (error) span.addEvent('exception', { 'exception.type': error.type, 'exception.message': message, 'exception.stacktrace': error.stack && clip(error.stack, MAX_STACK) });
+      if (error)
+        span.addEvent('exception', {
+          'exception.type': error.type,
+          'exception.message': message,
+          'exception.stacktrace': error.stack && clip(error.stack, MAX_STACK),
+        });
       span.setStatus({ code: STATUS_ERROR, message: clip(message.split('\n')[0] ?? '', 200) });
     }
     span.end();

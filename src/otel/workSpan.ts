@@ -18,7 +18,9 @@ export function traceWork<R>(name: string, run: Promise<R>, verdict: (result: R)
   const testSpan = testSpanOf(currentTestState());
   const tracer = testSpan && !testSpan.ended ? otelTracer() : undefined;
   if (!tracer || !testSpan) return run;
-  const span = activeOtelSpanWithContext() ? startOtelSpan(tracer, name, {}) : startOtelSpan(tracer, name, {}, testSpan.span);
+  const span = activeOtelSpanWithContext()
+    ? startOtelSpan(tracer, name, {})
+    : startOtelSpan(tracer, name, {}, testSpan.span);
   const end = (passed: boolean, message?: string): void => {
     try {
       span.setAttribute('unflake.passed', passed);

@@ -19,7 +19,9 @@ export interface TimelineEntry {
 }
 
 /** What broke an "always" window's watch: an attempt that judged no value. */
-export type Broken = { by: 'probe-error' | 'check-error' | 'unsettled'; error: unknown } | { by: 'retry-after'; error: unknown; ms: number };
+export type Broken =
+  | { by: 'probe-error' | 'check-error' | 'unsettled'; error: unknown }
+  | { by: 'retry-after'; error: unknown; ms: number };
 
 /** Why a poll passed. */
 export type PassReason = { kind: 'passed' } | { kind: 'settled'; reason: string; attempt: number };
@@ -30,7 +32,14 @@ export type EndReason = PassReason | FailReason;
 /** Why a poll failed. */
 export type FailReason =
   | { kind: 'timeout'; limit: 'window'; window: number; windowName: 'timeout' | 'for' }
-  | { kind: 'timeout'; limit: 'test'; window: number; windowName: 'timeout' | 'for'; testTimeout: number; margin: number }
+  | {
+      kind: 'timeout';
+      limit: 'test';
+      window: number;
+      windowName: 'timeout' | 'for';
+      testTimeout: number;
+      margin: number;
+    }
   | { kind: 'max-attempts'; maxAttempts: number }
   | { kind: 'stopped'; reason: string; cause?: unknown }
   | { kind: 'misuse'; error: unknown }

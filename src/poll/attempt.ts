@@ -11,7 +11,12 @@ import type { Probe } from '../options/types.ts';
 export type Observation<T> =
   | { kind: 'value'; value: T; held: boolean; checkError?: unknown; failWhen?: string }
   | { kind: 'error'; error: unknown; held: false }
-  | { kind: 'unsettled'; cause: 'attempt-timeout' | 'deadline' | 'interrupted'; error: AttemptTimeoutError; held: false };
+  | {
+      kind: 'unsettled';
+      cause: 'attempt-timeout' | 'deadline' | 'interrupted';
+      error: AttemptTimeoutError;
+      held: false;
+    };
 
 export interface AttemptSpec<T> {
   probe: Probe<T>;
@@ -40,10 +45,18 @@ export class AttemptSignal {
 function judge<T>(spec: AttemptSpec<T>, value: T): Observation<T> | Promise<Observation<T>> {
   try {
     const terminal = spec.failWhen?.(value);
-    if (typeof terminal === 'string' && terminal !== '') return { kind: 'value', value, held: false, failWhen: terminal };
+    if (typeof terminal === 'string' && terminal !== '')
+      return { kind: 'value', value, held: false, failWhen: terminal };
     if (terminal !== undefined && terminal !== null && terminal !== false && terminal !== '') {
       // A mistake in the test, not a "not yet": the engine fails at once on a usage error.
-      return { kind: 'error', error: usageError('failWhen', `must return a string (the reason to fail now) or false, but returned ${describeValue(terminal)}.`), held: false };
+      return {
+        kind: 'error',
+        error: usageError(
+          'failWhen',
+          `must return a string (the reason to fail now) or false, but returned ${describeValue(terminal)}.`,
+        ),
+        held: false,
+      };
     }
     const verdict = spec.holds(value);
     if (!isThenable(verdict)) return { kind: 'value', value, held: verdict !== false };
@@ -57,7 +70,11 @@ function judge<T>(spec: AttemptSpec<T>, value: T): Observation<T> | Promise<Obse
 }
 
 /** Runs one attempt, synchronously when everything is synchronous. */
-export function evaluate<T>(spec: AttemptSpec<T>, signal: AttemptSignal, attempt: number): Observation<T> | Promise<Observation<T>> {
+export function evaluate<T>(
+  spec: AttemptSpec<T>,
+  signal: AttemptSignal,
+  attempt: number,
+): Observation<T> | Promise<Observation<T>> {
   const onError = (error: unknown): Observation<T> => ({ kind: 'error', error, held: false });
   try {
     const context = Object.freeze({
@@ -84,7 +101,12 @@ export interface AttemptBudget {
 }
 
 /** Races a pending attempt against its budget and the poll's interrupt. */
-export function raceAttempt<T>(work: Promise<Observation<T>>, signal: AttemptSignal, budget: AttemptBudget, interrupt: AbortSignal): Promise<Observation<T>> {
+export function raceAttempt<T>(
+  work: Promise<Observation<T>>,
+  signal: AttemptSignal,
+  budget: AttemptBudget,
+  interrupt: AbortSignal,
+): Promise<Observation<T>> {
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setRealTimeout> | undefined;
     const settle = (observation: Observation<T>): void => {
@@ -100,7 +122,10 @@ export function raceAttempt<T>(work: Promise<Observation<T>>, signal: AttemptSig
     const onInterrupt = (): void => giveUp('interrupted', 'the attempt was abandoned: the poll was interrupted');
     if (interrupt.aborted) return onInterrupt();
     interrupt.addEventListener('abort', onInterrupt, { once: true });
-    timer = setRealTimeout(() => giveUp(budget.byAttemptTimeout ? 'attempt-timeout' : 'deadline', budget.message), budget.ms);
+    timer = setRealTimeout(
+      () => giveUp(budget.byAttemptTimeout ? 'attempt-timeout' : 'deadline', budget.message),
+      budget.ms,
+    );
     // `evaluate` never rejects; a settle after giving up is ignored by the resolved promise.
     void work.then(settle);
   });

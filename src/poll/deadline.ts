@@ -31,8 +31,20 @@ export interface Limits {
 }
 
 export function planLimits(settings: PollSettings, testWindow: TestWindow | undefined, start: number): Limits {
-  const window = { kind: 'timeout', limit: 'window', window: settings.window, windowName: settings.windowName } as const;
-  const limits: Limits = { start, deadline: start + settings.window, realLimit: undefined, cutByTest: false, window, test: undefined };
+  const window = {
+    kind: 'timeout',
+    limit: 'window',
+    window: settings.window,
+    windowName: settings.windowName,
+  } as const;
+  const limits: Limits = {
+    start,
+    deadline: start + settings.window,
+    realLimit: undefined,
+    cutByTest: false,
+    window,
+    test: undefined,
+  };
   if (!testWindow) return limits;
   // The margin scales with short test timeouts (at most a quarter of the test): a 200 ms test still gets attempts.
   const margin = keptBack(testWindow, settings.testTimeoutMargin);
@@ -59,14 +71,28 @@ export function timeoutReason(limits: Limits): Extract<EndReason, { kind: 'timeo
 }
 
 /** How long one attempt may run, in real ms, and what its running out means. */
-export function attemptBudget(limits: Limits, settings: PollSettings, attemptStart: number, attempt: number): AttemptBudget {
+export function attemptBudget(
+  limits: Limits,
+  settings: PollSettings,
+  attemptStart: number,
+  attempt: number,
+): AttemptBudget {
   const virtual = settings.time.virtual;
   // Budgets are real ms: in virtual time the clock stands still while an attempt runs.
   const untilEnd = virtual
-    ? Math.max(1, limits.realLimit === undefined ? VIRTUAL_ATTEMPT_REAL_LIMIT : Math.min(VIRTUAL_ATTEMPT_REAL_LIMIT, limits.realLimit - monotonicNow()))
+    ? Math.max(
+        1,
+        limits.realLimit === undefined
+          ? VIRTUAL_ATTEMPT_REAL_LIMIT
+          : Math.min(VIRTUAL_ATTEMPT_REAL_LIMIT, limits.realLimit - monotonicNow()),
+      )
     : Math.min(MAX_TIMER, Math.max(1, limits.deadline - attemptStart));
   if (settings.attemptTimeout !== undefined && settings.attemptTimeout < untilEnd) {
-    return { ms: settings.attemptTimeout, byAttemptTimeout: true, message: `attempt did not settle within ${settings.attemptTimeout} ms (attemptTimeout)` };
+    return {
+      ms: settings.attemptTimeout,
+      byAttemptTimeout: true,
+      message: `attempt did not settle within ${settings.attemptTimeout} ms (attemptTimeout)`,
+    };
   }
   const message = virtual
     ? `attempt ${attempt} did not settle within ${Math.round(untilEnd)} ms of real time (virtual time does not move while an attempt runs)`
@@ -110,7 +136,8 @@ export function virtualStride(elapsed: number, untilNextTimer: number | undefine
 /** The pause before the next attempt, and whether that attempt is the final one (at the deadline). */
 export function planPause(p: PauseInput): { ms: number; final: boolean } {
   let ms = p.stride === undefined ? p.scheduled : Math.max(p.scheduled, p.stride);
-  if (p.streak.start !== undefined && p.stableFor > 0) ms = Math.min(ms, Math.max(0, p.streak.start + p.stableFor - p.now));
+  if (p.streak.start !== undefined && p.stableFor > 0)
+    ms = Math.min(ms, Math.max(0, p.streak.start + p.stableFor - p.now));
   if (p.notBefore !== undefined) {
     // As at the deadline: one attempt ends just before the boundary, so a state reached shortly before it is seen.
     const sample = p.notBefore - p.lastDuration - (p.virtual ? NOT_BEFORE_SLACK.virtual : NOT_BEFORE_SLACK.real);

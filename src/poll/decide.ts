@@ -75,7 +75,8 @@ export interface Moment {
 }
 
 /** `retryAfter`: the probe asked for the next attempt to wait at least this many ms. */
-export type Decision = { end: false; streak: Streak; retryAfter?: number } | { end: true; passed: boolean; reason: EndReason };
+export type Decision =
+  { end: false; streak: Streak; retryAfter?: number } | { end: true; passed: boolean; reason: EndReason };
 
 /** What one attempt amounts to. */
 export type Outcome = 'holds' | 'fails' | 'gap';
@@ -112,7 +113,8 @@ function settledEnd<T>(observation: Observation<T>, rules: Rules, moment: Moment
   const reason = String(settled.reason);
   if (isWindowGoal(rules.goal)) {
     // From the check, it judged this attempt's value; from the probe, only earlier values count.
-    if (observation.kind === 'value' || moment.sawValue === true) return { end: true, passed: true, reason: { kind: 'settled', reason, attempt: moment.attempt } };
+    if (observation.kind === 'value' || moment.sawValue === true)
+      return { end: true, passed: true, reason: { kind: 'settled', reason, attempt: moment.attempt } };
     return { end: true, passed: false, reason: { kind: 'settled-unseen', reason, attempt: moment.attempt } };
   }
   const error = usageError(
@@ -134,7 +136,12 @@ function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | und
   const misuse = findBranded(thrown, 'usage');
   if (misuse) return { kind: 'misuse', error: misuse };
   // `ignore` judges errors, not the markers the probe threw on purpose (retryAfter, settled).
-  if (observation.kind === 'error' && rules.ignore && !isMarker(observation.error) && !safeIgnore(rules.ignore, observation.error))
+  if (
+    observation.kind === 'error' &&
+    rules.ignore &&
+    !isMarker(observation.error) &&
+    !safeIgnore(rules.ignore, observation.error)
+  )
     return { kind: 'not-ignorable', error: observation.error };
   if (observation.kind === 'value' && observation.failWhen) return { kind: 'fail-when', reason: observation.failWhen };
   return undefined;
@@ -143,7 +150,9 @@ function terminal<T>(observation: Observation<T>, rules: Rules): EndReason | und
 function brokenBy<T>(observation: Observation<T>, retryAfter: number | undefined): Broken {
   if (observation.kind === 'unsettled') return { by: 'unsettled', error: observation.error };
   if (observation.kind === 'value') return { by: 'check-error', error: observation.checkError };
-  return retryAfter === undefined ? { by: 'probe-error', error: observation.error } : { by: 'retry-after', error: observation.error, ms: retryAfter };
+  return retryAfter === undefined
+    ? { by: 'probe-error', error: observation.error }
+    : { by: 'retry-after', error: observation.error, ms: retryAfter };
 }
 
 /** An attempt that judged nothing: never a pass; in an "always" window a break, unless `ignore` names it. */
@@ -152,7 +161,8 @@ function gap<T>(observation: Observation<T>, rules: Rules, attempt: number, rest
   const retryAfter = wait ? Number(wait.ms) || 0 : undefined;
   if (rules.goal === 'always') {
     const broken = brokenBy(observation, retryAfter);
-    if (!rules.ignore || !safeIgnore(rules.ignore, broken.error)) return { end: true, passed: false, reason: { kind: 'stopped-holding', attempt, broken } };
+    if (!rules.ignore || !safeIgnore(rules.ignore, broken.error))
+      return { end: true, passed: false, reason: { kind: 'stopped-holding', attempt, broken } };
   }
   return retryAfter === undefined ? { end: false, streak: rest } : { end: false, streak: rest, retryAfter };
 }
@@ -164,7 +174,8 @@ function notBeforeEnd(rules: Rules, streak: Streak, moment: Moment, virtual: boo
   if (moment.at < notBefore) return { kind: 'too-early', at: moment.at, notBefore };
   if (streak.start !== undefined) return undefined;
   const blind = virtual ? NOT_BEFORE_BLIND.virtual : NOT_BEFORE_BLIND.real;
-  if (moment.lastMiss === undefined || notBefore - moment.lastMiss > blind) return { kind: 'not-before-unseen', notBefore, lastMiss: moment.lastMiss, at: moment.at };
+  if (moment.lastMiss === undefined || notBefore - moment.lastMiss > blind)
+    return { kind: 'not-before-unseen', notBefore, lastMiss: moment.lastMiss, at: moment.at };
   return undefined;
 }
 
@@ -190,7 +201,13 @@ function beforeFrom(from: FromRule, value: unknown, held: boolean, streak: Strea
 }
 
 /** After one attempt: end now (and how), or go on with the updated streak. `virtual`: the poll runs on a TestClock. */
-export function decide<T>(observation: Observation<T>, streak: Streak, rules: Rules, moment: Moment, virtual = false): Decision {
+export function decide<T>(
+  observation: Observation<T>,
+  streak: Streak,
+  rules: Rules,
+  moment: Moment,
+  virtual = false,
+): Decision {
   const early = terminal(observation, rules);
   if (early) return { end: true, passed: false, reason: early };
   const settled = settledEnd(observation, rules, moment);
@@ -198,16 +215,30 @@ export function decide<T>(observation: Observation<T>, streak: Streak, rules: Ru
   const outcome = outcomeOf(observation);
   if (outcome === 'gap') return gap(observation, rules, moment.attempt, restOf(streak));
   if (rules.from && rules.goal === 'eventually' && streak.armed !== true) {
-    return beforeFrom(rules.from, (observation as Observation<T> & { kind: 'value' }).value, outcome === 'holds', streak, moment.attempt);
+    return beforeFrom(
+      rules.from,
+      (observation as Observation<T> & { kind: 'value' }).value,
+      outcome === 'holds',
+      streak,
+      moment.attempt,
+    );
   }
   if (!reaches(rules.goal, outcome === 'holds')) return { end: false, streak: restOf(streak) };
   if (isWindowGoal(rules.goal)) {
-    return { end: true, passed: false, reason: rules.goal === 'never' ? { kind: 'matched', attempt: moment.attempt } : { kind: 'stopped-holding', attempt: moment.attempt } };
+    return {
+      end: true,
+      passed: false,
+      reason:
+        rules.goal === 'never'
+          ? { kind: 'matched', attempt: moment.attempt }
+          : { kind: 'stopped-holding', attempt: moment.attempt },
+    };
   }
   const tooEarly = notBeforeEnd(rules, streak, moment, virtual);
   if (tooEarly) return { end: true, passed: false, reason: tooEarly };
   const next: Streak = { ...streak, start: streak.start ?? moment.startedAt, count: streak.count + 1 };
-  if (moment.now - next.start! >= rules.stableFor && next.count >= rules.passes) return { end: true, passed: true, reason: { kind: 'passed' } };
+  if (moment.now - next.start! >= rules.stableFor && next.count >= rules.passes)
+    return { end: true, passed: true, reason: { kind: 'passed' } };
   return { end: false, streak: next };
 }
 
@@ -264,11 +295,21 @@ export function endOfWindow(w: WindowEnd): { passed: boolean; reason: EndReason 
       const reason = { kind: 'no-value', window: w.timeout.window, windowName: w.timeout.windowName } as const;
       return { passed: false, reason: w.returnedValue ? { ...reason, unjudged: true } : reason };
     }
-    if (w.inFlight && !w.inFlight.final && !(w.ignore && safeIgnore(w.ignore, w.inFlight.error))) return { passed: false, reason: w.timeout };
+    if (w.inFlight && !w.inFlight.final && !(w.ignore && safeIgnore(w.ignore, w.inFlight.error)))
+      return { passed: false, reason: w.timeout };
     return { passed: true, reason: { kind: 'passed' } };
   }
   if (w.streak.start !== undefined) {
-    return { passed: false, reason: { kind: 'unstable', heldFor: w.now - w.streak.start, heldPasses: w.streak.count, stableFor: w.stableFor, passes: w.passes } };
+    return {
+      passed: false,
+      reason: {
+        kind: 'unstable',
+        heldFor: w.now - w.streak.start,
+        heldPasses: w.streak.count,
+        stableFor: w.stableFor,
+        passes: w.passes,
+      },
+    };
   }
   const unseenFrom = fromEnd(w);
   if (unseenFrom) return { passed: false, reason: unseenFrom };

@@ -13,7 +13,11 @@ import { summarize } from './timeline.ts';
 const boundSummary = (value: unknown): string => summarize('value', value);
 
 function isAsymmetricMatcher(value: unknown): value is { asymmetricMatch(other: unknown): unknown } {
-  return value !== null && typeof value === 'object' && typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function'
+  );
 }
 
 export interface FromRule {
@@ -34,15 +38,22 @@ export function fromRule(from: unknown): FromRule {
         try {
           verdict = check(value);
         } catch (error) {
-          throw usageError('from', `the check threw (${error instanceof Error ? error.message : String(error)}); it must return true (the starting state) or false.`);
+          throw usageError(
+            'from',
+            `the check threw (${error instanceof Error ? error.message : String(error)}); it must return true (the starting state) or false.`,
+          );
         }
         if (typeof verdict !== 'boolean') {
-          throw usageError('from', `the check must return true (this is the starting state) or false, synchronously, but returned ${boundSummary(verdict)}.`);
+          throw usageError(
+            'from',
+            `the check must return true (this is the starting state) or false, synchronously, but returned ${boundSummary(verdict)}.`,
+          );
         }
         return verdict;
       },
     };
   }
-  if (isAsymmetricMatcher(from)) return { describe: boundSummary(from), matches: (value) => from.asymmetricMatch(value) === true };
+  if (isAsymmetricMatcher(from))
+    return { describe: boundSummary(from), matches: (value) => from.asymmetricMatch(value) === true };
   return { describe: boundSummary(from), matches: (value) => isDeepStrictEqual(value, from) };
 }

@@ -12,7 +12,17 @@ import { isThenable } from '../check.ts';
 import { AttemptTimeoutError } from '../errors.ts';
 import { AttemptSignal, evaluate, raceAttempt, type AttemptSpec, type Observation } from './attempt.ts';
 import { decide, endOfWindow, type Rules, type WindowEnd } from './decide.ts';
-import { attemptBudget, planLimits, planPause, reachedRealLimit, REAL_FLOOR_STEP, timeoutReason, virtualStride, watchedToEnd, type Limits } from './deadline.ts';
+import {
+  attemptBudget,
+  planLimits,
+  planPause,
+  reachedRealLimit,
+  REAL_FLOOR_STEP,
+  timeoutReason,
+  virtualStride,
+  watchedToEnd,
+  type Limits,
+} from './deadline.ts';
 import { isWindowGoal, type Goal } from './goal.ts';
 import { monotonicNow, pauseReal } from '../time/realTime.ts';
 import type { PollResult } from './PollResult.ts';
@@ -56,7 +66,14 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const { settings } = spec;
   const time = settings.time;
   const limits = planLimits(settings, spec.testWindow, time.now());
-  const rules: Rules = { goal: spec.goal, stableFor: settings.stableFor, passes: settings.passes, notBefore: settings.notBefore, ignore: settings.ignore, from: settings.from };
+  const rules: Rules = {
+    goal: spec.goal,
+    stableFor: settings.stableFor,
+    passes: settings.passes,
+    notBefore: settings.notBefore,
+    ignore: settings.ignore,
+    from: settings.from,
+  };
   const attemptSpec: AttemptSpec<T> = { probe: spec.probe, holds: spec.holds, failWhen: settings.failWhen };
   const progress = new Progress<T>(time, limits.start, { ms: settings.window, name: settings.windowName });
   if (time.virtual) [progress.realStart, progress.realFloor] = [monotonicNow(), settings.realFloor];
@@ -64,7 +81,8 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const scheduled = createSchedule(settings.interval, time.virtual ? () => 0.5 : Math.random);
   const stops = watchStops(settings.signal, spec.testEnded);
   const wake = watchWake(settings.wakeOn);
-  const windowEnd = (byAttempts: boolean, inFlight?: WindowEnd['inFlight']): PollResult<T> => endWindow(progress, rules, limits, settings, byAttempts, inFlight);
+  const windowEnd = (byAttempts: boolean, inFlight?: WindowEnd['inFlight']): PollResult<T> =>
+    endWindow(progress, rules, limits, settings, byAttempts, inFlight);
   try {
     for (let final = false; ;) {
       if (stops.reason()) return progress.finish(false, stops.reason()!);
@@ -79,13 +97,35 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       if (observation.kind === 'unsettled' && observation.cause !== 'attempt-timeout') {
         progress.observe(observation, at, false, false, signal);
         if (observation.cause === 'interrupted') return progress.finish(false, stops.reason()!);
-        return windowEnd(false, { final: final || watchedToEnd(limits.deadline - startedAt, previousDuration, settings.window), error: observation.error });
+        return windowEnd(false, {
+          final: final || watchedToEnd(limits.deadline - startedAt, previousDuration, settings.window),
+          error: observation.error,
+        });
       }
-      const moment = { attempt, startedAt, at, now: time.now(), sawValue: progress.sawValue, lastMiss: progress.lastMiss };
+      const moment = {
+        attempt,
+        startedAt,
+        at,
+        now: time.now(),
+        sawValue: progress.sawValue,
+        lastMiss: progress.lastMiss,
+      };
       const decision = decide(observation, progress.streak, rules, moment, time.virtual);
-      progress.observe(observation, at, decision.end && decision.passed, decision.end || decision.streak.count > 0, signal);
+      progress.observe(
+        observation,
+        at,
+        decision.end && decision.passed,
+        decision.end || decision.streak.count > 0,
+        signal,
+      );
       const callbackFailure = reportAttempt(settings, observation, attempt, at);
-      if (callbackFailure) return progress.finish(false, { kind: 'callback-threw', callback: 'onAttempt', error: callbackFailure.error, attempt });
+      if (callbackFailure)
+        return progress.finish(false, {
+          kind: 'callback-threw',
+          callback: 'onAttempt',
+          error: callbackFailure.error,
+          attempt,
+        });
       if (decision.end) return progress.finish(decision.passed, decision.reason);
       progress.streak = decision.streak;
       if (settings.maxAttempts !== undefined && attempt >= settings.maxAttempts) return windowEnd(true);
@@ -96,7 +136,12 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
         await wake.during(pauseReal(Math.min(REAL_FLOOR_STEP, left), stops.signal));
         continue;
       }
-      const pause = nextPause(progress, settings, limits, Math.max(wake.take() ? 0 : scheduled(), decision.retryAfter ?? 0));
+      const pause = nextPause(
+        progress,
+        settings,
+        limits,
+        Math.max(wake.take() ? 0 : scheduled(), decision.retryAfter ?? 0),
+      );
       final = pause.final;
       await wake.during(pause.real ? pauseReal(pause.ms, stops.signal) : time.pause(pause.ms, stops.signal));
       // A wake-up during the final pause means the system changed: that attempt is not the last.
@@ -146,7 +191,14 @@ function watchWake(sources: PollSettings['wakeOn']): {
 }
 
 /** The window (or maxAttempts) is over without an early end. */
-function endWindow<T>(progress: Progress<T>, rules: Rules, limits: Limits, settings: PollSettings, byAttempts: boolean, inFlight: WindowEnd['inFlight']): PollResult<T> {
+function endWindow<T>(
+  progress: Progress<T>,
+  rules: Rules,
+  limits: Limits,
+  settings: PollSettings,
+  byAttempts: boolean,
+  inFlight: WindowEnd['inFlight'],
+): PollResult<T> {
   const { passed, reason } = endOfWindow({
     ...rules,
     inFlight,
@@ -167,7 +219,12 @@ function endWindow<T>(progress: Progress<T>, rules: Rules, limits: Limits, setti
  * the deadline and placed to sample just before `notBefore`. Virtual time does not cross `notBefore`
  * before the real floor is watched: until then the pause is real (`real`), and the clock stands still.
  */
-function nextPause<T>(progress: Progress<T>, settings: PollSettings, limits: Limits, scheduled: number): { ms: number; final: boolean; real?: boolean } {
+function nextPause<T>(
+  progress: Progress<T>,
+  settings: PollSettings,
+  limits: Limits,
+  scheduled: number,
+): { ms: number; final: boolean; real?: boolean } {
   const time = settings.time;
   const now = time.now();
   const stride = time.untilNextTimer ? virtualStride(now - limits.start, time.untilNextTimer()) : undefined;
@@ -205,11 +262,22 @@ function attemptOnce<T>(
 }
 
 /** `onAttempt`: live progress. Its own error ends the poll (reported, never a "not yet"). */
-function reportAttempt<T>(settings: PollSettings, observation: Observation<T>, attempt: number, at: number): { error: unknown } | undefined {
+function reportAttempt<T>(
+  settings: PollSettings,
+  observation: Observation<T>,
+  attempt: number,
+  at: number,
+): { error: unknown } | undefined {
   if (!settings.onAttempt) return undefined;
   const info =
     observation.kind === 'value'
-      ? { attempt, at, value: observation.value, held: observation.held, ...(observation.checkError === undefined ? {} : { error: observation.checkError }) }
+      ? {
+          attempt,
+          at,
+          value: observation.value,
+          held: observation.held,
+          ...(observation.checkError === undefined ? {} : { error: observation.checkError }),
+        }
       : { attempt, at, error: observation.error, held: false };
   try {
     settings.onAttempt(Object.freeze(info));

@@ -62,7 +62,8 @@ export class Progress<T> {
         // Abandoned at the deadline, it is a footnote: the headline stays the last completed attempt.
         if (observation.cause === 'deadline') this.#atEnd = { attempt: this.attempts, error: observation.error };
         else this.#lastError = observation.error;
-        if (observation.cause !== 'interrupted') this.#timeline.record(at, this.attempts, 'unsettled', observation.error.message, false);
+        if (observation.cause !== 'interrupted')
+          this.#timeline.record(at, this.attempts, 'unsettled', observation.error.message, false);
         return;
     }
   }
@@ -106,7 +107,9 @@ export class Progress<T> {
       value: this.#lastValue,
       inFlightAtEnd: this.#atEnd !== undefined,
       abandonedAtEnd: this.#atEnd,
-      ...(this.realStart === undefined ? {} : { realElapsed: monotonicNow() - this.realStart, realFloor: this.realFloor }),
+      ...(this.realStart === undefined
+        ? {}
+        : { realElapsed: monotonicNow() - this.realStart, realFloor: this.realFloor }),
     };
   }
 }

@@ -8,7 +8,12 @@ export function createSchedule(interval: Interval, random: () => number = Math.r
     let index = 0;
     return () => list[Math.min(index++, list.length - 1)]!;
   }
-  const { initial, factor = 2, max = Number.POSITIVE_INFINITY, jitter = 0 } = interval as Exclude<Interval, number | readonly number[]>;
+  const {
+    initial,
+    factor = 2,
+    max = Number.POSITIVE_INFINITY,
+    jitter = 0,
+  } = interval as Exclude<Interval, number | readonly number[]>;
   let next = initial;
   return () => {
     const base = Math.min(next, max);

@@ -6,7 +6,8 @@ const MAX_ENTRIES = 200;
 /** Characters per summary: one line of the timeline table. */
 export const SUMMARY_CHARS = 200;
 
-const oneLine = (text: string): string => (text.length <= SUMMARY_CHARS ? text : `${text.slice(0, SUMMARY_CHARS - 1)}…`);
+const oneLine = (text: string): string =>
+  text.length <= SUMMARY_CHARS ? text : `${text.slice(0, SUMMARY_CHARS - 1)}…`;
 
 /** "TypeError: first non-empty line of the message", read once and safely, from a bounded head of it. */
 function summarizeError(error: Error): string {
@@ -26,7 +27,9 @@ export function summarize(kind: TimelineEntry['kind'], observed: unknown): strin
     if (kind === 'unsettled') return oneLine(String(observed));
     if (kind === 'error') {
       if (observed instanceof Error) return oneLine(summarizeError(observed));
-      return oneLine(`thrown ${inspect(boundValue(observed, SUMMARY_LIMITS), { depth: 2, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY })}`);
+      return oneLine(
+        `thrown ${inspect(boundValue(observed, SUMMARY_LIMITS), { depth: 2, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY })}`,
+      );
     }
     // No array or string cut of inspect's own: the bounded value is small and carries its own markers.
     return oneLine(
@@ -62,6 +65,15 @@ export class TimelineRecorder {
       this.entries.splice(10, 1);
       this.dropped++;
     }
-    this.entries.push({ firstAt: at, lastAt: at, firstAttempt: attempt, lastAttempt: attempt, count: 1, kind, summary, held });
+    this.entries.push({
+      firstAt: at,
+      lastAt: at,
+      firstAttempt: attempt,
+      lastAttempt: attempt,
+      count: 1,
+      kind,
+      summary,
+      held,
+    });
   }
 }

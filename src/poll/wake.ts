@@ -29,7 +29,10 @@ export function subscribeWake(sources: readonly WakeSource[], onWake: () => void
       if (typeof unsubscribe !== 'function') {
         // Without it the listener would outlive the poll: a mistake in the test, reported at once.
         for (const done of unsubscribers.splice(0)) done();
-        throw usageError('wakeOn', `a subscribe function must return its unsubscribe function (() => void), but returned ${describeValue(unsubscribe)}.`);
+        throw usageError(
+          'wakeOn',
+          `a subscribe function must return its unsubscribe function (() => void), but returned ${describeValue(unsubscribe)}.`,
+        );
       }
       unsubscribers.push(unsubscribe);
       continue;

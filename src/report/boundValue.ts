@@ -29,9 +29,23 @@ export { formatCount };
 export type { BoundLimits };
 
 /** For a value printed on its own or in a diff (the last value, the expected value, `context`). */
-export const VALUE_LIMITS: Readonly<BoundLimits> = Object.freeze({ items: 100, keys: 100, chars: 10_000, totalChars: 50_000, depth: 10, values: 2_000 });
+export const VALUE_LIMITS: Readonly<BoundLimits> = Object.freeze({
+  items: 100,
+  keys: 100,
+  chars: 10_000,
+  totalChars: 50_000,
+  depth: 10,
+  values: 2_000,
+});
 /** For the one-line summaries of the timeline, made on every failed attempt. */
-export const SUMMARY_LIMITS: Readonly<BoundLimits> = Object.freeze({ items: 10, keys: 20, chars: 120, totalChars: 600, depth: 3, values: 100 });
+export const SUMMARY_LIMITS: Readonly<BoundLimits> = Object.freeze({
+  items: 10,
+  keys: 20,
+  chars: 120,
+  totalChars: 600,
+  depth: 3,
+  values: 100,
+});
 /** Characters per section of a failure message (a value, a diff, an error, the timeline, the context). */
 export const SECTION_CAP = 64 * 1024;
 /** Characters per whole failure message. */
@@ -42,7 +56,9 @@ export function describeThrown(error: unknown): string {
   try {
     if (types.isNativeError(error) || error instanceof Error) {
       const { name, message } = error as Error;
-      return cutLine(`${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.split('\n')[0] : ''}`);
+      return cutLine(
+        `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.split('\n')[0] : ''}`,
+      );
     }
   } catch {
     // a throwing name/message getter or prototype trap: fall through to a plain rendering

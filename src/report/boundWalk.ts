@@ -5,7 +5,16 @@
  */
 import { types } from 'node:util';
 import type { BoundLimits } from './boundLimits.ts';
-import { chooseKeys, COMPARE_BUDGET, firstCharDifference, firstItemDifference, itemOf, NONE, propertyOf, windows } from './findDifference.ts';
+import {
+  chooseKeys,
+  COMPARE_BUDGET,
+  firstCharDifference,
+  firstItemDifference,
+  itemOf,
+  NONE,
+  propertyOf,
+  windows,
+} from './findDifference.ts';
 import { Cut, formatCount, isLeafObject, labelOf, shellOf, sizeOf } from './standIn.ts';
 
 interface Walk {
@@ -22,13 +31,21 @@ interface Walk {
 
 /** `other` is the value at the same place on the other side of a diff, if there is one. */
 export function walkValue(value: unknown, limits: Readonly<BoundLimits>, other: unknown = NONE): unknown {
-  const walk: Walk = { limits, values: limits.values, chars: limits.totalChars, compare: COMPARE_BUDGET, done: new Map(), open: new Map() };
+  const walk: Walk = {
+    limits,
+    values: limits.values,
+    chars: limits.totalChars,
+    compare: COMPARE_BUDGET,
+    done: new Map(),
+    open: new Map(),
+  };
   return visit(walk, value, 0, other);
 }
 
 function visit(walk: Walk, value: unknown, depth: number, other: unknown): unknown {
   walk.values--;
-  if (typeof value === 'string') return boundString(walk, value, typeof other === 'string' ? firstCharDifference(value, other) : -1);
+  if (typeof value === 'string')
+    return boundString(walk, value, typeof other === 'string' ? firstCharDifference(value, other) : -1);
   if (value === null || typeof value !== 'object') return value;
   if (walk.done.has(value)) return walk.done.get(value);
   const open = walk.open.get(value);
@@ -37,7 +54,13 @@ function visit(walk: Walk, value: unknown, depth: number, other: unknown): unkno
     return boundObject(walk, value, depth, other);
   } catch (error) {
     // A revoked Proxy, a throwing trap: this part cannot be read, the rest of the value still prints.
-    return finish(walk, value, new Cut(`[unprintable value: ${error instanceof Error ? `${error.name}: ${String(error.message).split('\n')[0]}` : typeof error}]`));
+    return finish(
+      walk,
+      value,
+      new Cut(
+        `[unprintable value: ${error instanceof Error ? `${error.name}: ${String(error.message).split('\n')[0]}` : typeof error}]`,
+      ),
+    );
   }
 }
 
@@ -58,7 +81,12 @@ function boundString(walk: Walk, text: string, focus: number): string {
   let shown = 0;
   for (const [start, end] of windows(text.length, max, focus)) {
     if (start > shown) parts.push(` … [${formatCount(start - shown)} characters] … `);
-    parts.push(text.slice(isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start, isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end));
+    parts.push(
+      text.slice(
+        isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start,
+        isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end,
+      ),
+    );
     shown = end;
   }
   if (shown < text.length) parts.push(` … [${formatCount(text.length - shown)} more characters]`);
@@ -73,7 +101,8 @@ function boundObject(walk: Walk, value: object, depth: number, other: unknown): 
   walk.open.set(value, {});
   if (!proxy && types.isTypedArray(value)) return boundTypedArray(walk, value as unknown as ArrayLike<unknown>);
   if (Array.isArray(value)) return boundArray(walk, value, depth, proxy, other);
-  if (!proxy && (types.isMap(value) || types.isSet(value))) return boundCollection(walk, value as Map<unknown, unknown> | Set<unknown>, depth);
+  if (!proxy && (types.isMap(value) || types.isSet(value)))
+    return boundCollection(walk, value as Map<unknown, unknown> | Set<unknown>, depth);
   return boundPlain(walk, value, depth, proxy, other);
 }
 
@@ -81,7 +110,11 @@ function boundError(walk: Walk, error: Error): unknown {
   const message: unknown = Object.getOwnPropertyDescriptor(error, 'message')?.value;
   if (typeof message !== 'string' || message.length <= walk.limits.chars) return error;
   // A real Error (so printers still see one), with the cut message and the original's prototype.
-  return finish(walk, error, Object.setPrototypeOf(new Error(boundString(walk, message, -1)), Object.getPrototypeOf(error) as object));
+  return finish(
+    walk,
+    error,
+    Object.setPrototypeOf(new Error(boundString(walk, message, -1)), Object.getPrototypeOf(error) as object),
+  );
 }
 
 function boundTypedArray(walk: Walk, array: ArrayLike<unknown>): unknown {
@@ -108,7 +141,10 @@ function boundArray(walk: Walk, array: unknown[], depth: number, proxy: boolean,
     for (shown = start; shown < end && walk.values > 0; shown++) {
       const descriptor = Object.getOwnPropertyDescriptor(array, shown);
       if (!descriptor) kept.push(HOLE);
-      else kept.push(keep(walk, descriptor, depth, counterpart ? itemOf(counterpart, shown) : NONE, () => (changed = true)));
+      else
+        kept.push(
+          keep(walk, descriptor, depth, counterpart ? itemOf(counterpart, shown) : NONE, () => (changed = true)),
+        );
     }
   }
   if (shown < array.length) {
@@ -126,7 +162,13 @@ function boundArray(walk: Walk, array: unknown[], depth: number, proxy: boolean,
 }
 
 /** The bounded value of one property; an accessor is shown, never called. */
-function keep(walk: Walk, descriptor: PropertyDescriptor, depth: number, other: unknown, onChange: () => void): unknown {
+function keep(
+  walk: Walk,
+  descriptor: PropertyDescriptor,
+  depth: number,
+  other: unknown,
+  onChange: () => void,
+): unknown {
   if (!('value' in descriptor)) {
     onChange();
     return new Cut(descriptor.get && descriptor.set ? '[Getter/Setter]' : descriptor.get ? '[Getter]' : '[Setter]');
@@ -140,10 +182,16 @@ function boundCollection(walk: Walk, collection: Map<unknown, unknown> | Set<unk
   const isMap = types.isMap(collection);
   const size = sizeOf(collection);
   // The built-in iterators, not the value's own `entries`, which a subclass may override.
-  const entries = (isMap ? Map.prototype.entries.call(collection) : Set.prototype.values.call(collection)) as Iterator<unknown>;
+  const entries = (
+    isMap ? Map.prototype.entries.call(collection) : Set.prototype.values.call(collection)
+  ) as Iterator<unknown>;
   const kept: unknown[][] = [];
   let changed = Object.getPrototypeOf(collection) !== (isMap ? Map.prototype : Set.prototype);
-  for (let step = entries.next(); !step.done && kept.length < walk.limits.items && walk.values > 0; step = entries.next()) {
+  for (
+    let step = entries.next();
+    !step.done && kept.length < walk.limits.items && walk.values > 0;
+    step = entries.next()
+  ) {
     const original = isMap ? (step.value as unknown[]) : [step.value];
     const entry = original.map((part) => visit(walk, part, depth + 1, NONE));
     if (entry.some((part, i) => part !== original[i])) changed = true;
@@ -166,7 +214,8 @@ function boundCollection(walk: Walk, collection: Map<unknown, unknown> | Set<unk
 
 function boundPlain(walk: Walk, value: object, depth: number, proxy: boolean, other: unknown): unknown {
   const keys: PropertyKey[] = Object.keys(value);
-  for (const symbol of Object.getOwnPropertySymbols(value)) if (Object.getOwnPropertyDescriptor(value, symbol)?.enumerable) keys.push(symbol);
+  for (const symbol of Object.getOwnPropertySymbols(value))
+    if (Object.getOwnPropertyDescriptor(value, symbol)?.enumerable) keys.push(symbol);
   const counterpart = other !== null && typeof other === 'object' && !types.isProxy(other) ? other : undefined;
   const chosen = keys.length <= walk.limits.keys ? keys : chooseKeys(walk, value, keys, counterpart, walk.limits.keys);
   const kept: Array<[PropertyKey, unknown]> = [];
@@ -174,12 +223,17 @@ function boundPlain(walk: Walk, value: object, depth: number, proxy: boolean, ot
   for (const key of chosen) {
     if (walk.values <= 0) break;
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (descriptor) kept.push([key, keep(walk, descriptor, depth, counterpart ? propertyOf(counterpart, key) : NONE, () => (changed = true))]);
+    if (descriptor)
+      kept.push([
+        key,
+        keep(walk, descriptor, depth, counterpart ? propertyOf(counterpart, key) : NONE, () => (changed = true)),
+      ]);
   }
   const shell = walk.open.get(value)?.shell;
   if (!changed && kept.length === keys.length && !shell) return finish(walk, value, value);
   const out = (shell ?? shellOf(value)) as Record<PropertyKey, unknown>;
-  for (const [key, item] of kept) Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+  for (const [key, item] of kept)
+    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
   if (kept.length < keys.length) out['…'] = new Cut(`${formatCount(keys.length - kept.length)} more keys`);
   return finish(walk, value, out);
 }

@@ -68,11 +68,14 @@ function describeReason(result: PollResult, goal: Goal): string {
   const after = `after ${ms(elapsed)}`;
   switch (reason.kind) {
     case 'passed':
-      return goal === 'never' ? `It never held in ${attemptsText(attempts)} over ${ms(elapsed)}.` : `It held ${after} (${attemptsText(attempts)}).`;
+      return goal === 'never'
+        ? `It never held in ${attemptsText(attempts)} over ${ms(elapsed)}.`
+        : `It held ${after} (${attemptsText(attempts)}).`;
     case 'timeout': {
       const head = windowSentence(reason, elapsed, result.virtual);
       if (goal === 'eventually') return `${head}: the condition never held in ${attemptsText(attempts)}.`;
-      if (goal === 'eventually-fails') return `${head}: the condition held on every one of ${attemptsText(attempts)}, but it was expected to fail at some attempt.`;
+      if (goal === 'eventually-fails')
+        return `${head}: the condition held on every one of ${attemptsText(attempts)}, but it was expected to fail at some attempt.`;
       return `${head}: it was not watched for the whole window, so it cannot pass (${attemptsText(attempts)} so far, none ${goal === 'never' ? 'matched' : 'failed'}).`;
     }
     case 'max-attempts':
@@ -111,7 +114,9 @@ function describeReason(result: PollResult, goal: Goal): string {
       return `settled() at attempt ${reason.attempt} ${after}, before any value was seen and checked (${reason.reason}): nothing was watched, so it cannot pass.`;
     case 'not-before-unseen': {
       const last =
-        reason.lastMiss === undefined ? 'no attempt before it returned a value the check rejected' : `the last attempt that saw it not hold ended at ${ms(reason.lastMiss)}`;
+        reason.lastMiss === undefined
+          ? 'no attempt before it returned a value the check rejected'
+          : `the last attempt that saw it not hold ended at ${ms(reason.lastMiss)}`;
       return `It held at ${ms(reason.at)}, after \`notBefore\` (${reason.notBefore} ms), but no attempt could see the state just before ${reason.notBefore} ms (${last}), so holding too early cannot be ruled out.`;
     }
     case 'held-before-from':
@@ -120,7 +125,10 @@ function describeReason(result: PollResult, goal: Goal): string {
       // One decimal below a second, so a rounded 19.6 ms never reads as '20 ms, before 20 ms'.
       return `It held too early: at ${reason.at < 1000 ? `${reason.at.toFixed(1)} ms` : ms(reason.at)}, before \`notBefore\` (${reason.notBefore} ms). Too early is a bug too.`;
     case 'unstable': {
-      const needs = [reason.stableFor > 0 ? `${reason.stableFor} ms (stableFor)` : '', reason.passes > 1 ? `${reason.passes} attempts in a row (passes)` : '']
+      const needs = [
+        reason.stableFor > 0 ? `${reason.stableFor} ms (stableFor)` : '',
+        reason.passes > 1 ? `${reason.passes} attempts in a row (passes)` : '',
+      ]
         .filter(Boolean)
         .join(' and ');
       return `It held for only ${ms(reason.heldFor)} (${attemptsText(reason.heldPasses)} in a row) when the window ended ${after}; it had to hold for ${needs}.`;

@@ -70,7 +70,13 @@ export function firstItemDifference(budget: CompareBudget, a: readonly unknown[]
 }
 
 /** The first `max` keys, those that differ from the counterpart first: a diff must show them. */
-export function chooseKeys(budget: CompareBudget, value: object, keys: readonly PropertyKey[], counterpart: object | undefined, max: number): PropertyKey[] {
+export function chooseKeys(
+  budget: CompareBudget,
+  value: object,
+  keys: readonly PropertyKey[],
+  counterpart: object | undefined,
+  max: number,
+): PropertyKey[] {
   if (!counterpart) return keys.slice(0, max);
   const chosen = new Set<PropertyKey>();
   for (const key of keys) {
@@ -92,7 +98,8 @@ function looselyEqual(budget: CompareBudget, a: unknown, b: unknown, depth: numb
   if (budget.compare <= 0 || depth > 4 || types.isProxy(a) || types.isProxy(b)) return true;
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
   if (types.isDate(a)) return a.getTime() === (b as Date).getTime();
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && firstItemDifference(budget, a, b as unknown[]) === -1;
+  if (Array.isArray(a))
+    return a.length === (b as unknown[]).length && firstItemDifference(budget, a, b as unknown[]) === -1;
   if (isLeafObject(a) || types.isMap(a) || types.isSet(a) || types.isTypedArray(a)) return true;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;

@@ -14,14 +14,22 @@ export interface DeliveryPrinter {
   value(value: unknown): string;
 }
 
-const callText = (call: unknown): string => safeInspect(boundValue(call, SUMMARY_LIMITS), { depth: 4, breakLength: Number.POSITIVE_INFINITY, compact: true });
+const callText = (call: unknown): string =>
+  safeInspect(boundValue(call, SUMMARY_LIMITS), { depth: 4, breakLength: Number.POSITIVE_INFINITY, compact: true });
 /** Extra effect calls listed at most; the rest are counted. */
 const EFFECT_CALLS_SHOWN = 20;
 
 // Both states are cut alike before the runner's diff sees them, so a huge state diffs quickly and briefly.
-function stateDiff(printer: DeliveryPrinter, expected: unknown, received: unknown, labels: { expected: string; received: string }): string {
+function stateDiff(
+  printer: DeliveryPrinter,
+  expected: unknown,
+  received: unknown,
+  labels: { expected: string; received: string },
+): string {
   const [a, b] = boundPair(expected, received);
-  const text = printer.diff(a, b, labels) ?? `  ${labels.expected}: ${printer.value(a)}\n  ${labels.received}: ${printer.value(b)}`;
+  const text =
+    printer.diff(a, b, labels) ??
+    `  ${labels.expected}: ${printer.value(a)}\n  ${labels.received}: ${printer.value(b)}`;
   return capText(text, SECTION_CAP, 'state diff');
 }
 
@@ -32,7 +40,9 @@ function effectLines(extraEffects: readonly { name: string; calls: readonly unkn
   for (const e of extraEffects) {
     total += e.calls.length;
     for (const call of e.calls.slice(0, Math.max(0, EFFECT_CALLS_SHOWN - lines.length))) {
-      lines.push(`  + ${e.name}(${Array.isArray(call) ? call.slice(0, SUMMARY_LIMITS.items).map(callText).join(', ') : callText(call)})`);
+      lines.push(
+        `  + ${e.name}(${Array.isArray(call) ? call.slice(0, SUMMARY_LIMITS.items).map(callText).join(', ') : callText(call)})`,
+      );
     }
   }
   if (total > lines.length) lines.push(`  … and ${total - lines.length} more`);
@@ -52,7 +62,10 @@ export function formatIdempotence(
   printer: DeliveryPrinter,
   mode: string,
 ): string {
-  const body = result.verdict === 'stopped' ? describeIdempotenceStop(result.stop, result, events, handlerName) : idempotenceBody(result, events, handlerName, printer, mode);
+  const body =
+    result.verdict === 'stopped'
+      ? describeIdempotenceStop(result.stop, result, events, handlerName)
+      : idempotenceBody(result, events, handlerName, printer, mode);
   return capText(withFingerprint(body), MESSAGE_CAP);
 }
 
@@ -63,18 +76,27 @@ function idempotenceBody(
   printer: DeliveryPrinter,
   mode: string,
 ): string {
-  const earlier = result.eventIndex === 0 ? 'no earlier event' : result.eventIndex === 1 ? 'delivering e1 once' : `delivering e1…e${result.eventIndex} once each`;
+  const earlier =
+    result.eventIndex === 0
+      ? 'no earlier event'
+      : result.eventIndex === 1
+        ? 'delivering e1 once'
+        : `delivering e1…e${result.eventIndex} once each`;
   const where = events.length > 1 ? ` (after ${earlier})` : '';
   const event = label(events, result.eventIndex);
   switch (result.verdict) {
     case 'diverged': {
       const what = [
         result.stateChanged ? 'changed the state' : '',
-        result.extraEffects.length ? `called ${result.extraEffects.reduce((n, e) => n + e.calls.length, 0)} effect(s) again` : '',
+        result.extraEffects.length
+          ? `called ${result.extraEffects.reduce((n, e) => n + e.calls.length, 0)} effect(s) again`
+          : '',
       ]
         .filter(Boolean)
         .join(' and ');
-      const parts = [`${handlerName} is not idempotent: redelivering ${event}${where} ${what} (delivery #${result.delivery}, ${mode}).`];
+      const parts = [
+        `${handlerName} is not idempotent: redelivering ${event}${where} ${what} (delivery #${result.delivery}, ${mode}).`,
+      ];
       if (result.stateChanged)
         parts.push(
           `State after the first delivery → after delivery #${result.delivery}:\n\n${stateDiff(printer, result.before, result.after, { expected: 'After delivery #1', received: `After delivery #${result.delivery}` })}`,
@@ -103,7 +125,9 @@ function idempotenceBody(
       return [
         `${handlerName} threw on delivery #${result.delivery} of ${event}${where}; that is reported as a failure of its own, not as divergence:`,
         errorBlock(result.error),
-        result.delivery > 1 ? 'Hint: a handler that rejects a duplicate by throwing gets it redelivered again and again; acknowledge the duplicate instead.' : '',
+        result.delivery > 1
+          ? 'Hint: a handler that rejects a duplicate by throwing gets it redelivered again and again; acknowledge the duplicate instead.'
+          : '',
       ]
         .filter(Boolean)
         .join('\n\n');
@@ -111,10 +135,19 @@ function idempotenceBody(
 }
 
 /** Why a check whose first delivery changed nothing it observes proves nothing, and the way out. */
-function unchangedBody(handlerName: string, claim: string, delivery: string, observed: { state: boolean; effects: readonly string[] }, state: string, proves: string): string {
+function unchangedBody(
+  handlerName: string,
+  claim: string,
+  delivery: string,
+  observed: { state: boolean; effects: readonly string[] },
+  state: string,
+  proves: string,
+): string {
   const seen = [
     observed.state ? 'left the state it returns as it was' : '',
-    observed.effects.length ? `called none of the effects (${observed.effects.slice(0, 5).join(', ')}${observed.effects.length > 5 ? ', …' : ''})` : '',
+    observed.effects.length
+      ? `called none of the effects (${observed.effects.slice(0, 5).join(', ')}${observed.effects.length > 5 ? ', …' : ''})`
+      : '',
   ]
     .filter(Boolean)
     .join(' and ');
@@ -127,7 +160,12 @@ function unchangedBody(handlerName: string, claim: string, delivery: string, obs
     .join('\n\n');
 }
 
-export function formatConvergence(result: Exclude<ConvergenceResult, { verdict: 'converged' }>, events: readonly unknown[], handlerName: string, printer: DeliveryPrinter): string {
+export function formatConvergence(
+  result: Exclude<ConvergenceResult, { verdict: 'converged' }>,
+  events: readonly unknown[],
+  handlerName: string,
+  printer: DeliveryPrinter,
+): string {
   const body =
     result.verdict === 'stopped'
       ? stoppedBody(result, events, handlerName)
@@ -145,11 +183,17 @@ export function formatConvergence(result: Exclude<ConvergenceResult, { verdict: 
 }
 
 // A call that hung in a reordered run: the order it hung in replays it.
-function stoppedBody(result: Extract<ConvergenceResult, { verdict: 'stopped' }>, events: readonly unknown[], handlerName: string): string {
+function stoppedBody(
+  result: Extract<ConvergenceResult, { verdict: 'stopped' }>,
+  events: readonly unknown[],
+  handlerName: string,
+): string {
   const sentence = describeConvergenceStop(result.stop, result, events, handlerName);
   const { site, reason } = result.stop;
   if (reason.kind !== 'hung' || !site || (site.run.kind !== 'explore' && site.run.kind !== 'shrink')) return sentence;
-  return [sentence, `  hung in    ${orderLine(events, site.order)}`, replayLine(site.order, result.seed, false)].join('\n\n');
+  return [sentence, `  hung in    ${orderLine(events, site.order)}`, replayLine(site.order, result.seed, false)].join(
+    '\n\n',
+  );
 }
 
 function replayLine(order: readonly Delivery[], seed: number | undefined, replayed: boolean): string {

@@ -102,7 +102,11 @@ function causes(error: unknown): string[] {
 /** An error's message, the frames that matter (not Node's, not this library's), and its causes. */
 export function formatError(error: unknown): string {
   try {
-    return capText([formatOne(error, STACK_LINES, Number.POSITIVE_INFINITY), ...causes(error)].join('\n'), SECTION_CAP, 'error');
+    return capText(
+      [formatOne(error, STACK_LINES, Number.POSITIVE_INFINITY), ...causes(error)].join('\n'),
+      SECTION_CAP,
+      'error',
+    );
   } catch (failure) {
     return `[an error that cannot be printed: ${describeThrown(failure)}]`;
   }

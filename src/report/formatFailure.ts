@@ -1,7 +1,17 @@
 import type { PollResult, TimelineEntry } from '../poll/PollResult.ts';
 import { describeEnd, type Goal } from './describeEnd.ts';
 import { formatTimeline } from './formatTimeline.ts';
-import { boundPair, boundValue, capText, describeThrown, formatCount, MESSAGE_CAP, safeInspect, SECTION_CAP, VALUE_LIMITS } from './boundValue.ts';
+import {
+  boundPair,
+  boundValue,
+  capText,
+  describeThrown,
+  formatCount,
+  MESSAGE_CAP,
+  safeInspect,
+  SECTION_CAP,
+  VALUE_LIMITS,
+} from './boundValue.ts';
 import { formatError } from './formatError.ts';
 import { formatContext, type GatheredContext } from './gatherContext.ts';
 import { formatEvidence } from '../otel/evidence.ts';
@@ -17,7 +27,12 @@ export interface Printer {
 }
 
 /** For values already bounded: util.inspect's own array and string cuts would hide the markers. */
-export const BOUNDED_INSPECT = { depth: 6, colors: false, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY } as const;
+export const BOUNDED_INSPECT = {
+  depth: 6,
+  colors: false,
+  maxArrayLength: Number.POSITIVE_INFINITY,
+  maxStringLength: Number.POSITIVE_INFINITY,
+} as const;
 
 export const plainPrinter: Printer = {
   received: (value) => safeInspect(value, BOUNDED_INSPECT),
@@ -69,7 +84,12 @@ function printDiff(printer: Printer, expected: unknown, received: unknown): stri
 const CUT_NOTE = `(Cut for printing, "…" marks where: ${formatCount(VALUE_LIMITS.items)} items per array, Map or Set, ${formatCount(VALUE_LIMITS.keys)} keys per object, ${formatCount(VALUE_LIMITS.chars)} characters per string, around where the two sides first differ.)`;
 
 /** The value against what was expected: the runner's diff when it has one, else both values. */
-function valueAgainstExpected(input: FailureInput, label: string, value: unknown, negated = input.expected?.negated === true): string {
+function valueAgainstExpected(
+  input: FailureInput,
+  label: string,
+  value: unknown,
+  negated = input.expected?.negated === true,
+): string {
   const { printer, expected } = input;
   if (!expected) {
     const shown = boundValue(value);
@@ -78,9 +98,13 @@ function valueAgainstExpected(input: FailureInput, label: string, value: unknown
   // Bounded as a pair: both sides are cut at the same places, around where they first differ.
   const [want, got] = boundPair(expected.value, value);
   const note = want === expected.value && got === value ? '' : `\n\n${CUT_NOTE}`;
-  if (negated) return `${label}:\n  Expected: not ${print(printer.expected, want)}\n  Received:     ${print(printer.received, got)}${note}`;
+  if (negated)
+    return `${label}:\n  Expected: not ${print(printer.expected, want)}\n  Received:     ${print(printer.received, got)}${note}`;
   const diff = printDiff(printer, want, got);
-  const body = diff && diff.includes('\n') ? `${label}:\n\n${diff}` : `${label}:\n  Expected: ${print(printer.expected, want)}\n  Received: ${print(printer.received, got)}`;
+  const body =
+    diff && diff.includes('\n')
+      ? `${label}:\n\n${diff}`
+      : `${label}:\n  Expected: ${print(printer.expected, want)}\n  Received: ${print(printer.received, got)}`;
   return body + note;
 }
 
@@ -93,15 +117,19 @@ function lastValueEntry(timeline: readonly TimelineEntry[]): TimelineEntry | und
 function rejection(input: FailureInput, entry: TimelineEntry | undefined): string | undefined {
   const { result } = input;
   if (entry?.held) return 'The check accepted that value; the attempts after it threw.';
-  if (result.lastValueError !== undefined) return `The check rejected it by throwing:\n${indent(formatError(result.lastValueError))}`;
-  return input.expected ? 'The check rejected it: it did not match the expected value.' : 'The check rejected it: the check returned false.';
+  if (result.lastValueError !== undefined)
+    return `The check rejected it by throwing:\n${indent(formatError(result.lastValueError))}`;
+  return input.expected
+    ? 'The check rejected it: it did not match the expected value.'
+    : 'The check rejected it: the check returned false.';
 }
 
 /** The timeline without the attempt abandoned at the deadline: the headline is about completed attempts. */
 function completed(result: PollResult): readonly TimelineEntry[] {
   const abandoned = result.abandonedAtEnd;
   const last = result.timeline[result.timeline.length - 1];
-  if (!abandoned || last?.kind !== 'unsettled' || last.lastAttempt !== abandoned.attempt || last.count !== 1) return result.timeline;
+  if (!abandoned || last?.kind !== 'unsettled' || last.lastAttempt !== abandoned.attempt || last.count !== 1)
+    return result.timeline;
   return result.timeline.slice(0, -1);
 }
 
@@ -119,8 +147,16 @@ function lastObservation(input: FailureInput): string | undefined {
   const timeline = completed(result);
   const lastEntry = timeline[timeline.length - 1];
   if (lastEntry?.kind === 'value') {
-    const label = reason.kind === 'matched' || reason.kind === 'stopped-holding' ? `At attempt ${reason.attempt}` : 'Last value';
-    const parts = [valueAgainstExpected(input, label, result.lastValue, input.expected?.negated === true || reason.kind === 'matched')];
+    const label =
+      reason.kind === 'matched' || reason.kind === 'stopped-holding' ? `At attempt ${reason.attempt}` : 'Last value';
+    const parts = [
+      valueAgainstExpected(
+        input,
+        label,
+        result.lastValue,
+        input.expected?.negated === true || reason.kind === 'matched',
+      ),
+    ];
     if (result.lastError !== undefined) parts.push(`The check failed with:\n${indent(formatError(result.lastError))}`);
     return joinWith(parts, abandonedNote(result, true));
   }
@@ -131,7 +167,13 @@ function lastObservation(input: FailureInput): string | undefined {
     // Gomega's lesson (#621): an error at the end hides that the probe did return values before.
     const entry = lastValueEntry(timeline);
     const which = entry ? ` (attempt ${entry.lastAttempt})` : '';
-    parts.push(valueAgainstExpected(input, `At one point, however, the probe did return a value; the last one${which} was`, result.lastValue));
+    parts.push(
+      valueAgainstExpected(
+        input,
+        `At one point, however, the probe did return a value; the last one${which} was`,
+        result.lastValue,
+      ),
+    );
     const why = rejection(input, entry);
     if (why) parts.push(why);
   }
@@ -148,7 +190,11 @@ function userMessage(message: (() => unknown) | undefined): string | undefined {
   try {
     const text = message();
     if (typeof text === 'string') return text;
-    if (text !== null && (typeof text === 'object' || typeof text === 'function') && typeof (text as { then?: unknown }).then === 'function') {
+    if (
+      text !== null &&
+      (typeof text === 'object' || typeof text === 'function') &&
+      typeof (text as { then?: unknown }).then === 'function'
+    ) {
       return '`message()` returned a Promise; it must return the text itself, synchronously.';
     }
     return `\`message()\` returned ${describeThrown(text)} instead of a string.`;
@@ -175,7 +221,11 @@ export function formatFailure(input: FailureInput): string {
     section('message', () => userMessage(input.message)),
     section('ending', () => describeEnd(result, input.goal)),
     section('last observation', () => lastObservation(input)),
-    section('timeline', () => (result.timeline.length ? formatTimeline(result.timeline, result.elapsed, result.attempts, result.droppedEntries ?? 0) : undefined)),
+    section('timeline', () =>
+      result.timeline.length
+        ? formatTimeline(result.timeline, result.elapsed, result.attempts, result.droppedEntries ?? 0)
+        : undefined,
+    ),
     section('context', () => formatContext(input.context)),
     section('evidence', () => formatEvidence(result)),
     section('run', () => result.fingerprint),

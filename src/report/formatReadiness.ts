@@ -35,7 +35,9 @@ const HEAD = 8;
 const TAIL = 11;
 
 function listed(items: readonly string[]): string {
-  return items.length <= LISTED ? items.join(', ') : `${items.slice(0, LISTED).join(', ')} (+${items.length - LISTED} more)`;
+  return items.length <= LISTED
+    ? items.join(', ')
+    : `${items.slice(0, LISTED).join(', ')} (+${items.length - LISTED} more)`;
 }
 
 function describeReason(reason: NotReadyReason): string {
@@ -78,7 +80,8 @@ function observed(a: ReadinessAttempt): string {
   const parts: string[] = [];
   if (a.httpStatus !== undefined) parts.push(String(a.httpStatus));
   if (a.health?.rawStatus !== undefined) parts.push(`status ${a.health.rawStatus}`);
-  for (const reason of a.reasons) if (reason.kind !== 'http-status' && reason.kind !== 'status-not-ok') parts.push(describeReason(reason));
+  for (const reason of a.reasons)
+    if (reason.kind !== 'http-status' && reason.kind !== 'status-not-ok') parts.push(describeReason(reason));
   if (a.build !== undefined && !a.reasons.some((r) => r.kind === 'stale-build')) parts.push(`build ${a.build}`);
   if (a.retryAfter) parts.push(`retry after ${formatDuration(a.retryAfter.ms)} (Retry-After: ${a.retryAfter.header})`);
   if (a.alsoTried?.length) parts.push(`(also tried ${a.alsoTried.join('; ')})`);
@@ -119,7 +122,14 @@ function rowLine(row: Row, isLast: boolean, elapsed: number): string {
 function attemptsSection(attempts: readonly ReadinessAttempt[], elapsed: number): string {
   const rows = rowsOf(attempts);
   const lines = rows.map((row, i) => rowLine(row, i === rows.length - 1, elapsed));
-  const shown = lines.length > HEAD + TAIL + 1 ? [...lines.slice(0, HEAD), `  … ${lines.length - HEAD - TAIL} more distinct observations …`, ...lines.slice(-TAIL)] : lines;
+  const shown =
+    lines.length > HEAD + TAIL + 1
+      ? [
+          ...lines.slice(0, HEAD),
+          `  … ${lines.length - HEAD - TAIL} more distinct observations …`,
+          ...lines.slice(-TAIL),
+        ]
+      : lines;
   return `Attempts (${attempts.length}):\n${shown.join('\n')}`;
 }
 
@@ -151,7 +161,10 @@ function backoffText(interval: Interval): string {
 const isBuildReason = (r: NotReadyReason): boolean => r.kind === 'stale-build' || r.kind === 'no-build';
 
 function checkLine(c: HealthCheck): string {
-  const details = c.details === undefined ? '' : `  ${safeInspect(boundValue(c.details), { depth: 4, breakLength: Number.POSITIVE_INFINITY, compact: true })}`;
+  const details =
+    c.details === undefined
+      ? ''
+      : `  ${safeInspect(boundValue(c.details), { depth: 4, breakLength: Number.POSITIVE_INFINITY, compact: true })}`;
   return `  ${c.name}: ${c.status}${details}`;
 }
 
@@ -167,8 +180,10 @@ function lastAttemptSections(last: ReadinessAttempt): string[] {
     const lines = [
       `Last response (attempt #${last.attempt}, ${last.address ?? 'probe'}): HTTP ${last.httpStatus}${last.health?.rawStatus !== undefined ? `, status ${last.health.rawStatus}` : ''}`,
     ];
-    if (last.health?.checks.length) lines.push(`  checks  ${last.health.checks.map((c) => `${c.name}: ${c.status}`).join(' · ')}`);
-    if (last.health?.builds.length) lines.push(`  build   ${last.health.builds.map((b) => `${b.value} (${b.source})`).join(', ')}`);
+    if (last.health?.checks.length)
+      lines.push(`  checks  ${last.health.checks.map((c) => `${c.name}: ${c.status}`).join(' · ')}`);
+    if (last.health?.builds.length)
+      lines.push(`  build   ${last.health.builds.map((b) => `${b.value} (${b.source})`).join(', ')}`);
     sections.push(lines.join('\n'));
   }
   const failing = last.reasons.flatMap((r) => (r.kind === 'checks-failing' ? r.checks : []));
@@ -184,7 +199,10 @@ export function formatReadiness(report: ReadinessReport): string {
   ];
   const last = attempts[n - 1];
   if (last) sections.push(...lastAttemptSections(last));
-  if (report.inFlightAtEnd) sections.push(`Attempt #${n + 1} was still waiting for a response at the deadline (attemptTimeout gives each response up to its own limit).`);
+  if (report.inFlightAtEnd)
+    sections.push(
+      `Attempt #${n + 1} was still waiting for a response at the deadline (attemptTimeout gives each response up to its own limit).`,
+    );
   if (n) sections.push(attemptsSection(attempts, report.elapsed));
   const withBody = [...attempts].reverse().find((a) => a.body !== undefined && a.body !== '');
   if (withBody) sections.push(bodySection(withBody));

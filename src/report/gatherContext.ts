@@ -43,8 +43,16 @@ export function formatContext(context: GatheredContext | undefined): string | un
   if (!context) return undefined;
   if (context.timedOut) return `Context: \`context()\` did not settle within ${CONTEXT_BUDGET} ms.`;
   // `in`, not `!== undefined`: `throw undefined` is still a throw.
-  if ('error' in context) return `Context: \`context()\` threw, so its evidence is missing:\n${indent(formatError(context.error))}`;
+  if ('error' in context)
+    return `Context: \`context()\` threw, so its evidence is missing:\n${indent(formatError(context.error))}`;
   const bounded = boundValue(context.value);
-  const text = typeof bounded === 'string' ? bounded : safeInspect(bounded, { depth: 6, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY });
+  const text =
+    typeof bounded === 'string'
+      ? bounded
+      : safeInspect(bounded, {
+          depth: 6,
+          maxArrayLength: Number.POSITIVE_INFINITY,
+          maxStringLength: Number.POSITIVE_INFINITY,
+        });
   return `Context:\n${indent(text)}`;
 }

@@ -59,10 +59,17 @@ export function sizeOf(collection: Map<unknown, unknown> | Set<unknown>): number
 /** An empty stand-in of the same kind as `value` that keeps its class name. */
 export function shellOf(value: object): object {
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (Array.isArray(value)) return proto === Array.prototype ? [] : Object.setPrototypeOf([], labelled(nameOf(proto), Array.prototype));
+  if (Array.isArray(value))
+    return proto === Array.prototype ? [] : Object.setPrototypeOf([], labelled(nameOf(proto), Array.prototype));
   if (types.isTypedArray(value)) return Object.setPrototypeOf([], labelled(nameOf(proto), Array.prototype));
-  if (types.isMap(value)) return proto === Map.prototype ? new Map() : Object.setPrototypeOf(new Map(), labelled(nameOf(proto), Map.prototype));
-  if (types.isSet(value)) return proto === Set.prototype ? new Set() : Object.setPrototypeOf(new Set(), labelled(nameOf(proto), Set.prototype));
+  if (types.isMap(value))
+    return proto === Map.prototype
+      ? new Map()
+      : Object.setPrototypeOf(new Map(), labelled(nameOf(proto), Map.prototype));
+  if (types.isSet(value))
+    return proto === Set.prototype
+      ? new Set()
+      : Object.setPrototypeOf(new Set(), labelled(nameOf(proto), Set.prototype));
   if (proto === null || proto === Object.prototype) return Object.create(proto) as object;
   // An asymmetric matcher's printing lives on its prototype and reads only the copied `sample`/`inverse`.
   if (!types.isProxy(value) && isAsymmetricMatcher(value)) return Object.create(proto) as object;
@@ -70,7 +77,11 @@ export function shellOf(value: object): object {
 }
 
 function isAsymmetricMatcher(value: object): boolean {
-  for (let at: object | null = value, level = 0; at && level < 4; at = Object.getPrototypeOf(at) as object | null, level++) {
+  for (
+    let at: object | null = value, level = 0;
+    at && level < 4;
+    at = Object.getPrototypeOf(at) as object | null, level++
+  ) {
     const descriptor = Object.getOwnPropertyDescriptor(at, '$$typeof');
     if (descriptor) return descriptor.value === MATCHER;
   }
@@ -79,7 +90,8 @@ function isAsymmetricMatcher(value: object): boolean {
 
 function nameOf(proto: object | null): string {
   const constructor: unknown = proto && Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
-  const name: unknown = typeof constructor === 'function' ? Object.getOwnPropertyDescriptor(constructor, 'name')?.value : undefined;
+  const name: unknown =
+    typeof constructor === 'function' ? Object.getOwnPropertyDescriptor(constructor, 'name')?.value : undefined;
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }
 

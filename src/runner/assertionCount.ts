@@ -39,7 +39,12 @@ export function openTally(local?: CountState): Tally | undefined {
           state.assertionCalls -= delta;
         }
         const before = passing[i];
-        if (typeof before === 'number' && typeof state.numPassingAsserts === 'number' && state.numPassingAsserts > before) state.numPassingAsserts = before;
+        if (
+          typeof before === 'number' &&
+          typeof state.numPassingAsserts === 'number' &&
+          state.numPassingAsserts > before
+        )
+          state.numPassingAsserts = before;
       });
       return made;
     },

@@ -44,6 +44,7 @@ export interface VitestTaskLike {
 export function vitestTaskId(task: VitestTaskLike | undefined): string | undefined {
   if (typeof task?.name !== 'string') return undefined;
   const titles = [task.name];
-  for (let suite = task.suite; suite && suite.filepath === undefined; suite = suite.suite) titles.unshift(suite.name ?? '');
+  for (let suite = task.suite; suite && suite.filepath === undefined; suite = suite.suite)
+    titles.unshift(suite.name ?? '');
   return testIdOf(task.file?.filepath, titles);
 }

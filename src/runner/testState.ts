@@ -69,7 +69,12 @@ interface Registry {
 
 // Read on every assertion: kept once found (see runtime/globalSlot.ts).
 let registryFound: Registry | undefined;
-const registry = (): Registry => (registryFound ??= globalSlot('tests.v1', (): Registry => ({ storage: new AsyncLocalStorage(), sequential: undefined, nextId: 1 })));
+const registry = (): Registry =>
+  (registryFound ??= globalSlot('tests.v1', (): Registry => ({
+    storage: new AsyncLocalStorage(),
+    sequential: undefined,
+    nextId: 1,
+  })));
 
 export interface TestStart {
   runner: TestState['runner'];
@@ -189,8 +194,10 @@ export function releaseWork(work: TrackedWork): void {
 }
 
 function describeWork(work: TrackedWork, wasRunning: boolean): string {
-  if (wasRunning) return `  ${work.label()}: still running when the test ended; it was stopped and its result was not checked`;
-  if (work.outcome === 'passed') return `  ${work.label()}: it had passed, but the test never awaited it (had it failed, nothing would have noticed)`;
+  if (wasRunning)
+    return `  ${work.label()}: still running when the test ended; it was stopped and its result was not checked`;
+  if (work.outcome === 'passed')
+    return `  ${work.label()}: it had passed, but the test never awaited it (had it failed, nothing would have noticed)`;
   return `  ${work.label()}: it had failed, but the test never awaited it: ${work.failure ?? 'see above'}`;
 }
 

@@ -21,7 +21,11 @@ export interface TestWindow {
 /** The deadline on the monotonic clock that no fake timer moves. */
 export function toWindow(timing: TestTiming | undefined): TestWindow | undefined {
   if (!timing) return undefined;
-  return { runner: timing.runner, timeout: timing.timeout, deadline: monotonicNow() + (timing.startedAt + timing.timeout - wallNow()) };
+  return {
+    runner: timing.runner,
+    timeout: timing.timeout,
+    deadline: monotonicNow() + (timing.startedAt + timing.timeout - wallNow()),
+  };
 }
 
 /**
@@ -35,7 +39,12 @@ export function windowKeeper(read: () => TestTiming | undefined): () => TestWind
   return () => {
     const timing = read();
     if (!timing) return undefined;
-    if (seen === undefined || timing.startedAt !== seen.startedAt || timing.timeout !== seen.timeout || timing.runner !== seen.runner) {
+    if (
+      seen === undefined ||
+      timing.startedAt !== seen.startedAt ||
+      timing.timeout !== seen.timeout ||
+      timing.runner !== seen.runner
+    ) {
       window = Object.freeze(toWindow(timing));
       seen = timing;
     }

@@ -44,7 +44,10 @@ class Awaitable<T> extends Promise<T> {
    */
   declare tracker?: Tracker;
 
-  override then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  override then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     const tracker = this.tracker;
     const child = super.then(onFulfilled, onRejected) as Awaitable<A | B>;
     if (tracker) {
@@ -71,7 +74,11 @@ function callReturned(): void {
  * Wraps the promise of `work` (started just now, synchronously in the caller's call) so that awaiting
  * it marks the work as awaited, and records how it settled (`outcome` says passed or failed).
  */
-export function trackAwait<T>(work: TrackedWork, promise: Promise<T>, outcome: (value: T) => { passed: boolean; failure?: string }): Promise<T> {
+export function trackAwait<T>(
+  work: TrackedWork,
+  promise: Promise<T>,
+  outcome: (value: T) => { passed: boolean; failure?: string },
+): Promise<T> {
   const tracker: Tracker = { work, callReturned: false };
   // A promise job, not queueMicrotask: Jest's modern fake timers fake queueMicrotask.
   returning.push(tracker);

@@ -2,7 +2,15 @@
  * Brands instead of `instanceof`: two copies of the library (ESM and CJS, or two entry points) have two
  * `StopError` classes, and a `stop()` from one must stop a poll run by the other.
  */
-export type Brand = 'stop' | 'usage' | 'retry-after' | 'settled' | 'PollError' | 'EventuallyError' | 'ConsistentlyError' | 'ReadinessError';
+export type Brand =
+  | 'stop'
+  | 'usage'
+  | 'retry-after'
+  | 'settled'
+  | 'PollError'
+  | 'EventuallyError'
+  | 'ConsistentlyError'
+  | 'ReadinessError';
 
 export function brandOf(name: Brand): symbol {
   return Symbol.for(`unflake.brand.${name}`);

@@ -23,7 +23,10 @@ export const realTimeSource: TimeSource = { virtual: false, now: monotonicNow, p
 
 export function isVirtualClock(value: unknown): value is VirtualClockLike {
   return (
-    value !== null && typeof value === 'object' && typeof (value as VirtualClockLike).monotonic === 'function' && typeof (value as VirtualClockLike).advanceAsync === 'function'
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as VirtualClockLike).monotonic === 'function' &&
+    typeof (value as VirtualClockLike).advanceAsync === 'function'
   );
 }
 

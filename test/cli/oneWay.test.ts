@@ -23,7 +23,15 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 describe('one duration grammar', () => {
   test('every unit, in the reporter, in flakes and in wait-ready, gives the same milliseconds', () => {
@@ -77,7 +85,9 @@ describe('one parser, --help and --version on every command', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("Unknown option '--timout'. Did you mean --timeout?");
     expect(r.err).toContain('Usage: unflake wait-ready');
-    expect(parseWaitReady(['http://x', '--check', 'db', '--check=cache', '--header', 'a: 1', '--header', 'B:2'])).toMatchObject({
+    expect(
+      parseWaitReady(['http://x', '--check', 'db', '--check=cache', '--header', 'a: 1', '--header', 'B:2']),
+    ).toMatchObject({
       options: { checks: ['db', 'cache'], headers: { a: '1', b: '2' } },
     });
   });
@@ -103,7 +113,9 @@ describe('old names still work, with a note', () => {
 
   test('UNFLAKE_SHA is read as UNFLAKE_GIT_SHA, and said to be deprecated', () => {
     expect(runInfo('x', new Date(), new Date(), undefined, { UNFLAKE_SHA: 'abc' }).sha).toBe('abc');
-    expect(deprecatedVariables({ UNFLAKE_SHA: 'abc' })).toEqual(['UNFLAKE_SHA is deprecated: set UNFLAKE_GIT_SHA instead (it is read the same way).']);
+    expect(deprecatedVariables({ UNFLAKE_SHA: 'abc' })).toEqual([
+      'UNFLAKE_SHA is deprecated: set UNFLAKE_GIT_SHA instead (it is read the same way).',
+    ]);
     expect(deprecatedVariables({ UNFLAKE_GIT_SHA: 'abc' })).toEqual([]);
   });
 });
@@ -133,9 +145,14 @@ describe('--branch', () => {
     const now = Date.now();
     try {
       const flaky = { 'test/checkout.test.ts > checkout > applies the discount': { status: 'flaky' as const } };
-      writeRuns(dir, [fixtureRun('m1', now - DAY, suite(), { branch: 'main' }), fixtureRun('f1', now - DAY / 2, suite(flaky), { branch: 'feature' })]);
+      writeRuns(dir, [
+        fixtureRun('m1', now - DAY, suite(), { branch: 'main' }),
+        fixtureRun('f1', now - DAY / 2, suite(flaky), { branch: 'feature' }),
+      ]);
       const all = JSON.parse((await cli('flakes', 'report', '--history', dir, '--json')).out) as FlakeWindow;
-      const main = JSON.parse((await cli('flakes', 'report', '--history', dir, '--branch', 'main', '--json')).out) as FlakeWindow;
+      const main = JSON.parse(
+        (await cli('flakes', 'report', '--history', dir, '--branch', 'main', '--json')).out,
+      ) as FlakeWindow;
       expect(all.totals).toMatchObject({ runs: 2, flaky: 1 });
       expect(main).toMatchObject({ branch: 'main', totals: { runs: 1, flaky: 0 } });
       expect(validateOptions('r', { branch: 'main', history: true }).branch).toBe('main');

@@ -56,7 +56,9 @@ describe('TestClock', () => {
 
     test('rejects bad input with a TypeError naming the argument', () => {
       const clock = new TestClock();
-      expect(() => clock.advance(-1)).toThrow(/TestClock\.advance\(\): `ms` must be a finite number of milliseconds >= 0, got -1/);
+      expect(() => clock.advance(-1)).toThrow(
+        /TestClock\.advance\(\): `ms` must be a finite number of milliseconds >= 0, got -1/,
+      );
       expect(() => clock.advance(Number.NaN)).toThrow(TypeError);
       expect(() => new TestClock({ now: 'soon' as never })).toThrow(/`now` must be epoch milliseconds or a Date/);
       expect(() => new TestClock({ loopLimit: 0 })).toThrow(/`loopLimit` must be a whole number > 0/);
@@ -94,7 +96,9 @@ describe('TestClock', () => {
     });
 
     test('misspelt constructor options are a TypeError with a suggestion, not ignored', () => {
-      expect(() => new TestClock({ nwo: 5 } as never)).toThrow(/^new TestClock\(\): unknown option `nwo`\. Did you mean `now`\?/);
+      expect(() => new TestClock({ nwo: 5 } as never)).toThrow(
+        /^new TestClock\(\): unknown option `nwo`\. Did you mean `now`\?/,
+      );
       expect(() => new TestClock(null as never)).toThrow(/^new TestClock\(\): options must be an object, got null\.$/);
     });
 
@@ -241,7 +245,9 @@ describe('TestClock', () => {
 
     test('fails after its real timeout, saying how many timers it saw', async () => {
       const clock = new TestClock();
-      await expect(clock.waitForTimers(2, { timeout: 20 })).rejects.toThrow(/waitForTimers\(2\): 0 timer\(s\) pending after 20 ms of real time/);
+      await expect(clock.waitForTimers(2, { timeout: 20 })).rejects.toThrow(
+        /waitForTimers\(2\): 0 timer\(s\) pending after 20 ms of real time/,
+      );
     });
 
     test('rejects a bad count', async () => {

@@ -1,5 +1,12 @@
 /** The three Clocks the contract suite (contract.test.ts) runs against, and its helpers for awaiting timers. */
-import { connectClock, systemClock, TestClock, type Clock, type FollowerClock, type SharedClock } from '../../clock/index.ts';
+import {
+  connectClock,
+  systemClock,
+  TestClock,
+  type Clock,
+  type FollowerClock,
+  type SharedClock,
+} from '../../clock/index.ts';
 
 export interface Subject {
   /** How the clock names itself in its errors. */
@@ -15,13 +22,23 @@ export interface Subject {
 
 export function onTestClock(): Subject {
   const clock = new TestClock();
-  return { name: 'TestClock', clock, virtual: true, pass: (ms) => clock.advanceAsync(ms), pending: () => clock.pending, done: async () => {} };
+  return {
+    name: 'TestClock',
+    clock,
+    virtual: true,
+    pass: (ms) => clock.advanceAsync(ms),
+    pending: () => clock.pending,
+    done: async () => {},
+  };
 }
 
 export async function onFollower(): Promise<Subject> {
   const leader = new TestClock();
   const share: SharedClock = await leader.share();
-  const follower: FollowerClock = await connectClock(share.url, { name: 'contract', token: share.env.UNFLAKE_CLOCK_TOKEN });
+  const follower: FollowerClock = await connectClock(share.url, {
+    name: 'contract',
+    token: share.env.UNFLAKE_CLOCK_TOKEN,
+  });
   await share.waitForFollowers(1);
   return {
     name: 'FollowerClock',
@@ -41,13 +58,22 @@ export async function onFollower(): Promise<Subject> {
 }
 
 export function onSystemClock(): Subject {
-  return { name: 'systemClock', clock: systemClock, virtual: false, pass: async () => {}, pending: () => undefined, done: async () => {} };
+  return {
+    name: 'systemClock',
+    clock: systemClock,
+    virtual: false,
+    pass: async () => {},
+    pending: () => undefined,
+    done: async () => {},
+  };
 }
 
 /** A real-time guard for awaiting a callback: a clear failure instead of the runner's test timeout. */
 export async function within<T>(promise: Promise<T>, what: string, ms = 2_000): Promise<T> {
   let guard: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (guard = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms of real time`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (guard = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms of real time`)), ms)),
+  );
   try {
     return await Promise.race([promise, timeout]);
   } finally {
@@ -56,7 +82,11 @@ export async function within<T>(promise: Promise<T>, what: string, ms = 2_000): 
 }
 
 /** Records callbacks in firing order; `last` resolves when the one marked last fires. */
-export function recorder(): { seen: string[]; mark: (label: string) => () => void; last: (label: string) => { fire: () => void; fired: Promise<void> } } {
+export function recorder(): {
+  seen: string[];
+  mark: (label: string) => () => void;
+  last: (label: string) => { fire: () => void; fired: Promise<void> };
+} {
   const seen: string[] = [];
   return {
     seen,

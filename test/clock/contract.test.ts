@@ -25,7 +25,12 @@ function errorThrown(run: () => unknown): unknown {
 
 // A virtual clock keeps one exception (SPEC 0b): a delay that converts to 0 (0, null) stays 0 for setTimeout, sleep and
 // timeoutSignal, so advance(0) fires it as fake-timers, Jest and Vitest do. An interval's period of 0 is still 1 ms.
-function dueOn(s: Subject, delay: unknown, nodeDue: number, method: 'setTimeout' | 'setInterval' = 'setTimeout'): number {
+function dueOn(
+  s: Subject,
+  delay: unknown,
+  nodeDue: number,
+  method: 'setTimeout' | 'setInterval' = 'setTimeout',
+): number {
   return s.virtual && method === 'setTimeout' && Number(delay) === 0 ? 0 : nodeDue;
 }
 
@@ -59,24 +64,27 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
   describe.each(['setTimeout', 'setInterval'] as const)('%s', (method) => {
     const clear = method === 'setTimeout' ? 'clearTimeout' : 'clearInterval';
 
-    test.each(DELAYS)('accepts %s as Node does (due in the same ms as Node makes it; 0 stays 0 on a virtual clock)', async (_, delay, nodeDue) => {
-      const due = dueOn(s, delay, nodeDue, method);
-      // Pins the effective delay by order, with orders Node guarantees: after a timer of delay `due` created
-      // just before it (one FIFO list per delay), before one of `due + 1` created just after.
-      const r = recorder();
-      const end = r.last('after');
-      const ids = [s.clock.setTimeout(r.mark('same ms, created first'), due)];
-      // An interval clears itself on its first tick, so the order shows its first due time only.
-      const id = s.clock[method](() => (r.mark('case')(), s.clock[clear](id)), delay as number);
-      ids.push(id, s.clock.setTimeout(end.fire, due + 1));
-      try {
-        await s.pass(due + 1);
-        await within(end.fired, 'the timer due after the case');
-        expect(r.seen).toEqual(['same ms, created first', 'case', 'after']);
-      } finally {
-        for (const id of ids) s.clock[clear](id);
-      }
-    });
+    test.each(DELAYS)(
+      'accepts %s as Node does (due in the same ms as Node makes it; 0 stays 0 on a virtual clock)',
+      async (_, delay, nodeDue) => {
+        const due = dueOn(s, delay, nodeDue, method);
+        // Pins the effective delay by order, with orders Node guarantees: after a timer of delay `due` created
+        // just before it (one FIFO list per delay), before one of `due + 1` created just after.
+        const r = recorder();
+        const end = r.last('after');
+        const ids = [s.clock.setTimeout(r.mark('same ms, created first'), due)];
+        // An interval clears itself on its first tick, so the order shows its first due time only.
+        const id = s.clock[method](() => (r.mark('case')(), s.clock[clear](id)), delay as number);
+        ids.push(id, s.clock.setTimeout(end.fire, due + 1));
+        try {
+          await s.pass(due + 1);
+          await within(end.fired, 'the timer due after the case');
+          expect(r.seen).toEqual(['same ms, created first', 'case', 'after']);
+        } finally {
+          for (const id of ids) s.clock[clear](id);
+        }
+      },
+    );
 
     test('accepts TIMEOUT_MAX (2^31 - 1) and does not fire it soon', async () => {
       const r = recorder();
@@ -92,19 +100,22 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
       }
     });
 
-    test.each(NOT_FUNCTIONS)('rejects %s as the callback with a TypeError (ERR_INVALID_ARG_TYPE) and schedules nothing', (_, callback) => {
-      const before = s.pending();
-      let error: (TypeError & { code?: string }) | undefined;
-      try {
-        s.clock[method](callback as () => void, 10);
-      } catch (caught) {
-        error = caught as TypeError & { code?: string };
-      }
-      expect(error).toBeInstanceOf(TypeError);
-      expect(error?.code).toBe('ERR_INVALID_ARG_TYPE');
-      expect(error?.message).toContain(`${s.name}.${method}(): \`callback\` must be a function, got `);
-      expect(s.pending()).toBe(before);
-    });
+    test.each(NOT_FUNCTIONS)(
+      'rejects %s as the callback with a TypeError (ERR_INVALID_ARG_TYPE) and schedules nothing',
+      (_, callback) => {
+        const before = s.pending();
+        let error: (TypeError & { code?: string }) | undefined;
+        try {
+          s.clock[method](callback as () => void, 10);
+        } catch (caught) {
+          error = caught as TypeError & { code?: string };
+        }
+        expect(error).toBeInstanceOf(TypeError);
+        expect(error?.code).toBe('ERR_INVALID_ARG_TYPE');
+        expect(error?.message).toContain(`${s.name}.${method}(): \`callback\` must be a function, got `);
+        expect(s.pending()).toBe(before);
+      },
+    );
 
     test.each([
       ['a bigint', 10n, '10n'],
@@ -117,7 +128,9 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
 
     test('passes extra arguments to the callback', async () => {
       let id: unknown;
-      const args = new Promise<unknown[]>((resolve) => (id = s.clock[method]((...received: unknown[]) => resolve(received), 5, 'a', 2, undefined)));
+      const args = new Promise<unknown[]>(
+        (resolve) => (id = s.clock[method]((...received: unknown[]) => resolve(received), 5, 'a', 2, undefined)),
+      );
       try {
         await s.pass(5);
         expect(await within(args, 'the callback')).toEqual(['a', 2, undefined]);
@@ -163,7 +176,9 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
     await s.pass(3);
     await within(end.fired, 'the last timer');
     const oneMs = ['1 ms', '-5', 'NaN', 'undefined', '1 ms again'];
-    expect(r.seen).toEqual(s.virtual ? ['0', ...oneMs, '2 ms', '3 ms'] : ['1 ms', '0', ...oneMs.slice(1), '2 ms', '3 ms']);
+    expect(r.seen).toEqual(
+      s.virtual ? ['0', ...oneMs, '2 ms', '3 ms'] : ['1 ms', '0', ...oneMs.slice(1), '2 ms', '3 ms'],
+    );
   });
 
   test('every method works detached (const { setTimeout } = clock)', async () => {
@@ -196,20 +211,39 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
     expect(s.clock.now()).toBeGreaterThanOrEqual(now);
   });
 
-  test.each(['clearTimeout', 'clearInterval'] as const)('%s ignores ids that are not its timers, silently, as Node does', async (method) => {
-    const fired = new Promise<void>((resolve) => s.clock.setTimeout(resolve, 1));
-    const native = globalThis.setTimeout(() => {}, 60_000);
-    // Another TestClock numbers its timers as this one does (fake-timers starts every clock at 1e12).
-    const otherClocks = new TestClock();
-    const bad: unknown[] = [undefined, null, 0, 42, -1, 'x', '', {}, [], Symbol('id'), 10n, true, () => {}, native, otherClocks.setTimeout(() => {}, 1)];
-    try {
-      for (const id of bad) expect(s.clock[method](id)).toBeUndefined();
-    } finally {
-      globalThis.clearTimeout(native);
-    }
-    await s.pass(1);
-    await within(fired, 'the timer the bad clears left alone');
-  });
+  test.each(['clearTimeout', 'clearInterval'] as const)(
+    '%s ignores ids that are not its timers, silently, as Node does',
+    async (method) => {
+      const fired = new Promise<void>((resolve) => s.clock.setTimeout(resolve, 1));
+      const native = globalThis.setTimeout(() => {}, 60_000);
+      // Another TestClock numbers its timers as this one does (fake-timers starts every clock at 1e12).
+      const otherClocks = new TestClock();
+      const bad: unknown[] = [
+        undefined,
+        null,
+        0,
+        42,
+        -1,
+        'x',
+        '',
+        {},
+        [],
+        Symbol('id'),
+        10n,
+        true,
+        () => {},
+        native,
+        otherClocks.setTimeout(() => {}, 1),
+      ];
+      try {
+        for (const id of bad) expect(s.clock[method](id)).toBeUndefined();
+      } finally {
+        globalThis.clearTimeout(native);
+      }
+      await s.pass(1);
+      await within(fired, 'the timer the bad clears left alone');
+    },
+  );
 
   test('clearTimeout and clearInterval each clear a timeout and an interval (as in Node), and twice is harmless', async () => {
     const r = recorder();
@@ -249,16 +283,26 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
     ])('rejects %s as `ms` (a rejected promise, not a throw), as timers/promises does', async (_, ms, shown) => {
       const slept = s.clock.sleep(ms as never);
       await expect(slept).rejects.toThrow(TypeError);
-      await expect(slept).rejects.toThrow(`${s.name}.sleep(): \`ms\` must be a number of milliseconds or undefined, got ${shown}.`);
+      await expect(slept).rejects.toThrow(
+        `${s.name}.sleep(): \`ms\` must be a number of milliseconds or undefined, got ${shown}.`,
+      );
     });
 
     test.each([
       ['null options', null, 'options must be an object, got null.'],
       ['a string as options', 'fast', 'options must be an object, got "fast".'],
       ['a null signal', { signal: null }, '`signal` must be an AbortSignal or undefined, got null.'],
-      ['a plain object as signal', { signal: {} }, '`signal` must be an AbortSignal or undefined, got an object of type Object.'],
+      [
+        'a plain object as signal',
+        { signal: {} },
+        '`signal` must be an AbortSignal or undefined, got an object of type Object.',
+      ],
       ['a string as signal', { signal: 'abort' }, '`signal` must be an AbortSignal or undefined, got "abort".'],
-      ['a misspelt `signal`', { singal: new AbortController().signal }, 'unknown option `singal`. Did you mean `signal`?'],
+      [
+        'a misspelt `signal`',
+        { singal: new AbortController().signal },
+        'unknown option `singal`. Did you mean `signal`?',
+      ],
     ])('rejects %s with a TypeError naming it', async (_, options, message) => {
       const slept = s.clock.sleep(1, options as never);
       await expect(slept).rejects.toThrow(TypeError);
@@ -308,7 +352,9 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
       s.clock.setTimeout(end.fire, 2);
       await s.pass(2);
       await within(end.fired, 'the 2 ms timer');
-      expect(r.seen).toEqual(s.virtual ? ['signal', '1 ms, created first', '2 ms'] : ['1 ms, created first', 'signal', '2 ms']);
+      expect(r.seen).toEqual(
+        s.virtual ? ['signal', '1 ms, created first', '2 ms'] : ['1 ms, created first', 'signal', '2 ms'],
+      );
     });
 
     test.each([
@@ -325,7 +371,10 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
         message: `${s.name}.timeoutSignal(): \`ms\` must be a number of milliseconds (an integer from 0 to 2^32 - 1, as AbortSignal.timeout takes), got ${shown}.`,
       });
       // Node's own error (by name: under Jest it comes from another realm).
-      expect(errorThrown(() => AbortSignal.timeout(ms as never))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+      expect(errorThrown(() => AbortSignal.timeout(ms as never))).toMatchObject({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_TYPE',
+      });
       expect(s.pending()).toBe(before);
     });
 
@@ -342,20 +391,27 @@ describe.each(SUBJECTS)('Clock contract: %s', (_, create) => {
         code: 'ERR_OUT_OF_RANGE',
         message: `${s.name}.timeoutSignal(): \`ms\` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got ${String(ms)}.`,
       });
-      expect(errorThrown(() => AbortSignal.timeout(ms))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+      expect(errorThrown(() => AbortSignal.timeout(ms))).toMatchObject({
+        name: 'RangeError',
+        code: 'ERR_OUT_OF_RANGE',
+      });
     });
   });
 });
 
 describe('clock factories reject misspelt options, naming them with a suggestion', () => {
   test('new TestClock()', () => {
-    expect(() => new TestClock({ nwo: 5 } as never)).toThrow(new TypeError('new TestClock(): unknown option `nwo`. Did you mean `now`? Known options: `now`, `loopLimit`.'));
+    expect(() => new TestClock({ nwo: 5 } as never)).toThrow(
+      new TypeError('new TestClock(): unknown option `nwo`. Did you mean `now`? Known options: `now`, `loopLimit`.'),
+    );
     expect(() => new TestClock({ looplimit: 5 } as never)).toThrow('Did you mean `loopLimit`?');
   });
 
   test('connectClock()', async () => {
     const connected = connectClock('unflake-clock://127.0.0.1:1', { token: 't', nmae: 'x' } as never);
     await expect(connected).rejects.toThrow(TypeError);
-    await expect(connected).rejects.toThrow('connectClock(): unknown option `nmae`. Did you mean `name`? Known options: `name`, `token`, `timeout`, `skew`.');
+    await expect(connected).rejects.toThrow(
+      'connectClock(): unknown option `nmae`. Did you mean `name`? Known options: `name`, `token`, `timeout`, `skew`.',
+    );
   });
 });

@@ -47,7 +47,9 @@ describe('TestClock.install', () => {
     using _installed = clock.install();
     let calls = 0;
     const started = process.uptime();
-    await expect(eventually(() => (++calls, false), { timeout: 40, interval: 5 })).rejects.toThrow(/Timed out after \d+ ms/);
+    await expect(eventually(() => (++calls, false), { timeout: 40, interval: 5 })).rejects.toThrow(
+      /Timed out after \d+ ms/,
+    );
     expect(process.uptime() - started).toBeGreaterThanOrEqual(0.035);
     expect(calls).toBeGreaterThan(1);
     expect(clock.now()).toBe(0);
@@ -59,7 +61,9 @@ describe('TestClock.install', () => {
     expect(Date.now()).toBe(7);
     // What the setup entries' afterEach does:
     const error = restoreLeftoverInstall();
-    expect(error?.message).toMatch(/a TestClock\.install\(\) was still active when the test ended; the real Date, timers and performance\.now have been restored/);
+    expect(error?.message).toMatch(
+      /a TestClock\.install\(\) was still active when the test ended; the real Date, timers and performance\.now have been restored/,
+    );
     expect(globalThis.Date).toBe(realDate);
     expect(restoreLeftoverInstall()).toBeUndefined();
   });
@@ -68,7 +72,9 @@ describe('TestClock.install', () => {
     runner.useFakeTimers();
     try {
       const fakeSetTimeout = globalThis.setTimeout;
-      expect(() => new TestClock().install()).toThrow(/fake timers .* are already installed\. Two fake clocks on the same globals would fight/);
+      expect(() => new TestClock().install()).toThrow(
+        /fake timers .* are already installed\. Two fake clocks on the same globals would fight/,
+      );
       expect(globalThis.setTimeout).toBe(fakeSetTimeout);
     } finally {
       runner.useRealTimers();
@@ -76,6 +82,8 @@ describe('TestClock.install', () => {
   });
 
   test('rejects an unknown name in toFake', () => {
-    expect(() => new TestClock().install({ toFake: ['nextTick' as never] })).toThrow(/cannot fake `nextTick`; `toFake` takes 'Date', 'setTimeout'/);
+    expect(() => new TestClock().install({ toFake: ['nextTick' as never] })).toThrow(
+      /cannot fake `nextTick`; `toFake` takes 'Date', 'setTimeout'/,
+    );
   });
 });

@@ -19,7 +19,16 @@ describe('TestClock.install doc comment', () => {
   });
 
   test('names no global that is not a default (the parts of one, in parentheses, aside)', () => {
-    const parts = ['DEFAULT_TO_FAKE', 'performance.now', 'process.hrtime', '.bigint', 'setTimeout', 'setInterval', 'scheduler.wait', 'setImmediate'];
+    const parts = [
+      'DEFAULT_TO_FAKE',
+      'performance.now',
+      'process.hrtime',
+      '.bigint',
+      'setTimeout',
+      'setInterval',
+      'scheduler.wait',
+      'setImmediate',
+    ];
     const allowed = new Set<string>([...DEFAULT_TO_FAKE, ...parts]);
     expect(named.filter((name) => !allowed.has(name as string))).toEqual([]);
   });

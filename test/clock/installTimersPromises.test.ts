@@ -7,7 +7,13 @@ import { TestClock } from '../../clock/index.ts';
 import { runner } from '../support/runner.ts';
 
 const cjs = process.getBuiltinModule('node:timers/promises');
-const real = { timeout: AbortSignal.timeout, setTimeout: cjs.setTimeout, setInterval: cjs.setInterval, setImmediate: cjs.setImmediate, wait: scheduler.wait };
+const real = {
+  timeout: AbortSignal.timeout,
+  setTimeout: cjs.setTimeout,
+  setInterval: cjs.setInterval,
+  setImmediate: cjs.setImmediate,
+  wait: scheduler.wait,
+};
 
 /** Whether `promise` has settled, after letting pending continuations run (real macrotask). */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -38,8 +44,13 @@ describe('install() fakes AbortSignal.timeout', () => {
       expect(signal.aborted).toBe(false);
       await clock.advanceAsync(1);
       expect(signal.aborted).toBe(true);
-      expect(signal.reason).toMatchObject({ name: 'TimeoutError', message: 'The operation was aborted due to timeout' });
-      expect(() => AbortSignal.timeout(-1)).toThrow('AbortSignal.timeout(): `ms` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got -1.');
+      expect(signal.reason).toMatchObject({
+        name: 'TimeoutError',
+        message: 'The operation was aborted due to timeout',
+      });
+      expect(() => AbortSignal.timeout(-1)).toThrow(
+        'AbortSignal.timeout(): `ms` must be an integer from 0 to 2^32 - 1 (as AbortSignal.timeout takes), got -1.',
+      );
     } finally {
       installed.uninstall();
     }
@@ -107,9 +118,15 @@ describe('install() fakes node:timers/promises', () => {
       code: 'ERR_INVALID_ARG_TYPE',
       message: 'timers/promises.setTimeout(): the "delay" argument must be of type number, got string.',
     });
-    await expect(timersPromises.setTimeout(10, 1, null as never)).rejects.toThrow('timers/promises.setTimeout(): the "options" argument must be an object, got null.');
-    await expect(scheduler.wait(10, { signal: 1 as never })).rejects.toThrow('timers/promises.scheduler.wait(): "options.signal" must be an AbortSignal, got number.');
-    await expect(timersPromises.setInterval(10, 1, { ref: 1 as never }).next()).rejects.toThrow('timers/promises.setInterval(): "options.ref" must be a boolean, got number.');
+    await expect(timersPromises.setTimeout(10, 1, null as never)).rejects.toThrow(
+      'timers/promises.setTimeout(): the "options" argument must be an object, got null.',
+    );
+    await expect(scheduler.wait(10, { signal: 1 as never })).rejects.toThrow(
+      'timers/promises.scheduler.wait(): "options.signal" must be an AbortSignal, got number.',
+    );
+    await expect(timersPromises.setInterval(10, 1, { ref: 1 as never }).next()).rejects.toThrow(
+      'timers/promises.setInterval(): "options.ref" must be a boolean, got number.',
+    );
     expect(clock.pending).toBe(0);
   });
 

@@ -34,7 +34,9 @@ describe('TestClock#jump(ms)', () => {
     ['undefined', undefined, 'undefined'],
   ])('refuses %s with a TypeError naming the argument, as advance does', (_, ms, shown) => {
     const clock = new TestClock();
-    expect(() => clock.jump(ms as never)).toThrow(new TypeError(`TestClock.jump(): \`ms\` must be a finite number of milliseconds >= 0, got ${shown}.`));
+    expect(() => clock.jump(ms as never)).toThrow(
+      new TypeError(`TestClock.jump(): \`ms\` must be a finite number of milliseconds >= 0, got ${shown}.`),
+    );
     expect(clock.now()).toBe(0);
   });
 });

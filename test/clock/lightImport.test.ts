@@ -12,7 +12,9 @@ function loadedAfter(script: string): Promise<{ fakeTimers: boolean; testFramewo
     const loaded = Object.keys(createRequire(import.meta.url).cache);
     console.log(JSON.stringify({ fakeTimers: loaded.some((p) => p.includes('fake-timers')), testFramework: loaded.some((p) => /[\\/\\\\](vitest|jest|expect|@jest)[\\/\\\\]/.test(p)) }));`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', probe], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim()))));
+    execFile(process.execPath, ['--input-type=module', '-e', probe], { timeout: 30_000 }, (error, stdout) =>
+      error ? reject(error) : resolve(JSON.parse(stdout.trim())),
+    );
   });
 }
 

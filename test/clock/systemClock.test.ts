@@ -26,8 +26,14 @@ describe('systemClock', () => {
       systemClock.setTimeout(() => (seen.push('2'), resolve()), 2);
     });
     expect(seen).toEqual(['1', '-5', '2']);
-    expect(() => systemClock.setTimeout(undefined as never, 5)).toThrow(/^systemClock\.setTimeout\(\): `callback` must be a function, got undefined\.$/);
-    expect(() => systemClock.setInterval(() => {}, 5n as never)).toThrow(/^systemClock\.setInterval\(\): `ms` must be a number of milliseconds .*, got 5n\.$/);
-    await expect(systemClock.sleep('10' as never)).rejects.toThrow(/^systemClock\.sleep\(\): `ms` must be a number of milliseconds or undefined, got "10"\.$/);
+    expect(() => systemClock.setTimeout(undefined as never, 5)).toThrow(
+      /^systemClock\.setTimeout\(\): `callback` must be a function, got undefined\.$/,
+    );
+    expect(() => systemClock.setInterval(() => {}, 5n as never)).toThrow(
+      /^systemClock\.setInterval\(\): `ms` must be a number of milliseconds .*, got 5n\.$/,
+    );
+    await expect(systemClock.sleep('10' as never)).rejects.toThrow(
+      /^systemClock\.sleep\(\): `ms` must be a number of milliseconds or undefined, got "10"\.$/,
+    );
   });
 });

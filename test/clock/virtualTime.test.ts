@@ -16,7 +16,9 @@ describe('the `clock` option: polls in virtual time', () => {
 
   test('the deadline is in virtual time, and the failure says so', async () => {
     const clock = new TestClock();
-    const message = await failureOf(expect(() => 'stale').toEventuallyEqual('fresh', { clock, timeout: 2 * 60 * 60_000 }));
+    const message = await failureOf(
+      expect(() => 'stale').toEventuallyEqual('fresh', { clock, timeout: 2 * 60 * 60_000 }),
+    );
     expect(message).toMatch(/Timed out after 2\.00 h of virtual time \(timeout: 7200000 ms\)/);
     expect(clock.monotonic()).toBe(2 * 60 * 60_000);
   });
@@ -25,7 +27,13 @@ describe('the `clock` option: polls in virtual time', () => {
     const runOnce = async (interval?: { initial: number; factor: number; max: number }): Promise<number[]> => {
       const clock = new TestClock();
       const seenAt: number[] = [];
-      await failureOf(eventually(() => (seenAt.push(clock.monotonic()), false), { clock, timeout: 1_000, ...(interval ? { interval } : {}) }));
+      await failureOf(
+        eventually(() => (seenAt.push(clock.monotonic()), false), {
+          clock,
+          timeout: 1_000,
+          ...(interval ? { interval } : {}),
+        }),
+      );
       return seenAt;
     };
     const first = await runOnce({ initial: 10, factor: 2, max: 200 });
@@ -48,7 +56,9 @@ describe('the `clock` option: polls in virtual time', () => {
   });
 
   test('rejects something that is not a TestClock', async () => {
-    await expect(eventually(() => 1, { clock: { now: () => 0 } as never })).rejects.toThrow(/`clock` must be a TestClock \(from 'unflake\/clock'\), got an object/);
+    await expect(eventually(() => 1, { clock: { now: () => 0 } as never })).rejects.toThrow(
+      /`clock` must be a TestClock \(from 'unflake\/clock'\), got an object/,
+    );
   });
 });
 
@@ -82,7 +92,9 @@ describe('long virtual waits', () => {
     const clock = new TestClock();
     let state = 0;
     clock.setInterval(() => state++, HOUR);
-    const server = createServer((_, response) => setImmediate(() => response.end(JSON.stringify({ state, at: clock.monotonic() }))));
+    const server = createServer((_, response) =>
+      setImmediate(() => response.end(JSON.stringify({ state, at: clock.monotonic() }))),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     const drift: number[] = [];

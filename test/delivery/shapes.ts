@@ -42,7 +42,13 @@ const typed = (name: string, make: () => Float64Array | Int32Array | Uint8Array)
 });
 
 export const shapes: Shape[] = [
-  { name: 'number', make: () => 0, add: (v, amount) => (v as number) + amount, assign: (_, n) => n, read: (v) => v as number },
+  {
+    name: 'number',
+    make: () => 0,
+    add: (v, amount) => (v as number) + amount,
+    assign: (_, n) => n,
+    read: (v) => v as number,
+  },
   {
     name: 'Map',
     make: () => new Map<string, number>([['other', 7]]),
@@ -92,7 +98,8 @@ export const shapes: Shape[] = [
   {
     name: 'Map of arrays',
     make: () => new Map<string, number[]>([['other', [1, 2]]]),
-    add: (v, amount) => (v as Map<string, number[]>).set('cell', [...((v as Map<string, number[]>).get('cell') ?? []), amount]),
+    add: (v, amount) =>
+      (v as Map<string, number[]>).set('cell', [...((v as Map<string, number[]>).get('cell') ?? []), amount]),
     assign: (v, n) => (v as Map<string, number[]>).set('cell', [n]),
     read: (v) => ((v as Map<string, number[]>).get('cell') ?? []).reduce((a, b) => a * 31 + b, 0),
     ordered: true,
@@ -175,7 +182,8 @@ export const caseArbitrary: fc.Arbitrary<Case> = fc.record({
   style: fc.constantFrom<StateStyle>('live', 'wrapper with a closure', 'class wrapper'),
 });
 
-export const describeCase = (c: Case): string => `${c.shape.name} under [${c.steps.map((s) => s.in).join(', ')}], ${c.style}`;
+export const describeCase = (c: Case): string =>
+  `${c.shape.name} under [${c.steps.map((s) => s.in).join(', ')}], ${c.style}`;
 
 /** A store of one case's state: `reset` starts over, `update` applies an operation to the cell. */
 export function storeOf(c: Case) {
@@ -200,7 +208,12 @@ export function storeOf(c: Case) {
       fresh = 0;
       latestSeq = Number.NEGATIVE_INFINITY;
     },
-    state: (): unknown => (c.style === 'live' ? root : c.style === 'class wrapper' ? new View(root) : { data: root, describe: () => `state of ${c.shape.name}` }),
+    state: (): unknown =>
+      c.style === 'live'
+        ? root
+        : c.style === 'class wrapper'
+          ? new View(root)
+          : { data: root, describe: () => `state of ${c.shape.name}` },
     add: (amount: number): void => update((v) => c.shape.add(v, amount, ++fresh)),
     assign: (n: number): void => update((v) => c.shape.assign(v, n)),
     read: (): number => {

@@ -42,14 +42,24 @@ const { value } = fc.letrec<{ value: unknown }>((tie) => ({
     leaf,
     fc.array(tie('value'), { maxLength: 3 }),
     fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__'), tie('value'), { maxKeys: 3 }),
-    fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), tie('value')), { maxLength: 3 }).map((entries) => new Map(entries)),
+    fc
+      .array(fc.tuple(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), tie('value')), { maxLength: 3 })
+      .map((entries) => new Map(entries)),
     fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 3 }).map((members) => new Set(members)),
   ),
 }));
 
 /** Some values get a cycle: an object or array inside points back at the root. */
 const withCycle = fc.tuple(value, fc.boolean()).map(([v, cyclic]) => {
-  if (!cyclic || v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date) return v;
+  if (
+    !cyclic ||
+    v === null ||
+    typeof v !== 'object' ||
+    ArrayBuffer.isView(v) ||
+    v instanceof ArrayBuffer ||
+    v instanceof Date
+  )
+    return v;
   const root = { value: v, self: undefined as unknown };
   root.self = root;
   return root;
@@ -112,7 +122,9 @@ describe('snapshots are copies', () => {
         },
       },
     };
-    expect(() => copyValue('.toBeIdempotent()', broken)).toThrow(/state\(\)\.inner\.balance is a getter that threw \(not loaded\)/);
+    expect(() => copyValue('.toBeIdempotent()', broken)).toThrow(
+      /state\(\)\.inner\.balance is a getter that threw \(not loaded\)/,
+    );
   });
 
   test('what keeps its data out of reach is a TypeError naming the path', () => {
@@ -164,7 +176,9 @@ describe('snapshots are compared as values', () => {
     );
     fc.assert(
       fc.property(pair, ([a, b]) => {
-        const same = holds(() => (expect(a) as unknown as { toBeSameSnapshotH2(b: unknown): void }).toBeSameSnapshotH2(b));
+        const same = holds(() =>
+          (expect(a) as unknown as { toBeSameSnapshotH2(b: unknown): void }).toBeSameSnapshotH2(b),
+        );
         if (holds(() => expect(a).toStrictEqual(b))) expect(same).toBe(true);
         if (same) expect(holds(() => expect(a).toEqual(b))).toBe(true);
       }),
@@ -173,7 +187,8 @@ describe('snapshots are compared as values', () => {
   });
 
   test('a Map or Set with other contents, or a buffer with other bytes, is a different snapshot', () => {
-    const differ = (a: unknown, b: unknown): void => (expect(a) as unknown as { not: { toBeSameSnapshotH2(b: unknown): void } }).not.toBeSameSnapshotH2(b);
+    const differ = (a: unknown, b: unknown): void =>
+      (expect(a) as unknown as { not: { toBeSameSnapshotH2(b: unknown): void } }).not.toBeSameSnapshotH2(b);
     differ(new Map([['a', 1]]), new Map());
     differ(new Map([['a', 1]]), new Map([['a', 2]]));
     differ(new Set(['ok']), new Set(['ERROR']));

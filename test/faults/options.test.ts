@@ -36,11 +36,27 @@ describe('faultProxy: bad input is a TypeError naming the argument', () => {
     ['no options', undefined, /faultProxy\(\): needs an options object with a `target`/],
     ['options not an object', 'localhost:5432', /faultProxy\(\): options must be an object, got "localhost:5432"/],
     ['no target', { name: 'x' }, /faultProxy\(\): `target` is required/],
-    ['target without a port', { target: 'localhost' }, /`target` must be 'host:port', '\[::1\]:port', a port number or \{ host, port \}, got "localhost"/],
-    ['target port out of range', { target: 'localhost:70000' }, /`target` must be a whole port number from 1 to 65535, got 70000/],
+    [
+      'target without a port',
+      { target: 'localhost' },
+      /`target` must be 'host:port', '\[::1\]:port', a port number or \{ host, port \}, got "localhost"/,
+    ],
+    [
+      'target port out of range',
+      { target: 'localhost:70000' },
+      /`target` must be a whole port number from 1 to 65535, got 70000/,
+    ],
     ['target port 0', { target: 0 }, /`target` must be a whole port number from 1 to 65535, got 0/],
-    ['target object without a port', { target: { host: 'localhost' } }, /`target.port` must be a whole port number from 1 to 65535, got undefined/],
-    ['listen port not a number', { target: 5432, port: '0' }, /`port` must be a whole port number from 0 to 65535, got "0"/],
+    [
+      'target object without a port',
+      { target: { host: 'localhost' } },
+      /`target.port` must be a whole port number from 1 to 65535, got undefined/,
+    ],
+    [
+      'listen port not a number',
+      { target: 5432, port: '0' },
+      /`port` must be a whole port number from 0 to 65535, got "0"/,
+    ],
     ['empty name', { target: 5432, name: '' }, /`name` must be a non-empty string, got ""/],
     ['random not a function', { target: 5432, random: 0.5 }, /`random` must be a function/],
     ['misspelt option', { target: 5432, nmae: 'x' }, /faultProxy\(\): unknown option `nmae`. Did you mean `name`\?/],
@@ -51,15 +67,43 @@ describe('faultProxy: bad input is a TypeError naming the argument', () => {
   });
 
   test.each([
-    ['negative ms', () => proxy.latency(-1), /proxy\.latency\(\) \(checked\): `ms` must be a finite number of milliseconds from 0 to 2147483647, got -1/],
+    [
+      'negative ms',
+      () => proxy.latency(-1),
+      /proxy\.latency\(\) \(checked\): `ms` must be a finite number of milliseconds from 0 to 2147483647, got -1/,
+    ],
     ['ms as a string', () => proxy.latency('40' as never), /`ms` must be a finite number of milliseconds .*, got "40"/],
     ['infinite ms', () => proxy.latency(Infinity), /`ms` must be a finite number .*, got Infinity/],
-    ['a distribution that returns NaN', () => proxy.latency(() => NaN), /`ms\(\)` must be a finite number of milliseconds .*, got NaN/],
-    ['negative jitter', () => proxy.latency(40, { jitter: -5 }), /`jitter` must be a finite number of milliseconds .*, got -5/],
-    ['unknown direction', () => proxy.latency(40, { direction: 'up' as never }), /`direction` must be one of 'both', 'upstream', 'downstream', got "up"/],
-    ['misspelt latency option', () => proxy.latency(40, { jiter: 5 } as never), /unknown option `jiter`. Did you mean `jitter`\?/],
-    ['an argument to partition()', () => (proxy.partition as (x: unknown) => void)(true), /proxy\.partition\(\) \(checked\): takes no arguments, got 1 \(true\)/],
-    ['an argument to heal()', () => (proxy.heal as (x: unknown) => void)('all'), /proxy\.heal\(\) \(checked\): takes no arguments/],
+    [
+      'a distribution that returns NaN',
+      () => proxy.latency(() => NaN),
+      /`ms\(\)` must be a finite number of milliseconds .*, got NaN/,
+    ],
+    [
+      'negative jitter',
+      () => proxy.latency(40, { jitter: -5 }),
+      /`jitter` must be a finite number of milliseconds .*, got -5/,
+    ],
+    [
+      'unknown direction',
+      () => proxy.latency(40, { direction: 'up' as never }),
+      /`direction` must be one of 'both', 'upstream', 'downstream', got "up"/,
+    ],
+    [
+      'misspelt latency option',
+      () => proxy.latency(40, { jiter: 5 } as never),
+      /unknown option `jiter`. Did you mean `jitter`\?/,
+    ],
+    [
+      'an argument to partition()',
+      () => (proxy.partition as (x: unknown) => void)(true),
+      /proxy\.partition\(\) \(checked\): takes no arguments, got 1 \(true\)/,
+    ],
+    [
+      'an argument to heal()',
+      () => (proxy.heal as (x: unknown) => void)('all'),
+      /proxy\.heal\(\) \(checked\): takes no arguments/,
+    ],
   ])('%s', (_, call, message) => {
     const error = thrown(call);
     expect(error).toBeInstanceOf(TypeError);

@@ -42,9 +42,11 @@ async function startServer(onSocket: (socket: Socket, index: number, server: Tes
 }
 
 /** Resolves when `socket` closes, whether or not with an error (events.once would reject on one). */
-export const closeOf = (socket: Socket): Promise<void> => new Promise((resolve) => socket.once('close', () => resolve()));
+export const closeOf = (socket: Socket): Promise<void> =>
+  new Promise((resolve) => socket.once('close', () => resolve()));
 
-export const startEcho = (): Promise<TestServer> => startServer((socket) => socket.on('data', (chunk: Buffer) => socket.write(chunk)));
+export const startEcho = (): Promise<TestServer> =>
+  startServer((socket) => socket.on('data', (chunk: Buffer) => socket.write(chunk)));
 export const startRecorder = (): Promise<TestServer> => startServer(() => {});
 
 export interface Client {
@@ -72,12 +74,15 @@ export async function connectClient(port: number): Promise<Client> {
     }
   });
   socket.on('error', (e: NodeJS.ErrnoException) => (error = e));
-  const closed = new Promise<NodeJS.ErrnoException | undefined>((resolve) => socket.once('close', () => resolve(error)));
+  const closed = new Promise<NodeJS.ErrnoException | undefined>((resolve) =>
+    socket.once('close', () => resolve(error)),
+  );
   await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), closed]);
   return {
     socket,
     text: () => data,
-    receive: (length) => (data.length >= length ? Promise.resolve(data) : new Promise((resolve) => readers.push({ length, resolve }))),
+    receive: (length) =>
+      data.length >= length ? Promise.resolve(data) : new Promise((resolve) => readers.push({ length, resolve })),
     closed,
   };
 }

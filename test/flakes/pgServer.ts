@@ -18,7 +18,14 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const SETTINGS = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", 'fsync = off', 'full_page_writes = off', 'shared_buffers = 32MB', 'max_connections = 60'];
+const SETTINGS = [
+  "listen_addresses = '127.0.0.1'",
+  "unix_socket_directories = ''",
+  'fsync = off',
+  'full_page_writes = off',
+  'shared_buffers = 32MB',
+  'max_connections = 60',
+];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,13 +33,17 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
@@ -41,13 +52,18 @@ export async function startPostgres(): Promise<TestPostgres> {
   if (as.uid !== undefined) chownSync(root, as.uid, as.gid!);
   const binaries = binariesFor(await findPostgres(), as, root);
   const dataDir = join(root, 'data');
-  const init = spawnSync(binaries.initdb, [`--pgdata=${dataDir}`, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'], {
-    uid: as.uid,
-    gid: as.gid,
-    encoding: 'utf8',
-    env: { ...process.env, LC_ALL: 'C' },
-  });
-  if (init.status !== 0) throw new Error(`initdb failed: ${`${init.stdout}${init.stderr}`.trim().split('\n').slice(-5).join('\n')}`);
+  const init = spawnSync(
+    binaries.initdb,
+    [`--pgdata=${dataDir}`, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'],
+    {
+      uid: as.uid,
+      gid: as.gid,
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C' },
+    },
+  );
+  if (init.status !== 0)
+    throw new Error(`initdb failed: ${`${init.stdout}${init.stderr}`.trim().split('\n').slice(-5).join('\n')}`);
   appendFileSync(join(dataDir, 'postgresql.conf'), `\n${SETTINGS.join('\n')}\n`);
   const port = await freePort();
   const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port)], {
@@ -66,7 +82,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     };
     child.stdout!.on('data', seen);
     child.stderr!.on('data', seen);
-    child.once('exit', (code) => reject(new Error(`postgres exited (${code}) before it was ready:\n${log.slice(-2_000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`postgres exited (${code}) before it was ready:\n${log.slice(-2_000)}`)),
+    );
   });
   const stop = async (): Promise<void> => {
     process.off('exit', onExit);

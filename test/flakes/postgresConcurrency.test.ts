@@ -36,12 +36,19 @@ async function freshUrl(): Promise<string> {
 }
 
 function writer(url: string, name: string) {
-  const child = spawn(process.execPath, [WRITER, url, name, String(RUNS), String(TESTS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WRITER, url, name, String(RUNS), String(TESTS)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => void (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => void (err += c.toString()));
-  const done = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null, out, err }));
+  const done = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as string | null,
+    out,
+    err,
+  }));
   return { child, done };
 }
 
@@ -70,7 +77,9 @@ describe('the Postgres history with many writers', () => {
     await watcher.connect();
     let open = false;
     while (!open && writers[7]!.child.exitCode === null) {
-      const { rows } = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'victim' AND xact_start IS NOT NULL AND query ILIKE 'INSERT%'`);
+      const { rows } = await watcher.query(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'victim' AND xact_start IS NOT NULL AND query ILIKE 'INSERT%'`,
+      );
       open = rows.length > 0;
     }
     writers[7]!.child.kill('SIGKILL');
@@ -99,7 +108,9 @@ describe('the Postgres history with many writers', () => {
     expect((await client.query('SELECT version FROM unflake_schema')).rows).toEqual([{ version: 1 }]);
     await client.query('UPDATE unflake_schema SET version = 99');
     await client.end();
-    await expect(PostgresStore.open(url)).rejects.toThrow("history: the database's unflake schema is version 99, newer than this unflake's (1): upgrade unflake.");
+    await expect(PostgresStore.open(url)).rejects.toThrow(
+      "history: the database's unflake schema is version 99, newer than this unflake's (1): upgrade unflake.",
+    );
   });
 
   test('a connection dropped under the store is retried; a run appended twice is filed once', async () => {
@@ -109,7 +120,9 @@ describe('the Postgres history with many writers', () => {
       const run = fixtureRun('again', Date.now() - 1000, [{ file: 'test/a.test.ts', name: 'a', status: 'flaky' }]);
       await store.append(run);
       // Every connection the store holds is closed by the server (as a failover or a restart does).
-      const { rows } = await admin.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'dropped'`);
+      const { rows } = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'dropped'`,
+      );
       expect(rows.length).toBeGreaterThan(0);
       await store.append(run);
       const { window } = await store.window({ since: Date.now() - 86_400_000 });
@@ -155,6 +168,8 @@ describe('the Postgres history with many writers', () => {
     } finally {
       Date.now = now;
     }
-    await expect(withRetry(() => Promise.reject(new TypeError('syntax error')), 60_000)).rejects.toThrow('syntax error');
+    await expect(withRetry(() => Promise.reject(new TypeError('syntax error')), 60_000)).rejects.toThrow(
+      'syntax error',
+    );
   });
 });

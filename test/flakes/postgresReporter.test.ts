@@ -31,13 +31,23 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 const inner = (env: Record<string, string>) =>
-  runner.name === 'vitest' ? runNode(vitestArgs('test/reporter/fixtures/vitest.flaky.config.ts'), env) : runNode(jestArgs('test/reporter/fixtures/jest.flaky.config.js'), env);
+  runner.name === 'vitest'
+    ? runNode(vitestArgs('test/reporter/fixtures/vitest.flaky.config.ts'), env)
+    : runNode(jestArgs('test/reporter/fixtures/jest.flaky.config.js'), env);
 
 describe(`the ${runner.name} reporter with a Postgres history`, () => {
   test('two runs on one commit file into Postgres; the CLI reads the window from it (--history and UNFLAKE_HISTORY)', async () => {
     for (const id of ['pipeline-1', 'pipeline-2']) {
-      const r = await inner({ FLAKE_OUT: join(dir, `${id}.json`), FLAKE_HISTORY: server.url, UNFLAKE_RUN_ID: id, UNFLAKE_GIT_SHA: 'c0ffee', UNFLAKE_BRANCH: 'main' });
-      expect(r.stdout + r.stderr).toMatch(/history: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(run pipeline-\d\)/);
+      const r = await inner({
+        FLAKE_OUT: join(dir, `${id}.json`),
+        FLAKE_HISTORY: server.url,
+        UNFLAKE_RUN_ID: id,
+        UNFLAKE_GIT_SHA: 'c0ffee',
+        UNFLAKE_BRANCH: 'main',
+      });
+      expect(r.stdout + r.stderr).toMatch(
+        /history: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(run pipeline-\d\)/,
+      );
     }
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
@@ -75,7 +85,9 @@ describe(`the ${runner.name} reporter with a Postgres history`, () => {
     const file = join(dir, 'pipeline-1.json');
     const r = await cli('flakes', 'report', file, '--history', server.url);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('cannot be counted with a postgres history: file them first (unflake flakes merge FILES --history URL)');
+    expect(r.err).toContain(
+      'cannot be counted with a postgres history: file them first (unflake flakes merge FILES --history URL)',
+    );
     expect((await cli('flakes', 'merge', file, '--history', server.url, '-o', join(dir, 'merged.json'))).code).toBe(0);
   });
 });

@@ -47,7 +47,12 @@ const shardArb = fc.record({
     fc.record({
       name: fc.constantFrom(...NAMES),
       status: fc.constantFrom<TestStatus>('passed', 'passed', 'failed', 'flaky', 'skipped'),
-      failure: fc.constantFrom('Error: connect ECONNREFUSED 10.0.0.7:5432', timingFailure('t1'), 'AssertionError: expected 41 to be 42', 'Error: boom'),
+      failure: fc.constantFrom(
+        'Error: connect ECONNREFUSED 10.0.0.7:5432',
+        timingFailure('t1'),
+        'AssertionError: expected 41 to be 42',
+        'Error: boom',
+      ),
       quarantined: fc.boolean(),
     }),
     { maxLength: 6 },
@@ -63,7 +68,10 @@ function reportOf(s: Shard): RunReport {
     failure: t.failure,
     ...(t.quarantined ? { quarantined: { reason: 'r', owner: 'o', until: '2099-01-01' } } : {}),
   }));
-  const report = fixtureRun(s.id, NOW - s.hoursAgo * HOUR, tests, { branch: s.branch, ...(s.shard ? { shard: { index: s.shard, count: 2 } } : {}) });
+  const report = fixtureRun(s.id, NOW - s.hoursAgo * HOUR, tests, {
+    branch: s.branch,
+    ...(s.shard ? { shard: { index: s.shard, count: 2 } } : {}),
+  });
   if (s.sha) report.run.sha = s.sha;
   else delete report.run.sha;
   return report;
@@ -87,10 +95,18 @@ describe('the Postgres history store', () => {
                 await folder.append(r);
                 await store.append(r);
               }
-              const query = { since: NOW - WINDOW, until: NOW, budget: 0.1, testBudget: 0.2, ...(branch ? { branch } : {}) };
+              const query = {
+                since: NOW - WINDOW,
+                until: NOW,
+                budget: 0.1,
+                testBudget: 0.2,
+                ...(branch ? { branch } : {}),
+              };
               const fromFolder = await folder.window(query);
               const fromPostgres = await store.window(query);
-              expect(JSON.parse(JSON.stringify(fromPostgres.window))).toEqual(JSON.parse(JSON.stringify(fromFolder.window)));
+              expect(JSON.parse(JSON.stringify(fromPostgres.window))).toEqual(
+                JSON.parse(JSON.stringify(fromFolder.window)),
+              );
             } finally {
               rmSync(dir, { recursive: true, force: true });
             }

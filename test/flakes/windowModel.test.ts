@@ -29,7 +29,12 @@ interface ModelTest {
 
 /** The rules, spelled out with every run in memory. */
 function model(reports: readonly RunReport[], branch?: string) {
-  const rows = reports.filter((r) => (branch === undefined || r.run.branch === branch) && Date.parse(r.run.finishedAt) >= NOW - WINDOW && Date.parse(r.run.finishedAt) <= NOW);
+  const rows = reports.filter(
+    (r) =>
+      (branch === undefined || r.run.branch === branch) &&
+      Date.parse(r.run.finishedAt) >= NOW - WINDOW &&
+      Date.parse(r.run.finishedAt) <= NOW,
+  );
   const ids = [...new Set(rows.map((r) => r.run.id))];
   const runs = ids
     .map((id) => {
@@ -55,14 +60,24 @@ function model(reports: readonly RunReport[], branch?: string) {
       const statuses = run.shards.flatMap((r) => r.tests.filter((x) => x.name === t.name).map((x) => x.status));
       return statuses.length ? statuses.reduce((a, b) => (WORST.indexOf(b) > WORST.indexOf(a) ? b : a)) : null;
     });
-    const passedOn = new Set(runs.filter((r, i) => r.sha !== undefined && (outcomes[i] === 'passed' || outcomes[i] === 'flaky')).map((r) => r.sha));
+    const passedOn = new Set(
+      runs
+        .filter((r, i) => r.sha !== undefined && (outcomes[i] === 'passed' || outcomes[i] === 'flaky'))
+        .map((r) => r.sha),
+    );
     const across = runs.filter((r, i) => outcomes[i] === 'failed' && r.sha !== undefined && passedOn.has(r.sha)).length;
     const ran = outcomes.filter((o) => o && o !== 'skipped').length;
     const retried = outcomes.filter((o) => o === 'flaky').length;
     testRuns += ran;
     flakyTotal += retried + across;
     if (retried + across + outcomes.filter((o) => o === 'failed').length === 0) continue;
-    tests[id] = { runs: ran, flaky: retried + across, failed: outcomes.filter((o) => o === 'failed').length - across, acrossRuns: across, outcomes };
+    tests[id] = {
+      runs: ran,
+      flaky: retried + across,
+      failed: outcomes.filter((o) => o === 'failed').length - across,
+      acrossRuns: across,
+      outcomes,
+    };
   }
   return { runIds: runs.map((r) => r.id), tests, testRuns, flaky: flakyTotal };
 }
@@ -73,7 +88,10 @@ const shardArb = fc.record({
   sha: fc.constantFrom('aaa', 'bbb', undefined),
   branch: fc.constantFrom('main', 'feature'),
   shard: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
-  statuses: fc.array(fc.option(fc.constantFrom<TestStatus>('passed', 'passed', 'failed', 'flaky', 'skipped'), { nil: undefined }), { minLength: 4, maxLength: 4 }),
+  statuses: fc.array(
+    fc.option(fc.constantFrom<TestStatus>('passed', 'passed', 'failed', 'flaky', 'skipped'), { nil: undefined }),
+    { minLength: 4, maxLength: 4 },
+  ),
 });
 
 type Shard = typeof shardArb extends fc.Arbitrary<infer T> ? T : never;
@@ -88,7 +106,9 @@ function reportOf(s: Shard): RunReport {
 }
 
 const clean = (r: RunReport): RunReport =>
-  r.run.sha === undefined ? { ...r, run: Object.fromEntries(Object.entries(r.run).filter(([k]) => k !== 'sha')) as RunReport['run'] } : r;
+  r.run.sha === undefined
+    ? { ...r, run: Object.fromEntries(Object.entries(r.run).filter(([k]) => k !== 'sha')) as RunReport['run'] }
+    : r;
 
 describe('the window over generated histories', () => {
   test('the folder store (streamed) and the in-memory fold agree with the reference model, with and without a branch filter', async () => {
@@ -103,14 +123,30 @@ describe('the window over generated histories', () => {
           try {
             const store = new FolderStore(dir);
             for (const r of reports) await store.append(r);
-            const { window: streamed } = await store.window({ since: NOW - WINDOW, until: NOW, ...(branch ? { branch } : {}) });
+            const { window: streamed } = await store.window({
+              since: NOW - WINDOW,
+              until: NOW,
+              ...(branch ? { branch } : {}),
+            });
             const inMemory = flakeWindow(reports, { window: WINDOW, now: NOW, ...(branch ? { branch } : {}) });
             expect(streamed).toEqual(inMemory);
             const expected = model(reports, branch);
             expect(streamed.runs.map((r) => r.id)).toEqual(expected.runIds);
-            expect({ testRuns: streamed.totals.testRuns, flaky: streamed.totals.flaky }).toEqual({ testRuns: expected.testRuns, flaky: expected.flaky });
+            expect({ testRuns: streamed.totals.testRuns, flaky: streamed.totals.flaky }).toEqual({
+              testRuns: expected.testRuns,
+              flaky: expected.flaky,
+            });
             const got = Object.fromEntries(
-              streamed.tests.map((t) => [t.id, { runs: t.runs, flaky: t.flaky, failed: t.failed, acrossRuns: t.kinds.acrossRuns, outcomes: t.outcomes }]),
+              streamed.tests.map((t) => [
+                t.id,
+                {
+                  runs: t.runs,
+                  flaky: t.flaky,
+                  failed: t.failed,
+                  acrossRuns: t.kinds.acrossRuns,
+                  outcomes: t.outcomes,
+                },
+              ]),
             );
             expect(got).toEqual(expected.tests);
           } finally {
@@ -141,7 +177,12 @@ test('a run shard filed twice (a re-upload, a copied folder) counts once', async
 describe('flaky across runs', () => {
   const runs = (shaOfPass: string): RunReport[] => [
     fixtureRun('pass', NOW - 3 * HOUR, [{ ...TESTS[0]!, status: 'passed' }], { sha: shaOfPass }),
-    fixtureRun('fail', NOW - 2 * HOUR, [{ ...TESTS[0]!, status: 'failed', failure: 'Error: connect ECONNREFUSED 10.0.0.7:5432' }], { sha: 'aaa' }),
+    fixtureRun(
+      'fail',
+      NOW - 2 * HOUR,
+      [{ ...TESTS[0]!, status: 'failed', failure: 'Error: connect ECONNREFUSED 10.0.0.7:5432' }],
+      { sha: 'aaa' },
+    ),
   ];
 
   test('a pass and a failure on one commit, no retry: flaky, of kind across runs, with the runs named', () => {

@@ -8,7 +8,11 @@ afterEach(async () => {
   servers = [];
 });
 
-function capture(): { io: { out: (t: string) => void; err: (t: string) => void }; out: () => string; err: () => string } {
+function capture(): {
+  io: { out: (t: string) => void; err: (t: string) => void };
+  out: () => string;
+  err: () => string;
+} {
   let out = '';
   let err = '';
   return { io: { out: (t) => void (out += t), err: (t) => void (err += t) }, out: () => out, err: () => err };
@@ -23,14 +27,20 @@ describe('unflake wait-ready (in process)', () => {
     servers.push(s);
     const c = capture();
     expect(await main(['wait-ready', s.url(), '--build', 'abc1234', '--timeout', '10s'], c.io)).toBe(0);
-    expect(c.out()).toMatch(new RegExp(`^unflake: ${s.url().replace(/[.?]/g, '\\$&')} is ready after 2 attempts \\(\\d+ ms\\), build abc1234def\\n$`));
+    expect(c.out()).toMatch(
+      new RegExp(
+        `^unflake: ${s.url().replace(/[.?]/g, '\\$&')} is ready after 2 attempts \\(\\d+ ms\\), build abc1234def\\n$`,
+      ),
+    );
   });
 
   test('exit 1 with the readiness report on stderr', async () => {
     const s = await startHealthServer([{ status: 200, body: { status: 'UP', releaseId: 'old0000' } }]);
     servers.push(s);
     const c = capture();
-    expect(await main(['wait-ready', s.url(), '--build=new1111', '--timeout', '200ms', '--header', 'x-tenant: t1'], c.io)).toBe(1);
+    expect(
+      await main(['wait-ready', s.url(), '--build=new1111', '--timeout', '200ms', '--header', 'x-tenant: t1'], c.io),
+    ).toBe(1);
     expect(c.err()).toContain('Stale build: the service reports old0000 (releaseId), expected new1111.');
     expect(s.requests[0]?.headers['x-tenant']).toBe('t1');
   });
@@ -50,7 +60,13 @@ describe('unflake wait-ready (in process)', () => {
   });
 
   test('durations', () => {
-    expect([parseTime('60s', 't'), parseTime('2m', 't'), parseTime('1500ms', 't'), parseTime('250', 't'), parseTime('1.5s', 't')]).toEqual([60_000, 120_000, 1_500, 250, 1_500]);
+    expect([
+      parseTime('60s', 't'),
+      parseTime('2m', 't'),
+      parseTime('1500ms', 't'),
+      parseTime('250', 't'),
+      parseTime('1.5s', 't'),
+    ]).toEqual([60_000, 120_000, 1_500, 250, 1_500]);
   });
 });
 

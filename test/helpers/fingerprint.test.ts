@@ -8,7 +8,8 @@ import { defaultNamespaceId, workerNamespace } from '../../src/helpers/workerNam
 import { failureOf } from '../support/failure.ts';
 
 const runLine = (message: string): string | undefined => message.split('\n').find((line) => line.startsWith('Run: '));
-const fails = (): Promise<string> => failureOf(expect(() => 'stale').toEventuallyEqual('fresh', { timeout: 20, interval: 5 }));
+const fails = (): Promise<string> =>
+  failureOf(expect(() => 'stale').toEventuallyEqual('fresh', { timeout: 20, interval: 5 }));
 
 /** Sets environment variables for one test body, then puts back what was there. */
 async function withEnv(vars: Record<string, string | undefined>, body: () => Promise<void> | void): Promise<void> {
@@ -53,7 +54,9 @@ describe('the run fingerprint', () => {
   test('the seed to rerun with, once the test used its seed', async () => {
     expect(runLine(await fails())).not.toContain('UNFLAKE_SEED');
     testSeed();
-    expect(runLine(await fails())).toMatch(new RegExp(`^Run: trace ${testTrace().traceId} · worker .+ · namespace \\S+ · UNFLAKE_SEED ${runSeed()}( · |$)`));
+    expect(runLine(await fails())).toMatch(
+      new RegExp(`^Run: trace ${testTrace().traceId} · worker .+ · namespace \\S+ · UNFLAKE_SEED ${runSeed()}( · |$)`),
+    );
   });
 
   test('the commit from the CI variables (UNFLAKE_GIT_SHA first), 12 hex digits', async () => {
@@ -62,7 +65,14 @@ describe('the run fingerprint', () => {
       process.env.UNFLAKE_GIT_SHA = '0123456789abcdef';
       expect(runLine(await fails())).toMatch(/ · sha 0123456789ab( · |$)/);
     });
-    for (const name of ['CI_COMMIT_SHA', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'GIT_COMMIT', 'UNFLAKE_SHA', 'BITBUCKET_COMMIT']) {
+    for (const name of [
+      'CI_COMMIT_SHA',
+      'BUILDKITE_COMMIT',
+      'CIRCLE_SHA1',
+      'GIT_COMMIT',
+      'UNFLAKE_SHA',
+      'BITBUCKET_COMMIT',
+    ]) {
       expect(gitSha({ ...NO_SHA, [name]: 'deadbeefcafe1234' })).toBe('deadbeefcafe');
     }
     expect(gitSha({ ...NO_SHA, GIT_COMMIT: 'release 2.4\n(tagged)' })).toBe('release 2.4 (tagged)');
@@ -71,7 +81,9 @@ describe('the run fingerprint', () => {
   });
 
   test('configure({ fingerprint }) fields, after the built-in ones; undefined leaves one out', async () => {
-    const restore = configure({ fingerprint: { region: 'eu-west-1', image: 'orders:1.4.2', canary: true, tenant: undefined, note: 'two\nlines' } });
+    const restore = configure({
+      fingerprint: { region: 'eu-west-1', image: 'orders:1.4.2', canary: true, tenant: undefined, note: 'two\nlines' },
+    });
     try {
       const line = runLine(await fails())!;
       expect(line).toMatch(/ · region eu-west-1 · image orders:1\.4\.2 · canary true · note two lines$/);
@@ -91,15 +103,21 @@ describe('the run fingerprint', () => {
   });
 
   test('configure({ fingerprint }) bad input: a TypeError saying what a field must be', () => {
-    expect(() => configure({ fingerprint: 'eu-west-1' as never })).toThrow(/^configure\(\): `fingerprint` must be an object of fields for the "Run:" line/);
+    expect(() => configure({ fingerprint: 'eu-west-1' as never })).toThrow(
+      /^configure\(\): `fingerprint` must be an object of fields for the "Run:" line/,
+    );
     expect(() => configure({ fingerprint: { sha: 'x' } })).toThrow(
-      new TypeError('configure(): `fingerprint.sha` is already part of the "Run:" line (set UNFLAKE_GIT_SHA to override the commit); use another name.'),
+      new TypeError(
+        'configure(): `fingerprint.sha` is already part of the "Run:" line (set UNFLAKE_GIT_SHA to override the commit); use another name.',
+      ),
     );
     expect(() => configure({ fingerprint: { 'my region': 'x' } })).toThrow(/field names must start with a letter/);
     expect(() => configure({ fingerprint: { region: { name: 'eu' } as never } })).toThrow(
       "configure(): `fingerprint.region` must be a string, number or boolean (or undefined to leave it out), got { name: 'eu' }.",
     );
-    expect(() => configure({ fingerprint: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`f${i}`, i])) })).toThrow(/at most 12 fit/);
+    expect(() =>
+      configure({ fingerprint: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`f${i}`, i])) }),
+    ).toThrow(/at most 12 fit/);
   });
 
   test('bounded: at most 4 namespaces shown, long values cut', async () => {
@@ -119,7 +137,13 @@ describe('the run fingerprint', () => {
   test("a matcher's own seed comes last, as before", async () => {
     const state: string[] = [];
     const append = (e: string): void => void state.push(e);
-    const message = await failureOf(expect(append).toConvergeInAnyOrder(['a', 'b', 'c'], { state: () => [...state], reset: () => void state.splice(0), seed: 42 }));
+    const message = await failureOf(
+      expect(append).toConvergeInAnyOrder(['a', 'b', 'c'], {
+        state: () => [...state],
+        reset: () => void state.splice(0),
+        seed: 42,
+      }),
+    );
     expect(runLine(message)).toMatch(/^Run: trace [0-9a-f]{32} · worker .+ · seed 42$/);
   });
 });

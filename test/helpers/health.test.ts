@@ -56,9 +56,16 @@ const NOISE = fc.dictionary(
   fc.constantFrom<unknown>('ok', 'DOWN', false, 0, 'fail', null, { status: 'DOWN' }),
 );
 
-const casing = (value: unknown) => fc.constantFrom(value, typeof value === 'string' ? ` ${value.toLowerCase()} ` : value, typeof value === 'string' ? value.toUpperCase() : value);
+const casing = (value: unknown) =>
+  fc.constantFrom(
+    value,
+    typeof value === 'string' ? ` ${value.toLowerCase()} ` : value,
+    typeof value === 'string' ? value.toUpperCase() : value,
+  );
 const labelled = (fields: string[], values: [unknown, Meaning][]) =>
-  fc.tuple(fc.constantFrom(...fields), fc.constantFrom(...values)).chain(([field, [value, meaning]]) => casing(value).map((v) => ({ field, value: v, meaning })));
+  fc
+    .tuple(fc.constantFrom(...fields), fc.constantFrom(...values))
+    .chain(([field, [value, meaning]]) => casing(value).map((v) => ({ field, value: v, meaning })));
 const healthField = fc.oneof(
   labelled(WORD_FIELDS, WORDS),
   labelled(FLAG_FIELDS, FLAGS),
@@ -71,10 +78,12 @@ function expectedStatus(fields: { meaning: Meaning | undefined }[]): 'ok' | 'not
 }
 
 describe('which body fields mean health: generated bodies against a reference model', () => {
-  const bodies = fc.tuple(fc.uniqueArray(healthField, { selector: (f) => f.field, maxLength: 4 }), NOISE).map(([fields, noise]) => ({
-    fields,
-    body: { ...noise, ...Object.fromEntries(fields.map((f) => [f.field, f.value])) } as Record<string, unknown>,
-  }));
+  const bodies = fc
+    .tuple(fc.uniqueArray(healthField, { selector: (f) => f.field, maxLength: 4 }), NOISE)
+    .map(([fields, noise]) => ({
+      fields,
+      body: { ...noise, ...Object.fromEntries(fields.map((f) => [f.field, f.value])) } as Record<string, unknown>,
+    }));
 
   test('the overall status, and HTTP 200 is ready exactly when the model says the body is not unhealthy (2000 bodies)', () => {
     fc.assert(
@@ -100,7 +109,9 @@ describe('which body fields mean health: generated bodies against a reference mo
   });
 
   test('mutation: turning any one good field of a ready body bad makes HTTP 200 not ready (1000 bodies)', () => {
-    const good = fc.uniqueArray(healthField, { selector: (f) => f.field, minLength: 1, maxLength: 4 }).filter((fields) => expectedStatus(fields) === 'ok');
+    const good = fc
+      .uniqueArray(healthField, { selector: (f) => f.field, minLength: 1, maxLength: 4 })
+      .filter((fields) => expectedStatus(fields) === 'ok');
     fc.assert(
       fc.property(good, fc.nat(), (fields, pick) => {
         const body = Object.fromEntries(fields.map((f) => [f.field, f.value]));
@@ -115,17 +126,25 @@ describe('which body fields mean health: generated bodies against a reference mo
   });
 
   test('the report names the field that said no: HTTP 200 { "healthy": false } and { "ok": false }', () => {
-    expect(judge(200, { healthy: false }, {}, {}).reasons).toEqual([{ kind: 'status-not-ok', status: 'healthy=false' }]);
-    expect(judge(200, { ok: false, version: '1.2.3' }, {}, {}).reasons).toEqual([{ kind: 'status-not-ok', status: 'ok=false' }]);
-    expect(judge(200, { status: 'UP', ready: false }, {}, {}).reasons).toEqual([{ kind: 'status-not-ok', status: 'ready=false' }]);
+    expect(judge(200, { healthy: false }, {}, {}).reasons).toEqual([
+      { kind: 'status-not-ok', status: 'healthy=false' },
+    ]);
+    expect(judge(200, { ok: false, version: '1.2.3' }, {}, {}).reasons).toEqual([
+      { kind: 'status-not-ok', status: 'ok=false' },
+    ]);
+    expect(judge(200, { status: 'UP', ready: false }, {}, {}).reasons).toEqual([
+      { kind: 'status-not-ok', status: 'ready=false' },
+    ]);
     expect(readHealth({ ok: 1 }).status).toBe('ok');
   });
 });
 
 describe('health formats', () => {
   test('status words: UP/up/ok/pass/healthy are ok; DOWN/fail/error/warn/degraded/unknown words are not', () => {
-    for (const word of ['UP', 'up', 'ok', 'OK', 'pass', 'healthy', 'Ready', true]) expect(normalizeStatus(word)).toBe('ok');
-    for (const word of ['DOWN', 'fail', 'error', 'warn', 'degraded', 'OUT_OF_SERVICE', 'UNKNOWN', 'starting', false]) expect(normalizeStatus(word)).toBe('not-ok');
+    for (const word of ['UP', 'up', 'ok', 'OK', 'pass', 'healthy', 'Ready', true])
+      expect(normalizeStatus(word)).toBe('ok');
+    for (const word of ['DOWN', 'fail', 'error', 'warn', 'degraded', 'OUT_OF_SERVICE', 'UNKNOWN', 'starting', false])
+      expect(normalizeStatus(word)).toBe('not-ok');
     expect(normalizeStatus(undefined)).toBe('absent');
   });
 
@@ -134,7 +153,10 @@ describe('health formats', () => {
       status: 'DOWN',
       components: {
         db: { status: 'UP', details: { database: 'PostgreSQL' } },
-        broker: { status: 'DOWN', components: { kafka1: { status: 'UP' }, kafka2: { status: 'DOWN', details: { error: 'timeout' } } } },
+        broker: {
+          status: 'DOWN',
+          components: { kafka1: { status: 'UP' }, kafka2: { status: 'DOWN', details: { error: 'timeout' } } },
+        },
       },
     });
     expect(reading.status).toBe('not-ok');
@@ -152,7 +174,11 @@ describe('health formats', () => {
       status: 'pass',
       version: '1',
       releaseId: '1.2.2',
-      checks: { 'db:responseTime': [{ status: 'pass', observedValue: 250 }], 'db:connections': [{ status: 'warn', observedValue: 99 }], uptime: [{ status: 'pass' }] },
+      checks: {
+        'db:responseTime': [{ status: 'pass', observedValue: 250 }],
+        'db:connections': [{ status: 'warn', observedValue: 99 }],
+        uptime: [{ status: 'pass' }],
+      },
     });
     expect(reading.status).toBe('ok');
     expect(reading.checks.map((c) => [c.name, c.ok, c.status])).toEqual([
@@ -175,17 +201,26 @@ describe('health formats', () => {
       { name: 'db', ok: true, status: 'UP', details: undefined },
       { name: 'cache', ok: false, status: 'DOWN', details: { hits: 0 } },
     ]);
-    expect(readHealth({ status: 'ok', checks: { db: 'ok', queue: 'error' } }).checks.map((c) => c.ok)).toEqual([true, false]);
+    expect(readHealth({ status: 'ok', checks: { db: 'ok', queue: 'error' } }).checks.map((c) => c.ok)).toEqual([
+      true,
+      false,
+    ]);
   });
 
   test('build ids: body paths in order, then x-build-id / x-release-id headers', () => {
-    expect(readHealth({ info: { git: { commit: { id: 'abc1234' } } } }).builds).toEqual([{ value: 'abc1234', source: 'info.git.commit.id' }]);
-    expect(readHealth({ git: { commit: { id: 'def5678' } } }, { 'x-release-id': 'r1' }).builds.map((b) => b.source)).toEqual(['git.commit.id', 'header x-release-id']);
+    expect(readHealth({ info: { git: { commit: { id: 'abc1234' } } } }).builds).toEqual([
+      { value: 'abc1234', source: 'info.git.commit.id' },
+    ]);
+    expect(
+      readHealth({ git: { commit: { id: 'def5678' } } }, { 'x-release-id': 'r1' }).builds.map((b) => b.source),
+    ).toEqual(['git.commit.id', 'header x-release-id']);
     expect(readHealth('OK', { 'x-build-id': 'b9' }).builds).toEqual([{ value: 'b9', source: 'header x-build-id' }]);
   });
 
   test('build ids under the common names: { status, checks, buildSha } and the others, a SHA before a version', () => {
-    expect(readHealth({ status: 'ok', checks: { db: 'ok' }, buildSha: 'a1b2c3d' }).builds).toEqual([{ value: 'a1b2c3d', source: 'buildSha' }]);
+    expect(readHealth({ status: 'ok', checks: { db: 'ok' }, buildSha: 'a1b2c3d' }).builds).toEqual([
+      { value: 'a1b2c3d', source: 'buildSha' },
+    ]);
     const one = (body: object): string | undefined => readHealth(body).builds[0]?.source;
     expect(one({ gitSha: 'x' })).toBe('gitSha');
     expect(one({ commitSha: 'x' })).toBe('commitSha');
@@ -200,7 +235,9 @@ describe('health formats', () => {
     expect(one({ build: 'x' })).toBe('build');
     expect(one({ version: '1.4.0' })).toBe('version');
     // The order is the documented one: the SHA first, the version (shared by many builds) last.
-    expect(readHealth({ version: '1.4.0', releaseId: 'rel-9', buildSha: 'a1b2c3d' }).builds.map((b) => b.source)).toEqual(['buildSha', 'releaseId', 'version']);
+    expect(
+      readHealth({ version: '1.4.0', releaseId: 'rel-9', buildSha: 'a1b2c3d' }).builds.map((b) => b.source),
+    ).toEqual(['buildSha', 'releaseId', 'version']);
     expect(BUILD_PATHS.indexOf('buildSha')).toBeLessThan(BUILD_PATHS.indexOf('version'));
   });
 
@@ -221,12 +258,18 @@ describe('health formats', () => {
       builds: [],
       buildProblem: 'meta.release.sha is an object, not a build id',
     });
-    expect(readHealth({ meta: { release: 42 } }, {}, 'meta.release').builds).toEqual([{ value: '42', source: 'meta.release' }]);
+    expect(readHealth({ meta: { release: 42 } }, {}, 'meta.release').builds).toEqual([
+      { value: '42', source: 'meta.release' },
+    ]);
   });
 
   test('buildField as a function gets the body and the headers; a throw is "no id yet" and says why', () => {
-    expect(readHealth({ deploy: ['x', 'f00ba47'] }, {}, (body) => (body as { deploy: string[] }).deploy[1]).builds).toEqual([{ value: 'f00ba47', source: 'buildField()' }]);
-    expect(readHealth(undefined, { 'x-git-commit': 'h1' }, (_body, headers) => headers['x-git-commit']).builds).toEqual([{ value: 'h1', source: 'buildField()' }]);
+    expect(
+      readHealth({ deploy: ['x', 'f00ba47'] }, {}, (body) => (body as { deploy: string[] }).deploy[1]).builds,
+    ).toEqual([{ value: 'f00ba47', source: 'buildField()' }]);
+    expect(readHealth(undefined, { 'x-git-commit': 'h1' }, (_body, headers) => headers['x-git-commit']).builds).toEqual(
+      [{ value: 'h1', source: 'buildField()' }],
+    );
     const none = readHealth({ status: 'UP' }, {}, () => undefined);
     expect([none.builds, none.buildProblem]).toEqual([[], undefined]);
     const thrown = readHealth('Service Unavailable', {}, (body) => (body as { meta: { sha: string } }).meta.sha);

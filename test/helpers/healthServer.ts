@@ -15,7 +15,10 @@ export interface HealthServer {
 }
 
 /** Answers request n with `script[n]` (the last entry repeats). */
-export async function startHealthServer(script: readonly Answer[] | ((n: number, req: IncomingMessage) => Answer), host = '127.0.0.1'): Promise<HealthServer> {
+export async function startHealthServer(
+  script: readonly Answer[] | ((n: number, req: IncomingMessage) => Answer),
+  host = '127.0.0.1',
+): Promise<HealthServer> {
   const requests: IncomingMessage[] = [];
   const times: number[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -27,8 +30,13 @@ export async function startHealthServer(script: readonly Answer[] | ((n: number,
       req.socket.destroy();
       return;
     }
-    const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', connection: 'close', ...answer.headers });
+    const text =
+      answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    res.writeHead(answer.status, {
+      'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+      connection: 'close',
+      ...answer.headers,
+    });
     res.end(text);
   });
   await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,17 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Loaded only on first use: node:http(s) by waitForReady's GET, pure-rand by seededRandom(), fast-check by the delivery matchers, fake-timers by a TestClock. */
-const LAZY = ['node:crypto', 'crypto', 'node:http', 'node:https', 'http', 'https', 'pure-rand', 'fast-check', '@sinonjs/fake-timers'];
+const LAZY = [
+  'node:crypto',
+  'crypto',
+  'node:http',
+  'node:https',
+  'http',
+  'https',
+  'pure-rand',
+  'fast-check',
+  '@sinonjs/fake-timers',
+];
 
 function requestedBy(entry: string, then = ''): Promise<string[]> {
   const url = new URL(entry, import.meta.url).href;
@@ -18,13 +28,17 @@ function requestedBy(entry: string, then = ''): Promise<string[]> {
     ${then}
     console.log(JSON.stringify([...seen].filter((s) => !s.startsWith('.') && !s.startsWith('file:') && !s.startsWith('/'))));`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', probe], { timeout: 60_000, cwd: fileURLToPath(new URL('../..', import.meta.url)) }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop()!) as string[]),
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', probe],
+      { timeout: 60_000, cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop()!) as string[])),
     );
   });
 }
 
-const lazyAmong = (specifiers: string[]): string[] => specifiers.filter((s) => LAZY.some((lazy) => s === lazy || s.startsWith(`${lazy}/`)));
+const lazyAmong = (specifiers: string[]): string[] =>
+  specifiers.filter((s) => LAZY.some((lazy) => s === lazy || s.startsWith(`${lazy}/`)));
 
 describe('importing unflake loads nothing it does not need yet', () => {
   test('the main entry: no node:http(s), pure-rand, fast-check or fake-timers until used', async () => {

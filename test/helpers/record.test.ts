@@ -79,7 +79,11 @@ describe('record', () => {
     // The default limit: 10 000 entries.
     const many = record(emitter, 'many');
     for (let i = 0; i <= 10_000; i++) emitter.emit('many', i);
-    expect({ length: many.length, dropped: many.dropped, first: many[0]!.value }).toEqual({ length: 10_000, dropped: 1, first: 1 });
+    expect({ length: many.length, dropped: many.dropped, first: many[0]!.value }).toEqual({
+      length: 10_000,
+      dropped: 1,
+      first: 1,
+    });
   });
 
   test('a wakeOn source: an emission re-checks at once, well before the next scheduled attempt', async () => {
@@ -109,7 +113,11 @@ describe('record', () => {
     seen.stop();
     seen.stop();
     emitter.emit('a');
-    expect({ listeners: emitter.listenerCount('a') + emitter.listenerCount('b'), length: seen.length, stopped: seen.stopped }).toEqual({ listeners: 0, length: 1, stopped: true });
+    expect({
+      listeners: emitter.listenerCount('a') + emitter.listenerCount('b'),
+      length: seen.length,
+      stopped: seen.stopped,
+    }).toEqual({ listeners: 0, length: 1, stopped: true });
     const target = new EventTarget();
     {
       using scoped = record(target, 'x');
@@ -146,12 +154,18 @@ describe('record', () => {
 
   test('bad input: a TypeError naming the argument and what was expected', () => {
     expect(() => record({} as never, 'e')).toThrow(
-      new TypeError('record(): `emitter` must be an EventEmitter (on/off) or an EventTarget (addEventListener/removeEventListener), got an object of type Object.'),
+      new TypeError(
+        'record(): `emitter` must be an EventEmitter (on/off) or an EventTarget (addEventListener/removeEventListener), got an object of type Object.',
+      ),
     );
     const emitter = new EventEmitter();
-    expect(() => record(emitter, [] as never)).toThrow(/record\(\): `events` must be an event name .* got an array of length 0\./);
+    expect(() => record(emitter, [] as never)).toThrow(
+      /record\(\): `events` must be an event name .* got an array of length 0\./,
+    );
     expect(() => record(emitter, '' as never)).toThrow(/`events` must be/);
-    expect(() => record(emitter, 'e', { map: 1 } as never)).toThrow('record(): `map` must be a function (...args) => value, got 1.');
+    expect(() => record(emitter, 'e', { map: 1 } as never)).toThrow(
+      'record(): `map` must be a function (...args) => value, got 1.',
+    );
     expect(() => record(emitter, 'e', { limit: 0 })).toThrow('record(): `limit` must be a whole number >= 1, got 0.');
     expect(() => record(emitter, 'e', { mpa: String } as never)).toThrow(/unknown option `mpa`. Did you mean `map`\?/);
     expect(emitter.listenerCount('e')).toBe(0);

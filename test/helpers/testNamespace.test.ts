@@ -33,9 +33,15 @@ describe('testNamespace', () => {
     const ns = testNamespace('it');
     expect(ns.name('Order Events')).toBe(`${ns.id}-order-events`);
     expect(ns.sqlName('read model')).toBe(`${ns.id}_read_model`.replace(/-/g, '_'));
-    expect(() => ns.name('%%%')).toThrow('testNamespace().name(): `suffix` must be a non-empty string with at least one letter or digit, got "%%%".');
-    expect(() => ns.name('y'.repeat(40))).toThrow(/testNamespace\(\)\.name\(\): ".+" is \d+ characters; names are at most 63/);
-    expect(() => testNamespace(7 as never)).toThrow(new TypeError('testNamespace(): `prefix` must be a string, got number.'));
+    expect(() => ns.name('%%%')).toThrow(
+      'testNamespace().name(): `suffix` must be a non-empty string with at least one letter or digit, got "%%%".',
+    );
+    expect(() => ns.name('y'.repeat(40))).toThrow(
+      /testNamespace\(\)\.name\(\): ".+" is \d+ characters; names are at most 63/,
+    );
+    expect(() => testNamespace(7 as never)).toThrow(
+      new TypeError('testNamespace(): `prefix` must be a string, got number.'),
+    );
   });
 
   test('outside a test it throws, pointing to workerNamespace', () => {
@@ -47,10 +53,24 @@ describe('testNamespace', () => {
 
   test('unique per test and per attempt, the same in the hooks, concurrent tests apart; a retry keeps its seed', async () => {
     const run = await runFixture('testNamespace.fixture.ts');
-    expect({ code: run.code, retried: run.tests.get('retried')?.status, first: run.tests.get('first')?.status }).toEqual({ code: 0, retried: 'passed', first: 'passed' });
+    expect({
+      code: run.code,
+      retried: run.tests.get('retried')?.status,
+      first: run.tests.get('first')?.status,
+    }).toEqual({ code: 0, retried: 'passed', first: 'passed' });
     const byName = new Map(run.records.map((r) => [r.name as string, r]));
-    expect([...byName.keys()].sort()).toEqual(['concurrent-a', 'concurrent-b', 'first', 'hook', 'retried-1', 'retried-2', 'second']);
-    const seen = ['first', 'second', 'concurrent-a', 'concurrent-b', 'retried-1', 'retried-2'].map((n) => byName.get(n)!);
+    expect([...byName.keys()].sort()).toEqual([
+      'concurrent-a',
+      'concurrent-b',
+      'first',
+      'hook',
+      'retried-1',
+      'retried-2',
+      'second',
+    ]);
+    const seen = ['first', 'second', 'concurrent-a', 'concurrent-b', 'retried-1', 'retried-2'].map((n) =>
+      byName.get(n)!,
+    );
     for (const r of seen) {
       expect(r.again).toBe(r.id);
       expect(r.id).toMatch(/^orders-[a-z0-9]+-w\d+-[a-z0-9]{8}$/);

@@ -27,7 +27,11 @@ describe('testSeed', () => {
       expect(runSeed()).toBe(12345);
       expect(testSeed()).toBe(hash32(`12345\u0000${currentTestName()}`));
       process.env.UNFLAKE_SEED = 'abc';
-      expect(() => runSeed()).toThrow(new TypeError('UNFLAKE_SEED must be a whole number from 0 to 4294967295 (as a failure\'s "Run:" line prints it), got "abc".'));
+      expect(() => runSeed()).toThrow(
+        new TypeError(
+          'UNFLAKE_SEED must be a whole number from 0 to 4294967295 (as a failure\'s "Run:" line prints it), got "abc".',
+        ),
+      );
       process.env.UNFLAKE_SEED = '4294967296';
       expect(() => runSeed()).toThrow(TypeError);
     } finally {
@@ -69,10 +73,14 @@ describe('seededRandom', () => {
   });
 
   test('bad input: a TypeError naming the function and the argument', () => {
-    expect(() => seededRandom('42' as never)).toThrow(new TypeError("seededRandom(): `seed` must be an integer (e.g. testSeed(), or one a failure printed), got '42'."));
+    expect(() => seededRandom('42' as never)).toThrow(
+      new TypeError("seededRandom(): `seed` must be an integer (e.g. testSeed(), or one a failure printed), got '42'."),
+    );
     expect(() => seededRandom(1.5)).toThrow(TypeError);
     const r = seededRandom(1);
-    expect(() => r.int(5, 1)).toThrow(new TypeError('seededRandom().int(): `min` (5) must not be greater than `max` (1).'));
+    expect(() => r.int(5, 1)).toThrow(
+      new TypeError('seededRandom().int(): `min` (5) must not be greater than `max` (1).'),
+    );
     expect(() => r.int(0, 1.5)).toThrow(new TypeError('seededRandom().int(): `max` must be a safe integer, got 1.5.'));
     expect(() => r.pick([])).toThrow(new TypeError('seededRandom().pick(): `list` must be a non-empty array, got [].'));
   });
@@ -83,7 +91,12 @@ describe('seededRandom', () => {
     const expected = seededRandom(99);
     const restore = seededRandom(99).install();
     try {
-      expect([Math.random(), Math.random(), crypto.randomUUID(), nodeCrypto.randomUUID()]).toEqual([expected.next(), expected.next(), expected.uuid(), expected.uuid()]);
+      expect([Math.random(), Math.random(), crypto.randomUUID(), nodeCrypto.randomUUID()]).toEqual([
+        expected.next(),
+        expected.next(),
+        expected.uuid(),
+        expected.uuid(),
+      ]);
     } finally {
       restore();
     }
@@ -100,7 +113,10 @@ describe('seeds in a real runner', () => {
     const first = await runFixture('seed.fixture.ts', { UNFLAKE_SEED: undefined, UNFLAKE_RUN_ID: undefined });
     const failure = first.tests.get('draws data')!.failureMessages.join('\n');
     const printed = /^Run: .* · UNFLAKE_SEED (\d+)(?: · |$)/m.exec(failure)?.[1];
-    expect({ printed, failure: printed ? '' : failure }).toEqual({ printed: expect.stringMatching(/^\d+$/), failure: '' });
+    expect({ printed, failure: printed ? '' : failure }).toEqual({
+      printed: expect.stringMatching(/^\d+$/),
+      failure: '',
+    });
     const again = await runFixture('seed.fixture.ts', { UNFLAKE_SEED: printed, UNFLAKE_RUN_ID: undefined });
     const data = (run: typeof first): Record<string, unknown> => run.records.find((r) => r.name === 'data')!;
     const [one, two] = [data(first), data(again)];
@@ -132,7 +148,10 @@ describe('seeds in a real runner', () => {
     expect(first.records.find((r) => r.name === 'next test')?.real).toBe(true);
     const drawn = (name: string): unknown => first.records.find((r) => r.name === name)?.drawn;
     const [a, b] = [seededRandom(1), seededRandom(2)];
-    expect({ a: drawn('concurrent a'), b: drawn('concurrent b') }).toEqual({ a: [a.next(), a.next(), a.next()], b: [b.next(), b.next(), b.next()] });
+    expect({ a: drawn('concurrent a'), b: drawn('concurrent b') }).toEqual({
+      a: [a.next(), a.next(), a.next()],
+      b: [b.next(), b.next(), b.next()],
+    });
   }, 120_000);
 });
 

@@ -37,7 +37,12 @@ describe('testTrace', () => {
     const message = await failureOf(expect(() => 'stale').toEventuallyEqual('fresh', { timeout: 30, interval: 5 }));
     const f = runFingerprint();
     // Starts so: CI variables (GITHUB_SHA …) and configure({ fingerprint }) add fields after it.
-    expect(message.split('\n').at(-1)!.startsWith(`Run: trace ${testTrace().traceId} · worker ${f.worker} · namespace ${workerNamespace().id}`)).toBe(true);
+    expect(
+      message
+        .split('\n')
+        .at(-1)!
+        .startsWith(`Run: trace ${testTrace().traceId} · worker ${f.worker} · namespace ${workerNamespace().id}`),
+    ).toBe(true);
     const plain = await failureOf(
       eventually(
         () => 1,
@@ -51,9 +56,17 @@ describe('testTrace', () => {
   test('idempotency and ordering failures print it too, with the seed', async () => {
     const state: string[] = [];
     const append = (e: string): void => void state.push(e);
-    const idem = await failureOf(expect(append).toBeIdempotent('e1', { state: () => [...state], reset: () => void state.splice(0) }));
+    const idem = await failureOf(
+      expect(append).toBeIdempotent('e1', { state: () => [...state], reset: () => void state.splice(0) }),
+    );
     expect(idem).toContain(`Run: trace ${testTrace().traceId}`);
-    const order = await failureOf(expect(append).toConvergeInAnyOrder(['a', 'b', 'c'], { state: () => [...state], reset: () => void state.splice(0), seed: 42 }));
+    const order = await failureOf(
+      expect(append).toConvergeInAnyOrder(['a', 'b', 'c'], {
+        state: () => [...state],
+        reset: () => void state.splice(0),
+        seed: 42,
+      }),
+    );
     expect(order).toMatch(new RegExp(`Run: trace ${testTrace().traceId} · worker .+ · namespace .+ · seed 42$`));
   });
 

@@ -13,7 +13,9 @@ const PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 function runChild(env: Record<string, string>): Promise<Record<string, string | undefined>> {
   const file = fileURLToPath(new URL('./fixtures/trace.child.ts', import.meta.url));
   // Only what the child is given: no TRACEPARENT, run id or seed inherited from this worker.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TRACEPARENT|TRACESTATE|UNFLAKE_)/.test(k)));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(TRACEPARENT|TRACESTATE|UNFLAKE_)/.test(k)),
+  );
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [file], { env: { ...base, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`));
@@ -23,7 +25,11 @@ function runChild(env: Record<string, string>): Promise<Record<string, string | 
 }
 
 /** Sets TRACEPARENT/TRACESTATE for one test body, then puts back what was there. */
-async function withParent(traceparent: string, tracestate: string | undefined, body: () => Promise<void> | void): Promise<void> {
+async function withParent(
+  traceparent: string,
+  tracestate: string | undefined,
+  body: () => Promise<void> | void,
+): Promise<void> {
   const saved = [process.env.TRACEPARENT, process.env.TRACESTATE];
   process.env.TRACEPARENT = traceparent;
   if (tracestate === undefined) delete process.env.TRACESTATE;
@@ -45,10 +51,17 @@ describe('trace context', () => {
   test("TRACEPARENT from the environment is the parent: the test's trace continues it with a span of its own", async () => {
     await withParent(PARENT, 'vendor=abc', async () => {
       const t = testTrace();
-      expect(t).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7', fromOpenTelemetry: false });
+      expect(t).toMatchObject({
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        parentSpanId: '00f067aa0ba902b7',
+        fromOpenTelemetry: false,
+      });
       expect(t.spanId).toMatch(/^(?!0+$)[0-9a-f]{16}$/);
       expect(t.spanId).not.toBe('00f067aa0ba902b7');
-      expect(t.headers()).toEqual({ traceparent: `00-4bf92f3577b34da6a3ce929d0e0e4736-${t.spanId}-01`, tracestate: 'vendor=abc' });
+      expect(t.headers()).toEqual({
+        traceparent: `00-4bf92f3577b34da6a3ce929d0e0e4736-${t.spanId}-01`,
+        tracestate: 'vendor=abc',
+      });
       // Every test shares the parent's trace id, so the fingerprint names the test's span too.
       const message = await failureOf(expect(() => 1).toEventuallyEqual(2, { timeout: 20, interval: 5 }));
       expect(message).toContain(`Run: trace 4bf92f3577b34da6a3ce929d0e0e4736 span ${t.spanId} · worker`);
@@ -74,7 +87,9 @@ describe('trace context', () => {
       traceState: undefined,
     });
     // A later version: its first fields are read, extra ones allowed.
-    expect(parentFromEnv({ TRACEPARENT: `01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-09-what-comes-later` })?.flags).toBe('01');
+    expect(
+      parentFromEnv({ TRACEPARENT: `01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-09-what-comes-later` })?.flags,
+    ).toBe('01');
   });
 
   test('testTrace().env() gives a child process the trace (it joins as a child span), the run id and the seed', async () => {
@@ -82,7 +97,12 @@ describe('trace context', () => {
     const env = t.env();
     expect(env).toEqual({ TRACEPARENT: t.traceparent, UNFLAKE_RUN_ID: runId(), UNFLAKE_SEED: String(runSeed()) });
     const child = await runChild(env);
-    expect(child).toMatchObject({ traceId: t.traceId, parentSpanId: t.spanId, runId: runId(), seed: String(runSeed()) });
+    expect(child).toMatchObject({
+      traceId: t.traceId,
+      parentSpanId: t.spanId,
+      runId: runId(),
+      seed: String(runSeed()),
+    });
     expect(child.spanId).not.toBe(t.spanId);
     const alone = await runChild({});
     expect(alone.traceId).not.toBe(t.traceId);

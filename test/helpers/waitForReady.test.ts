@@ -33,9 +33,26 @@ describe('waitForReady against a real HTTP health server', () => {
     const s = await serve([
       'reset',
       { status: 503, body: { status: 'DOWN', components: { db: { status: 'DOWN' }, broker: { status: 'DOWN' } } } },
-      { status: 200, body: { status: 'UP', components: { db: { status: 'UP' }, broker: { status: 'DOWN', details: { error: 'connection refused kafka:9092' } } } } },
-      { status: 200, body: { status: 'UP', components: { db: { status: 'UP' }, broker: { status: 'UP' } } }, headers: { 'x-build-id': OLD } },
-      { status: 200, body: { status: 'UP', components: { db: { status: 'UP' }, broker: { status: 'UP' } } }, headers: { 'x-build-id': NEW } },
+      {
+        status: 200,
+        body: {
+          status: 'UP',
+          components: {
+            db: { status: 'UP' },
+            broker: { status: 'DOWN', details: { error: 'connection refused kafka:9092' } },
+          },
+        },
+      },
+      {
+        status: 200,
+        body: { status: 'UP', components: { db: { status: 'UP' }, broker: { status: 'UP' } } },
+        headers: { 'x-build-id': OLD },
+      },
+      {
+        status: 200,
+        body: { status: 'UP', components: { db: { status: 'UP' }, broker: { status: 'UP' } } },
+        headers: { 'x-build-id': NEW },
+      },
     ]);
     const ready = await waitForReady(s.url(), { expectedBuild: NEW.slice(0, 7), timeout: 10_000, ...fast });
     expect(ready.attempts).toBe(5);
@@ -45,21 +62,42 @@ describe('waitForReady against a real HTTP health server', () => {
 
   test('never ready: the report has the stale build, the failing check with its details, the timeline and the last body', async () => {
     const s = await serve([
-      { status: 503, body: { status: 'DOWN', components: { db: { status: 'DOWN', details: { error: 'FATAL: the database system is starting up' } } } } },
+      {
+        status: 503,
+        body: {
+          status: 'DOWN',
+          components: { db: { status: 'DOWN', details: { error: 'FATAL: the database system is starting up' } } },
+        },
+      },
       {
         status: 200,
-        body: { status: 'UP', releaseId: OLD.slice(0, 7), components: { db: { status: 'UP' }, broker: { status: 'DOWN', details: { error: 'connection refused kafka:9092' } } } },
+        body: {
+          status: 'UP',
+          releaseId: OLD.slice(0, 7),
+          components: {
+            db: { status: 'UP' },
+            broker: { status: 'DOWN', details: { error: 'connection refused kafka:9092' } },
+          },
+        },
       },
     ]);
-    const error = await readinessErrorOf(waitForReady(s.url(), { expectedBuild: NEW.slice(0, 7), timeout: 1_000, ...fast }));
+    const error = await readinessErrorOf(
+      waitForReady(s.url(), { expectedBuild: NEW.slice(0, 7), timeout: 1_000, ...fast }),
+    );
     const m = error.message;
     // 1 s, not less: the grouped repeats (#2-N ×N) need more than one attempt after the first even on a loaded machine.
-    expect(m).toMatch(new RegExp(`^waitForReady\\(${s.url().replace(/[.?]/g, '\\$&')}\\) timed out after [\\d.]+ m?s \\(timeout: 1000 ms\\): never ready in \\d+ attempts`));
+    expect(m).toMatch(
+      new RegExp(
+        `^waitForReady\\(${s.url().replace(/[.?]/g, '\\$&')}\\) timed out after [\\d.]+ m?s \\(timeout: 1000 ms\\): never ready in \\d+ attempts`,
+      ),
+    );
     expect(m).toContain(`Stale build: the service reports ${OLD.slice(0, 7)} (releaseId), expected ${NEW.slice(0, 7)}`);
     expect(m).toContain('Not ready: failing: broker DOWN.');
     expect(m).toContain('Last response (attempt #');
     expect(m).toContain('checks  db: UP · broker: DOWN');
-    expect(m).toMatch(/Failing checks:\n {2}broker: DOWN {2}\{ details: \{ error: 'connection refused kafka:9092' \} \}/);
+    expect(m).toMatch(
+      /Failing checks:\n {2}broker: DOWN {2}\{ details: \{ error: 'connection refused kafka:9092' \} \}/,
+    );
     expect(m).toMatch(
       /Attempts \(\d+\):\n\s+\d+ ms {2}#1 +503 {2}status DOWN {2}failing: db DOWN {2}no build id \(expected 9f8e7d6\)\n\s+\d+ ms {2}#2-\d+ +200 {2}status UP {2}failing: broker DOWN {2}stale build a1b2c3d ≠ expected 9f8e7d6 {2}×\d+/,
     );
@@ -74,7 +112,9 @@ describe('waitForReady against a real HTTP health server', () => {
     const port = await closedPort();
     const error = await readinessErrorOf(waitForReady(`http://127.0.0.1:${port}/health`, { timeout: 150, ...fast }));
     expect(error.message).toContain(`Unreachable: ECONNREFUSED 127.0.0.1:${port}.`);
-    expect(error.message).toMatch(new RegExp(`#1-\\d+ +unreachable \\(ECONNREFUSED 127\\.0\\.0\\.1:${port}\\) {2}×\\d+`));
+    expect(error.message).toMatch(
+      new RegExp(`#1-\\d+ +unreachable \\(ECONNREFUSED 127\\.0\\.0\\.1:${port}\\) {2}×\\d+`),
+    );
     expect(error.message).not.toContain('Last body');
   });
 
@@ -84,7 +124,11 @@ describe('waitForReady against a real HTTP health server', () => {
       return;
     }
     const s = await serve([{ status: 200, body: { status: 'pass', releaseId: NEW } }], '::1');
-    const ready = await waitForReady(`http://localhost:${s.port}/health`, { expectedBuild: NEW, timeout: 5_000, ...fast });
+    const ready = await waitForReady(`http://localhost:${s.port}/health`, {
+      expectedBuild: NEW,
+      timeout: 5_000,
+      ...fast,
+    });
     expect(ready.attempts).toBe(1);
     expect(s.requests[0]?.headers.host).toBe(`localhost:${s.port}`);
   });
@@ -97,8 +141,12 @@ describe('waitForReady against a real HTTP health server', () => {
   });
 
   test('`checks` requires only the named checks, even when the aggregate is DOWN (503)', async () => {
-    const s = await serve([{ status: 503, body: { status: 'DOWN', components: { db: { status: 'UP' }, mail: { status: 'DOWN' } } } }]);
-    await expect(waitForReady(s.url(), { checks: ['db'], timeout: 2_000, ...fast })).resolves.toMatchObject({ attempts: 1 });
+    const s = await serve([
+      { status: 503, body: { status: 'DOWN', components: { db: { status: 'UP' }, mail: { status: 'DOWN' } } } },
+    ]);
+    await expect(waitForReady(s.url(), { checks: ['db'], timeout: 2_000, ...fast })).resolves.toMatchObject({
+      attempts: 1,
+    });
     const error = await readinessErrorOf(waitForReady(s.url(), { checks: ['db', 'broker'], timeout: 100, ...fast }));
     expect(error.message).toContain('Not ready: missing check: broker.');
   });
@@ -139,34 +187,74 @@ describe('waitForReady against a real HTTP health server', () => {
   });
 
   test('buildField as a dotted path: only that field counts, and the report names it when it is missing', async () => {
-    const s = await serve((n) => ({ status: 200, body: { status: 'UP', buildSha: NEW, ...(n >= 1 ? { meta: { release: { sha: NEW } } } : {}) } }));
+    const s = await serve((n) => ({
+      status: 200,
+      body: { status: 'UP', buildSha: NEW, ...(n >= 1 ? { meta: { release: { sha: NEW } } } : {}) },
+    }));
     // buildSha matches, but the wait holds out for meta.release.sha: attempt 1 has none.
-    const ready = await waitForReady(s.url(), { expectedBuild: NEW, buildField: 'meta.release.sha', timeout: 5_000, ...fast });
+    const ready = await waitForReady(s.url(), {
+      expectedBuild: NEW,
+      buildField: 'meta.release.sha',
+      timeout: 5_000,
+      ...fast,
+    });
     expect(ready).toMatchObject({ attempts: 2, build: NEW });
     const without = await serve([{ status: 200, body: { status: 'UP', buildSha: NEW } }]);
-    const error = await readinessErrorOf(waitForReady(without.url(), { expectedBuild: NEW, buildField: 'meta.release.sha', timeout: 100, ...fast }));
-    expect(error.message).toContain(`No build id in the response, expected ${NEW} (looked at meta.release.sha, as buildField says).`);
+    const error = await readinessErrorOf(
+      waitForReady(without.url(), { expectedBuild: NEW, buildField: 'meta.release.sha', timeout: 100, ...fast }),
+    );
+    expect(error.message).toContain(
+      `No build id in the response, expected ${NEW} (looked at meta.release.sha, as buildField says).`,
+    );
     expect(error.message).not.toContain('buildSha,');
   });
 
   test('buildField as a function reads the body and the headers; when it throws, the report says so', async () => {
-    const s = await serve([{ status: 200, body: { status: 'UP', deploys: [{ sha: OLD }, { sha: NEW }] }, headers: { 'x-git-commit': NEW } }]);
-    const fromBody = await waitForReady(s.url(), { expectedBuild: NEW, buildField: (body) => (body as { deploys: { sha: string }[] }).deploys.at(-1)?.sha, ...fast });
+    const s = await serve([
+      { status: 200, body: { status: 'UP', deploys: [{ sha: OLD }, { sha: NEW }] }, headers: { 'x-git-commit': NEW } },
+    ]);
+    const fromBody = await waitForReady(s.url(), {
+      expectedBuild: NEW,
+      buildField: (body) => (body as { deploys: { sha: string }[] }).deploys.at(-1)?.sha,
+      ...fast,
+    });
     expect(fromBody.health?.builds).toEqual([{ value: NEW, source: 'buildField()' }]);
-    const fromHeader = await waitForReady(s.url(), { expectedBuild: NEW, buildField: (_body, headers) => headers['x-git-commit'], ...fast });
+    const fromHeader = await waitForReady(s.url(), {
+      expectedBuild: NEW,
+      buildField: (_body, headers) => headers['x-git-commit'],
+      ...fast,
+    });
     expect(fromHeader.build).toBe(NEW);
     const text = await serve([{ status: 200, body: 'OK' }]);
     const error = await readinessErrorOf(
-      waitForReady(text.url(), { expectedBuild: NEW, buildField: (body) => (body as { meta: { sha: string } }).meta.sha, timeout: 100, ...fast }),
+      waitForReady(text.url(), {
+        expectedBuild: NEW,
+        buildField: (body) => (body as { meta: { sha: string } }).meta.sha,
+        timeout: 100,
+        ...fast,
+      }),
     );
-    expect(error.message).toMatch(new RegExp(`No build id in the response, expected ${NEW} \\(buildField\\(\\) threw: [^\\n]*(undefined|sha)[^\\n]*\\)\\.`));
-    expect(error.message).toMatch(/#1-\d+ +200 {2}status OK {2}no build id \(expected 9f8e7d6c[0-9a-f]*; buildField\(\) threw: /);
+    expect(error.message).toMatch(
+      new RegExp(
+        `No build id in the response, expected ${NEW} \\(buildField\\(\\) threw: [^\\n]*(undefined|sha)[^\\n]*\\)\\.`,
+      ),
+    );
+    expect(error.message).toMatch(
+      /#1-\d+ +200 {2}status OK {2}no build id \(expected 9f8e7d6c[0-9a-f]*; buildField\(\) threw: /,
+    );
   });
 
   test('a buildField function that returns something other than a string fails at once with a TypeError', async () => {
     const s = await serve([{ status: 200, body: { status: 'UP', build: { sha: NEW } } }]);
     const started = performance.now();
-    await expect(waitForReady(s.url(), { expectedBuild: NEW, buildField: (body) => (body as { build: never }).build, timeout: 30_000, ...fast })).rejects.toThrow(
+    await expect(
+      waitForReady(s.url(), {
+        expectedBuild: NEW,
+        buildField: (body) => (body as { build: never }).build,
+        timeout: 30_000,
+        ...fast,
+      }),
+    ).rejects.toThrow(
       new TypeError('waitForReady(): `buildField` must return a string (the build id) or undefined, got an object.'),
     );
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -227,8 +315,20 @@ describe('waitForReady with a probe', () => {
       () => {
         n++;
         if (n === 1) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:8080'), { code: 'ECONNREFUSED' });
-        if (n === 2) return { status: 200, body: { status: 'pass', checks: { 'db:responseTime': [{ status: 'warn', observedValue: 900 }] } } };
-        return { status: 200, body: { status: 'pass', version: '1', releaseId: 'rel-42', checks: { 'db:responseTime': [{ status: 'pass' }] } } };
+        if (n === 2)
+          return {
+            status: 200,
+            body: { status: 'pass', checks: { 'db:responseTime': [{ status: 'warn', observedValue: 900 }] } },
+          };
+        return {
+          status: 200,
+          body: {
+            status: 'pass',
+            version: '1',
+            releaseId: 'rel-42',
+            checks: { 'db:responseTime': [{ status: 'pass' }] },
+          },
+        };
       },
       { expectedBuild: 'rel-42', ...fast },
     );
@@ -237,15 +337,21 @@ describe('waitForReady with a probe', () => {
 
   test('accepts a fetch Response', async () => {
     const s = await serve([{ status: 200, body: { status: 'UP' }, headers: { 'x-release-id': 'r7' } }]);
-    await expect(waitForReady(() => fetch(s.url(), { headers: { connection: 'close' } }), { expectedBuild: 'r7', ...fast })).resolves.toMatchObject({ build: 'r7' });
+    await expect(
+      waitForReady(() => fetch(s.url(), { headers: { connection: 'close' } }), { expectedBuild: 'r7', ...fast }),
+    ).resolves.toMatchObject({ build: 'r7' });
   });
 
   test('a probe returning something that is not a response fails at once with a TypeError', async () => {
-    await expect(waitForReady(() => 'ok' as never, fast)).rejects.toThrow(/waitForReady\(\): the probe must return \{ status: number, body\?, headers\? \}/);
+    await expect(waitForReady(() => 'ok' as never, fast)).rejects.toThrow(
+      /waitForReady\(\): the probe must return \{ status: number, body\?, headers\? \}/,
+    );
   });
 
   test('the probe error is in the timeline', async () => {
-    const error = await readinessErrorOf(waitForReady(() => Promise.reject(new Error('getaddrinfo EAI_AGAIN orders')), { timeout: 60, ...fast }));
+    const error = await readinessErrorOf(
+      waitForReady(() => Promise.reject(new Error('getaddrinfo EAI_AGAIN orders')), { timeout: 60, ...fast }),
+    );
     expect(error.message).toMatch(/#1-\d+ +probe threw: getaddrinfo EAI_AGAIN orders/);
   });
 });
@@ -301,7 +407,9 @@ describe('waitForReady honours Retry-After', () => {
     const ready = await waitForReady(
       () => {
         at.push(performance.now());
-        return at.length === 1 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200, body: { status: 'UP' } };
+        return at.length === 1
+          ? { status: 503, headers: { 'Retry-After': '1' } }
+          : { status: 200, body: { status: 'UP' } };
       },
       { timeout: 10_000, ...fast },
     );
@@ -318,7 +426,9 @@ describe('waitForReady honours Retry-After', () => {
     // interval: 1 would have sent hundreds of requests; the service asked for none before 2 minutes.
     expect(s.requests.length).toBeLessThanOrEqual(2);
     expect(error.attempts[0]?.retryAfter).toEqual({ ms: 120_000, header: '120' });
-    expect(error.message).toMatch(/^waitForReady\(\S+\) timed out after \d+ ms \(timeout: 400 ms\): never ready in [12] attempts?/);
+    expect(error.message).toMatch(
+      /^waitForReady\(\S+\) timed out after \d+ ms \(timeout: 400 ms\): never ready in [12] attempts?/,
+    );
     expect(error.message).toMatch(/#1(-2)? +429 {2}retry after 2\.0 min \(Retry-After: 120\)/);
   });
 });

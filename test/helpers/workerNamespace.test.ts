@@ -61,7 +61,14 @@ describe(`workerNamespace across parallel ${runner.name} workers`, () => {
         .filter((f) => /^[a-d]\.json$/.test(f))
         .map(
           (f) =>
-            JSON.parse(readFileSync(join(out, f), 'utf8')) as { file: string; id: string; again: string; runId: string; worker: { source: string; index: number }; pid: number },
+            JSON.parse(readFileSync(join(out, f), 'utf8')) as {
+              file: string;
+              id: string;
+              again: string;
+              runId: string;
+              worker: { source: string; index: number };
+              pid: number;
+            },
         );
       expect(records.map((r) => r.file).sort()).toEqual(['a', 'b', 'c', 'd']);
       const byWorker = new Map<number, Set<string>>();

@@ -39,7 +39,8 @@ type Handler = (store: Store) => (e: Event) => void;
 const notIdempotent: Record<string, Handler> = {
   'adds at every delivery': (s) => (e) => s.add(e.amount),
   // The dedupe mark is written only on the second delivery (say, after a retried commit).
-  'adds until its dedupe mark is written': (s) => (e) => void ((s.firstTime(`${e.id}:attempt`) || s.firstTime(e.id)) && s.add(e.amount)),
+  'adds until its dedupe mark is written': (s) => (e) =>
+    void ((s.firstTime(`${e.id}:attempt`) || s.firstTime(e.id)) && s.add(e.amount)),
 };
 const idempotent: Record<string, Handler> = {
   'adds once per event id': (s) => (e) => void (s.firstTime(e.id) && s.add(e.amount)),
@@ -48,7 +49,10 @@ const idempotent: Record<string, Handler> = {
 const orderDependent: Record<string, { handler: Handler; duplicates: boolean }> = {
   'adds without a dedupe (redelivered)': { handler: (s) => (e) => s.add(e.amount), duplicates: true },
   'last write by arrival wins': { handler: (s) => (e) => s.assign(e.amount), duplicates: false },
-  'first write by arrival wins': { handler: (s) => (e) => void (s.read() === 0 && s.assign(e.amount)), duplicates: false },
+  'first write by arrival wins': {
+    handler: (s) => (e) => void (s.read() === 0 && s.assign(e.amount)),
+    duplicates: false,
+  },
   'doubles, then adds': { handler: (s) => (e) => s.assign(s.read() * 2 + e.amount), duplicates: false },
 };
 const orderIndependent = (c: Case): Record<string, Handler> => ({
@@ -70,8 +74,15 @@ describe('delivery matchers: mutation properties over generated state shapes', (
         async (c, name, events, withReset, times) => {
           const store = storeOf(c);
           const handler = notIdempotent[name]!(store);
-          const message = await failureOf(expect(handler).toBeIdempotent(events, { state: store.state, times, ...(withReset ? { reset: store.reset } : {}) }));
-          if (!/is not idempotent: redelivering e1 /.test(message)) throw new Error(`${label(c, name)}: failed for another reason:\n${message}`);
+          const message = await failureOf(
+            expect(handler).toBeIdempotent(events, {
+              state: store.state,
+              times,
+              ...(withReset ? { reset: store.reset } : {}),
+            }),
+          );
+          if (!/is not idempotent: redelivering e1 /.test(message))
+            throw new Error(`${label(c, name)}: failed for another reason:\n${message}`);
         },
       ),
       { numRuns: CASES.notIdempotent },
@@ -88,7 +99,11 @@ describe('delivery matchers: mutation properties over generated state shapes', (
         fc.integer({ min: 2, max: 4 }),
         async (c, name, events, withReset, times) => {
           const store = storeOf(c);
-          await expect(idempotent[name]!(store)).toBeIdempotent(events, { state: store.state, times, ...(withReset ? { reset: store.reset } : {}) });
+          await expect(idempotent[name]!(store)).toBeIdempotent(events, {
+            state: store.state,
+            times,
+            ...(withReset ? { reset: store.reset } : {}),
+          });
         },
       ),
       { numRuns: CASES.idempotent },
@@ -97,12 +112,26 @@ describe('delivery matchers: mutation properties over generated state shapes', (
 
   test(`toConvergeInAnyOrder fails every handler that depends on delivery order (${CASES.orderDependent} cases)`, async () => {
     await fc.assert(
-      fc.asyncProperty(caseArbitrary, fc.constantFrom(...Object.keys(orderDependent)), eventsArbitrary(2, 4), fc.integer(), async (c, name, events, seed) => {
-        const store = storeOf(c);
-        const { handler, duplicates } = orderDependent[name]!;
-        const message = await failureOf(expect(handler(store)).toConvergeInAnyOrder(events, { reset: store.reset, state: store.state, duplicates, seed }));
-        if (!/final state depends on delivery order/.test(message)) throw new Error(`${label(c, name, ` (seed ${seed})`)}: failed for another reason:\n${message}`);
-      }),
+      fc.asyncProperty(
+        caseArbitrary,
+        fc.constantFrom(...Object.keys(orderDependent)),
+        eventsArbitrary(2, 4),
+        fc.integer(),
+        async (c, name, events, seed) => {
+          const store = storeOf(c);
+          const { handler, duplicates } = orderDependent[name]!;
+          const message = await failureOf(
+            expect(handler(store)).toConvergeInAnyOrder(events, {
+              reset: store.reset,
+              state: store.state,
+              duplicates,
+              seed,
+            }),
+          );
+          if (!/final state depends on delivery order/.test(message))
+            throw new Error(`${label(c, name, ` (seed ${seed})`)}: failed for another reason:\n${message}`);
+        },
+      ),
       { numRuns: CASES.orderDependent },
     );
   });
@@ -110,12 +139,19 @@ describe('delivery matchers: mutation properties over generated state shapes', (
   test(`toConvergeInAnyOrder passes every order-independent twin (${CASES.orderIndependent} cases)`, async () => {
     await fc.assert(
       fc.asyncProperty(
-        caseArbitrary.chain((c) => fc.record({ c: fc.constant(c), name: fc.constantFrom(...Object.keys(orderIndependent(c))) })),
+        caseArbitrary.chain((c) =>
+          fc.record({ c: fc.constant(c), name: fc.constantFrom(...Object.keys(orderIndependent(c))) }),
+        ),
         eventsArbitrary(2, 4),
         fc.integer(),
         async ({ c, name }, events, seed) => {
           const store = storeOf(c);
-          await expect(orderIndependent(c)[name]!(store)).toConvergeInAnyOrder(events, { reset: store.reset, state: store.state, seed, runs: 50 });
+          await expect(orderIndependent(c)[name]!(store)).toConvergeInAnyOrder(events, {
+            reset: store.reset,
+            state: store.state,
+            seed,
+            runs: 50,
+          });
         },
       ),
       { numRuns: CASES.orderIndependent },

@@ -22,7 +22,9 @@ test('toConvergeInAnyOrder swaps two events: a deposit that arrives before its a
     opened = new Set();
     balance = 0;
   };
-  const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset, state: () => balance, duplicates: false, seed: 3 }));
+  const message = await failureOf(
+    expect(project).toConvergeInAnyOrder(events, { reset, state: () => balance, duplicates: false, seed: 3 }),
+  );
   expect(message).toMatch(/failing {4}e2 Deposited · e1 Opened \[1 late\]/);
   expect(message).toMatch(/Replay exactly this order: \{ schedule: 'e2 e1' \}/);
 });
@@ -32,7 +34,14 @@ test('toConvergeInAnyOrder brings the last of several events first when that is 
   // Planted bug: 'last' is dropped when it arrives before 'start'; the events between are harmless.
   const project = (e: string): void => void (e === 'last' && !log.includes('start') ? undefined : log.push(e));
   const events = ['start', 'b', 'c', 'last'];
-  const message = await failureOf(expect(project).toConvergeInAnyOrder(events, { reset: () => void (log = []), state: () => [...log].sort(), duplicates: false, seed: 11 }));
+  const message = await failureOf(
+    expect(project).toConvergeInAnyOrder(events, {
+      reset: () => void (log = []),
+      state: () => [...log].sort(),
+      duplicates: false,
+      seed: 11,
+    }),
+  );
   expect(message).toMatch(/final state depends on delivery order/);
   const schedule = /schedule: '([^']+)'/.exec(message)![1]!.split(' ');
   expect(schedule.indexOf('e4')).toBeLessThan(schedule.indexOf('e1'));

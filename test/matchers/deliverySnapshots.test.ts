@@ -20,7 +20,9 @@ describe('delivery matchers compare copies of the state, as values', () => {
     const account = { balance: 0, describe: () => `balance ${account.balance}` };
     const applyCharge = (e: Charge): void => void (account.balance += e.amount);
     const message = await failureOf(expect(applyCharge).toBeIdempotent(charge('c1'), { state: () => account }));
-    expect(message).toMatch(/handler "applyCharge" is not idempotent: redelivering e1 .* changed the state \(delivery #2/);
+    expect(message).toMatch(
+      /handler "applyCharge" is not idempotent: redelivering e1 .* changed the state \(delivery #2/,
+    );
     expect(message).toMatch(/"balance": 10/);
     expect(message).toMatch(/"balance": 20/);
   });
@@ -35,7 +37,8 @@ describe('delivery matchers compare copies of the state, as values', () => {
 
   test('toBeIdempotent catches a double charge in a class instance holding a Map of arrays', async () => {
     const ledger = new Ledger();
-    const post = (e: Charge): void => void ledger.entries.set(e.account, [...(ledger.entries.get(e.account) ?? []), e.amount]);
+    const post = (e: Charge): void =>
+      void ledger.entries.set(e.account, [...(ledger.entries.get(e.account) ?? []), e.amount]);
     const message = await failureOf(expect(post).toBeIdempotent(charge('c1'), { state: () => ledger }));
     expect(message).toMatch(/is not idempotent: redelivering e1 .* changed the state/);
     expect(message).toMatch(/Ledger/);
@@ -68,14 +71,26 @@ describe('delivery matchers compare copies of the state, as values', () => {
       { account: 'a', name: 'alice' },
       { account: 'a', name: 'bob' },
     ];
-    const message = await failureOf(expect(rename).toConvergeInAnyOrder(events, { reset: () => void (names = new Map()), state: () => names, seed: 1 }));
+    const message = await failureOf(
+      expect(rename).toConvergeInAnyOrder(events, {
+        reset: () => void (names = new Map()),
+        state: () => names,
+        seed: 1,
+      }),
+    );
     expect(message).toMatch(/final state depends on delivery order/);
   });
 
   test('toConvergeInAnyOrder catches a missing dedupe when state() returns an object with a method', async () => {
     const store = { count: 0, describe: () => `count ${store.count}` };
     const count = (): void => void store.count++;
-    const message = await failureOf(expect(count).toConvergeInAnyOrder([{ id: 1 }, { id: 2 }], { reset: () => void (store.count = 0), state: () => store, seed: 1 }));
+    const message = await failureOf(
+      expect(count).toConvergeInAnyOrder([{ id: 1 }, { id: 2 }], {
+        reset: () => void (store.count = 0),
+        state: () => store,
+        seed: 1,
+      }),
+    );
     expect(message).toMatch(/final state depends on delivery order/);
   });
 
@@ -84,9 +99,9 @@ describe('delivery matchers compare copies of the state, as values', () => {
     await expect(expect(() => {}).toBeIdempotent(charge('c1'), { state })).rejects.toThrow(
       /\.toBeIdempotent\(\): state\(\)\.cache\.byId is a WeakMap, which cannot be copied.*return plain data.*`snapshot: \(state\) => data`/s,
     );
-    await expect(expect(() => {}).toConvergeInAnyOrder([1], { reset: () => {}, state: () => [Promise.resolve(1)] })).rejects.toThrow(
-      /\.toConvergeInAnyOrder\(\): state\(\)\[0\] is a Promise, which cannot be copied/,
-    );
+    await expect(
+      expect(() => {}).toConvergeInAnyOrder([1], { reset: () => {}, state: () => [Promise.resolve(1)] }),
+    ).rejects.toThrow(/\.toConvergeInAnyOrder\(\): state\(\)\[0\] is a Promise, which cannot be copied/);
   });
 
   test('`snapshot` copies a state the default copy refuses; what it returns is compared', async () => {
@@ -101,7 +116,12 @@ describe('delivery matchers compare copies of the state, as values', () => {
     }
     const account = new Account();
     const applyCharge = (e: Charge): void => account.credit(e.amount);
-    const message = await failureOf(expect(applyCharge).toBeIdempotent(charge('c1'), { state: () => account, snapshot: (a) => (a as Account).toJSON() }));
+    const message = await failureOf(
+      expect(applyCharge).toBeIdempotent(charge('c1'), {
+        state: () => account,
+        snapshot: (a) => (a as Account).toJSON(),
+      }),
+    );
     expect(message).toMatch(/"balance": 20/);
   });
 });
@@ -115,7 +135,9 @@ describe('a first delivery that changes nothing observed is a failure', () => {
       ['t-b', { balance: 0 }],
     ]);
     const applyCharge = (e: Charge): void => void (tenants.get('t-a')!.balance += e.amount);
-    const message = await failureOf(expect(applyCharge).toBeIdempotent(charge('c1'), { state: () => tenants.get('t-b') }));
+    const message = await failureOf(
+      expect(applyCharge).toBeIdempotent(charge('c1'), { state: () => tenants.get('t-b') }),
+    );
     expect(message).toMatch(unchanged);
     expect(message).toMatch(/Delivering e1 .* once left the state it returns as it was/);
   });
@@ -127,7 +149,9 @@ describe('a first delivery that changes nothing observed is a failure', () => {
       const table = e.id === 'c2' ? other : rows; // planted bug: c2 goes to a table state() does not read
       if (!table.includes(e.id)) table.push(e.id);
     };
-    const message = await failureOf(expect(insert).toBeIdempotent([charge('c1'), charge('c2')], { state: () => rows, reset: () => void (rows = []) }));
+    const message = await failureOf(
+      expect(insert).toBeIdempotent([charge('c1'), charge('c2')], { state: () => rows, reset: () => void (rows = []) }),
+    );
     expect(message).toMatch(unchanged);
     expect(message).toMatch(/Delivering e2 .* \(after delivering e1 once\) once/);
   });
@@ -143,7 +167,12 @@ describe('a first delivery that changes nothing observed is a failure', () => {
   test('toConvergeInAnyOrder: state() reads a key the handler never writes', async () => {
     let store: Record<string, number> = {};
     const add = (e: { n: number }): void => void (store.total = (store.total ?? 0) + e.n);
-    const message = await failureOf(expect(add).toConvergeInAnyOrder([{ n: 1 }, { n: 2 }], { reset: () => void (store = {}), state: () => store.sum }));
+    const message = await failureOf(
+      expect(add).toConvergeInAnyOrder([{ n: 1 }, { n: 2 }], {
+        reset: () => void (store = {}),
+        state: () => store.sum,
+      }),
+    );
     expect(message).toMatch(unchanged);
   });
 
@@ -177,7 +206,9 @@ describe('a first delivery that changes nothing observed is a failure', () => {
   test('nothing observed is not a pass for `.not` either: neither claim was shown', async () => {
     const noop = (): void => {};
     expect(await failureOf(expect(noop).not.toBeIdempotent(charge('c1'), { state: () => 1 }))).toMatch(unchanged);
-    expect(await failureOf(expect(noop).not.toConvergeInAnyOrder([1, 2], { reset: () => {}, state: () => 1 }))).toMatch(unchanged);
+    expect(await failureOf(expect(noop).not.toConvergeInAnyOrder([1, 2], { reset: () => {}, state: () => 1 }))).toMatch(
+      unchanged,
+    );
   });
 
   test('`allowUnchanged: true` is the explicit opt-out, for handlers meant to change nothing', async () => {
@@ -190,9 +221,11 @@ describe('a first delivery that changes nothing observed is a failure', () => {
     await expect(expect(() => {}).toBeIdempotent(1, { state: () => 1, allowUnchange: true } as never)).rejects.toThrow(
       /unknown option `allowUnchange`\. Did you mean `allowUnchanged`\?/,
     );
-    await expect(expect(() => {}).toConvergeInAnyOrder([1], { reset: () => {}, state: () => 1, alowUnchanged: true } as never)).rejects.toThrow(
-      /unknown option `alowUnchanged`\. Did you mean `allowUnchanged`\?/,
-    );
-    await expect(expect(() => {}).toBeIdempotent(1, { state: () => 1, allowUnchanged: 'yes' } as never)).rejects.toThrow(/`allowUnchanged` must be a boolean, got "yes"/);
+    await expect(
+      expect(() => {}).toConvergeInAnyOrder([1], { reset: () => {}, state: () => 1, alowUnchanged: true } as never),
+    ).rejects.toThrow(/unknown option `alowUnchanged`\. Did you mean `allowUnchanged`\?/);
+    await expect(
+      expect(() => {}).toBeIdempotent(1, { state: () => 1, allowUnchanged: 'yes' } as never),
+    ).rejects.toThrow(/`allowUnchanged` must be a boolean, got "yes"/);
   });
 });

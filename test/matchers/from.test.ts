@@ -43,7 +43,9 @@ describe('from', () => {
   });
 
   test('bad input: `from` on a never assertion, and a misspelt `from`, are TypeErrors', async () => {
-    await expect(expect(() => 1).not.toEventuallyBe(2, { from: 0 } as never)).rejects.toThrow(/`from` applies to a wait for a change/);
+    await expect(expect(() => 1).not.toEventuallyBe(2, { from: 0 } as never)).rejects.toThrow(
+      /`from` applies to a wait for a change/,
+    );
     await expect(expect(() => 1).toEventuallyBe(1, { form: 0 } as never)).rejects.toThrow(/Did you mean `from`\?/);
   });
 });
@@ -54,7 +56,9 @@ describe('warnInstantPass', () => {
     configure({ warnInstantPass: (line) => lines.push(line) });
     await expect(() => 1).toEventuallyBe(1);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^unflake: \.toEventuallyBe\(\) passed at its first attempt \([\d.]+ ms\)( in ".*")?: the condition already held when the wait began\. .*add `from`/);
+    expect(lines[0]).toMatch(
+      /^unflake: \.toEventuallyBe\(\) passed at its first attempt \([\d.]+ ms\)( in ".*")?: the condition already held when the wait began\. .*add `from`/,
+    );
     const c = counter(0, 5);
     c.go();
     await expect(c.read).toEventuallyBe(5, { interval: 1 });

@@ -57,18 +57,30 @@ export const shape: fc.Arbitrary<Shape> = fc.letrec<{ shape: Shape }>((tie) => {
       { depthSize: 'small', withCrossShrink: true },
       prim,
       few(child).map((items): Shape => ({ k: 'arr', items })),
-      fc.tuple(fc.integer({ min: 1, max: 4 }), few(fc.tuple(fc.nat(3), child))).map(([length, at]): Shape => ({ k: 'sparse', length, at: at.filter(([i]) => i < length) })),
-      fc.uniqueArray(fc.tuple(key, child), { maxLength: 3, selector: ([k]) => k }).map((entries): Shape => ({ k: 'obj', entries })),
-      fc.uniqueArray(fc.tuple(fc.constantFrom('a', 1, 'b'), child), { maxLength: 2, selector: ([k]) => k }).map((entries): Shape => ({ k: 'map', entries })),
+      fc
+        .tuple(fc.integer({ min: 1, max: 4 }), few(fc.tuple(fc.nat(3), child)))
+        .map(([length, at]): Shape => ({ k: 'sparse', length, at: at.filter(([i]) => i < length) })),
+      fc
+        .uniqueArray(fc.tuple(key, child), { maxLength: 3, selector: ([k]) => k })
+        .map((entries): Shape => ({ k: 'obj', entries })),
+      fc
+        .uniqueArray(fc.tuple(fc.constantFrom('a', 1, 'b'), child), { maxLength: 2, selector: ([k]) => k })
+        .map((entries): Shape => ({ k: 'map', entries })),
       few(fc.constantFrom('ok', 'ERROR', 1, 2)).map((items): Shape => ({ k: 'set', items })),
       fc.constantFrom(0, 1, 86_400_000, NaN).map((t): Shape => ({ k: 'date', t })),
-      fc.constantFrom(['a+', ''], ['a+', 'g'], ['b', '']).map(([source, flags]): Shape => ({ k: 're', source: source!, flags: flags! })),
+      fc
+        .constantFrom(['a+', ''], ['a+', 'g'], ['b', ''])
+        .map(([source, flags]): Shape => ({ k: 're', source: source!, flags: flags! })),
       fc.constantFrom('boom', 'bang').map((message): Shape => ({ k: 'err', message })),
       fc.tuple(child, child).map(([x, y]): Shape => ({ k: 'point', x, y })),
-      fc.tuple(fc.constantFrom(100, 250), fc.constantFrom('ledger', 'cache')).map(([cents, label]): Shape => ({ k: 'money', cents, label })),
+      fc
+        .tuple(fc.constantFrom(100, 250), fc.constantFrom('ledger', 'cache'))
+        .map(([cents, label]): Shape => ({ k: 'money', cents, label })),
       fc.tuple(key, child).map(([k, v]): Shape => ({ k: 'sym', key: k, v })),
       fc.tuple(key, child).map(([k, v]): Shape => ({ k: 'getter', key: k, v })),
-      fc.tuple(fc.constantFrom<'u8' | 'f64'>('u8', 'f64'), few(fc.constantFrom(0, 1, 7))).map(([kind, values]): Shape => ({ k: 'typed', kind, values })),
+      fc
+        .tuple(fc.constantFrom<'u8' | 'f64'>('u8', 'f64'), few(fc.constantFrom(0, 1, 7)))
+        .map(([kind, values]): Shape => ({ k: 'typed', kind, values })),
       key.map((k): Shape => ({ k: 'cycle', key: k })),
     ),
   };
@@ -118,7 +130,8 @@ export function build(s: Shape): unknown {
   }
 }
 
-const other = (v: unknown): unknown => (Object.is(v, 0) ? -0 : Object.is(v, -0) ? 0 : v === undefined ? null : v === 1 ? '1' : undefined);
+const other = (v: unknown): unknown =>
+  Object.is(v, 0) ? -0 : Object.is(v, -0) ? 0 : v === undefined ? null : v === 1 ? '1' : undefined;
 
 /** The shapes one small step away from `s`: the kind of difference an eventual value has just before it is right. */
 export function mutations(s: Shape): Shape[] {
@@ -129,19 +142,36 @@ export function mutations(s: Shape): Shape[] {
       return [
         { k: 'arr', items: s.items.slice(1) },
         { k: 'arr', items: [...s.items, { k: 'prim', v: undefined }] },
-        ...s.items.flatMap((item, i) => mutations(item).map((m) => ({ ...s, items: s.items.map((x, j) => (j === i ? m : x)) }))),
+        ...s.items.flatMap((item, i) =>
+          mutations(item).map((m) => ({ ...s, items: s.items.map((x, j) => (j === i ? m : x)) })),
+        ),
       ];
     case 'sparse':
       return [
-        { k: 'arr', items: Array.from({ length: s.length }, (_, i) => s.at.find(([j]) => j === i)?.[1] ?? { k: 'prim', v: undefined }) },
+        {
+          k: 'arr',
+          items: Array.from(
+            { length: s.length },
+            (_, i) => s.at.find(([j]) => j === i)?.[1] ?? { k: 'prim', v: undefined },
+          ),
+        },
         { ...s, length: s.length + 1 },
       ];
     case 'obj':
       return [
         { k: 'obj', entries: s.entries.slice(1) },
         { k: 'obj', entries: [...s.entries.filter(([k]) => k !== 'extra'), ['extra', { k: 'prim', v: undefined }]] },
-        { k: 'point', x: s.entries[0]?.[1] ?? { k: 'prim', v: undefined }, y: s.entries[1]?.[1] ?? { k: 'prim', v: undefined } },
-        ...s.entries.flatMap(([k, v], i) => mutations(v).map((m) => ({ ...s, entries: s.entries.map((e, j): [string, Shape] => (j === i ? [k, m] : e)) }))),
+        {
+          k: 'point',
+          x: s.entries[0]?.[1] ?? { k: 'prim', v: undefined },
+          y: s.entries[1]?.[1] ?? { k: 'prim', v: undefined },
+        },
+        ...s.entries.flatMap(([k, v], i) =>
+          mutations(v).map((m) => ({
+            ...s,
+            entries: s.entries.map((e, j): [string, Shape] => (j === i ? [k, m] : e)),
+          })),
+        ),
       ];
     case 'map':
       return [
@@ -231,15 +261,26 @@ export function withAsymmetric(p: Pair, source: AsymmetricSource, pick: number):
     case 0:
       return { how, received, expected: source.anything() };
     case 1:
-      return { how, received, expected: source.any(expected === null || expected === undefined ? Object : (expected as object).constructor) };
+      return {
+        how,
+        received,
+        expected: source.any(expected === null || expected === undefined ? Object : (expected as object).constructor),
+      };
     case 2:
       return {
         how,
         received,
-        expected: expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? source.objectContaining({ ...(expected as object) }) : expected,
+        expected:
+          expected !== null && typeof expected === 'object' && !Array.isArray(expected)
+            ? source.objectContaining({ ...(expected as object) })
+            : expected,
       };
     case 3:
-      return { how, received, expected: Array.isArray(expected) ? source.arrayContaining(expected.filter(() => true)) : source.anything() };
+      return {
+        how,
+        received,
+        expected: Array.isArray(expected) ? source.arrayContaining(expected.filter(() => true)) : source.anything(),
+      };
     case 4:
       return { how, received: { status: received }, expected: { status: source.stringMatching(/^o/) } };
     default:

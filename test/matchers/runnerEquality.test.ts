@@ -15,8 +15,17 @@ const RUNS = Number(process.env.UNFLAKE_PROPERTY_RUNS ?? 60);
 const WINDOW_MS = 6;
 
 type Twin = 'toEqual' | 'toStrictEqual' | 'toBe' | 'toMatchObject';
-type Eventual = 'toEventuallyEqual' | 'toEventuallyStrictEqual' | 'toEventuallyBe' | 'toEventuallyMatchObject' | 'toConsistentlyEqual' | 'toEventually';
-type AnyExpect = ((value: unknown) => Record<string, (...args: unknown[]) => unknown> & { not: Record<string, (...args: unknown[]) => unknown> }) & AsymmetricSource;
+type Eventual =
+  | 'toEventuallyEqual'
+  | 'toEventuallyStrictEqual'
+  | 'toEventuallyBe'
+  | 'toEventuallyMatchObject'
+  | 'toConsistentlyEqual'
+  | 'toEventually';
+type AnyExpect = ((
+  value: unknown,
+) => Record<string, (...args: unknown[]) => unknown> & { not: Record<string, (...args: unknown[]) => unknown> }) &
+  AsymmetricSource;
 
 const twins: Array<[Eventual, Twin]> = [
   ['toEventuallyEqual', 'toEqual'],
@@ -28,7 +37,12 @@ const twins: Array<[Eventual, Twin]> = [
 
 // Neither runner can remove a tester once added: it answers only while the properties run, and only for two Money values.
 let moneyTesterOn = false;
-expect.addEqualityTesters([(a: unknown, b: unknown) => (moneyTesterOn && a instanceof Money && b instanceof Money ? a.cents === b.cents && a.currency === b.currency : undefined)]);
+expect.addEqualityTesters([
+  (a: unknown, b: unknown) =>
+    moneyTesterOn && a instanceof Money && b instanceof Money
+      ? a.cents === b.cents && a.currency === b.currency
+      : undefined,
+]);
 
 /** The twin's verdict through the runner's public `expect`; 'refused' when it throws a matcher error instead (Jest's toMatchObject on a non-object). */
 function twinVerdict(e: AnyExpect, twin: Twin, { received, expected }: Pair): boolean | 'refused' {
@@ -41,9 +55,15 @@ function twinVerdict(e: AnyExpect, twin: Twin, { received, expected }: Pair): bo
 }
 
 /** The eventual matcher's verdict on a probe that always returns `received`. */
-async function eventualVerdict(e: AnyExpect, name: Eventual, { received, expected }: Pair, not: boolean): Promise<boolean> {
+async function eventualVerdict(
+  e: AnyExpect,
+  name: Eventual,
+  { received, expected }: Pair,
+  not: boolean,
+): Promise<boolean> {
   const window = name === 'toConsistentlyEqual' || not;
-  const options = name === 'toConsistentlyEqual' ? { for: WINDOW_MS } : window ? { timeout: WINDOW_MS } : { maxAttempts: 1 };
+  const options =
+    name === 'toConsistentlyEqual' ? { for: WINDOW_MS } : window ? { timeout: WINDOW_MS } : { maxAttempts: 1 };
   const subject = e(() => received);
   try {
     await (not ? subject.not : subject)[name]!(expected, options);
@@ -65,13 +85,19 @@ async function agrees(e: AnyExpect, name: Eventual, twin: Twin, p: Pair): Promis
   // A value the twin refuses is never a match; under `.not` the twin has no verdict to compare with.
   const expected = t === 'refused' ? { positive: false, negative } : { positive: t, negative: !t };
   if (positive !== expected.positive || negative !== expected.negative) {
-    throw new Error(`${name} disagrees with ${twin} (${p.how}): twin ${String(t)}, ${name} ${positive}, .not.${name} ${negative}`);
+    throw new Error(
+      `${name} disagrees with ${twin} (${p.how}): twin ${String(t)}, ${name} ${positive}, .not.${name} ${negative}`,
+    );
   }
 }
 
 const sides: Array<{ label: string; expect: () => AnyExpect; testers: boolean }> = [
   { label: `${runner.name}'s expect`, expect: () => expect as unknown as AnyExpect, testers: true },
-  { label: "Playwright's expect (unflake/playwright)", expect: () => playwrightExpect as unknown as AnyExpect, testers: false },
+  {
+    label: "Playwright's expect (unflake/playwright)",
+    expect: () => playwrightExpect as unknown as AnyExpect,
+    testers: false,
+  },
 ];
 
 describe.each(sides)('the runner’s equality: $label', ({ expect: expectOf, testers }) => {
@@ -79,7 +105,8 @@ describe.each(sides)('the runner’s equality: $label', ({ expect: expectOf, tes
   afterEach(() => {
     // Both verdicts were exercised, each in at least a sixth of the cases.
     const total = seen.true + seen.false + seen.refused;
-    if (total > 0) expect({ true: seen.true >= total / 6, false: seen.false >= total / 6 }).toEqual({ true: true, false: true });
+    if (total > 0)
+      expect({ true: seen.true >= total / 6, false: seen.false >= total / 6 }).toEqual({ true: true, false: true });
   });
 
   test.each(twins)(
@@ -98,7 +125,10 @@ describe.each(sides)('the runner’s equality: $label', ({ expect: expectOf, tes
     60_000,
   );
 
-  test.each([...twins.filter(([, twin]) => twin === 'toEqual' || twin === 'toMatchObject'), ['toEventually', 'toEqual'] as [Eventual, Twin]])(
+  test.each([
+    ...twins.filter(([, twin]) => twin === 'toEqual' || twin === 'toMatchObject'),
+    ['toEventually', 'toEqual'] as [Eventual, Twin],
+  ])(
     '%s judges asymmetric matchers as %s does',
     async (name, twin) => {
       const e = expectOf();
@@ -107,7 +137,9 @@ describe.each(sides)('the runner’s equality: $label', ({ expect: expectOf, tes
           const q = withAsymmetric(p, e, pick);
           // toEventually(check) takes the asymmetric matcher itself as its check.
           return name === 'toEventually'
-            ? agrees(e, name, twin, { ...q, expected: e.anything() }).then(() => agrees(e, name, twin, { ...q, expected: e.stringMatching(/^o/) }))
+            ? agrees(e, name, twin, { ...q, expected: e.anything() }).then(() =>
+                agrees(e, name, twin, { ...q, expected: e.stringMatching(/^o/) }),
+              )
             : agrees(e, name, twin, q);
         }),
         { numRuns: RUNS },
@@ -118,10 +150,16 @@ describe.each(sides)('the runner’s equality: $label', ({ expect: expectOf, tes
 
   test('the cases users hit: a Map, a Set and their .not are compared by content', async () => {
     const e = expectOf();
-    await expect(e(() => new Map())['toEventuallyEqual']!(new Map([['a', 1]]), { maxAttempts: 1 })).rejects.toThrow(/never held/);
-    await expect(e(() => new Set(['ERROR']))['toConsistentlyEqual']!(new Set(['ok']), { for: 20 })).rejects.toThrow(/stopped holding/);
+    await expect(e(() => new Map())['toEventuallyEqual']!(new Map([['a', 1]]), { maxAttempts: 1 })).rejects.toThrow(
+      /never held/,
+    );
+    await expect(e(() => new Set(['ERROR']))['toConsistentlyEqual']!(new Set(['ok']), { for: 20 })).rejects.toThrow(
+      /stopped holding/,
+    );
     await e(() => new Set(['ERROR'])).not['toEventuallyEqual']!(new Set(['ok']), { timeout: 20 });
     await e(() => new Map([['a', 1]]))['toEventuallyStrictEqual']!(new Map([['a', 1]]), { maxAttempts: 1 });
-    await expect(e(() => ({ tags: new Set(['a']) }))['toEventuallyMatchObject']!({ tags: new Set(['b']) }, { maxAttempts: 1 })).rejects.toThrow(/never held/);
+    await expect(
+      e(() => ({ tags: new Set(['a']) }))['toEventuallyMatchObject']!({ tags: new Set(['b']) }, { maxAttempts: 1 }),
+    ).rejects.toThrow(/never held/);
   });
 });

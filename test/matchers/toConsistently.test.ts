@@ -11,7 +11,12 @@ describe('.toConsistently', () => {
   });
 
   test('fails at the first attempt where the check does not hold', async () => {
-    const message = await failureOf(expect(flipsAfter(3, 50, 150)).toConsistently((n) => expect(n).toBeLessThanOrEqual(100), { for: 5_000, interval: 1 }));
+    const message = await failureOf(
+      expect(flipsAfter(3, 50, 150)).toConsistently((n) => expect(n).toBeLessThanOrEqual(100), {
+        for: 5_000,
+        interval: 1,
+      }),
+    );
     expect(message).toMatch(/toConsistently/);
     expect(message).toMatch(/It stopped holding at attempt 4 after \d+ ms; it had to hold for 5000 ms \(`for`\)/);
     expect(message).toMatch(/The check failed with:/);
@@ -38,6 +43,8 @@ describe('.not.toConsistently', () => {
   test('fails when the check held on every attempt of the window', async () => {
     const message = await failureOf(expect(() => 1).not.toConsistently((n) => n < 100, { for: 30, interval: 5 }));
     expect(message).toMatch(/\.not\.toConsistently/);
-    expect(message).toMatch(/the condition held on every one of \d+ attempts, but it was expected to fail at some attempt/);
+    expect(message).toMatch(
+      /the condition held on every one of \d+ attempts, but it was expected to fail at some attempt/,
+    );
   });
 });

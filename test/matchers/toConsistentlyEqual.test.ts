@@ -6,14 +6,21 @@ describe('.toConsistentlyEqual', () => {
   });
 
   test('fails with a diff at the first attempt that differs', async () => {
-    const message = await failureOf(expect(flipsAfter(2, { balance: 100 }, { balance: 80 })).toConsistentlyEqual({ balance: 100 }, { for: 5_000, interval: 1 }));
+    const message = await failureOf(
+      expect(flipsAfter(2, { balance: 100 }, { balance: 80 })).toConsistentlyEqual(
+        { balance: 100 },
+        { for: 5_000, interval: 1 },
+      ),
+    );
     expect(message).toMatch(/toConsistentlyEqual/);
     expect(message).toMatch(/stopped holding at attempt 3/);
     expect(message).toMatch(/- Expected[\s\S]*"balance": 100[\s\S]*"balance": 80/);
   });
 
   test('rejects `timeout`, naming `for` as the window', async () => {
-    await expect(async () => expect(() => 1).toConsistentlyEqual(1, { timeout: 100 } as never)).rejects.toThrow(/takes its window as `for`/);
+    await expect(async () => expect(() => 1).toConsistentlyEqual(1, { timeout: 100 } as never)).rejects.toThrow(
+      /takes its window as `for`/,
+    );
   });
 });
 

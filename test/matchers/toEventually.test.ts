@@ -23,7 +23,11 @@ describe('.toEventually', () => {
 
   test('fails with the check’s own assertion error and the last value', async () => {
     const message = await failureOf(
-      expect(() => ({ status: 'failed' })).toEventually((o) => expect(o.status).toBe('confirmed'), { timeout: 40, interval: 5, message: 'order 17 was never confirmed' }),
+      expect(() => ({ status: 'failed' })).toEventually((o) => expect(o.status).toBe('confirmed'), {
+        timeout: 40,
+        interval: 5,
+        message: 'order 17 was never confirmed',
+      }),
     );
     expect(message).toMatch(/toEventually\(/);
     expect(message).toMatch(/order 17 was never confirmed/);
@@ -33,7 +37,9 @@ describe('.toEventually', () => {
   });
 
   test('rejects a check that is neither a function nor an asymmetric matcher', async () => {
-    await expect(async () => expect(() => 1).toEventually(42 as never)).rejects.toThrow(/`check` must be a function .* or an asymmetric matcher .*, got number/);
+    await expect(async () => expect(() => 1).toEventually(42 as never)).rejects.toThrow(
+      /`check` must be a function .* or an asymmetric matcher .*, got number/,
+    );
   });
 });
 
@@ -43,7 +49,12 @@ describe('.not.toEventually', () => {
   });
 
   test('fails at the first attempt where the check passes', async () => {
-    const message = await failureOf(expect(flipsAfter(1, 'pending', 'failed')).not.toEventually((s) => s === 'failed', { timeout: 5_000, interval: 1 }));
+    const message = await failureOf(
+      expect(flipsAfter(1, 'pending', 'failed')).not.toEventually((s) => s === 'failed', {
+        timeout: 5_000,
+        interval: 1,
+      }),
+    );
     expect(message).toMatch(/It matched at attempt 2 after \d+ ms, but it must never match within 5000 ms/);
   });
 });

@@ -9,7 +9,9 @@ describe('.toEventuallyBe', () => {
     const shared = { id: 1 };
     await expect(() => shared).toEventuallyBe(shared);
     const message = await failureOf(expect(() => ({ id: 1 })).toEventuallyBe({ id: 1 }, { timeout: 20, interval: 5 }));
-    expect(message).toMatch(/^expect\(received\)\.toEventuallyBe\(expected, options\)\n\nTimed out after \d+ ms \(timeout: 20 ms\): the condition never held in \d+ attempts\./);
+    expect(message).toMatch(
+      /^expect\(received\)\.toEventuallyBe\(expected, options\)\n\nTimed out after \d+ ms \(timeout: 20 ms\): the condition never held in \d+ attempts\./,
+    );
     // Equal but not the same object: both sides print alike, so the report shows both.
     expect(message).toMatch(/Expected: [^\n]*(\{"id": 1\}|Object \{\n {2}"id": 1,\n\})\n {2}Received: /);
     expect(message).toContain('✗ { id: 1 }');
@@ -30,7 +32,9 @@ describe('.not.toEventuallyBe', () => {
   });
 
   test('fails at the first attempt where it is', async () => {
-    const message = await failureOf(expect(flipsAfter(2, 'starting', 'crashed')).not.toEventuallyBe('crashed', { timeout: 5_000, interval: 1 }));
+    const message = await failureOf(
+      expect(flipsAfter(2, 'starting', 'crashed')).not.toEventuallyBe('crashed', { timeout: 5_000, interval: 1 }),
+    );
     expect(message).toMatch(/It matched at attempt 3/);
     expect(message).toMatch(/Expected: not "crashed"/);
   });

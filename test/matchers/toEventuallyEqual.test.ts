@@ -3,7 +3,10 @@ import { failureOf, flipsAfter } from '../support/failure.ts';
 
 describe('.toEventuallyEqual', () => {
   test('passes once the probe returns an equal value', async () => {
-    await expect(flipsAfter(3, { status: 'pending' }, { status: 'done', n: 1 })).toEventuallyEqual({ status: 'done', n: 1 }, { interval: 1 });
+    await expect(flipsAfter(3, { status: 'pending' }, { status: 'done', n: 1 })).toEventuallyEqual(
+      { status: 'done', n: 1 },
+      { interval: 1 },
+    );
   });
 
   test('passes at once when the value is already equal, with a single probe call', async () => {
@@ -26,7 +29,9 @@ describe('.toEventuallyEqual', () => {
   });
 
   test('fails after the timeout with the diff, attempts and a timeline', async () => {
-    const message = await failureOf(expect(() => ({ count: 1, tag: 'x' })).toEventuallyEqual({ count: 2, tag: 'x' }, { timeout: 60, interval: 5 }));
+    const message = await failureOf(
+      expect(() => ({ count: 1, tag: 'x' })).toEventuallyEqual({ count: 2, tag: 'x' }, { timeout: 60, interval: 5 }),
+    );
     expect(message).toMatch(/toEventuallyEqual/);
     expect(message).toMatch(/Timed out after \d+ ms \(timeout: 60 ms\): the condition never held in \d+ attempts\./);
     expect(message).toMatch(/- Expected/);
@@ -39,7 +44,9 @@ describe('.toEventuallyEqual', () => {
     // Virtual time, so the number of attempts does not depend on how punctual real timers are.
     const clock = new TestClock();
     let n = 0;
-    const message = await failureOf(expect(() => Math.min(++n, 3)).toEventuallyEqual(10, { clock, timeout: 80, interval: 2 }));
+    const message = await failureOf(
+      expect(() => Math.min(++n, 3)).toEventuallyEqual(10, { clock, timeout: 80, interval: 2 }),
+    );
     const timeline = message.slice(message.indexOf('Timeline'));
     expect(timeline).toMatch(/#1\s+✗ 1\n/);
     expect(timeline).toMatch(/#2\s+✗ 2\n/);
@@ -79,23 +86,45 @@ describe('custom equality testers (expect.addEqualityTesters)', () => {
     moneyTesterOn = true;
     try {
       // Equal only by the tester: the labels differ.
-      await expect(flipsAfter(2, { order: 'o-1', total: new Money(900, 'EUR', 'cache') }, { order: 'o-1', total: new Money(1_250, 'EUR', 'cache') })).toEventuallyEqual(expected, {
+      await expect(
+        flipsAfter(
+          2,
+          { order: 'o-1', total: new Money(900, 'EUR', 'cache') },
+          { order: 'o-1', total: new Money(1_250, 'EUR', 'cache') },
+        ),
+      ).toEventuallyEqual(expected, {
         interval: 1,
       });
-      await expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'replica') })).toConsistentlyEqual(expected, { for: 20, interval: 5 });
+      await expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'replica') })).toConsistentlyEqual(expected, {
+        for: 20,
+        interval: 5,
+      });
       // The tester says "different" too: a changed currency breaks the consistent window at once.
       const broke = await failureOf(
-        expect(flipsAfter(1, new Money(1_250, 'EUR', 'a'), new Money(1_250, 'USD', 'a'))).toConsistentlyEqual(new Money(1_250, 'EUR', 'b'), { for: 5_000, interval: 1 }),
+        expect(flipsAfter(1, new Money(1_250, 'EUR', 'a'), new Money(1_250, 'USD', 'a'))).toConsistentlyEqual(
+          new Money(1_250, 'EUR', 'b'),
+          { for: 5_000, interval: 1 },
+        ),
       );
       expect(broke).toMatch(/stopped holding at attempt 2/);
     } finally {
       moneyTesterOn = false;
     }
     // The same assertions without the tester fail, so the tester is what made them pass.
-    const eventually = await failureOf(expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'cache') })).toEventuallyEqual(expected, { timeout: 20, interval: 5 }));
+    const eventually = await failureOf(
+      expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'cache') })).toEventuallyEqual(expected, {
+        timeout: 20,
+        interval: 5,
+      }),
+    );
     expect(eventually).toMatch(/the condition never held/);
     expect(eventually).toMatch(/- {5}"label": "ledger",\n\+ {5}"label": "cache",/);
-    const consistently = await failureOf(expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'replica') })).toConsistentlyEqual(expected, { for: 20, interval: 5 }));
+    const consistently = await failureOf(
+      expect(() => ({ order: 'o-1', total: new Money(1_250, 'EUR', 'replica') })).toConsistentlyEqual(expected, {
+        for: 20,
+        interval: 5,
+      }),
+    );
     expect(consistently).toMatch(/stopped holding at attempt 1/);
   });
 });

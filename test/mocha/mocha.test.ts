@@ -19,11 +19,21 @@ interface MochaReport {
   failures: MochaTest[];
 }
 
-async function runMocha(fixture: string, plugin = true): Promise<{ report: MochaReport; byTitle: (title: string) => { passed: boolean; test: MochaTest } }> {
+async function runMocha(
+  fixture: string,
+  plugin = true,
+): Promise<{ report: MochaReport; byTitle: (title: string) => { passed: boolean; test: MochaTest } }> {
   const out = mkdtempSync(join(tmpdir(), 'unflake-mocha-'));
   try {
     const file = join(out, 'report.json');
-    const args = ['node_modules/mocha/bin/mocha.js', ...(plugin ? ['--require', './matchers/mocha.ts'] : []), '--reporter', 'json', '--reporter-option', `output=${file}`];
+    const args = [
+      'node_modules/mocha/bin/mocha.js',
+      ...(plugin ? ['--require', './matchers/mocha.ts'] : []),
+      '--reporter',
+      'json',
+      '--reporter-option',
+      `output=${file}`,
+    ];
     const { code, stdout, stderr } = await runNode([...args, `test/mocha/fixtures/${fixture}`]);
     let report: MochaReport;
     try {
@@ -53,7 +63,9 @@ describe('unflake/mocha', () => {
     );
     const slow = byTitle('a 3 s test with a default 4 s poll');
     expect(slow.passed).toBe(false);
-    expect(slow.test.err.message).toMatch(/Stopped after 2\.\d+ s, 250 ms before the test's own 3000 ms timeout \(its `timeout` of 4000 ms would have run past it\)/);
+    expect(slow.test.err.message).toMatch(
+      /Stopped after 2\.\d+ s, 250 ms before the test's own 3000 ms timeout \(its `timeout` of 4000 ms would have run past it\)/,
+    );
     expect(slow.test.err.message).not.toMatch(/Timeout of 3000ms exceeded/);
     expect(slow.test.duration).toBeLessThan(3000);
     // The probe of the test before is not called during this one (it watches the count for 300 ms).
@@ -74,6 +86,9 @@ describe('unflake/mocha', () => {
 
   test('must-pass control: awaited polls in time, chai and expect in checks, per-test values, cleanups, a done test, retries, a changed timeout', async () => {
     const { report } = await runMocha('pass.spec.mjs');
-    expect({ failures: report.failures.map((t) => `${t.title}: ${t.err.message}`), passes: report.stats.passes }).toEqual({ failures: [], passes: 7 });
+    expect({
+      failures: report.failures.map((t) => `${t.title}: ${t.err.message}`),
+      passes: report.stats.passes,
+    }).toEqual({ failures: [], passes: 7 });
   }, 60_000);
 });

@@ -37,7 +37,9 @@ describe('work settled and awaited is released from its test', () => {
         const items = plans.map((p, i) => {
           const source = deferred();
           const work = startWork(state, () => `w${i}`);
-          const tracked = trackAwait(work, source.promise, (v) => (v === 1 ? { passed: true } : { passed: false, failure: 'judged' }));
+          const tracked = trackAwait(work, source.promise, (v) =>
+            v === 1 ? { passed: true } : { passed: false, failure: 'judged' },
+          );
           // The runner's own wrapping, within the call: never an await.
           const wrapped = tracked.then((v) => v);
           return { p, work, source, wrapped };
@@ -86,13 +88,22 @@ describe('a test’s window, kept per timing', () => {
   test('the same timing gives the same window; a new start or timeout a new one, as toWindow makes it (generated timings)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ startedAt: fc.integer({ min: 0, max: 3 }), timeout: fc.constantFrom(1_000, 5_000), none: fc.boolean() }), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc.record({
+            startedAt: fc.integer({ min: 0, max: 3 }),
+            timeout: fc.constantFrom(1_000, 5_000),
+            none: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
         (steps) => {
           let now: TestTiming | undefined;
           const keeper = windowKeeper(() => now);
           let previous: { timing: TestTiming; window: unknown } | undefined;
           for (const step of steps) {
-            now = step.none ? undefined : { runner: 'jest', timeout: step.timeout, startedAt: 1_700_000_000_000 + step.startedAt };
+            now = step.none
+              ? undefined
+              : { runner: 'jest', timeout: step.timeout, startedAt: 1_700_000_000_000 + step.startedAt };
             const window = keeper();
             if (!now) {
               expect(window).toBeUndefined();
@@ -103,7 +114,10 @@ describe('a test’s window, kept per timing', () => {
             // finds it: read twice, it moves by their resolution and any preemption between the reads, so the bound is loose).
             const offset = toWindow(now)!.deadline - (now.startedAt + now.timeout);
             expect(Math.abs(window!.deadline - (now.startedAt + now.timeout) - offset)).toBeLessThan(1_000);
-            if (previous) expect(window === previous.window).toBe(previous.timing.startedAt === now.startedAt && previous.timing.timeout === now.timeout);
+            if (previous)
+              expect(window === previous.window).toBe(
+                previous.timing.startedAt === now.startedAt && previous.timing.timeout === now.timeout,
+              );
             previous = { timing: now, window };
           }
         },
@@ -126,7 +140,11 @@ describe('a test’s window, kept per timing', () => {
   });
 
   test('a Vitest task’s retry (a new attempt) moves the kept window', () => {
-    const task = { type: 'test', timeout: 5_000, result: { startTime: Date.now(), attempts: [] as Array<{ startTime: number; duration: number }> } };
+    const task = {
+      type: 'test',
+      timeout: 5_000,
+      result: { startTime: Date.now(), attempts: [] as Array<{ startTime: number; duration: number }> },
+    };
     const state = beginTest({ runner: 'vitest', name: 't', task });
     const first = state.window();
     expect(state.window()).toBe(first);
@@ -160,9 +178,13 @@ describe('global slots and the real hrtime, kept', () => {
 
   test('monotonicNow unwraps a fake process.hrtime, and again when the global is replaced', () => {
     const real = process.hrtime;
-    const stub = (ns: bigint): typeof process.hrtime => Object.assign(() => [0, 0] as [number, number], { bigint: () => ns });
+    const stub = (ns: bigint): typeof process.hrtime =>
+      Object.assign(() => [0, 0] as [number, number], { bigint: () => ns });
     const fake = (inner: typeof process.hrtime): typeof process.hrtime =>
-      Object.assign(() => [9, 9] as [number, number], { bigint: () => 9n, clock: { _hrtime: inner } }) as unknown as typeof process.hrtime;
+      Object.assign(() => [9, 9] as [number, number], {
+        bigint: () => 9n,
+        clock: { _hrtime: inner },
+      }) as unknown as typeof process.hrtime;
     try {
       process.hrtime = fake(stub(5_000_000n));
       expect(monotonicNow()).toBe(5);

@@ -2,7 +2,16 @@
  * src/poll/deadline.ts: every limit a poll runs against, as tables (no timers), pinned where the mutation
  * run (npm run mutation, docs/testing.md) found the behaviour unchecked.
  */
-import { attemptBudget, CONTEXT_BUDGET, planLimits, planPause, reachedRealLimit, timeoutReason, virtualStride, type Limits } from '../../src/poll/deadline.ts';
+import {
+  attemptBudget,
+  CONTEXT_BUDGET,
+  planLimits,
+  planPause,
+  reachedRealLimit,
+  timeoutReason,
+  virtualStride,
+  type Limits,
+} from '../../src/poll/deadline.ts';
 import { NO_STREAK } from '../../src/poll/decide.ts';
 import type { PollSettings } from '../../src/options/normalizeOptions.ts';
 import type { TestWindow } from '../../src/runner/testWindow.ts';
@@ -15,8 +24,21 @@ interface SettingsPart {
   context?: unknown;
   attemptTimeout?: number;
 }
-const settingsOf = ({ window = 1_000, virtual = false, margin = 100, context, attemptTimeout }: SettingsPart = {}): PollSettings =>
-  ({ window, windowName: 'timeout', testTimeoutMargin: margin, context, attemptTimeout, time: { virtual } }) as unknown as PollSettings;
+const settingsOf = ({
+  window = 1_000,
+  virtual = false,
+  margin = 100,
+  context,
+  attemptTimeout,
+}: SettingsPart = {}): PollSettings =>
+  ({
+    window,
+    windowName: 'timeout',
+    testTimeoutMargin: margin,
+    context,
+    attemptTimeout,
+    time: { virtual },
+  }) as unknown as PollSettings;
 const testWindow = (deadline: number, timeout = 5_000): TestWindow => ({ runner: 'vitest', timeout, deadline });
 
 describe('planLimits', () => {
@@ -37,7 +59,14 @@ describe('planLimits', () => {
     const limits = planLimits(settingsOf({ window: 1_000, margin: 100 }), testWindow(600), 0);
     expect(limits.deadline).toBe(500);
     expect(limits.cutByTest).toBe(true);
-    expect(limits.test).toEqual({ kind: 'timeout', limit: 'test', window: 1_000, windowName: 'timeout', testTimeout: 5_000, margin: 100 });
+    expect(limits.test).toEqual({
+      kind: 'timeout',
+      limit: 'test',
+      window: 1_000,
+      windowName: 'timeout',
+      testTimeout: 5_000,
+      margin: 100,
+    });
     expect(timeoutReason(limits)).toBe(limits.test);
   });
 
@@ -67,7 +96,10 @@ describe('planLimits', () => {
 });
 
 describe('reachedRealLimit', () => {
-  const limits = (realLimit: number | undefined): Limits => ({ ...planLimits(settingsOf(), testWindow(1e12), 0), realLimit });
+  const limits = (realLimit: number | undefined): Limits => ({
+    ...planLimits(settingsOf(), testWindow(1e12), 0),
+    realLimit,
+  });
 
   test('no real limit is never reached', () => {
     const l = limits(undefined);
@@ -89,7 +121,11 @@ describe('reachedRealLimit', () => {
 describe('attemptBudget: how long one attempt may run, in real ms', () => {
   test('real time: until the deadline, at least 1 ms, named by its attempt', () => {
     const limits = planLimits(settingsOf({ window: 1_000 }), undefined, 0);
-    expect(attemptBudget(limits, settingsOf(), 400, 3)).toEqual({ ms: 600, byAttemptTimeout: false, message: 'attempt 3 was still running at the deadline' });
+    expect(attemptBudget(limits, settingsOf(), 400, 3)).toEqual({
+      ms: 600,
+      byAttemptTimeout: false,
+      message: 'attempt 3 was still running at the deadline',
+    });
     expect(attemptBudget(limits, settingsOf(), 1_000, 4).ms).toBe(1);
     expect(attemptBudget(limits, settingsOf(), 5_000, 4).ms).toBe(1);
   });
@@ -106,8 +142,14 @@ describe('attemptBudget: how long one attempt may run, in real ms', () => {
       byAttemptTimeout: true,
       message: 'attempt did not settle within 250 ms (attemptTimeout)',
     });
-    expect(attemptBudget(limits, settingsOf({ attemptTimeout: 1_000 }), 0, 1)).toMatchObject({ ms: 1_000, byAttemptTimeout: false });
-    expect(attemptBudget(limits, settingsOf({ attemptTimeout: 2_000 }), 0, 1)).toMatchObject({ ms: 1_000, byAttemptTimeout: false });
+    expect(attemptBudget(limits, settingsOf({ attemptTimeout: 1_000 }), 0, 1)).toMatchObject({
+      ms: 1_000,
+      byAttemptTimeout: false,
+    });
+    expect(attemptBudget(limits, settingsOf({ attemptTimeout: 2_000 }), 0, 1)).toMatchObject({
+      ms: 1_000,
+      byAttemptTimeout: false,
+    });
   });
 
   test('virtual time: 5 s of real time, or less when the test’s real limit is nearer, at least 1 ms', () => {
@@ -116,7 +158,8 @@ describe('attemptBudget: how long one attempt may run, in real ms', () => {
     expect(attemptBudget(free, virtual, 0, 2)).toEqual({
       ms: 5_000,
       byAttemptTimeout: false,
-      message: 'attempt 2 did not settle within 5000 ms of real time (virtual time does not move while an attempt runs)',
+      message:
+        'attempt 2 did not settle within 5000 ms of real time (virtual time does not move while an attempt runs)',
     });
     const near = { ...free, realLimit: monotonicNow() + 1_000 };
     const budget = attemptBudget(near, virtual, 0, 2);
@@ -144,27 +187,73 @@ describe('planPause: the boundaries', () => {
   const base = { streak: NO_STREAK, stableFor: 0, lastDuration: 0 };
 
   test('a stride longer than the schedule is taken; a shorter one is not', () => {
-    expect(planPause({ ...base, scheduled: 20, stride: 100, now: 0, deadline: 10_000 })).toEqual({ ms: 100, final: false });
-    expect(planPause({ ...base, scheduled: 200, stride: 100, now: 0, deadline: 10_000 })).toEqual({ ms: 200, final: false });
+    expect(planPause({ ...base, scheduled: 20, stride: 100, now: 0, deadline: 10_000 })).toEqual({
+      ms: 100,
+      final: false,
+    });
+    expect(planPause({ ...base, scheduled: 200, stride: 100, now: 0, deadline: 10_000 })).toEqual({
+      ms: 200,
+      final: false,
+    });
   });
 
   test('a streak that still has to hold ends its pause when it has held long enough, never below 0', () => {
-    expect(planPause({ ...base, scheduled: 500, now: 100, deadline: 10_000, streak: { start: 0, count: 2 }, stableFor: 300 })).toEqual({ ms: 200, final: false });
-    expect(planPause({ ...base, scheduled: 500, now: 400, deadline: 10_000, streak: { start: 0, count: 2 }, stableFor: 300 })).toEqual({ ms: 0, final: false });
-    expect(planPause({ ...base, scheduled: 50, now: 100, deadline: 10_000, streak: { start: 0, count: 2 }, stableFor: 300 })).toEqual({ ms: 50, final: false });
-    expect(planPause({ ...base, scheduled: 500, now: 100, deadline: 10_000, streak: { start: 0, count: 2 }, stableFor: 0 })).toEqual({ ms: 500, final: false });
+    expect(
+      planPause({
+        ...base,
+        scheduled: 500,
+        now: 100,
+        deadline: 10_000,
+        streak: { start: 0, count: 2 },
+        stableFor: 300,
+      }),
+    ).toEqual({ ms: 200, final: false });
+    expect(
+      planPause({
+        ...base,
+        scheduled: 500,
+        now: 400,
+        deadline: 10_000,
+        streak: { start: 0, count: 2 },
+        stableFor: 300,
+      }),
+    ).toEqual({ ms: 0, final: false });
+    expect(
+      planPause({ ...base, scheduled: 50, now: 100, deadline: 10_000, streak: { start: 0, count: 2 }, stableFor: 300 }),
+    ).toEqual({ ms: 50, final: false });
+    expect(
+      planPause({ ...base, scheduled: 500, now: 100, deadline: 10_000, streak: { start: 0, count: 2 }, stableFor: 0 }),
+    ).toEqual({ ms: 500, final: false });
   });
 
   test('the pause that lands exactly on the latest start is the final one', () => {
-    expect(planPause({ ...base, scheduled: 100, now: 850, deadline: 1_000, lastDuration: 50 })).toEqual({ ms: 100, final: true });
-    expect(planPause({ ...base, scheduled: 99, now: 850, deadline: 1_000, lastDuration: 50 })).toEqual({ ms: 99, final: false });
+    expect(planPause({ ...base, scheduled: 100, now: 850, deadline: 1_000, lastDuration: 50 })).toEqual({
+      ms: 100,
+      final: true,
+    });
+    expect(planPause({ ...base, scheduled: 99, now: 850, deadline: 1_000, lastDuration: 50 })).toEqual({
+      ms: 99,
+      final: false,
+    });
   });
 
   test('notBefore: a pause that would jump the sample is shortened to it; one that ends on it or before is not', () => {
     // sample = 1000 - 0 - 3 = 997
-    expect(planPause({ ...base, scheduled: 200, now: 900, deadline: 5_000, notBefore: 1_000 })).toEqual({ ms: 97, final: false });
-    expect(planPause({ ...base, scheduled: 97, now: 900, deadline: 5_000, notBefore: 1_000 })).toEqual({ ms: 97, final: false });
-    expect(planPause({ ...base, scheduled: 50, now: 900, deadline: 5_000, notBefore: 1_000 })).toEqual({ ms: 50, final: false });
-    expect(planPause({ ...base, scheduled: 200, now: 997, deadline: 5_000, notBefore: 1_000 })).toEqual({ ms: 200, final: false });
+    expect(planPause({ ...base, scheduled: 200, now: 900, deadline: 5_000, notBefore: 1_000 })).toEqual({
+      ms: 97,
+      final: false,
+    });
+    expect(planPause({ ...base, scheduled: 97, now: 900, deadline: 5_000, notBefore: 1_000 })).toEqual({
+      ms: 97,
+      final: false,
+    });
+    expect(planPause({ ...base, scheduled: 50, now: 900, deadline: 5_000, notBefore: 1_000 })).toEqual({
+      ms: 50,
+      final: false,
+    });
+    expect(planPause({ ...base, scheduled: 200, now: 997, deadline: 5_000, notBefore: 1_000 })).toEqual({
+      ms: 200,
+      final: false,
+    });
   });
 });

@@ -47,7 +47,9 @@ describe('timeline summaries: one bounded line per observation', () => {
   });
 
   test('an Error is "Name: first non-empty line"', () => {
-    expect(summarize('error', new TypeError('\n  \nfetch failed\ncause: ECONNREFUSED'))).toBe('TypeError: fetch failed');
+    expect(summarize('error', new TypeError('\n  \nfetch failed\ncause: ECONNREFUSED'))).toBe(
+      'TypeError: fetch failed',
+    );
     expect(summarize('error', new Error(''))).toBe('Error:');
   });
 
@@ -98,7 +100,9 @@ describe('timeline recorder: run-length compressed, bounded', () => {
     t.record(0, 1, 'value', 'a', false);
     t.record(10, 2, 'value', 'a', false);
     t.record(20, 3, 'value', 'a', false);
-    expect(t.entries).toEqual([{ firstAt: 0, lastAt: 20, firstAttempt: 1, lastAttempt: 3, count: 3, kind: 'value', summary: "'a'", held: false }]);
+    expect(t.entries).toEqual([
+      { firstAt: 0, lastAt: 20, firstAttempt: 1, lastAttempt: 3, count: 3, kind: 'value', summary: "'a'", held: false },
+    ]);
   });
 
   test('a different kind, summary or verdict starts a new entry', () => {

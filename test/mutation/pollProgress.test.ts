@@ -23,8 +23,16 @@ const progressAt = (start = 100, virtual = false) => {
   time.set(start);
   return { time, progress: new Progress<string>(time, start, { ms: 1_000, name: 'for' }) };
 };
-const value = (v: string, held: boolean, checkError?: unknown): Observation<string> => ({ kind: 'value', value: v, held, ...(checkError === undefined ? {} : { checkError }) });
-const timeout = (cause: 'attempt-timeout' | 'deadline' | 'interrupted', message = 'attempt 2 was still running at the deadline'): Observation<string> => ({
+const value = (v: string, held: boolean, checkError?: unknown): Observation<string> => ({
+  kind: 'value',
+  value: v,
+  held,
+  ...(checkError === undefined ? {} : { checkError }),
+});
+const timeout = (
+  cause: 'attempt-timeout' | 'deadline' | 'interrupted',
+  message = 'attempt 2 was still running at the deadline',
+): Observation<string> => ({
   kind: 'unsettled',
   cause,
   error: new AttemptTimeoutError(message),
@@ -53,7 +61,18 @@ describe('Progress: what each attempt leaves behind', () => {
     const result = progress.finish(false, { kind: 'timeout' } as never);
     expect(result.lastValueError).toBe(assertion);
     expect(result.lastError).toBe(assertion);
-    expect(result.timeline).toEqual([{ firstAt: 250, lastAt: 250, firstAttempt: 1, lastAttempt: 1, count: 1, kind: 'value', summary: "'pending'", held: false }]);
+    expect(result.timeline).toEqual([
+      {
+        firstAt: 250,
+        lastAt: 250,
+        firstAttempt: 1,
+        lastAttempt: 1,
+        count: 1,
+        kind: 'value',
+        summary: "'pending'",
+        held: false,
+      },
+    ]);
   });
 
   test('a value the check could not judge (it threw a TypeError) was returned but not seen, and is no miss', () => {
@@ -63,7 +82,11 @@ describe('Progress: what each attempt leaves behind', () => {
     expect(progress.returnedValue).toBe(true);
     expect(progress.sawValue).toBe(false);
     expect(progress.lastMiss).toBeUndefined();
-    expect(progress.finish(false, { kind: 'timeout' } as never)).toMatchObject({ lastError: typo, lastValueError: typo, hasValue: true });
+    expect(progress.finish(false, { kind: 'timeout' } as never)).toMatchObject({
+      lastError: typo,
+      lastValueError: typo,
+      hasValue: true,
+    });
   });
 
   test('a probe error is the last error and a timeline entry, and no value', () => {
@@ -72,7 +95,12 @@ describe('Progress: what each attempt leaves behind', () => {
     progress.observe({ kind: 'error', error, held: false }, 5, false, false, new AttemptSignal());
     expect(progress.returnedValue).toBe(false);
     const result = progress.finish(false, { kind: 'timeout' } as never);
-    expect(result).toMatchObject({ hasValue: false, lastError: error, inFlightAtEnd: false, abandonedAtEnd: undefined });
+    expect(result).toMatchObject({
+      hasValue: false,
+      lastError: error,
+      inFlightAtEnd: false,
+      abandonedAtEnd: undefined,
+    });
     expect(result.timeline.map((e) => [e.kind, e.summary, e.held])).toEqual([['error', 'Error: ECONNREFUSED', false]]);
   });
 
@@ -87,8 +115,15 @@ describe('Progress: what each attempt leaves behind', () => {
     const result = progress.finish(false, { kind: 'timeout' } as never);
     expect(result.lastError).toBe(earlier);
     expect(result.inFlightAtEnd).toBe(true);
-    expect(result.abandonedAtEnd).toEqual({ attempt: 2, error: unsettled.kind === 'unsettled' ? unsettled.error : undefined });
-    expect(result.timeline.at(-1)).toMatchObject({ kind: 'unsettled', summary: 'attempt 2 was still running at the deadline', held: false });
+    expect(result.abandonedAtEnd).toEqual({
+      attempt: 2,
+      error: unsettled.kind === 'unsettled' ? unsettled.error : undefined,
+    });
+    expect(result.timeline.at(-1)).toMatchObject({
+      kind: 'unsettled',
+      summary: 'attempt 2 was still running at the deadline',
+      held: false,
+    });
   });
 
   test('an attempt timeout is the last error; an interrupted attempt is not put in the timeline', () => {
@@ -125,7 +160,15 @@ describe('Progress: what each attempt leaves behind', () => {
     progress.attempts = 7;
     time.set(1_350);
     const plain = progress.finish(false, { kind: 'timeout' } as never);
-    expect(plain).toMatchObject({ passed: false, window: 1_000, windowName: 'for', attempts: 7, elapsed: 1_250, virtual: true, droppedEntries: 0 });
+    expect(plain).toMatchObject({
+      passed: false,
+      window: 1_000,
+      windowName: 'for',
+      attempts: 7,
+      elapsed: 1_250,
+      virtual: true,
+      droppedEntries: 0,
+    });
     expect('realElapsed' in plain).toBe(false);
     expect('realFloor' in plain).toBe(false);
     progress.realStart = monotonicNow() - 40;

@@ -10,21 +10,30 @@ import { monotonicNow, wallNow } from '../../src/time/realTime.ts';
 
 /** A frame line of this very file, exactly as the running runtime writes it (path form, file:// or not). */
 function frameOfThisFile(): string {
-  const line = (new Error().stack ?? '').split('\n').find((l) => /test[\\/]mutation[\\/]runnerFrames\.test\.ts/.test(l));
+  const line = (new Error().stack ?? '')
+    .split('\n')
+    .find((l) => /test[\\/]mutation[\\/]runnerFrames\.test\.ts/.test(l));
   if (!line) throw new Error('no frame of this file in the stack');
   return line;
 }
 /** The same frame, moved to `path` under the project root (e.g. `src/poll/poll.ts`). */
-const frameAt = (path: string): string => frameOfThisFile().replace(/test[\\/]mutation[\\/]runnerFrames\.test\.ts/, path);
+const frameAt = (path: string): string =>
+  frameOfThisFile().replace(/test[\\/]mutation[\\/]runnerFrames\.test\.ts/, path);
 
 describe('own frames: which stack lines are the library’s or the platform’s', () => {
-  test.each(['src/poll/poll.ts', 'matchers/toEventually.ts', 'clock/index.ts', 'dist/index.js'])('a frame in the library’s own %s is foreign to the user', (path) => {
-    expect(isForeignFrame(frameAt(path))).toBe(true);
-  });
+  test.each(['src/poll/poll.ts', 'matchers/toEventually.ts', 'clock/index.ts', 'dist/index.js'])(
+    'a frame in the library’s own %s is foreign to the user',
+    (path) => {
+      expect(isForeignFrame(frameAt(path))).toBe(true);
+    },
+  );
 
-  test.each(['test/src/poll.test.ts', 'examples/src/app.ts', 'lib/src/x.ts'])('a frame in the user’s %s under the same root is the user’s', (path) => {
-    expect(isForeignFrame(frameAt(path))).toBe(false);
-  });
+  test.each(['test/src/poll.test.ts', 'examples/src/app.ts', 'lib/src/x.ts'])(
+    'a frame in the user’s %s under the same root is the user’s',
+    (path) => {
+      expect(isForeignFrame(frameAt(path))).toBe(false);
+    },
+  );
 
   test('a frame in another project’s src/ folder is the user’s', () => {
     expect(isForeignFrame('    at handler (/home/someone/app/src/orders.ts:3:9)')).toBe(false);
@@ -41,7 +50,14 @@ describe('own frames: which stack lines are the library’s or the platform’s'
   test('userFrames keeps only the user’s frame lines, in order, without the message', () => {
     const user1 = '    at first (/home/someone/app/test/a.test.ts:1:1)';
     const user2 = '    at second (/home/someone/app/test/b.test.ts:2:2)';
-    const stack = ['Error: boom', 'a message line mentioning at (x)', user1, frameAt('src/poll/poll.ts'), '    at node:internal/x:1:1', user2].join('\n');
+    const stack = [
+      'Error: boom',
+      'a message line mentioning at (x)',
+      user1,
+      frameAt('src/poll/poll.ts'),
+      '    at node:internal/x:1:1',
+      user2,
+    ].join('\n');
     expect(userFrames(stack)).toEqual([user1, user2]);
   });
 
@@ -55,7 +71,12 @@ describe('own frames: which stack lines are the library’s or the platform’s'
 
   test('userFrames takes only lines that are frames, not text that contains " at " between them', () => {
     const user = '    at first (/home/someone/app/test/a.test.ts:1:1)';
-    const stack = ['Error: boom', user, 'Caused by: a failure at (/home/someone/app/test/b.ts:2:2)', '[cause]: x at y'].join('\n');
+    const stack = [
+      'Error: boom',
+      user,
+      'Caused by: a failure at (/home/someone/app/test/b.ts:2:2)',
+      '[cause]: x at y',
+    ].join('\n');
     expect(userFrames(stack)).toEqual([user]);
   });
 
@@ -83,9 +104,12 @@ describe('own frames: which stack lines are the library’s or the platform’s'
 
 describe('call sites', () => {
   test('findCallSite is the first user frame, without its "at "', () => {
-    const stack = ['Error: x', frameAt('src/poll/poll.ts'), '    at   userTest (/home/someone/app/test/a.test.ts:7:3)  ', '    at other (/home/someone/app/test/b.ts:1:1)'].join(
-      '\n',
-    );
+    const stack = [
+      'Error: x',
+      frameAt('src/poll/poll.ts'),
+      '    at   userTest (/home/someone/app/test/a.test.ts:7:3)  ',
+      '    at other (/home/someone/app/test/b.ts:1:1)',
+    ].join('\n');
     expect(findCallSite(stack)).toBe('userTest (/home/someone/app/test/a.test.ts:7:3)');
   });
 

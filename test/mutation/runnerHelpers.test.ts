@@ -20,7 +20,9 @@ describe('withUserFrames', () => {
       '    at second (/home/someone/app/test/b.test.ts:2:2)',
     ].join('\n');
     expect(withUserFrames(error, callSite)).toBe(error);
-    expect(error.stack).toBe('TypeError: never became 2\n    at first (/home/someone/app/test/a.test.ts:1:1)\n    at second (/home/someone/app/test/b.test.ts:2:2)');
+    expect(error.stack).toBe(
+      'TypeError: never became 2\n    at first (/home/someone/app/test/a.test.ts:1:1)\n    at second (/home/someone/app/test/b.test.ts:2:2)',
+    );
   });
 });
 
@@ -62,7 +64,11 @@ describe('windowKeeper: one window per timing', () => {
     expect(Object.isFrozen(first)).toBe(true);
     timing = { ...timing };
     expect(keeper()).toBe(first);
-    const changes: Partial<TestTiming>[] = [{ startedAt: timing.startedAt + 1_000 }, { timeout: 6_000 }, { runner: 'jest' }];
+    const changes: Partial<TestTiming>[] = [
+      { startedAt: timing.startedAt + 1_000 },
+      { timeout: 6_000 },
+      { runner: 'jest' },
+    ];
     let previous = first;
     for (const change of changes) {
       timing = { ...timing, ...change };

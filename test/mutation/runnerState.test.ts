@@ -143,13 +143,18 @@ describe('per-test state', () => {
     expect(window.deadline).toBeGreaterThanOrEqual(before + 2_000);
     expect(window.deadline).toBeLessThanOrEqual(monotonicNow() + 2_000);
     expect(fixed.window()).toBe(window);
-    for (const timeout of [0, -5, Number.POSITIVE_INFINITY, Number.NaN, undefined]) expect(beginTest({ runner: 'vitest', timeout }).window()).toBeUndefined();
+    for (const timeout of [0, -5, Number.POSITIVE_INFINITY, Number.NaN, undefined])
+      expect(beginTest({ runner: 'vitest', timeout }).window()).toBeUndefined();
     expect(beginTest({ runner: 'playwright', timeout: 2_000 }).window()).toBeUndefined();
   });
 
   test('a window function given by the runner is asked each time', () => {
     let timeout = 1_000;
-    const state = beginTest({ runner: 'playwright', timeout: 5, window: () => ({ runner: 'playwright', timeout, deadline: 42 }) });
+    const state = beginTest({
+      runner: 'playwright',
+      timeout: 5,
+      window: () => ({ runner: 'playwright', timeout, deadline: 42 }),
+    });
     expect(state.window()?.timeout).toBe(1_000);
     timeout = 3_000;
     expect(state.window()?.timeout).toBe(3_000);
@@ -251,7 +256,9 @@ describe('outside any async test context: the sequential test', () => {
 });
 
 describe('endTest: every assertion the test did not await is named', () => {
-  const ended = (setup: (state: ReturnType<typeof beginTest>) => void): { error: Error | undefined; state: ReturnType<typeof beginTest> } => {
+  const ended = (
+    setup: (state: ReturnType<typeof beginTest>) => void,
+  ): { error: Error | undefined; state: ReturnType<typeof beginTest> } => {
     const state = beginTest({ runner: 'vitest' });
     setup(state);
     return { error: endTest(state), state };
@@ -288,7 +295,9 @@ describe('endTest: every assertion the test did not await is named', () => {
       startWork(s, () => 'C').outcome = 'failed';
     });
     expect(error?.message).toMatch(/^unflake: 3 assertions were never awaited:\n/);
-    expect(error?.message).toContain('  A: it had passed, but the test never awaited it (had it failed, nothing would have noticed)\n');
+    expect(error?.message).toContain(
+      '  A: it had passed, but the test never awaited it (had it failed, nothing would have noticed)\n',
+    );
     expect(error?.message).toContain('  B: it had failed, but the test never awaited it: never became 2\n');
     expect(error?.message).toContain('  C: it had failed, but the test never awaited it: see above\n');
   });

@@ -37,7 +37,8 @@ interface ModelLayer {
  */
 function modelView(layers: ModelLayer[], scope: Scope, runningIsTest: boolean): Partial<Record<Key, number>> {
   const view: Partial<Record<Key, number>> = {};
-  for (const layer of layers) if (layer.scope === scope || (layer.scope === 'running' && !runningIsTest)) view[layer.key] = layer.value;
+  for (const layer of layers)
+    if (layer.scope === scope || (layer.scope === 'running' && !runningIsTest)) view[layer.key] = layer.value;
   return view;
 }
 
@@ -51,13 +52,21 @@ describe('configure() layers', () => {
   test('a restore undoes only its own change, and a test’s configure() is seen by that test only (generated sequences vs a reference model)', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
-        const tests: Record<'a' | 'b', TestState> = { a: beginTest({ runner: 'vitest', name: 'a' }), b: beginTest({ runner: 'vitest', name: 'b' }) };
+        const tests: Record<'a' | 'b', TestState> = {
+          a: beginTest({ runner: 'vitest', name: 'a' }),
+          b: beginTest({ runner: 'vitest', name: 'b' }),
+        };
         const inScope = <R>(scope: Scope, fn: () => R): R => (scope === 'running' ? fn() : runInTest(tests[scope], fn));
         const restores: Array<{ id: number; restore: () => void }> = [];
         let model: ModelLayer[] = [];
         const before = pick(configuredDefaults() as Record<string, unknown>);
         const runningIsTest = currentTestState() !== undefined;
-        const baseline = Object.fromEntries((['running', 'a', 'b'] as const).map((scope) => [scope, inScope(scope, () => pick(configuredDefaults() as Record<string, unknown>))]));
+        const baseline = Object.fromEntries(
+          (['running', 'a', 'b'] as const).map((scope) => [
+            scope,
+            inScope(scope, () => pick(configuredDefaults() as Record<string, unknown>)),
+          ]),
+        );
         try {
           ops.forEach((step, id) => {
             if (step.kind === 'configure') {
@@ -70,7 +79,10 @@ describe('configure() layers', () => {
               model = model.filter((layer) => layer.id !== made);
             }
             for (const scope of ['running', 'a', 'b'] as const) {
-              expect({ scope, view: inScope(scope, () => pick(configuredDefaults() as Record<string, unknown>)) }).toEqual({
+              expect({
+                scope,
+                view: inScope(scope, () => pick(configuredDefaults() as Record<string, unknown>)),
+              }).toEqual({
                 scope,
                 view: { ...baseline[scope], ...modelView(model, scope, runningIsTest) },
               });

@@ -40,7 +40,8 @@ function modelView(layers: readonly ModelLayer[], scope: Scope): Partial<Record<
 
 function pick(defaults: Record<string, unknown>): Partial<Record<Key, number>> {
   const view: Partial<Record<Key, number>> = {};
-  for (const key of ['timeout', 'for', 'realFloor'] as const) if (defaults[key] !== undefined) view[key] = defaults[key] as number;
+  for (const key of ['timeout', 'for', 'realFloor'] as const)
+    if (defaults[key] !== undefined) view[key] = defaults[key] as number;
   return view;
 }
 
@@ -50,9 +51,14 @@ describe('configuredDefaults() kept between calls', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
         runs++;
-        const tests: Record<'a' | 'b', TestState> = { a: beginTest({ runner: 'vitest', name: 'a' }), b: beginTest({ runner: 'vitest', name: 'b' }) };
-        const inScope = <R>(scope: Scope, fn: () => R): R => (scope === 'file' ? runOutsideTest(fn) : runInTest(tests[scope], fn));
-        const read = (scope: Scope): Partial<Record<Key, number>> => inScope(scope, () => pick(configuredDefaults() as Record<string, unknown>));
+        const tests: Record<'a' | 'b', TestState> = {
+          a: beginTest({ runner: 'vitest', name: 'a' }),
+          b: beginTest({ runner: 'vitest', name: 'b' }),
+        };
+        const inScope = <R>(scope: Scope, fn: () => R): R =>
+          scope === 'file' ? runOutsideTest(fn) : runInTest(tests[scope], fn);
+        const read = (scope: Scope): Partial<Record<Key, number>> =>
+          inScope(scope, () => pick(configuredDefaults() as Record<string, unknown>));
         const baseline = read('file');
         const restores: Array<{ id: number; restore: () => void }> = [];
         let model: ModelLayer[] = [];

@@ -16,7 +16,12 @@ import { failureOf } from '../support/failure.ts';
 
 // Ended spans kept as they end: the SDK's SimpleSpanProcessor may wait on a timer, which an installed TestClock holds.
 const ended: ReadableSpan[] = [];
-const keep = { onStart: () => undefined, onEnd: (span: ReadableSpan) => void ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+const keep = {
+  onStart: () => undefined,
+  onEnd: (span: ReadableSpan) => void ended.push(span),
+  forceFlush: async () => undefined,
+  shutdown: async () => undefined,
+};
 const provider = new TracerProvider({ spanProcessors: [keep] });
 let server: Server;
 let port: number;
@@ -39,7 +44,9 @@ afterAll(async () => {
 beforeEach(() => void ended.splice(0));
 
 const evidenceOf = (span: ReadableSpan | undefined): string[] =>
-  (span?.events ?? []).filter((event) => event.name === 'unflake.evidence').map((event) => String(event.attributes?.['unflake.evidence']));
+  (span?.events ?? [])
+    .filter((event) => event.name === 'unflake.evidence')
+    .map((event) => String(event.attributes?.['unflake.evidence']));
 
 async function pollSpan(): Promise<ReadableSpan | undefined> {
   return ended.find((span) => span.name.startsWith('unflake.poll '));
@@ -83,7 +90,9 @@ describe('a failure’s evidence', () => {
       expect(failureEvidence(true)).toEqual([expect.stringContaining('1 timer pending, the next due in 500 ms')]);
       expect(failureEvidence(false)).toEqual([]);
       // The failure message's section (for formatFailure): only for a failed wait, the clock line only for a real-time timeout.
-      expect(formatEvidence({ passed: false, virtual: false, reason: { kind: 'timeout' } })).toMatch(/^Also seen when it failed:\n {2}- the installed clock has 1 timer pending/);
+      expect(formatEvidence({ passed: false, virtual: false, reason: { kind: 'timeout' } })).toMatch(
+        /^Also seen when it failed:\n {2}- the installed clock has 1 timer pending/,
+      );
       expect(formatEvidence({ passed: false, virtual: true, reason: { kind: 'timeout' } })).toBeUndefined();
       expect(formatEvidence({ passed: true, virtual: false, reason: { kind: 'passed' } })).toBeUndefined();
     } finally {
@@ -104,7 +113,9 @@ describe('a failure’s evidence', () => {
           { timeout: 30, interval: 5 },
         ),
       );
-      expect(evidenceOf(await pollSpan())).toEqual([expect.stringMatching(/^fault: `replica` partitioned since \d+ ms$/)]);
+      expect(evidenceOf(await pollSpan())).toEqual([
+        expect.stringMatching(/^fault: `replica` partitioned since \d+ ms$/),
+      ]);
       proxy.heal();
       expect(activeFaults()).toEqual([]);
     } finally {
@@ -112,7 +123,11 @@ describe('a failure’s evidence', () => {
     }
     const events = testSpan.events.filter((event) => event.name.startsWith('unflake.fault.'));
     expect(
-      events.map((event) => [event.name, event.attributes?.['unflake.fault.proxy'], event.attributes?.['unflake.fault.kind'] ?? event.attributes?.['unflake.fault.kinds']]),
+      events.map((event) => [
+        event.name,
+        event.attributes?.['unflake.fault.proxy'],
+        event.attributes?.['unflake.fault.kind'] ?? event.attributes?.['unflake.fault.kinds'],
+      ]),
     ).toEqual([
       ['unflake.fault.injected', 'replica', 'partition'],
       ['unflake.fault.healed', 'replica', ['partition']],

@@ -17,7 +17,11 @@ interface OtlpSpan {
   links: Array<{ traceId: string; spanId: string }>;
 }
 
-const bodies: Array<{ url: string | undefined; headers: Record<string, unknown>; body: { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> } }> = [];
+const bodies: Array<{
+  url: string | undefined;
+  headers: Record<string, unknown>;
+  body: { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
+}> = [];
 let server: Server;
 let port: number;
 
@@ -40,7 +44,14 @@ const report: RunReport = {
   schema: 'unflake-run-report',
   version: 2,
   runner: 'vitest',
-  run: { id: 'run42', startedAt: '2026-12-06T04:00:00.000Z', finishedAt: '2026-12-06T04:01:00.000Z', sha: 'f9dc84b668d4', branch: 'main', shard: { index: 1, count: 2 } },
+  run: {
+    id: 'run42',
+    startedAt: '2026-12-06T04:00:00.000Z',
+    finishedAt: '2026-12-06T04:01:00.000Z',
+    sha: 'f9dc84b668d4',
+    branch: 'main',
+    shard: { index: 1, count: 2 },
+  },
   totals: { tests: 2, run: 2, passed: 0, failed: 1, flaky: 1, skipped: 0, quarantined: 0 },
   flakeRate: 0.5,
   byCategory: { timing: 1, infrastructure: 0, product: 1, unknown: 0 },
@@ -51,10 +62,20 @@ const report: RunReport = {
       status: 'flaky',
       attempts: 2,
       failures: [
-        { message: 'Timed out after 300 ms', category: 'timing', fingerprint: { trace: '4bf92f3577b34da6a3ce929d0e0e4736', span: '00f067aa0ba902b7', worker: 'vitest 1' } },
+        {
+          message: 'Timed out after 300 ms',
+          category: 'timing',
+          fingerprint: { trace: '4bf92f3577b34da6a3ce929d0e0e4736', span: '00f067aa0ba902b7', worker: 'vitest 1' },
+        },
       ],
     },
-    { file: 'orders.test.ts', name: 'orders.test.ts > orders > is paid', status: 'failed', attempts: 2, failures: [{ message: 'expected paid', category: 'product' }] },
+    {
+      file: 'orders.test.ts',
+      name: 'orders.test.ts > orders > is paid',
+      status: 'failed',
+      attempts: 2,
+      failures: [{ message: 'expected paid', category: 'product' }],
+    },
   ],
 } as RunReport;
 
@@ -65,29 +86,54 @@ const attribute = (span: OtlpSpan, key: string): unknown => {
 
 describe('the run report over OTLP', () => {
   test('one run span, a child per test result, a link to the failed attempt’s trace', async () => {
-    const outcome = await exportRunOverOtlp(report, { endpoint: `http://127.0.0.1:${port}/v1/traces`, headers: { 'x-team': 'orders' } });
+    const outcome = await exportRunOverOtlp(report, {
+      endpoint: `http://127.0.0.1:${port}/v1/traces`,
+      headers: { 'x-team': 'orders' },
+    });
     expect(outcome).toMatchObject({ sent: 3 });
     const last = bodies.at(-1)!;
     expect(last.url).toBe('/v1/traces');
     expect(last.headers['x-team']).toBe('orders');
     const spans = last.body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
     const run = spans.find((span) => span.name === 'unflake run vitest')!;
-    expect([attribute(run, 'test.suite.run.status'), attribute(run, 'vcs.ref.head.revision'), attribute(run, 'unflake.shard'), run.status.code]).toEqual([
-      'failure',
-      'f9dc84b668d4',
-      '1/2',
-      2,
+    expect([
+      attribute(run, 'test.suite.run.status'),
+      attribute(run, 'vcs.ref.head.revision'),
+      attribute(run, 'unflake.shard'),
+      run.status.code,
+    ]).toEqual(['failure', 'f9dc84b668d4', '1/2', 2]);
+    const [flaky, failed] = ['orders.test.ts > orders > is listed', 'orders.test.ts > orders > is paid'].map((name) =>
+      spans.find((span) => span.name === name)!,
+    );
+    for (const span of [flaky!, failed!])
+      expect({ traceId: span.traceId, parent: span.parentSpanId }).toEqual({
+        traceId: run.traceId,
+        parent: run.spanId,
+      });
+    expect([
+      attribute(flaky!, 'unflake.flaky'),
+      attribute(flaky!, 'unflake.category'),
+      attribute(flaky!, 'test.case.result.status'),
+    ]).toEqual([true, 'timing', 'pass']);
+    expect(flaky!.links.map((link) => [link.traceId, link.spanId])).toEqual([
+      ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'],
     ]);
-    const [flaky, failed] = ['orders.test.ts > orders > is listed', 'orders.test.ts > orders > is paid'].map((name) => spans.find((span) => span.name === name)!);
-    for (const span of [flaky!, failed!]) expect({ traceId: span.traceId, parent: span.parentSpanId }).toEqual({ traceId: run.traceId, parent: run.spanId });
-    expect([attribute(flaky!, 'unflake.flaky'), attribute(flaky!, 'unflake.category'), attribute(flaky!, 'test.case.result.status')]).toEqual([true, 'timing', 'pass']);
-    expect(flaky!.links.map((link) => [link.traceId, link.spanId])).toEqual([['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7']]);
-    expect([attribute(failed!, 'test.case.result.status'), failed!.status.code, failed!.links]).toEqual(['fail', 2, []]);
+    expect([attribute(failed!, 'test.case.result.status'), failed!.status.code, failed!.links]).toEqual([
+      'fail',
+      2,
+      [],
+    ]);
   });
 
   test('the standard variables: OTEL_EXPORTER_OTLP_ENDPOINT (+ /v1/traces) and OTEL_EXPORTER_OTLP_HEADERS', async () => {
-    const saved = { endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT, headers: process.env.OTEL_EXPORTER_OTLP_HEADERS };
-    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_HEADERS: 'x-team=from-env' });
+    const saved = {
+      endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      headers: process.env.OTEL_EXPORTER_OTLP_HEADERS,
+    };
+    Object.assign(process.env, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-team=from-env',
+    });
     try {
       expect(await exportRunOverOtlp(report)).toMatchObject({ sent: 3 });
     } finally {
@@ -108,8 +154,15 @@ describe('the run report over OTLP', () => {
     const deadPort = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
     const started = Date.now();
-    const outcome = await exportRunOverOtlp(report, { endpoint: `http://127.0.0.1:${deadPort}/v1/traces`, timeout: 1_000 });
-    expect(outcome).toEqual({ warning: expect.stringMatching(/^unflake: the run was not exported over OTLP \(.+\); the test run is not affected\.$/) });
+    const outcome = await exportRunOverOtlp(report, {
+      endpoint: `http://127.0.0.1:${deadPort}/v1/traces`,
+      timeout: 1_000,
+    });
+    expect(outcome).toEqual({
+      warning: expect.stringMatching(
+        /^unflake: the run was not exported over OTLP \(.+\); the test run is not affected\.$/,
+      ),
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

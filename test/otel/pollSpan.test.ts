@@ -44,8 +44,18 @@ describe('a poll span per eventual assertion', () => {
     expect(more).toEqual([]);
     expect(span!.name).toBe('unflake.poll eventually');
     expect(span!.parentSpanContext?.spanId).toBe(testSpan.spanContext().spanId);
-    expect(span!.attributes).toMatchObject({ 'unflake.poll.goal': 'eventually', 'unflake.poll.attempts': 3, 'unflake.poll.passed': true, 'unflake.poll.end_reason': 'passed' });
-    expect(span!.events.map((event) => [event.attributes?.['unflake.observation.summary'], event.attributes?.['unflake.observation.held']])).toEqual([
+    expect(span!.attributes).toMatchObject({
+      'unflake.poll.goal': 'eventually',
+      'unflake.poll.attempts': 3,
+      'unflake.poll.passed': true,
+      'unflake.poll.end_reason': 'passed',
+    });
+    expect(
+      span!.events.map((event) => [
+        event.attributes?.['unflake.observation.summary'],
+        event.attributes?.['unflake.observation.held'],
+      ]),
+    ).toEqual([
       ['0', false],
       ['1', false],
     ]);
@@ -59,7 +69,10 @@ describe('a poll span per eventual assertion', () => {
     expect(span!.status.code).toBe(2);
     expect(span!.attributes).toMatchObject({ 'unflake.poll.passed': false, 'unflake.poll.end_reason': 'timeout' });
     expect(span!.events).toHaveLength(1);
-    expect(span!.events[0]!.attributes).toMatchObject({ 'unflake.observation.summary': expect.stringContaining('stale'), 'unflake.observation.held': false });
+    expect(span!.events[0]!.attributes).toMatchObject({
+      'unflake.observation.summary': expect.stringContaining('stale'),
+      'unflake.observation.held': false,
+    });
     expect(Number(span!.events[0]!.attributes!['unflake.observation.count'])).toBeGreaterThan(1);
   });
 
@@ -96,10 +109,18 @@ describe('a poll span per eventual assertion', () => {
 describe('a span for other work a test waits on (the delivery matchers’ hook)', () => {
   test('traceWork: a child of the test span, its verdict as status', async () => {
     const testSpan = trace.getActiveSpan()!;
-    await traceWork('unflake.delivery toBeIdempotent', Promise.resolve({ pass: false, message: 'changed state' }), (r) => ({ passed: r.pass, message: r.message }));
+    await traceWork(
+      'unflake.delivery toBeIdempotent',
+      Promise.resolve({ pass: false, message: 'changed state' }),
+      (r) => ({ passed: r.pass, message: r.message }),
+    );
     await provider.forceFlush();
     const [span] = exporter.getFinishedSpans().filter((s) => s.name === 'unflake.delivery toBeIdempotent');
     expect(span!.parentSpanContext?.spanId).toBe(testSpan.spanContext().spanId);
-    expect([span!.status.code, span!.status.message, span!.attributes['unflake.passed']]).toEqual([2, 'changed state', false]);
+    expect([span!.status.code, span!.status.message, span!.attributes['unflake.passed']]).toEqual([
+      2,
+      'changed state',
+      false,
+    ]);
   });
 });

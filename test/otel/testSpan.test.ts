@@ -7,7 +7,13 @@ import { context, propagation, trace, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3Propagator } from '@opentelemetry/propagator-b3';
-import { AlwaysOffSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace';
 import { testTrace } from '../../src/helpers/testTrace.ts';
 import { testNamespace } from '../../src/helpers/testNamespace.ts';
 import { runSeed, testSeed } from '../../src/helpers/testSeed.ts';
@@ -36,7 +42,9 @@ const finished = (name: string): ReadableSpan[] => exporter.getFinishedSpans().f
 describe('a span per test attempt', () => {
   test('the test body runs inside it, named by the test id; in-process spans are its children', async () => {
     const active = trace.getActiveSpan();
-    expect(nameOf(active)).toBe(`${FILE} > a span per test attempt > the test body runs inside it, named by the test id; in-process spans are its children`);
+    expect(nameOf(active)).toBe(
+      `${FILE} > a span per test attempt > the test body runs inside it, named by the test id; in-process spans are its children`,
+    );
     await new Promise((resolve) => setImmediate(resolve));
     const child = trace.getTracer('app').startSpan('app work');
     child.end();
@@ -50,7 +58,9 @@ describe('a span per test attempt', () => {
 
   test('the previous test’s span ended with its result and the semantic-convention attributes', async () => {
     await provider.forceFlush();
-    const [span] = finished(`${FILE} > a span per test attempt > the test body runs inside it, named by the test id; in-process spans are its children`);
+    const [span] = finished(
+      `${FILE} > a span per test attempt > the test body runs inside it, named by the test id; in-process spans are its children`,
+    );
     expect(span).toBeDefined();
     expect(span!.attributes).toMatchObject({
       'test.case.name': span!.name,
@@ -70,7 +80,12 @@ describe('a span per test attempt', () => {
   test('testTrace() is the span: its ids, sampled, headers and env from the registered propagator', () => {
     const ids = trace.getActiveSpan()!.spanContext();
     const t = testTrace();
-    expect(t).toMatchObject({ traceId: ids.traceId, spanId: ids.spanId, traceparent: `00-${ids.traceId}-${ids.spanId}-01`, fromOpenTelemetry: true });
+    expect(t).toMatchObject({
+      traceId: ids.traceId,
+      spanId: ids.spanId,
+      traceparent: `00-${ids.traceId}-${ids.spanId}-01`,
+      fromOpenTelemetry: true,
+    });
     expect(t.headers()).toEqual({ traceparent: t.traceparent });
     expect(t.env()).toMatchObject({ TRACEPARENT: t.traceparent });
   });

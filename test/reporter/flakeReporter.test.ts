@@ -12,8 +12,14 @@ import { DAY, fixtureRun, writeRuns, type FixtureTest } from './fixtures/history
 
 describe('classifyFailure', () => {
   test.each([
-    ['expect(received).toEventuallyEqual(expected)\n\nTimed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts.', 'timing'],
-    ["expect(received).toEventuallyBe(expected)\n\nStopped after 4.75 s, 250 ms before the test's own 5000 ms timeout", 'timing'],
+    [
+      'expect(received).toEventuallyEqual(expected)\n\nTimed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts.',
+      'timing',
+    ],
+    [
+      "expect(received).toEventuallyBe(expected)\n\nStopped after 4.75 s, 250 ms before the test's own 5000 ms timeout",
+      'timing',
+    ],
     ['Error: Test timed out in 5000ms.', 'timing'],
     ['thrown: "Exceeded timeout of 5000 ms for a test.', 'timing'],
     ['Error: connect ECONNREFUSED 127.0.0.1:5432', 'infrastructure'],
@@ -21,7 +27,10 @@ describe('classifyFailure', () => {
     ['Error: getaddrinfo ENOTFOUND orders', 'infrastructure'],
     ['Error: getaddrinfo EAI_AGAIN orders', 'infrastructure'],
     ['ReadinessError: waitForReady(http://orders/health) timed out after 60.0 s', 'infrastructure'],
-    ['expect(received).toEventuallyEqual(expected)\n\nTimed out after 2.00 s\n\nLast error:\n  Error: connect ECONNREFUSED 10.0.0.1:80', 'infrastructure'],
+    [
+      'expect(received).toEventuallyEqual(expected)\n\nTimed out after 2.00 s\n\nLast error:\n  Error: connect ECONNREFUSED 10.0.0.1:80',
+      'infrastructure',
+    ],
     ['AssertionError: expected 41 to be 42 // Object.is equality', 'product'],
     ['Error: expect(received).toBe(expected) // Object.is equality\n\nExpected: 42\nReceived: 41', 'product'],
     ['expect(handler).toBeIdempotent(event)\n\nhandler "apply" is not idempotent', 'product'],
@@ -45,13 +54,25 @@ describe('the evidence of a failed attempt', () => {
     const f = attemptFailure(`\u001b[31m${long}\u001b[39m`);
     expect(f.message.split('\n')).toHaveLength(12);
     expect(f.message).not.toContain('\u001b[');
-    expect(f.fingerprint).toEqual({ trace: '73c957eaadf8fd5c7a8f7407ad416edf', worker: 'vitest 1', namespace: 't-abc-w1', seed: '42', sha: '1a2b3c4', tenant: 'acme-7' });
+    expect(f.fingerprint).toEqual({
+      trace: '73c957eaadf8fd5c7a8f7407ad416edf',
+      worker: 'vitest 1',
+      namespace: 't-abc-w1',
+      seed: '42',
+      sha: '1a2b3c4',
+      tenant: 'acme-7',
+    });
   });
 
   test('no Run: line, no fingerprint; only the last Run: line counts', () => {
     expect(parseFingerprint('Error: boom')).toBeUndefined();
-    expect(parseFingerprint('Last error:\n  Run: trace aaa\n\nRun: trace bbb · worker jest 2')).toEqual({ trace: 'bbb', worker: 'jest 2' });
-    expect(parseFingerprint('Run: trace 4bf9 span 00f0 · worker vitest 3 · namespaces t-a, t-b · UNFLAKE_SEED 7')).toEqual({
+    expect(parseFingerprint('Last error:\n  Run: trace aaa\n\nRun: trace bbb · worker jest 2')).toEqual({
+      trace: 'bbb',
+      worker: 'jest 2',
+    });
+    expect(
+      parseFingerprint('Run: trace 4bf9 span 00f0 · worker vitest 3 · namespaces t-a, t-b · UNFLAKE_SEED 7'),
+    ).toEqual({
       trace: '4bf9',
       span: '00f0',
       worker: 'vitest 3',
@@ -62,11 +83,19 @@ describe('the evidence of a failed attempt', () => {
 });
 
 describe('the flake collector', () => {
-  const collector = (settings: Record<string, unknown> = {}) => new FlakeCollector('vitest', validateOptions('r', settings), 'run1');
+  const collector = (settings: Record<string, unknown> = {}) =>
+    new FlakeCollector('vitest', validateOptions('r', settings), 'run1');
 
   test('rate = flaky / tests run; skipped tests do not count; statuses passed, failed, flaky, skipped', () => {
     const c = collector({ budget: 0.25 });
-    c.record({ name: 'a', file: 'f', state: 'passed', failures: ['Error: read ECONNRESET'], attempts: 2, durationMs: 12.4 });
+    c.record({
+      name: 'a',
+      file: 'f',
+      state: 'passed',
+      failures: ['Error: read ECONNRESET'],
+      attempts: 2,
+      durationMs: 12.4,
+    });
     for (const name of ['b', 'c']) c.record({ name, file: 'f', state: 'passed', failures: [], attempts: 1 });
     c.record({ name: 'x', file: 'f', state: 'failed', failures: ['Error: one', 'Error: two'], attempts: 2 });
     c.record({ name: 's', file: 'f', state: 'skipped', failures: [], attempts: 1 });
@@ -96,18 +125,30 @@ describe('the flake collector', () => {
     c.record({ name: 'a', file: 'f', state: 'passed', failures: [], attempts: 2 });
     expect(c.report()).toMatchObject({
       totals: { flaky: 1 },
-      tests: [{ status: 'flaky', attempts: 2, failures: [{ category: 'unknown', message: expect.stringContaining('logErrorsBeforeRetry: true') }] }],
+      tests: [
+        {
+          status: 'flaky',
+          attempts: 2,
+          failures: [{ category: 'unknown', message: expect.stringContaining('logErrorsBeforeRetry: true') }],
+        },
+      ],
     });
   });
 
   test('bad options are TypeErrors naming the reporter and the option', () => {
-    expect(() => validateOptions('r', { budget: 5 })).toThrow('r: `budget` must be a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky), got 5.');
+    expect(() => validateOptions('r', { budget: 5 })).toThrow(
+      'r: `budget` must be a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky), got 5.',
+    );
     expect(() => validateOptions('r', { budgt: 0.1 })).toThrow(/unknown option `budgt`. Did you mean `budget`\?/);
-    expect(() => validateOptions('r', { budget: { overal: 0.1 } })).toThrow(/r `budget`: unknown option `overal`. Did you mean `overall`\?/);
+    expect(() => validateOptions('r', { budget: { overal: 0.1 } })).toThrow(
+      /r `budget`: unknown option `overal`. Did you mean `overall`\?/,
+    );
     expect(() => validateOptions('r', { window: 'fortnight' })).toThrow(
       'r: `window` must be a duration such as 1500ms, 90s, 2m, 36h, 14d or 2w (a bare number is milliseconds), more than 0, got "fortnight".',
     );
-    expect(() => validateOptions('r', { history: 3 })).toThrow("r: `history` must be a non-empty path (or true for '.unflake/history'), got 3.");
+    expect(() => validateOptions('r', { history: 3 })).toThrow(
+      "r: `history` must be a non-empty path (or true for '.unflake/history'), got 3.",
+    );
     expect(() => validateOptions('r', { quarantine: true })).toThrow(/`quarantine` must be a path or false/);
     expect(validateOptions('r', { budget: '0.5%', history: true, junit: true })).toMatchObject({
       budget: 0.005,
@@ -123,7 +164,9 @@ describe('the flake collector', () => {
     try {
       writeFileSync(join(dir, 'q.json'), JSON.stringify([{ test: 'a', reason: 'r', owner: '', until: '2030-01-01' }]));
       const c = new FlakeCollector('vitest', validateOptions('r', { quarantine: 'q.json' }), 'run1');
-      expect(() => c.start(dir)).toThrow(`quarantine file ${join(dir, 'q.json')}, entry 1: \`owner\` must be a non-empty string, got "".`);
+      expect(() => c.start(dir)).toThrow(
+        `quarantine file ${join(dir, 'q.json')}, entry 1: \`owner\` must be a non-empty string, got "".`,
+      );
       const missing = new FlakeCollector('vitest', validateOptions('r', { quarantine: 'none.json' }), 'run1');
       expect(() => missing.start(dir)).toThrow(`quarantine file ${join(dir, 'none.json')} does not exist.`);
     } finally {
@@ -139,7 +182,11 @@ const FLAKY_NAMES = [
   'unknown: something odd once',
 ];
 const fixtureFile = (kind: 'flaky' | 'stable'): string => `test/reporter/fixtures/${kind}.${runner.name}-fixture.ts`;
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'flakyFailure', 'property'].includes(name) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'flakyFailure', 'property'].includes(name),
+});
 
 /** Nine earlier runs of the fixture suite: the timing test flaky in two of them (days 7 and 4 ago). */
 function seedHistory(dir: string): void {
@@ -152,7 +199,11 @@ function seedHistory(dir: string): void {
         status: name.startsWith('timing') && (k === 7 || k === 4) ? 'flaky' : 'passed',
         failure: 'Error: Timed out after 30 ms',
       })),
-      ...Array.from({ length: 6 }, (_, i): FixtureTest => ({ file: fixtureFile('stable'), name: `stable ${i + 1}`, status: 'passed' })),
+      ...Array.from({ length: 6 }, (_, i): FixtureTest => ({
+        file: fixtureFile('stable'),
+        name: `stable ${i + 1}`,
+        status: 'passed',
+      })),
     ];
     runs.push(fixtureRun(`seed${k}`, Date.now() - k * DAY, tests));
   }
@@ -177,7 +228,12 @@ describe(`the ${runner.name} flake reporter on a suite with deliberately flaky t
     writeFileSync(
       quarantine,
       JSON.stringify([
-        { test: 'always: the payment webhook never arrives', reason: 'webhook stub races', owner: 'payments', until: '2999-01-01' },
+        {
+          test: 'always: the payment webhook never arrives',
+          reason: 'webhook stub races',
+          owner: 'payments',
+          until: '2999-01-01',
+        },
         { test: 'test/old.test.ts > gone', reason: 'old', owner: 'ops', until: '2020-01-01' },
       ]),
     );
@@ -195,11 +251,17 @@ describe(`the ${runner.name} flake reporter on a suite with deliberately flaky t
     expect(output).toContain(
       `quarantine: 1 test ran under quarantine, 1 failed (quarantined: does not fail the run)\n    failed: ${fixtureFile('flaky')} > always: the payment webhook never arrives (payments, until 2999-01-01)`,
     );
-    expect(output).toContain('quarantine entry EXPIRED on 2020-01-01, no longer applied: test/old.test.ts > gone (ops: old)');
+    expect(output).toContain(
+      'quarantine entry EXPIRED on 2020-01-01, no longer applied: test/old.test.ts > gone (ops: old)',
+    );
     // 9 seeded runs (2 flaky of 90) and this one (4 of 10, the quarantined test not counted).
-    expect(output).toMatch(/last 14 days \(\d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d, 10 runs\): 6 of 100 test runs flaky \(6\.00%\), within the budget of 10\.00%/);
     expect(output).toMatch(
-      new RegExp(` 30\\.00% flaky in 3 of 10 runs, first seen ${new Date(Date.now() - 7 * DAY).toISOString().slice(0, 10)}  ${fixtureFile('flaky')} > timing: the projection`),
+      /last 14 days \(\d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d, 10 runs\): 6 of 100 test runs flaky \(6\.00%\), within the budget of 10\.00%/,
+    );
+    expect(output).toMatch(
+      new RegExp(
+        ` 30\\.00% flaky in 3 of 10 runs, first seen ${new Date(Date.now() - 7 * DAY).toISOString().slice(0, 10)}  ${fixtureFile('flaky')} > timing: the projection`,
+      ),
     );
     expect(output).toContain("the run's only failures are quarantined tests (1): exit code 0.");
     expect(readdirSync(history).filter((n) => n.endsWith('.json.gz'))).toHaveLength(10);
@@ -211,12 +273,25 @@ describe(`the ${runner.name} flake reporter on a suite with deliberately flaky t
       expiredQuarantine: [{ test: 'test/old.test.ts > gone' }],
     });
     const byName = new Map(report.tests.map((t) => [t.name, t]));
-    expect(byName.get('always: the payment webhook never arrives')).toMatchObject({ status: 'failed', attempts: 3, quarantined: { owner: 'payments', until: '2999-01-01' } });
+    expect(byName.get('always: the payment webhook never arrives')).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      quarantined: { owner: 'payments', until: '2999-01-01' },
+    });
     const timing = byName.get(FLAKY_NAMES[0]!)!;
     expect(timing).toMatchObject({
       status: 'flaky',
       attempts: 2,
-      failures: [{ category: 'timing', fingerprint: { trace: expect.stringMatching(/^[0-9a-f]{32}$/), worker: `${runner.name} 1`, namespace: expect.stringMatching(/^t-/) } }],
+      failures: [
+        {
+          category: 'timing',
+          fingerprint: {
+            trace: expect.stringMatching(/^[0-9a-f]{32}$/),
+            worker: `${runner.name} 1`,
+            namespace: expect.stringMatching(/^t-/),
+          },
+        },
+      ],
     });
     expect(timing.failures![0]!.message).toMatch(/Timed out after \d+ ms \(timeout: 30 ms\): the condition never held/);
     expect(byName.get(FLAKY_NAMES[1]!)!.failures![0]!.message).toContain('connect ECONNREFUSED 127.0.0.1:9092');
@@ -228,10 +303,15 @@ describe(`the ${runner.name} flake reporter on a suite with deliberately flaky t
     const flakyCases = cases.filter((c) => c.flakyFailure);
     expect(flakyCases.map((c) => c.name).sort()).toEqual([...FLAKY_NAMES].sort());
     const timingCase = flakyCases.find((c) => c.name === FLAKY_NAMES[0])!;
-    expect(timingCase.flakyFailure[0].stackTrace).toContain(`Run: trace ${timing.failures![0]!.fingerprint!.trace} · worker ${runner.name} 1`);
+    expect(timingCase.flakyFailure[0].stackTrace).toContain(
+      `Run: trace ${timing.failures![0]!.fingerprint!.trace} · worker ${runner.name} 1`,
+    );
     const quarantined = cases.find((c) => c.name.startsWith('always'))!;
     expect(quarantined.failure.message).toMatch(/^Error: expect\(received\)\.toEventuallyEqual/);
-    expect(quarantined.properties.property).toContainEqual({ name: 'quarantined', value: 'until 2999-01-01 (payments): webhook stub races' });
+    expect(quarantined.properties.property).toContainEqual({
+      name: 'quarantined',
+      value: 'until 2999-01-01 (payments): webhook stub races',
+    });
     // Every case names its file; classname is what the runner's own JUnit reporter writes (Vitest: the file; jest-junit: the titles).
     for (const c of cases) expect(c.file).toBe(fixtureFile(c.name.startsWith('stable') ? 'stable' : 'flaky'));
     for (const c of cases) expect(c.classname).toBe(runner.name === 'vitest' ? c.file : c.name);
@@ -239,17 +319,31 @@ describe(`the ${runner.name} flake reporter on a suite with deliberately flaky t
 
   test('a failing test whose quarantine expired exits 1; so does a run over the budget', async () => {
     const quarantine = join(dir, 'quarantine.json');
-    writeFileSync(quarantine, JSON.stringify([{ test: 'always: the payment webhook never arrives', reason: 'races', owner: 'payments', until: '2020-01-01' }]));
+    writeFileSync(
+      quarantine,
+      JSON.stringify([
+        { test: 'always: the payment webhook never arrives', reason: 'races', owner: 'payments', until: '2020-01-01' },
+      ]),
+    );
     const [expired, over] = await Promise.all([
       run({ FLAKE_OUT: join(dir, 'expired.json'), FLAKE_FAIL: '1', FLAKE_QUARANTINE: quarantine }),
       run({ FLAKE_OUT: join(dir, 'over.json'), FLAKE_BUDGET: '0.005' }),
     ]);
     expect(expired.code).toBe(1);
-    expect(expired.stdout + expired.stderr).toContain('quarantine entry EXPIRED on 2020-01-01, no longer applied: always: the payment webhook never arrives (payments: races)');
-    expect((JSON.parse(readFileSync(join(dir, 'expired.json'), 'utf8')) as RunReport).totals).toMatchObject({ failed: 1, quarantined: 0 });
+    expect(expired.stdout + expired.stderr).toContain(
+      'quarantine entry EXPIRED on 2020-01-01, no longer applied: always: the payment webhook never arrives (payments: races)',
+    );
+    expect((JSON.parse(readFileSync(join(dir, 'expired.json'), 'utf8')) as RunReport).totals).toMatchObject({
+      failed: 1,
+      quarantined: 0,
+    });
     expect(over.code).toBe(1);
-    expect(over.stdout + over.stderr).toContain('unflake flake report: 4 of 10 tests flaky (40.00%), over the budget of 0.50%: FAILING the run');
-    expect(over.stdout + over.stderr).toContain('unflake: flake rate 40.00% (4 of 10) exceeds the budget of 0.50%; see the flake report.');
+    expect(over.stdout + over.stderr).toContain(
+      'unflake flake report: 4 of 10 tests flaky (40.00%), over the budget of 0.50%: FAILING the run',
+    );
+    expect(over.stdout + over.stderr).toContain(
+      'unflake: flake rate 40.00% (4 of 10) exceeds the budget of 0.50%; see the flake report.',
+    );
   }, 60_000);
 
   test('two --shard runs merge into one run with the combined rate', async () => {
@@ -264,10 +358,22 @@ describe(`the ${runner.name} flake reporter on a suite with deliberately flaky t
     // One shard ran the flaky file (4 of 4), the other the stable one (0 of 6).
     expect(reports.map((r) => r.flakeRate).sort()).toEqual([0, 1]);
     let err = '';
-    const code = await main(['flakes', 'merge', join(dir, 'shard1.json'), join(dir, 'shard2.json'), '-o', join(dir, 'merged.json'), '--budget', '50%'], {
-      out: () => {},
-      err: (t) => void (err += t),
-    });
+    const code = await main(
+      [
+        'flakes',
+        'merge',
+        join(dir, 'shard1.json'),
+        join(dir, 'shard2.json'),
+        '-o',
+        join(dir, 'merged.json'),
+        '--budget',
+        '50%',
+      ],
+      {
+        out: () => {},
+        err: (t) => void (err += t),
+      },
+    );
     expect({ code, err }).toEqual({
       code: 0,
       err: `unflake: merged 2 reports (shards 1/2, 2/2) into run ci-4711: 4 of 10 tests flaky (40.00%), within the budget of 50.00% → ${join(dir, 'merged.json')}\n`,

@@ -35,9 +35,13 @@ describe('unflake flakes report over a fixture history', () => {
     // 4 flaky test runs (3 + 1) of 200: 2.00%, which is not over a budget of 2%.
     expect(r.out).toContain('4 of 200 test runs flaky (2.00%) in 10 runs, within the budget of 2.00%');
     expect(r.out).toMatch(
-      new RegExp(`30\\.00%  timing\\s+${DISCOUNT}\\n\\s+flaky in 3 of 10 runs · first seen \\d{4}-\\d\\d-\\d\\d, last seen \\d{4}-\\d\\d-\\d\\d \\(flaky for 8 days\\)`),
+      new RegExp(
+        `30\\.00%  timing\\s+${DISCOUNT}\\n\\s+flaky in 3 of 10 runs · first seen \\d{4}-\\d\\d-\\d\\d, last seen \\d{4}-\\d\\d-\\d\\d \\(flaky for 8 days\\)`,
+      ),
     );
-    expect(r.out).toContain(`Timed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts. · trace trace${'0'.repeat(26)}9`);
+    expect(r.out).toContain(
+      `Timed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts. · trace trace${'0'.repeat(26)}9`,
+    );
     expect(r.out).toContain('first failures: timing 3 · infrastructure 1 · product 0 · unknown 0');
 
     const json = await cli('flakes', 'report', '--history', history, '--json');
@@ -50,7 +54,13 @@ describe('unflake flakes report over a fixture history', () => {
       category: 'timing',
       outcomes: ['passed', 'flaky', 'passed', 'passed', 'flaky', 'passed', 'passed', 'passed', 'flaky', 'passed'],
     });
-    expect(discount.evidence?.fingerprint).toEqual({ trace: `trace${'0'.repeat(26)}9`, worker: 'vitest 2', namespace: 't-run-w2', seed: '42', sha: 'abc1234' });
+    expect(discount.evidence?.fingerprint).toEqual({
+      trace: `trace${'0'.repeat(26)}9`,
+      worker: 'vitest 2',
+      namespace: 't-run-w2',
+      seed: '42',
+      sha: 'abc1234',
+    });
     expect(stats).toMatchObject({ totals: { runs: 10, testRuns: 200, flaky: 4, failed: 1 }, stableTests: 17 });
   });
 
@@ -70,7 +80,9 @@ describe('unflake flakes report over a fixture history', () => {
   test('--window narrows the window: the runs before it no longer count', async () => {
     const history = join(dir, 'history');
     writeRuns(history, tenRuns(Date.now()));
-    const stats = JSON.parse((await cli('flakes', 'report', '--history', history, '--window', '3d', '--json')).out) as FlakeWindow;
+    const stats = JSON.parse(
+      (await cli('flakes', 'report', '--history', history, '--window', '3d', '--json')).out,
+    ) as FlakeWindow;
     // Runs 8, 9 and 10 are within 3 days: the discount test was flaky in run 9 only.
     expect(stats.totals.runs).toBe(3);
     expect(stats.tests.find((t) => t.id === DISCOUNT)).toMatchObject({ runs: 3, flaky: 1 });
@@ -91,14 +103,21 @@ describe('unflake flakes report over a fixture history', () => {
       [['flakes'], 'flakes needs a command'],
       [['flakes', 'purge'], 'unknown flakes command "purge"'],
       [['flakes', 'report', '--budget', 'lots'], '--budget must be a rate such as 0.5% or 0.005, got "lots"'],
-      [['flakes', 'report', '--window', 'fortnight'], '--window must be a duration such as 1500ms, 90s, 2m, 36h, 14d or 2w'],
+      [
+        ['flakes', 'report', '--window', 'fortnight'],
+        '--window must be a duration such as 1500ms, 90s, 2m, 36h, 14d or 2w',
+      ],
       [['flakes', 'report', '--bogus'], "Unknown option '--bogus'"],
       [['flakes', 'report', '--budjet', '1%'], "Unknown option '--budjet'. Did you mean --budget?"],
       [['flakes', 'report', '--history', join(dir, 'none')], `no run reports found in ${join(dir, 'none')}`],
       [['flakes', 'merge'], "merge needs the shards' report files or folders"],
     ] as const) {
       const r = await cli(...args);
-      expect({ args, code: r.code, head: r.err.split('\n')[0] }).toEqual({ args, code: 2, head: expect.stringContaining(message) });
+      expect({ args, code: r.code, head: r.err.split('\n')[0] }).toEqual({
+        args,
+        code: 2,
+        head: expect.stringContaining(message),
+      });
       expect(r.err).toContain('Usage: unflake flakes <merge|report|quarantine>');
     }
   });
@@ -109,7 +128,12 @@ describe('unflake flakes merge', () => {
     fixtureRun(
       `job-${index}`,
       Date.now() - index * 1000,
-      names.map((name) => ({ file: `test/${name}.test.ts`, name, status: flaky.includes(name) ? 'flaky' : 'passed', failure: 'Error: read ECONNRESET' })),
+      names.map((name) => ({
+        file: `test/${name}.test.ts`,
+        name,
+        status: flaky.includes(name) ? 'flaky' : 'passed',
+        failure: 'Error: read ECONNRESET',
+      })),
       { shard: { index, count: 2 }, sha: 'c0ffee' },
     );
 
@@ -122,7 +146,9 @@ describe('unflake flakes merge', () => {
     const r = await cli('flakes', 'merge', a, b, '-o', out, '--budget', '25%');
     // Shard 1 alone: 50% (over 25%); shard 2 alone: 0%; the whole run: 2 of 10 = 20%, within.
     expect(r).toMatchObject({ code: 0, out: '' });
-    expect(r.err).toMatch(/^unflake: merged 2 reports \(shards 1\/2, 2\/2\) into run merged-[0-9a-f]{10}: 2 of 10 tests flaky \(20\.00%\), within the budget of 25\.00% → /);
+    expect(r.err).toMatch(
+      /^unflake: merged 2 reports \(shards 1\/2, 2\/2\) into run merged-[0-9a-f]{10}: 2 of 10 tests flaky \(20\.00%\), within the budget of 25\.00% → /,
+    );
     const merged = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
     expect(merged).toMatchObject({
       totals: { tests: 10, run: 10, flaky: 2 },
@@ -146,8 +172,13 @@ describe('unflake flakes merge', () => {
     const folder = join(dir, 'shards');
     mkdirSync(folder);
     writeFileSync(join(folder, '1.json'), JSON.stringify(shard(1, ['a1'], [])));
-    writeFileSync(join(folder, '2.json'), JSON.stringify({ ...shard(2, ['b1'], []), run: { ...shard(2, [], []).run, sha: 'other' } }));
-    expect((await cli('flakes', 'merge', folder)).err).toContain('the reports come from different commits (c0ffee, other).');
+    writeFileSync(
+      join(folder, '2.json'),
+      JSON.stringify({ ...shard(2, ['b1'], []), run: { ...shard(2, [], []).run, sha: 'other' } }),
+    );
+    expect((await cli('flakes', 'merge', folder)).err).toContain(
+      'the reports come from different commits (c0ffee, other).',
+    );
   });
 });
 
@@ -156,17 +187,52 @@ describe('unflake flakes quarantine', () => {
     const history = join(dir, 'history');
     writeRuns(history, tenRuns(Date.now()));
     const file = join(dir, 'quarantine.json');
-    writeFileSync(file, JSON.stringify([{ test: 'test/orders.test.ts > case 3', reason: 'db pool', owner: 'orders', until: '2999-01-01' }]));
-    const r = await cli('flakes', 'quarantine', '--suggest', '--history', history, '--quarantine', file, '--owner', 'checkout-team', '--min-flaky', '1');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { test: 'test/orders.test.ts > case 3', reason: 'db pool', owner: 'orders', until: '2999-01-01' },
+      ]),
+    );
+    const r = await cli(
+      'flakes',
+      'quarantine',
+      '--suggest',
+      '--history',
+      history,
+      '--quarantine',
+      file,
+      '--owner',
+      'checkout-team',
+      '--min-flaky',
+      '1',
+    );
     expect(r.code).toBe(0);
     const suggested = JSON.parse(r.out) as { test: string; reason: string; owner: string; until: string }[];
     expect(suggested).toHaveLength(1);
-    expect(suggested[0]).toMatchObject({ test: DISCOUNT, owner: 'checkout-team', until: new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10) });
+    expect(suggested[0]).toMatchObject({
+      test: DISCOUNT,
+      owner: 'checkout-team',
+      until: new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10),
+    });
     expect(suggested[0]!.reason).toMatch(
       /^flaky in 3 of 10 runs \(30\.00%\) since \d{4}-\d\d-\d\d; latest first failure \(timing\): Error: expect\(received\)\.toEventuallyEqual\(expected\) — Timed out after 1\.50 s \(timeout: 1500 ms\): the condition never held in 14 attempts\. \(trace trace0+9\)$/,
     );
-    await cli('flakes', 'quarantine', '--suggest', '--write', '--history', history, '--quarantine', file, '--min-flaky', '1');
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { test: string }[]).map((e) => e.test)).toEqual(['test/orders.test.ts > case 3', DISCOUNT]);
+    await cli(
+      'flakes',
+      'quarantine',
+      '--suggest',
+      '--write',
+      '--history',
+      history,
+      '--quarantine',
+      file,
+      '--min-flaky',
+      '1',
+    );
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { test: string }[]).map((e) => e.test)).toEqual([
+      'test/orders.test.ts > case 3',
+      DISCOUNT,
+    ]);
     expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
     const listed = await cli('flakes', 'quarantine', '--quarantine', file);
     expect(listed.out).toMatch(
@@ -177,7 +243,15 @@ describe('unflake flakes quarantine', () => {
   test('by default a test needs 2 flaky runs to be suggested; a bad quarantine file is a usage error naming the entry', async () => {
     const history = join(dir, 'history');
     writeRuns(history, tenRuns(Date.now()));
-    const r = await cli('flakes', 'quarantine', '--suggest', '--history', history, '--quarantine', join(dir, 'none.json').replace('none', 'missing'));
+    const r = await cli(
+      'flakes',
+      'quarantine',
+      '--suggest',
+      '--history',
+      history,
+      '--quarantine',
+      join(dir, 'none.json').replace('none', 'missing'),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toContain('missing.json does not exist');
     const none = await cli('flakes', 'quarantine', '--suggest', '--history', history);
@@ -201,7 +275,9 @@ describe('JUnit XML from the CLI', () => {
     expect((await cli('flakes', 'report', run9, '--junit', xml)).code).toBe(0);
     const doc = parser.parse(readFileSync(xml, 'utf8'));
     expect(doc.testsuites).toMatchObject({ tests: '20', failures: '0', skipped: '0' });
-    const cases = (doc.testsuites.testsuite as { name: string; testcase: Record<string, unknown>[] }[]).flatMap((s) => s.testcase);
+    const cases = (doc.testsuites.testsuite as { name: string; testcase: Record<string, unknown>[] }[]).flatMap(
+      (s) => s.testcase,
+    );
     const discount = cases.find((c) => c.name === 'checkout > applies the discount') as {
       classname: string;
       flakyFailure: { message: string; type: string; stackTrace: string }[];
@@ -210,7 +286,8 @@ describe('JUnit XML from the CLI', () => {
     expect(discount.classname).toBe('test/checkout.test.ts');
     expect(discount.flakyFailure).toHaveLength(1);
     expect(discount.flakyFailure[0]).toMatchObject({
-      message: 'Error: expect(received).toEventuallyEqual(expected) — Timed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts.',
+      message:
+        'Error: expect(received).toEventuallyEqual(expected) — Timed out after 1.50 s (timeout: 1500 ms): the condition never held in 14 attempts.',
       type: 'Error',
     });
     expect(discount.flakyFailure[0]!.stackTrace).toContain(`Run: trace trace${'0'.repeat(26)}9 · worker vitest 2`);
@@ -220,15 +297,28 @@ describe('JUnit XML from the CLI', () => {
     await cli('flakes', 'report', '--history', history, '--junit', xml);
     const last = parser.parse(readFileSync(xml, 'utf8'));
     expect(last.testsuites).toMatchObject({ tests: '20', failures: '1' });
-    const failed = (last.testsuites.testsuite as { testcase: { name: string; failure?: { message: string } }[] }[]).flatMap((s) => s.testcase).find((c) => c.failure);
+    const failed = (last.testsuites.testsuite as { testcase: { name: string; failure?: { message: string } }[] }[])
+      .flatMap((s) => s.testcase)
+      .find((c) => c.failure);
     expect(failed).toMatchObject({ name: 'case 12', failure: { message: 'AssertionError: expected 41 to be 42' } });
   });
 
   test('names and messages with markup, quotes and control characters stay well-formed; a quarantined failure is a <failure> (or <skipped> on request)', async () => {
     const odd = 'renders <b>"Tom & Jerry\'s"</b>\u0007 > ok';
     const run = fixtureRun('odd', Date.now(), [
-      { file: 'test/<odd>.ts', name: odd, status: 'flaky', failure: 'Error: expected "<a>" & \u001b[31mred\u001b[39m\u0000' },
-      { file: 'test/q.ts', name: 'quarantined', status: 'failed', failure: 'Error: nope', quarantined: { reason: 'flaky <db>', owner: 'ops', until: '2999-01-01' } },
+      {
+        file: 'test/<odd>.ts',
+        name: odd,
+        status: 'flaky',
+        failure: 'Error: expected "<a>" & \u001b[31mred\u001b[39m\u0000',
+      },
+      {
+        file: 'test/q.ts',
+        name: 'quarantined',
+        status: 'failed',
+        failure: 'Error: nope',
+        quarantined: { reason: 'flaky <db>', owner: 'ops', until: '2999-01-01' },
+      },
     ]);
     const file = join(dir, 'odd.json');
     writeFileSync(file, JSON.stringify(run));
@@ -242,12 +332,19 @@ describe('JUnit XML from the CLI', () => {
     });
     const quarantined = cases.find((c) => c.name === 'quarantined')!;
     expect(quarantined).toMatchObject({ file: 'test/q.ts', failure: { message: 'Error: nope' } });
-    expect(quarantined.properties.property).toContainEqual({ name: 'quarantined', value: 'until 2999-01-01 (ops): flaky <db>' });
+    expect(quarantined.properties.property).toContainEqual({
+      name: 'quarantined',
+      value: 'until 2999-01-01 (ops): flaky <db>',
+    });
     expect(doc.testsuites).toMatchObject({ failures: '1', skipped: '0' });
     await cli('flakes', 'report', file, '--junit', xml, '--junit-quarantined', 'skipped');
     const skipped = parser.parse(readFileSync(xml, 'utf8'));
-    const asSkipped = (skipped.testsuites.testsuite as { testcase: Record<string, any>[] }[]).flatMap((s) => s.testcase).find((c) => c.name === 'quarantined')!;
-    expect(asSkipped.skipped).toMatchObject({ message: 'quarantined until 2999-01-01 (ops: flaky <db>); failed: Error: nope' });
+    const asSkipped = (skipped.testsuites.testsuite as { testcase: Record<string, any>[] }[])
+      .flatMap((s) => s.testcase)
+      .find((c) => c.name === 'quarantined')!;
+    expect(asSkipped.skipped).toMatchObject({
+      message: 'quarantined until 2999-01-01 (ops: flaky <db>); failed: Error: nope',
+    });
     expect(skipped.testsuites).toMatchObject({ failures: '0', skipped: '1' });
   });
 });

@@ -18,10 +18,22 @@ declare const getComputedStyle: (element: unknown) => { backgroundColor: string 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = Boolean(process.env.CI);
-if (!available) console.warn(`flakesHtml.test.ts: ${required ? 'FAILING' : 'skipping'} the browser test: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run does).`);
+if (!available)
+  console.warn(
+    `flakesHtml.test.ts: ${required ? 'FAILING' : 'skipping'} the browser test: ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run does).`,
+  );
 const browserTest = available || required ? test : test.skip;
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('the flake page (unflake flakes report --html)', () => {
   browserTest(
@@ -35,13 +47,22 @@ describe('the flake page (unflake flakes report --html)', () => {
         const history = join(dir, 'history');
         const now = Date.now();
         const xss = suite({
-          'test/payments.test.ts > case 15': { name: '<script>document.title="pwned"</script>', status: 'flaky', failure: 'Error: <img src=x onerror=alert(1)>' },
+          'test/payments.test.ts > case 15': {
+            name: '<script>document.title="pwned"</script>',
+            status: 'flaky',
+            failure: 'Error: <img src=x onerror=alert(1)>',
+          },
         });
         // run11 a second after run10 (an hour ago): the same day, whatever the time of day.
         writeRuns(history, [...tenRuns(now), fixtureRun('run11', now - 3_600_000 + 1000, xss)]);
         const page = join(dir, 'flakes.html');
         let err = '';
-        expect(await main(['flakes', 'report', '--history', history, '--budget', '1%', '--html', page], { out: () => {}, err: (t) => void (err += t) })).toBe(1);
+        expect(
+          await main(['flakes', 'report', '--history', history, '--budget', '1%', '--html', page], {
+            out: () => {},
+            err: (t) => void (err += t),
+          }),
+        ).toBe(1);
         expect(err).toMatch(/^unflake: page .*flakes\.html \(\d+ KB, 11 runs, built in \d+ ms\)\n/);
 
         const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -69,7 +90,9 @@ describe('the flake page (unflake flakes report --html)', () => {
               budget: svg.querySelectorAll('line.budget').length,
             },
             rows,
-            grid: [...document.querySelectorAll('#outcomes tbody tr')].map((tr: any) => tr.querySelectorAll('td.o').length as number),
+            grid: [...document.querySelectorAll('#outcomes tbody tr')].map(
+              (tr: any) => tr.querySelectorAll('td.o').length as number,
+            ),
             flakyColour: flakyCell ? getComputedStyle(flakyCell).backgroundColor : '',
             rate: document.querySelector('#rate')?.textContent,
           };
@@ -82,7 +105,9 @@ describe('the flake page (unflake flakes report --html)', () => {
         expect(seen.chart).toEqual({ width: 760, height: 240, days: 15, withRuns: 10, over: 5, budget: 1 });
         // Highest rate first: the test renamed in run 11 (1 of 1), the discount test (3 of 11), case 3 (1 of 11).
         expect(seen.rows).toHaveLength(3);
-        expect(seen.rows[0]).toMatch(/^1\ttest\/payments\.test\.ts > <script>document\.title="pwned"<\/script>\t100\.00%\t1 of 1\tunknown/);
+        expect(seen.rows[0]).toMatch(
+          /^1\ttest\/payments\.test\.ts > <script>document\.title="pwned"<\/script>\t100\.00%\t1 of 1\tunknown/,
+        );
         expect(seen.rows[1]).toContain(DISCOUNT);
         expect(seen.rows[1]).toMatch(/27\.27%\s+3 of 11\s+timing/);
         expect(seen.rows[1]).toContain(`trace trace${'0'.repeat(26)}9`);

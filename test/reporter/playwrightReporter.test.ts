@@ -21,18 +21,30 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the Playwright flake reporter', () => {
   test('records flaky (passed on the retry) and failed tests with their evidence, files history and JUnit; a failure fails the run', async () => {
-    const r = await runNode([CLI, 'test', '--config', CONFIG], { FLAKE_FAIL: '1', FLAKE_OUT: join(dir, 'r.json'), FLAKE_HISTORY: join(dir, 'h'), FLAKE_JUNIT: join(dir, 'j.xml') });
+    const r = await runNode([CLI, 'test', '--config', CONFIG], {
+      FLAKE_FAIL: '1',
+      FLAKE_OUT: join(dir, 'r.json'),
+      FLAKE_HISTORY: join(dir, 'h'),
+      FLAKE_JUNIT: join(dir, 'j.xml'),
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('unflake flake report: 1 of 3 tests flaky (33.33%)');
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunReport;
-    expect(report).toMatchObject({ runner: 'playwright', totals: { tests: 3, run: 3, passed: 1, failed: 1, flaky: 1 } });
+    expect(report).toMatchObject({
+      runner: 'playwright',
+      totals: { tests: 3, run: 3, passed: 1, failed: 1, flaky: 1 },
+    });
     expect(report.tests.find((t) => t.name === 'checkout > passes on the retry')).toMatchObject({
       file: FILE,
       status: 'flaky',
       attempts: 2,
       failures: [{ category: 'infrastructure', stack: expect.stringContaining('flaky.spec.ts:7') }],
     });
-    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'testcase' }).parse(readFileSync(join(dir, 'j.xml'), 'utf8'));
+    const junit = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (n) => n === 'testcase',
+    }).parse(readFileSync(join(dir, 'j.xml'), 'utf8'));
     // Playwright's own JUnit reporter: classname = the file, name = the titles joined with ' › '.
     expect(junit.testsuites.testsuite.testcase.map((c: Record<string, string>) => [c.classname, c.name])).toEqual([
       [FILE, 'always fails'],
@@ -43,8 +55,15 @@ describe('the Playwright flake reporter', () => {
 
   test('when the only failure is quarantined, the run passes (onEnd sets the status)', async () => {
     const quarantine = join(dir, 'q.json');
-    writeFileSync(quarantine, JSON.stringify([{ test: `${FILE} > always fails`, reason: 'known', owner: 'qa', until: '2999-01-01' }]));
-    const r = await runNode([CLI, 'test', '--config', CONFIG], { FLAKE_FAIL: '1', FLAKE_OUT: join(dir, 'r.json'), FLAKE_QUARANTINE: quarantine });
+    writeFileSync(
+      quarantine,
+      JSON.stringify([{ test: `${FILE} > always fails`, reason: 'known', owner: 'qa', until: '2999-01-01' }]),
+    );
+    const r = await runNode([CLI, 'test', '--config', CONFIG], {
+      FLAKE_FAIL: '1',
+      FLAKE_OUT: join(dir, 'r.json'),
+      FLAKE_QUARANTINE: quarantine,
+    });
     expect({ code: r.code, tail: r.code === 0 ? '' : r.stdout.slice(-1500) }).toEqual({ code: 0, tail: '' });
     expect(r.stdout).toContain("the run's only failures are quarantined tests (1): status passed.");
   }, 90_000);

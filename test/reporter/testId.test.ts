@@ -45,7 +45,9 @@ describe('test ids', () => {
   });
 
   test('ordinary titles read as written; the file is relative, with /', () => {
-    expect(testIdOf(join(process.cwd(), 'test', 'orders.test.ts'), ['orders sync', 'retries'])).toBe('test/orders.test.ts > orders sync > retries');
+    expect(testIdOf(join(process.cwd(), 'test', 'orders.test.ts'), ['orders sync', 'retries'])).toBe(
+      'test/orders.test.ts > orders sync > retries',
+    );
     expect(testNameOf(['orders', 'sync retries'])).toBe('orders > sync retries');
     expect(testNameOf(['a > b', 'c'])).toBe('a \\> b > c');
   });

@@ -19,18 +19,24 @@ describe('bad input gets a TypeError naming the argument', () => {
     ['a string', '100', /`timeout` must be a finite number of milliseconds >= 0, got "100"/],
   ])('a timeout that is %s', async (_, timeout, pattern) => {
     await expect(eventually(() => 1, { timeout: timeout as never })).rejects.toThrow(pattern);
-    await expect(async () => expect(() => 1).toEventuallyEqual(1, { timeout: timeout as never })).rejects.toThrow(pattern);
+    await expect(async () => expect(() => 1).toEventuallyEqual(1, { timeout: timeout as never })).rejects.toThrow(
+      pattern,
+    );
   });
 
   test('an unknown option, with a suggestion', async () => {
     await expect(async () => expect(() => 1).toEventuallyEqual(1, { timeot: 10 } as never)).rejects.toThrow(
       /\.toEventuallyEqual\(\): unknown option `timeot`\. Did you mean `timeout`\?/,
     );
-    await expect(eventually(() => 1, { retries: 3 } as never)).rejects.toThrow(/unknown option `retries`\. Known options: /);
+    await expect(eventually(() => 1, { retries: 3 } as never)).rejects.toThrow(
+      /unknown option `retries`\. Known options: /,
+    );
   });
 
   test('`for` on an eventual matcher points to the consistently matchers and stableFor', async () => {
-    await expect(async () => expect(() => 1).toEventuallyEqual(1, { for: 100 } as never)).rejects.toThrow(/`for` is an option of the consistently assertions .* `stableFor`/);
+    await expect(async () => expect(() => 1).toEventuallyEqual(1, { for: 100 } as never)).rejects.toThrow(
+      /`for` is an option of the consistently assertions .* `stableFor`/,
+    );
   });
 
   test('options of the other kind on a consistently assertion', async () => {
@@ -44,9 +50,15 @@ describe('bad input gets a TypeError naming the argument', () => {
   });
 
   test('conflicting options', async () => {
-    await expect(eventually(() => 1, { timeout: 100, stableFor: 200 })).rejects.toThrow(/`stableFor` \(200 ms\) must be shorter than `timeout` \(100 ms\)/);
-    await expect(eventually(() => 1, { timeout: 100, notBefore: 100 })).rejects.toThrow(/`notBefore` \(100 ms\) must be shorter than `timeout`/);
-    await expect(eventually(() => 1, { passes: 5, maxAttempts: 3 })).rejects.toThrow(/`passes` \(5\) cannot be reached within `maxAttempts` \(3\)/);
+    await expect(eventually(() => 1, { timeout: 100, stableFor: 200 })).rejects.toThrow(
+      /`stableFor` \(200 ms\) must be shorter than `timeout` \(100 ms\)/,
+    );
+    await expect(eventually(() => 1, { timeout: 100, notBefore: 100 })).rejects.toThrow(
+      /`notBefore` \(100 ms\) must be shorter than `timeout`/,
+    );
+    await expect(eventually(() => 1, { passes: 5, maxAttempts: 3 })).rejects.toThrow(
+      /`passes` \(5\) cannot be reached within `maxAttempts` \(3\)/,
+    );
   });
 
   test.each([
@@ -58,7 +70,10 @@ describe('bad input gets a TypeError naming the argument', () => {
     [{ interval: { factor: 2 } }, /`interval.initial` is required/],
     [{ interval: { initial: 10, max: 5 } }, /`interval.max` \(5\) must not be less than `interval.initial` \(10\)/],
     [{ interval: { initial: 10, jitter: 2 } }, /`interval.jitter` must be a fraction between 0 and 1, got 2/],
-    [{ interval: 'fast' }, /`interval` must be a number of ms, a list of them, or \{ initial, factor, max, jitter \}, got "fast"/],
+    [
+      { interval: 'fast' },
+      /`interval` must be a number of ms, a list of them, or \{ initial, factor, max, jitter \}, got "fast"/,
+    ],
     [{ failWhen: 'failed' }, /`failWhen` must be a function \(value\) => string \| false, got "failed"/],
     [{ ignore: true }, /`ignore` must be a function \(error\) => boolean, got true/],
     [{ signal: {} }, /`signal` must be an AbortSignal, got an object/],

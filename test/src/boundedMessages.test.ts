@@ -11,7 +11,13 @@ import { failureOf } from '../support/failure.ts';
 
 const MILLION = Array.from({ length: 1_000_000 }, (_, i) => i);
 const show = (value: unknown): string =>
-  inspect(value, { depth: 20, compact: true, breakLength: Number.POSITIVE_INFINITY, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY });
+  inspect(value, {
+    depth: 20,
+    compact: true,
+    breakLength: Number.POSITIVE_INFINITY,
+    maxArrayLength: Number.POSITIVE_INFINITY,
+    maxStringLength: Number.POSITIVE_INFINITY,
+  });
 const revokedProxy = (): object => {
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
@@ -28,7 +34,9 @@ describe('a failing toEventuallyEqual on a 1M-item array', () => {
     const expected = [...MILLION];
     expected[999_999] = -1;
     const started = monotonicNow();
-    const message = await failureOf(expect(() => MILLION).toEventuallyEqual(expected, { timeout: 4_000, maxAttempts: 1 }));
+    const message = await failureOf(
+      expect(() => MILLION).toEventuallyEqual(expected, { timeout: 4_000, maxAttempts: 1 }),
+    );
     const total = monotonicNow() - started;
     expect(message.length).toBeLessThan(MESSAGE_CAP);
     expect(message).toContain('… 999 990 more items'); // the timeline's summary
@@ -65,12 +73,24 @@ describe('boundValue', () => {
   test.each<[string, unknown, RegExp]>([
     ['an array to 100 items and a marker', MILLION, /^\[ 0, 1, .*, 99, … 999 900 more items \]$/],
     ['a string to 10 000 characters and a marker', 'y'.repeat(50_000), /^'y{10000} … \[40 000 more characters\]'$/],
-    ['an object to 100 keys and a marker key', Object.fromEntries(MILLION.slice(0, 150).map((i) => [`k${i}`, i])), /k99: 99, '…': 50 more keys \}$/],
-    ['a Map to 100 entries and a marker entry', new Map(MILLION.slice(0, 500).map((i) => [i, i])), /^Map\(101\) \{ 0 => 0, .* 99 => 99, … 400 more entries => … \}$/],
+    [
+      'an object to 100 keys and a marker key',
+      Object.fromEntries(MILLION.slice(0, 150).map((i) => [`k${i}`, i])),
+      /k99: 99, '…': 50 more keys \}$/,
+    ],
+    [
+      'a Map to 100 entries and a marker entry',
+      new Map(MILLION.slice(0, 500).map((i) => [i, i])),
+      /^Map\(101\) \{ 0 => 0, .* 99 => 99, … 400 more entries => … \}$/,
+    ],
     ['a Set to 100 items and a marker', new Set(MILLION.slice(0, 500)), /99, … 400 more items \}$/],
     ['a typed array to a labelled array', new Uint8Array(5_000), /^Uint8Array\(101\) \[ 0, .* … 4 900 more items \]$/],
     ['nesting below 10 levels to a marker', deep, /(\{ next: ){10}\[Object\]/],
-    ['a value past 2 000 values in all', Array.from({ length: 100 }, () => MILLION.slice(0, 100)), /… \d+ more items \(size limit\)/],
+    [
+      'a value past 2 000 values in all',
+      Array.from({ length: 100 }, () => MILLION.slice(0, 100)),
+      /… \d+ more items \(size limit\)/,
+    ],
   ])('cuts %s', (_name, value, shape) => {
     expect(show(boundValue(value))).toMatch(shape);
   });
@@ -129,7 +149,12 @@ describe('boundValue', () => {
 describe('capText', () => {
   test.each<[string, string, number, RegExp]>([
     ['keeps a short text', 'short', 100, /^short$/],
-    ['cuts at a line end and says how much was left out', 'line\n'.repeat(10_000), 1_000, /line\n… \[cut: message over 1 000 characters; \d[\d ]* more left out\]$/],
+    [
+      'cuts at a line end and says how much was left out',
+      'line\n'.repeat(10_000),
+      1_000,
+      /line\n… \[cut: message over 1 000 characters; \d[\d ]* more left out\]$/,
+    ],
     ['never splits a surrogate pair', '😀'.repeat(1_000), 500, /^(😀)+\n… \[cut:/u],
     ['resets a colour it cut inside of', `\u001b[31m${'r'.repeat(2_000)}`, 500, /r\u001b\[0m\n… \[cut:/],
   ])('%s', (_name, text, max, shape) => {
@@ -179,7 +204,13 @@ describe('the message and context options', () => {
   });
 
   test('a `message` that returns no string is said so', async () => {
-    const message = await failureOf(expect(() => 1).toEventuallyEqual(2, { timeout: 20, interval: 5, message: (() => 42) as unknown as () => string }));
+    const message = await failureOf(
+      expect(() => 1).toEventuallyEqual(2, {
+        timeout: 20,
+        interval: 5,
+        message: (() => 42) as unknown as () => string,
+      }),
+    );
     expect(message).toContain('`message()` returned 42 instead of a string.');
     expect(message).toMatch(/Timed out after/);
   });
@@ -199,7 +230,9 @@ describe('the message and context options', () => {
         },
       }),
     );
-    expect(message).toMatch(/Context: `context\(\)` threw, so its evidence is missing:\n\s+Error: \[reading `message` threw Error: message getter\]/);
+    expect(message).toMatch(
+      /Context: `context\(\)` threw, so its evidence is missing:\n\s+Error: \[reading `message` threw Error: message getter\]/,
+    );
     expect(message).toMatch(/Timed out after/);
   });
 
@@ -218,7 +251,9 @@ describe('the message and context options', () => {
 
   test('a huge `context` value is cut like any value', async () => {
     const wide = Object.fromEntries(MILLION.slice(0, 200_000).map((i) => [`key${i}`, i]));
-    const message = await failureOf(expect(() => 1).toEventuallyEqual(2, { timeout: 20, interval: 5, context: () => wide }));
+    const message = await failureOf(
+      expect(() => 1).toEventuallyEqual(2, { timeout: 20, interval: 5, context: () => wide }),
+    );
     expect(message.length).toBeLessThan(SECTION_CAP);
     expect(message).toContain("'…': 199 900 more keys");
   });
@@ -234,7 +269,11 @@ describe('exotic thrown values', () => {
     },
   });
   test.each<[string, () => unknown, RegExp]>([
-    ['an error whose name getter throws', () => throwingName, /Last error:\n\s+\[reading `name` threw Error: name getter\]: kept/],
+    [
+      'an error whose name getter throws',
+      () => throwingName,
+      /Last error:\n\s+\[reading `name` threw Error: name getter\]: kept/,
+    ],
     [
       'an object whose toString throws',
       () => ({
@@ -266,7 +305,9 @@ describe('exotic thrown values', () => {
     let error = new Error('level 0');
     for (let i = 1; i <= 6; i++) error = new Error(`level ${i}`, { cause: error });
     const text = formatError(error);
-    expect(text).toMatch(/Error: level 6[\s\S]*Caused by: Error: level 5[\s\S]*Caused by: Error: level 4[\s\S]*Caused by: Error: level 3[\s\S]*… \(further causes not shown\)/);
+    expect(text).toMatch(
+      /Error: level 6[\s\S]*Caused by: Error: level 5[\s\S]*Caused by: Error: level 4[\s\S]*Caused by: Error: level 3[\s\S]*… \(further causes not shown\)/,
+    );
     expect(text).not.toContain('level 2');
   });
 });
@@ -296,8 +337,26 @@ describe('the last value, when the last attempt threw', () => {
       window: 100,
       windowName: 'timeout',
       timeline: [
-        { firstAt: 0, lastAt: 40, firstAttempt: 1, lastAttempt: 2, count: 2, kind: 'value', summary: "{ status: 'pending' }", held: false },
-        { firstAt: 90, lastAt: 90, firstAttempt: 3, lastAttempt: 3, count: 1, kind: 'error', summary: 'Error: ECONNRESET', held: false },
+        {
+          firstAt: 0,
+          lastAt: 40,
+          firstAttempt: 1,
+          lastAttempt: 2,
+          count: 2,
+          kind: 'value',
+          summary: "{ status: 'pending' }",
+          held: false,
+        },
+        {
+          firstAt: 90,
+          lastAt: 90,
+          firstAttempt: 3,
+          lastAttempt: 3,
+          count: 1,
+          kind: 'error',
+          summary: 'Error: ECONNRESET',
+          held: false,
+        },
       ],
       droppedEntries: 0,
       hasValue: true,
@@ -318,13 +377,25 @@ describe('the last value, when the last attempt threw', () => {
   };
 
   test('says the check returned false, end to end', async () => {
-    const message = await failureOf(expect(valuesThenErrors()).toEventually((order: { status: string }) => order.status === 'paid', { timeout: 40, interval: 5 }));
+    const message = await failureOf(
+      expect(valuesThenErrors()).toEventually((order: { status: string }) => order.status === 'paid', {
+        timeout: 40,
+        interval: 5,
+      }),
+    );
     expect(message).toMatch(/Last error:\n\s+Error: ECONNRESET/);
-    expect(message).toMatch(/the last one \(attempt 2\) was:[\s\S]*pending[\s\S]*\n\nThe check rejected it: the check returned false\./);
+    expect(message).toMatch(
+      /the last one \(attempt 2\) was:[\s\S]*pending[\s\S]*\n\nThe check rejected it: the check returned false\./,
+    );
   });
 
   test('says what the check threw, end to end', async () => {
-    const message = await failureOf(expect(valuesThenErrors()).toEventually((order: { status: string }) => expect(order.status).toBe('paid'), { timeout: 40, interval: 5 }));
+    const message = await failureOf(
+      expect(valuesThenErrors()).toEventually((order: { status: string }) => expect(order.status).toBe('paid'), {
+        timeout: 40,
+        interval: 5,
+      }),
+    );
     // Jest: "Error: expect(received).toBe(expected)"; Vitest: "AssertionError: expected 'pending' to be 'paid'".
     expect(message).toMatch(/The check rejected it by throwing:\n\s+\w*Error: [^\n]*(?:toBe\(expected\)|to be 'paid')/);
   });

@@ -2,7 +2,15 @@
  * One engine per process: classes are recognised by brand, so two copies of the library (ESM and CJS,
  * or two entry points) agree. The built package is checked by test/verdicts; here, the brand itself.
  */
-import { ConsistentlyError, EventuallyError, PollError, StopError, consistently, eventually, stop } from '../../src/index.ts';
+import {
+  ConsistentlyError,
+  EventuallyError,
+  PollError,
+  StopError,
+  consistently,
+  eventually,
+  stop,
+} from '../../src/index.ts';
 import { errorOf } from '../support/failure.ts';
 
 const fromAnotherCopy = (...brands: string[]): object => {

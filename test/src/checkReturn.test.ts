@@ -26,14 +26,17 @@ const checkers: Array<[string, (check: (value: unknown) => unknown) => Promise<u
 ];
 
 describe.each(checkers)('a check given to %s', (_name, run) => {
-  test.each(returns)('that returns %s is a usage error at once, naming what it returned', async (_what, value, named) => {
-    const started = performance.now();
-    const message = await failureOf(run(() => (value instanceof Promise ? value.then((v) => v) : value)));
-    expect(message).toMatch(named);
-    expect(message).toMatch(/A check returns true or false/);
-    // At once: not retried for the 2 s window.
-    expect(performance.now() - started).toBeLessThan(1_500);
-  });
+  test.each(returns)(
+    'that returns %s is a usage error at once, naming what it returned',
+    async (_what, value, named) => {
+      const started = performance.now();
+      const message = await failureOf(run(() => (value instanceof Promise ? value.then((v) => v) : value)));
+      expect(message).toMatch(named);
+      expect(message).toMatch(/A check returns true or false/);
+      // At once: not retried for the 2 s window.
+      expect(performance.now() - started).toBeLessThan(1_500);
+    },
+  );
 
   test('that returns nothing and asserts nothing (a forgotten `return`) is a usage error at once', async () => {
     const started = performance.now();

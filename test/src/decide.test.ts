@@ -6,15 +6,31 @@ import { decide, endOfWindow, NO_STREAK, type Rules, type Streak } from '../../s
 import { planPause, watchedToEnd } from '../../src/poll/deadline.ts';
 import type { Goal } from '../../src/poll/goal.ts';
 
-const rules = (goal: Goal, extra: Partial<Rules> = {}): Rules => ({ goal, stableFor: 0, passes: 1, notBefore: undefined, ignore: undefined, ...extra });
+const rules = (goal: Goal, extra: Partial<Rules> = {}): Rules => ({
+  goal,
+  stableFor: 0,
+  passes: 1,
+  notBefore: undefined,
+  ignore: undefined,
+  ...extra,
+});
 const moment = { attempt: 3, startedAt: 100, at: 100, now: 101 };
 const value = (held: boolean): Observation<string> => ({ kind: 'value', value: 'v', held });
 const error = (e: unknown): Observation<string> => ({ kind: 'error', error: e, held: false });
-const unsettled: Observation<string> = { kind: 'unsettled', cause: 'attempt-timeout', error: new AttemptTimeoutError('x'), held: false };
+const unsettled: Observation<string> = {
+  kind: 'unsettled',
+  cause: 'attempt-timeout',
+  error: new AttemptTimeoutError('x'),
+  held: false,
+};
 // A StopError from another copy of the library (another entry point or module format) carries only the brand.
-const foreignStop = Object.assign(Object.create(Error.prototype), { reason: 'from the CJS copy', [Symbol.for('unflake.brand.stop')]: true });
+const foreignStop = Object.assign(Object.create(Error.prototype), {
+  reason: 'from the CJS copy',
+  [Symbol.for('unflake.brand.stop')]: true,
+});
 
-const endKind = (d: ReturnType<typeof decide>): string => (d.end ? `${d.passed ? 'pass' : 'fail'}:${d.reason.kind}` : 'continue');
+const endKind = (d: ReturnType<typeof decide>): string =>
+  d.end ? `${d.passed ? 'pass' : 'fail'}:${d.reason.kind}` : 'continue';
 
 describe('decide', () => {
   test.each([
@@ -37,21 +53,33 @@ describe('decide', () => {
   test.each([
     ['a StopError', new StopError('cancelled'), 'fail:stopped'],
     ['a StopError of another copy of the library (brand only)', foreignStop, 'fail:stopped'],
-    ['a StopError deep in a cause chain', new Error('wrapped', { cause: new Error('again', { cause: new StopError('deep') }) }), 'fail:stopped'],
+    [
+      'a StopError deep in a cause chain',
+      new Error('wrapped', { cause: new Error('again', { cause: new StopError('deep') }) }),
+      'fail:stopped',
+    ],
     ['a usage error of unflake itself', usageError('stop()', 'bad'), 'fail:misuse'],
     ['an ordinary error', new Error('not yet'), 'continue'],
   ] as [string, unknown, string][])('a probe that throws %s: %s', (_, thrown, expected) => {
-    for (const goal of ['eventually', 'never'] as Goal[]) expect(endKind(decide(error(thrown), NO_STREAK, rules(goal), moment))).toBe(expected);
+    for (const goal of ['eventually', 'never'] as Goal[])
+      expect(endKind(decide(error(thrown), NO_STREAK, rules(goal), moment))).toBe(expected);
   });
 
   test('a check that throws stop() stops, with the reason and the cause', () => {
     const cause = new Error('root');
-    const d = decide({ kind: 'value', value: 1, held: false, checkError: new StopError('gone', { cause }) }, NO_STREAK, rules('eventually'), moment);
+    const d = decide(
+      { kind: 'value', value: 1, held: false, checkError: new StopError('gone', { cause }) },
+      NO_STREAK,
+      rules('eventually'),
+      moment,
+    );
     expect(d).toEqual({ end: true, passed: false, reason: { kind: 'stopped', reason: 'gone', cause } });
   });
 
   test('ignore decides which errors are "not yet"; an ignore that throws refuses', () => {
-    expect(endKind(decide(error(new Error('x')), NO_STREAK, rules('eventually', { ignore: () => false }), moment))).toBe('fail:not-ignorable');
+    expect(
+      endKind(decide(error(new Error('x')), NO_STREAK, rules('eventually', { ignore: () => false }), moment)),
+    ).toBe('fail:not-ignorable');
     expect(
       endKind(
         decide(
@@ -66,33 +94,87 @@ describe('decide', () => {
         ),
       ),
     ).toBe('fail:not-ignorable');
-    expect(endKind(decide(error(new Error('x')), NO_STREAK, rules('eventually', { ignore: () => true }), moment))).toBe('continue');
+    expect(endKind(decide(error(new Error('x')), NO_STREAK, rules('eventually', { ignore: () => true }), moment))).toBe(
+      'continue',
+    );
   });
 
   test('failWhen ends at once, for every goal', () => {
     for (const goal of ['eventually', 'never', 'always', 'eventually-fails'] as Goal[]) {
-      expect(endKind(decide({ kind: 'value', value: 1, held: false, failWhen: 'status failed' }, NO_STREAK, rules(goal), moment))).toBe('fail:fail-when');
+      expect(
+        endKind(
+          decide({ kind: 'value', value: 1, held: false, failWhen: 'status failed' }, NO_STREAK, rules(goal), moment),
+        ),
+      ).toBe('fail:fail-when');
     }
   });
 
   test('notBefore: holding too early fails; a first hold after it needs a miss seen just before the boundary', () => {
-    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 500 }), { ...moment, at: 100 }))).toBe('fail:too-early');
-    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 49 }))).toBe('pass:passed');
-    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 20 }))).toBe('fail:not-before-unseen');
-    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100 }))).toBe('fail:not-before-unseen');
+    expect(
+      endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 500 }), { ...moment, at: 100 })),
+    ).toBe('fail:too-early');
+    expect(
+      endKind(
+        decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 49 }),
+      ),
+    ).toBe('pass:passed');
+    expect(
+      endKind(
+        decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 20 }),
+      ),
+    ).toBe('fail:not-before-unseen');
+    expect(
+      endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100 })),
+    ).toBe('fail:not-before-unseen');
     // In virtual time the sample is 1 ms before the boundary; in real time a timer may be late.
-    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 48 }, true))).toBe('fail:not-before-unseen');
-    expect(endKind(decide(value(true), NO_STREAK, rules('eventually', { notBefore: 50 }), { ...moment, at: 100, lastMiss: 49 }, true))).toBe('pass:passed');
+    expect(
+      endKind(
+        decide(
+          value(true),
+          NO_STREAK,
+          rules('eventually', { notBefore: 50 }),
+          { ...moment, at: 100, lastMiss: 48 },
+          true,
+        ),
+      ),
+    ).toBe('fail:not-before-unseen');
+    expect(
+      endKind(
+        decide(
+          value(true),
+          NO_STREAK,
+          rules('eventually', { notBefore: 50 }),
+          { ...moment, at: 100, lastMiss: 49 },
+          true,
+        ),
+      ),
+    ).toBe('pass:passed');
   });
 
   test('a pass rests on a judged value: what the check throws decides whether it judged', () => {
     const assertion = Object.assign(new Error('expected 1 to be 2'), { name: 'AssertionError' });
-    const jestAssertion = Object.assign(new Error('expect(received).toBe(expected)'), { matcherResult: { pass: false } });
-    const judged = (checkError: unknown): Observation<string> => ({ kind: 'value', value: 'v', held: false, checkError });
-    for (const e of [assertion, jestAssertion]) expect(endKind(decide(judged(e), NO_STREAK, rules('eventually-fails'), moment))).toBe('pass:passed');
-    expect(endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('eventually-fails'), moment))).toBe('continue');
-    expect(endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('always'), moment))).toBe('fail:stopped-holding');
-    expect(endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('always', { ignore: () => true }), moment))).toBe('continue');
+    const jestAssertion = Object.assign(new Error('expect(received).toBe(expected)'), {
+      matcherResult: { pass: false },
+    });
+    const judged = (checkError: unknown): Observation<string> => ({
+      kind: 'value',
+      value: 'v',
+      held: false,
+      checkError,
+    });
+    for (const e of [assertion, jestAssertion])
+      expect(endKind(decide(judged(e), NO_STREAK, rules('eventually-fails'), moment))).toBe('pass:passed');
+    expect(
+      endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('eventually-fails'), moment)),
+    ).toBe('continue');
+    expect(endKind(decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('always'), moment))).toBe(
+      'fail:stopped-holding',
+    );
+    expect(
+      endKind(
+        decide(judged(new TypeError('x.y is undefined')), NO_STREAK, rules('always', { ignore: () => true }), moment),
+      ),
+    ).toBe('continue');
   });
 
   test('retryAfter is a break of an "always" window unless ignore names it, a pause elsewhere', () => {
@@ -102,23 +184,54 @@ describe('decide', () => {
       passed: false,
       reason: { kind: 'stopped-holding', broken: { by: 'retry-after', ms: 50 } },
     });
-    expect(decide(wait, NO_STREAK, rules('always', { ignore: (e) => e instanceof RetryAfterError }), moment)).toEqual({ end: false, streak: NO_STREAK, retryAfter: 50 });
+    expect(decide(wait, NO_STREAK, rules('always', { ignore: (e) => e instanceof RetryAfterError }), moment)).toEqual({
+      end: false,
+      streak: NO_STREAK,
+      retryAfter: 50,
+    });
     for (const goal of ['eventually', 'never', 'eventually-fails'] as Goal[])
       expect(decide(wait, NO_STREAK, rules(goal), moment)).toEqual({ end: false, streak: NO_STREAK, retryAfter: 50 });
   });
 
   test('settled() passes a window only after a judged value (or for the value its check judged)', () => {
-    expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), { ...moment, sawValue: true }))).toBe('pass:settled');
-    expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), moment))).toBe('fail:settled-unseen');
-    expect(endKind(decide({ kind: 'value', value: 1, held: false, checkError: new SettledError('final') }, NO_STREAK, rules('always'), moment))).toBe('pass:settled');
+    expect(
+      endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), { ...moment, sawValue: true })),
+    ).toBe('pass:settled');
+    expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('never'), moment))).toBe(
+      'fail:settled-unseen',
+    );
+    expect(
+      endKind(
+        decide(
+          { kind: 'value', value: 1, held: false, checkError: new SettledError('final') },
+          NO_STREAK,
+          rules('always'),
+          moment,
+        ),
+      ),
+    ).toBe('pass:settled');
     // Found by the goal table: `ignore` judges errors, not the markers the probe threw on purpose.
-    expect(endKind(decide(error(new SettledError('closed')), NO_STREAK, rules('always', { ignore: () => false }), { ...moment, sawValue: true }))).toBe('pass:settled');
+    expect(
+      endKind(
+        decide(error(new SettledError('closed')), NO_STREAK, rules('always', { ignore: () => false }), {
+          ...moment,
+          sawValue: true,
+        }),
+      ),
+    ).toBe('pass:settled');
   });
 
   test('markers are not read through a nested poll failure', () => {
     const nested = brand(new Error('eventually() failed', { cause: new SettledError('inner') }), 'PollError');
     expect(endKind(decide(error(nested), NO_STREAK, rules('never'), { ...moment, sawValue: true }))).toBe('continue');
-    expect(endKind(decide(error(new Error('wrap', { cause: new SettledError('own') })), NO_STREAK, rules('never'), { ...moment, sawValue: true }))).toBe('pass:settled');
+    expect(
+      endKind(
+        decide(error(new Error('wrap', { cause: new SettledError('own') })), NO_STREAK, rules('never'), {
+          ...moment,
+          sawValue: true,
+        }),
+      ),
+    ).toBe('pass:settled');
     const nestedStop = brand(new Error('eventually() failed', { cause: new StopError('inner') }), 'PollError');
     expect(endKind(decide(error(nestedStop), NO_STREAK, rules('eventually'), moment))).toBe('continue');
   });
@@ -126,19 +239,43 @@ describe('decide', () => {
   test('stableFor and passes build a streak; a miss resets it', () => {
     const first = decide(value(true), NO_STREAK, rules('eventually', { passes: 2 }), moment);
     expect(first).toEqual({ end: false, streak: { start: 100, count: 1 } });
-    const second = decide(value(true), (first as { streak: Streak }).streak, rules('eventually', { passes: 2 }), { ...moment, now: 150 });
+    const second = decide(value(true), (first as { streak: Streak }).streak, rules('eventually', { passes: 2 }), {
+      ...moment,
+      now: 150,
+    });
     expect(endKind(second)).toBe('pass:passed');
-    expect(decide(value(false), { start: 100, count: 1 }, rules('eventually', { passes: 2 }), moment)).toEqual({ end: false, streak: NO_STREAK });
-    const held = decide(value(true), { start: 100, count: 5 }, rules('eventually', { stableFor: 100 }), { ...moment, now: 150 });
+    expect(decide(value(false), { start: 100, count: 1 }, rules('eventually', { passes: 2 }), moment)).toEqual({
+      end: false,
+      streak: NO_STREAK,
+    });
+    const held = decide(value(true), { start: 100, count: 5 }, rules('eventually', { stableFor: 100 }), {
+      ...moment,
+      now: 150,
+    });
     expect(endKind(held)).toBe('continue');
-    expect(endKind(decide(value(true), { start: 100, count: 5 }, rules('eventually', { stableFor: 100 }), { ...moment, now: 200 }))).toBe('pass:passed');
+    expect(
+      endKind(
+        decide(value(true), { start: 100, count: 5 }, rules('eventually', { stableFor: 100 }), { ...moment, now: 200 }),
+      ),
+    ).toBe('pass:passed');
   });
 });
 
 describe('endOfWindow', () => {
   const timeout = { kind: 'timeout', limit: 'window', window: 300, windowName: 'for' } as const;
-  const base = { cutByTest: false, byAttempts: false, sawValue: true, streak: NO_STREAK, now: 300, timeout, maxAttempts: undefined, stableFor: 0, passes: 1 };
-  const outcome = (r: { passed: boolean; reason: { kind: string } }): string => `${r.passed ? 'pass' : 'fail'}:${r.reason.kind}`;
+  const base = {
+    cutByTest: false,
+    byAttempts: false,
+    sawValue: true,
+    streak: NO_STREAK,
+    now: 300,
+    timeout,
+    maxAttempts: undefined,
+    stableFor: 0,
+    passes: 1,
+  };
+  const outcome = (r: { passed: boolean; reason: { kind: string } }): string =>
+    `${r.passed ? 'pass' : 'fail'}:${r.reason.kind}`;
 
   test.each([
     ['always', {}, 'pass:passed'],
@@ -208,7 +345,10 @@ describe('watchedToEnd: an attempt still running at the deadline', () => {
     [30, 20, 100, true],
     [41, 20, 100, false],
     [295, 0, 300, false],
-  ])('started %d ms before the deadline, after an attempt of %d ms, in a %d ms window: watched to the end %s', (tail, previous, window, expected) => {
-    expect(watchedToEnd(tail, previous, window)).toBe(expected);
-  });
+  ])(
+    'started %d ms before the deadline, after an attempt of %d ms, in a %d ms window: watched to the end %s',
+    (tail, previous, window, expected) => {
+      expect(watchedToEnd(tail, previous, window)).toBe(expected);
+    },
+  );
 });

@@ -15,7 +15,13 @@ describe('item 5: an "always" window is broken by every attempt it could not che
   test("toConsistentlyEqual('up') after one 'up' and then HTTP 503 retryAfter fails, naming the retryAfter", async () => {
     const clock = new TestClock();
     let n = 0;
-    const message = await failureOf(expect(() => (++n === 1 ? 'up' : retryAfter(10, 'HTTP 503'))).toConsistentlyEqual('up', { clock, for: 300, interval: 10 }));
+    const message = await failureOf(
+      expect(() => (++n === 1 ? 'up' : retryAfter(10, 'HTTP 503'))).toConsistentlyEqual('up', {
+        clock,
+        for: 300,
+        interval: 10,
+      }),
+    );
     expect(message).toMatch(/at attempt 2 .*retryAfter/);
     expect(message).toMatch(/HTTP 503/);
   });
@@ -35,7 +41,12 @@ describe('item 5: an "always" window is broken by every attempt it could not che
 
   test('an attempt that hangs through the rest of the window is a break, even after a value', async () => {
     let n = 0;
-    const message = await failureOf(expect(() => (++n === 1 ? 'up' : new Promise<string>(() => {}))).toConsistentlyEqual('up', { for: 60, interval: 5 }));
+    const message = await failureOf(
+      expect(() => (++n === 1 ? 'up' : new Promise<string>(() => {}))).toConsistentlyEqual('up', {
+        for: 60,
+        interval: 5,
+      }),
+    );
     expect(message).toMatch(/did not settle|still running/);
     expect(message).not.toMatch(/^It held/m);
   });
@@ -60,7 +71,9 @@ describe('item 5: .not.toConsistently… passes only on a value the check reject
     let n = 0;
     const received = expect(() => probe(++n));
     const options = { clock, for: 100, interval: 10, attemptTimeout: 5 };
-    const message = await failureOf(check ? received.not.toConsistently(check, options) : received.not.toConsistentlyEqual('up', options));
+    const message = await failureOf(
+      check ? received.not.toConsistently(check, options) : received.not.toConsistentlyEqual('up', options),
+    );
     expect(message).toMatch(/Timed out/);
     expect(n).toBeGreaterThan(2);
   });
@@ -72,14 +85,24 @@ describe('item 5: .not.toConsistently… passes only on a value the check reject
 
 describe('item 5: a "never" window counts only judged values', () => {
   test('.not.toEventually with a check that throws a TypeError on every value fails "no value"', async () => {
-    const message = await failureOf(expect(() => ({})).not.toEventually((v) => (v as { items: unknown[] }).items.length > 0, { timeout: 60, interval: 5 }));
+    const message = await failureOf(
+      expect(() => ({})).not.toEventually((v) => (v as { items: unknown[] }).items.length > 0, {
+        timeout: 60,
+        interval: 5,
+      }),
+    );
     expect(message).toMatch(/no value was judged: .*the check threw an error that is not an assertion/);
     expect(message).toMatch(/TypeError/);
   });
 
   test('an attempt that hangs to the end of the window after one value is not a pass', async () => {
     let n = 0;
-    const message = await failureOf(expect(() => (++n === 1 ? 'once' : new Promise<string>(() => {}))).not.toEventuallyEqual('twice', { timeout: 60, interval: 5 }));
+    const message = await failureOf(
+      expect(() => (++n === 1 ? 'once' : new Promise<string>(() => {}))).not.toEventuallyEqual('twice', {
+        timeout: 60,
+        interval: 5,
+      }),
+    );
     expect(message).toMatch(/did not settle|still running/);
   });
 });
@@ -118,7 +141,11 @@ describe('item 6: markers are only what the probe itself threw', () => {
     let calls = 0;
     await failureOf(eventually(() => (calls++, Promise.reject(nested)), { clock, timeout: 30, interval: 10 }));
     expect(calls).toBe(4);
-    const own = await errorOf<PollError>(eventually(() => Promise.reject(new Error('outer', { cause: new Error('mid', { cause: nested.cause }) })), { timeout: 1_000 }));
+    const own = await errorOf<PollError>(
+      eventually(() => Promise.reject(new Error('outer', { cause: new Error('mid', { cause: nested.cause }) })), {
+        timeout: 1_000,
+      }),
+    );
     expect(own.reason.kind).toBe('stopped');
   });
 });
@@ -165,20 +192,36 @@ describe('item 11: real time whatever Date has become', () => {
 describe('item 13: notBefore is sampled just before its boundary', () => {
   test('done at 968 ms against notBefore: 1000 fails as too early (the next scheduled attempt was at 1054 ms)', async () => {
     const clock = new TestClock();
-    const message = await failureOf(expect(() => (clock.monotonic() >= 968 ? 'done' : 'pending')).toEventuallyEqual('done', { clock, notBefore: 1_000, timeout: 5_000 }));
+    const message = await failureOf(
+      expect(() => (clock.monotonic() >= 968 ? 'done' : 'pending')).toEventuallyEqual('done', {
+        clock,
+        notBefore: 1_000,
+        timeout: 5_000,
+      }),
+    );
     expect(message).toMatch(/held too early: at 99\d/);
   });
 
   test('when no attempt could see the state just before the boundary, it says so instead of passing', async () => {
     const clock = new TestClock();
-    const message = await failureOf(expect(() => (clock.monotonic() < 1_100 ? refused() : 'done')).toEventuallyEqual('done', { clock, notBefore: 1_000, timeout: 5_000 }));
+    const message = await failureOf(
+      expect(() => (clock.monotonic() < 1_100 ? refused() : 'done')).toEventuallyEqual('done', {
+        clock,
+        notBefore: 1_000,
+        timeout: 5_000,
+      }),
+    );
     expect(message).toMatch(/no attempt could see the state just before 1000 ms/);
     expect(message).toMatch(/notBefore/);
   });
 
   test('a state that changes after the boundary passes', async () => {
     const clock = new TestClock();
-    await expect(() => (clock.monotonic() >= 1_050 ? 'done' : 'pending')).toEventuallyEqual('done', { clock, notBefore: 1_000, timeout: 5_000 });
+    await expect(() => (clock.monotonic() >= 1_050 ? 'done' : 'pending')).toEventuallyEqual('done', {
+      clock,
+      notBefore: 1_000,
+      timeout: 5_000,
+    });
   });
 });
 

@@ -14,25 +14,46 @@ type ErrorClass = new (...args: unknown[]) => Error;
 
 /** Stands for any constructor argument: a string, a number (0), an object with any property, a list. */
 const anything: unknown = new Proxy(function anything() {}, {
-  get: (_, key) => (key === Symbol.toPrimitive ? (hint: string) => (hint === 'number' ? 0 : 'anything') : key === Symbol.iterator ? [][Symbol.iterator] : anything),
+  get: (_, key) =>
+    key === Symbol.toPrimitive
+      ? (hint: string) => (hint === 'number' ? 0 : 'anything')
+      : key === Symbol.iterator
+        ? [][Symbol.iterator]
+        : anything,
 });
 
 function errorClassesOf(entries: Record<string, Record<string, unknown>>): [string, ErrorClass][] {
   const found: [string, ErrorClass][] = [];
   for (const [entry, exports] of Object.entries(entries)) {
     for (const [exported, value] of Object.entries(exports)) {
-      if (typeof value === 'function' && value.prototype instanceof Error) found.push([`${entry}: ${exported}`, value as ErrorClass]);
+      if (typeof value === 'function' && value.prototype instanceof Error)
+        found.push([`${entry}: ${exported}`, value as ErrorClass]);
     }
   }
   return found;
 }
 
-const classes = errorClassesOf({ unflake: mainEntry, 'unflake/clock': clockEntry, 'unflake/faults': faultsEntry, 'unflake/matchers': matchersEntry });
+const classes = errorClassesOf({
+  unflake: mainEntry,
+  'unflake/clock': clockEntry,
+  'unflake/faults': faultsEntry,
+  'unflake/matchers': matchersEntry,
+});
 
 describe('error names', () => {
   test('the public entry points export error classes (the rule is not checked on an empty list)', () => {
     const names = classes.map(([, c]) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['StopError', 'RetryAfterError', 'SettledError', 'EventuallyError', 'ConsistentlyError', 'ReadinessError', 'FollowerLostError']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'StopError',
+        'RetryAfterError',
+        'SettledError',
+        'EventuallyError',
+        'ConsistentlyError',
+        'ReadinessError',
+        'FollowerLostError',
+      ]),
+    );
   });
 
   test.each(classes)('%s: an instance is named after its class', (_, ErrorClass) => {

@@ -16,13 +16,27 @@ const installs: [string, () => () => void][] = [
       // runner's own worker messages queued during the test, and hang the run (not the poll).
       const clock = withGlobal(globalThis).install({
         now: 0,
-        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date', 'hrtime', 'performance'],
+        toFake: [
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+          'clearImmediate',
+          'Date',
+          'hrtime',
+          'performance',
+        ],
       });
       return () => clock.uninstall();
     },
   ],
 ];
-if (runner.name === 'jest') installs.push(['jest legacy fake timers', () => (runner.useFakeTimers({ legacy: true }), () => runner.useRealTimers())]);
+if (runner.name === 'jest')
+  installs.push([
+    'jest legacy fake timers',
+    () => (runner.useFakeTimers({ legacy: true }), () => runner.useRealTimers()),
+  ]);
 
 describe.each(installs)('under %s', (_, install) => {
   let uninstall: () => void = () => {};

@@ -15,7 +15,11 @@ function model(text: string, max: number): string {
 }
 
 // Blank-looking lines, long lines and paragraph breaks are where the three old helpers disagreed.
-const piece = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('\n', '\n\n', '  ', '\t', ' \n '), fc.string({ minLength: 150, maxLength: 400 }));
+const piece = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom('\n', '\n\n', '  ', '\t', ' \n '),
+  fc.string({ minLength: 150, maxLength: 400 }),
+);
 const message = fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join(''));
 
 describe('firstLine', () => {

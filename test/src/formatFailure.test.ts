@@ -13,7 +13,18 @@ const failed = (reason: FailReason, extra: Partial<PollResult> = {}): PollResult
     virtual: false,
     window: 300,
     windowName: 'for',
-    timeline: [{ firstAt: 0, lastAt: 290, firstAttempt: 1, lastAttempt: 4, count: 4, kind: 'value', summary: "'good'", held: true }],
+    timeline: [
+      {
+        firstAt: 0,
+        lastAt: 290,
+        firstAttempt: 1,
+        lastAttempt: 4,
+        count: 4,
+        kind: 'value',
+        summary: "'good'",
+        held: true,
+      },
+    ],
     droppedEntries: 0,
     hasValue: true,
     lastValue: 'good',
@@ -44,8 +55,18 @@ describe('formatFailure on literal results', () => {
       'always',
       /the probe never returned a value: every one of 4 attempts threw or did not settle/,
     ],
-    ['a stopped-holding window', { kind: 'stopped-holding', attempt: 4 }, 'always', /It stopped holding at attempt 4 after 300 ms; it had to hold for 300 ms \(`for`\)\./],
-    ['the test ending', { kind: 'test-ended' }, 'eventually', /The test ended while it was still running after 300 ms: it was stopped, and a stopped poll is never a pass\./],
+    [
+      'a stopped-holding window',
+      { kind: 'stopped-holding', attempt: 4 },
+      'always',
+      /It stopped holding at attempt 4 after 300 ms; it had to hold for 300 ms \(`for`\)\./,
+    ],
+    [
+      'the test ending',
+      { kind: 'test-ended' },
+      'eventually',
+      /The test ended while it was still running after 300 ms: it was stopped, and a stopped poll is never a pass\./,
+    ],
     [
       'a misuse',
       { kind: 'misuse', error: new TypeError('stop(): `reason` must be a non-empty string') },
@@ -66,7 +87,14 @@ describe('formatFailure on literal results', () => {
       printer: plainPrinter,
     });
     expect(message.endsWith('Run: trace abc · worker w9')).toBe(true);
-    expect(formatFailure({ hint: 'hint', goal: 'eventually', result: failed({ kind: 'max-attempts', maxAttempts: 4 }), printer: plainPrinter })).not.toMatch(/Run:/);
+    expect(
+      formatFailure({
+        hint: 'hint',
+        goal: 'eventually',
+        result: failed({ kind: 'max-attempts', maxAttempts: 4 }),
+        printer: plainPrinter,
+      }),
+    ).not.toMatch(/Run:/);
   });
 
   test('dropped timeline entries are counted truly: 301 distinct values read as 301', async () => {

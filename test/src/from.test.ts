@@ -28,7 +28,16 @@ function run(seq: Array<[number, boolean]>, r: Rules): string {
     if (d.end) return d.passed ? `pass@${i + 1}` : `fail:${d.reason.kind}`;
     streak = d.streak;
   }
-  const end: WindowEnd = { ...r, cutByTest: false, byAttempts: false, sawValue: true, streak, now: seq.length, timeout, maxAttempts: undefined };
+  const end: WindowEnd = {
+    ...r,
+    cutByTest: false,
+    byAttempts: false,
+    sawValue: true,
+    streak,
+    now: seq.length,
+    timeout,
+    maxAttempts: undefined,
+  };
   const { passed, reason } = endOfWindow(end);
   return passed ? 'pass@end' : `fail:${reason.kind}${'attempt' in reason ? `@${reason.attempt}` : ''}`;
 }
@@ -148,7 +157,9 @@ describe('from: decisions', () => {
         rules(() => 'yes'),
       ),
     ).toBe('fail:misuse');
-    expect(() => fromRule(() => Promise.resolve(true)).matches(0)).toThrow(/from: the check must return true .* synchronously, but returned Promise/);
+    expect(() => fromRule(() => Promise.resolve(true)).matches(0)).toThrow(
+      /from: the check must return true .* synchronously, but returned Promise/,
+    );
   });
 
   test('stableFor and passes count only holds after the starting state', () => {
@@ -210,17 +221,23 @@ describe('from: options', () => {
     expect(normalizeOptions('eventually()', 'eventually', { from: 0 }, 'eventually').from?.describe).toBe('0');
     expect(normalizeOptions('eventually()', 'eventually', { from: undefined }, 'eventually').from).toBeDefined();
     expect(normalizeOptions('eventually()', 'eventually', {}, 'eventually').from).toBeUndefined();
-    expect(() => normalizeOptions('toEventuallyEqual()', 'eventually', { form: 0 }, 'eventually')).toThrow(/unknown option `form`. Did you mean `from`\?/);
+    expect(() => normalizeOptions('toEventuallyEqual()', 'eventually', { form: 0 }, 'eventually')).toThrow(
+      /unknown option `form`. Did you mean `from`\?/,
+    );
     expect(() => normalizeOptions('toEventuallyEqual()', 'eventually', { from: 0 }, 'never')).toThrow(
       'toEventuallyEqual(): `from` applies to a wait for a change (toEventually*, eventually()); a .not.toEventually… ("never") assertion already fails on any hold in its window.',
     );
-    expect(() => normalizeOptions('toConsistently()', 'consistently', { from: 0 }, 'always')).toThrow(/`from` is an option of the eventual assertions/);
+    expect(() => normalizeOptions('toConsistently()', 'consistently', { from: 0 }, 'always')).toThrow(
+      /`from` is an option of the eventual assertions/,
+    );
   });
 
   test('warnInstantPass: configure() takes true, false or a function', () => {
     expect(() => validateConfigurable({ warnInstantPass: true })).not.toThrow();
     expect(() => validateConfigurable({ warnInstantPass: (line: string) => line })).not.toThrow();
-    expect(() => validateConfigurable({ warnInstantPass: 'yes' })).toThrow('configure(): `warnInstantPass` must be true, false or a function (line: string) => void, got "yes".');
+    expect(() => validateConfigurable({ warnInstantPass: 'yes' })).toThrow(
+      'configure(): `warnInstantPass` must be true, false or a function (line: string) => void, got "yes".',
+    );
     expect(() => validateConfigurable({ warnInstantPas: true })).toThrow(/Did you mean `warnInstantPass`\?/);
   });
 });

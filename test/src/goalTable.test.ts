@@ -13,7 +13,18 @@ import type { Goal } from '../../src/poll/goal.ts';
 import { TestClock } from '../../clock/index.ts';
 import { errorOf } from '../support/failure.ts';
 
-const KINDS = ['holds', 'fails', 'assert', 'probe-throws', 'check-type-error', 'retry', 'hang', 'stop', 'settled', 'nested'] as const;
+const KINDS = [
+  'holds',
+  'fails',
+  'assert',
+  'probe-throws',
+  'check-type-error',
+  'retry',
+  'hang',
+  'stop',
+  'settled',
+  'nested',
+] as const;
 type Kind = (typeof KINDS)[number];
 const GOALS: readonly Goal[] = ['eventually', 'never', 'always', 'eventually-fails'];
 const IGNORES = ['absent', 'all', 'none'] as const;
@@ -57,7 +68,11 @@ beforeAll(async () => {
 });
 
 /** Runs the real engine on one sequence: attempt i has outcome outcomes[i-1]. */
-async function engine(goal: Goal, outcomes: readonly Kind[], ignore: Ignore): Promise<{ verdict: Verdict; attempts: number }> {
+async function engine(
+  goal: Goal,
+  outcomes: readonly Kind[],
+  ignore: Ignore,
+): Promise<{ verdict: Verdict; attempts: number }> {
   const clock = new TestClock();
   const eventual = goal === 'eventually' || goal === 'never';
   const window = 10 * (outcomes.length - 1);
@@ -109,7 +124,10 @@ async function engine(goal: Goal, outcomes: readonly Kind[], ignore: Ignore): Pr
 async function agrees(goal: Goal, outcomes: readonly Kind[], ignore: Ignore): Promise<void> {
   const { verdict, attempts } = await engine(goal, outcomes, ignore);
   const expected = model(goal, outcomes, ignore);
-  if (verdict !== expected) throw new Error(`${goal} over [${outcomes.join(', ')}] with ignore ${ignore}: the engine said ${verdict}, the model ${expected}`);
+  if (verdict !== expected)
+    throw new Error(
+      `${goal} over [${outcomes.join(', ')}] with ignore ${ignore}: the engine said ${verdict}, the model ${expected}`,
+    );
   expect(attempts).toBeLessThanOrEqual(outcomes.length);
 }
 

@@ -22,14 +22,23 @@ describe('retryAfter(ms)', () => {
   test('never past the deadline: the last attempt still runs at the deadline', async () => {
     const clock = new TestClock();
     const seenAt: number[] = [];
-    const message = await failureOf(eventually(() => (seenAt.push(clock.monotonic()), retryAfter(10_000, 'HTTP 503')), { clock, timeout: 300, interval: 10 }));
+    const message = await failureOf(
+      eventually(() => (seenAt.push(clock.monotonic()), retryAfter(10_000, 'HTTP 503')), {
+        clock,
+        timeout: 300,
+        interval: 10,
+      }),
+    );
     expect(seenAt).toEqual([0, 300]);
     expect(message).toMatch(/RetryAfterError: retry after 10000 ms: HTTP 503/);
   });
 
   test('is "not yet" even when `ignore` would refuse other errors', async () => {
     let n = 0;
-    await expect(() => (++n < 3 ? retryAfter(1) : 'ready')).toEventuallyEqual('ready', { ignore: () => false, interval: 1 });
+    await expect(() => (++n < 3 ? retryAfter(1) : 'ready')).toEventuallyEqual('ready', {
+      ignore: () => false,
+      interval: 1,
+    });
   });
 
   test('bad arguments are a usage error that fails at once', async () => {
@@ -44,14 +53,21 @@ describe('settled(reason)', () => {
   test('ends a consistently window at once, as a pass', async () => {
     const clock = new TestClock();
     let calls = 0;
-    await expect(() => (++calls === 3 ? settled('the job is archived') : 'running')).toConsistentlyEqual('running', { clock, for: 60_000, interval: 10 });
+    await expect(() => (++calls === 3 ? settled('the job is archived') : 'running')).toConsistentlyEqual('running', {
+      clock,
+      for: 60_000,
+      interval: 10,
+    });
     expect(calls).toBe(3);
     expect(clock.monotonic()).toBe(20);
   });
 
   test('ends a "never" window at once, as a pass', async () => {
     let calls = 0;
-    await expect(() => (++calls === 2 ? settled('the outbox is closed') : 'sent once')).not.toEventuallyEqual('sent twice', { timeout: 60_000, interval: 1 });
+    await expect(() => (++calls === 2 ? settled('the outbox is closed') : 'sent once')).not.toEventuallyEqual(
+      'sent twice',
+      { timeout: 60_000, interval: 1 },
+    );
     expect(calls).toBe(2);
   });
 
@@ -84,7 +100,9 @@ describe('onAttempt', () => {
       (v) => v >= 3,
       { interval: 1, onAttempt: (info) => seen.push(info) },
     );
-    expect(seen.map((i) => [i.attempt, i.value, i.held, i.error instanceof Error ? i.error.message : undefined])).toEqual([
+    expect(
+      seen.map((i) => [i.attempt, i.value, i.held, i.error instanceof Error ? i.error.message : undefined]),
+    ).toEqual([
       [1, undefined, false, 'warming up'],
       [2, 2, false, undefined],
       [3, 3, true, undefined],
@@ -108,14 +126,20 @@ describe('onAttempt', () => {
 
 describe('timeout: Infinity', () => {
   test('needs a signal', async () => {
-    await expect(eventually(() => false, { timeout: Infinity })).rejects.toThrow(/`timeout: Infinity` needs a `signal`/);
+    await expect(eventually(() => false, { timeout: Infinity })).rejects.toThrow(
+      /`timeout: Infinity` needs a `signal`/,
+    );
   });
 
   test('with a signal, the signal ends it (and that is a failure)', async () => {
     const controller = new AbortController();
     let calls = 0;
     const done = errorOf<Error>(
-      eventually(() => (++calls === 5 && controller.abort(new Error('shutting down')), false), { timeout: Infinity, signal: controller.signal, interval: 1 }),
+      eventually(() => (++calls === 5 && controller.abort(new Error('shutting down')), false), {
+        timeout: Infinity,
+        signal: controller.signal,
+        interval: 1,
+      }),
     );
     const error = await done;
     expect(calls).toBe(5);

@@ -7,9 +7,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: root, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -23,7 +28,9 @@ describe('a missing await', () => {
       /an assertion was never awaited:\n\s+expect\(…\)\.toEventuallyEqual\(…\) in test ".*is stopped and reported when the test ends.*": still running when the test ended/,
     );
     // It was stopped, and a stopped poll is never a pass: awaited late, it rejects.
-    await expect(forgotten).rejects.toThrow(/The test ended while it was still running .*a stopped poll is never a pass/);
+    await expect(forgotten).rejects.toThrow(
+      /The test ended while it was still running .*a stopped poll is never a pass/,
+    );
     const callsAtStop = calls;
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(calls).toBe(callsAtStop);
@@ -34,7 +41,14 @@ describe('a missing await', () => {
     const { code, output } =
       runner.name === 'vitest'
         ? await run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.fixture.config.ts'])
-        : await run(['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', '--config', 'test/fixtures/jest.fixture.config.json', fixture]);
+        : await run([
+            '--experimental-vm-modules',
+            '--no-warnings',
+            'node_modules/jest/bin/jest.js',
+            '--config',
+            'test/fixtures/jest.fixture.config.json',
+            fixture,
+          ]);
     expect(code).not.toBe(0);
     expect(output).toMatch(/never awaited/);
     expect(output).toMatch(/toEventuallyEqual/);

@@ -63,7 +63,9 @@ describe('attemptTimeout', () => {
   });
 
   test('a probe that never settles cannot hang: the deadline abandons it and says so', async () => {
-    const error = await errorOf<{ message: string; timeline: { summary: string }[] }>(eventually(() => new Promise(() => {}), { timeout: 50 }));
+    const error = await errorOf<{ message: string; timeline: { summary: string }[] }>(
+      eventually(() => new Promise(() => {}), { timeout: 50 }),
+    );
     expect(error.message).toMatch(/Timed out after \d+ ms \(timeout: 50 ms\)/);
     expect(error.message).toMatch(/attempt 1 was still running at the deadline/);
   });
@@ -72,7 +74,9 @@ describe('attemptTimeout', () => {
 describe('maxAttempts', () => {
   test('stops after that many attempts even with time left', async () => {
     let calls = 0;
-    const message = await failureOf(eventually(() => (calls++, false), { maxAttempts: 3, timeout: 10_000, interval: 1 }));
+    const message = await failureOf(
+      eventually(() => (calls++, false), { maxAttempts: 3, timeout: 10_000, interval: 1 }),
+    );
     expect(calls).toBe(3);
     expect(message).toMatch(/Gave up after 3 attempts \(maxAttempts: 3\)/);
   });
@@ -127,7 +131,9 @@ describe('stableFor and passes', () => {
         { clock, stableFor: 100, timeout: 120, interval: 5 },
       ),
     );
-    expect(message).toMatch(/It held for only \d+ ms \(\d+ attempts? in a row\) when the window ended after \d+ ms; it had to hold for 100 ms \(stableFor\)/);
+    expect(message).toMatch(
+      /It held for only \d+ ms \(\d+ attempts? in a row\) when the window ended after \d+ ms; it had to hold for 100 ms \(stableFor\)/,
+    );
   });
 
   test('passes needs that many consecutive holding attempts', async () => {
@@ -257,7 +263,12 @@ describe('context and message', () => {
   test('context is gathered once, at failure, and printed', async () => {
     let gathered = 0;
     const error = await errorOf<{ message: string; context: unknown }>(
-      eventually(() => false, { timeout: 30, interval: 5, context: () => (gathered++, { queueLag: 1200 }), message: 'projection never caught up' }),
+      eventually(() => false, {
+        timeout: 30,
+        interval: 5,
+        context: () => (gathered++, { queueLag: 1200 }),
+        message: 'projection never caught up',
+      }),
     );
     expect(gathered).toBe(1);
     expect(error.context).toEqual({ queueLag: 1200 });

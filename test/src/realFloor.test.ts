@@ -16,7 +16,12 @@ function changedByRealIo<A, B>(ms: number, before: A, after: B): { read: () => A
   return { read: () => current, dispose: () => clearRealTimer(timer) };
 }
 
-async function withIo<A, B>(ms: number, before: A, after: B, body: (read: () => A | B) => Promise<void>): Promise<void> {
+async function withIo<A, B>(
+  ms: number,
+  before: A,
+  after: B,
+  body: (read: () => A | B) => Promise<void>,
+): Promise<void> {
   const io = changedByRealIo(ms, before, after);
   try {
     await body(io.read);
@@ -51,7 +56,9 @@ describe('a virtual-time window watches a real floor', () => {
   test('notBefore in virtual time: a state real I/O reaches 50 ms later is too early', () =>
     withIo(50, 'pending', 'done', async (read) => {
       const clock = new TestClock();
-      const message = await failureOf(expect(read).toEventuallyEqual('done', { clock, notBefore: 1_000, timeout: 5_000 }));
+      const message = await failureOf(
+        expect(read).toEventuallyEqual('done', { clock, notBefore: 1_000, timeout: 5_000 }),
+      );
       expect(message).toMatch(/It held too early: at 999\.0 ms, before `notBefore` \(1000 ms\)/);
     }));
 
@@ -68,7 +75,9 @@ describe('a virtual-time window watches a real floor', () => {
     withIo(2_000, 0, 1, async (read) => {
       const clock = new TestClock();
       await expect(read).toConsistentlyEqual(0, { clock, for: 10_000, realFloor: 0 });
-      const message = await failureOf(expect(() => 'down').toConsistentlyEqual('up', { clock: new TestClock(), for: 1_000, realFloor: 0 }));
+      const message = await failureOf(
+        expect(() => 'down').toConsistentlyEqual('up', { clock: new TestClock(), for: 1_000, realFloor: 0 }),
+      );
       expect(message).toMatch(/It watched \d+ ms of real time \(realFloor: 0 ms\)/);
     }));
 
@@ -77,7 +86,9 @@ describe('a virtual-time window watches a real floor', () => {
       const restore = configure({ realFloor: 0 });
       try {
         await expect(read).toConsistentlyEqual(0, { clock: new TestClock(), for: 10_000 });
-        const message = await failureOf(expect(() => 'down').toConsistentlyEqual('up', { clock: new TestClock(), for: 1_000 }));
+        const message = await failureOf(
+          expect(() => 'down').toConsistentlyEqual('up', { clock: new TestClock(), for: 1_000 }),
+        );
         expect(message).toMatch(/\(realFloor: 0 ms\)/);
       } finally {
         restore();
@@ -87,12 +98,18 @@ describe('a virtual-time window watches a real floor', () => {
 
 describe('realFloor is checked like every option', () => {
   test('a misspelling says what was meant', async () => {
-    const message = await failureOf(expect(() => 0).toConsistentlyEqual(0, { clock: new TestClock(), realFlor: 10 } as never));
+    const message = await failureOf(
+      expect(() => 0).toConsistentlyEqual(0, { clock: new TestClock(), realFlor: 10 } as never),
+    );
     expect(message).toMatch(/unknown option `realFlor`\. Did you mean `realFloor`\?/);
   });
 
   test('a negative or non-number value is a TypeError naming it', async () => {
-    await expect(expect(() => 0).toConsistentlyEqual(0, { realFloor: -1 })).rejects.toThrow(/`realFloor` must be a finite number of milliseconds >= 0, got -1/);
-    expect(() => configure({ realFloor: 'long' as never })).toThrow(/`realFloor` must be a finite number of milliseconds >= 0/);
+    await expect(expect(() => 0).toConsistentlyEqual(0, { realFloor: -1 })).rejects.toThrow(
+      /`realFloor` must be a finite number of milliseconds >= 0, got -1/,
+    );
+    expect(() => configure({ realFloor: 'long' as never })).toThrow(
+      /`realFloor` must be a finite number of milliseconds >= 0/,
+    );
   });
 });

@@ -15,7 +15,9 @@ describe('a window that never observed a value fails', () => {
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
       }).not.toEventuallyEqual('dup', { timeout: 100, interval: 10 }),
     );
-    expect(message).toMatch(/the probe never returned a value: every one of \d+ attempts threw or did not settle, so nothing was checked against/);
+    expect(message).toMatch(
+      /the probe never returned a value: every one of \d+ attempts threw or did not settle, so nothing was checked against/,
+    );
     expect(message).toMatch(/ECONNREFUSED/);
   });
 
@@ -50,7 +52,9 @@ describe('maxAttempts cannot shorten a window into a pass', () => {
 
   test('given to .not.toEventuallyEqual it is a TypeError naming it', async () => {
     const message = await failureOf(expect(() => 'x').not.toEventuallyEqual('dup', { timeout: 3000, maxAttempts: 2 }));
-    expect(message).toMatch(/\.not\.toEventuallyEqual\(\): `maxAttempts` cannot bound a \.not\.toEventually… \("never"\) assertion/);
+    expect(message).toMatch(
+      /\.not\.toEventuallyEqual\(\): `maxAttempts` cannot bound a \.not\.toEventually… \("never"\) assertion/,
+    );
   });
 
   test('a configured maxAttempts does not apply to windows, only to eventual assertions', async () => {
@@ -73,18 +77,24 @@ describe("misusing unflake's own API inside a probe fails at once", () => {
     let calls = 0;
     const message = await failureOf(eventually(() => (calls++, stop(42 as never)), { timeout: 2000, interval: 5 }));
     expect(calls).toBe(1);
-    expect(message).toMatch(/unflake's API was misused inside the probe or check \(stop\(\): `reason` must be a non-empty string/);
+    expect(message).toMatch(
+      /unflake's API was misused inside the probe or check \(stop\(\): `reason` must be a non-empty string/,
+    );
   });
 
   test('failWhen returning a number', async () => {
     let calls = 0;
-    const message = await failureOf(expect(() => (calls++, 1)).toEventuallyEqual(2, { timeout: 2000, interval: 5, failWhen: () => 7 as never }));
+    const message = await failureOf(
+      expect(() => (calls++, 1)).toEventuallyEqual(2, { timeout: 2000, interval: 5, failWhen: () => 7 as never }),
+    );
     expect(calls).toBe(1);
     expect(message).toMatch(/failWhen: must return a string \(the reason to fail now\) or false, but returned 7/);
   });
 
   test('a wakeOn function that returns no unsubscribe', async () => {
     const message = await failureOf(eventually(() => 1, { timeout: 2_000, wakeOn: (() => undefined) as never }));
-    expect(message).toMatch(/wakeOn: a subscribe function must return its unsubscribe function \(\(\) => void\), but returned undefined/);
+    expect(message).toMatch(
+      /wakeOn: a subscribe function must return its unsubscribe function \(\(\) => void\), but returned undefined/,
+    );
   });
 });

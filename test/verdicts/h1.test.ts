@@ -26,7 +26,11 @@ function failure(test: TestOutcome): string {
 
 function expectStatus(report: FixtureReport, id: string, status: 'passed' | 'failed'): TestOutcome {
   const test = report.test(id);
-  expect({ id, status: test.status, failure: status === 'passed' ? failure(test) : '' }).toEqual({ id, status, failure: '' });
+  expect({ id, status: test.status, failure: status === 'passed' ? failure(test) : '' }).toEqual({
+    id,
+    status,
+    failure: '',
+  });
   return test;
 }
 
@@ -37,8 +41,14 @@ describe.each(innerRuns)('h1 verdicts from the built package: $label', ({ run })
   }, RUN_TIMEOUT);
 
   test('every test earned its verdict, with no file-level or unhandled error', () => {
-    expect({ timedOut: report.timedOut, fileErrors: report.fileErrors, unhandledErrors: report.unhandledErrors }).toEqual({ timedOut: false, fileErrors: [], unhandledErrors: [] });
-    const wrong = report.tests.filter((t) => (/ must fail/.test(t.name) ? t.status !== 'failed' : t.status !== 'passed'));
+    expect({
+      timedOut: report.timedOut,
+      fileErrors: report.fileErrors,
+      unhandledErrors: report.unhandledErrors,
+    }).toEqual({ timedOut: false, fileErrors: [], unhandledErrors: [] });
+    const wrong = report.tests.filter((t) =>
+      / must fail/.test(t.name) ? t.status !== 'failed' : t.status !== 'passed',
+    );
     expect(wrong.map((t) => `${t.name}: ${t.status}: ${failure(t).slice(0, 300)}`)).toEqual([]);
   });
 
@@ -60,7 +70,9 @@ describe.each(innerRuns)('h1 verdicts from the built package: $label', ({ run })
       /expected number of assertions to be 2, but got 1|Expected two assertions to be called but received one assertion call/,
     );
     expectStatus(report, 'n3', 'passed');
-    expect(failure(expectStatus(report, 'n4', 'failed'))).toMatch(/expected any number of assertion, but got none|Expected at least one assertion to be called but received none/);
+    expect(failure(expectStatus(report, 'n4', 'failed'))).toMatch(
+      /expected any number of assertion, but got none|Expected at least one assertion to be called but received none/,
+    );
     if (run.runner === 'vitest') {
       // A test's own `expect` (from its context) keeps its own count.
       expectStatus(report, 'v1', 'passed');
@@ -74,14 +86,22 @@ describe.each(innerRuns)('h1 verdicts from the built package: $label', ({ run })
     const s2 = failure(expectStatus(report, 's2', 'failed'));
     if (run.runner === 'vitest') {
       // Vitest's reporter prints "❯ file:line:col" and the code frame under it.
-      expect(report.output).toMatch(/❯ h1\/callSite\.fixture\.mjs:6:\d+\n(?:.*\n){0,3}\s*6\|\s+await expect\(\(\) => \(\{ status: 'pending' \}\)\)\.toEventuallyMatchObject/);
-      expect(report.output).toMatch(/❯ h1\/callSite\.fixture\.mjs:11:\d+\n(?:.*\n){0,3}\s*11\|\s+await expect\(\(\) => 'dup'\)\.not\.toEventuallyEqual/);
+      expect(report.output).toMatch(
+        /❯ h1\/callSite\.fixture\.mjs:6:\d+\n(?:.*\n){0,3}\s*6\|\s+await expect\(\(\) => \(\{ status: 'pending' \}\)\)\.toEventuallyMatchObject/,
+      );
+      expect(report.output).toMatch(
+        /❯ h1\/callSite\.fixture\.mjs:11:\d+\n(?:.*\n){0,3}\s*11\|\s+await expect\(\(\) => 'dup'\)\.not\.toEventuallyEqual/,
+      );
     } else {
       // The CommonJS copy of a fixture has one line more at its top (toCommonJs.ts).
       const shift = run.format === 'esm' ? 0 : 1;
       expect(s1).toMatch(new RegExp(`at .*h1/callSite\\.fixture\\.[cm]js:${6 + shift}:\\d+`));
       expect(s2).toMatch(new RegExp(`at .*h1/callSite\\.fixture\\.[cm]js:${11 + shift}:\\d+`));
-      expect(report.output).toMatch(new RegExp(`>\\s+${6 + shift} \\|\\s+await expect\\(\\(\\) => \\(\\{ status: 'pending' \\}\\)\\)\\.toEventuallyMatchObject`));
+      expect(report.output).toMatch(
+        new RegExp(
+          `>\\s+${6 + shift} \\|\\s+await expect\\(\\(\\) => \\(\\{ status: 'pending' \\}\\)\\)\\.toEventuallyMatchObject`,
+        ),
+      );
     }
   });
 });

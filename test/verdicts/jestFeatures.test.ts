@@ -13,7 +13,11 @@ import { runFixture, type FixtureReport, type FixtureRun } from './runFixture.ts
 
 interface Verdicts {
   expected: { runs: Record<string, { files: string[]; format?: 'esm' | 'cjs'; config?: Record<string, unknown> }> };
-  checkRun(run: string, tests: Array<{ name: string; status: string; messages: string[]; attempts: number | undefined }>, fileErrors: string[]): string[];
+  checkRun(
+    run: string,
+    tests: Array<{ name: string; status: string; messages: string[]; attempts: number | undefined }>,
+    fileErrors: string[],
+  ): string[];
   checkIds(flakeReport: unknown): string[];
 }
 
@@ -26,10 +30,20 @@ function innerRun(name: string): FixtureRun {
   return {
     runner: 'jest',
     format: run.format ?? 'cjs',
-    fixtures: [...run.files.map((file) => `h5/${file}`), ...(ids ? [{ from: 'h5/quarantine.json', to: 'quarantine.json' }] : [])],
+    fixtures: [
+      ...run.files.map((file) => `h5/${file}`),
+      ...(ids ? [{ from: 'h5/quarantine.json', to: 'quarantine.json' }] : []),
+    ],
     config: {
       ...run.config,
-      ...(ids ? { reporters: ['default', ['unflake/reporter', { quarantine: 'quarantine.json', outputFile: 'flake-report.json' }]] } : {}),
+      ...(ids
+        ? {
+            reporters: [
+              'default',
+              ['unflake/reporter', { quarantine: 'quarantine.json', outputFile: 'flake-report.json' }],
+            ],
+          }
+        : {}),
     },
     collect: ids ? ['flake-report.json'] : [],
     timeout: RUN_TIMEOUT - 5_000,
@@ -37,7 +51,12 @@ function innerRun(name: string): FixtureRun {
 }
 
 function problemsOf(name: string, report: FixtureReport): string[] {
-  const tests = report.tests.map((t) => ({ name: t.name, status: t.status, messages: t.failureMessages, attempts: t.attempts }));
+  const tests = report.tests.map((t) => ({
+    name: t.name,
+    status: t.status,
+    messages: t.failureMessages,
+    attempts: t.attempts,
+  }));
   return checkRun(name, tests, [...report.fileErrors, ...report.unhandledErrors.map((e) => `unhandled: ${e}`)]);
 }
 
@@ -59,7 +78,9 @@ describe.each(runs)('Jest 30 features from the built package: the %s run', (name
       const flakeReport = JSON.parse(report.collected['flake-report.json'] ?? 'null') as unknown;
       expect(flakeReport).not.toBeNull();
       expect(checkIds(flakeReport)).toEqual([]);
-      expect(report.output).toContain('quarantine entry matches NO test of this run, so it quarantines nothing: orders sync retries (payments)');
+      expect(report.output).toContain(
+        'quarantine entry matches NO test of this run, so it quarantines nothing: orders sync retries (payments)',
+      );
     });
   }
 });

@@ -45,7 +45,11 @@ const runs: Array<{ label: string; runner: Runner; run: FixtureRun }> =
         {
           label: 'Vitest',
           runner: 'vitest',
-          run: { runner: 'vitest', fixtures: ['p2/otel.fixture.mjs', 'p2/otelSetup.mjs', ...shared], config: { retry: 1, setupFiles: ['unflake/vitest', './p2/otelSetup.mjs'] } },
+          run: {
+            runner: 'vitest',
+            fixtures: ['p2/otel.fixture.mjs', 'p2/otelSetup.mjs', ...shared],
+            config: { retry: 1, setupFiles: ['unflake/vitest', './p2/otelSetup.mjs'] },
+          },
         },
         ...(existsSync(join(vitest4, 'vitest.mjs'))
           ? [
@@ -75,7 +79,11 @@ const runs: Array<{ label: string; runner: Runner; run: FixtureRun }> =
         {
           label: 'Playwright Test',
           runner: 'playwright',
-          run: { runner: 'playwright', fixtures: ['p2/otel.playwright.fixture.mjs', 'p2/otelSetup.mjs', ...shared], config: { retries: 1 } },
+          run: {
+            runner: 'playwright',
+            fixtures: ['p2/otel.playwright.fixture.mjs', 'p2/otelSetup.mjs', ...shared],
+            config: { retries: 1 },
+          },
         },
       ];
 
@@ -149,7 +157,11 @@ describe.each(runs)('a span per test attempt from the built package: $label', ({
   });
 
   test('a test that passes on retry: a failed attempt 0 and a passed attempt 1, each its own span', () => {
-    const attempts = testSpans('p2c passes on retry').map((span) => [span.attributes['unflake.attempt'], span.attributes['test.case.result.status'], span.status.code]);
+    const attempts = testSpans('p2c passes on retry').map((span) => [
+      span.attributes['unflake.attempt'],
+      span.attributes['test.case.result.status'],
+      span.status.code,
+    ]);
     expect(attempts.sort()).toEqual([
       [0, 'fail', 2],
       [1, 'pass', 0],
@@ -174,7 +186,11 @@ describe.each(runs)('a span per test attempt from the built package: $label', ({
     expect(polls).toHaveLength(1);
     expect(polls[0]).toMatchObject({
       parentSpanId: span!.spanId,
-      attributes: { 'unflake.poll.attempts': 1, 'unflake.poll.end_reason': 'passed', 'unflake.poll.goal': 'eventually' },
+      attributes: {
+        'unflake.poll.attempts': 1,
+        'unflake.poll.end_reason': 'passed',
+        'unflake.poll.goal': 'eventually',
+      },
     });
   });
 

@@ -35,7 +35,12 @@ export interface PlaywrightJsonReport {
   errors?: PlaywrightError[];
 }
 
-const STATUS: Record<PlaywrightSpec['tests'][number]['status'], TestOutcome['status']> = { expected: 'passed', flaky: 'passed', unexpected: 'failed', skipped: 'skipped' };
+const STATUS: Record<PlaywrightSpec['tests'][number]['status'], TestOutcome['status']> = {
+  expected: 'passed',
+  flaky: 'passed',
+  unexpected: 'failed',
+  skipped: 'skipped',
+};
 
 function outcomes(suite: PlaywrightSuite, titles: string[]): TestOutcome[] {
   const own = (suite.specs ?? []).flatMap((spec) =>
@@ -47,7 +52,12 @@ function outcomes(suite: PlaywrightSuite, titles: string[]): TestOutcome[] {
         name: [...titles, spec.title].join(' '),
         status,
         duration: last?.duration ?? 0,
-        failureMessages: status === 'failed' ? test.results.flatMap((result) => (result.errors ?? []).map((error) => stripAnsi(error.stack ?? error.message ?? ''))) : [],
+        failureMessages:
+          status === 'failed'
+            ? test.results.flatMap((result) =>
+                (result.errors ?? []).map((error) => stripAnsi(error.stack ?? error.message ?? '')),
+              )
+            : [],
         attempts: test.results.length,
       };
     }),
@@ -58,5 +68,9 @@ function outcomes(suite: PlaywrightSuite, titles: string[]): TestOutcome[] {
 
 export function parsePlaywrightReport(report: PlaywrightJsonReport): ParsedReport {
   const tests = report.suites.flatMap((file) => outcomes(file, []));
-  return { tests, fileErrors: (report.errors ?? []).map((error) => stripAnsi(error.stack ?? error.message ?? '')), unhandledErrors: [] };
+  return {
+    tests,
+    fileErrors: (report.errors ?? []).map((error) => stripAnsi(error.stack ?? error.message ?? '')),
+    unhandledErrors: [],
+  };
 }

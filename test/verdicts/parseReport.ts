@@ -62,7 +62,11 @@ function fullNameOf(assertion: JsonAssertion): string {
   return assertion.fullName ?? [...(assertion.ancestorTitles ?? []), assertion.title ?? ''].join(' ');
 }
 
-function outcomesOf(report: JsonReport, root: string, attempts: (file: string, name: string, assertion: JsonAssertion) => number | undefined): TestOutcome[] {
+function outcomesOf(
+  report: JsonReport,
+  root: string,
+  attempts: (file: string, name: string, assertion: JsonAssertion) => number | undefined,
+): TestOutcome[] {
   return report.testResults.flatMap((file) =>
     file.assertionResults.map((assertion) => ({
       file: relative(file.name, root),
@@ -81,7 +85,9 @@ export function parseVitestReport(report: JsonReport, extras: VitestExtras | und
     return retries === undefined ? undefined : retries + 1;
   });
   // A file's own error (collection, beforeAll/afterAll) is in its `message`; its tests' are not.
-  const fileErrors = report.testResults.filter((file) => file.message).map((file) => `${relative(file.name, root)}: ${stripAnsi(file.message ?? '')}`);
+  const fileErrors = report.testResults
+    .filter((file) => file.message)
+    .map((file) => `${relative(file.name, root)}: ${stripAnsi(file.message ?? '')}`);
   return { tests, fileErrors, unhandledErrors: (extras?.unhandledErrors ?? []).map(stripAnsi) };
 }
 
@@ -92,7 +98,10 @@ export function parseJestReport(report: JsonReport, stderr: string, root: string
       const message = stripAnsi(file.message ?? '');
       const failedTests = file.assertionResults.some((a) => a.status === 'failed');
       // A file that failed with no failing test, or Jest's own banner for a file-level failure.
-      return (file.status === 'failed' && !failedTests) || /Test suite failed to run|An error was thrown in afterAll|in afterAll/.test(message);
+      return (
+        (file.status === 'failed' && !failedTests) ||
+        /Test suite failed to run|An error was thrown in afterAll|in afterAll/.test(message)
+      );
     })
     .map((file) => `${relative(file.name, root)}: ${stripAnsi(file.message ?? '')}`);
   // Jest has no "unhandled errors" section: an unhandled rejection shows up on stderr (or kills the worker).

@@ -9,13 +9,29 @@
  *   KEEP_FIXTURES=1                                  keep the temp projects (their paths are in `dir`)
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toCommonJs } from './toCommonJs.ts';
 import { parsePlaywrightReport, type PlaywrightJsonReport } from './parsePlaywrightReport.ts';
-import { parseJestReport, parseVitestReport, type JsonReport, type ParsedReport, type TestOutcome, type VitestExtras } from './parseReport.ts';
+import {
+  parseJestReport,
+  parseVitestReport,
+  type JsonReport,
+  type ParsedReport,
+  type TestOutcome,
+  type VitestExtras,
+} from './parseReport.ts';
 
 export type { TestOutcome };
 
@@ -115,11 +131,13 @@ function vitestDir(run: FixtureRun): string {
 /** Writes the project: package.json, node_modules links, the runner's config, the fixtures. */
 function createProject(run: FixtureRun): string {
   const root = packageRoot();
-  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error(`runFixture: ${join(root, 'dist')} has no build; run \`npm run build\` first`);
+  if (!existsSync(join(root, 'dist', 'index.js')))
+    throw new Error(`runFixture: ${join(root, 'dist')} has no build; run \`npm run build\` first`);
   const project = mkdtempSync(join(tmpdir(), `unflake-verdicts-${run.runner}-`));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'verdict-fixtures', private: true }));
   link(project, 'unflake', root);
-  for (const name of ['jest', 'expect', '@jest/globals', '@playwright/test', 'playwright', 'playwright-core']) link(project, name, join(repo, 'node_modules', name));
+  for (const name of ['jest', 'expect', '@jest/globals', '@playwright/test', 'playwright', 'playwright-core'])
+    link(project, name, join(repo, 'node_modules', name));
   link(project, 'vitest', vitestDir(run));
   if (run.runner === 'vitest') {
     writeFileSync(join(project, 'vitest.config.mjs'), vitestConfig(root, run.config ?? {}));
@@ -134,7 +152,8 @@ function createProject(run: FixtureRun): string {
     const cjs = run.runner === 'jest' && run.format !== 'esm';
     const to = join(project, cjs ? name.replace(/\.mjs$/, '.cjs') : name);
     mkdirSync(dirname(to), { recursive: true });
-    if (cjs && from.endsWith('.mjs')) writeFileSync(to, toCommonJs(readFileSync(join(fixturesDir, from), 'utf8'), from));
+    if (cjs && from.endsWith('.mjs'))
+      writeFileSync(to, toCommonJs(readFileSync(join(fixturesDir, from), 'utf8'), from));
     else copyFileSync(join(fixturesDir, from), to);
   }
   return project;
@@ -160,7 +179,12 @@ interface Exit {
 function runProcess(args: string[], cwd: string, timeout: number): Promise<Exit> {
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout ends the runner's workers too, not only the runner.
-    const child = spawn(process.execPath, args, { cwd, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: childEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => void (stdout.length < OUTPUT_CAP && (stdout += chunk.toString())));
@@ -187,8 +211,17 @@ function runProcess(args: string[], cwd: string, timeout: number): Promise<Exit>
 
 function runnerArgs(run: FixtureRun): string[] {
   if (run.runner === 'vitest') return [join(vitestDir(run), 'vitest.mjs'), 'run', '--config', 'vitest.config.mjs'];
-  if (run.runner === 'playwright') return [join(repo, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--config', 'playwright.config.mjs'];
-  const jest = [join(repo, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'jest.config.json', '--json', '--outputFile=report.json', '--ci', '--no-watchman'];
+  if (run.runner === 'playwright')
+    return [join(repo, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--config', 'playwright.config.mjs'];
+  const jest = [
+    join(repo, 'node_modules', 'jest', 'bin', 'jest.js'),
+    '--config',
+    'jest.config.json',
+    '--json',
+    '--outputFile=report.json',
+    '--ci',
+    '--no-watchman',
+  ];
   return run.format === 'esm' ? ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', ...jest] : jest;
 }
 
@@ -199,7 +232,10 @@ function readJson<T>(file: string): T | undefined {
 function finder(tests: TestOutcome[]): (id: string) => TestOutcome {
   return (id) => {
     const found = tests.filter((t) => t.name === id || t.name.startsWith(`${id} `) || t.name.includes(` ${id} `));
-    if (found.length !== 1) throw new Error(`runFixture: ${found.length} tests named "${id} …"; the run reported: ${tests.map((t) => `${t.name} (${t.status})`).join('; ')}`);
+    if (found.length !== 1)
+      throw new Error(
+        `runFixture: ${found.length} tests named "${id} …"; the run reported: ${tests.map((t) => `${t.name} (${t.status})`).join('; ')}`,
+      );
     return found[0]!;
   };
 }
@@ -222,8 +258,17 @@ export async function runFixture(run: FixtureRun): Promise<FixtureReport> {
           ? parsePlaywrightReport(json as unknown as PlaywrightJsonReport)
           : parseJestReport(json, exit.stderr, project);
     const collected: Record<string, string | undefined> = {};
-    for (const name of run.collect ?? []) collected[name] = existsSync(join(project, name)) ? readFileSync(join(project, name), 'utf8') : undefined;
-    return { ...parsed, exitCode: exit.exitCode, timedOut: exit.timedOut, output, collected, dir: project, test: finder(parsed.tests) };
+    for (const name of run.collect ?? [])
+      collected[name] = existsSync(join(project, name)) ? readFileSync(join(project, name), 'utf8') : undefined;
+    return {
+      ...parsed,
+      exitCode: exit.exitCode,
+      timedOut: exit.timedOut,
+      output,
+      collected,
+      dir: project,
+      test: finder(parsed.tests),
+    };
   } finally {
     if (!process.env.KEEP_FIXTURES) rmSync(project, { recursive: true, force: true });
   }

@@ -22,7 +22,9 @@ export function toCommonJs(source: string, name: string): string {
     const bare = SIDE_EFFECT_IMPORT.exec(line);
     if (bare) return `require('${bare[1]}');`;
     if (/^\s*(import|export)\b|import\.meta|^await\b|^const .*= await /.test(line)) {
-      throw new Error(`toCommonJs: ${name}:${index + 1} has ESM-only syntax that has no faithful CommonJS form: ${line.trim()}`);
+      throw new Error(
+        `toCommonJs: ${name}:${index + 1} has ESM-only syntax that has no faithful CommonJS form: ${line.trim()}`,
+      );
     }
     return line;
   });

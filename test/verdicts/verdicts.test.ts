@@ -32,10 +32,24 @@ interface InnerRun {
 
 const innerRuns: InnerRun[] =
   runner.name === 'vitest'
-    ? [{ label: 'Vitest, ESM', run: { runner: 'vitest', fixtures: [...portable, 'vitest/retry.fixture.mjs'] }, isolateFile: false }]
+    ? [
+        {
+          label: 'Vitest, ESM',
+          run: { runner: 'vitest', fixtures: [...portable, 'vitest/retry.fixture.mjs'] },
+          isolateFile: false,
+        },
+      ]
     : [
-        { label: 'Jest, ESM', run: { runner: 'jest', format: 'esm', fixtures: [...portable, 'jest/retry.fixture.mjs', leaky('one')] }, isolateFile: true },
-        { label: 'Jest, CommonJS', run: { runner: 'jest', format: 'cjs', fixtures: [...portable, 'jest/retry.fixture.mjs'] }, isolateFile: false },
+        {
+          label: 'Jest, ESM',
+          run: { runner: 'jest', format: 'esm', fixtures: [...portable, 'jest/retry.fixture.mjs', leaky('one')] },
+          isolateFile: true,
+        },
+        {
+          label: 'Jest, CommonJS',
+          run: { runner: 'jest', format: 'cjs', fixtures: [...portable, 'jest/retry.fixture.mjs'] },
+          isolateFile: false,
+        },
       ];
 
 function failure(test: TestOutcome): string {
@@ -66,7 +80,9 @@ describe.each(innerRuns)('verdicts from the built package: $label', ({ run, isol
     expect({ timedOut: report.timedOut, exitCode: report.exitCode }).toEqual({ timedOut: false, exitCode: 1 });
     expect(report.fileErrors).toEqual([]);
     expect(report.unhandledErrors).toEqual([]);
-    const wrong = report.tests.filter((t) => (/ must fail/.test(t.name) ? t.status !== 'failed' : t.status !== 'passed'));
+    const wrong = report.tests.filter((t) =>
+      / must fail/.test(t.name) ? t.status !== 'failed' : t.status !== 'passed',
+    );
     expect(wrong.map((t) => `${t.name}: ${t.status}`)).toEqual([]);
     // Every fixture file was collected and ran (a file that failed to load would have no tests).
     const ran = new Set(report.tests.map((t) => t.file.replace(/\.cjs$/, '.mjs')));
@@ -75,8 +91,12 @@ describe.each(innerRuns)('verdicts from the built package: $label', ({ run, isol
 
   test('a: a concurrent sibling ending first neither stops, passes nor cuts short another test’s poll', () => {
     // Watched for its whole 600 ms window, not stopped (and passed) when a3 ended at ~50 ms.
-    expect(expectFailed(report, 'a1', /Timed out after .*\(timeout: 600 ms\): the condition never held/).duration).toBeGreaterThanOrEqual(550);
-    expect(expectFailed(report, 'a2', /ReadinessError[\s\S]*timed out after [\s\S]*ECONNREFUSED/).duration).toBeGreaterThanOrEqual(550);
+    expect(
+      expectFailed(report, 'a1', /Timed out after .*\(timeout: 600 ms\): the condition never held/).duration,
+    ).toBeGreaterThanOrEqual(550);
+    expect(
+      expectFailed(report, 'a2', /ReadinessError[\s\S]*timed out after [\s\S]*ECONNREFUSED/).duration,
+    ).toBeGreaterThanOrEqual(550);
     expectPassed(report, 'a3');
     // a4 needs 700 ms of its own 10 s; with a5's 400 ms deadline it would have been stopped at ~150 ms.
     expect(expectPassed(report, 'a4').duration).toBeGreaterThanOrEqual(650);
@@ -104,21 +124,43 @@ describe.each(innerRuns)('verdicts from the built package: $label', ({ run, isol
 
   test('d: stop() from `unflake` ends matchers registered from another entry point and bundle', () => {
     // Fast: a stop() the engine did not recognise would be retried for the whole 3 s window.
-    expect(expectFailed(report, 'd1', /Stopped by stop\(\) at attempt 1 .*: the order was cancelled/).duration).toBeLessThan(2_000);
-    expect(expectFailed(report, 'd2', /Stopped by stop\(\) at attempt 1 .*: status is cancelled/).duration).toBeLessThan(2_000);
-    expect(expectFailed(report, 'd3', /Stopped by stop\(\) at attempt 1 .*: the queue was deleted/).duration).toBeLessThan(2_000);
+    expect(
+      expectFailed(report, 'd1', /Stopped by stop\(\) at attempt 1 .*: the order was cancelled/).duration,
+    ).toBeLessThan(2_000);
+    expect(
+      expectFailed(report, 'd2', /Stopped by stop\(\) at attempt 1 .*: status is cancelled/).duration,
+    ).toBeLessThan(2_000);
+    expect(
+      expectFailed(report, 'd3', /Stopped by stop\(\) at attempt 1 .*: the queue was deleted/).duration,
+    ).toBeLessThan(2_000);
   });
 
   test('e: a forgotten await fails the test that forgot it, whether its poll was running, passed or failed', () => {
-    expectFailed(report, 'e1', /never awaited[\s\S]*in test "(?:[^"]* > )?e1 [^"]*": still running when the test ended/);
-    expectFailed(report, 'e2', /never awaited[\s\S]*in test "(?:[^"]* > )?e2 [^"]*": it had passed, but the test never awaited it/);
-    expectFailed(report, 'e3', /never awaited[\s\S]*in test "(?:[^"]* > )?e3 [^"]*": it had failed, but the test never awaited it/);
+    expectFailed(
+      report,
+      'e1',
+      /never awaited[\s\S]*in test "(?:[^"]* > )?e1 [^"]*": still running when the test ended/,
+    );
+    expectFailed(
+      report,
+      'e2',
+      /never awaited[\s\S]*in test "(?:[^"]* > )?e2 [^"]*": it had passed, but the test never awaited it/,
+    );
+    expectFailed(
+      report,
+      'e3',
+      /never awaited[\s\S]*in test "(?:[^"]* > )?e3 [^"]*": it had failed, but the test never awaited it/,
+    );
     expectPassed(report, 'e4');
     // No file-level unhandled rejection for e3's failed poll: see the first case.
   });
 
   test('e: under test.concurrent the forgetful test is blamed, and only it', () => {
-    const e5 = expectFailed(report, 'e5', /never awaited[\s\S]*in test "(?:[^"]* > )?e5 [^"]*": still running when the test ended/);
+    const e5 = expectFailed(
+      report,
+      'e5',
+      /never awaited[\s\S]*in test "(?:[^"]* > )?e5 [^"]*": still running when the test ended/,
+    );
     const e8 = expectFailed(report, 'e8', /never awaited[\s\S]*in test "(?:[^"]* > )?e8 [^"]*": it had passed/);
     for (const [test, own] of [
       [e5, 'e5'],
@@ -160,21 +202,30 @@ if (runner.name === 'vitest') {
     }, RUN_TIMEOUT);
 
     test('f: nothing leaks across files: configure() and TestClock#install() end with their file', () => {
-      expect({ timedOut: report.timedOut, exitCode: report.exitCode, fileErrors: report.fileErrors, unhandled: report.unhandledErrors }).toEqual({
+      expect({
+        timedOut: report.timedOut,
+        exitCode: report.exitCode,
+        fileErrors: report.fileErrors,
+        unhandled: report.unhandledErrors,
+      }).toEqual({
         timedOut: false,
         exitCode: 0,
         fileErrors: [],
         unhandled: [],
       });
       expect(report.tests.map((t) => `${t.name.slice(0, 2)} ${t.file} ${t.status}`).sort()).toEqual(
-        ['one', 'two'].flatMap((file) => ['f1', 'f2', 'f3', 'f4'].map((id) => `${id} isolate/${file}.fixture.mjs passed`)).sort(),
+        ['one', 'two']
+          .flatMap((file) => ['f1', 'f2', 'f3', 'f4'].map((id) => `${id} isolate/${file}.fixture.mjs passed`))
+          .sort(),
       );
       // The scenario really happened: the second file shared the first one's globals, and saw a real Date
       // and the default timeout.
       const log = (report.collected['isolate-log.txt'] ?? '')
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line) as { file: string; before: string[]; inherited: { year: number; poll: string } });
+        .map(
+          (line) => JSON.parse(line) as { file: string; before: string[]; inherited: { year: number; poll: string } },
+        );
       expect(log.map((entry) => entry.before.length).sort()).toEqual([0, 1]);
       for (const { inherited } of log) expect(inherited).toEqual({ year: expect.any(Number), poll: 'passed' });
       for (const { inherited } of log) expect(inherited.year).toBeGreaterThan(2020);

@@ -30,7 +30,9 @@ function vitest4Dir(): string {
   if (existsSync(join(dir, 'vitest.mjs'))) return dir;
   mkdirSync(prefix, { recursive: true });
   writeFileSync(join(prefix, 'package.json'), '{ "private": true }\n');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(package|lifecycle|config_local_prefix)/.test(name)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_(package|lifecycle|config_local_prefix)/.test(name)),
+  );
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', 'vitest@~4.1.12'], {
     cwd: prefix,
     env,
@@ -38,12 +40,17 @@ function vitest4Dir(): string {
     timeout: 240_000,
   });
   if (install.status !== 0 || !existsSync(join(dir, 'vitest.mjs'))) {
-    throw new Error(`Could not install Vitest 4 into ${prefix} (exit ${install.status}): ${String(install.stderr).slice(-2000)}`);
+    throw new Error(
+      `Could not install Vitest 4 into ${prefix} (exit ${install.status}): ${String(install.stderr).slice(-2000)}`,
+    );
   }
   return dir;
 }
 
-const project = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({ extends: true, test: { name, include, ...extra } });
+const project = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
+  extends: true,
+  test: { name, include, ...extra },
+});
 
 function vitestRun(vitest: string | undefined): FixtureRun {
   return {
@@ -52,7 +59,10 @@ function vitestRun(vitest: string | undefined): FixtureRun {
     fixtures: [
       ...['extend', 'fails', 'timeout', 'configure', 'features'].map((name) => `h4/vitest/${name}.fixture.mjs`),
       ...POOLS.map((pool) => ({ from: 'h4/vitest/pools.fixture.mjs', to: `pools/${pool}.fixture.mjs` })),
-      ...['one', 'two'].map((name) => ({ from: 'h4/shared/leavesClock.fixture.mjs', to: `shared/${name}.fixture.mjs` })),
+      ...['one', 'two'].map((name) => ({
+        from: 'h4/shared/leavesClock.fixture.mjs',
+        to: `shared/${name}.fixture.mjs`,
+      })),
     ],
     config: {
       // Projects extend the root: an empty root include keeps each project to its own files.
@@ -64,7 +74,11 @@ function vitestRun(vitest: string | undefined): FixtureRun {
         project('main', ['h4/**/*.fixture.mjs']),
         ...POOLS.map((pool) => project(pool, [`pools/${pool}.fixture.mjs`], { pool })),
         // One worker, files one after the other.
-        project('shared', ['shared/*.fixture.mjs'], { isolate: false, maxWorkers: 1, sequence: { groupOrder: 1, hooks: 'list' } }),
+        project('shared', ['shared/*.fixture.mjs'], {
+          isolate: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1, hooks: 'list' },
+        }),
       ],
     },
     timeout: RUN_TIMEOUT - 5_000,
@@ -103,8 +117,13 @@ function expectEveryVerdict(report: FixtureReport, run: FixtureRun): void {
   expect({ timedOut: report.timedOut, exitCode: report.exitCode }).toEqual({ timedOut: false, exitCode: 1 });
   expect(report.fileErrors).toEqual([]);
   expect(report.unhandledErrors).toEqual([]);
-  const wanted = (t: TestOutcome) => (/ must fail/.test(t.name) ? 'failed' : /(^| )sk\d /.test(t.name) ? t.status : 'passed');
-  expect(report.tests.filter((t) => t.status !== wanted(t)).map((t) => `${t.file} > ${t.name}: ${t.status}\n${failure(t).slice(0, 600)}`)).toEqual([]);
+  const wanted = (t: TestOutcome) =>
+    / must fail/.test(t.name) ? 'failed' : /(^| )sk\d /.test(t.name) ? t.status : 'passed';
+  expect(
+    report.tests
+      .filter((t) => t.status !== wanted(t))
+      .map((t) => `${t.file} > ${t.name}: ${t.status}\n${failure(t).slice(0, 600)}`),
+  ).toEqual([]);
   const ran = new Set(report.tests.map((t) => t.file));
   expect(run.fixtures.map((f) => (typeof f === 'string' ? f : f.to)).filter((f) => !ran.has(f))).toEqual([]);
 }
@@ -192,7 +211,11 @@ if (runner.name === 'vitest') {
     test('matrix: retry and repeats (a fresh state per attempt and per run), test.concurrent, sequential inside concurrent', () => {
       // Passed on its second attempt (the report keeps the first attempt's error).
       expect(verdict(report.test('re1'), 're1')).toEqual({ id: 're1', status: 'passed', attempts: 2 });
-      expect(verdict(failed(report, 're2', NEVER_AWAITED), 're2')).toEqual({ id: 're2', status: 'failed', attempts: 2 });
+      expect(verdict(failed(report, 're2', NEVER_AWAITED), 're2')).toEqual({
+        id: 're2',
+        status: 'failed',
+        attempts: 2,
+      });
       failed(report, 'rp1', NEVER_AWAITED);
       passed(report, 'rp2');
       passed(report, 'sq1');
@@ -212,7 +235,11 @@ if (runner.name === 'vitest') {
   });
 } else {
   describe('runner matrix from the built package: Playwright Test', () => {
-    const run: FixtureRun = { runner: 'playwright', fixtures: ['h4/playwright/features.fixture.mjs'], timeout: RUN_TIMEOUT - 5_000 };
+    const run: FixtureRun = {
+      runner: 'playwright',
+      fixtures: ['h4/playwright/features.fixture.mjs'],
+      timeout: RUN_TIMEOUT - 5_000,
+    };
     let report: FixtureReport;
     beforeAll(async () => {
       report = await runFixture(run);
@@ -248,7 +275,11 @@ if (runner.name === 'vitest') {
       passed(report, 'ps1');
       failed(report, 'ps2', NEVER_AWAITED);
       expect(verdict(passed(report, 'pr1'), 'pr1')).toEqual({ id: 'pr1', status: 'passed', attempts: 2 });
-      expect(verdict(failed(report, 'pr2', NEVER_AWAITED), 'pr2')).toEqual({ id: 'pr2', status: 'failed', attempts: 2 });
+      expect(verdict(failed(report, 'pr2', NEVER_AWAITED), 'pr2')).toEqual({
+        id: 'pr2',
+        status: 'failed',
+        attempts: 2,
+      });
     });
   });
 }

@@ -32,9 +32,16 @@ async function stillFollows(clock: TestClock, good: FollowerClock, share: Shared
 }
 
 /** Sends `frames` on a fresh connection and returns what the leader answered before closing it. */
-async function exchange(share: SharedClock, frames: string, options: { hello?: boolean; end?: boolean } = {}): Promise<string[]> {
+async function exchange(
+  share: SharedClock,
+  frames: string,
+  options: { hello?: boolean; end?: boolean } = {},
+): Promise<string[]> {
   const client = rawClient(share.url);
-  if (options.hello) client.send(`${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'raw', pid: 1 })}\n`);
+  if (options.hello)
+    client.send(
+      `${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'raw', pid: 1 })}\n`,
+    );
   client.send(frames);
   if (options.end !== false) client.socket.end();
   await client.closed;
@@ -48,11 +55,16 @@ describe('shared clock: bad connections', () => {
   test('a wrong token, a wrong version or no hello are refused with a clear error; the good follower carries on', async () => {
     const { clock, share, good, done } = await withGoodFollower({ followerTimeout: 300 });
     try {
-      const hello = (fields: object): string => `${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'x', pid: 1, ...fields })}\n`;
+      const hello = (fields: object): string =>
+        `${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'x', pid: 1, ...fields })}\n`;
       expect(await exchange(share, hello({ token: 'f'.repeat(64) }))).toEqual(['error: wrong token']);
       expect(await exchange(share, hello({ token: '' }))).toEqual(['error: wrong token']);
-      expect(await exchange(share, hello({ v: 3 }))).toEqual(['error: protocol version 3 is not supported; this leader speaks versions 1 and 2']);
-      expect(await exchange(share, '{"type":"state","pending":0,"nextDue":null}\n')).toEqual(['error: expected `hello` first, got `state`']);
+      expect(await exchange(share, hello({ v: 3 }))).toEqual([
+        'error: protocol version 3 is not supported; this leader speaks versions 1 and 2',
+      ]);
+      expect(await exchange(share, '{"type":"state","pending":0,"nextDue":null}\n')).toEqual([
+        'error: expected `hello` first, got `state`',
+      ]);
       expect(await exchange(share, '', { end: false })).toEqual(['error: no hello within 300 ms']);
       await expect(connectClock(share.url, { token: 'nope' })).rejects.toThrow(
         /connectClock\(\): the shared clock at unflake-clock:\/\/127\.0\.0\.1:\d+ refused this follower: wrong token/,
@@ -66,8 +78,14 @@ describe('shared clock: bad connections', () => {
   test('malformed, oversized and out-of-order frames close that connection only, with the reason', async () => {
     const { clock, share, good, done } = await withGoodFollower();
     try {
-      expect(await exchange(share, 'not json\n', { hello: true })).toEqual(['welcome', expect.stringMatching(/^error: frame is not JSON \(/)]);
-      expect(await exchange(share, '[1,2]\n', { hello: true })).toEqual(['welcome', 'error: frame must be a JSON object, got an array']);
+      expect(await exchange(share, 'not json\n', { hello: true })).toEqual([
+        'welcome',
+        expect.stringMatching(/^error: frame is not JSON \(/),
+      ]);
+      expect(await exchange(share, '[1,2]\n', { hello: true })).toEqual([
+        'welcome',
+        'error: frame must be a JSON object, got an array',
+      ]);
       expect(await exchange(share, '{"type":"tick"}\n', { hello: true })).toEqual([
         'welcome',
         'error: unknown frame type a string ("tick"); a follower sends hello, state, ack or bye',
@@ -88,9 +106,14 @@ describe('shared clock: bad connections', () => {
         'welcome',
         'error: frame exceeds 65536 bytes (at least 70000 bytes without a newline)',
       ]);
-      expect(await exchange(share, Buffer.from([0xff, 0xfe, 0x0a]).toString('latin1'), { hello: true })).toEqual(['welcome', expect.stringMatching(/^error: /)]);
+      expect(await exchange(share, Buffer.from([0xff, 0xfe, 0x0a]).toString('latin1'), { hello: true })).toEqual([
+        'welcome',
+        expect.stringMatching(/^error: /),
+      ]);
       // Valid frames are fine: this session ends when the client does.
-      expect(await exchange(share, `{"type":"state","pending":0,"nextDue":null}\n`.repeat(3), { hello: true })).toEqual(['welcome']);
+      expect(await exchange(share, `{"type":"state","pending":0,"nextDue":null}\n`.repeat(3), { hello: true })).toEqual(
+        ['welcome'],
+      );
       await stillFollows(clock, good, share);
     } finally {
       await done();
@@ -101,7 +124,9 @@ describe('shared clock: bad connections', () => {
     const { clock, share, good, done } = await withGoodFollower();
     const client = rawClient(share.url);
     try {
-      client.send(`${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'liar', pid: 4242 })}\n`);
+      client.send(
+        `${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'liar', pid: 4242 })}\n`,
+      );
       await share.waitForFollowers(2);
       client.socket.on('data', () => {
         const step = client
@@ -114,7 +139,9 @@ describe('shared clock: bad connections', () => {
         /follower "liar" \(pid 4242\) did not finish step #1 \(to monotonic 5 ms.*\n {2}- follower "liar" \(pid 4242\) broke the protocol: `ack` for step #2, but step #1 is outstanding/,
       );
       await client.closed;
-      expect(client.received().at(-1)).toBe(JSON.stringify({ type: 'error', message: '`ack` for step #2, but step #1 is outstanding' }));
+      expect(client.received().at(-1)).toBe(
+        JSON.stringify({ type: 'error', message: '`ack` for step #2, but step #1 is outstanding' }),
+      );
       await stillFollows(clock, good, share);
     } finally {
       client.socket.destroy();
@@ -127,9 +154,27 @@ describe('shared clock: bad connections', () => {
     try {
       const token = share.env.UNFLAKE_CLOCK_TOKEN;
       const types = ['hello', 'state', 'ack', 'bye', 'welcome', 'step', 'set', 'error', 'tick', ''];
-      const value = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.boolean(), fc.constant(token), fc.array(fc.integer(), { maxLength: 3 }));
+      const value = fc.oneof(
+        fc.integer(),
+        fc.double(),
+        fc.string(),
+        fc.constant(null),
+        fc.boolean(),
+        fc.constant(token),
+        fc.array(fc.integer(), { maxLength: 3 }),
+      );
       const object = fc.record(
-        { type: fc.constantFrom(...types), v: value, token: value, name: value, pid: value, seq: value, pending: value, nextDue: value, reason: value },
+        {
+          type: fc.constantFrom(...types),
+          v: value,
+          token: value,
+          name: value,
+          pid: value,
+          seq: value,
+          pending: value,
+          nextDue: value,
+          reason: value,
+        },
         { requiredKeys: [] },
       );
       const frame = fc.oneof(
@@ -140,7 +185,10 @@ describe('shared clock: bad connections', () => {
         fc.constant(`${JSON.stringify({ type: 'state', pending: 3, nextDue: 5 })}\n`),
         fc.constant('{"type":"ack","seq":1,'),
       );
-      const sessions = fc.sample(fc.tuple(fc.boolean(), fc.array(frame, { minLength: 10, maxLength: 10 })), { numRuns: 300, seed: 20_300_101 });
+      const sessions = fc.sample(fc.tuple(fc.boolean(), fc.array(frame, { minLength: 10, maxLength: 10 })), {
+        numRuns: 300,
+        seed: 20_300_101,
+      });
       let frames = 0;
       let answered = 0;
       for (let i = 0; i < sessions.length; i += 25) {

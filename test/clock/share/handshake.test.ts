@@ -48,7 +48,11 @@ describe('shared clock: handshake slots', () => {
     try {
       // More than the 64 handshake slots; the leader accepts them in connection order.
       idle.push(...(await openRaw(share, 150)));
-      const follower = await connectClock(share.url, { name: 'real', token: share.env.UNFLAKE_CLOCK_TOKEN, timeout: 5_000 });
+      const follower = await connectClock(share.url, {
+        name: 'real',
+        token: share.env.UNFLAKE_CLOCK_TOKEN,
+        timeout: 5_000,
+      });
       followers.push(follower);
       expect(share.followers.map((f) => f.name)).toEqual(['real']);
       let fired = 0;
@@ -58,7 +62,8 @@ describe('shared clock: handshake slots', () => {
       expect(fired).toBe(1);
       // Every slot was full when the follower came: the sockets that had waited longest made room.
       await Promise.all(idle.slice(0, 87).map((c) => c.closed));
-      const evicted = 'closed without a hello: 64 connections were waiting to say hello (the limit) and this one had waited longest';
+      const evicted =
+        'closed without a hello: 64 connections were waiting to say hello (the limit) and this one had waited longest';
       expect(errorsOf(idle[0]!)).toEqual([evicted]);
       expect(errorsOf(idle[86]!)).toEqual([evicted]);
     } finally {
@@ -124,7 +129,9 @@ describe('shared clock: handshake slots', () => {
     try {
       const token = share.env.UNFLAKE_CLOCK_TOKEN;
       followers.push(await connectClock(share.url, { name: 'only', token }));
-      await expect(connectClock(share.url, { name: 'second', token })).rejects.toThrow(/refused this follower: 1 follower is already attached \(the limit, maxFollowers 1\)/);
+      await expect(connectClock(share.url, { name: 'second', token })).rejects.toThrow(
+        /refused this follower: 1 follower is already attached \(the limit, maxFollowers 1\)/,
+      );
     } finally {
       await closeAll([], followers, share);
     }
@@ -167,7 +174,9 @@ describe('shared clock: waitForFollowers', () => {
   test('a bad count or timeout is a TypeError naming it', async () => {
     const share = await new TestClock().share();
     try {
-      await expect(share.waitForFollowers(0)).rejects.toThrow(new TypeError('SharedClock.waitForFollowers(): `count` must be a whole number >= 1, got 0.'));
+      await expect(share.waitForFollowers(0)).rejects.toThrow(
+        new TypeError('SharedClock.waitForFollowers(): `count` must be a whole number >= 1, got 0.'),
+      );
       await expect(share.waitForFollowers(1, { timeout: -1 })).rejects.toThrow(
         /^SharedClock\.waitForFollowers\(\): `timeout` must be a finite number of milliseconds >= 0, got -1\.$/,
       );

@@ -24,7 +24,12 @@ export interface Child {
 }
 
 /** `node --import clock/register.ts <fixture> ...args` with the share's env. */
-export function spawnFollower(script: string, args: string[], env: Record<string, string>, options: { preload?: boolean } = {}): Child {
+export function spawnFollower(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { preload?: boolean } = {},
+): Child {
   const argv = [...(options.preload === false ? [] : ['--import', register]), fixture(script), ...args];
   const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -41,7 +46,9 @@ export function spawnFollower(script: string, args: string[], env: Record<string
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     pid: child.pid!,
@@ -53,7 +60,9 @@ export function spawnFollower(script: string, args: string[], env: Record<string
         const m = out.match(pattern);
         if (m) return resolve(m);
         waiters.push({ pattern, resolve });
-        void exited.then(({ code, signal }) => reject(new Error(`child exited (${code ?? signal}) before printing ${pattern}; stderr:\n${err}`)));
+        void exited.then(({ code, signal }) =>
+          reject(new Error(`child exited (${code ?? signal}) before printing ${pattern}; stderr:\n${err}`)),
+        );
       }),
   };
 }
@@ -65,7 +74,12 @@ export async function reap(...children: Child[]): Promise<void> {
 }
 
 /** A log file both sides append to synchronously: its order is the global order of the events. */
-export function sharedLog(): { path: string; lines: () => string[]; append: (line: string) => void; remove: () => void } {
+export function sharedLog(): {
+  path: string;
+  lines: () => string[];
+  append: (line: string) => void;
+  remove: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'unflake-share-'));
   const path = join(dir, 'events.log');
   writeFileSync(path, '');
@@ -77,13 +91,24 @@ export function sharedLog(): { path: string; lines: () => string[]; append: (lin
   };
 }
 
-const SOCKET_TYPES = new Set(['TCPWRAP', 'TCPSERVERWRAP', 'PIPEWRAP', 'PIPESERVERWRAP', 'TCPCONNECTWRAP', 'PIPECONNECTWRAP']);
+const SOCKET_TYPES = new Set([
+  'TCPWRAP',
+  'TCPSERVERWRAP',
+  'PIPEWRAP',
+  'PIPESERVERWRAP',
+  'TCPCONNECTWRAP',
+  'PIPECONNECTWRAP',
+]);
 
 /**
  * Every socket/server handle created while it is on, including unref'd ones (which
  * process.getActiveResourcesInfo() does not list), and whether each has been destroyed since.
  */
-export function trackSocketHandles(): { open: () => string[]; settled: (timeout?: number) => Promise<string[]>; stop: () => void } {
+export function trackSocketHandles(): {
+  open: () => string[];
+  settled: (timeout?: number) => Promise<string[]>;
+  stop: () => void;
+} {
   const live = new Map<number, string>();
   let onChange: (() => void) | undefined;
   const hook = createHook({
@@ -116,9 +141,17 @@ export function trackSocketHandles(): { open: () => string[]; settled: (timeout?
 }
 
 /** A raw protocol client: writes whatever it is told, collects the frames it gets back. */
-export function rawClient(url: string): { socket: Socket; received: () => string[]; closed: Promise<void>; send: (text: string) => void } {
+export function rawClient(url: string): {
+  socket: Socket;
+  received: () => string[];
+  closed: Promise<void>;
+  send: (text: string) => void;
+} {
   const parsed = new URL(url);
-  const socket = parsed.protocol === 'unix:' ? connect({ path: parsed.pathname }) : connect({ host: parsed.hostname, port: Number(parsed.port) });
+  const socket =
+    parsed.protocol === 'unix:'
+      ? connect({ path: parsed.pathname })
+      : connect({ host: parsed.hostname, port: Number(parsed.port) });
   let text = '';
   socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
   socket.on('error', () => {});

@@ -58,7 +58,13 @@ describe('shared clock across processes', () => {
         await clock.advanceAsync(299);
         expect(log.lines()).toEqual(['slept:value@100', 'waited@200']);
         await clock.advanceAsync(301);
-        expect(log.lines()).toEqual(['slept:value@100', 'waited@200', 'signal:TimeoutError@300', 'tick@350', 'tick@500']);
+        expect(log.lines()).toEqual([
+          'slept:value@100',
+          'waited@200',
+          'signal:TimeoutError@300',
+          'tick@350',
+          'tick@500',
+        ]);
         expect(await child.exited).toEqual({ code: 0, signal: null });
         expect(child.stderr()).toBe('');
       } finally {
@@ -76,14 +82,21 @@ describe('shared clock across processes', () => {
       const clock = new TestClock({ now: START });
       const share = await clock.share();
       const log = sharedLog();
-      const child = spawnFollower('timers.mjs', [log.path, '100', '300'], { ...share.env, UNFLAKE_CLOCK_NAME: 'skewed' });
+      const child = spawnFollower('timers.mjs', [log.path, '100', '300'], {
+        ...share.env,
+        UNFLAKE_CLOCK_NAME: 'skewed',
+      });
       try {
         await share.waitForFollowers(1, { timeout: 20_000 });
         await clock.waitForTimers(2, { timeout: 20_000 });
         await share.skew('skewed', { offset: -120_000 });
         clock.setTimeout(() => log.append(`leader:200@${clock.monotonic()}/${clock.now()}`), 200);
         await clock.advanceAsync(500);
-        expect(log.lines()).toEqual([`skewed:100@100/${START + 100 - 120_000}`, `leader:200@200/${START + 200}`, `skewed:300@300/${START + 300 - 120_000}`]);
+        expect(log.lines()).toEqual([
+          `skewed:100@100/${START + 100 - 120_000}`,
+          `leader:200@200/${START + 200}`,
+          `skewed:300@300/${START + 300 - 120_000}`,
+        ]);
         expect(await child.exited).toEqual({ code: 0, signal: null });
       } finally {
         await reap(child);
@@ -103,9 +116,17 @@ describe('shared clock across processes', () => {
       try {
         const port = Number((await service.line(/listening (\d+)/))[1]);
         await share.waitForFollowers(1, { timeout: 20_000 });
-        expect(share.followers[0]).toMatchObject({ name: 'token-service', pid: service.pid, pending: 1, nextDue: 30_000 });
+        expect(share.followers[0]).toMatchObject({
+          name: 'token-service',
+          pid: service.pid,
+          pending: 1,
+          nextDue: 30_000,
+        });
         const base = `http://127.0.0.1:${port}`;
-        const { token, expiresAt } = (await (await fetch(`${base}/token`, { method: 'POST' })).json()) as { token: string; expiresAt: number };
+        const { token, expiresAt } = (await (await fetch(`${base}/token`, { method: 'POST' })).json()) as {
+          token: string;
+          expiresAt: number;
+        };
         expect(expiresAt).toBe(START + 60_000);
         await clock.advanceAsync(59_999);
         const before = await fetch(`${base}/verify?token=${token}`);
@@ -139,7 +160,9 @@ describe('shared clock across processes', () => {
         const [message] = (await once(worker, 'message')) as [string];
         expect(message).toBe('scheduled');
         await clock.waitForTimers(2, { timeout: 20_000 });
-        expect(share.followers).toEqual([expect.objectContaining({ name: expect.stringMatching(/#worker\d+$/), pid: process.pid, pending: 2 })]);
+        expect(share.followers).toEqual([
+          expect.objectContaining({ name: expect.stringMatching(/#worker\d+$/), pid: process.pid, pending: 2 }),
+        ]);
         clock.setTimeout(() => log.append(`leader@${clock.monotonic()}`), 200);
         await clock.advanceAsync(300);
         expect(log.lines()).toEqual(['worker:150@150', 'leader@200', 'worker:250@250']);
@@ -160,15 +183,25 @@ describe('shared clock across processes', () => {
       const clock = new TestClock({ now: START });
       const share = await clock.share({ followerTimeout: 5_000 });
       const log = sharedLog();
-      const victim = spawnFollower('selfSignal.mjs', [log.path, 'SIGKILL', '100', '400'], { ...share.env, UNFLAKE_CLOCK_NAME: 'victim' });
-      const survivor = spawnFollower('timers.mjs', [log.path, '200', '600'], { ...share.env, UNFLAKE_CLOCK_NAME: 'survivor' });
+      const victim = spawnFollower('selfSignal.mjs', [log.path, 'SIGKILL', '100', '400'], {
+        ...share.env,
+        UNFLAKE_CLOCK_NAME: 'victim',
+      });
+      const survivor = spawnFollower('timers.mjs', [log.path, '200', '600'], {
+        ...share.env,
+        UNFLAKE_CLOCK_NAME: 'survivor',
+      });
       try {
         await share.waitForFollowers(2, { timeout: 20_000 });
         await clock.waitForTimers(4, { timeout: 20_000 });
         const started = performance.now();
         const error = (await clock.advanceAsync(1_000).catch((e: unknown) => e)) as FollowerLostError;
         expect(error).toBeInstanceOf(FollowerLostError);
-        expect(error.message).toMatch(new RegExp(`follower "victim" \\(pid ${victim.pid}\\) did not finish step #\\d+ \\(to monotonic 100 ms, 2030-01-01T00:00:00\\.100Z\\)`));
+        expect(error.message).toMatch(
+          new RegExp(
+            `follower "victim" \\(pid ${victim.pid}\\) did not finish step #\\d+ \\(to monotonic 100 ms, 2030-01-01T00:00:00\\.100Z\\)`,
+          ),
+        );
         expect(error.message).toMatch(/disconnected \(its process exited or crashed/);
         expect(error.followers).toEqual([{ name: 'victim', pid: victim.pid, reason: 'disconnected' }]);
         expect(error.step).toMatchObject({ monotonic: 100, to: START + 100 });
@@ -177,7 +210,11 @@ describe('shared clock across processes', () => {
         expect(share.followers.map((f) => f.name)).toEqual(['survivor']);
         expect(clock.monotonic()).toBe(100);
         await clock.advanceAsync(900);
-        expect(log.lines()).toEqual(['victim:SIGKILL@100', `survivor:200@200/${START + 200}`, `survivor:600@600/${START + 600}`]);
+        expect(log.lines()).toEqual([
+          'victim:SIGKILL@100',
+          `survivor:200@200/${START + 200}`,
+          `survivor:600@600/${START + 600}`,
+        ]);
         expect(await survivor.exited).toEqual({ code: 0, signal: null });
       } finally {
         await reap(victim, survivor);
@@ -195,8 +232,14 @@ describe('shared clock across processes', () => {
       const followerTimeout = 400;
       const share = await clock.share({ followerTimeout });
       const log = sharedLog();
-      const victim = spawnFollower('selfSignal.mjs', [log.path, 'SIGSTOP', '100'], { ...share.env, UNFLAKE_CLOCK_NAME: 'stopped' });
-      const survivor = spawnFollower('timers.mjs', [log.path, '100', '200'], { ...share.env, UNFLAKE_CLOCK_NAME: 'survivor' });
+      const victim = spawnFollower('selfSignal.mjs', [log.path, 'SIGSTOP', '100'], {
+        ...share.env,
+        UNFLAKE_CLOCK_NAME: 'stopped',
+      });
+      const survivor = spawnFollower('timers.mjs', [log.path, '100', '200'], {
+        ...share.env,
+        UNFLAKE_CLOCK_NAME: 'survivor',
+      });
       try {
         await share.waitForFollowers(2, { timeout: 20_000 });
         await clock.waitForTimers(3, { timeout: 20_000 });
@@ -204,14 +247,22 @@ describe('shared clock across processes', () => {
         const error = (await clock.advanceAsync(1_000).catch((e: unknown) => e)) as FollowerLostError;
         const took = performance.now() - started;
         expect(error).toBeInstanceOf(FollowerLostError);
-        expect(error.message).toMatch(new RegExp(`follower "stopped" \\(pid ${victim.pid}\\) did not finish step #\\d+ \\(to monotonic 100 ms`));
+        expect(error.message).toMatch(
+          new RegExp(`follower "stopped" \\(pid ${victim.pid}\\) did not finish step #\\d+ \\(to monotonic 100 ms`),
+        );
         expect(error.message).toMatch(/did not acknowledge within followerTimeout \(400 ms of real time\)/);
         expect(error.followers).toEqual([{ name: 'stopped', pid: victim.pid, reason: 'timeout' }]);
         expect(took).toBeGreaterThanOrEqual(followerTimeout - 5);
         expect(took).toBeLessThan(followerTimeout + 1_000);
         expect(share.followers.map((f) => f.name)).toEqual(['survivor']);
         await clock.advanceAsync(900);
-        expect(log.lines()).toEqual(expect.arrayContaining([`survivor:100@100/${START + 100}`, `survivor:200@200/${START + 200}`, 'stopped:SIGSTOP@100']));
+        expect(log.lines()).toEqual(
+          expect.arrayContaining([
+            `survivor:100@100/${START + 100}`,
+            `survivor:200@200/${START + 200}`,
+            'stopped:SIGSTOP@100',
+          ]),
+        );
         expect(await survivor.exited).toEqual({ code: 0, signal: null });
       } finally {
         await reap(victim, survivor);
@@ -239,7 +290,8 @@ describe('shared clock across processes', () => {
             .split('\n')
             .filter(Boolean)
             .map((line) => JSON.parse(line) as { type: string });
-          if (frames.length === 1 && frames[0]!.type === 'hello' && text.endsWith('\n')) socket.write(`${JSON.stringify({ type: 'welcome', v: 2, now: START, monotonic: 0 })}\n`);
+          if (frames.length === 1 && frames[0]!.type === 'hello' && text.endsWith('\n'))
+            socket.write(`${JSON.stringify({ type: 'welcome', v: 2, now: START, monotonic: 0 })}\n`);
           const found = frames.find((f) => f.type === 'state');
           if (found) stateSeen(found);
         });
@@ -277,7 +329,9 @@ describe('shared clock across processes', () => {
       const clock = new TestClock({ now: START });
       const share = await clock.share();
       const log = sharedLog();
-      const children = [1, 2].map((i) => spawnFollower('timers.mjs', [log.path, '5000'], { ...share.env, UNFLAKE_CLOCK_NAME: `c${i}` }));
+      const children = [1, 2].map((i) =>
+        spawnFollower('timers.mjs', [log.path, '5000'], { ...share.env, UNFLAKE_CLOCK_NAME: `c${i}` }),
+      );
       try {
         await share.waitForFollowers(2, { timeout: 20_000 });
         await clock.waitForTimers(2, { timeout: 20_000 });
@@ -290,7 +344,9 @@ describe('shared clock across processes', () => {
         const late = spawnFollower('timers.mjs', [log.path, '10'], share.env);
         const { code } = await late.exited;
         expect(code).not.toBe(0);
-        expect(late.stderr()).toMatch(/connectClock\(\): cannot reach the shared clock at unflake-clock:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+        expect(late.stderr()).toMatch(
+          /connectClock\(\): cannot reach the shared clock at unflake-clock:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+        );
       } finally {
         await reap(...children);
         await share.close();

@@ -1,6 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectClock, FollowerLostError, TestClock, type FollowerClock, type SharedClock } from '../../../clock/index.ts';
+import {
+  connectClock,
+  FollowerLostError,
+  TestClock,
+  type FollowerClock,
+  type SharedClock,
+} from '../../../clock/index.ts';
 import { trackSocketHandles } from './helpers.ts';
 
 /** A leader with `n` in-process followers (each its own connection and fake-timers clock). */
@@ -11,7 +17,8 @@ async function leaderWith(
   const clock = new TestClock({ now: Date.UTC(2030, 0, 1) });
   const share = await clock.share(options);
   const followers: FollowerClock[] = [];
-  for (let i = 0; i < n; i++) followers.push(await connectClock(share.url, { name: `f${i}`, token: share.env.UNFLAKE_CLOCK_TOKEN }));
+  for (let i = 0; i < n; i++)
+    followers.push(await connectClock(share.url, { name: `f${i}`, token: share.env.UNFLAKE_CLOCK_TOKEN }));
   await share.waitForFollowers(n);
   return {
     clock,
@@ -226,7 +233,9 @@ describe('TestClock.share()', () => {
 
   test('refuses a non-loopback host unless listenOnAllInterfaces, and checks its options', async () => {
     const clock = new TestClock();
-    await expect(clock.share({ host: '0.0.0.0' })).rejects.toThrow(/refusing to listen on "0\.0\.0\.0", which is not a loopback address.*listenOnAllInterfaces: true/);
+    await expect(clock.share({ host: '0.0.0.0' })).rejects.toThrow(
+      /refusing to listen on "0\.0\.0\.0", which is not a loopback address.*listenOnAllInterfaces: true/,
+    );
     await expect(clock.share({ host: '10.1.2.3' })).rejects.toThrow(/not a loopback address/);
     await expect(clock.share({ followerTimeout: -1 })).rejects.toThrow(TypeError);
     await expect(clock.share({ prot: 1 } as never)).rejects.toThrow(/unknown option `prot`/);
@@ -262,12 +271,16 @@ describe('TestClock.share()', () => {
 
   test('connectClock refuses bad input and reports an unreachable leader', async () => {
     await expect(connectClock('http://x', { token: 't' })).rejects.toThrow(/unsupported scheme "http:"/);
-    await expect(connectClock('unflake-clock://127.0.0.1:1', { token: 't', nmae: 'x' } as never)).rejects.toThrow(/unknown option `nmae`/);
+    await expect(connectClock('unflake-clock://127.0.0.1:1', { token: 't', nmae: 'x' } as never)).rejects.toThrow(
+      /unknown option `nmae`/,
+    );
     const clock = new TestClock();
     const share = await clock.share();
     const url = share.url;
     await share.close();
-    await expect(connectClock(url, { token: 'x' })).rejects.toThrow(/cannot reach the shared clock at unflake-clock:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+    await expect(connectClock(url, { token: 'x' })).rejects.toThrow(
+      /cannot reach the shared clock at unflake-clock:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+    );
   });
 
   test('close() says bye: followers stop, sleeps reject, nothing is left open on either side', async () => {
@@ -280,7 +293,9 @@ describe('TestClock.share()', () => {
       expect(handles.open().length).toBeGreaterThanOrEqual(7); // 1 server + 3 × 2 sockets
       await share.close();
       await share.close(); // idempotent
-      await expect(sleeping).rejects.toThrow(/lost the shared clock at unflake-clock:.*the leader closed the shared clock/);
+      await expect(sleeping).rejects.toThrow(
+        /lost the shared clock at unflake-clock:.*the leader closed the shared clock/,
+      );
       // A sleep on a follower rejects once it has heard the bye (at once if it already has).
       const sleeps = await Promise.all(
         followers.map((f) =>
@@ -290,19 +305,26 @@ describe('TestClock.share()', () => {
           ),
         ),
       );
-      for (const message of sleeps) expect(message).toMatch(/lost the shared clock .*the leader closed the shared clock/);
+      for (const message of sleeps)
+        expect(message).toMatch(/lost the shared clock .*the leader closed the shared clock/);
       expect(followers.map((f) => f.connected)).toEqual([false, false, false]);
       await expect(clock.advanceAsync(10)).resolves.toBeUndefined();
       expect(await handles.settled()).toEqual([]);
       // (Unrelated runner pipes may close meanwhile, so: no more than before.)
-      expect(process.getActiveResourcesInfo().filter((r) => /TCP|Pipe/.test(r)).length).toBeLessThanOrEqual(resourcesBefore);
+      expect(process.getActiveResourcesInfo().filter((r) => /TCP|Pipe/.test(r)).length).toBeLessThanOrEqual(
+        resourcesBefore,
+      );
     } finally {
       handles.stop();
     }
   });
 
   test('FollowerLostError carries who failed and the step', () => {
-    const error = new FollowerLostError('x', [{ name: 'api', pid: 1, reason: 'timeout' }], { seq: 3, to: 100, monotonic: 100 });
+    const error = new FollowerLostError('x', [{ name: 'api', pid: 1, reason: 'timeout' }], {
+      seq: 3,
+      to: 100,
+      monotonic: 100,
+    });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('FollowerLostError');
     expect(error.followers[0]!.name).toBe('api');

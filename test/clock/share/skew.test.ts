@@ -14,7 +14,8 @@ async function sharedWith(...followers: [string, ConnectClockOptions?][]) {
   const clock = new TestClock({ now: START });
   const share = await clock.share();
   const connected: FollowerClock[] = [];
-  for (const [name, options] of followers) connected.push(await connectClock(share.url, { name, token: share.env.UNFLAKE_CLOCK_TOKEN, ...options }));
+  for (const [name, options] of followers)
+    connected.push(await connectClock(share.url, { name, token: share.env.UNFLAKE_CLOCK_TOKEN, ...options }));
   await share.waitForFollowers(followers.length);
   const close = async (): Promise<void> => {
     for (const follower of connected) await follower.close();
@@ -120,16 +121,28 @@ describe('share.skew(follower, { offset, driftPpm })', () => {
     const { share, close } = await sharedWith(['svc']);
     try {
       await expect(share.skew('', { offset: 1 })).rejects.toThrow(
-        new TypeError("SharedClock.skew(): `follower` must be a follower's name (a non-empty string) or its pid (an integer > 0), got ."),
+        new TypeError(
+          "SharedClock.skew(): `follower` must be a follower's name (a non-empty string) or its pid (an integer > 0), got .",
+        ),
       );
-      await expect(share.skew(1.5, { offset: 1 })).rejects.toThrow("`follower` must be a follower's name (a non-empty string) or its pid (an integer > 0), got 1.5.");
-      await expect(share.skew('svc', undefined as never)).rejects.toThrow('SharedClock.skew(): `skew` must be `{ offset, driftPpm }` or null (to remove it), got undefined.');
-      await expect(share.skew('svc', { ofset: 1 } as never)).rejects.toThrow('SharedClock.skew(): unknown option `ofset`. Did you mean `offset`?');
-      await expect(share.skew('svc', { offset: Number.NaN })).rejects.toThrow(new TypeError('SharedClock.skew(): `skew.offset` must be a finite number of milliseconds, got NaN.'));
+      await expect(share.skew(1.5, { offset: 1 })).rejects.toThrow(
+        "`follower` must be a follower's name (a non-empty string) or its pid (an integer > 0), got 1.5.",
+      );
+      await expect(share.skew('svc', undefined as never)).rejects.toThrow(
+        'SharedClock.skew(): `skew` must be `{ offset, driftPpm }` or null (to remove it), got undefined.',
+      );
+      await expect(share.skew('svc', { ofset: 1 } as never)).rejects.toThrow(
+        'SharedClock.skew(): unknown option `ofset`. Did you mean `offset`?',
+      );
+      await expect(share.skew('svc', { offset: Number.NaN })).rejects.toThrow(
+        new TypeError('SharedClock.skew(): `skew.offset` must be a finite number of milliseconds, got NaN.'),
+      );
       await expect(share.skew('svc', { driftPpm: 2e6 })).rejects.toThrow(
         'SharedClock.skew(): `skew.driftPpm` must be a number of parts per million from -1e6 to 1e6, got 2000000.',
       );
-      await expect(share.skew('other', { offset: 1 })).rejects.toThrow('SharedClock.skew(): no follower named or with pid "other" is attached (attached: "svc" (pid ');
+      await expect(share.skew('other', { offset: 1 })).rejects.toThrow(
+        'SharedClock.skew(): no follower named or with pid "other" is attached (attached: "svc" (pid ',
+      );
     } finally {
       await close();
     }
@@ -147,7 +160,9 @@ describe("connectClock(url, { skew }) and the protocol's version", () => {
       expect(late!.now()).toBe(START - 30_000);
       await clock.advanceAsync(1_000);
       expect(late!.now()).toBe(START - 29_000);
-      await expect(connectClock('unflake-clock://127.0.0.1:1', { token: 't', skew: { offset: '5' } } as never)).rejects.toThrow(
+      await expect(
+        connectClock('unflake-clock://127.0.0.1:1', { token: 't', skew: { offset: '5' } } as never),
+      ).rejects.toThrow(
         new TypeError('connectClock(): `skew.offset` must be a finite number of milliseconds, got "5".'),
       );
     } finally {
@@ -160,7 +175,9 @@ describe("connectClock(url, { skew }) and the protocol's version", () => {
     const share = await clock.share();
     const old = rawClient(share.url);
     try {
-      old.send(`${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'old', pid: 1 })}\n`);
+      old.send(
+        `${JSON.stringify({ type: 'hello', v: 1, token: share.env.UNFLAKE_CLOCK_TOKEN, name: 'old', pid: 1 })}\n`,
+      );
       await share.waitForFollowers(1);
       if (old.received().length === 0) await once(old.socket, 'data');
       expect(JSON.parse(old.received()[0]!)).toEqual({ type: 'welcome', v: 1, now: START, monotonic: 0 });

@@ -1,7 +1,14 @@
-import { activeDeviations, densePlan, keyOrderOf, minimizePlan, planToOrder } from '../../../src/delivery/deliveryPlan.ts';
+import {
+  activeDeviations,
+  densePlan,
+  keyOrderOf,
+  minimizePlan,
+  planToOrder,
+} from '../../../src/delivery/deliveryPlan.ts';
 import { formatSchedule, parseSchedule } from '../../../src/delivery/schedule.ts';
 
-const plan = (delays: number[], duplicates: (number | null)[] = delays.map(() => null)) => densePlan(delays, duplicates);
+const plan = (delays: number[], duplicates: (number | null)[] = delays.map(() => null)) =>
+  densePlan(delays, duplicates);
 
 describe('delivery plans', () => {
   test('a delay of d puts the event after the next d events: two events swap, the first can come last', () => {
@@ -47,7 +54,9 @@ describe('delivery plans', () => {
 
   test('minimizePlan reverts every deviation the failure does not need', async () => {
     // Fails whenever e3 (index 2) is delayed; the other deviations are noise.
-    const minimal = await minimizePlan(plan([1, 2, 3, 1], [0, null, 2, 1]), async (p) => p.deviations.some((d) => d.index === 2 && d.delay > 0));
+    const minimal = await minimizePlan(plan([1, 2, 3, 1], [0, null, 2, 1]), async (p) =>
+      p.deviations.some((d) => d.index === 2 && d.delay > 0),
+    );
     expect(activeDeviations(minimal)).toEqual([{ index: 2, delay: 3, again: null }]);
   });
 
@@ -76,7 +85,9 @@ describe('delivery plans', () => {
     const duplicates: (number | null)[] = Array.from({ length: count }, () => null);
     [delays[7], delays[19_990], duplicates[19_990]] = [3, 3, 0];
     expect(order).toEqual(planToOrder(plan(delays, duplicates)));
-    expect(formatSchedule(order)).toBe('e1 e2 e3 e4 e5 e6 e7 e9 e10 e11 e8 e12..e19990 e19992 e19993 e19994 e19991 e19991* e19995 e19996 e19997 e19998 e19999 e20000');
+    expect(formatSchedule(order)).toBe(
+      'e1 e2 e3 e4 e5 e6 e7 e9 e10 e11 e8 e12..e19990 e19992 e19993 e19994 e19991 e19991* e19995 e19996 e19997 e19998 e19999 e20000',
+    );
   });
 
   test('formatSchedule writes long in-order stretches as ranges, and parseSchedule reads them back', () => {

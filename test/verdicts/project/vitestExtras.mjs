@@ -5,7 +5,8 @@ import { relative } from 'node:path';
 
 function fullName(testCase) {
   const names = [testCase.name];
-  for (let parent = testCase.parent; parent && parent.type === 'suite'; parent = parent.parent) names.unshift(parent.name);
+  for (let parent = testCase.parent; parent && parent.type === 'suite'; parent = parent.parent)
+    names.unshift(parent.name);
   return names.join(' ');
 }
 

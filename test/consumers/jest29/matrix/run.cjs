@@ -10,7 +10,9 @@ const { join } = require('node:path');
 const repo = process.env.UNFLAKE_REPO;
 if (!repo) throw new Error('matrix/run.cjs: set UNFLAKE_REPO to the unflake repo root (run.sh does)');
 const fixtures = join(repo, 'test', 'verdicts', 'fixtures', 'h5');
-const { expected, checkRun, checkIds, testsOfJestReport, fileErrorsOfJestReport } = require(join(fixtures, 'check.cjs'));
+const { expected, checkRun, checkIds, testsOfJestReport, fileErrorsOfJestReport } = require(
+  join(fixtures, 'check.cjs'),
+);
 const root = join(__dirname, '..');
 const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 
@@ -29,7 +31,17 @@ function project(name, run) {
     setupFilesAfterEnv: ['unflake/jest'],
     maxWorkers: 2,
     ...(run.config || {}),
-    ...(ids ? { reporters: ['default', ['unflake/reporter', { quarantine: join(dir, 'quarantine.json'), outputFile: join(dir, 'flake-report.json') }]] } : {}),
+    ...(ids
+      ? {
+          reporters: [
+            'default',
+            [
+              'unflake/reporter',
+              { quarantine: join(dir, 'quarantine.json'), outputFile: join(dir, 'flake-report.json') },
+            ],
+          ],
+        }
+      : {}),
   };
   writeFileSync(join(dir, 'jest.config.json'), JSON.stringify(config));
   return dir;
@@ -46,7 +58,11 @@ function jest(dir, esm) {
     '--ci',
   ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
@@ -62,11 +78,16 @@ async function check(name) {
   if (!existsSync(reportFile)) return [`no report (exit ${code}): ${output.slice(-2000)}`];
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   const unhandled = output.split('\n').filter((line) => /unhandled ?rejection|uncaughtException/i.test(line));
-  const problems = checkRun(name, testsOfJestReport(report), [...fileErrorsOfJestReport(report), ...unhandled.map((l) => `unhandled: ${l}`)]);
+  const problems = checkRun(name, testsOfJestReport(report), [
+    ...fileErrorsOfJestReport(report),
+    ...unhandled.map((l) => `unhandled: ${l}`),
+  ]);
   if (code !== 1) problems.push(`jest exited ${code}, expected 1 (the must-fail tests)`);
   if (name === 'cjs') {
     const flakeFile = join(dir, 'flake-report.json');
-    problems.push(...(existsSync(flakeFile) ? checkIds(JSON.parse(readFileSync(flakeFile, 'utf8'))) : ['no flake-report.json']));
+    problems.push(
+      ...(existsSync(flakeFile) ? checkIds(JSON.parse(readFileSync(flakeFile, 'utf8'))) : ['no flake-report.json']),
+    );
   }
   return problems;
 }

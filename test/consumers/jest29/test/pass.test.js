@@ -75,7 +75,12 @@ test('the unflake bin (wait-ready) exits 0 for a ready service and 1 with a repo
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}/health`;
   const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'unflake');
-  const run = (args) => new Promise((resolve) => execFile(bin, args, { timeout: 20000 }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stderr })));
+  const run = (args) =>
+    new Promise((resolve) =>
+      execFile(bin, args, { timeout: 20000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? error.code : 0, stderr }),
+      ),
+    );
   try {
     const notReady = await run(['wait-ready', url, '--timeout', '1s']);
     expect(notReady.code).toBe(1);

@@ -20,7 +20,12 @@ test('eventual matchers with Playwright equality: toEventuallyEqual, toEventuall
   ).toBe('shipped');
 });
 
-test('the fixtures: namespace per test, workerNamespace from parallelIndex, seed, testTrace', async ({ namespace, workerNamespace, seed, testTrace }, testInfo) => {
+test('the fixtures: namespace per test, workerNamespace from parallelIndex, seed, testTrace', async ({
+  namespace,
+  workerNamespace,
+  seed,
+  testTrace,
+}, testInfo) => {
   expect(namespace.id).toMatch(/^t-[a-z0-9]+-w\d+-[a-z0-9]{8}$/);
   expect(testNamespace()).toBe(namespace);
   expect(workerNamespace.worker).toEqual({ source: 'playwright', index: testInfo.parallelIndex + 1 });

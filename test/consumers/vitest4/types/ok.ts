@@ -37,4 +37,6 @@ interface Order {
   status: string;
 }
 await expect(() => ({ status: 'paid' })).toEventually((o) => o.status === 'paid');
-await expect((): Order => ({ status: 'paid' })).toEventually((o: Order) => o.status === 'paid', { failWhen: (o: Order) => o.status === 'failed' && 'failed' });
+await expect((): Order => ({ status: 'paid' })).toEventually((o: Order) => o.status === 'paid', {
+  failWhen: (o: Order) => o.status === 'failed' && 'failed',
+});

@@ -31,11 +31,14 @@ test('toBeIdempotent and toConvergeInAnyOrder run from the package (fast-check l
   const handler = (event: { id: string }) => void seen.add(event.id);
   await expect(handler).toBeIdempotent({ id: 'evt-1' }, { state: () => [...seen] });
   let total = 0;
-  await expect((event: { n: number }) => void (total = Math.max(total, event.n))).toConvergeInAnyOrder([{ n: 1 }, { n: 2 }, { n: 3 }], {
-    reset: () => void (total = 0),
-    state: () => total,
-    runs: 20,
-  });
+  await expect((event: { n: number }) => void (total = Math.max(total, event.n))).toConvergeInAnyOrder(
+    [{ n: 1 }, { n: 2 }, { n: 3 }],
+    {
+      reset: () => void (total = 0),
+      state: () => total,
+      runs: 20,
+    },
+  );
 });
 
 test('TestClock from unflake/clock drives a virtual-time wait', async () => {
