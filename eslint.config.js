@@ -4,6 +4,28 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Files still over the size limits below, being split; each leaves this list when it is (never add to it).
+const SPLIT_PENDING = [
+  'clock/TestClock.ts',
+  'clock/fakeTimersPromises.ts',
+  'clock/installGlobals.ts',
+  'clock/share/connections.ts',
+  'clock/share/follower.ts',
+  'clock/share/protocol.ts',
+  'src/delivery/checkConvergence.ts',
+  'src/delivery/session.ts',
+  'src/delivery/snapshot.ts',
+  'src/faults/faultProxy.ts',
+  'src/helpers/httpAttempt.ts',
+  'src/helpers/record.ts',
+  'src/helpers/waitForReady.ts',
+  'src/options/normalizeOptions.ts',
+  'src/poll/decide.ts',
+  'src/poll/poll.ts',
+  'src/report/describeEnd.ts',
+  'src/report/formatDelivery.ts',
+];
+
 const foreignInternals = [
   {
     selector:
@@ -102,5 +124,11 @@ export default tseslint.config(
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Size limits (issue 24): a file a newcomer reads in one sitting, a function that fits on a screen.
+    files: ['src/**/*.ts', 'clock/**/*.ts', 'matchers/**/*.ts', 'reporter/**/*.ts'],
+    ignores: SPLIT_PENDING,
+    rules: { 'max-lines': ['error', { max: 300 }], 'max-lines-per-function': ['error', { max: 60 }] },
   },
 );
