@@ -20,45 +20,187 @@ export interface TimelineEntry {
 
 /** What broke an "always" window's watch: an attempt that judged no value. */
 export type Broken =
-  | { by: 'probe-error' | 'check-error' | 'unsettled'; error: unknown }
-  | { by: 'retry-after'; error: unknown; ms: number };
+  | {
+      /** The probe threw, the check threw an error that is not an assertion, or the attempt did not settle. */
+      by: 'probe-error' | 'check-error' | 'unsettled';
+      /** What was thrown (or the attempt-timeout error). */
+      error: unknown;
+    }
+  | {
+      /** The probe asked to be retried later (`retryAfter()`). */
+      by: 'retry-after';
+      /** The `retryAfter()` error. */
+      error: unknown;
+      /** The pause it asked for, in ms. */
+      ms: number;
+    };
 
 /** Why a poll passed. */
-export type PassReason = { kind: 'passed' } | { kind: 'settled'; reason: string; attempt: number };
+export type PassReason =
+  | {
+      /** The condition held as required. */
+      kind: 'passed';
+    }
+  | {
+      /** The probe or check called `settled()`: the outcome is final. */
+      kind: 'settled';
+      /** The reason given to `settled()`. */
+      reason: string;
+      /** 1-based number of the attempt that settled. */
+      attempt: number;
+    };
 
 /** Why a poll ended. */
 export type EndReason = PassReason | FailReason;
 
 /** Why a poll failed. */
 export type FailReason =
-  | { kind: 'timeout'; limit: 'window'; window: number; windowName: 'timeout' | 'for' }
   | {
+      /** The window ran out. */
       kind: 'timeout';
-      limit: 'test';
+      /** `window`: the poll's own window ended. */
+      limit: 'window';
+      /** The window in ms. */
       window: number;
+      /** The option that set it. */
       windowName: 'timeout' | 'for';
+    }
+  | {
+      /** The window ran out. */
+      kind: 'timeout';
+      /** `test`: it was stopped early so the running test's own timeout would not cut it off. */
+      limit: 'test';
+      /** The window in ms. */
+      window: number;
+      /** The option that set it. */
+      windowName: 'timeout' | 'for';
+      /** The running test's timeout in ms. */
       testTimeout: number;
+      /** How many ms before that timeout the poll ended (`testTimeoutMargin`). */
       margin: number;
     }
-  | { kind: 'max-attempts'; maxAttempts: number }
-  | { kind: 'stopped'; reason: string; cause?: unknown }
-  | { kind: 'misuse'; error: unknown }
-  | { kind: 'callback-threw'; callback: 'onAttempt'; error: unknown; attempt: number }
-  /** `unjudged`: the probe did return values, but the check threw on each an error that is not an assertion. */
-  | { kind: 'no-value'; window: number; windowName: 'timeout' | 'for'; unjudged?: boolean }
-  | { kind: 'fail-when'; reason: string }
-  | { kind: 'not-ignorable'; error: unknown }
-  | { kind: 'aborted'; reason: unknown }
-  | { kind: 'test-ended' }
-  | { kind: 'matched'; attempt: number }
-  | { kind: 'stopped-holding'; attempt: number; broken?: Broken }
-  | { kind: 'settled-unseen'; reason: string; attempt: number }
-  | { kind: 'too-early'; at: number; notBefore: number }
-  /** `from`: the condition held, but never after an attempt saw the starting state (poll/from.ts). */
-  | { kind: 'held-before-from'; attempt: number; from: string }
-  /** The first hold came after `notBefore`, but no judged attempt ended just before it: too early cannot be ruled out. */
-  | { kind: 'not-before-unseen'; notBefore: number; lastMiss: number | undefined; at: number }
-  | { kind: 'unstable'; heldFor: number; heldPasses: number; stableFor: number; passes: number };
+  | {
+      /** `maxAttempts` attempts ran out. */
+      kind: 'max-attempts';
+      /** The `maxAttempts` option. */
+      maxAttempts: number;
+    }
+  | {
+      /** The probe or check called `stop()`. */
+      kind: 'stopped';
+      /** The reason given to `stop()`. */
+      reason: string;
+      /** The cause given to `stop()`, if any. */
+      cause?: unknown;
+    }
+  | {
+      /** unflake's API was misused inside the probe or check: a mistake in the test, never retried. */
+      kind: 'misuse';
+      /** The misuse error. */
+      error: unknown;
+    }
+  | {
+      /** A callback option threw; its errors end the wait. */
+      kind: 'callback-threw';
+      /** Which callback. */
+      callback: 'onAttempt';
+      /** What it threw. */
+      error: unknown;
+      /** 1-based number of the attempt that it threw after. */
+      attempt: number;
+    }
+  | {
+      /** The window ended and no value was judged: every attempt threw or did not settle. */
+      kind: 'no-value';
+      /** The window in ms. */
+      window: number;
+      /** The option that set it. */
+      windowName: 'timeout' | 'for';
+      /** The probe did return values, but the check threw on each an error that is not an assertion. */
+      unjudged?: boolean;
+    }
+  | {
+      /** `failWhen` returned a reason: a terminal state. */
+      kind: 'fail-when';
+      /** The reason it returned. */
+      reason: string;
+    }
+  | {
+      /** The probe threw an error that `ignore` does not accept as "not yet". */
+      kind: 'not-ignorable';
+      /** That error. */
+      error: unknown;
+    }
+  | {
+      /** The `signal` was aborted. */
+      kind: 'aborted';
+      /** The signal's abort reason. */
+      reason: unknown;
+    }
+  | {
+      /** The test ended while the poll was still running (a forgotten await?). */
+      kind: 'test-ended';
+    }
+  | {
+      /** A "never" window (`.not.toEventually*`) saw the condition hold. */
+      kind: 'matched';
+      /** 1-based number of the attempt that matched. */
+      attempt: number;
+    }
+  | {
+      /** A "consistently" window saw the condition stop holding. */
+      kind: 'stopped-holding';
+      /** 1-based number of the attempt that did not hold. */
+      attempt: number;
+      /** Set when that attempt judged no value (it threw or did not settle). */
+      broken?: Broken;
+    }
+  | {
+      /** `settled()` was called before any value was seen and checked: nothing was watched. */
+      kind: 'settled-unseen';
+      /** The reason given to `settled()`. */
+      reason: string;
+      /** 1-based number of the attempt that settled. */
+      attempt: number;
+    }
+  | {
+      /** The condition held before `notBefore`: too early is a bug too. */
+      kind: 'too-early';
+      /** Ms since the start when it held. */
+      at: number;
+      /** The `notBefore` option, in ms. */
+      notBefore: number;
+    }
+  | {
+      /** The condition held, but never after an attempt saw the starting state (`from`). */
+      kind: 'held-before-from';
+      /** 1-based number of the attempt that held. */
+      attempt: number;
+      /** The `from` option, rendered. */
+      from: string;
+    }
+  | {
+      /** It held after `notBefore`, but no judged attempt ended just before it: too early cannot be ruled out. */
+      kind: 'not-before-unseen';
+      /** The `notBefore` option, in ms. */
+      notBefore: number;
+      /** When the last attempt that saw it not hold ended (ms since the start), if any. */
+      lastMiss: number | undefined;
+      /** Ms since the start when it held. */
+      at: number;
+    }
+  | {
+      /** It held, but not for as long or as many attempts in a row as `stableFor` / `passes` ask. */
+      kind: 'unstable';
+      /** The longest it held, in ms. */
+      heldFor: number;
+      /** How many attempts in a row that was. */
+      heldPasses: number;
+      /** The `stableFor` option, in ms. */
+      stableFor: number;
+      /** The `passes` option. */
+      passes: number;
+    };
 
 /** What every ended poll carries, passed or failed: everything its report needs, and nothing else. */
 export interface PollFacts<T = unknown> {
@@ -89,7 +231,14 @@ export interface PollFacts<T = unknown> {
   /** Whether an attempt was still running when the poll ended. */
   inFlightAtEnd: boolean;
   /** That attempt, abandoned at the deadline: a footnote to the report, whose headline is the last completed attempt. */
-  abandonedAtEnd?: { attempt: number; error: unknown } | undefined;
+  abandonedAtEnd?:
+    | {
+        /** Its 1-based number. */
+        attempt: number;
+        /** The error that abandoned it. */
+        error: unknown;
+      }
+    | undefined;
   /** Virtual time: the real ms the poll watched, and the `realFloor` it had to watch at least. */
   realElapsed?: number | undefined;
   /** Virtual time: the least real ms the poll had to watch (the `realFloor` option). */
