@@ -37,6 +37,7 @@ import { testTrace as traceOfTest, type TestTrace } from '../src/helpers/testTra
 runId();
 runSeed();
 
+/** The per-test fixtures unflake's `test` adds: `test('…', async ({ namespace, testTrace, seed }) => …)`. */
 export interface UnflakeFixtures {
   /** `testNamespace()`: unique to this test and this attempt (a retry gets a fresh one). */
   namespace: WorkerNamespace;
@@ -46,6 +47,7 @@ export interface UnflakeFixtures {
   seed: number;
 }
 
+/** The per-worker fixture unflake's `test` adds. */
 export interface UnflakeWorkerFixtures {
   /** `workerNamespace()`: unique to the run, stable within this worker (Playwright's `parallelIndex`). */
   workerNamespace: WorkerNamespace;
@@ -131,7 +133,8 @@ export const test = extended as unknown as TestType<
   PlaywrightWorkerArgs & PlaywrightWorkerOptions & UnflakeWorkerFixtures
 >;
 
-type PlaywrightMatcher<F> = F extends (...args: infer A) => Promise<void>
+/** One unflake matcher (`F`, from EventualMatchers) typed as Playwright's `expect.extend` wants it: called with the received value, resolving to Playwright's matcher result. */
+export type PlaywrightMatcher<F> = F extends (...args: infer A) => Promise<void>
   ? // eslint-disable-next-line @typescript-eslint/no-explicit-any
     (this: ExpectMatcherState, received: any, ...args: A) => Promise<MatcherReturnType>
   : never;
