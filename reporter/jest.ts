@@ -29,7 +29,12 @@ export interface JestTestResult {
   /** The test file's absolute path. */
   testFilePath: string;
   /** The file failed outside any test (did not load, a top-level hook threw). */
-  testExecError?: { message?: string; stack?: string };
+  testExecError?: {
+    /** The error's message. */
+    message?: string;
+    /** The error's stack. */
+    stack?: string;
+  };
   /** Each test of the file. */
   testResults: JestAssertionResult[];
 }
@@ -40,7 +45,10 @@ export interface JestAggregated {
   /** Test files that failed outside any test. */
   numRuntimeErrorTestSuites?: number;
   /** Whether snapshots failed the run (obsolete or unwritten ones under `--ci`). */
-  snapshot?: { failure?: boolean };
+  snapshot?: {
+    /** Whether snapshots failed the run. */
+    failure?: boolean;
+  };
   /** Whether the run was interrupted. */
   wasInterrupted?: boolean;
   /** An error that failed the run as a whole. */

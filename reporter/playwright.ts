@@ -43,7 +43,10 @@ export interface PlaywrightTest {
   /** The suite it sits in. */
   parent: PlaywrightSuite;
   /** Where it is declared: `file` is the test file's path. */
-  location: { file: string };
+  location: {
+    /** The test file's absolute path. */
+    file: string;
+  };
   /** Every attempt, retries included. */
   results: PlaywrightResult[];
   /** Playwright's verdict over all attempts: `flaky` when it failed, then passed on a retry. */
@@ -52,7 +55,12 @@ export interface PlaywrightTest {
 /** The Playwright config, as far as the reporter reads it. */
 export interface PlaywrightConfig {
   /** This run's `--shard` (`current` of `total`, 1-based), or null when not sharded. */
-  shard: { current: number; total: number } | null;
+  shard: {
+    /** This shard's 1-based number. */
+    current: number;
+    /** How many shards the run was split into. */
+    total: number;
+  } | null;
 }
 
 /** The describe titles (not the project's or the file's) and the test's, for the id. */
@@ -118,7 +126,16 @@ export class PlaywrightFlakeReporter {
   }
 
   /** Called by Playwright at the end: records every test, writes the report (and history, JUnit), prints the summary. Returns `failed` over the budget, `passed` when the only failures are quarantined tests, else nothing (the status stands). */
-  async onEnd(result: { status: string }): Promise<{ status: 'passed' | 'failed' } | undefined> {
+  async onEnd(result: {
+    /** The run's status as Playwright judged it (`passed`, `failed`, `timedout`, `interrupted`). */
+    status: string;
+  }): Promise<
+    | {
+        /** The run's status as this reporter overrides it. */
+        status: 'passed' | 'failed';
+      }
+    | undefined
+  > {
     for (const test of this.#suite?.allTests?.() ?? []) this.#record(test);
     const finished = await this.#collector.finish();
     const { verdict } = finished;

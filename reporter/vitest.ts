@@ -32,11 +32,28 @@ export interface VitestTestCase {
   /** The describe block (or module) it sits in. */
   parent?: VitestParent;
   /** The test file: `moduleId` is its path. */
-  module: { moduleId: string };
+  module: {
+    /** The test file's path. */
+    moduleId: string;
+  };
   /** The outcome, and every failed attempt's error (those before a passing retry included). */
-  result(): { state: 'passed' | 'failed' | 'skipped' | 'pending'; errors?: readonly VitestTestError[] };
+  result(): {
+    /** The test's state; `pending` (not finished) is not recorded. */
+    state: 'passed' | 'failed' | 'skipped' | 'pending';
+    /** Every failed attempt's error. */
+    errors?: readonly VitestTestError[];
+  };
   /** Retries made, whether Vitest judged the test flaky, and its duration in ms. */
-  diagnostic(): { retryCount: number; flaky: boolean; duration?: number } | undefined;
+  diagnostic():
+    | {
+        /** Retries made (attempts − 1). */
+        retryCount: number;
+        /** Whether it failed, then passed on a retry. */
+        flaky: boolean;
+        /** Its duration in ms. */
+        duration?: number;
+      }
+    | undefined;
 }
 /** A test module as Vitest gives it at the end of the run (the parts the reporter reads). */
 export interface VitestSuiteLike {
@@ -45,7 +62,13 @@ export interface VitestSuiteLike {
   /** Errors of the file outside any test (it did not load, a top-level hook threw). */
   errors?(): readonly unknown[];
   /** Its suites, to see whether a hook in one of them failed. */
-  children?: { allSuites?(): Iterable<{ errors?(): readonly unknown[] }> };
+  children?: {
+    /** Every suite of the file, nested ones included. */
+    allSuites?(): Iterable<{
+      /** Errors of the suite outside its tests (a hook threw). */
+      errors?(): readonly unknown[];
+    }>;
+  };
 }
 
 /** Whether nothing but test failures failed the run: no unhandled error, no error in a module or hook. */
