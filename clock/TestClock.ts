@@ -305,7 +305,7 @@ export class TestClock implements Clock {
 
   /**
    * Patches the globals named in `toFake` so code that does not take a `Clock` runs on this clock.
-   * The default (`DEFAULT_TO_FAKE` in installGlobals.ts) is every one of them: `Date`, `setTimeout`,
+   * The default (`DEFAULT_TO_FAKE` in patchGlobals.ts) is every one of them: `Date`, `setTimeout`,
    * `clearTimeout`, `setInterval`, `clearInterval`, `setImmediate`, `clearImmediate`, `performance`
    * (`performance.now`), `hrtime` (`process.hrtime` and `.bigint`), `AbortSignal.timeout` and
    * `timers/promises` (its `setTimeout`, `setInterval`, `scheduler.wait`, and `setImmediate` when

@@ -71,6 +71,42 @@ function settleOn<T>(
   });
 }
 
+/** timers/promises.setInterval on `clock`: an async iterator of `value`, one per tick. */
+async function* intervalTicks<T>(
+  clock: Clock,
+  delay: number | undefined,
+  value: T,
+  options: Options,
+): AsyncGenerator<T> {
+  checkDelay('timers/promises.setInterval()', delay);
+  const { signal } = checkOptions('timers/promises.setInterval()', options);
+  if (signal?.aborted) throw abortError(signal.reason);
+  // Node's own loop: ticks the consumer has not taken yet are yielded back to back (they queue up).
+  let notYielded = 0;
+  let wake: ((aborted: boolean) => void) | undefined;
+  const id = clock.setInterval(() => {
+    notYielded++;
+    wake?.(false);
+    wake = undefined;
+  }, delay);
+  const onAbort = (): void => {
+    clock.clearInterval(id);
+    wake?.(true);
+    wake = undefined;
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!signal?.aborted) {
+      if (notYielded === 0 && (await new Promise<boolean>((resolve) => (wake = resolve)))) break;
+      for (; notYielded > 0; notYielded--) yield value;
+    }
+    throw abortError(signal?.reason);
+  } finally {
+    clock.clearInterval(id);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 export interface FakeTimersPromises {
   setTimeout<T = void>(delay?: number, value?: T, options?: Options): Promise<T>;
   setInterval<T = void>(delay?: number, value?: T, options?: Options): AsyncGenerator<T>;
@@ -93,35 +129,8 @@ export function fakeTimersPromises(clock: Clock, immediate: ScheduleImmediate | 
       return Promise.reject(error);
     }
   };
-  async function* setInterval<T>(delay?: number, value?: T, options: Options = {}): AsyncGenerator<T> {
-    checkDelay('timers/promises.setInterval()', delay);
-    const { signal } = checkOptions('timers/promises.setInterval()', options);
-    if (signal?.aborted) throw abortError(signal.reason);
-    // Node's own loop: ticks the consumer has not taken yet are yielded back to back (they queue up).
-    let notYielded = 0;
-    let wake: ((aborted: boolean) => void) | undefined;
-    const id = clock.setInterval(() => {
-      notYielded++;
-      wake?.(false);
-      wake = undefined;
-    }, delay);
-    const onAbort = (): void => {
-      clock.clearInterval(id);
-      wake?.(true);
-      wake = undefined;
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      while (!signal?.aborted) {
-        if (notYielded === 0 && (await new Promise<boolean>((resolve) => (wake = resolve)))) break;
-        for (; notYielded > 0; notYielded--) yield value as T;
-      }
-      throw abortError(signal?.reason);
-    } finally {
-      clock.clearInterval(id);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
+  const setInterval = <T>(delay?: number, value?: T, options: Options = {}): AsyncGenerator<T> =>
+    intervalTicks(clock, delay, value as T, options);
   const setImmediate =
     immediate &&
     (<T>(value?: T, options: Options = {}): Promise<T> => {

@@ -2,51 +2,18 @@
  * `TestClock.install()`: points the globals at a TestClock for code that does not take a `Clock`,
  * and guarantees a forgotten install cannot leak into the next test.
  */
-import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
-import type { Clock } from './Clock.ts';
 import { installedFakeTimers } from '../src/adapters/fakeTimers.ts';
 import { currentTestState } from '../src/runner/testState.ts';
-import { virtualSignalDelay } from './testClockRules.ts';
-import { fakeTimersPromises } from './fakeTimersPromises.ts';
-import { timeoutSignalOn } from './sleepOn.ts';
+import {
+  DEFAULT_TO_FAKE,
+  patchGlobals,
+  restorePatches,
+  startPatches,
+  type FakeableGlobal,
+  type InstallableClock,
+} from './patchGlobals.ts';
 
-/** `'timers/promises'` is `node:timers/promises`' setTimeout, setInterval and scheduler.wait, and its setImmediate when `'setImmediate'` is faked too. */
-export type FakeableGlobal =
-  | 'Date'
-  | 'setTimeout'
-  | 'clearTimeout'
-  | 'setInterval'
-  | 'clearInterval'
-  | 'setImmediate'
-  | 'clearImmediate'
-  | 'performance'
-  | 'hrtime'
-  | 'AbortSignal.timeout'
-  | 'timers/promises';
-
-export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = [
-  'Date',
-  'setTimeout',
-  'clearTimeout',
-  'setInterval',
-  'clearInterval',
-  'setImmediate',
-  'clearImmediate',
-  'performance',
-  'hrtime',
-  'AbortSignal.timeout',
-  'timers/promises',
-];
-
-type TimersPromisesModule = Record<string, unknown> & { scheduler: Record<string, unknown> };
-
-/**
- * Named ESM imports of a builtin (`import { setTimeout } from 'node:timers/promises'`) are a copy of its
- * CJS exports: after patching (and after restoring) them, `syncBuiltinESMExports()` brings the copy along.
- */
-function syncBuiltinESMExports(): void {
-  (process.getBuiltinModule('node:module') as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
-}
+export { DEFAULT_TO_FAKE, type FakeableGlobal, type InstallableClock } from './patchGlobals.ts';
 
 /** Restores the globals; also `using handle = clock.install()`. */
 export interface InstallHandle {
@@ -110,12 +77,6 @@ export function restoreEarlierFileInstall(): void {
   );
 }
 
-/**
- * What `installGlobals` needs of a TestClock: its `Clock` methods and the fake-timers clock underneath.
- * Declared here, not imported from TestClock.ts, so the lower module does not depend on the higher one.
- */
-export type InstallableClock = Clock & { readonly fake: FakeTimersClock };
-
 /** Points the globals named in `toFake` at `clock` until the returned handle is disposed (see `TestClock.install`). */
 export function installGlobals(
   clock: InstallableClock,
@@ -138,121 +99,14 @@ export function installGlobals(
     );
   }
 
-  const g = globalThis as unknown as Record<string, unknown>;
-  const originals = new Map<string, { owner: Record<string, unknown>; key: string; value: unknown; own: boolean }>();
-  // fake-timers' convention (`fake.clock._<name>` holds the original) lets real-time code, ours
-  // included, reach the real functions while the install is active.
-  const realFunctions: Record<string, unknown> = {};
-  const patch = (owner: Record<string, unknown>, key: string, value: unknown, realName: string): void => {
-    originals.set(`${realName}`, { owner, key, value: owner[key], own: Object.hasOwn(owner, key) });
-    realFunctions[`_${realName}`] = owner[key];
-    Object.defineProperty(value, 'clock', { value: realFunctions, configurable: true });
-    owner[key] = value;
-  };
-  const fake = clock.fake;
-  for (const name of toFake) {
-    switch (name) {
-      case 'Date': {
-        // The fake Date reads its time from its own `.clock` (fake-timers' clock): keep that, and put
-        // the original where the same convention looks for it.
-        const sinonClock = fake as unknown as Record<string, unknown>;
-        originals.set('Date', { owner: g, key: 'Date', value: g.Date, own: true });
-        originals.set('_Date', { owner: sinonClock, key: '_Date', value: sinonClock._Date, own: true });
-        sinonClock._Date = g.Date;
-        g.Date = fake.Date;
-        break;
-      }
-      case 'setTimeout':
-        patch(
-          g,
-          name,
-          (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
-            clock.setTimeout(callback, ms as number, ...args),
-          name,
-        );
-        break;
-      case 'setInterval':
-        patch(
-          g,
-          name,
-          (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
-            clock.setInterval(callback, ms as number, ...args),
-          name,
-        );
-        break;
-      case 'clearTimeout':
-      case 'clearInterval':
-        patch(
-          g,
-          name,
-          name === 'clearTimeout' ? (id: unknown) => clock.clearTimeout(id) : (id: unknown) => clock.clearInterval(id),
-          name,
-        );
-        break;
-      case 'setImmediate':
-        patch(
-          g,
-          name,
-          (callback: (...args: unknown[]) => void, ...args: unknown[]) => fake.setImmediate(callback, ...args),
-          name,
-        );
-        break;
-      case 'clearImmediate':
-        patch(g, name, (id: unknown) => fake.clearImmediate(id as never), name);
-        break;
-      case 'performance': {
-        const perf = globalThis.performance as unknown as Record<string, unknown>;
-        patch(perf, 'now', () => clock.monotonic(), 'performanceNow');
-        break;
-      }
-      case 'hrtime': {
-        const hrtime = Object.assign((previous?: [number, number]) => fake.hrtime(previous), {
-          bigint: () => (fake.hrtime as unknown as { bigint(): bigint }).bigint(),
-        });
-        patch(process as unknown as Record<string, unknown>, 'hrtime', hrtime, 'hrtime');
-        break;
-      }
-      case 'AbortSignal.timeout':
-        patch(
-          AbortSignal as unknown as Record<string, unknown>,
-          'timeout',
-          (ms: number) =>
-            timeoutSignalOn(
-              (callback, delay) => clock.setTimeout(callback, delay),
-              virtualSignalDelay('AbortSignal.timeout()', ms),
-            ),
-          'AbortSignalTimeout',
-        );
-        break;
-      case 'timers/promises': {
-        const immediate = toFake.includes('setImmediate')
-          ? (callback: () => void) => {
-              const id = fake.setImmediate(callback);
-              return { clear: () => fake.clearImmediate(id) };
-            }
-          : undefined;
-        const fakes = fakeTimersPromises(clock, immediate);
-        const module = process.getBuiltinModule('node:timers/promises') as unknown as TimersPromisesModule;
-        patch(module, 'setTimeout', fakes.setTimeout, 'timersPromisesSetTimeout');
-        patch(module, 'setInterval', fakes.setInterval, 'timersPromisesSetInterval');
-        if (fakes.setImmediate) patch(module, 'setImmediate', fakes.setImmediate, 'timersPromisesSetImmediate');
-        // scheduler.wait is a prototype method that calls Node's internal setTimeout: shadowed on the instance.
-        patch(module.scheduler, 'wait', fakes.wait, 'schedulerWait');
-        break;
-      }
-    }
-  }
-  if (toFake.includes('timers/promises')) syncBuiltinESMExports();
+  const patches = startPatches();
+  patchGlobals(clock, toFake, patches);
 
   let active = true;
   const restore = (): void => {
     if (!active) return;
     active = false;
-    for (const { owner, key, value, own } of originals.values()) {
-      if (own) owner[key] = value;
-      else delete owner[key];
-    }
-    if (toFake.includes('timers/promises')) syncBuiltinESMExports();
+    restorePatches(patches, toFake);
     if (activeInstall()?.handle === handle) setActiveInstall(undefined);
   };
   const handle: InstallHandle = {
