@@ -11,16 +11,11 @@ const SPLIT_PENDING = [
   'clock/share/follower.ts',
   'clock/share/protocol.ts',
   'src/delivery/checkConvergence.ts',
-  'src/delivery/session.ts',
   'src/delivery/snapshot.ts',
-  'src/faults/faultProxy.ts',
-  'src/helpers/httpAttempt.ts',
   'src/helpers/record.ts',
   'src/helpers/waitForReady.ts',
   'src/options/normalizeOptions.ts',
   'src/poll/decide.ts',
-  'src/poll/poll.ts',
-  'src/report/describeEnd.ts',
   'src/report/formatDelivery.ts',
 ];
 

@@ -73,6 +73,56 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 
 const turn = (): Promise<void> => new Promise((resolve) => setRealImmediate(resolve));
 
+interface CallBound {
+  limit: number;
+  reason: StopReason;
+}
+
+/** `deliveryTimeout` when it comes before the deadline; else the deadline; outside a test, a default. */
+function limitOfCall(
+  deadline: number,
+  deadlineReason: StopReason | undefined,
+  callLimit: number | undefined,
+): CallBound {
+  const untilDeadline = deadline - monotonicNow();
+  if (callLimit !== undefined && callLimit < untilDeadline)
+    return { limit: callLimit, reason: { kind: 'hung', limit: callLimit, byOption: true } };
+  if (deadlineReason) return { limit: untilDeadline, reason: deadlineReason };
+  return { limit: DEFAULT_CALL_LIMIT, reason: { kind: 'hung', limit: DEFAULT_CALL_LIMIT, byOption: false } };
+}
+
+interface Settling {
+  /** The session's running calls: each abandons itself (rejecting with StopSignal) when called. */
+  pending: Set<() => void>;
+  ended: AbortSignal | undefined;
+  bound: CallBound;
+  /** Stops the session for `reason` while this call runs. */
+  stop: (reason: StopReason) => StopSignal;
+}
+
+// Settles with the call's own outcome, or rejects with StopSignal when its limit, the deadline or
+// the test's end comes first; leaves no timer or listener behind either way.
+function settleWithin<T>(result: PromiseLike<T>, { pending, ended, bound, stop }: Settling): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: RealTimerHandle | undefined;
+    const finish = (then: () => void): void => {
+      if (!pending.delete(abandon)) return;
+      clearRealTimeout(timer);
+      ended?.removeEventListener('abort', onEnded);
+      then();
+    };
+    const abandon = (): void => finish(() => reject(new StopSignal()));
+    const onEnded = (): void => finish(() => reject(stop({ kind: 'test-ended' })));
+    pending.add(abandon);
+    ended?.addEventListener('abort', onEnded, { once: true });
+    timer = setRealTimeout(() => finish(() => reject(stop(bound.reason))), Math.max(1, bound.limit));
+    result.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
+
 export function openSession<S>(input: SessionInput): Session<S> {
   const started = monotonicNow();
   const deadline = input.window ? input.window.deadline - input.margin : Number.POSITIVE_INFINITY;
@@ -95,43 +145,16 @@ export function openSession<S>(input: SessionInput): Session<S> {
     if (deadlineReason && monotonicNow() >= deadline) throw stop(deadlineReason, site, false);
   };
 
-  // Settles with the call's own outcome, or rejects with StopSignal when its limit, the deadline or
-  // the test's end comes first; leaves no timer or listener behind either way.
-  const settle = <T>(result: PromiseLike<T>, site: S): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const { limit, reason } = limitOfCall();
-      let timer: RealTimerHandle | undefined;
-      const finish = (then: () => void): void => {
-        if (!pending.delete(abandon)) return;
-        clearRealTimeout(timer);
-        input.ended?.removeEventListener('abort', onEnded);
-        then();
-      };
-      const abandon = (): void => finish(() => reject(new StopSignal()));
-      const onEnded = (): void => finish(() => reject(stop({ kind: 'test-ended' }, site, true)));
-      pending.add(abandon);
-      input.ended?.addEventListener('abort', onEnded, { once: true });
-      timer = setRealTimeout(() => finish(() => reject(stop(reason, site, true))), Math.max(1, limit));
-      result.then(
-        (value) => finish(() => resolve(value)),
-        (error: unknown) => finish(() => reject(error)),
-      );
-    });
-
-  // `deliveryTimeout` when it comes before the deadline; else the deadline; outside a test, a default.
-  const limitOfCall = (): { limit: number; reason: StopReason } => {
-    const untilDeadline = deadline - monotonicNow();
-    if (input.callLimit !== undefined && input.callLimit < untilDeadline)
-      return { limit: input.callLimit, reason: { kind: 'hung', limit: input.callLimit, byOption: true } };
-    if (deadlineReason) return { limit: untilDeadline, reason: deadlineReason };
-    return { limit: DEFAULT_CALL_LIMIT, reason: { kind: 'hung', limit: DEFAULT_CALL_LIMIT, byOption: false } };
-  };
-
   const invoke = <T>(site: S, fn: () => T): T | Promise<Awaited<T>> => {
     checkBounds(site);
     const result = fn();
     if (!isThenable(result)) return result;
-    return settle(result as PromiseLike<Awaited<T>>, site);
+    return settleWithin(result as PromiseLike<Awaited<T>>, {
+      pending,
+      ended: input.ended,
+      bound: limitOfCall(deadline, deadlineReason, input.callLimit),
+      stop: (reason) => stop(reason, site, true),
+    });
   };
 
   const pause = async (): Promise<void> => {

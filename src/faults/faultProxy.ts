@@ -5,8 +5,15 @@
  * model; this runs in-process, so nothing needs installing.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { Connection } from './connection.ts';
-import { faultInjected, faultInstant, faultsHealed, proxyClosed, trackProxy } from '../otel/faults.ts';
+import { Connection, type ConnectionControl } from './connection.ts';
+import {
+  faultInjected,
+  faultInstant,
+  faultsHealed,
+  proxyClosed,
+  trackProxy,
+  type ProxyFaults,
+} from '../otel/faults.ts';
 import {
   checkLatency,
   checkNoArguments,
@@ -14,6 +21,7 @@ import {
   formatEndpoint,
   type CheckedLatency,
   type Direction,
+  type Endpoint,
   type FaultProxyOptions,
   type LatencyOptions,
 } from './options.ts';
@@ -80,21 +88,23 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  const checked = checkProxyOptions(options);
-  const { target, random } = checked;
-  const faults: FaultState = { latency: undefined, partitioned: false, refusing: false };
-  const connections = new Set<Connection>();
-  const counts = { connections: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
-  let closing: Promise<void> | undefined;
-  let allClosed: (() => void) | undefined;
+interface ProxyState {
+  faults: FaultState;
+  connections: Set<Connection>;
+  counts: { connections: number; refused: number; bytesUp: number; bytesDown: number };
+  closing: Promise<void> | undefined;
+  allClosed: (() => void) | undefined;
+}
 
+/** How each connection asks for its delay and whether it is blocked, and reports its bytes and its end. */
+function connectionControl(state: ProxyState, random: () => number): ConnectionControl {
+  const { faults, counts, connections } = state;
   const delay = (direction: Exclude<Direction, 'both'>) => (): number => {
     const latency = faults.latency;
     if (!latency || (latency.direction !== 'both' && latency.direction !== direction)) return 0;
     return Math.max(0, latency.sample() + (random() * 2 - 1) * latency.jitter);
   };
-  const control = {
+  return {
     up: {
       delay: delay('upstream'),
       blocked: () => faults.partitioned,
@@ -107,39 +117,35 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
     },
     closed: (connection: Connection) => {
       connections.delete(connection);
-      if (connections.size === 0) allClosed?.();
+      if (connections.size === 0) state.allClosed?.();
     },
   };
+}
 
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (client: Socket) => {
-    counts.connections++;
-    if (faults.refusing || closing) {
-      if (faults.refusing) counts.refused++;
+/** Relays a client, or resets it at once while refuse() holds or the proxy is closing. */
+function acceptClient(state: ProxyState, target: Endpoint, control: ConnectionControl) {
+  return (client: Socket): void => {
+    state.counts.connections++;
+    if (state.faults.refusing || state.closing) {
+      if (state.faults.refusing) state.counts.refused++;
       client.on('error', () => {});
       client.resetAndDestroy();
       return;
     }
     const connection = new Connection(client, target, control);
-    connections.add(connection);
-    if (!faults.partitioned) connection.connectUpstream();
-  });
-  const port = await listen(server, checked.host, checked.port);
-  const address = formatEndpoint({ host: checked.host, port });
-  const method = (name: string) => `proxy.${name}() (${checked.name})`;
-  const heldNow = (): number => {
-    let held = 0;
-    for (const connection of connections) held += connection.held;
-    return held;
+    state.connections.add(connection);
+    if (!state.faults.partitioned) connection.connectUpstream();
   };
-  // Its faults, for a failure's evidence and the test's span (src/otel/faults.ts).
-  const tracked = trackProxy(checked.name, heldNow);
+}
 
-  const proxy: FaultProxy = {
-    name: checked.name,
-    host: checked.host,
-    port,
-    address,
-    target: formatEndpoint(target),
+/** The faults switched on and off from the test. */
+function faultSwitches(
+  state: ProxyState,
+  method: (name: string) => string,
+  tracked: ProxyFaults,
+): Pick<FaultProxy, 'latency' | 'partition' | 'refuse' | 'resetConnections' | 'heal'> {
+  const { faults, connections } = state;
+  return {
     latency(ms, latencyOptions) {
       faults.latency = checkLatency(method('latency'), ms, latencyOptions);
       faultInjected(tracked, 'latency', typeof ms === 'number' ? `${ms} ms` : '');
@@ -170,16 +176,50 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
         connection.release();
       }
     },
+  };
+}
+
+export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const checked = checkProxyOptions(options);
+  const { target, random } = checked;
+  const state: ProxyState = {
+    faults: { latency: undefined, partitioned: false, refusing: false },
+    connections: new Set<Connection>(),
+    counts: { connections: 0, refused: 0, bytesUp: 0, bytesDown: 0 },
+    closing: undefined,
+    allClosed: undefined,
+  };
+  const { connections, counts } = state;
+  const control = connectionControl(state, random);
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, acceptClient(state, target, control));
+  const port = await listen(server, checked.host, checked.port);
+  const address = formatEndpoint({ host: checked.host, port });
+  const method = (name: string) => `proxy.${name}() (${checked.name})`;
+  const heldNow = (): number => {
+    let held = 0;
+    for (const connection of connections) held += connection.held;
+    return held;
+  };
+  // Its faults, for a failure's evidence and the test's span (src/otel/faults.ts).
+  const tracked = trackProxy(checked.name, heldNow);
+
+  const proxy: FaultProxy = {
+    name: checked.name,
+    host: checked.host,
+    port,
+    address,
+    target: formatEndpoint(target),
+    ...faultSwitches(state, method, tracked),
     stats(...args: unknown[]) {
       checkNoArguments(method('stats'), args);
       return { ...counts, open: connections.size, held: heldNow() };
     },
     close() {
       proxyClosed(tracked);
-      return (closing ??= (async () => {
+      return (state.closing ??= (async () => {
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         const socketsClosed =
-          connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));
+          connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (state.allClosed = resolve));
         for (const connection of [...connections]) connection.destroy();
         await Promise.all([serverClosed, socketsClosed]);
       })());

@@ -42,6 +42,46 @@ function errorCode(error: unknown): string {
   return typeof e?.message === 'string' ? e.message : String(error);
 }
 
+/** The GET's options: to `host` when given (one resolved address), naming the URL's own host to the server. */
+function requestOptions(url: URL, host: string | undefined, port: string, headers: Record<string, string>) {
+  return {
+    protocol: url.protocol,
+    hostname: host ?? url.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    path: `${url.pathname}${url.search}`,
+    method: 'GET',
+    headers: { accept: 'application/json, */*;q=0.5', ...(host ? { host: url.host } : {}), ...headers },
+    ...(host && url.protocol === 'https:' ? { servername: url.hostname } : {}),
+    agent: false,
+  };
+}
+
+/** Reads the response body up to MAX_BODY bytes (noting the truncation) and finishes with it. */
+function readResponse(response: Http.IncomingMessage, address: string, finish: (outcome: HttpOutcome) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  response.on('data', (chunk: Buffer) => {
+    if (size < MAX_BODY) chunks.push(chunk.subarray(0, MAX_BODY - size));
+    else truncated = true;
+    size += chunk.length;
+    if (size > MAX_BODY) truncated = true;
+  });
+  response.on('error', (error) => finish({ address, status: response.statusCode, error: errorCode(error) }));
+  response.on('end', () => {
+    const responseHeaders: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(response.headers))
+      responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+    finish({
+      address,
+      status: response.statusCode,
+      headers: responseHeaders,
+      text: Buffer.concat(chunks).toString('utf8'),
+      truncated,
+    });
+  });
+}
+
 function requestOnce(
   url: URL,
   host: string | undefined,
@@ -63,41 +103,8 @@ function requestOnce(
     };
     // Loaded on the first GET: node:http and node:https cost ~40 ms to load (issue 20: importing unflake must be light).
     const lib = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http') as typeof Http;
-    const request = lib.request(
-      {
-        protocol: url.protocol,
-        hostname: host ?? url.hostname.replace(/^\[|\]$/g, ''),
-        port,
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: { accept: 'application/json, */*;q=0.5', ...(host ? { host: url.host } : {}), ...headers },
-        ...(host && url.protocol === 'https:' ? { servername: url.hostname } : {}),
-        agent: false,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        response.on('data', (chunk: Buffer) => {
-          if (size < MAX_BODY) chunks.push(chunk.subarray(0, MAX_BODY - size));
-          else truncated = true;
-          size += chunk.length;
-          if (size > MAX_BODY) truncated = true;
-        });
-        response.on('error', (error) => finish({ address, status: response.statusCode, error: errorCode(error) }));
-        response.on('end', () => {
-          const responseHeaders: Record<string, string | undefined> = {};
-          for (const [name, value] of Object.entries(response.headers))
-            responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-          finish({
-            address,
-            status: response.statusCode,
-            headers: responseHeaders,
-            text: Buffer.concat(chunks).toString('utf8'),
-            truncated,
-          });
-        });
-      },
+    const request = lib.request(requestOptions(url, host, port, headers), (response) =>
+      readResponse(response, address, finish),
     );
     const onAbort = (): void => {
       request.destroy();

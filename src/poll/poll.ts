@@ -66,17 +66,9 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const { settings } = spec;
   const time = settings.time;
   const limits = planLimits(settings, spec.testWindow, time.now());
-  const rules: Rules = {
-    goal: spec.goal,
-    stableFor: settings.stableFor,
-    passes: settings.passes,
-    notBefore: settings.notBefore,
-    ignore: settings.ignore,
-    from: settings.from,
-  };
+  const rules = rulesOf(spec);
   const attemptSpec: AttemptSpec<T> = { probe: spec.probe, holds: spec.holds, failWhen: settings.failWhen };
-  const progress = new Progress<T>(time, limits.start, { ms: settings.window, name: settings.windowName });
-  if (time.virtual) [progress.realStart, progress.realFloor] = [monotonicNow(), settings.realFloor];
+  const progress = startProgress<T>(settings, limits);
   // No jitter in virtual time: it only desynchronises real pollers, and would make runs differ.
   const scheduled = createSchedule(settings.interval, time.virtual ? () => 0.5 : Math.random);
   const stops = watchStops(settings.signal, spec.testEnded);
@@ -97,35 +89,15 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       if (observation.kind === 'unsettled' && observation.cause !== 'attempt-timeout') {
         progress.observe(observation, at, false, false, signal);
         if (observation.cause === 'interrupted') return progress.finish(false, stops.reason()!);
-        return windowEnd(false, {
-          final: final || watchedToEnd(limits.deadline - startedAt, previousDuration, settings.window),
-          error: observation.error,
-        });
+        const watched = final || watchedToEnd(limits.deadline - startedAt, previousDuration, settings.window);
+        return windowEnd(false, { final: watched, error: observation.error });
       }
-      const moment = {
-        attempt,
-        startedAt,
-        at,
-        now: time.now(),
-        sawValue: progress.sawValue,
-        lastMiss: progress.lastMiss,
-      };
+      const moment = momentOf(progress, attempt, startedAt, at, time.now());
       const decision = decide(observation, progress.streak, rules, moment, time.virtual);
-      progress.observe(
-        observation,
-        at,
-        decision.end && decision.passed,
-        decision.end || decision.streak.count > 0,
-        signal,
-      );
+      const counted = decision.end || decision.streak.count > 0;
+      progress.observe(observation, at, decision.end && decision.passed, counted, signal);
       const callbackFailure = reportAttempt(settings, observation, attempt, at);
-      if (callbackFailure)
-        return progress.finish(false, {
-          kind: 'callback-threw',
-          callback: 'onAttempt',
-          error: callbackFailure.error,
-          attempt,
-        });
+      if (callbackFailure) return progress.finish(false, { kind: 'callback-threw', ...callbackFailure, attempt });
       if (decision.end) return progress.finish(decision.passed, decision.reason);
       progress.streak = decision.streak;
       if (settings.maxAttempts !== undefined && attempt >= settings.maxAttempts) return windowEnd(true);
@@ -136,12 +108,8 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
         await wake.during(pauseReal(Math.min(REAL_FLOOR_STEP, left), stops.signal));
         continue;
       }
-      const pause = nextPause(
-        progress,
-        settings,
-        limits,
-        Math.max(wake.take() ? 0 : scheduled(), decision.retryAfter ?? 0),
-      );
+      const scheduledMs = wake.take() ? 0 : scheduled();
+      const pause = nextPause(progress, settings, limits, Math.max(scheduledMs, decision.retryAfter ?? 0));
       final = pause.final;
       await wake.during(pause.real ? pauseReal(pause.ms, stops.signal) : time.pause(pause.ms, stops.signal));
       // A wake-up during the final pause means the system changed: that attempt is not the last.
@@ -153,6 +121,24 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
     // Built only when an attempt is still running: an Error's stack on every poll end was ~10 % of a pass.
     if (progress.hasAbandoned) progress.abandon(new AttemptTimeoutError('the poll ended'));
   }
+}
+
+/** What decides each attempt: the goal and the options that shape it. */
+function rulesOf<T>({ goal, settings }: PollSpec<T>): Rules {
+  const { stableFor, passes, notBefore, ignore, from } = settings;
+  return { goal, stableFor, passes, notBefore, ignore, from };
+}
+
+/** The record of what the poll sees; in virtual time it also watches real time (`realFloor`). */
+function startProgress<T>(settings: PollSettings, limits: Limits): Progress<T> {
+  const progress = new Progress<T>(settings.time, limits.start, { ms: settings.window, name: settings.windowName });
+  if (settings.time.virtual) [progress.realStart, progress.realFloor] = [monotonicNow(), settings.realFloor];
+  return progress;
+}
+
+/** What `decide` needs to know of this attempt besides its observation. */
+function momentOf<T>(progress: Progress<T>, attempt: number, startedAt: number, at: number, now: number) {
+  return { attempt, startedAt, at, now, sawValue: progress.sawValue, lastMiss: progress.lastMiss };
 }
 
 /** Virtual time: real ms the poll must still watch (its `realFloor`), else 0. */
@@ -267,7 +253,7 @@ function reportAttempt<T>(
   observation: Observation<T>,
   attempt: number,
   at: number,
-): { error: unknown } | undefined {
+): { callback: 'onAttempt'; error: unknown } | undefined {
   if (!settings.onAttempt) return undefined;
   const info =
     observation.kind === 'value'
@@ -283,6 +269,6 @@ function reportAttempt<T>(
     settings.onAttempt(Object.freeze(info));
     return undefined;
   } catch (error) {
-    return { error };
+    return { callback: 'onAttempt', error };
   }
 }

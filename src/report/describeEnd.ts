@@ -71,13 +71,8 @@ function describeReason(result: PollResult, goal: Goal): string {
       return goal === 'never'
         ? `It never held in ${attemptsText(attempts)} over ${ms(elapsed)}.`
         : `It held ${after} (${attemptsText(attempts)}).`;
-    case 'timeout': {
-      const head = windowSentence(reason, elapsed, result.virtual);
-      if (goal === 'eventually') return `${head}: the condition never held in ${attemptsText(attempts)}.`;
-      if (goal === 'eventually-fails')
-        return `${head}: the condition held on every one of ${attemptsText(attempts)}, but it was expected to fail at some attempt.`;
-      return `${head}: it was not watched for the whole window, so it cannot pass (${attemptsText(attempts)} so far, none ${goal === 'never' ? 'matched' : 'failed'}).`;
-    }
+    case 'timeout':
+      return timeoutSentence(reason, result, goal);
     case 'max-attempts':
       return goal === 'eventually-fails'
         ? `Gave up after ${attemptsText(attempts)} (maxAttempts: ${reason.maxAttempts}) in ${ms(elapsed)}: the condition held on every one.`
@@ -93,10 +88,7 @@ function describeReason(result: PollResult, goal: Goal): string {
     case 'callback-threw':
       return `Failed at attempt ${reason.attempt} ${after}: the \`${reason.callback}\` callback threw (${firstLine(reason.error)}). Its errors are reported, never taken as "not yet".`;
     case 'no-value':
-      if (reason.unjudged === true) {
-        return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and no value was judged: over ${attemptsText(attempts)} the probe threw, did not settle, or returned a value on which the check threw an error that is not an assertion (only \`false\` or a failed expect()/assert is a "no"), so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
-      }
-      return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and the probe never returned a value: every one of ${attemptsText(attempts)} threw or did not settle, so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
+      return noValueSentence(reason, result, goal);
     case 'not-ignorable':
       return `Failed at attempt ${attempts} ${after}: the probe threw an error that \`ignore\` does not accept as "not yet".`;
     case 'aborted':
@@ -124,14 +116,35 @@ function describeReason(result: PollResult, goal: Goal): string {
     case 'too-early':
       // One decimal below a second, so a rounded 19.6 ms never reads as '20 ms, before 20 ms'.
       return `It held too early: at ${reason.at < 1000 ? `${reason.at.toFixed(1)} ms` : ms(reason.at)}, before \`notBefore\` (${reason.notBefore} ms). Too early is a bug too.`;
-    case 'unstable': {
-      const needs = [
-        reason.stableFor > 0 ? `${reason.stableFor} ms (stableFor)` : '',
-        reason.passes > 1 ? `${reason.passes} attempts in a row (passes)` : '',
-      ]
-        .filter(Boolean)
-        .join(' and ');
-      return `It held for only ${ms(reason.heldFor)} (${attemptsText(reason.heldPasses)} in a row) when the window ended ${after}; it had to hold for ${needs}.`;
-    }
+    case 'unstable':
+      return unstableSentence(reason, after);
   }
+}
+
+function timeoutSentence(reason: Extract<EndReason, { kind: 'timeout' }>, result: PollResult, goal: Goal): string {
+  const { elapsed, attempts } = result;
+  const head = windowSentence(reason, elapsed, result.virtual);
+  if (goal === 'eventually') return `${head}: the condition never held in ${attemptsText(attempts)}.`;
+  if (goal === 'eventually-fails')
+    return `${head}: the condition held on every one of ${attemptsText(attempts)}, but it was expected to fail at some attempt.`;
+  return `${head}: it was not watched for the whole window, so it cannot pass (${attemptsText(attempts)} so far, none ${goal === 'never' ? 'matched' : 'failed'}).`;
+}
+
+function noValueSentence(reason: Extract<EndReason, { kind: 'no-value' }>, result: PollResult, goal: Goal): string {
+  const after = `after ${ms(result.elapsed)}`;
+  const attempts = result.attempts;
+  if (reason.unjudged === true) {
+    return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and no value was judged: over ${attemptsText(attempts)} the probe threw, did not settle, or returned a value on which the check threw an error that is not an assertion (only \`false\` or a failed expect()/assert is a "no"), so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
+  }
+  return `The window ended ${after} (${reason.windowName}: ${reason.window} ms) and the probe never returned a value: every one of ${attemptsText(attempts)} threw or did not settle, so nothing was ${goal === 'never' ? 'checked against' : 'seen to hold'} and it cannot pass.`;
+}
+
+function unstableSentence(reason: Extract<EndReason, { kind: 'unstable' }>, after: string): string {
+  const needs = [
+    reason.stableFor > 0 ? `${reason.stableFor} ms (stableFor)` : '',
+    reason.passes > 1 ? `${reason.passes} attempts in a row (passes)` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return `It held for only ${ms(reason.heldFor)} (${attemptsText(reason.heldPasses)} in a row) when the window ended ${after}; it had to hold for ${needs}.`;
 }
