@@ -16,7 +16,6 @@ const SPLIT_PENDING = [
   'src/helpers/waitForReady.ts',
   'src/options/normalizeOptions.ts',
   'src/poll/decide.ts',
-  'src/report/formatDelivery.ts',
 ];
 
 const foreignInternals = [

@@ -85,27 +85,8 @@ function idempotenceBody(
   const where = events.length > 1 ? ` (after ${earlier})` : '';
   const event = label(events, result.eventIndex);
   switch (result.verdict) {
-    case 'diverged': {
-      const what = [
-        result.stateChanged ? 'changed the state' : '',
-        result.extraEffects.length
-          ? `called ${result.extraEffects.reduce((n, e) => n + e.calls.length, 0)} effect(s) again`
-          : '',
-      ]
-        .filter(Boolean)
-        .join(' and ');
-      const parts = [
-        `${handlerName} is not idempotent: redelivering ${event}${where} ${what} (delivery #${result.delivery}, ${mode}).`,
-      ];
-      if (result.stateChanged)
-        parts.push(
-          `State after the first delivery → after delivery #${result.delivery}:\n\n${stateDiff(printer, result.before, result.after, { expected: 'After delivery #1', received: `After delivery #${result.delivery}` })}`,
-        );
-      if (result.extraEffects.length) {
-        parts.push(`Extra side effects on redelivery (expected none):\n${effectLines(result.extraEffects)}`);
-      }
-      return parts.join('\n\n');
-    }
+    case 'diverged':
+      return divergedBody(result, `${event}${where}`, handlerName, printer, mode);
     case 'nondeterministic':
       return [
         `${handlerName} is nondeterministic, so idempotence cannot be judged: the same first delivery of ${event}${where} on a fresh state (after reset) gave two different states.`,
@@ -132,6 +113,35 @@ function idempotenceBody(
         .filter(Boolean)
         .join('\n\n');
   }
+}
+
+/** The handler changed the state or called effects again on a redelivery. */
+function divergedBody(
+  result: Extract<IdempotenceResult, { verdict: 'diverged' }>,
+  redelivered: string,
+  handlerName: string,
+  printer: DeliveryPrinter,
+  mode: string,
+): string {
+  const what = [
+    result.stateChanged ? 'changed the state' : '',
+    result.extraEffects.length
+      ? `called ${result.extraEffects.reduce((n, e) => n + e.calls.length, 0)} effect(s) again`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const parts = [
+    `${handlerName} is not idempotent: redelivering ${redelivered} ${what} (delivery #${result.delivery}, ${mode}).`,
+  ];
+  if (result.stateChanged)
+    parts.push(
+      `State after the first delivery → after delivery #${result.delivery}:\n\n${stateDiff(printer, result.before, result.after, { expected: 'After delivery #1', received: `After delivery #${result.delivery}` })}`,
+    );
+  if (result.extraEffects.length) {
+    parts.push(`Extra side effects on redelivery (expected none):\n${effectLines(result.extraEffects)}`);
+  }
+  return parts.join('\n\n');
 }
 
 /** Why a check whose first delivery changed nothing it observes proves nothing, and the way out. */
