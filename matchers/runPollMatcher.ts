@@ -15,36 +15,53 @@ import { trackAwait } from '../src/runner/trackAwait.ts';
 import { captureCallSite, withUserFrames } from '../src/runner/callSite.ts';
 import { vitestCustomMessage } from '../src/adapters/runnerExpect.ts';
 import { runnerVitestExpect } from './twinVerdict.ts';
+import { firstLine } from '../src/report/firstLine.ts';
 
 /** The part of Vitest's `MatcherState` and Jest's `MatcherContext` the matchers use. */
 export interface MatcherContextLike {
+  /** Whether the matcher was called through `.not`. */
   isNot?: boolean;
+  /** `'resolves'` or `'rejects'` when called through that modifier, else empty. */
   promise?: string;
+  /** The custom equality testers registered with `expect.addEqualityTesters()`. */
   customTesters?: readonly unknown[];
+  /** Vitest: the running test (its local `expect` state); absent under Jest. */
   task?: unknown;
+  /** The running test's full name, when the runner gives it. */
   currentTestName?: string | undefined;
+  /** The runner's deep equality, as `toEqual` (or `toStrictEqual` with `strictCheck`) judges. */
   equals(a: unknown, b: unknown, customTesters?: never[], strictCheck?: boolean): boolean;
+  /** The runner's printing and equality helpers (`this.utils`). */
   utils: {
+    /** The dimmed `expect(received).matcher(expected)` line that heads a failure. */
     matcherHint(
       name: string,
       received?: string,
       expected?: string,
       options?: { isNot?: boolean; promise?: string; secondArgument?: string },
     ): string;
+    /** A value printed (and coloured) as the received one. */
     printReceived(value: unknown): string;
+    /** A value printed (and coloured) as the expected one. */
     printExpected(value: unknown): string;
+    /** The runner's diff of expected and received, or nothing when it has none to show. */
     diff(
       expected: unknown,
       received: unknown,
       options?: { aAnnotation?: string; bAnnotation?: string },
     ): string | null | undefined;
+    /** The equality tester `toEqual` uses for iterables. */
     iterableEquality: (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
+    /** The equality tester `toMatchObject` uses for subsets. */
     subsetEquality: (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
   };
 }
 
+/** What a matcher returns to the runner: whether it passed, and its failure message. */
 export interface MatcherResult {
+  /** Whether the assertion passed (before `.not` is applied). */
   pass: boolean;
+  /** The failure message, built only when the runner shows it. */
   message: () => string;
 }
 
@@ -92,7 +109,9 @@ export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpe
   const name = test.name ?? context.currentTestName ?? 'unknown';
   const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
   return trackAwait(work, run, (result) =>
-    result.pass !== isNot ? { passed: true } : { passed: false, failure: summaryOf(result.message()) },
+    result.pass !== isNot
+      ? { passed: true }
+      : { passed: false, failure: firstLine(result.message(), { afterHint: true }) },
   );
 }
 
@@ -132,12 +151,6 @@ function passesForSure(site: CallSite): boolean {
     s.passes === 1 &&
     s.notBefore === undefined
   );
-}
-
-/** The sentence after the hint: why it ended. */
-function summaryOf(message: string): string {
-  const line = message.split('\n\n')[1] ?? message;
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 async function matchPoll(
