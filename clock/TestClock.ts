@@ -28,7 +28,7 @@ import { ownerOf, stampOwner } from './timerOwner.ts';
 import { fakeTimersOf } from '../src/adapters/fakeTimers.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn, timeoutSignalOn } from './sleepOn.ts';
-import type { ClockLeader } from './share/leader.ts';
+import { ClockShare, localNextDueAt } from './clockShare.ts';
 import type { SharedClock, ShareOptions } from './share/types.ts';
 import type { SkewControl } from './share/skew.ts';
 
@@ -40,9 +40,8 @@ export class TestClock implements Clock {
   readonly #waiters = new CountWaiters(() => this.pending);
   #installed: InstallHandle | undefined;
   #loopLimit: number;
-  /** Set while the clock is shared (`share()`): the barrier then drives every advance. */
-  #leader: ClockLeader | undefined;
-  #sharing: Promise<SharedClock & SkewControl> | undefined;
+  /** Its leader is set while the clock is shared (`share()`): the barrier then drives every advance. */
+  readonly #share = new ClockShare();
 
   constructor(options: TestClockOptions = {}) {
     const { now, loopLimit } = checkTestClockOptions(options);
@@ -136,7 +135,7 @@ export class TestClock implements Clock {
   /** Like `advance`, but lets promise continuations settle before and between timers. */
   async advanceAsync(ms: number): Promise<void> {
     checkMs('TestClock.advanceAsync()', 'ms', ms);
-    if (this.#leader) return this.#leader.advance(ms, `TestClock.advanceAsync(${ms})`);
+    if (this.#share.leader) return this.#share.leader.advance(ms, `TestClock.advanceAsync(${ms})`);
     await this.fake.tickAsync(ms);
   }
 
@@ -149,7 +148,7 @@ export class TestClock implements Clock {
 
   /** `runNext`, letting promise continuations settle. */
   async runNextAsync(): Promise<void> {
-    if (this.#leader) return this.#leader.run('next', 'TestClock.runNextAsync()');
+    if (this.#share.leader) return this.#share.leader.run('next', 'TestClock.runNextAsync()');
     await this.fake.nextAsync();
     await this.fake.tickAsync(0);
   }
@@ -165,7 +164,7 @@ export class TestClock implements Clock {
 
   /** `runAll`, letting promise continuations settle between timers. */
   async runAllAsync(): Promise<void> {
-    if (this.#leader) return this.#leader.run('all', 'TestClock.runAllAsync()');
+    if (this.#share.leader) return this.#share.leader.run('all', 'TestClock.runAllAsync()');
     await this.fake.runAllAsync();
   }
 
@@ -202,23 +201,16 @@ export class TestClock implements Clock {
 
   /** How many timers are pending (on a shared clock: on the leader and every follower). */
   get pending(): number {
-    return this.fake.countTimers() + (this.#leader?.followersPending() ?? 0);
+    return this.fake.countTimers() + (this.#share.leader?.followersPending() ?? 0);
   }
 
   /** The wall-clock time (epoch ms) at which the next timer is due, or undefined when none is (on a shared clock: on any participant). */
   get nextDueAt(): number | undefined {
-    if (this.#leader) {
-      const next = this.#leader.nextDue();
+    if (this.#share.leader) {
+      const next = this.#share.leader.nextDue();
       return next === undefined ? undefined : this.now() + (next - this.monotonic());
     }
-    return this.#localNextDueAt();
-  }
-
-  #localNextDueAt(): number | undefined {
-    let next: number | undefined;
-    for (const timer of fakeTimersOf(this.fake).values())
-      if (next === undefined || timer.callAt < next) next = timer.callAt;
-    return next;
+    return localNextDueAt(this.fake);
   }
 
   /**
@@ -230,7 +222,7 @@ export class TestClock implements Clock {
     if (typeof epoch !== 'number' || !Number.isFinite(epoch))
       throw new TypeError(`TestClock.set(): \`time\` must be epoch milliseconds or a Date, got ${String(time)}.`);
     this.fake.setSystemTime(epoch);
-    this.#leader?.set(epoch);
+    this.#share.leader?.set(epoch);
   }
 
   /**
@@ -257,50 +249,15 @@ export class TestClock implements Clock {
    * have fired what fell due. Sync `advance`/`runNext`/`runAll` throw while shared. `close()` ends it.
    */
   share(options: ShareOptions = {}): Promise<SharedClock & SkewControl> {
-    if (this.#sharing)
-      return Promise.reject(
-        new Error('TestClock.share(): this clock is already shared; close() the first share before sharing it again.'),
-      );
-    const host = {
-      now: () => this.now(),
-      monotonic: () => this.monotonic(),
-      localNextDue: () => {
-        const at = this.#localNextDueAt();
-        return at === undefined ? undefined : at - this.now() + this.monotonic();
-      },
-      localPending: () => this.fake.countTimers(),
-      tickTo: async (monotonic: number) => {
-        const delta = monotonic - this.monotonic();
-        await this.fake.tickAsync(delta > 0 ? delta : 0);
-      },
-      changed: () => this.#waiters.notify(),
-      loopLimit: this.#loopLimit,
-      detached: () => {
-        this.#leader = undefined;
-        this.#sharing = undefined;
-      },
-    };
-    this.#sharing = import('./share/leader.ts')
-      .then(({ ClockLeader }) => ClockLeader.listen(host, options))
-      .then(
-        (leader) => {
-          this.#leader = leader;
-          return leader;
-        },
-        (error: unknown) => {
-          this.#sharing = undefined;
-          throw error;
-        },
-      );
-    return this.#sharing;
+    return this.#share.start(this, this.#loopLimit, () => this.#waiters.notify(), options);
   }
 
   #refuseSyncWhenShared(method: string, instead: string): void {
-    if (this.#leader) throw refusedSync(method, instead);
+    if (this.#share.leader) throw refusedSync(method, instead);
   }
 
   #refuseWhenShared(method: string): void {
-    if (this.#leader) throw refusedLeap(method);
+    if (this.#share.leader) throw refusedLeap(method);
   }
 
   /**
