@@ -9,7 +9,6 @@ const SPLIT_PENDING = [
   'clock/share/connections.ts',
   'clock/share/follower.ts',
   'clock/share/protocol.ts',
-  'src/delivery/snapshot.ts',
   'src/helpers/record.ts',
   'src/helpers/waitForReady.ts',
   'src/options/normalizeOptions.ts',

@@ -8,52 +8,22 @@
  * becomes `undefined`. An own enumerable getter is read once, as a comparison would read it. What
  * keeps its data where a copy cannot see it (a WeakMap, a Promise, a Proxy, an iterator…) is a
  * TypeError naming its path, since copying it would compare an empty shell.
- *
- * `valueTesters` are the equality testers that make the runner's `equals` compare snapshots as
- * values: Map and Set contents (the runner's `iterableEquality`) and ArrayBuffer/DataView bytes.
  */
-import { isDeepStrictEqual as nodeDeepStrictEqual, types } from 'node:util';
+import { types } from 'node:util';
+import { isUrl, refusal } from './copyRefusal.ts';
 import { StopSignal } from './session.ts';
 
-// Read once: under a test runner's module loader every access to an imported binding can cost a getter call.
-const {
-  isAnyArrayBuffer,
-  isArrayBufferView,
-  isBoxedPrimitive,
-  isDataView,
-  isDate,
-  isExternal,
-  isGeneratorObject,
-  isMap,
-  isMapIterator,
-  isModuleNamespaceObject,
-  isNativeError,
-  isPromise,
-  isProxy,
-  isRegExp,
-  isSet,
-  isSetIterator,
-  isTypedArray,
-  isWeakMap,
-  isWeakSet,
-} = types;
-const isDeepStrictEqual = nodeDeepStrictEqual;
+export { snapshotEquality, valueTesters } from './snapshotEquality.ts';
 
-type Tester = (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
+// Read once: under a test runner's module loader every access to an imported binding can cost a getter call.
+const { isAnyArrayBuffer, isBoxedPrimitive, isDataView, isDate, isMap, isNativeError, isRegExp, isSet, isTypedArray } =
+  types;
 
 /** A path segment from the root `state()`, joined only when an error needs it. */
 interface Path {
   parent: Path | undefined;
   segment: string;
 }
-
-const REFUSED_TAGS: Record<string, string> = {
-  WeakRef: 'a WeakRef',
-  FinalizationRegistry: 'a FinalizationRegistry',
-};
-
-/** The tags of objects whose data lives in own properties, or that `copyNative` copies. */
-const DATA_TAGS = new Set(['Object', 'Array', 'Error', 'Arguments']);
 
 export class SnapshotError extends TypeError {
   constructor(where: string, path: Path, what: string, root: string) {
@@ -85,44 +55,6 @@ function mapKeySegment(key: unknown, i: number): string {
   if (typeof key === 'number' || typeof key === 'boolean' || typeof key === 'bigint' || key == null)
     return `.get(${String(key)}${typeof key === 'bigint' ? 'n' : ''})`;
   return `.get(<key #${i}>)`;
-}
-
-/** What makes `value` impossible to copy faithfully, or undefined. Checked before anything is read from it. */
-function refusal(value: object): string | undefined {
-  if (isProxy(value)) return 'a Proxy (reading it runs its traps, so what it holds is not known)';
-  if (isWeakMap(value)) return 'a WeakMap';
-  if (isWeakSet(value)) return 'a WeakSet';
-  if (isPromise(value)) return 'a Promise';
-  if (isGeneratorObject(value) || isMapIterator(value) || isSetIterator(value)) return 'an iterator';
-  if (isModuleNamespaceObject(value)) return 'a module namespace';
-  // (Not isKeyObject/isCryptoKey: each call costs microseconds, and a key's tag catches it below.)
-  if (isExternal(value)) return 'a native handle';
-  const tag = Object.prototype.toString.call(value).slice(8, -1);
-  if (REFUSED_TAGS[tag]) return REFUSED_TAGS[tag];
-  // A tagged object with no own properties keeps its data in internal slots or private fields
-  // (Headers, Blob, a class with `#fields` and a toStringTag): its copy would be an empty shell.
-  if (!DATA_TAGS.has(tag) && Reflect.ownKeys(value).length === 0 && !isCopiedNatively(value))
-    return `a ${tag} whose data is not in its own properties`;
-  return undefined;
-}
-
-const isCopiedNatively = (value: object): boolean =>
-  isMap(value) ||
-  isSet(value) ||
-  isDate(value) ||
-  isRegExp(value) ||
-  isAnyArrayBuffer(value) ||
-  isArrayBufferView(value) ||
-  isBoxedPrimitive(value) ||
-  isNativeError(value) ||
-  isUrl(value);
-
-function isUrl(value: object): value is URL | URLSearchParams {
-  const tag = Object.prototype.toString.call(value);
-  return (
-    (tag === '[object URL]' && typeof (value as URL).href === 'string') ||
-    (tag === '[object URLSearchParams]' && typeof value.toString === 'function')
-  );
 }
 
 class Copier {
@@ -334,35 +266,4 @@ function removePath(target: unknown, segments: readonly string[]): void {
     if (rest.length === 0) delete record[key];
     else removePath(record[key], rest);
   }
-}
-
-const bytesOf = (value: unknown): Uint8Array | undefined =>
-  isAnyArrayBuffer(value)
-    ? new Uint8Array(value)
-    : isDataView(value)
-      ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-      : undefined;
-
-/** ArrayBuffer and DataView contents, which the runner's `toEqual` does not look into. */
-const bytesEquality: Tester = (a, b) => {
-  const bytesA = bytesOf(a);
-  const bytesB = bytesOf(b);
-  if (!bytesA || !bytesB) return undefined;
-  return bytesA.length === bytesB.length && bytesA.every((byte, i) => byte === bytesB[i]);
-};
-
-/** The testers that, with the runner's `equals` and its `iterableEquality`, compare two snapshots as values. */
-export function valueTesters(iterableEquality: Tester): Tester[] {
-  return [iterableEquality, bytesEquality];
-}
-
-/**
- * Two snapshots are the same value when Node finds them deep-strictly equal (Map/Set contents, bytes,
- * prototypes: everything the runner's equality would also call equal, and ten times quicker), or else
- * when the runner's `equals` with `valueTesters` does (undefined properties, custom testers).
- */
-export function snapshotEquality(
-  runnerEquals: (a: unknown, b: unknown) => boolean,
-): (a: unknown, b: unknown) => boolean {
-  return (a, b) => isDeepStrictEqual(a, b) || runnerEquals(a, b);
 }
