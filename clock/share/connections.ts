@@ -17,6 +17,9 @@ import {
   type LeaderFrame,
 } from './protocol.ts';
 import type { FollowerInfo } from './types.ts';
+import { AckFailure, type Participant, type Step } from './participants.ts';
+
+export { AckFailure, describeFollower, type FailureReason, type Participant, type Step } from './participants.ts';
 
 /**
  * Connections waiting to say hello. A full set never refuses a newcomer: it closes the one that has
@@ -26,32 +29,6 @@ import type { FollowerInfo } from './types.ts';
 const MAX_HANDSHAKES = 64;
 /** The most real ms a connection has to say hello (less when followerTimeout is shorter). */
 const HANDSHAKE_TIMEOUT = 2_000;
-
-export type FailureReason = 'timeout' | 'disconnected' | 'protocol' | 'closed';
-
-/** Why a follower did not finish a step; `detail` completes "follower "x" (pid 1) …". */
-export class AckFailure {
-  readonly reason: FailureReason;
-  readonly detail: string;
-  constructor(reason: FailureReason, detail: string) {
-    this.reason = reason;
-    this.detail = detail;
-  }
-}
-
-export interface Step {
-  seq: number;
-  to: number;
-  monotonic: number;
-}
-
-/** What the barrier sees of a follower. */
-export interface Participant {
-  readonly name: string;
-  readonly pid: number;
-  /** The protocol version it speaks (1: no `skew` frame). */
-  readonly v: number;
-}
 
 /** Versions a follower may speak: 1 is still served (it is never sent `skew`, which 2 added). */
 const SUPPORTED_VERSIONS: readonly number[] = [1, PROTOCOL_VERSION];
@@ -89,10 +66,6 @@ export interface ConnectionLimits {
   token: Buffer;
   followerTimeout: number;
   maxFollowers: number;
-}
-
-export function describeFollower(c: Participant): string {
-  return `follower ${JSON.stringify(c.name)} (pid ${c.pid})`;
 }
 
 export class Connections {

@@ -2,18 +2,20 @@
  * The shared-clock wire protocol, version 2 (docs/clock-protocol.md; 2 added `skew`): newline-delimited JSON over a
  * stream socket (loopback TCP or a Unix socket), one object per line, at most 64 KiB per line.
  *
- * Every frame that crosses the wire is parsed and validated here, and nowhere else. A frame that does
- * not parse, has an unknown `type`, a field of the wrong type, or is too long raises a ProtocolError;
- * the side that reads it sends an `error` frame (when it still can) and closes that one connection.
+ * Every frame that crosses the wire is parsed and validated here, and nowhere else (frames.ts splits the
+ * stream into lines). A frame that does not parse, has an unknown `type`, a field of the wrong type, or is
+ * too long raises a ProtocolError; the side that reads it sends an `error` frame (when it still can) and
+ * closes that one connection.
  *
  * Times: `now`/`to` are wall-clock epoch ms. `monotonic` and `nextDue` are on the leader's monotonic
  * timeline (ms since the leader's TestClock was created), which `set` (a wall-clock jump) never moves,
  * so a due time never changes meaning while a `set` is in flight.
  */
+import { ProtocolError } from './frames.ts';
+
+export { FrameReader, MAX_FRAME_BYTES, ProtocolError } from './frames.ts';
 
 export const PROTOCOL_VERSION = 2;
-/** The longest frame either side accepts, in bytes, excluding the newline. */
-export const MAX_FRAME_BYTES = 64 * 1024;
 
 // --- follower → leader -------------------------------------------------------------------------
 
@@ -87,69 +89,10 @@ export interface ErrorFrame {
 }
 export type LeaderFrame = WelcomeFrame | StepFrame | SetFrame | SkewFrame | ByeFrame | ErrorFrame;
 
-/** A frame broke the protocol; the connection that sent it is closed. */
-export class ProtocolError extends Error {
-  override name = 'ProtocolError';
-}
-
 // --- encoding ----------------------------------------------------------------------------------
 
 export function encodeFrame(frame: FollowerFrame | LeaderFrame): string {
   return `${JSON.stringify(frame)}\n`;
-}
-
-// --- framing -----------------------------------------------------------------------------------
-
-/**
- * Splits a byte stream into lines. `push` returns the complete lines (without the newline, CR
- * tolerated) and throws a ProtocolError as soon as a line exceeds MAX_FRAME_BYTES, without buffering it.
- */
-export class FrameReader {
-  #chunks: Buffer[] = [];
-  #buffered = 0;
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
-  readonly #max: number;
-
-  constructor(maxFrameBytes = MAX_FRAME_BYTES) {
-    this.#max = maxFrameBytes;
-  }
-
-  push(chunk: Buffer): string[] {
-    const lines: string[] = [];
-    let start = 0;
-    for (;;) {
-      const newline = chunk.indexOf(0x0a, start);
-      if (newline === -1) break;
-      const piece = chunk.subarray(start, newline);
-      if (this.#buffered + piece.length > this.#max) throw this.#tooLong(this.#buffered + piece.length);
-      const bytes = this.#buffered ? Buffer.concat([...this.#chunks, piece]) : piece;
-      this.#chunks = [];
-      this.#buffered = 0;
-      lines.push(this.#decode(bytes));
-      start = newline + 1;
-    }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      if (this.#buffered + rest.length > this.#max) throw this.#tooLong(this.#buffered + rest.length);
-      this.#chunks.push(Buffer.from(rest));
-      this.#buffered += rest.length;
-    }
-    return lines;
-  }
-
-  #decode(bytes: Uint8Array): string {
-    let text: string;
-    try {
-      text = this.#decoder.decode(bytes);
-    } catch {
-      throw new ProtocolError('frame is not valid UTF-8');
-    }
-    return text.endsWith('\r') ? text.slice(0, -1) : text;
-  }
-
-  #tooLong(size: number): ProtocolError {
-    return new ProtocolError(`frame exceeds ${this.#max} bytes (at least ${size} bytes without a newline)`);
-  }
 }
 
 // --- validation --------------------------------------------------------------------------------
