@@ -9,8 +9,6 @@ const SPLIT_PENDING = [
   'clock/share/follower.ts',
   'src/helpers/record.ts',
   'src/helpers/waitForReady.ts',
-  'src/options/normalizeOptions.ts',
-  'src/poll/decide.ts',
 ];
 
 const foreignInternals = [

@@ -1,6 +1,5 @@
 import type {
   AttemptInfo,
-  Backoff,
   ConfigurableOptions,
   ConsistentlyOptions,
   EventuallyOptions,
@@ -9,10 +8,19 @@ import type {
 } from './types.ts';
 import { builtInDefaults, configuredDefaults } from './defaults.ts';
 import { checkOptions, type MisplacedHint } from './checkOptions.ts';
-import { argumentError, checkMs, describeValue } from './checkMs.ts';
+import { argumentError, describeValue } from './checkMs.ts';
+import {
+  checkCount,
+  checkDuration,
+  checkFunction,
+  checkHandles,
+  checkInsideWindow,
+  checkInterval,
+  checkWakeOn,
+} from './checkValues.ts';
 import { isWindowGoal, type Goal } from '../poll/goal.ts';
 import { checkFingerprintFields } from '../helpers/fingerprint.ts';
-import { isVirtualClock, realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
+import { realTimeSource, virtualTimeSource, type TimeSource } from '../time/TimeSource.ts';
 import { fromRule, type FromRule } from '../poll/from.ts';
 import { instantPassReporter } from './instantPass.ts';
 
@@ -81,7 +89,7 @@ const CONFIGURABLE_KEYS: readonly string[] = [
   'warnInstantPass',
 ];
 
-export { argumentError };
+export { argumentError, checkInterval };
 
 /** Keys an eventual assertion knows that a consistently one does not (and back): say where they belong. */
 function misplacedFor(kind: PollKind | undefined): MisplacedHint | undefined {
@@ -100,104 +108,6 @@ function misplacedFor(kind: PollKind | undefined): MisplacedHint | undefined {
     }
     return undefined;
   };
-}
-
-function checkDuration(
-  where: string,
-  name: string,
-  value: unknown,
-  options: { allowZero?: boolean } = {},
-): number | undefined {
-  return value === undefined ? undefined : checkMs(where, name, value, options);
-}
-
-function checkCount(where: string, name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw argumentError(where, `\`${name}\` must be a whole number >= 1, got ${describeValue(value)}.`);
-  }
-  return value;
-}
-
-function checkFunction<F>(where: string, name: string, value: unknown, shape: string): F | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function')
-    throw argumentError(where, `\`${name}\` must be a function ${shape}, got ${describeValue(value)}.`);
-  return value as F;
-}
-
-export function checkInterval(where: string, value: unknown): Interval | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return checkDuration(where, 'interval', value);
-  if (Array.isArray(value)) {
-    if (value.length === 0)
-      throw argumentError(where, '`interval` as a list needs at least one pause in ms, got an empty array.');
-    value.forEach((entry, i) => checkDuration(where, `interval[${i}]`, entry));
-    return value as number[];
-  }
-  if (value !== null && typeof value === 'object') {
-    const backoff = value as Partial<Backoff> & Record<string, unknown>;
-    checkOptions(`${where} (interval)`, backoff, ['initial', 'factor', 'max', 'jitter']);
-    checkDuration(where, 'interval.initial', backoff.initial);
-    if (backoff.initial === undefined)
-      throw argumentError(
-        where,
-        '`interval.initial` is required in a backoff interval ({ initial, factor?, max?, jitter? }).',
-      );
-    if (
-      backoff.factor !== undefined &&
-      (typeof backoff.factor !== 'number' || !Number.isFinite(backoff.factor) || backoff.factor < 1)
-    ) {
-      throw argumentError(
-        where,
-        `\`interval.factor\` must be a finite number >= 1, got ${describeValue(backoff.factor)}.`,
-      );
-    }
-    checkDuration(where, 'interval.max', backoff.max);
-    if (backoff.max !== undefined && backoff.max < backoff.initial) {
-      throw argumentError(
-        where,
-        `\`interval.max\` (${backoff.max}) must not be less than \`interval.initial\` (${backoff.initial}).`,
-      );
-    }
-    if (
-      backoff.jitter !== undefined &&
-      (typeof backoff.jitter !== 'number' || !(backoff.jitter >= 0 && backoff.jitter <= 1))
-    ) {
-      throw argumentError(
-        where,
-        `\`interval.jitter\` must be a fraction between 0 and 1, got ${describeValue(backoff.jitter)}.`,
-      );
-    }
-    return backoff as Backoff;
-  }
-  throw argumentError(
-    where,
-    `\`interval\` must be a number of ms, a list of them, or { initial, factor, max, jitter }, got ${describeValue(value)}.`,
-  );
-}
-
-function checkWakeOn(where: string, value: unknown): WakeSource[] {
-  if (value === undefined) return [];
-  const isPair =
-    Array.isArray(value) &&
-    value.length === 2 &&
-    typeof value[0] === 'object' &&
-    value[0] !== null &&
-    (typeof value[1] === 'string' || typeof value[1] === 'symbol');
-  const list: unknown[] = typeof value === 'function' || isPair ? [value] : Array.isArray(value) ? value : [value];
-  return list.map((source, i) => {
-    if (typeof source === 'function') return source as WakeSource;
-    if (Array.isArray(source) && source.length === 2 && source[0] !== null && typeof source[0] === 'object') {
-      const target = source[0] as Record<string, unknown>;
-      if (typeof target.on === 'function' || typeof target.addEventListener === 'function')
-        return source as unknown as WakeSource;
-    }
-    throw argumentError(
-      where,
-      `\`wakeOn${list.length > 1 ? `[${i}]` : ''}\` must be [emitter, eventName] (an EventEmitter or EventTarget) or a function (recheck) => unsubscribe, got ${describeValue(source)}.`,
-    );
-  });
 }
 
 export function validateConfigurable(options: unknown): void {
@@ -266,6 +176,34 @@ function infiniteTimeout(where: string, kind: PollKind, o: Record<string, unknow
   return Infinity;
 }
 
+type PollOptions = EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
+
+/** The window in ms: `timeout` (eventually) or `for` (consistently), else the configured or built-in default. */
+function windowOf(where: string, kind: PollKind, o: PollOptions, d: ConfigurableOptions): number {
+  return (
+    infiniteTimeout(where, kind, o) ??
+    checkDuration(where, kind === 'eventually' ? 'timeout' : 'for', kind === 'eventually' ? o.timeout : o.for) ??
+    (kind === 'eventually' ? (d.timeout ?? builtInDefaults.timeout) : (d.for ?? builtInDefaults.for))
+  );
+}
+
+/** A wait for a plain hold: no `from`, `stableFor`, `passes` or `notBefore` (what `warnInstantPass` watches). */
+function isPlainWait(
+  goal: Goal | undefined,
+  from: FromRule | undefined,
+  stableFor: number,
+  passes: number,
+  notBefore: number | undefined,
+): boolean {
+  return (
+    from === undefined &&
+    stableFor === 0 &&
+    passes === 1 &&
+    notBefore === undefined &&
+    (goal ?? 'eventually') === 'eventually'
+  );
+}
+
 /**
  * Validates user options once, at the call, and merges configure() defaults and built-ins. `goal` tells
  * window assertions ("always", "never") apart, for the rules only they have. `ownDefaults`: a helper's
@@ -283,56 +221,21 @@ export function normalizeOptions(
     options,
     kind === 'eventually' ? EVENTUALLY_KEYS : CONSISTENTLY_KEYS,
     misplacedFor(kind),
-  ) as EventuallyOptions & ConsistentlyOptions & Record<string, unknown>;
+  ) as PollOptions;
   const d = ownDefaults ?? configuredDefaults();
   const windowName = kind === 'eventually' ? 'timeout' : 'for';
-  const window =
-    infiniteTimeout(where, kind, o) ??
-    checkDuration(where, windowName, kind === 'eventually' ? o.timeout : o.for) ??
-    (kind === 'eventually' ? (d.timeout ?? builtInDefaults.timeout) : (d.for ?? builtInDefaults.for));
+  const window = windowOf(where, kind, o, d);
   const stableFor = checkDuration(where, 'stableFor', o.stableFor) ?? 0;
   const passes = checkCount(where, 'passes', o.passes) ?? 1;
   const notBefore = checkDuration(where, 'notBefore', o.notBefore);
-  if (stableFor > 0 && stableFor >= window) {
-    throw argumentError(
-      where,
-      `\`stableFor\` (${stableFor} ms) must be shorter than \`timeout\` (${window} ms): the condition has to hold for stableFor inside the window.`,
-    );
-  }
-  if (notBefore !== undefined && notBefore >= window) {
-    throw argumentError(
-      where,
-      `\`notBefore\` (${notBefore} ms) must be shorter than \`timeout\` (${window} ms), or nothing could ever pass.`,
-    );
-  }
+  checkInsideWindow(where, window, stableFor, notBefore);
   const attemptTimeout =
     checkDuration(where, 'attemptTimeout', o.attemptTimeout, { allowZero: false }) ?? d.attemptTimeout;
   const maxAttempts = maxAttemptsFor(where, o, d.maxAttempts, goal);
   if (passes > 1 && maxAttempts !== undefined && passes > maxAttempts) {
     throw argumentError(where, `\`passes\` (${passes}) cannot be reached within \`maxAttempts\` (${maxAttempts}).`);
   }
-  const signal = o.signal;
-  if (
-    signal !== undefined &&
-    !(
-      typeof signal === 'object' &&
-      signal !== null &&
-      typeof (signal as AbortSignal).aborted === 'boolean' &&
-      typeof (signal as AbortSignal).addEventListener === 'function'
-    )
-  ) {
-    throw argumentError(where, `\`signal\` must be an AbortSignal, got ${describeValue(signal)}.`);
-  }
-  if (o.clock !== undefined && !isVirtualClock(o.clock)) {
-    throw argumentError(where, `\`clock\` must be a TestClock (from 'unflake/clock'), got ${describeValue(o.clock)}.`);
-  }
-  const message = o.message;
-  if (message !== undefined && typeof message !== 'string' && typeof message !== 'function') {
-    throw argumentError(
-      where,
-      `\`message\` must be a string or a function returning one, got ${describeValue(message)}.`,
-    );
-  }
+  const { signal, message } = checkHandles(where, o);
   const from = fromFor(where, o, goal);
   const onAttempt = checkFunction<PollSettings['onAttempt']>(
     where,
@@ -340,13 +243,7 @@ export function normalizeOptions(
     o.onAttempt,
     '(info: { attempt, at, value?, error?, held }) => void',
   );
-  const instant =
-    kind === 'eventually' &&
-    from === undefined &&
-    stableFor === 0 &&
-    passes === 1 &&
-    notBefore === undefined &&
-    (goal ?? 'eventually') === 'eventually';
+  const instant = kind === 'eventually' && isPlainWait(goal, from, stableFor, passes, notBefore);
   return {
     kind,
     window,
