@@ -7,8 +7,8 @@
  * and next due time. Between steps it reports changes of its timer set (`state`, coalesced per
  * microtask), and fires an installed setImmediate by itself (with whatever else is due at that instant):
  * it does not move time. A `setTimeout(fn, 0)` is due now but, as on a TestClock, waits for the leader's
- * next advance (`advanceAsync(0)` is enough). Its
- * socket keeps the process alive only while it has pending timers, as real timers do.
+ * next advance (`advanceAsync(0)` is enough). Its socket keeps the process alive only while it has pending
+ * timers, as real timers do.
  *
  * When it loses the leader (the leader exited, closed, or refused it) time stands still: pending
  * and new `sleep`s reject, timers never fire, and the process can exit. An unexpected loss is said
@@ -20,8 +20,7 @@ import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
 import { bindMethods, checkCallback, convertDelay, sleepArgs } from '../clockContract.ts';
 import { virtualSignalDelay } from '../testClockRules.ts';
 import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
-import { TestClock } from '../TestClock.ts';
-import { realSetImmediate } from '../../src/time/realTime.ts';
+import type { TestClock } from '../TestClock.ts';
 import { immediateDue, lostClockError, rethrowLater, watchTimerSet } from './followerTimers.ts';
 import {
   encodeFrame,
@@ -35,8 +34,7 @@ import {
   type WelcomeFrame,
 } from './protocol.ts';
 import type { FollowerClock } from './types.ts';
-import { skewedWall, type SkewState } from './skew.ts';
-
+import { FollowerTime } from './followerTime.ts';
 import { awaitWelcome, readConnectOptions, type ConnectClockOptions } from './followerHandshake.ts';
 
 export { defaultFollowerName, type ConnectClockOptions } from './followerHandshake.ts';
@@ -72,6 +70,7 @@ const METHODS = [
 class SharedFollower implements FollowerClock {
   readonly #socket: Socket;
   readonly #reader: FrameReader;
+  readonly #time: FollowerTime;
   readonly #local: TestClock;
   readonly #url: string;
   readonly #name: string;
@@ -81,10 +80,6 @@ class SharedFollower implements FollowerClock {
   #inStep = false;
   #reportQueued = false;
   #closed: Promise<void> | undefined;
-  /** This follower's wall clock off the leader's (share.skew or connectClock's `skew`); monotonic time never is. */
-  #skew: SkewState | undefined;
-  /** The leader's wall clock at a monotonic instant, as last told: its wall clock at any instant since. */
-  #leaderAt = { wall: 0, monotonic: 0 };
 
   constructor(
     socket: Socket,
@@ -97,11 +92,8 @@ class SharedFollower implements FollowerClock {
     this.#reader = reader;
     this.#url = info.url;
     this.#name = info.name;
-    // Start at the leader's monotonic instant with nothing pending, then at its wall time.
-    this.#local = new TestClock({ now: welcome.now - welcome.monotonic });
-    if (welcome.monotonic > 0) this.#local.fake.tick(welcome.monotonic);
-    if (info.skew) this.#skew = { ...info.skew, since: welcome.monotonic };
-    this.#leaderWallIs(welcome.now, welcome.monotonic);
+    this.#time = new FollowerTime(welcome, info.skew);
+    this.#local = this.#time.local;
     watchTimerSet(this.#local.fake, () => this.#timerSetChanged());
     bindMethods(this, METHODS);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -229,18 +221,9 @@ class SharedFollower implements FollowerClock {
       case 'step':
         return this.#step(frame);
       case 'set':
-        this.#leaderWallIs(frame.now, this.#local.monotonic());
-        return;
-      case 'skew': {
-        const monotonic = this.#local.monotonic();
-        const wall = this.#leaderAt.wall + (monotonic - this.#leaderAt.monotonic);
-        this.#skew =
-          frame.offset === 0 && frame.driftPpm === 0
-            ? undefined
-            : { offset: frame.offset, driftPpm: frame.driftPpm, since: frame.monotonic };
-        this.#leaderWallIs(wall, monotonic);
-        return;
-      }
+        return this.#time.leaderWallIs(frame.now, this.#local.monotonic());
+      case 'skew':
+        return this.#time.skew(frame);
       case 'bye':
       case 'error':
         return;
@@ -251,43 +234,15 @@ class SharedFollower implements FollowerClock {
 
   async #step(step: StepFrame): Promise<void> {
     this.#inStep = true;
-    const errors: unknown[] = [];
+    let errors: unknown[];
     try {
-      // A timer that throws does not stop the step: the rest still fire at their times, then the
-      // error surfaces as an uncaught exception, as it would have with real timers.
-      for (let attempt = 0; attempt < 1_000; attempt++) {
-        const delta = step.monotonic - this.#local.monotonic();
-        try {
-          await this.#local.fake.tickAsync(delta > 0 ? delta : 0);
-          break;
-        } catch (error) {
-          errors.push(error);
-        }
-      }
-      this.#leaderWallIs(step.to, step.monotonic);
-      // One real macrotask: every promise continuation of what fired has run.
-      await new Promise<void>((resolve) => realSetImmediate()(resolve));
+      errors = await this.#time.step(step);
     } finally {
       this.#inStep = false;
     }
-    this.#send({ type: 'ack', seq: step.seq, ...this.#state() });
+    this.#send({ type: 'ack', seq: step.seq, ...this.#time.state() });
     this.#updateRef();
     rethrowLater(errors);
-  }
-
-  /** The leader's wall clock reads `wall` at `monotonic`: this follower's reads that, skewed. Timers keep their monotonic due times. */
-  #leaderWallIs(wall: number, monotonic: number): void {
-    this.#leaderAt = { wall, monotonic };
-    const skewed = skewedWall(wall, monotonic, this.#skew);
-    if (this.#local.now() !== skewed) this.#local.fake.setSystemTime(skewed);
-  }
-
-  #state(): { pending: number; nextDue: number | null } {
-    const at = this.#local.nextDueAt;
-    return {
-      pending: this.#local.fake.countTimers(),
-      nextDue: at === undefined ? null : Math.max(0, at - this.#local.now() + this.#local.monotonic()),
-    };
   }
 
   #timerSetChanged(): void {
@@ -296,7 +251,7 @@ class SharedFollower implements FollowerClock {
     queueMicrotask(() => {
       this.#reportQueued = false;
       if (this.#inStep || !this.connected) return;
-      const state = this.#state();
+      const state = this.#time.state();
       this.#updateRef();
       // An immediate fires without moving time or waiting for the leader; a 0 ms timeout waits for an advance, as on a TestClock.
       if (state.nextDue !== null && state.nextDue <= this.#local.monotonic() && immediateDue(this.#local)) {
@@ -308,7 +263,7 @@ class SharedFollower implements FollowerClock {
           } finally {
             this.#inStep = false;
           }
-          this.#send({ type: 'state', ...this.#state() });
+          this.#send({ type: 'state', ...this.#time.state() });
           this.#updateRef();
         });
         return;
