@@ -128,12 +128,20 @@ export interface EventuallyOptions<T = unknown> extends CommonOptions<T> {
    * true for the starting state (synchronously), or an asymmetric matcher.
    */
   from?:
-    | T
     | ((value: T) => boolean)
     | {
         /** True when `other` is in the starting state. */
         asymmetricMatch(other: unknown): boolean;
-      };
+      }
+    // The starting value itself. Not `T`: that would make the options invariant in `T`, and a shared
+    // `EventuallyOptions` (of `unknown`) could no longer be passed to a typed matcher.
+    | string
+    | number
+    | bigint
+    | boolean
+    | symbol
+    | null
+    | object;
 }
 
 /** Options of `consistently` and the `toConsistently*` matchers. */
