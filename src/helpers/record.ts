@@ -121,6 +121,70 @@ function checkRecordOptions(options: unknown): { map: ((...args: unknown[]) => u
   return { map: o.map as ((...args: unknown[]) => unknown) | undefined, limit };
 }
 
+/** One frozen entry; what `map` throws is kept on it, never thrown at the emitter. */
+function entryOf<T>(
+  event: string | symbol,
+  args: unknown[],
+  map: ((...args: unknown[]) => unknown) | undefined,
+  start: number,
+): RecordedEvent<T> {
+  let value: unknown = args[0];
+  let error: unknown;
+  let failed = false;
+  if (map) {
+    try {
+      value = map(...args);
+    } catch (thrown) {
+      [value, error, failed] = [undefined, thrown, true];
+    }
+  }
+  return Object.freeze({
+    event,
+    at: monotonicNow() - start,
+    args: Object.freeze(args),
+    value: value as T,
+    ...(failed ? { error } : {}),
+  });
+}
+
+/** The read-only array view of `entries`, callable as a probe; `own` are its live members (getters by key). */
+function recordingProxy<T>(
+  entries: RecordedEvent<T>[],
+  own: Record<string | symbol, unknown>,
+  describe: () => string,
+): Recording<T> {
+  const readOnly = (): never => {
+    throw new TypeError(
+      `${WHERE}: a recording is read-only (it lists what the emitter emitted); copy it first (\`[...recording]\`) to change the list.`,
+    );
+  };
+  const probe = (): RecordedEvent<T>[] => entries.slice();
+  // util.inspect shows a proxy's target, not what its traps say: the description lives on the target too.
+  Object.defineProperty(probe, inspect.custom, { value: describe });
+  return new Proxy(probe, {
+    apply: () => entries.slice(),
+    get(fn, key) {
+      if (Object.hasOwn(own, key)) return (own[key] as () => unknown)();
+      if (typeof key === 'string') {
+        if (/^(0|[1-9]\d*)$/.test(key)) return entries[Number(key)];
+        if (MUTATORS.has(key)) return readOnly;
+        const method = (Array.prototype as unknown as Record<string, unknown>)[key];
+        if (typeof method === 'function')
+          return (...args: unknown[]) => (method as (...a: unknown[]) => unknown).apply(entries.slice(), args);
+      }
+      return Reflect.get(fn, key);
+    },
+    has: (fn, key) =>
+      Object.hasOwn(own, key) ||
+      (typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key) && Number(key) < entries.length) ||
+      Reflect.has(fn, key),
+    set: readOnly,
+    defineProperty: readOnly,
+    deleteProperty: readOnly,
+    setPrototypeOf: readOnly,
+  }) as unknown as Recording<T>;
+}
+
 /**
  * Records `events` emitted by `emitter` from now on.
  *
@@ -146,27 +210,10 @@ export function record<T = unknown>(
   const onEmit =
     (event: string | symbol) =>
     (...args: unknown[]) => {
-      let value: unknown = args[0];
-      let error: unknown;
-      let failed = false;
-      if (map) {
-        try {
-          value = map(...args);
-        } catch (thrown) {
-          [value, error, failed] = [undefined, thrown, true];
-        }
-      }
+      const entry = entryOf<T>(event, args, map, start);
       total++;
       if (entries.length >= limit) entries.shift();
-      entries.push(
-        Object.freeze({
-          event,
-          at: monotonicNow() - start,
-          args: Object.freeze(args),
-          value: value as T,
-          ...(failed ? { error } : {}),
-        }),
-      );
+      entries.push(entry);
       for (const wake of [...wakers]) wake();
     };
   const detach = attach(target, names, onEmit);
@@ -203,34 +250,5 @@ export function record<T = unknown>(
     toJSON: () => () => entries.slice(),
     length: () => entries.length,
   };
-  const readOnly = (): never => {
-    throw new TypeError(
-      `${WHERE}: a recording is read-only (it lists what the emitter emitted); copy it first (\`[...recording]\`) to change the list.`,
-    );
-  };
-  const probe = (): RecordedEvent<T>[] => entries.slice();
-  // util.inspect shows a proxy's target, not what its traps say: the description lives on the target too.
-  Object.defineProperty(probe, inspect.custom, { value: describe });
-  return new Proxy(probe, {
-    apply: () => entries.slice(),
-    get(fn, key) {
-      if (Object.hasOwn(own, key)) return (own[key] as () => unknown)();
-      if (typeof key === 'string') {
-        if (/^(0|[1-9]\d*)$/.test(key)) return entries[Number(key)];
-        if (MUTATORS.has(key)) return readOnly;
-        const method = (Array.prototype as unknown as Record<string, unknown>)[key];
-        if (typeof method === 'function')
-          return (...args: unknown[]) => (method as (...a: unknown[]) => unknown).apply(entries.slice(), args);
-      }
-      return Reflect.get(fn, key);
-    },
-    has: (fn, key) =>
-      Object.hasOwn(own, key) ||
-      (typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key) && Number(key) < entries.length) ||
-      Reflect.has(fn, key),
-    set: readOnly,
-    defineProperty: readOnly,
-    deleteProperty: readOnly,
-    setPrototypeOf: readOnly,
-  }) as unknown as Recording<T>;
+  return recordingProxy<T>(entries, own, describe);
 }

@@ -8,7 +8,6 @@
  * with its own exponential backoff with jitter (p-retry would freeze under fake timers and is
  * ESM-only), honours a 429/503 `Retry-After`, and inside a test ends before the test's own timeout.
  */
-import { retryAfter } from '../errors.ts';
 import { argumentError, checkMs, describeValue } from '../options/checkMs.ts';
 import { checkOptions } from '../options/checkOptions.ts';
 import { configuredDefaults } from '../options/defaults.ts';
@@ -20,35 +19,14 @@ import { formatReadiness } from '../report/formatReadiness.ts';
 import { currentTestState, currentTestWindow, startWork } from '../runner/testState.ts';
 import { trackAwait } from '../runner/trackAwait.ts';
 import { brand, hasBrand } from '../runtime/brand.ts';
-import { monotonicNow, wallNow } from '../time/realTime.ts';
+import { monotonicNow } from '../time/realTime.ts';
 import { fingerprintSection } from './fingerprint.ts';
-import {
-  checkBuildField,
-  judge,
-  type BuildField,
-  type HealthContract,
-  type HealthReading,
-  type NotReadyReason,
-} from './health.ts';
-import {
-  errorText,
-  httpGet,
-  parseBody,
-  readProbeResponse,
-  retryAfterOf,
-  type HealthResponseLike,
-  type ReadResponse,
-} from './httpAttempt.ts';
+import { checkBuildField, judge, type BuildField, type HealthReading, type NotReadyReason } from './health.ts';
+import type { HealthResponseLike } from './httpAttempt.ts';
 import type { ReadinessAttempt } from './readinessAttempt.ts';
-import { withTraceHeaders } from './testTrace.ts';
+import { attemptFor, isOwnTypeError, WHERE, type HealthProbe, type Source } from './readyAttempt.ts';
 
-export { judge, type NotReadyReason, type HealthResponseLike };
-
-/** What a `probe` returns: a response-like object, or a fetch `Response`. Throwing means "not yet". */
-export type HealthProbe = (context: {
-  signal: AbortSignal;
-  attempt: number;
-}) => HealthResponseLike | Response | Promise<HealthResponseLike | Response>;
+export { judge, type NotReadyReason, type HealthResponseLike, type HealthProbe };
 
 /** Options of `waitForReady()`. */
 export interface WaitForReadyOptions {
@@ -123,7 +101,6 @@ export class ReadinessError extends Error {
   }
 }
 
-const WHERE = 'waitForReady()';
 const OPTION_KEYS = [
   'timeout',
   'expectedBuild',
@@ -134,11 +111,6 @@ const OPTION_KEYS = [
   'attemptTimeout',
   'signal',
 ];
-
-type Source = { url: URL } | { probe: HealthProbe };
-
-/** A TypeError of ours (a bad argument, a probe returning no response): a bug in the test, never "not yet". */
-const isOwnTypeError = (error: unknown): boolean => error instanceof TypeError && error.message.startsWith(WHERE);
 
 function checkSource(target: unknown): Source {
   if (typeof target === 'function') return { probe: target as HealthProbe };
@@ -260,90 +232,4 @@ async function waitUntilReady(target: string | URL | HealthProbe, options?: Wait
     fingerprint: fingerprintSection(),
   });
   throw new ReadinessError(message, label, result.reason, elapsed, attempts);
-}
-
-/** One attempt: GET the URL (or call the probe), judge the response, record it; a 429/503 `Retry-After` is the engine's `retryAfter`. */
-function attemptFor(
-  source: Source,
-  contract: WaitForReadyOptions,
-  attemptTimeout: number,
-  start: number,
-  attempts: ReadinessAttempt[],
-): (context: { signal: AbortSignal; attempt: number }) => Promise<ReadinessAttempt> {
-  // The test's traceparent, so the service's logs of these probes are found from the failure.
-  const headers = withTraceHeaders(contract.headers);
-  return async ({ signal, attempt }) => {
-    const at = monotonicNow() - start;
-    const record =
-      'url' in source
-        ? await getOnce(source.url, headers, attemptTimeout, signal, { attempt, at }, contract)
-        : await probeOnce(source.probe, signal, { attempt, at }, contract);
-    // Abandoned by the poll (deadline, abort, test end): the report says so; it is not an observation.
-    if (record === undefined)
-      return { attempt, at, ready: false, reasons: [{ kind: 'unreachable', error: 'abandoned' }] };
-    attempts.push(record);
-    if (record.retryAfter)
-      retryAfter(record.retryAfter.ms, `HTTP ${record.httpStatus}, Retry-After: ${record.retryAfter.header}`);
-    return record;
-  };
-}
-
-type Moment = Pick<ReadinessAttempt, 'attempt' | 'at'>;
-
-async function getOnce(
-  url: URL,
-  headers: Record<string, string>,
-  attemptTimeout: number,
-  signal: AbortSignal,
-  moment: Moment,
-  contract: HealthContract,
-): Promise<ReadinessAttempt | undefined> {
-  const { outcome, tried } = await httpGet(url, headers, attemptTimeout, signal);
-  if (signal.aborted) return undefined;
-  const others = tried.filter((t) => t !== outcome).map((t) => `${t.address}: ${t.error ?? t.status}`);
-  const where = { address: outcome.address, alsoTried: others.length ? others : undefined };
-  if (outcome.status === undefined)
-    return {
-      ...moment,
-      ready: false,
-      reasons: [{ kind: 'unreachable', error: `${outcome.error ?? 'no response'} ${outcome.address}` }],
-      ...where,
-    };
-  const response = {
-    status: outcome.status,
-    body: parseBody(outcome.text),
-    text: outcome.text,
-    headers: outcome.headers ?? {},
-  };
-  return { ...judged(moment, response, contract), ...where, bodyTruncated: outcome.truncated };
-}
-
-async function probeOnce(
-  probe: HealthProbe,
-  signal: AbortSignal,
-  moment: Moment,
-  contract: HealthContract,
-): Promise<ReadinessAttempt> {
-  try {
-    return judged(moment, await readProbeResponse(WHERE, await probe({ signal, attempt: moment.attempt })), contract);
-  } catch (error) {
-    if (isOwnTypeError(error)) throw error;
-    return { ...moment, ready: false, reasons: [{ kind: 'probe-error', error: errorText(error) }] };
-  }
-}
-
-function judged(moment: Moment, response: ReadResponse, contract: HealthContract): ReadinessAttempt {
-  const { reasons, health, build } = judge(response.status, response.body, response.headers, contract);
-  const ready = reasons.length === 0;
-  const wait = ready ? undefined : retryAfterOf(response.status, response.headers, wallNow());
-  return {
-    ...moment,
-    ready,
-    reasons,
-    httpStatus: response.status,
-    health,
-    build,
-    body: response.text,
-    ...(wait ? { retryAfter: wait } : {}),
-  };
 }
