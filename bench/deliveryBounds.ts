@@ -108,7 +108,8 @@ const cases: Case[] = [
   },
   {
     name: 'idempotent: 20 000 events, no reset',
-    run: () => expect(correct.project).toBeIdempotent(events, { state: correct.state }),
+    // From a fresh state: after the runs above every id is seen, and a first delivery that changes nothing fails.
+    run: () => (correct.reset(), expect(correct.project).toBeIdempotent(events, { state: correct.state })),
   },
   {
     name: 'idempotent: 20 000 events with reset (history replays: quadratic)',
