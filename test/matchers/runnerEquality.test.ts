@@ -103,10 +103,11 @@ const sides: Array<{ label: string; expect: () => AnyExpect; testers: boolean }>
 describe.each(sides)('the runner’s equality: $label', ({ expect: expectOf, testers }) => {
   beforeEach(() => Object.assign(seen, { true: 0, false: 0, refused: 0 }));
   afterEach(() => {
-    // Both verdicts were exercised, each in at least a sixth of the cases.
+    // Both verdicts were exercised, each in at least a tenth of the cases. (A sixth failed about once in twenty runs
+    // for toBe, whose "true" comes only from the same object or equal primitives: ~30 % of pairs, 60 runs.)
     const total = seen.true + seen.false + seen.refused;
     if (total > 0)
-      expect({ true: seen.true >= total / 6, false: seen.false >= total / 6 }).toEqual({ true: true, false: true });
+      expect({ true: seen.true >= total / 10, false: seen.false >= total / 10 }).toEqual({ true: true, false: true });
   });
 
   test.each(twins)(
