@@ -1,21 +1,16 @@
 // Setup for jest.dist.config.ts: the built CommonJS entry registers the matchers, as
 // `setupFilesAfterEnv: ['unflake/jest']` does for a CommonJS user, and the behaviour tests run against dist/.
-import { afterAll, beforeEach, jest } from '@jest/globals';
+import { afterAll, beforeEach } from '@jest/globals';
 import { pendingRealTimers } from '../verdicts/dist/realTime.ts';
 import { setRunner } from '../support/runner.ts';
+import { jestRunner } from './jestRunner.ts';
 
 // Through a variable: `npm run typecheck` runs before `npm run build`, and TypeScript would fail on a
 // static import of a file that is not built yet.
 const entry = '../../dist/jest.cjs';
 await import(entry);
 
-setRunner({
-  name: 'jest',
-  useFakeTimers: (options) => void jest.useFakeTimers(options?.legacy ? { legacyFakeTimers: true } : {}),
-  useRealTimers: () => void jest.useRealTimers(),
-  advanceTimersByTime: (ms) => void jest.advanceTimersByTime(ms),
-  fn: (implementation) => jest.fn(implementation as never) as never,
-});
+setRunner(jestRunner);
 
 function checkNoRealTimers(when: string): void {
   const pending = pendingRealTimers();

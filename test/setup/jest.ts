@@ -1,16 +1,11 @@
-import { afterEach, jest } from '@jest/globals';
+import { afterEach } from '@jest/globals';
 import '../../matchers/jest.ts';
 import { currentTestState, endTest } from '../../src/runner/testState.ts';
 import { pendingRealTimers } from '../../src/time/realTime.ts';
 import { setRunner } from '../support/runner.ts';
+import { jestRunner } from './jestRunner.ts';
 
-setRunner({
-  name: 'jest',
-  useFakeTimers: (options) => void jest.useFakeTimers(options?.legacy ? { legacyFakeTimers: true } : {}),
-  useRealTimers: () => void jest.useRealTimers(),
-  advanceTimersByTime: (ms) => void jest.advanceTimersByTime(ms),
-  fn: (implementation) => jest.fn(implementation as never) as never,
-});
+setRunner(jestRunner);
 
 // Suite-wide guard: no poll may leave one of its real timers behind after its test.
 // It first ends the test's state itself (idempotent: the setup entry's own end then finds nothing), so

@@ -1,21 +1,16 @@
 // Setup for vitest.dist.config.ts: the built ESM entry registers the matchers, as `setupFiles:
 // ['unflake/vitest']` does for users, and the behaviour tests run against dist/.
-import { afterAll, beforeEach, vi } from 'vitest';
+import { afterAll, beforeEach } from 'vitest';
 import { pendingRealTimers } from '../verdicts/dist/realTime.ts';
 import { setRunner } from '../support/runner.ts';
+import { vitestRunner } from './vitestRunner.ts';
 
 // Through a variable: `npm run typecheck` runs before `npm run build`, and TypeScript would fail on a
 // static import of a file that is not built yet.
 const entry = '../../dist/vitest.js';
 await import(entry);
 
-setRunner({
-  name: 'vitest',
-  useFakeTimers: () => void vi.useFakeTimers(),
-  useRealTimers: () => void vi.useRealTimers(),
-  advanceTimersByTime: (ms) => void vi.advanceTimersByTime(ms),
-  fn: (implementation) => vi.fn(implementation) as never,
-});
+setRunner(vitestRunner);
 
 function checkNoRealTimers(when: string): void {
   const pending = pendingRealTimers();

@@ -1,16 +1,11 @@
-import { afterEach, vi } from 'vitest';
+import { afterEach } from 'vitest';
 import '../../matchers/vitest.ts';
 import { currentTestState, endTest } from '../../src/runner/testState.ts';
 import { pendingRealTimers } from '../../src/time/realTime.ts';
 import { setRunner } from '../support/runner.ts';
+import { vitestRunner } from './vitestRunner.ts';
 
-setRunner({
-  name: 'vitest',
-  useFakeTimers: () => void vi.useFakeTimers(),
-  useRealTimers: () => void vi.useRealTimers(),
-  advanceTimersByTime: (ms) => void vi.advanceTimersByTime(ms),
-  fn: (implementation) => vi.fn(implementation) as never,
-});
+setRunner(vitestRunner);
 
 // Suite-wide guard: no poll may leave one of its real timers behind after its test.
 // It first ends the test's state itself (idempotent: the setup entry's own end then finds nothing), so
