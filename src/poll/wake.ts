@@ -10,7 +10,7 @@ type Listener = (...args: unknown[]) => void;
 /** A recording (or any WAKE_SOURCE holder) subscribes itself; checked first, since a recording is also callable. */
 function wakeSubscriber(source: unknown): ((recheck: () => void) => () => void) | undefined {
   if (source === null || (typeof source !== 'object' && typeof source !== 'function')) return undefined;
-  const subscribe = (source as Record<symbol, unknown>)[WAKE_SOURCE];
+  const subscribe = (source as Record<string, unknown>)[WAKE_SOURCE];
   return typeof subscribe === 'function' ? (subscribe as (recheck: () => void) => () => void) : undefined;
 }
 
