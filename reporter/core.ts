@@ -23,6 +23,7 @@ import {
   type TestRecord,
 } from '../src/flakes/schema.ts';
 import { flakeWindow, type FlakeWindow } from '../src/flakes/window.ts';
+import { exportRunOverOtlp, type OtlpOutcome } from '../src/otel/otlpRun.ts';
 import type { ReporterSettings } from './options.ts';
 import { formatSummary, verdictOf, type Verdict } from './summary.ts';
 
@@ -45,6 +46,8 @@ export interface Finished {
   verdict: Verdict;
   summary: string;
   path: string;
+  /** The OTLP export (option `otlp`): what was sent, or the one warning when it was not. */
+  otlp?: OtlpOutcome;
 }
 
 export class FlakeCollector {
@@ -170,6 +173,8 @@ export class FlakeCollector {
     }
     const { window, historyFile, unreadable } = await this.#window(report);
     const verdict = verdictOf(report, window, this.settings);
+    // After the files are written: a slow or absent collector delays the end of the run by at most its timeout.
+    const otlp = this.settings.otlp ? await exportRunOverOtlp(report, this.settings.otlp) : undefined;
     const summary = formatSummary({
       report,
       window,
@@ -178,7 +183,8 @@ export class FlakeCollector {
       files: { report: path, ...(junit ? { junit } : {}), ...(historyFile ? { history: historyFile } : {}) },
       unreadable,
       notes: deprecatedVariables(),
+      ...(otlp ? { otlp } : {}),
     });
-    return { report, window, verdict, summary, path };
+    return { report, window, verdict, summary, path, ...(otlp ? { otlp } : {}) };
   }
 }

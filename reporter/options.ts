@@ -2,6 +2,7 @@
 import { describeValue } from '../src/options/checkMs.ts';
 import { checkOptions } from '../src/options/checkOptions.ts';
 import { DURATION_EXAMPLES, parseDuration, parseRate } from '../src/flakes/units.ts';
+import { checkOtlpOption, type OtlpOptions } from '../src/otel/otlpOptions.ts';
 
 /** Options of the flake reporters (Vitest, Jest and Playwright Test take the same ones). */
 export interface FlakeReporterOptions {
@@ -44,6 +45,23 @@ export interface FlakeReporterOptions {
   outputFile?: string;
   /** Print the summary even when nothing was flaky. Default false. */
   verbose?: boolean;
+  /**
+   * Export the run to an OpenTelemetry backend: one span for the run with a child per test result, each linked to
+   * its failed attempt's own trace. `true` reads the standard `OTEL_EXPORTER_OTLP_*` variables; `endpoint` (the
+   * traces URL), `headers` and `timeout` (ms, default 10 000) override them. Needs
+   * `@opentelemetry/exporter-trace-otlp-http` (or `-proto` for `OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`). A
+   * collector that is down is one warning; it never fails the run. Off by default.
+   */
+  otlp?:
+    | boolean
+    | {
+        /** The traces endpoint, e.g. 'http://localhost:4318/v1/traces'. */
+        endpoint?: string;
+        /** Headers sent with the export, e.g. an API key. */
+        headers?: Record<string, string>;
+        /** How long to wait for the collector, in ms. Default 10 000. */
+        timeout?: number;
+      };
 }
 
 export interface ReporterSettings {
@@ -58,6 +76,7 @@ export interface ReporterSettings {
   junitQuarantined: 'failure' | 'skipped';
   outputFile: string;
   verbose: boolean;
+  otlp?: OtlpOptions;
 }
 
 const KNOWN = [
@@ -71,6 +90,7 @@ const KNOWN = [
   'junitQuarantined',
   'outputFile',
   'verbose',
+  'otlp',
 ];
 const RATE = 'a rate between 0 and 1 or a percentage (0.005 or "0.5%" = 0.5% of tests may be flaky)';
 
@@ -139,6 +159,7 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
     throw new TypeError(
       `${where}: \`junitQuarantined\` must be 'failure' or 'skipped', got ${describeValue(o.junitQuarantined)}.`,
     );
+  const otlp = checkOtlpOption(where, o.otlp);
   return {
     ...budgets(where, o.budget),
     window,
@@ -150,5 +171,6 @@ export function validateOptions(where: string, options: unknown): ReporterSettin
     junitQuarantined: (o.junitQuarantined as 'failure' | 'skipped' | undefined) ?? 'failure',
     outputFile: (o.outputFile as string | undefined) ?? 'flake-report.json',
     verbose: (o.verbose as boolean | undefined) ?? false,
+    ...(otlp ? { otlp } : {}),
   };
 }

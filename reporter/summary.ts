@@ -3,6 +3,7 @@ import { headline } from '../src/flakes/evidence.ts';
 import { CATEGORIES, testId, type RunReport, type TestRecord } from '../src/flakes/schema.ts';
 import { day, pct, plural } from '../src/flakes/units.ts';
 import type { FlakeWindow } from '../src/flakes/window.ts';
+import type { OtlpOutcome } from '../src/otel/otlpRun.ts';
 import type { ReporterSettings } from './options.ts';
 
 export interface Verdict {
@@ -130,6 +131,15 @@ export interface SummaryInput {
   unreadable: string[];
   /** Deprecation notes (an old variable or option name used). */
   notes?: string[];
+  /** The OTLP export's outcome, when the `otlp` option is on. */
+  otlp?: OtlpOutcome;
+}
+
+/** The export's line: where the run went, or its one warning. */
+export function otlpLine(otlp: OtlpOutcome): string {
+  return 'warning' in otlp
+    ? otlp.warning
+    : `unflake: exported the run over OTLP: trace ${otlp.traceId} (${plural(otlp.sent, 'span')})`;
 }
 
 export function formatSummary({
@@ -140,11 +150,13 @@ export function formatSummary({
   files,
   unreadable,
   notes = [],
+  otlp,
 }: SummaryInput): string {
   const lines = [...runLines(report, settings), ...quarantineLines(report, verdict)];
   if (settings.history !== undefined) lines.push(...windowLines(window, settings));
   for (const u of unreadable.slice(0, 3)) lines.push(`  skipped an unreadable history file: ${cut(u, 200)}`);
   for (const n of notes) lines.push(`  note: ${n}`);
+  if (otlp) lines.push(`  ${otlpLine(otlp)}`);
   lines.push(
     `  report: ${files.report}${files.junit ? ` · junit: ${files.junit}` : ''}${files.history ? ` · history: ${files.history}` : ''}`,
   );
@@ -152,8 +164,14 @@ export function formatSummary({
 }
 
 /** Whether there is anything to say without `verbose`. */
-export function worthPrinting(input: { report: RunReport; verdict: Verdict; window: FlakeWindow }): boolean {
+export function worthPrinting(input: {
+  report: RunReport;
+  verdict: Verdict;
+  window: FlakeWindow;
+  otlp?: OtlpOutcome | undefined;
+}): boolean {
   return (
+    (input.otlp !== undefined && 'warning' in input.otlp) ||
     input.report.totals.flaky > 0 ||
     input.report.totals.quarantined > 0 ||
     (input.report.expiredQuarantine?.length ?? 0) > 0 ||

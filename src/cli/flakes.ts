@@ -9,6 +9,8 @@ import { toJUnit } from '../flakes/junit.ts';
 import { formatWindow } from '../flakes/terminal.ts';
 import { pct, plural } from '../flakes/units.ts';
 import type { RunReport } from '../flakes/schema.ts';
+import { checkOtlpOption, type OtlpOptions } from '../otel/otlpOptions.ts';
+import { exportRunOverOtlp } from '../otel/otlpRun.ts';
 import { aliased, parseFlags, stringFlag, UsageError, type CliIo, type FlagValues } from './args.ts';
 import { quarantineCommand } from './flakesQuarantine.ts';
 import {
@@ -29,9 +31,11 @@ export const FLAKES_USAGE = `Usage: unflake flakes <merge|report|quarantine> [op
       the run reports of one run's shards as one run (stdout without -o; --history also files it there)
   unflake flakes report [files|dirs]… [--history DIR|URL] [--window 14d] [--branch main] [--budget 0.5%]
                         [--per-test-budget 20%] [--html report.html] [--junit out.xml [--junit-quarantined skipped]] [--json] [--top 10]
+                        [--otlp [--otlp-endpoint URL]]
       the flake rate over the window, overall and per test, the top flaky tests and the daily trend
       (history: --history, else UNFLAKE_HISTORY, else ${DEFAULT_HISTORY}; --junit: the given files' run,
-      else the newest run)
+      else the newest run; --otlp: that run to an OpenTelemetry collector, read from OTEL_EXPORTER_OTLP_*
+      unless --otlp-endpoint gives the traces URL; needs @opentelemetry/exporter-trace-otlp-http)
   unflake flakes quarantine [--suggest] [--history DIR|URL] [--window 14d] [--branch main]
                             [--quarantine quarantine.json] [--owner NAME] [--for 14d] [--min-flaky 2] [--write]
       the quarantine's entries, or (--suggest) entries for tests flaky in the window; --write adds them
@@ -93,7 +97,41 @@ const REPORT_FLAGS = {
   'junit-quarantined': { type: 'string' },
   json: { type: 'boolean' },
   top: { type: 'string' },
+  otlp: { type: 'boolean' },
+  'otlp-endpoint': { type: 'string' },
 } as const;
+
+/** The given files' run, else the history's newest (a postgres history keeps no failure bodies: none). */
+async function runOf(given: RunReport | undefined, history: string | undefined): Promise<RunReport | undefined> {
+  if (given || history === undefined) return given;
+  const store = await openStore(history, FLAKES_USAGE);
+  return store.latest().finally(() => store.close());
+}
+
+/** --otlp-endpoint checked (before anything is read); undefined without --otlp. */
+function otlpFlags(values: FlagValues): OtlpOptions | undefined {
+  const endpoint = stringFlag(values['otlp-endpoint']);
+  if (!values.otlp && endpoint === undefined) return undefined;
+  try {
+    return checkOtlpOption('--otlp-endpoint', endpoint === undefined ? true : { endpoint });
+  } catch (error) {
+    throw new UsageError(
+      (error as Error).message.replace(/^--otlp-endpoint: `otlp\.endpoint`/, '--otlp-endpoint'),
+      FLAKES_USAGE,
+    );
+  }
+}
+
+/** --otlp: that run to the collector. A collector that is down is a warning, not an exit code. */
+async function exportRun(options: OtlpOptions, run: RunReport | undefined, io: CliIo): Promise<void> {
+  if (!run) throw new UsageError("--otlp: no run to export (give the run's report files)", FLAKES_USAGE);
+  const outcome = await exportRunOverOtlp(run, options);
+  io.err(
+    'warning' in outcome
+      ? `${outcome.warning}\n`
+      : `unflake: run ${run.run.id} exported over OTLP: trace ${outcome.traceId} (${plural(outcome.sent, 'span')})\n`,
+  );
+}
 
 /** --junit: the given files' run, else the history's newest. */
 async function junitOf(
@@ -106,11 +144,7 @@ async function junitOf(
   const as = stringFlag(quarantined) ?? 'failure';
   if (as !== 'failure' && as !== 'skipped')
     throw new UsageError(`--junit-quarantined must be failure or skipped, got "${as}"`, FLAKES_USAGE);
-  let run = given;
-  if (!run && history !== undefined) {
-    const store = await openStore(history, FLAKES_USAGE);
-    run = await store.latest().finally(() => store.close());
-  }
+  const run = await runOf(given, history);
   if (!run)
     throw new UsageError(
       `--junit: no run to write (a postgres history keeps no failure bodies: give the run's report files)`,
@@ -126,6 +160,7 @@ async function report(args: string[], io: CliIo): Promise<number> {
   const budget = rateFlag(values.budget, '--budget', FLAKES_USAGE);
   const perTest = aliased(values, 'per-test-budget', 'test-budget', io, FLAKES_USAGE);
   const testBudget = rateFlag(perTest, '--per-test-budget', FLAKES_USAGE);
+  const otlp = otlpFlags(values);
   const { window, branch } = windowOf(values, io, FLAKES_USAGE);
   const topText = stringFlag(values.top);
   const top = topText === undefined ? 10 : Number(topText);
@@ -157,6 +192,7 @@ async function report(args: string[], io: CliIo): Promise<number> {
   }
   const junit = stringFlag(values.junit);
   if (junit !== undefined) await junitOf(junit, given, history, io, values['junit-quarantined']);
+  if (otlp) await exportRun(otlp, await runOf(given, history), io);
   if (!stats.overBudget) return 0;
   const reasons = [
     ...(budget !== undefined && stats.flakeRate > budget

@@ -12,14 +12,9 @@ import { join } from 'node:path';
 import { randomBytes } from '../lazyRequire.ts';
 import type { RunReport, TestRecord } from '../flakes/schema.ts';
 import { clip } from './testSpan.ts';
+import { OTLP_PACKAGES, otlpProtocol, type OtlpOptions } from './otlpOptions.ts';
 
-export interface OtlpOptions {
-  /** The traces endpoint (`…/v1/traces`); default: the `OTEL_EXPORTER_OTLP_*` variables, else the exporter's default. */
-  endpoint?: string;
-  headers?: Record<string, string>;
-  /** How long to wait for the collector, in ms. Default 10 000. */
-  timeout?: number;
-}
+export type { OtlpOptions } from './otlpOptions.ts';
 
 export type OtlpOutcome = { sent: number; traceId: string } | { warning: string };
 
@@ -51,10 +46,6 @@ interface Exporter {
   shutdown(): Promise<void>;
 }
 
-const PACKAGES = {
-  json: '@opentelemetry/exporter-trace-otlp-http',
-  protobuf: '@opentelemetry/exporter-trace-otlp-proto',
-};
 const MAX_MESSAGE = 1_000;
 
 function hrTime(ms: number): HrTime {
@@ -62,17 +53,26 @@ function hrTime(ms: number): HrTime {
   return [whole, Math.round((ms - whole * 1_000) * 1e6)];
 }
 
-/** The exporter class from the project (its node_modules), else from wherever unflake resolves it; undefined when absent. */
-function loadExporter(name: string): (new (config: Record<string, unknown>) => Exporter) | undefined {
-  for (const from of [join(process.cwd(), 'package.json'), import.meta.url]) {
+type ExporterClass = new (config: Record<string, unknown>) => Exporter;
+
+/** Where the exporter is looked for: the project (its node_modules), then wherever unflake itself resolves packages. */
+const EXPORTER_PLACES = (): string[] => [join(process.cwd(), 'package.json'), import.meta.url];
+
+/** The exporter class, resolved from the first of `places` that has it; undefined when none does. */
+function loadExporter(name: string, places: readonly string[]): ExporterClass | undefined {
+  for (const from of places) {
     try {
-      return (createRequire(from)(name) as { OTLPTraceExporter: new (config: Record<string, unknown>) => Exporter })
-        .OTLPTraceExporter;
+      return (createRequire(from)(name) as { OTLPTraceExporter: ExporterClass }).OTLPTraceExporter;
     } catch {
       /* try the next place */
     }
   }
   return undefined;
+}
+
+/** Attributes without the unset ones: the exporters send an undefined value as an empty attribute. */
+function defined(attributes: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
 }
 
 const ids = {
@@ -89,12 +89,14 @@ function testSpan(
   const trace = first?.fingerprint?.trace;
   const span = first?.fingerprint?.span;
   const failed = test.status === 'failed';
+  // One id per span: the exporter may ask for the context more than once.
+  const context = { traceId: run.traceId, spanId: ids.span(), traceFlags: 1 };
   return {
     ...base,
     name: test.name.startsWith(`${test.file} > `) ? test.name : `${test.file} > ${test.name}`,
-    spanContext: () => ({ traceId: run.traceId, spanId: ids.span(), traceFlags: 1 }),
+    spanContext: () => context,
     parentSpanContext: { traceId: run.traceId, spanId: run.spanId, traceFlags: 1 },
-    attributes: {
+    attributes: defined({
       'test.case.name': test.name,
       'test.suite.name': test.file,
       'test.case.result.status': test.status === 'skipped' ? undefined : failed ? 'fail' : 'pass',
@@ -105,7 +107,7 @@ function testSpan(
       'unflake.first_failure': first ? clip(first.message, MAX_MESSAGE) : undefined,
       'unflake.attempt.trace_id': trace,
       'unflake.quarantined': test.quarantined ? true : undefined,
-    },
+    }),
     status: { code: failed ? 2 : 0 },
     // The failing attempt's own trace (its `Run: trace … span …`), when the failure printed both ids.
     links:
@@ -139,7 +141,7 @@ export function runSpans(report: RunReport): SpanRecord[] {
     ...base,
     name: `unflake run ${report.runner}`,
     spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
-    attributes: {
+    attributes: defined({
       'test.suite.run.status': failed ? 'failure' : 'success',
       'cicd.pipeline.run.id': report.run.id,
       'vcs.ref.head.revision': report.run.sha,
@@ -149,23 +151,32 @@ export function runSpans(report: RunReport): SpanRecord[] {
       'unflake.flaky': report.totals.flaky,
       'unflake.failed': report.totals.failed,
       'unflake.flake_rate': report.flakeRate,
-    },
+    }),
     status: { code: failed ? 2 : 0 },
     links: [],
   };
   return [runSpan, ...report.tests.map((test) => testSpan(test, { traceId, spanId, start, end }, base))];
 }
 
-/** Sends the report's spans; never throws: a missing exporter or an unreachable collector is a warning. */
+/**
+ * Sends the report's spans; never throws: a missing exporter, an unsupported protocol or an unreachable collector is
+ * one warning. `places`: where the exporter package is resolved from (tests give a folder without it).
+ */
 export async function exportRunOverOtlp(
   report: RunReport,
   options: OtlpOptions = {},
   env: NodeJS.ProcessEnv = process.env,
+  places: readonly string[] = EXPORTER_PLACES(),
 ): Promise<OtlpOutcome> {
-  const protobuf = /protobuf/i.test(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '');
-  const name = protobuf ? PACKAGES.protobuf : PACKAGES.json;
-  const Exporter = loadExporter(name);
-  if (!Exporter) return { warning: `unflake: the run was not exported over OTLP: install ${name} (npm i -D ${name}).` };
+  const protocol = otlpProtocol(env);
+  if (typeof protocol !== 'string')
+    return { warning: `unflake: the run was not exported over OTLP: ${protocol.error}.` };
+  const name = OTLP_PACKAGES[protocol];
+  const Exporter = loadExporter(name, places);
+  if (!Exporter)
+    return {
+      warning: `unflake: the run was not exported over OTLP (${protocol}): ${name} is not installed. Install it beside unflake: npm i -D ${name}`,
+    };
   const spans = runSpans(report);
   const timeout = options.timeout ?? 10_000;
   const exporter = new Exporter({
