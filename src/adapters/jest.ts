@@ -80,6 +80,7 @@ interface CircusTest {
   failing?: boolean;
   timeout?: number;
   errors?: unknown[];
+  invocations?: number;
 }
 
 function circusState(): { rootDescribeBlock?: CircusBlock; currentlyRunningTest?: CircusTest | null } | undefined {
@@ -107,6 +108,37 @@ export function runRootHookLast(fn: unknown): boolean {
   if (!hooks || index < 0) return false;
   hooks.push(...hooks.splice(index, 1));
   return true;
+}
+
+/** The running test's `invocations` (1 on the first attempt, +1 per `jest.retryTimes` retry), if it is marked running. */
+export function jestRunningTestInvocations(): number | undefined {
+  const invocations = circusState()?.currentlyRunningTest?.invocations;
+  return typeof invocations === 'number' ? invocations : undefined;
+}
+
+/**
+ * The running test's errors so far: jest-circus records each failure as `[error, asyncError]` (or the error alone),
+ * before the afterEach hooks run. The first one's error, or null when there is none yet; undefined when no test is
+ * marked running.
+ */
+export function jestRunningTestFirstError(): { error: unknown } | null | undefined {
+  const errors = circusState()?.currentlyRunningTest?.errors;
+  if (!Array.isArray(errors)) return undefined;
+  if (!errors.length) return null;
+  const first: unknown = errors[0];
+  return { error: Array.isArray(first) ? first[0] : first };
+}
+
+/** Replaces the function of every sequential (not `test.concurrent`) test of the file: `wrap(fn)` gives the new one. */
+export function wrapJestSequentialTests(wrap: (fn: CircusFn) => CircusFn): void {
+  const visit = (block: CircusBlock): void => {
+    for (const child of block.children ?? []) {
+      if (child.type !== 'test') visit(child);
+      else if (!child.concurrent && typeof child.fn === 'function') child.fn = wrap(child.fn);
+    }
+  };
+  const root = circusState()?.rootDescribeBlock;
+  if (root) visit(root);
 }
 
 /** The titles of the test jest-circus is running (sequential tests; concurrent ones are not marked running). */

@@ -1,13 +1,36 @@
 /**
- * What unflake reads of Vitest's internals: a task's timeout and start (for the test's deadline), and
- * the global expect's state (for the running test's name). The only file that reads them.
+ * What unflake reads of Vitest's internals: a task's timeout and start (for the test's deadline), its retry index and
+ * errors (for the attempt's span), and the global expect's state (for the running test's name). The only file that
+ * reads them.
  */
 import type { TestTiming } from './testTiming.ts';
 
 interface VitestTaskLike {
   type?: string;
   timeout?: number;
-  result?: { startTime?: number; attempts?: { startTime?: number; duration?: number }[] };
+  result?: {
+    startTime?: number;
+    attempts?: { startTime?: number; duration?: number }[];
+    state?: string;
+    errors?: unknown[];
+    retryCount?: number;
+  };
+}
+
+/** A task's `result.retryCount`: the retry index (0 on the first attempt), if Vitest has set it. */
+export function vitestTaskRetry(task: unknown): number | undefined {
+  const count = (task as VitestTaskLike | undefined)?.result?.retryCount;
+  return typeof count === 'number' ? count : undefined;
+}
+
+/**
+ * A task's recorded errors (Vitest keeps a failed attempt's errors on the task through its retries): `[]` when it has a
+ * result without errors, undefined before it has a result.
+ */
+export function vitestTaskErrors(task: unknown): readonly unknown[] | undefined {
+  const result = (task as VitestTaskLike | undefined)?.result;
+  if (!result) return undefined;
+  return Array.isArray(result.errors) ? result.errors : [];
 }
 
 /** Vitest's task (`this.task` in a matcher, `context.task` in a hook): its timeout from its start. */

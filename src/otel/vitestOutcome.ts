@@ -1,28 +1,19 @@
-/** What a Vitest task says of its attempt, for the attempt's span: its retry index and whether it failed. */
+/** What a Vitest task says of its attempt, for the attempt's span (from vitest.ts' reads): its retry index, whether it failed. */
+import { vitestTaskErrors, vitestTaskRetry } from '../adapters/vitest.ts';
 import type { TestOutcome } from './testSpan.ts';
 
-interface VitestTaskResult {
-  state?: string;
-  errors?: unknown[];
-  retryCount?: number;
-}
+/** The retry index (0 on the first attempt). */
+export const vitestAttempt = vitestTaskRetry;
 
-/** `result.retryCount`: the retry index (0 on the first attempt). */
-export function vitestAttempt(task: unknown): number | undefined {
-  const count = (task as { result?: VitestTaskResult } | undefined)?.result?.retryCount;
-  return typeof count === 'number' ? count : undefined;
-}
-
-/** How many errors the task has recorded so far (Vitest keeps a failed attempt's errors on the task through its retries). */
+/** How many errors the task has recorded so far (a failed attempt's errors stay on the task through its retries). */
 export function vitestErrorCount(task: unknown): number {
-  const errors = (task as { result?: VitestTaskResult } | undefined)?.result?.errors;
-  return Array.isArray(errors) ? errors.length : 0;
+  return vitestTaskErrors(task)?.length ?? 0;
 }
 
 /** Whether this attempt failed: errors recorded since it began (`before`: vitestErrorCount at its start). */
 export function vitestOutcome(task: unknown, before: number): TestOutcome | undefined {
-  const result = (task as { result?: VitestTaskResult } | undefined)?.result;
-  if (!result) return undefined;
-  const errors = Array.isArray(result.errors) ? result.errors.slice(before) : [];
-  return errors.length ? { failed: true, error: errors[0] } : { failed: false };
+  const errors = vitestTaskErrors(task);
+  if (!errors) return undefined;
+  const since = errors.slice(before);
+  return since.length ? { failed: true, error: since[0] } : { failed: false };
 }
