@@ -6,8 +6,14 @@
  * `unflake/vitest` and `unflake/jest` import their runner, which refuses to load outside it: there the
  * runner module is a stub (module.registerHooks), so the figure is unflake's own part of the setup entry.
  * Separately (untimed), which heavy modules got loaded: @sinonjs/fake-timers, fast-check, node:http(s),
- * node:crypto. A positive control creates a TestClock, which must load fake-timers.
- * `node bench/importCost.ts [n]` prints the JSON; bench/run.ts calls measureImportCost().
+ * node:crypto, node:util, node:worker_threads, node:net (any of them requested by `import`/`require`, or
+ * loaded at all per process.moduleLoadList, which also sees process.getBuiltinModule; node:util is loaded by
+ * Node's bootstrap, so for it only a request counts: its ESM namespace is what costs, about 4 ms on Node 24).
+ * A positive control creates a TestClock, which must load fake-timers.
+ * `node bench/importCost.ts [n] [--summary]` prints the JSON (or p50 per entry); bench/run.ts calls
+ * measureImportCost(). UNFLAKE_IMPORT_NODE=/path/to/node times another Node (e.g. the system Node 20): there
+ * the entries that need a stubbed runner and the load checks need module.registerHooks (Node ≥ 22.15) and are
+ * left out when it is missing.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -35,6 +41,8 @@ export interface ImportCost {
   node: string;
   samples: Record<string, ImportSample[]>;
   loadChecks: Record<string, LoadCheck>;
+  /** Variants left out because the child Node lacks module.registerHooks. */
+  skipped?: string[];
 }
 
 /** The goal of issue 20 for `import('unflake')`, cold, in ms. */
@@ -45,12 +53,22 @@ const root = process.env.UNFLAKE_PACKAGE_ROOT ?? join(dirname(fileURLToPath(impo
 const file = (name: string): string => join(root, 'dist', name);
 const url = (name: string): string => pathToFileURL(file(name)).href;
 
-/** Heavy modules and how to spot them among resolved URLs and require.cache keys. */
+/** The Node whose import cost is timed (default: the one running this file). */
+const childNode = process.env.UNFLAKE_IMPORT_NODE ?? process.execPath;
+
+/**
+ * Heavy modules and how to spot them among resolved URLs, require.cache keys and process.moduleLoadList
+ * entries that the import added ("NativeModule net"). Each test is serialised into the child: no closures.
+ */
 const HEAVY: Record<string, (id: string) => boolean> = {
   '@sinonjs/fake-timers': (id) => id.includes('fake-timers'),
   'fast-check': (id) => id.includes('/fast-check/'),
-  'node:http': (id) => id === 'node:http' || id === 'node:https' || id === 'http' || id === 'https',
-  'node:crypto': (id) => id === 'node:crypto' || id === 'crypto',
+  'node:http': (id) => /^(node:|NativeModule )?https?$/.test(id),
+  'node:crypto': (id) => /^(node:|NativeModule )?crypto$/.test(id),
+  // Already in moduleLoadList at startup: only an import/require of it shows (`node:util` or `util`).
+  'node:util': (id) => id === 'node:util' || id === 'util',
+  'node:worker_threads': (id) => /^(node:|NativeModule )?worker_threads$/.test(id),
+  'node:net': (id) => /^(node:|NativeModule )?net$/.test(id),
   'the reporter': (id) => /\/dist\/reporter\.c?js$/.test(id),
 };
 
@@ -127,13 +145,14 @@ function checkScript({ statement, esm, before = '' }: Variant, createClock: bool
 const nodeModule = process.getBuiltinModule('node:module');
 const moduleCache = nodeModule.createRequire(${JSON.stringify(pathToFileURL(join(root, 'package.json')).href)}).cache;
 const seen = new Set();
+const loadedBefore = new Set(process.moduleLoadList);
 nodeModule.registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); if (specifier.startsWith('node:') || !specifier.includes('/')) seen.add(specifier); return r; } });
 let error;
 try {
   const mod = ${statement.replace(/;$/, '')};
   ${createClock ? 'new mod.TestClock();' : ''}
 } catch (e) { error = e.message; }
-const ids = [...seen, ...Object.keys(moduleCache)];
+const ids = [...seen, ...Object.keys(moduleCache), ...process.moduleLoadList.filter((m) => !loadedBefore.has(m))];
 const heavy = Object.entries({ ${Object.entries(HEAVY)
     .map(([name, test]) => `${JSON.stringify(name)}: ${test.toString()}`)
     .join(', ')} }).filter(([, test]) => ids.some(test)).map(([name]) => name);
@@ -145,14 +164,22 @@ process.stdout.write(JSON.stringify({ fakeTimersLoaded: heavy.includes('@sinonjs
 function run(code: string, esm: boolean): { out: string; processMs: number } {
   const start = performance.now();
   const args = ['--expose-gc', ...(esm ? ['--input-type=module'] : []), '-e', code];
-  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(childNode, args, { cwd: root, encoding: 'utf8' });
   const processMs = performance.now() - start;
   if (result.status !== 0) throw new Error(`importCost: child exited with ${result.status}: ${result.stderr}`);
   return { out: result.stdout, processMs };
 }
 
+/** Whether the child Node has module.registerHooks (the runner stub and the load checks need it). */
+function childHasHooks(): boolean {
+  const probe = spawnSync(childNode, ['-p', "typeof require('node:module').registerHooks"], { encoding: 'utf8' });
+  return probe.stdout.trim() === 'function';
+}
+
 export function measureImportCost(n = 15): ImportCost {
-  const names = Object.keys(variants);
+  const hooks = childHasHooks();
+  const skipped = hooks ? [] : Object.keys(variants).filter((name) => variants[name]!.before !== undefined);
+  const names = Object.keys(variants).filter((name) => !skipped.includes(name));
   const samples: Record<string, ImportSample[]> = Object.fromEntries(names.map((name) => [name, []]));
   // One untimed round first (disk cache), then n rounds, round-robin.
   for (let rep = -1; rep < n; rep++) {
@@ -164,7 +191,7 @@ export function measureImportCost(n = 15): ImportCost {
     }
   }
   const loadChecks: Record<string, LoadCheck> = {};
-  for (const name of names.filter((n) => !n.startsWith('baseline'))) {
+  for (const name of hooks ? names.filter((n) => !n.startsWith('baseline')) : []) {
     const variant = variants[name]!;
     loadChecks[name] = JSON.parse(run(checkScript(variant, false), variant.esm).out) as LoadCheck;
     if (name.includes('unflake/clock'))
@@ -172,9 +199,30 @@ export function measureImportCost(n = 15): ImportCost {
         run(checkScript(variant, true), variant.esm).out,
       ) as LoadCheck;
   }
-  return { n, node: process.version, samples, loadChecks };
+  const node = spawnSync(childNode, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return { n, node, samples, loadChecks, ...(skipped.length ? { skipped } : {}) };
+}
+
+const p50 = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** One line per entry: wall and CPU p50 (ms), then what the load checks found. */
+function summary(cost: ImportCost): string {
+  const lines = [`${cost.node}, N = ${cost.n}, p50 wall ms / CPU ms`];
+  for (const [name, s] of Object.entries(cost.samples)) {
+    const cpu = s.map((r) => r.cpuMs ?? NaN);
+    lines.push(`${p50(s.map((r) => r.ms)).toFixed(1).padStart(6)} / ${p50(cpu).toFixed(1).padStart(5)}  ${name}`);
+  }
+  for (const [name, check] of Object.entries(cost.loadChecks))
+    lines.push(`loaded by ${name}: ${check.heavy?.join(', ') || 'none'}${check.error ? ` (error: ${check.error})` : ''}`);
+  if (cost.skipped) lines.push(`skipped (no module.registerHooks): ${cost.skipped.join('; ')}`);
+  return lines.join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  console.log(JSON.stringify(measureImportCost(Number(process.argv[2] ?? 15)), null, 2));
+  const cost = measureImportCost(Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 15));
+  console.log(process.argv.includes('--summary') ? summary(cost) : JSON.stringify(cost, null, 2));
 }

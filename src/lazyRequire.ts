@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { crypto, nodeModule } from './runtime/builtins.ts';
 
 /**
  * A loader that requires a (CommonJS) dependency on first use, so importing unflake does not load it.
@@ -7,14 +7,10 @@ import { createRequire } from 'node:module';
  */
 export function lazyRequire<T>(name: string): () => T {
   let cached: T | undefined;
-  return () => (cached ??= createRequire(import.meta.url)(name) as T);
+  return () => (cached ??= nodeModule().createRequire(import.meta.url)(name) as T);
 }
 
-/**
- * node:crypto's `randomBytes`, loading node:crypto (about 6 ms, the largest part of importing unflake
- * once node:http is lazy) on the first call instead of at import. `process.getBuiltinModule` is
- * synchronous and the same in the ESM and CJS builds.
- */
+/** node:crypto's `randomBytes`, loading node:crypto on the first call instead of at import (runtime/builtins.ts). */
 export function randomBytes(size: number): Buffer {
-  return (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).randomBytes(size);
+  return crypto().randomBytes(size);
 }

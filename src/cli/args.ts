@@ -1,5 +1,5 @@
 /** What every `unflake` command shares: its output streams, usage errors, flags, durations. */
-import { parseArgs } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import { DURATION_EXAMPLES, parseDuration } from '../flakes/units.ts';
 import { closest } from '../options/checkOptions.ts';
 
@@ -40,7 +40,7 @@ export function parseFlags(
 ): { values: FlagValues; positionals: string[] } {
   const all = { ...COMMON, ...options };
   try {
-    const { values, positionals } = parseArgs({ args, options: all, allowPositionals: true, strict: true });
+    const { values, positionals } = util().parseArgs({ args, options: all, allowPositionals: true, strict: true });
     return { values: values as FlagValues, positionals };
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').slice(0, 300);

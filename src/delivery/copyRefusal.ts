@@ -1,7 +1,8 @@
 /** What a snapshot (snapshot.ts) refuses to copy: objects that keep their data where a copy cannot see it. */
-import { types } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 
 // Read once: under a test runner's module loader every access to an imported binding can cost a getter call.
+// node:util is already loaded by Node's bootstrap: util() is a lookup (runtime/builtins.ts).
 const {
   isAnyArrayBuffer,
   isArrayBufferView,
@@ -20,7 +21,7 @@ const {
   isSetIterator,
   isWeakMap,
   isWeakSet,
-} = types;
+} = util().types;
 
 const REFUSED_TAGS: Record<string, string> = {
   WeakRef: 'a WeakRef',

@@ -9,7 +9,7 @@
  * keeps its data where a copy cannot see it (a WeakMap, a Promise, a Proxy, an iterator…) is a
  * TypeError naming its path, since copying it would compare an empty shell.
  */
-import { types } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import { isUrl, refusal } from './copyRefusal.ts';
 import { StopSignal } from './session.ts';
 
@@ -17,7 +17,7 @@ export { snapshotEquality, valueTesters } from './snapshotEquality.ts';
 
 // Read once: under a test runner's module loader every access to an imported binding can cost a getter call.
 const { isAnyArrayBuffer, isBoxedPrimitive, isDataView, isDate, isMap, isNativeError, isRegExp, isSet, isTypedArray } =
-  types;
+  util().types;
 
 /** A path segment from the root `state()`, joined only when an error needs it. */
 interface Path {

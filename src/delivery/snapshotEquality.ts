@@ -3,11 +3,12 @@
  * that make the runner's `equals` compare snapshots as values: Map and Set contents (the runner's
  * `iterableEquality`) and ArrayBuffer/DataView bytes.
  */
-import { isDeepStrictEqual as nodeDeepStrictEqual, types } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 
 // Read once: under a test runner's module loader every access to an imported binding can cost a getter call.
-const { isAnyArrayBuffer, isDataView } = types;
-const isDeepStrictEqual = nodeDeepStrictEqual;
+// node:util is already loaded by Node's bootstrap: util() is a lookup (runtime/builtins.ts).
+const { isAnyArrayBuffer, isDataView } = util().types;
+const { isDeepStrictEqual } = util();
 
 type Tester = (a: unknown, b: unknown, ...rest: never[]) => boolean | undefined;
 

@@ -3,7 +3,8 @@
  * once, or on heal() when the proxy is partitioned), and a Pipe each way. A reset or error on one side
  * reaches the other as a reset; a clean end or close reaches it after the bytes still held.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { net } from '../runtime/builtins.ts';
 import type { Endpoint } from './options.ts';
 import { Pipe, type PipeControl } from './pipe.ts';
 
@@ -48,7 +49,7 @@ export class Connection {
   /** Opens the connection to the target; the client's bytes wait in the up pipe until it is made. */
   connectUpstream(): void {
     if (this.#upstream || this.#done || this.#clientClosed) return;
-    const upstream = connect({ host: this.#target.host, port: this.#target.port, allowHalfOpen: true });
+    const upstream = net().connect({ host: this.#target.host, port: this.#target.port, allowHalfOpen: true });
     this.#upstream = upstream;
     upstream.setNoDelay(true);
     this.#down = new Pipe(upstream, this.#control.down);

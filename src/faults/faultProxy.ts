@@ -4,7 +4,8 @@
  * a partition that holds bytes until heal(), refused connections and resets. Toxiproxy's toxics are the
  * model; this runs in-process, so nothing needs installing.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { net } from '../runtime/builtins.ts';
 import { Connection, type ConnectionControl } from './connection.ts';
 import {
   faultInjected,
@@ -191,7 +192,7 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
   };
   const { connections, counts } = state;
   const control = connectionControl(state, random);
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, acceptClient(state, target, control));
+  const server = net().createServer({ allowHalfOpen: true, pauseOnConnect: false }, acceptClient(state, target, control));
   const port = await listen(server, checked.host, checked.port);
   const address = formatEndpoint({ host: checked.host, port });
   const method = (name: string) => `proxy.${name}() (${checked.name})`;

@@ -2,7 +2,7 @@
  * What a failed attempt leaves as evidence: its first lines, its category, and the fields of its
  * `Run:` fingerprint line (which can sit below the lines kept, so it is read from the whole message).
  */
-import { stripVTControlCharacters } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import type { AttemptFailure, FlakeCategory, Fingerprint } from './schema.ts';
 
 export const NO_MESSAGE =
@@ -27,7 +27,7 @@ export function classifyFailure(message: string): FlakeCategory {
 }
 
 /** Every terminal control sequence (colours, cursor moves, hyperlinks), not only colours: Node's own list. */
-export const stripAnsi = (text: string): string => stripVTControlCharacters(text);
+export const stripAnsi = (text: string): string => util().stripVTControlCharacters(text);
 
 const MAX_LINE = 300;
 

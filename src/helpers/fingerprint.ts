@@ -4,7 +4,7 @@
  * `configure({ fingerprint })` (region, image tag, …), so a CI failure can be matched with the
  * system's logs and reproduced.
  */
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/builtins.ts';
 import { firstVariable, SHA_VARIABLES } from '../flakes/runInfo.ts';
 import { configuredDefaults } from '../options/defaults.ts';
 import { currentTestState } from '../runner/testState.ts';

@@ -3,7 +3,7 @@
  * already deleted (a 404, ENOENT) is done, not a new flake; any other error fails the test, after
  * the test's own error, naming the cleanup.
  */
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/builtins.ts';
 import { checkOptions } from '../options/checkOptions.ts';
 import { captureCallSite, findCallSite } from '../runner/callSite.ts';
 import {

@@ -9,7 +9,7 @@
  * Its listeners are removed when the running test ends (its state's `ended` signal), by `stop()`, or by
  * `using` (`Symbol.dispose`); outside a test only `stop()` removes them.
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../runtime/builtins.ts';
 import { checkOptions } from '../options/checkOptions.ts';
 import type { WakeSubscriber } from '../options/types.ts';
 import { argumentError, describeValue } from '../options/checkMs.ts';
@@ -160,7 +160,7 @@ function recordingProxy<T>(
   };
   const probe = (): RecordedEvent<T>[] => entries.slice();
   // util.inspect shows a proxy's target, not what its traps say: the description lives on the target too.
-  Object.defineProperty(probe, inspect.custom, { value: describe });
+  Object.defineProperty(probe, inspectCustom, { value: describe });
   return new Proxy(probe, {
     apply: () => entries.slice(),
     get(fn, key) {
@@ -244,7 +244,7 @@ export function record<T = unknown>(
     [Symbol.dispose]: () => stop,
     [WAKE_SOURCE]: () => subscribe,
     [Symbol.iterator]: () => () => entries.slice()[Symbol.iterator](),
-    [inspect.custom]: () => describe,
+    [inspectCustom]: () => describe,
     toString: () => describe,
     // JSON.stringify(recording) would otherwise drop it (a function): the entries, as a plain array.
     toJSON: () => () => entries.slice(),

@@ -4,12 +4,11 @@
  * `crypto.randomUUID` follow it until the test ends.
  */
 import type * as NodeCrypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
-import { inspect } from 'node:util';
 import type * as Xoroshiro from 'pure-rand/generator/xoroshiro128plus';
 import type * as UniformInt from 'pure-rand/distribution/uniformInt';
 import type * as UniformFloat64 from 'pure-rand/distribution/uniformFloat64';
 import { lazyRequire } from '../lazyRequire.ts';
+import { crypto as nodeCrypto, inspect, nodeModule } from '../runtime/builtins.ts';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { hash32, testSeed } from './testSeed.ts';
@@ -34,8 +33,7 @@ export interface SeededRandom {
   install(): () => void;
 }
 
-// Loaded on first use, not when unflake is imported (issue 20): node:crypto alone costs ~6 ms to load.
-const nodeCrypto = (): typeof NodeCrypto => process.getBuiltinModule('node:crypto') as typeof NodeCrypto;
+// Loaded on first use, not when unflake is imported (issue 20): node:crypto (runtime/builtins.ts) and pure-rand.
 const loadXoroshiro = lazyRequire<typeof Xoroshiro>('pure-rand/generator/xoroshiro128plus');
 const loadUniformInt = lazyRequire<typeof UniformInt>('pure-rand/distribution/uniformInt');
 const loadUniformFloat64 = lazyRequire<typeof UniformFloat64>('pure-rand/distribution/uniformFloat64');
@@ -124,7 +122,7 @@ function patchGlobals(): void {
   if (web) Object.defineProperty(web, 'randomUUID', { value: uuid, configurable: true, writable: true });
   nodeCrypto().randomUUID = uuid as typeof NodeCrypto.randomUUID;
   // `import { randomUUID } from 'node:crypto'` (native ESM) sees the change only after this.
-  syncBuiltinESMExports();
+  nodeModule().syncBuiltinESMExports();
 }
 
 function restoreGlobals(): void {
@@ -139,7 +137,7 @@ function restoreGlobals(): void {
     else delete web.randomUUID;
   }
   nodeCrypto().randomUUID = original.nodeUuid as typeof NodeCrypto.randomUUID;
-  syncBuiltinESMExports();
+  nodeModule().syncBuiltinESMExports();
 }
 
 function install(rng: SeededRandom): () => void {

@@ -2,10 +2,10 @@
  * One seed per run, one per test: tests, fixtures, workers and child processes draw their random
  * data from the same place, so rerunning with the `UNFLAKE_SEED` a failure printed gives the same data.
  */
-import * as workerThreads from 'node:worker_threads';
 import { currentTestName } from './currentTest.ts';
 import { currentTestState } from '../runner/testState.ts';
 import { runId } from './workerNamespace.ts';
+import { workerThreads } from '../runtime/builtins.ts';
 
 export const SEED_ENV = 'UNFLAKE_SEED';
 const ENV_DATA_KEY = 'unflake.seed';
@@ -37,7 +37,7 @@ function parseSeed(text: string): number {
 
 function fromEnvironmentData(): number | undefined {
   try {
-    const value = workerThreads.getEnvironmentData(ENV_DATA_KEY);
+    const value = workerThreads().getEnvironmentData(ENV_DATA_KEY);
     return typeof value === 'number' ? value : undefined;
   } catch {
     return undefined;
@@ -58,7 +58,7 @@ export function runSeed(): number {
       : (fromEnvironmentData() ?? hash32(`unflake-seed:${runId()}`));
   process.env[SEED_ENV] = String(seed);
   try {
-    workerThreads.setEnvironmentData(ENV_DATA_KEY, seed);
+    workerThreads().setEnvironmentData(ENV_DATA_KEY, seed);
   } catch {
     /* process.env alone */
   }

@@ -3,7 +3,7 @@
  * bucket prefixes: the first upgrade, isolate state per worker.
  */
 import { randomBytes } from '../lazyRequire.ts';
-import * as workerThreads from 'node:worker_threads';
+import { workerThreads } from '../runtime/builtins.ts';
 import { currentTestState } from '../runner/testState.ts';
 
 export const RUN_ID_ENV = 'UNFLAKE_RUN_ID';
@@ -36,7 +36,7 @@ export function runId(): string {
   if (fromEnv && sanitize(fromEnv)) return sanitize(fromEnv).slice(0, 16);
   let id: unknown;
   try {
-    id = workerThreads.getEnvironmentData(ENV_DATA_KEY);
+    id = workerThreads().getEnvironmentData(ENV_DATA_KEY);
   } catch {
     id = undefined;
   }
@@ -44,7 +44,7 @@ export function runId(): string {
     const bytes = randomBytes(8);
     id = Array.from(bytes, (b) => (b % 36).toString(36)).join('');
     try {
-      workerThreads.setEnvironmentData(ENV_DATA_KEY, id as string);
+      workerThreads().setEnvironmentData(ENV_DATA_KEY, id as string);
     } catch {
       /* very old runtimes: process.env alone */
     }

@@ -6,7 +6,7 @@
  * `from` is a check (a function returning true/false, or an asymmetric matcher such as
  * `expect.any(Number)`) or a value, compared with deep strict equality (`util.isDeepStrictEqual`).
  */
-import { isDeepStrictEqual } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import { usageError } from '../errors.ts';
 import { summarize } from './timeline.ts';
 
@@ -55,5 +55,5 @@ export function fromRule(from: unknown): FromRule {
   }
   if (isAsymmetricMatcher(from))
     return { describe: boundSummary(from), matches: (value) => from.asymmetricMatch(value) === true };
-  return { describe: boundSummary(from), matches: (value) => isDeepStrictEqual(value, from) };
+  return { describe: boundSummary(from), matches: (value) => util().isDeepStrictEqual(value, from) };
 }

@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/builtins.ts';
 import { boundValue, describeThrown, SUMMARY_LIMITS } from '../report/boundValue.ts';
 import type { TimelineEntry } from './PollResult.ts';
 

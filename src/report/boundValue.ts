@@ -19,7 +19,8 @@
  * `boundPair(expected, received)` cuts both sides of a diff at the same places, and moves an array's
  * (or string's) window to the first difference, so a diff of two cut values still shows where they differ.
  */
-import { inspect, types } from 'node:util';
+import type { InspectOptions } from 'node:util';
+import { inspect, util } from '../runtime/builtins.ts';
 import type { BoundLimits } from './boundLimits.ts';
 import { walkValue } from './boundWalk.ts';
 import { formatCount } from './standIn.ts';
@@ -54,7 +55,7 @@ export const MESSAGE_CAP = 256 * 1024;
 /** One line saying what was thrown, whatever it is; never throws. */
 export function describeThrown(error: unknown): string {
   try {
-    if (types.isNativeError(error) || error instanceof Error) {
+    if (util().types.isNativeError(error) || error instanceof Error) {
       const { name, message } = error as Error;
       return cutLine(
         `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.split('\n')[0] : ''}`,
@@ -67,7 +68,7 @@ export function describeThrown(error: unknown): string {
 }
 
 /** util.inspect that never throws (a throwing `inspect.custom` or trap gives a marker instead). */
-export function safeInspect(value: unknown, options: Parameters<typeof inspect>[1] = {}): string {
+export function safeInspect(value: unknown, options: InspectOptions = {}): string {
   try {
     return inspect(value, { colors: false, ...options });
   } catch (error) {

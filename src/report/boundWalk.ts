@@ -3,7 +3,7 @@
  * most `limits.values` values, reads own properties through their descriptors (so no getter runs), and
  * returns the original of every part that fits, so only what does not fit is replaced.
  */
-import { types } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import type { BoundLimits } from './boundLimits.ts';
 import {
   chooseKeys,
@@ -16,6 +16,9 @@ import {
   windows,
 } from './findDifference.ts';
 import { Cut, formatCount, isLeafObject, labelOf, shellOf, sizeOf } from './standIn.ts';
+
+// node:util is already loaded by Node's bootstrap: reading it here is a lookup (runtime/builtins.ts).
+const { types } = util();
 
 interface Walk {
   limits: Readonly<BoundLimits>;

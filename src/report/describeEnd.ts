@@ -1,6 +1,6 @@
 import type { Broken, EndReason, PollResult } from '../poll/PollResult.ts';
 import { formatDuration as ms } from './formatDuration.ts';
-import { types } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import { describeThrown } from './boundValue.ts';
 import { firstLine } from './firstLine.ts';
 
@@ -92,7 +92,7 @@ function describeReason(result: PollResult, goal: Goal): string {
     case 'not-ignorable':
       return `Failed at attempt ${attempts} ${after}: the probe threw an error that \`ignore\` does not accept as "not yet".`;
     case 'aborted':
-      return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${types.isNativeError(reason.reason) ? firstLine(reason.reason) : describeThrown(reason.reason)}`}`;
+      return `Aborted by the signal at attempt ${attempts} ${after}${reason.reason === undefined ? '.' : `: ${util().types.isNativeError(reason.reason) ? firstLine(reason.reason) : describeThrown(reason.reason)}`}`;
     case 'test-ended':
       return `The test ended while it was still running ${after}: it was stopped, and a stopped poll is never a pass.`;
     case 'matched':

@@ -2,8 +2,11 @@
  * Where two values first differ, found cheaply, so a cut keeps that place on both sides of a diff.
  * Unsure (the budget is spent, a Proxy, a Map) counts as equal: the worst outcome is the default cut.
  */
-import { types } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import { isLeafObject } from './standIn.ts';
+
+// node:util is already loaded by Node's bootstrap: reading it here is a lookup (runtime/builtins.ts).
+const { types } = util();
 
 /** Values compared per side while looking for the first difference (a few ms for 2M numbers). */
 export const COMPARE_BUDGET = 2_000_000;

@@ -3,7 +3,7 @@
  * `cause` chain. Whatever was thrown, this never throws: a throwing getter, `toString` or Proxy trap,
  * a Symbol, `null`, a cycle of causes each become text.
  */
-import { types } from 'node:util';
+import { util } from '../runtime/builtins.ts';
 import { userFrames } from '../runner/ownFrames.ts';
 import { boundValue, capText, describeThrown, safeInspect, SECTION_CAP, SUMMARY_LIMITS } from './boundValue.ts';
 
@@ -35,7 +35,7 @@ function text(result: Read, key: string): string {
 }
 
 function isErrorLike(value: unknown): value is object {
-  if (types.isNativeError(value)) return true;
+  if (util().types.isNativeError(value)) return true;
   try {
     return value instanceof Error;
   } catch {

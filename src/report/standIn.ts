@@ -2,7 +2,10 @@
  * What a bounded stand-in is made of: the marker printed where something was cut, and empty containers
  * that keep a value's class name (through a labelled prototype) without the class's own methods.
  */
-import { inspect, types } from 'node:util';
+import { inspectCustom, util } from '../runtime/builtins.ts';
+
+// node:util is already loaded by Node's bootstrap: reading it here is a lookup (runtime/builtins.ts).
+const { types } = util();
 
 const MATCHER = Symbol.for('jest.asymmetricMatcher');
 
@@ -26,7 +29,7 @@ export class Cut {
   toAsymmetricMatcher(): string {
     return this.text;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.text;
   }
 }

@@ -1,0 +1,39 @@
+/**
+ * The Node builtins unflake uses, got through `process.getBuiltinModule` (Node ≥ 20.16; engines says
+ * ≥ 20.19), never `import`ed (issue 20: importing unflake is light). Two different costs:
+ *
+ * - `node:util` is already loaded by Node's own bootstrap, so getting it is a lookup (~20 µs). What costs is
+ *   `import … from 'node:util'`: it builds the ESM namespace, which evaluates every lazy export of util
+ *   (about 3 ms on Node 24, 1 ms on Node 20, measured in a fresh process). `util()` may be called at the top
+ *   of a module to read a function once for a hot path.
+ * - `node:worker_threads` (~2.5 ms), `node:net` (~2.5 ms), `node:crypto` and `node:module` are really
+ *   loaded on the first call: call their getters inside the function that needs them, never at module top.
+ *
+ * Each getter caches the module after its first call: a hot path pays a call and a nullish check.
+ * test/helpers/lightImport.test.ts checks that `import('unflake')` neither imports node:util nor loads the others.
+ */
+import type * as NodeCrypto from 'node:crypto';
+import type * as NodeModule from 'node:module';
+import type * as NodeNet from 'node:net';
+import type * as NodeUtil from 'node:util';
+import type * as NodeWorkerThreads from 'node:worker_threads';
+
+function builtin<T>(id: string): () => T {
+  let cached: T | undefined;
+  return () => (cached ??= process.getBuiltinModule(id) as T);
+}
+
+export const util: () => typeof NodeUtil = builtin('node:util');
+export const workerThreads: () => typeof NodeWorkerThreads = builtin('node:worker_threads');
+export const net: () => typeof NodeNet = builtin('node:net');
+export const crypto: () => typeof NodeCrypto = builtin('node:crypto');
+export const nodeModule: () => typeof NodeModule = builtin('node:module');
+
+/**
+ * `util.inspect.custom` without node:util: it is the registered symbol below (Node documents it so).
+ * Typed as util's own, so `[inspectCustom]` members type-check where `inspect.custom` ones are expected.
+ */
+export const inspectCustom = Symbol.for('nodejs.util.inspect.custom') as typeof NodeUtil.inspect.custom;
+
+/** `util.inspect(value, options)` (only that form: for `inspect.custom` use `inspectCustom`). */
+export const inspect = (value: unknown, options?: NodeUtil.InspectOptions): string => util().inspect(value, options);
