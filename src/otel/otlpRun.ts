@@ -158,6 +158,15 @@ export function runSpans(report: RunReport): SpanRecord[] {
   return [runSpan, ...report.tests.map((test) => testSpan(test, { traceId, spanId, start, end }, base))];
 }
 
+/** The standard `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT` in ms, else 10 000 (the exporters' own default). */
+function timeoutOf(env: NodeJS.ProcessEnv): number {
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT']) {
+    const ms = Number(env[name]?.trim() || Number.NaN);
+    if (ms > 0 && Number.isFinite(ms)) return ms;
+  }
+  return 10_000;
+}
+
 /**
  * Sends the report's spans; never throws: a missing exporter, an unsupported protocol or an unreachable collector is
  * one warning. `places`: where the exporter package is resolved from (tests give a folder without it).
@@ -178,7 +187,7 @@ export async function exportRunOverOtlp(
       warning: `unflake: the run was not exported over OTLP (${protocol}): ${name} is not installed. Install it beside unflake: npm i -D ${name}`,
     };
   const spans = runSpans(report);
-  const timeout = options.timeout ?? 10_000;
+  const timeout = options.timeout ?? timeoutOf(env);
   const exporter = new Exporter({
     ...(options.endpoint ? { url: options.endpoint } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
