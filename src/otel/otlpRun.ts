@@ -102,7 +102,8 @@ function testSpan(
       'test.case.result.status': test.status === 'skipped' ? undefined : failed ? 'fail' : 'pass',
       'unflake.outcome': test.status,
       'unflake.flaky': test.status === 'flaky',
-      'unflake.attempts': test.attempts,
+      // The report leaves a single attempt out.
+      'unflake.attempts': test.status === 'skipped' ? undefined : (test.attempts ?? 1),
       'unflake.category': first?.category,
       'unflake.first_failure': first ? clip(first.message, MAX_MESSAGE) : undefined,
       'unflake.attempt.trace_id': trace,

@@ -1,0 +1,158 @@
+/**
+ * The flake reporter's `otlp` option in real inner runs of the built package (issue 21 item 4): a user's provider
+ * records each attempt's span (p2/otelSetup, to spans.jsonl) and the reporter, at the end of the run, sends the run over
+ * OTLP/protobuf (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, the real @opentelemetry/exporter-trace-otlp-proto) to a
+ * receiver on 127.0.0.1 that decodes it with OpenTelemetry's own decoder. One run span; a child per test result named
+ * like the attempt spans; a failed attempt's child links to that attempt's span. A pass, a failure, a pass on retry.
+ * Vitest runs inner Vitest; Jest runs inner Jest and Playwright Test.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runner } from '../support/runner.ts';
+import { runFixture, type FixtureReport, type FixtureRun } from '../verdicts/runFixture.ts';
+import { startReceiver, type Receiver, type ReceivedSpan } from '../otel/otlpReceiver.ts';
+
+const RUN_TIMEOUT = 90_000;
+const modules = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'node_modules');
+const setup = ['p2/otelSetup.cjs', 'p2/otelSetup.mjs'];
+
+interface AttemptSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, unknown>;
+}
+
+type Case = { label: string; file: string; run: (options: Record<string, unknown>) => FixtureRun };
+
+const cases: Case[] =
+  runner.name === 'vitest'
+    ? [
+        {
+          label: 'Vitest',
+          file: 'r3/otlp.fixture.mjs',
+          run: (options) => ({
+            runner: 'vitest',
+            fixtures: ['r3/otlp.fixture.mjs', ...setup],
+            config: {
+              retry: 1,
+              setupFiles: ['unflake/vitest', './p2/otelSetup.mjs'],
+              reporters: ['default', 'json', './vitestExtras.mjs', ['unflake/reporter', options]],
+            },
+          }),
+        },
+      ]
+    : [
+        {
+          label: 'Jest',
+          file: 'r3/otlp.fixture.cjs',
+          run: (options) => ({
+            runner: 'jest',
+            fixtures: ['r3/otlp.fixture.cjs', 'p2/otelSetup.cjs'],
+            config: {
+              modulePaths: [modules],
+              setupFilesAfterEnv: ['unflake/jest', '<rootDir>/p2/otelSetup.cjs'],
+              reporters: ['default', ['unflake/reporter', options]],
+            },
+          }),
+        },
+        {
+          label: 'Playwright Test',
+          file: 'r3/otlp.playwright.fixture.mjs',
+          run: (options) => ({
+            runner: 'playwright',
+            fixtures: ['r3/otlp.playwright.fixture.mjs', ...setup],
+            config: {
+              retries: 1,
+              reporter: [['list'], ['json', { outputFile: 'report.json' }], ['unflake/reporter/playwright', options]],
+            },
+          }),
+        },
+      ];
+
+const lines = <T>(text: string | undefined): T[] =>
+  (text ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
+
+async function runExporting(run: FixtureRun): Promise<FixtureReport> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { NODE_PATH: modules, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+  try {
+    return await runFixture({ ...run, collect: ['spans.jsonl', 'flake-report.json'], timeout: RUN_TIMEOUT - 10_000 });
+  } finally {
+    for (const key of ['NODE_PATH', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  }
+}
+
+describe.each(cases)('the reporter exports the run over OTLP/protobuf: $label', ({ file, run }) => {
+  let receiver: Receiver;
+  let report: FixtureReport;
+  let sent: ReceivedSpan[];
+  let attempts: AttemptSpan[];
+  const id = (test: string): string => `${file} > r3 suite > ${test}`;
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    report = await runExporting(
+      run({ otlp: { endpoint: receiver.url, headers: { 'x-team': 'orders' } }, outputFile: 'flake-report.json' }),
+    );
+    sent = receiver.requests.flatMap((request) => request.spans);
+    attempts = lines<AttemptSpan>(report.collected['spans.jsonl']).filter((span) => span.name.startsWith(file));
+  }, RUN_TIMEOUT);
+  afterAll(() => receiver?.close());
+
+  test('the run ran: a pass, a failure, a pass on retry; one protobuf request reached the receiver', () => {
+    expect(report.timedOut).toBe(false);
+    expect(['r3a', 'r3b', 'r3c'].map((t) => report.test(t).status)).toEqual(['passed', 'failed', 'passed']);
+    expect(receiver.requests.map((r) => [r.url, r.contentType, r.headers['x-team']])).toEqual([
+      ['/v1/traces', 'application/x-protobuf', 'orders'],
+    ]);
+  });
+
+  test('one run span: failure, the run id; a child per test result, named like its attempt spans', () => {
+    const [runSpan, ...others] = sent.filter((span) => span.name.startsWith('unflake run '));
+    expect(others).toEqual([]);
+    expect(runSpan).toMatchObject({ status: { code: 2 }, attributes: { 'test.suite.run.status': 'failure' } });
+    expect(runSpan!.parentSpanId).toBeUndefined();
+    expect(runSpan!.attributes['cicd.pipeline.run.id']).toBe(attempts[0]!.attributes['cicd.pipeline.run.id']);
+    const children = sent.filter((span) => span !== runSpan);
+    expect(children.map((span) => span.name).sort()).toEqual([
+      id('r3a passes'),
+      id('r3b fails'),
+      id('r3c passes on retry'),
+    ]);
+    for (const child of children)
+      expect(child).toMatchObject({ traceId: runSpan!.traceId, parentSpanId: runSpan!.spanId });
+    const outcome = (name: string): unknown[] => {
+      const span = children.find((s) => s.name === id(name))!;
+      return [
+        span.attributes['unflake.outcome'],
+        span.attributes['test.case.result.status'],
+        span.attributes['unflake.flaky'],
+        span.attributes['unflake.attempts'],
+        span.status.code,
+      ];
+    };
+    expect(outcome('r3a passes')).toEqual(['passed', 'pass', false, 1, 0]);
+    expect(outcome('r3b fails')).toEqual(['failed', 'fail', false, 2, 2]);
+    expect(outcome('r3c passes on retry')).toEqual(['flaky', 'pass', true, 2, 0]);
+  });
+
+  test('a failed first attempt’s child links to that attempt’s own span; a pass links to nothing', () => {
+    const child = (name: string): ReceivedSpan => sent.find((span) => span.name === id(name))!;
+    const attempt0 = (name: string): AttemptSpan =>
+      attempts.find((span) => span.name === id(name) && span.attributes['unflake.attempt'] === 0)!;
+    for (const name of ['r3b fails', 'r3c passes on retry']) {
+      const { traceId, spanId } = attempt0(name);
+      expect(child(name).links).toEqual([{ traceId, spanId }]);
+      expect(child(name).attributes['unflake.attempt.trace_id']).toBe(traceId);
+      expect(child(name).attributes['unflake.category']).toBe('timing');
+    }
+    expect(child('r3a passes').links).toEqual([]);
+  });
+});
