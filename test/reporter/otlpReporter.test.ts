@@ -45,10 +45,10 @@ const cases: Case[] =
     : [
         {
           label: 'Jest',
-          file: 'r3/otlp.fixture.cjs',
+          file: 'r3/otlp.jest.fixture.cjs',
           run: (options) => ({
             runner: 'jest',
-            fixtures: ['r3/otlp.fixture.cjs', 'p2/otelSetup.cjs'],
+            fixtures: ['r3/otlp.jest.fixture.mjs', 'p2/otelSetup.cjs'],
             config: {
               modulePaths: [modules],
               setupFilesAfterEnv: ['unflake/jest', '<rootDir>/p2/otelSetup.cjs'],
