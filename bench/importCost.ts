@@ -214,10 +214,16 @@ function summary(cost: ImportCost): string {
   const lines = [`${cost.node}, N = ${cost.n}, p50 wall ms / CPU ms`];
   for (const [name, s] of Object.entries(cost.samples)) {
     const cpu = s.map((r) => r.cpuMs ?? NaN);
-    lines.push(`${p50(s.map((r) => r.ms)).toFixed(1).padStart(6)} / ${p50(cpu).toFixed(1).padStart(5)}  ${name}`);
+    lines.push(
+      `${p50(s.map((r) => r.ms))
+        .toFixed(1)
+        .padStart(6)} / ${p50(cpu).toFixed(1).padStart(5)}  ${name}`,
+    );
   }
   for (const [name, check] of Object.entries(cost.loadChecks))
-    lines.push(`loaded by ${name}: ${check.heavy?.join(', ') || 'none'}${check.error ? ` (error: ${check.error})` : ''}`);
+    lines.push(
+      `loaded by ${name}: ${check.heavy?.join(', ') || 'none'}${check.error ? ` (error: ${check.error})` : ''}`,
+    );
   if (cost.skipped) lines.push(`skipped (no module.registerHooks): ${cost.skipped.join('; ')}`);
   return lines.join('\n');
 }

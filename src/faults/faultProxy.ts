@@ -192,7 +192,10 @@ export async function faultProxy(options: FaultProxyOptions): Promise<FaultProxy
   };
   const { connections, counts } = state;
   const control = connectionControl(state, random);
-  const server = net().createServer({ allowHalfOpen: true, pauseOnConnect: false }, acceptClient(state, target, control));
+  const server = net().createServer(
+    { allowHalfOpen: true, pauseOnConnect: false },
+    acceptClient(state, target, control),
+  );
   const port = await listen(server, checked.host, checked.port);
   const address = formatEndpoint({ host: checked.host, port });
   const method = (name: string) => `proxy.${name}() (${checked.name})`;

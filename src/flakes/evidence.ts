@@ -3,6 +3,7 @@
  * `Run:` fingerprint line (which can sit below the lines kept, so it is read from the whole message).
  */
 import { util } from '../runtime/builtins.ts';
+import { firstLines } from '../report/firstLine.ts';
 import type { AttemptFailure, FlakeCategory, Fingerprint } from './schema.ts';
 
 export const NO_MESSAGE =
@@ -31,15 +32,11 @@ export const stripAnsi = (text: string): string => util().stripVTControlCharacte
 
 const MAX_LINE = 300;
 
+const frameOrRunLine = (line: string): boolean => /^\s+at /.test(line) || line.startsWith('Run: ');
+
 /** The first `lines` lines without stack frames, each cut to 300 characters. */
-export function firstLines(message: string, lines = 12): string {
-  return stripAnsi(message)
-    .split('\n')
-    .filter((l) => !/^\s+at /.test(l) && !l.startsWith('Run: '))
-    .slice(0, lines)
-    .map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE - 1)}…` : l))
-    .join('\n')
-    .trim();
+function messageHead(message: string, lines = 12): string {
+  return firstLines(stripAnsi(message), lines, { skip: frameOrRunLine, lineChars: MAX_LINE, more: '' }).trim();
 }
 
 const MAX_FRAMES = 15;
@@ -87,7 +84,7 @@ export function attemptFailure(message: string | undefined): AttemptFailure {
   const fingerprint = parseFingerprint(plain);
   const stack = stackOf(plain);
   return {
-    message: firstLines(plain),
+    message: messageHead(plain),
     category: classifyFailure(plain),
     ...(fingerprint ? { fingerprint } : {}),
     ...(stack ? { stack } : {}),

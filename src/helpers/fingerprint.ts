@@ -12,6 +12,7 @@ import { currentTestName } from './currentTest.ts';
 import { SEED_ENV, SEED_USED_KEY, runSeed } from './testSeed.ts';
 import { testTrace } from './testTrace.ts';
 import { NAMESPACES_KEY, currentWorker, defaultNamespaceId } from './workerNamespace.ts';
+import { clip } from '../report/firstLine.ts';
 
 export type FingerprintFields = Record<string, string | number | boolean | null | undefined>;
 
@@ -75,23 +76,23 @@ export function checkFingerprintFields(where: string, value: unknown): void {
   }
 }
 
-function clip(text: string, max = MAX_VALUE): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+/** On one line (whitespace runs become one space), clipped: a field of the one-line "Run:" fingerprint. */
+function oneLine(text: string, max = MAX_VALUE): string {
+  return clip(text.replace(/\s+/g, ' ').trim(), max);
 }
 
 /** The commit from the CI variables (the one list the run report reads, src/flakes/runInfo.ts): 12 hex digits of a SHA, anything else as given (clipped). */
 export function gitSha(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = firstVariable(SHA_VARIABLES, env);
   if (value === undefined) return undefined;
-  return /^[0-9a-f]{7,64}$/i.test(value) ? value.slice(0, 12).toLowerCase() : clip(value, 40);
+  return /^[0-9a-f]{7,64}$/i.test(value) ? value.slice(0, 12).toLowerCase() : oneLine(value, 40);
 }
 
 function configuredFields(): Array<[string, string]> {
   const fields = (configuredDefaults() as { fingerprint?: FingerprintFields }).fingerprint ?? {};
   return Object.entries(fields)
     .filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .map(([key, value]) => [key, clip(String(value))]);
+    .map(([key, value]) => [key, oneLine(String(value))]);
 }
 
 export function runFingerprint(extra?: { seed?: number | string | undefined }): RunFingerprint {

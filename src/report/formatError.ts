@@ -6,6 +6,7 @@
 import { util } from '../runtime/builtins.ts';
 import { userFrames } from '../runner/ownFrames.ts';
 import { boundValue, capText, describeThrown, safeInspect, SECTION_CAP, SUMMARY_LIMITS } from './boundValue.ts';
+import { firstLines } from './firstLine.ts';
 
 const STACK_LINES = 8;
 /** Causes shown below an error (`stop(reason, { cause })`, a wrapped driver error, …). */
@@ -46,12 +47,6 @@ function isErrorLike(value: unknown): value is object {
 /** A thrown non-error (a string, a plain object, a Symbol, `null`), printed bounded. */
 function printThrown(value: unknown): string {
   return `thrown value: ${safeInspect(boundValue(value), { depth: 4, maxArrayLength: Number.POSITIVE_INFINITY, maxStringLength: Number.POSITIVE_INFINITY })}`;
-}
-
-function firstLines(value: string, count: number): string {
-  if (!Number.isFinite(count)) return value;
-  const lines = value.split('\n', count + 1);
-  return lines.length > count ? `${lines.slice(0, count).join('\n')}\n…` : value;
 }
 
 function formatOne(error: unknown, frameCount: number, lineCount: number): string {
