@@ -133,6 +133,7 @@ const passingFiles = redisFiles([
   'examples/token-service/tokenService.test.ts',
   'examples/outbox/outbox.test.ts',
   'examples/replica/replica.test.ts',
+  'examples/traced-orders/traced-orders.test.ts',
 ]);
 const started = performance.now();
 const passing = runVitest(passingFiles, false);
@@ -168,6 +169,7 @@ const failingFiles = redisFiles([
   'examples/redis-replica/redis-replica.failing.test.ts',
   'examples/outbox/outbox.failing.test.ts',
   'examples/replica/replica.failing.test.ts',
+  'examples/traced-orders/traced-orders.failing.test.ts',
 ]);
 for (const file of failingFiles) {
   const run = runVitest([file], true);
@@ -189,6 +191,17 @@ for (const file of failingFiles) {
   for (const test of failed) {
     console.log(`    ✗ ${test.name}`);
     console.log(trimFailure(test.failureMessages[0] ?? '(no message)', file.includes('outbox') ? 16 : 34));
+  }
+  // traced-orders prints the trace the collector stand-in received under the failure's `Run: trace` id.
+  const tree = /traced-orders: trace ([0-9a-f]{32})\n([\s\S]*?)\ntraced-orders: end/.exec(stripAnsi(run.output));
+  if (tree) {
+    console.log(`      Run: trace ${tree[1]}: the spans the collector stand-in received under that id`);
+    console.log(
+      tree[2]!
+        .split('\n')
+        .map((line) => `      │ ${line}`)
+        .join('\n'),
+    );
   }
 }
 

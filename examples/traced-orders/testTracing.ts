@@ -9,7 +9,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll } from 'vitest';
-import { startOtlpReceiver } from '../../test/support/otlpReceiver.ts';
+import { eventually } from 'unflake';
+import { startOtlpReceiver, type ReceivedSpan } from '../../test/support/otlpReceiver.ts';
 
 export const collector = await startOtlpReceiver();
 
@@ -22,8 +23,17 @@ const processor = new BatchSpanProcessor({
 const sdk = new NodeSDK({ serviceName: 'tests', spanProcessors: [processor], resourceDetectors: [] });
 sdk.start();
 
-/** Exports the test process's ended spans now (the test spans of the tests before this one, their polls). */
-export const flushTestSpans = (): Promise<void> => processor.forceFlush();
+/**
+ * The spans of a finished test's trace, once its own span has arrived: the test process's ended spans are exported
+ * now (the services exported theirs when they stopped).
+ */
+export async function receivedTrace(traceId: string, testSpanId: string): Promise<ReceivedSpan[]> {
+  await processor.forceFlush();
+  return eventually(
+    () => collector.trace(traceId),
+    (spans) => spans.some((span) => span.spanId === testSpanId),
+  );
+}
 
 afterAll(async () => {
   await sdk.shutdown();

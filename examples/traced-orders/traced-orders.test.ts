@@ -4,10 +4,10 @@
  * the Node SDK and its HTTP instrumentation, started with `testTrace().env()`, and the test's requests carry
  * `testTrace().headers()`. Everything arrives at the collector stand-in under the test's trace id, as one tree.
  */
-import { collector, flushTestSpans } from './testTracing.ts';
+import { collector, receivedTrace } from './testTracing.ts';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { eventually, onCleanup, testTrace } from 'unflake';
+import { onCleanup, testTrace } from 'unflake';
 import { renderTrace, type ReceivedSpan } from '../../test/support/otlpReceiver.ts';
 import { placeOrder, readOrder, startServices } from './startServices.ts';
 
@@ -35,12 +35,7 @@ describe('traced orders', () => {
   test('the test, its wait and both services arrive as one trace', async () => {
     expect(placed).toBeDefined();
     const { traceId, testSpanId } = placed!;
-    // The first test's span ended with it; the services exported theirs when they stopped.
-    await flushTestSpans();
-    const spans = await eventually(
-      () => collector.trace(traceId),
-      (received) => received.some((span) => span.spanId === testSpanId),
-    );
+    const spans = await receivedTrace(traceId, testSpanId);
     console.log(`traced-orders: trace ${traceId}\n${renderTrace(spans)}`);
 
     const one = (name: string, service: string): ReceivedSpan => {

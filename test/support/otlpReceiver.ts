@@ -189,9 +189,12 @@ export async function startOtlpReceiver(
 
 const KINDS = ['', '', 'server', 'client', 'producer', 'consumer'];
 
+const ms = (value: number): string => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+
 /**
  * One trace as an indented tree, children in start order: `name  [service, kind]  12.3 ms  ERROR`. `label` adds a
  * span's own detail (e.g. an attribute) at the end of its line. Spans whose parent is not in the trace are roots.
+ * Consecutive leaf siblings alike in name, service, status and label (a poll's requests) share one line: `×11, 0.4–12 ms`.
  */
 export function renderTrace(spans: ReceivedSpan[], label: (span: ReceivedSpan) => string = () => ''): string {
   const ids = new Set(spans.map((span) => span.spanId));
@@ -200,19 +203,38 @@ export function renderTrace(spans: ReceivedSpan[], label: (span: ReceivedSpan) =
     byStart.filter((span) =>
       parent === undefined ? !span.parentSpanId || !ids.has(span.parentSpanId) : span.parentSpanId === parent,
     );
-  const lines: string[] = [];
-  const walk = (span: ReceivedSpan, prefix: string, branch: string): void => {
+  const head = (span: ReceivedSpan): string => {
     const kind = KINDS[span.kind] ? `, ${KINDS[span.kind]}` : '';
-    const status = span.status.code === 2 ? '  ERROR' : '';
-    const extra = label(span);
-    const ms = span.durationMs < 10 ? span.durationMs.toFixed(1) : span.durationMs.toFixed(0);
-    lines.push(
-      `${prefix}${branch}${span.name}  [${span.service ?? '?'}${kind}]  ${ms} ms${status}${extra ? `  ${extra}` : ''}`,
-    );
-    const below = children(span.spanId);
-    const next = prefix + (branch === '├── ' ? '│   ' : branch === '└── ' ? '    ' : '');
-    below.forEach((child, index) => walk(child, next, index === below.length - 1 ? '└── ' : '├── '));
+    return `${span.name}  [${span.service ?? '?'}${kind}]`;
   };
-  for (const root of children(undefined)) walk(root, '', '');
+  const tail = (span: ReceivedSpan): string => {
+    const extra = label(span);
+    return `${span.status.code === 2 ? '  ERROR' : ''}${extra ? `  ${extra}` : ''}`;
+  };
+  const lines: string[] = [];
+  const walk = (group: ReceivedSpan[], prefix: string, branch: string): void => {
+    const span = group[0]!;
+    const durations = group.map((one) => one.durationMs);
+    const time =
+      group.length === 1
+        ? `${ms(span.durationMs)} ms`
+        : `×${group.length}, ${ms(Math.min(...durations))}–${ms(Math.max(...durations))} ms`;
+    lines.push(`${prefix}${branch}${head(span)}  ${time}${tail(span)}`);
+    const next = prefix + (branch === '├── ' ? '│   ' : branch === '└── ' ? '    ' : '');
+    const groups = groupAlike(children(span.spanId));
+    groups.forEach((alike, index) => walk(alike, next, index === groups.length - 1 ? '└── ' : '├── '));
+  };
+  const groupAlike = (list: ReceivedSpan[]): ReceivedSpan[][] => {
+    const groups: ReceivedSpan[][] = [];
+    for (const span of list) {
+      const last = groups.at(-1);
+      const alike = (other: ReceivedSpan): boolean =>
+        head(other) === head(span) && tail(other) === tail(span) && !children(other.spanId).length;
+      if (last && alike(last[0]!) && alike(span)) last.push(span);
+      else groups.push([span]);
+    }
+    return groups;
+  };
+  for (const root of groupAlike(children(undefined))) walk(root, '', '');
   return lines.join('\n');
 }
