@@ -1,11 +1,13 @@
 /**
  * The history folder as a store: one gzipped run file per run or shard (history.ts writes them), read
- * one file at a time into the window fold and dropped, so memory stays flat as runs grow (one byte per
- * test per run in the window, not the reports).
+ * one file at a time, and each file in chunks of records (runFile.ts), into the window fold: memory is
+ * one byte per test per run in the window plus one chunk, never a whole report (whose object graph
+ * would outlive the young generation and grow the heap with garbage).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pruneHistory, readRunReport, reportFiles, writeHistory } from './history.ts';
+import { openRunFile } from './runFile.ts';
 import type { RunReport } from './schema.ts';
 import type { HistoryStore, HistoryWindow, WindowQuery } from './storeTypes.ts';
 import { finishWindow } from './windowFinish.ts';
@@ -43,14 +45,15 @@ export class FolderStore implements HistoryStore {
     // Given first: they win over a copy of the same run shard in the history (the fold counts each once).
     for (const r of given) fold.add(r);
     for (const file of this.#files()) {
-      let report: RunReport;
       try {
-        report = readRunReport(file);
+        const read = openRunFile(file);
+        // Every record is read and checked even when the run is skipped: a broken file is reported either way.
+        const wanted = !skip.has(copyKey(read.header)) && fold.begin(read.header);
+        for (const records of read.chunks()) if (wanted) fold.stage(records);
+        if (wanted) fold.commit();
       } catch (error) {
         unreadable.push(`${file}: ${(error as Error).message.slice(0, 300)}`);
-        continue;
       }
-      if (!skip.has(copyKey(report))) fold.add(report);
     }
     return Promise.resolve({
       window: finishWindow(fold.state(), { ...range, budget: query.budget, testBudget: query.testBudget }),

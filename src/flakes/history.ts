@@ -19,12 +19,19 @@ import {
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describeValue } from '../options/checkMs.ts';
-import { REPORT_SCHEMA, REPORT_VERSION, type RunReport } from './schema.ts';
+import { REPORT_SCHEMA, REPORT_VERSION, type RunReport, type TestRecord } from './schema.ts';
 
-const STATUSES = new Set(['passed', 'failed', 'flaky', 'skipped']);
+const STATUSES = new Set<unknown>(['passed', 'failed', 'flaky', 'skipped']);
 
 /** A report file's data checked against the schema, or a TypeError naming the file. */
 export function checkRunReport(data: unknown, source: string): RunReport {
+  const r = checkRunHeader(data, source);
+  for (const [i, t] of r.tests.entries()) checkTestRecord(t, i, source);
+  return r;
+}
+
+/** Everything but the test records checked (runFile.ts checks those as it reads them). */
+export function checkRunHeader(data: unknown, source: string): RunReport {
   const r = data as Partial<RunReport> | null;
   if (!r || typeof r !== 'object') throw new TypeError(`${source}: not a run report (got ${describeValue(data)}).`);
   if (r.schema !== REPORT_SCHEMA || r.version !== REPORT_VERSION) {
@@ -44,13 +51,16 @@ export function checkRunReport(data: unknown, source: string): RunReport {
   )
     throw new TypeError(`${source}: \`run\` needs a string \`id\` and an ISO \`finishedAt\`.`);
   if (!Array.isArray(r.tests)) throw new TypeError(`${source}: \`tests\` must be an array.`);
-  for (const [i, t] of r.tests.entries()) {
-    if (!t || typeof t.file !== 'string' || typeof t.name !== 'string' || !STATUSES.has(t.status))
-      throw new TypeError(
-        `${source}: tests[${i}] needs a string \`file\` and \`name\` and a \`status\` of passed, failed, flaky or skipped, got ${describeValue(t)}.`,
-      );
-  }
   return r as RunReport;
+}
+
+/** One test record (`tests[index]`) checked. */
+export function checkTestRecord(data: unknown, index: number, source: string): void {
+  const t = data as Partial<TestRecord> | null;
+  if (!t || typeof t.file !== 'string' || typeof t.name !== 'string' || !STATUSES.has(t.status!))
+    throw new TypeError(
+      `${source}: tests[${index}] needs a string \`file\` and \`name\` and a \`status\` of passed, failed, flaky or skipped, got ${describeValue(t)}.`,
+    );
 }
 
 /** One report file, plain JSON or gzipped (`.gz`). */

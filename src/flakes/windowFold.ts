@@ -12,9 +12,11 @@ import {
   type FlakeCategory,
   type QuarantineMark,
   type RunReport,
+  type TestRecord,
   type TestStatus,
 } from './schema.ts';
 import type { Evidence } from './windowTypes.ts';
+import { RAN, RunStage, type Staging } from './windowStage.ts';
 
 /** Status codes in cells, worst highest (0: not in that run). */
 export const STATUS_CODES: Record<TestStatus, number> = { skipped: 1, passed: 2, flaky: 3, failed: 4 };
@@ -113,6 +115,13 @@ function grow(cells: Uint8Array, size: number): Uint8Array {
   return bigger;
 }
 
+interface OpenRun {
+  report: RunReport;
+  finishedAt: string;
+  ordinal: number;
+  key: string;
+}
+
 export class WindowFold {
   readonly #query: FoldQuery;
   readonly #runs = new Map<
@@ -122,41 +131,103 @@ export class WindowFold {
   readonly #tests = new Map<string, FoldTest>();
   /** Run id and shard of every report added: a run shard counts once (Postgres: unique on both), the first one wins. */
   readonly #added = new Set<string>();
+  readonly #stage = new RunStage();
 
   constructor(query: FoldQuery) {
     this.#query = query;
   }
 
-  /** One run report (a run, or one shard of it). */
+  /** One run report (a run, or one shard of it), whole in memory: a row per test id (reportRows, as Postgres files them). */
   add(report: RunReport): void {
-    const run = report.run;
-    if (this.#query.branch !== undefined && run.branch !== this.#query.branch) return;
-    const once = `${run.id}\u0000${shardKey(report)}`;
-    if (this.#added.has(once)) return;
-    this.#added.add(once);
-    const at = Date.parse(run.finishedAt);
-    const within = at >= this.#query.from && at <= this.#query.to;
-    const ordinal = within ? this.#runOrdinal(report) : -1;
-    const key = recordKey(run.finishedAt, run.id, shardKey(report));
+    const run = this.#open(report);
+    if (!run) return;
     for (const [id, r] of reportRows(report)) {
       let test = this.#tests.get(id);
       if (!test) this.#tests.set(id, (test = { file: r.file, name: r.name, cells: new Uint8Array(0) }));
-      if (cellStatus(r.code) === STATUS_CODES.flaky) {
-        if (!test.firstSeen || run.finishedAt < test.firstSeen) test.firstSeen = run.finishedAt;
-        if (!test.lastSeen || run.finishedAt > test.lastSeen) test.lastSeen = run.finishedAt;
-      }
-      if (ordinal < 0) continue;
-      test.cells = grow(test.cells, ordinal + 1);
-      test.cells[ordinal] = Math.max(test.cells[ordinal]!, r.code);
-      if (!r.ran) continue;
-      if (!test.latestKey || key > test.latestKey) {
-        test.latestKey = key;
-        test.quarantined = r.quarantined;
-      }
-      if (r.failure && (!test.evidenceKey || key > test.evidenceKey)) {
-        test.evidenceKey = key;
-        test.evidence = evidenceOf(r.failure, report);
-      }
+      this.#seen(test, r.code, run.finishedAt);
+      if (run.ordinal < 0) continue;
+      this.#cell(test, run.ordinal, r.code);
+      if (r.ran) this.#latest(test, run, r.quarantined, r.failure);
+    }
+  }
+
+  /**
+   * The streamed way in (the folder store, runFile.ts): a run file's header, then its records chunk by
+   * chunk (`stage`), then `commit`. Nothing is folded before the commit, so a file found unreadable half
+   * way leaves no trace; one file at a time. False when the run is not read (another branch, a shard
+   * already counted).
+   */
+  begin(header: RunReport): boolean {
+    if (!this.#wanted(header)) return false;
+    this.#stage.reset(header);
+    return true;
+  }
+
+  /** Records of the begun run, in file order (see RunStage). */
+  stage(records: readonly TestRecord[]): void {
+    this.#stage.push(records, this.#tests);
+  }
+
+  /** Folds the begun run: record by record, what `add` does row by row (the first record that ran or failed wins in a run). */
+  commit(): void {
+    const staged = this.#stage;
+    const run = staged.header && this.#open(staged.header);
+    staged.header = undefined;
+    if (!run) return;
+    for (const [id, test] of staged.fresh) this.#tests.set(id, test);
+    for (let i = 0; i < staged.count; i++) {
+      const test = staged.tests[i]!;
+      const code = staged.codes[i]! & ~RAN;
+      this.#seen(test, (test as Staging).worst!, run.finishedAt);
+      if (run.ordinal < 0) continue;
+      this.#cell(test, run.ordinal, code);
+      if (!(staged.codes[i]! & RAN)) continue;
+      const extra = staged.extras.get(i);
+      this.#latest(test, run, extra?.quarantined, extra?.failure);
+    }
+  }
+
+  #wanted(report: RunReport): boolean {
+    const run = report.run;
+    if (this.#query.branch !== undefined && run.branch !== this.#query.branch) return false;
+    return !this.#added.has(`${run.id}\u0000${shardKey(report)}`);
+  }
+
+  /** Marks the run shard as counted; its ordinal (-1 outside the window) and its key for "latest". */
+  #open(report: RunReport): OpenRun | undefined {
+    if (!this.#wanted(report)) return undefined;
+    const run = report.run;
+    this.#added.add(`${run.id}\u0000${shardKey(report)}`);
+    const at = Date.parse(run.finishedAt);
+    const within = at >= this.#query.from && at <= this.#query.to;
+    return {
+      report,
+      finishedAt: run.finishedAt,
+      ordinal: within ? this.#runOrdinal(report) : -1,
+      key: recordKey(run.finishedAt, run.id, shardKey(report)),
+    };
+  }
+
+  #seen(test: FoldTest, worst: number, finishedAt: string): void {
+    if (cellStatus(worst) !== STATUS_CODES.flaky) return;
+    if (!test.firstSeen || finishedAt < test.firstSeen) test.firstSeen = finishedAt;
+    if (!test.lastSeen || finishedAt > test.lastSeen) test.lastSeen = finishedAt;
+  }
+
+  #cell(test: FoldTest, ordinal: number, code: number): void {
+    test.cells = grow(test.cells, ordinal + 1);
+    test.cells[ordinal] = Math.max(test.cells[ordinal]!, code);
+  }
+
+  /** The latest record that ran gives the quarantine mark, the latest failure the evidence (the first in a run wins). */
+  #latest(test: FoldTest, run: OpenRun, quarantined?: QuarantineMark, failure?: AttemptFailure): void {
+    if (!test.latestKey || run.key > test.latestKey) {
+      test.latestKey = run.key;
+      test.quarantined = quarantined;
+    }
+    if (failure && (!test.evidenceKey || run.key > test.evidenceKey)) {
+      test.evidenceKey = run.key;
+      test.evidence = evidenceOf(failure, run.report);
     }
   }
 

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { FolderStore } from '../../src/flakes/folderStore.ts';
 import type { RunReport, TestStatus } from '../../src/flakes/schema.ts';
 import { flakeWindow } from '../../src/flakes/window.ts';
-import { fixtureRun, type FixtureTest } from '../reporter/fixtures/history.ts';
+import { fixtureRun, timingFailure, type FixtureTest } from '../reporter/fixtures/history.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-03-20T12:00:00Z');
@@ -158,6 +158,84 @@ describe('the window over generated histories', () => {
       { numRuns: 40 },
     );
   }, 60_000);
+});
+
+/** Records as a reporter can write them: one id twice in a run, quarantine marks, different failures. */
+const richShardArb = fc.record({
+  id: fc.constantFrom('r1', 'r2', 'r3', 'r4'),
+  hoursAgo: fc.integer({ min: 0, max: 60 }),
+  sha: fc.constantFrom('aaa', 'bbb', undefined),
+  shard: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
+  tests: fc.array(
+    fc.record({
+      name: fc.constantFrom('a', 'b', 'c'),
+      status: fc.constantFrom<TestStatus>('passed', 'failed', 'flaky', 'skipped'),
+      failure: fc.constantFrom('Error: connect ECONNREFUSED 10.0.0.7:5432', timingFailure('t1'), 'Error: boom'),
+      quarantined: fc.option(fc.constantFrom('q1', 'q2'), { nil: undefined }),
+    }),
+    { maxLength: 6 },
+  ),
+});
+
+test('the streamed fold (record by record) gives the JSON of the row-by-row fold, duplicates, quarantine and evidence included', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.uniqueArray(richShardArb, { minLength: 1, maxLength: 10, selector: (s) => `${s.id}/${s.shard}` }),
+      async (shards) => {
+        const reports = shards.map((s) =>
+          clean(
+            fixtureRun(
+              s.id,
+              NOW - s.hoursAgo * HOUR,
+              s.tests.map((t) => ({
+                file: 'test/x.test.ts',
+                name: t.name,
+                status: t.status,
+                failure: `${t.failure} in ${s.id}`,
+                ...(t.quarantined ? { quarantined: { reason: t.quarantined, owner: 'o', until: '2099-01-01' } } : {}),
+              })),
+              {
+                ...(s.sha ? { sha: s.sha } : { sha: undefined }),
+                ...(s.shard ? { shard: { index: s.shard, count: 2 } } : {}),
+              },
+            ),
+          ),
+        );
+        const dir = mkdtempSync(join(tmpdir(), 'unflake-model-'));
+        try {
+          const store = new FolderStore(dir);
+          for (const r of reports) await store.append(r);
+          const { window } = await store.window({ since: NOW - WINDOW, until: NOW, testBudget: 0.3 });
+          expect(window).toEqual(flakeWindow(reports, { window: WINDOW, now: NOW, testBudget: 0.3 }));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+}, 60_000);
+
+test('a run file broken half way is reported and leaves nothing in the window', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unflake-model-'));
+  try {
+    const store = new FolderStore(dir);
+    const good = fixtureRun('good', NOW - HOUR, [{ ...TESTS[0]!, status: 'passed' }]);
+    await store.append(good);
+    const many = Array.from({ length: 2000 }, (_, i) => ({
+      file: 'test/y.test.ts',
+      name: `t${i}`,
+      status: 'flaky' as const,
+    }));
+    const broken = fixtureRun('broken', NOW - HOUR, many);
+    (broken.tests[1500] as { status: string }).status = 'maybe';
+    const path = await store.append(broken);
+    const { window, unreadable } = await store.window({ since: NOW - WINDOW, until: NOW });
+    expect(unreadable).toEqual([expect.stringContaining(`${path}: ${path}: tests[1500] needs`)]);
+    expect(window).toEqual(flakeWindow([good], { window: WINDOW, now: NOW }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a run shard filed twice (a re-upload, a copied folder) counts once', async () => {
