@@ -43,13 +43,14 @@ async function runInner(): Promise<FixtureReport> {
   }
 }
 
-/** The failure's `Run: trace <id>`. */
-function runTrace(id: string): string {
+/** The failure's `Run: trace <id>` (and `span <id>`, printed when the trace is an OpenTelemetry span's). */
+function runLine(id: string): { traceId: string; spanId: string | undefined } {
   const message = report.test(id).failureMessages.join('\n');
-  const traceId = /^Run: trace ([0-9a-f]{32})\b/m.exec(message)?.[1];
-  if (!traceId) throw new Error(`no "Run: trace" line in the failure of ${id}:\n${message.slice(0, 2_000)}`);
-  return traceId;
+  const found = /^Run: trace ([0-9a-f]{32})(?: span ([0-9a-f]{16}))?/m.exec(message);
+  if (!found) throw new Error(`no "Run: trace" line in the failure of ${id}:\n${message.slice(0, 2_000)}`);
+  return { traceId: found[1]!, spanId: found[2] };
 }
+const runTrace = (id: string): string => runLine(id).traceId;
 
 /** The spans of `traceId` once the test's own span has arrived (the inner run has ended: everything is exported). */
 function arrived(traceId: string): Promise<ReceivedSpan[]> {
@@ -77,7 +78,7 @@ describe('a failing test of examples/traced-orders, as one trace', () => {
     expect(runTrace('r4a')).not.toBe(runTrace('r4b'));
   });
 
-  test('the Run: trace id is the trace of the test, its poll and both services, as one tree', async () => {
+  test('the Run: line names the test span; its trace holds the test, its poll and both services, as one tree', async () => {
     const spans = await arrived(runTrace('r4a'));
     const named = (name: string, service: string): ReceivedSpan => {
       const found = spans.filter((span) => span.name === name && span.service === service);
@@ -92,6 +93,7 @@ describe('a failing test of examples/traced-orders, as one trace', () => {
       attributes: { 'test.case.result.status': 'fail' },
     });
     const poll = named('unflake.poll toEventuallyMatchObject', 'tests');
+    expect(runLine('r4a').spanId).toBe(testSpan.spanId);
     const postOrder = named('POST /orders', 'orders');
     const publish = named('outbox publish OrderPlaced', 'orders');
     const send = named('POST', 'orders');
