@@ -189,7 +189,7 @@ export async function startOtlpReceiver(
 
 const KINDS = ['', '', 'server', 'client', 'producer', 'consumer'];
 
-const ms = (value: number): string => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+const ms = (value: number): string => (value < 9.95 ? value.toFixed(1) : value.toFixed(0));
 
 /**
  * One trace as an indented tree, children in start order: `name  [service, kind]  12.3 ms  ERROR`. `label` adds a
