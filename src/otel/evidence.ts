@@ -1,10 +1,12 @@
 /**
  * Evidence unflake already knows, for a failure (issue 21 item 5): a fake clock installed on the globals (a TestClock's
  * `install()`, or `vi.useFakeTimers()`/`jest.useFakeTimers()`) with timers pending while a real-time poll timed out,
- * and the faults switched on at any `faultProxy`. Read only when a failure is being reported.
+ * a shared clock's pending timers and its followers' state, and the faults switched on at any `faultProxy`. Read only
+ * when a failure is being reported.
  */
 import { fakeTimersOf } from '../adapters/fakeTimers.ts';
 import { activeFaults } from './faults.ts';
+import { duration, sharedClockEvidence, sharedFakeClocks } from './sharedClocks.ts';
 
 interface FakeClock {
   now: number;
@@ -19,14 +21,11 @@ function installedClock(): FakeClock | undefined {
     : undefined;
 }
 
-function duration(ms: number): string {
-  return ms < 1_000 ? `${ms} ms` : ms < 120_000 ? `${+(ms / 1_000).toFixed(1)} s` : `${+(ms / 60_000).toFixed(1)} min`;
-}
-
 /** "the installed clock has 3 timers pending, the next due in 60 s of virtual time: …", or undefined. */
 export function pendingTimersEvidence(): string | undefined {
   const clock = installedClock();
-  if (!clock) return undefined;
+  // A shared clock that is installed is described with its followers' timers (sharedClocks.ts).
+  if (!clock || sharedFakeClocks().has(clock)) return undefined;
   try {
     const count = clock.countTimers();
     if (count === 0) return undefined;
@@ -44,7 +43,11 @@ export function pendingTimersEvidence(): string | undefined {
 /** Every line of evidence for a failed wait; `realTimeout`: it timed out in real time (the clock evidence applies). */
 export function failureEvidence(realTimeout: boolean): string[] {
   const clock = realTimeout ? pendingTimersEvidence() : undefined;
-  return [...(clock ? [clock] : []), ...activeFaults().map((line) => `fault: ${line}`)];
+  return [
+    ...(clock ? [clock] : []),
+    ...sharedClockEvidence(realTimeout),
+    ...activeFaults().map((line) => `fault: ${line}`),
+  ];
 }
 
 /**

@@ -1,17 +1,19 @@
 /**
  * Evidence unflake already knows, on a failure's span without being asked (issue 21 item 5): an installed fake clock
  * with timers pending while a real-time wait timed out, and the faults a faultProxy has switched on (also events on
- * the test's span: injected, healed). Vitest and Jest.
+ * the test's span: injected, healed), and a shared clock's pending timers and its followers' state. Vitest and Jest.
  */
 import { createServer, type Server } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { TestClock } from '../../clock/TestClock.ts';
+import { connectClock } from '../../clock/index.ts';
 import { eventually } from '../../src/eventually.ts';
 import { faultProxy } from '../../src/faults/faultProxy.ts';
 import { activeFaults } from '../../src/otel/faults.ts';
 import { failureEvidence, formatEvidence } from '../../src/otel/evidence.ts';
+import { trackSharedClock } from '../../src/otel/sharedClocks.ts';
 import { failureOf } from '../support/failure.ts';
 
 // Ended spans kept as they end: the SDK's SimpleSpanProcessor may wait on a timer, which an installed TestClock holds.
@@ -132,5 +134,64 @@ describe('a failure’s evidence', () => {
       ['unflake.fault.injected', 'replica', 'partition'],
       ['unflake.fault.healed', 'replica', ['partition']],
     ]);
+  });
+
+  test('a shared clock: its timers pending on any participant, and each follower’s state', async () => {
+    const clock = new TestClock();
+    const share = await clock.share();
+    // What clock/clockShare.ts does once its leader listens (and undoes when it is closed).
+    const untrack = trackSharedClock(clock, share);
+    const follower = await connectClock(share.url, { name: 'mailer', token: share.env.UNFLAKE_CLOCK_TOKEN });
+    try {
+      await share.waitForFollowers(1);
+      expect(failureEvidence(true)).toEqual([
+        `followers of the shared clock ${share.url}: "mailer" (pid ${process.pid}) no timer pending`,
+      ]);
+      follower.setTimeout(() => undefined, 60_000);
+      await clock.waitForTimers(1);
+      ended.splice(0);
+      await failureOf(
+        eventually(
+          () => 'queued',
+          (v) => v === 'sent',
+          { timeout: 40, interval: 5 },
+        ),
+      );
+      const lines = [
+        `the shared clock ${share.url} has 1 timer pending, the next due in 60 s of virtual time, while this wait ran in real time: did you mean to \`advanceAsync\` it?`,
+        `followers of the shared clock ${share.url}: "mailer" (pid ${process.pid}) 1 timer pending, the next due in 60 s`,
+      ];
+      expect(evidenceOf(await pollSpan())).toEqual(lines);
+      // Not timed out in real time: the pending timers are beside the point, the followers still are.
+      expect(failureEvidence(false)).toEqual([lines[1]]);
+      expect(formatEvidence({ passed: false, virtual: false, reason: { kind: 'timeout' } })).toBe(
+        `Also seen when it failed:\n${lines.map((line) => `  - ${line}`).join('\n')}`,
+      );
+    } finally {
+      await follower.close();
+      await share.close();
+      untrack();
+    }
+    expect(failureEvidence(true)).toEqual([]);
+  });
+
+  test('a shared clock nobody follows says so; installed, it is described once, as shared', async () => {
+    const clock = new TestClock();
+    const share = await clock.share();
+    const untrack = trackSharedClock(clock, share);
+    const installed = clock.install();
+    try {
+      const none = `the shared clock ${share.url} has no follower attached (did the child get its env and start with --import unflake/clock/register?)`;
+      expect(failureEvidence(false)).toEqual([none]);
+      clock.setTimeout(() => undefined, 500);
+      expect(failureEvidence(true)).toEqual([
+        `the shared clock ${share.url} has 1 timer pending, the next due in 500 ms of virtual time, while this wait ran in real time: did you mean to \`advanceAsync\` it?`,
+        none,
+      ]);
+    } finally {
+      installed.uninstall();
+      await share.close();
+      untrack();
+    }
   });
 });
