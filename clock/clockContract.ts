@@ -3,6 +3,7 @@
  * clock accepts and rejects exactly what production does. Timers follow Node's timers, sleep follows
  * `timers/promises`; every method works detached. Light: unflake/clock uses it. docs/clock-contract.md states the rules.
  */
+import type { Clock } from './Clock.ts';
 import { argumentError, describeValue } from '../src/options/checkMs.ts';
 import { checkOptions } from '../src/options/checkOptions.ts';
 
@@ -95,6 +96,32 @@ export function timerKey(id: unknown): number | undefined {
     return undefined;
   }
 }
+
+/** The methods of `Clock`, in one list: every virtual clock (TestClock, a follower) binds them, and more of its own. */
+export const CLOCK_METHODS = [
+  'now',
+  'monotonic',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'sleep',
+  'timeoutSignal',
+] as const satisfies readonly (keyof Clock)[];
+
+// A method added to Clock and not to the list above fails here: `true` is not assignable to `never`.
+const everyClockMethod: Exclude<keyof Clock, (typeof CLOCK_METHODS)[number]> extends never ? true : never = true;
+void everyClockMethod;
+
+/** The timer functions a fake-timers clock schedules through: what `install()` can fake, and what a follower watches. */
+export const TIMER_METHODS = [
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'setImmediate',
+  'clearImmediate',
+] as const;
 
 /**
  * Binds `names` on `target` as own, non-enumerable properties, so each works detached

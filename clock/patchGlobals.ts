@@ -4,32 +4,18 @@
  */
 import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
 import type { Clock } from './Clock.ts';
+import { TIMER_METHODS } from './clockContract.ts';
 import { virtualSignalDelay } from './testClockRules.ts';
 import { fakeTimersPromises } from './fakeTimersPromises.ts';
 import { timeoutSignalOn } from './sleepOn.ts';
 
 /** `'timers/promises'` is `node:timers/promises`' setTimeout, setInterval and scheduler.wait, and its setImmediate when `'setImmediate'` is faked too. */
 export type FakeableGlobal =
-  | 'Date'
-  | 'setTimeout'
-  | 'clearTimeout'
-  | 'setInterval'
-  | 'clearInterval'
-  | 'setImmediate'
-  | 'clearImmediate'
-  | 'performance'
-  | 'hrtime'
-  | 'AbortSignal.timeout'
-  | 'timers/promises';
+  'Date' | (typeof TIMER_METHODS)[number] | 'performance' | 'hrtime' | 'AbortSignal.timeout' | 'timers/promises';
 
 export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = [
   'Date',
-  'setTimeout',
-  'clearTimeout',
-  'setInterval',
-  'clearInterval',
-  'setImmediate',
-  'clearImmediate',
+  ...TIMER_METHODS,
   'performance',
   'hrtime',
   'AbortSignal.timeout',

@@ -17,7 +17,7 @@
 import { connect, type Socket } from 'node:net';
 import type { TimerId } from '../Clock.ts';
 import type { FakeableGlobal, InstallHandle } from '../installGlobals.ts';
-import { bindMethods, checkCallback, convertDelay, sleepArgs } from '../clockContract.ts';
+import { bindMethods, checkCallback, CLOCK_METHODS, convertDelay, sleepArgs } from '../clockContract.ts';
 import { virtualSignalDelay } from '../testClockRules.ts';
 import { sleepOn, timeoutSignalOn } from '../sleepOn.ts';
 import type { TestClock } from '../TestClock.ts';
@@ -54,18 +54,7 @@ export async function connectClock(url: string, options: ConnectClockOptions = {
   return new SharedFollower(socket, reader, welcome, early, { url, name, skew });
 }
 
-const METHODS = [
-  'now',
-  'monotonic',
-  'setTimeout',
-  'clearTimeout',
-  'setInterval',
-  'clearInterval',
-  'sleep',
-  'timeoutSignal',
-  'install',
-  'close',
-] as const;
+const METHODS = [...CLOCK_METHODS, 'install', 'close'] as const;
 
 class SharedFollower implements FollowerClock {
   readonly #socket: Socket;

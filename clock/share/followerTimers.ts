@@ -5,6 +5,7 @@
 import { fakeTimersOf } from '../../src/adapters/fakeTimers.ts';
 import { realSetImmediate } from '../../src/time/realTime.ts';
 import type { TestClock } from '../TestClock.ts';
+import { TIMER_METHODS } from '../clockContract.ts';
 
 /**
  * Whether an installed setImmediate is due at the clock's current instant: the follower fires those by
@@ -20,14 +21,7 @@ export function immediateDue(clock: TestClock): boolean {
 /** Calls `changed` after every timer scheduled or cleared on `clock` (the fake-timers clock). */
 export function watchTimerSet(clock: object, changed: () => void): void {
   const fake = clock as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const method of [
-    'setTimeout',
-    'clearTimeout',
-    'setInterval',
-    'clearInterval',
-    'setImmediate',
-    'clearImmediate',
-  ]) {
+  for (const method of TIMER_METHODS) {
     const original = fake[method];
     if (typeof original !== 'function') continue;
     fake[method] = (...args: unknown[]) => {
