@@ -108,19 +108,15 @@ export const shardKey = (r: RunReport): string =>
 export const recordKey = (finishedAt: string, runId: string, shard: string): string =>
   `${finishedAt}\u0000${runId}\u0000${shard}`;
 
-function grow(cells: Uint8Array, size: number): Uint8Array {
-  if (cells.length >= size) return cells;
-  const bigger = new Uint8Array(Math.max(size, cells.length * 2, 8));
-  bigger.set(cells);
-  return bigger;
-}
-
 interface OpenRun {
   report: RunReport;
   finishedAt: string;
   ordinal: number;
   key: string;
 }
+
+/** A test's cells until the fold's state() gives them (the fold keeps them in columns). */
+export const NO_CELLS = new Uint8Array(0);
 
 export class WindowFold {
   readonly #query: FoldQuery;
@@ -132,6 +128,12 @@ export class WindowFold {
   /** Run id and shard of every report added: a run shard counts once (Postgres: unique on both), the first one wins. */
   readonly #added = new Set<string>();
   readonly #stage = new RunStage();
+  /**
+   * The cells, one column per run ordinal and one row per test (Staging.row): a run adds one array; a
+   * test's own array, grown run by run, made garbage that outlived young collections and grew the heap.
+   */
+  #columns: Uint8Array[] = [];
+  #rows = 0;
 
   constructor(query: FoldQuery) {
     this.#query = query;
@@ -143,7 +145,7 @@ export class WindowFold {
     if (!run) return;
     for (const [id, r] of reportRows(report)) {
       let test = this.#tests.get(id);
-      if (!test) this.#tests.set(id, (test = { file: r.file, name: r.name, cells: new Uint8Array(0) }));
+      if (!test) this.#insert(id, (test = { file: r.file, name: r.name, cells: NO_CELLS }));
       this.#seen(test, r.code, run.finishedAt);
       if (run.ordinal < 0) continue;
       this.#cell(test, run.ordinal, r.code);
@@ -174,7 +176,7 @@ export class WindowFold {
     const run = staged.header && this.#open(staged.header);
     staged.header = undefined;
     if (!run) return;
-    for (const [id, test] of staged.fresh) this.#tests.set(id, test);
+    for (const [id, test] of staged.fresh) this.#insert(id, test);
     for (let i = 0; i < staged.count; i++) {
       const test = staged.tests[i]!;
       const code = staged.codes[i]! & ~RAN;
@@ -215,8 +217,22 @@ export class WindowFold {
   }
 
   #cell(test: FoldTest, ordinal: number, code: number): void {
-    test.cells = grow(test.cells, ordinal + 1);
-    test.cells[ordinal] = Math.max(test.cells[ordinal]!, code);
+    const column = this.#columns[ordinal]!;
+    const row = (test as Staging).row!;
+    column[row] = Math.max(column[row]!, code);
+  }
+
+  /** A new test gets the next row of every run's column (columns grow by doubling, all at once). */
+  #insert(id: string, test: FoldTest): void {
+    (test as Staging).row = this.#tests.size;
+    this.#tests.set(id, test);
+    if (this.#tests.size <= this.#rows) return;
+    this.#rows = Math.max(64, this.#rows * 2);
+    this.#columns = this.#columns.map((column) => {
+      const bigger = new Uint8Array(this.#rows);
+      bigger.set(column);
+      return bigger;
+    });
   }
 
   /** The latest record that ran gives the quarantine mark, the latest failure the evidence (the first in a run wins). */
@@ -242,6 +258,7 @@ export class WindowFold {
     }
     const ordinal = this.#runs.size;
     this.#runs.set(id, { ordinal, finishedAt, shas: new Set([sha]), branches: new Set([branch]) });
+    this.#columns.push(new Uint8Array(this.#rows));
     return ordinal;
   }
 
@@ -254,7 +271,15 @@ export class WindowFold {
       const branch = one(r.branches);
       return { id, finishedAt: r.finishedAt, ...(sha ? { sha } : {}), ...(branch ? { branch } : {}) };
     });
-    for (const t of this.#tests.values()) t.cells = grow(t.cells, runs.length).subarray(0, runs.length);
+    // Test by test, as finishWindow reads them: one buffer, one view per test.
+    const width = runs.length;
+    const matrix = new Uint8Array(this.#tests.size * width);
+    for (const [ordinal, column] of this.#columns.entries())
+      for (let row = 0; row < this.#tests.size; row++) matrix[row * width + ordinal] = column[row]!;
+    for (const t of this.#tests.values()) {
+      const row = (t as Staging).row!;
+      t.cells = matrix.subarray(row * width, (row + 1) * width);
+    }
     return { runs, tests: this.#tests };
   }
 }

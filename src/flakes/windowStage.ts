@@ -5,13 +5,13 @@
  * the old generation (each lives through the whole file, so through several young collections).
  */
 import { testId, type AttemptFailure, type QuarantineMark, type RunReport, type TestRecord } from './schema.ts';
-import { cellCode, type FoldTest } from './windowFold.ts';
+import { cellCode, NO_CELLS, type FoldTest } from './windowFold.ts';
 
 /** Set in a staged code when the record ran (was not skipped). */
 export const RAN = 0x100;
 
-/** A staged test's worst record in the staged run `serial` (set when staging, read at commit). */
-export type Staging = FoldTest & { serial?: number; worst?: number };
+/** A fold's test: its row in the fold's columns; its worst record in the staged run `serial` (set when staging, read at commit). */
+export type Staging = FoldTest & { row?: number; serial?: number; worst?: number };
 
 export class RunStage {
   header: RunReport | undefined;
@@ -38,7 +38,7 @@ export class RunStage {
     for (const t of records) {
       const id = testId(t);
       let test = known.get(id) ?? this.fresh.get(id);
-      if (!test) this.fresh.set(id, (test = { file: t.file, name: t.name, cells: new Uint8Array(0) }));
+      if (!test) this.fresh.set(id, (test = { file: t.file, name: t.name, cells: NO_CELLS }));
       const code = cellCode(t.status, t.quarantined !== undefined, t.failures?.[0]?.category);
       // The worst record of the test in this run decides whether the run counts for first and last seen.
       const entry = test as Staging;
