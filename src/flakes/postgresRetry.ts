@@ -23,7 +23,8 @@ const RETRIED_CODES = new Set([
 export function isTransient(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
-  if (RETRIED_CODES.has(code) || code.startsWith('08')) return true;
+  // Class 08 is the connection's, except 08P01: a protocol violation (a bad statement) fails the same way again.
+  if (RETRIED_CODES.has(code) || (code.startsWith('08') && code !== '08P01')) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,

