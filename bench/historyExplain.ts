@@ -1,65 +1,41 @@
 /**
  * Where the Postgres window's time goes (not a test; run by hand on Node 24):
- *   node bench/historyExplain.ts 10000 100
- * Fills an embedded Postgres like historyScale.ts, then prints EXPLAIN ANALYZE of each window query.
+ *   node bench/historyExplain.ts 10000 100 [since-days]
+ * Bulk-loads an embedded Postgres as historyScale.ts does (PG_KEEP=dir reuses a loaded one, with the
+ * same BENCH_NOW), then computes the window (the last 14 days, or `since-days`) with every query the
+ * store sends run first under EXPLAIN ANALYZE: its time and its slow plan nodes.
  */
 import pg from 'pg';
-import { COUNTS_SQL, LISTED_CELLS_SQL, LISTED_DETAILS_SQL, RUNS_SQL } from '../src/flakes/postgresSql.ts';
+import type { PoolClient } from 'pg';
+import { readWindow } from '../src/flakes/postgresWindow.ts';
 import { PostgresStore } from '../src/flakes/postgresStore.ts';
 import { startPostgres } from '../test/flakes/pgServer.ts';
-import { REPORT_SCHEMA, REPORT_VERSION, summarize, type TestRecord } from '../src/flakes/schema.ts';
-import { attemptFailure } from '../src/flakes/evidence.ts';
+import { bulkLoad } from './historyLoad.ts';
 
-const [tests = 10_000, runs = 100] = process.argv.slice(2).map(Number);
-const server = await startPostgres();
-const store = await PostgresStore.open(server.url);
-let seed = 42;
-const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-const now = Date.now();
-for (let i = 0; i < runs; i++) {
-  const records: TestRecord[] = Array.from({ length: tests }, (_, t) => {
-    const r = random();
-    const status = r < 0.005 ? 'flaky' : r < 0.006 ? 'failed' : 'passed';
-    return {
-      file: `test/m${t % 400}.test.ts`,
-      name: `case ${t}`,
-      status,
-      ...(status === 'passed' ? {} : { failures: [attemptFailure('Error: Timed out after 1 s')] }),
-    };
-  });
-  const at = new Date(now - 86_400_000 + i * 1000).toISOString();
-  await store.append({
-    schema: REPORT_SCHEMA,
-    version: REPORT_VERSION,
-    runner: 'vitest',
-    run: { id: `r${i}`, startedAt: at, finishedAt: at, sha: `s${i >> 2}` },
-    ...summarize(records),
-    tests: records,
-  });
-}
-await store.close();
+const [tests = 10_000, runs = 100, sinceDays = 14] = process.argv.slice(2).map(Number);
+const now = Number(process.env.BENCH_NOW ?? Date.now());
+const keep = process.env.PG_KEEP;
+const server = await startPostgres(keep ? { dataDir: keep } : {});
+await (await PostgresStore.open(server.url)).close();
 const client = new pg.Client({ connectionString: server.url });
 await client.connect();
-await client.query('ANALYZE');
-await client.query(`SET work_mem = '256MB'`);
-const params = [now - 14 * 86_400_000, now, null];
-const listed = (await client.query<{ listed: number[] }>(COUNTS_SQL, params)).rows[0]!.listed;
-const order = (await client.query<{ id: string }>(RUNS_SQL, params)).rows.map((r) => r.id);
-for (const [name, sql, p] of [
-  ['runs', RUNS_SQL, params],
-  ['counts', COUNTS_SQL, params],
-  ['listed cells', LISTED_CELLS_SQL, [...params, listed, order]],
-  ['listed details', LISTED_DETAILS_SQL, [...params, listed]],
-] as const) {
-  const t = performance.now();
-  const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF) ${sql}`, p as unknown[]);
-  console.log(`--- ${name}: ${Math.round(performance.now() - t)} ms`);
-  console.log(
-    plan.rows
-      .map((r: Record<string, string>) => r['QUERY PLAN'] ?? '')
-      .filter((l) => /actual time=\d+\.\d+\.\.(\d{3,})/.test(l) || /Execution/.test(l))
-      .join('\n'),
-  );
-}
+const loaded = Number((await client.query('SELECT count(*) AS n FROM unflake_shards')).rows[0].n);
+if (loaded < runs) await bulkLoad(server.url, { from: loaded, to: runs, runs, tests, now, uniform: false });
+
+const explained = {
+  query: async (sql: string, params: unknown[]) => {
+    const t = performance.now();
+    const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF) ${sql}`, params);
+    const lines = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN'] ?? '');
+    console.log(`--- ${Math.round(performance.now() - t)} ms: ${sql.trim().split('\n')[0]!.slice(0, 110)}`);
+    console.log(lines.filter((l) => /actual time=\d+\.\d+\.\.(\d{3,})/.test(l) || /Execution/.test(l)).join('\n'));
+    return client.query(sql, params);
+  },
+} as unknown as PoolClient;
+const t = performance.now();
+const { runs: windowRuns, listed } = await readWindow(explained, now - sinceDays * 86_400_000, now, null);
+console.log(
+  `window: ${windowRuns.length} runs, ${listed.size} listed, ${Math.round(performance.now() - t)} ms (twice each query)`,
+);
 await client.end();
 await server.stop();

@@ -10,6 +10,7 @@ import { PostgresStore } from '../../src/flakes/postgresStore.ts';
 import { withRetry } from '../../src/flakes/postgresRetry.ts';
 import { fixtureRun } from '../reporter/fixtures/history.ts';
 import { startPostgres, type TestPostgres } from './pgServer.ts';
+import { aggregates } from './postgresAggregates.ts';
 
 const WRITER = fileURLToPath(new URL('./fixtures/historyWriter.ts', import.meta.url));
 const TESTS = 400;
@@ -97,7 +98,43 @@ describe('the Postgres history with many writers', () => {
     const after = await filed(url);
     expect(Object.keys(after).length).toBe(8 * RUNS);
     for (const key of keysOf('w7')) expect(after[key]).toBe(TESTS);
+    // The aggregates the window reads hold exactly what the filed results hold: nothing the killed
+    // transaction counted, nothing counted twice by the re-run, shards of one run counted as one run.
+    const { kept, recounted } = await aggregates(url);
+    expect(kept).toEqual(recounted);
+    expect((kept as { runs: unknown[] }).runs.length).toBeGreaterThanOrEqual(8 * RUNS);
   }, 60_000);
+
+  test('shards of one run filed at once, the same tests in several: the run counts each test once, at its worst', async () => {
+    const url = await freshUrl();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open(url)));
+    try {
+      const statuses = ['passed', 'flaky', 'failed', 'skipped'] as const;
+      for (let run = 0; run < 3; run++)
+        await Promise.all(
+          stores.map((store, shard) =>
+            store.append(
+              fixtureRun(
+                `same-${run}`,
+                Date.now() - 1000 + shard,
+                Array.from({ length: 200 }, (_, t) => ({
+                  file: 'test/s.test.ts',
+                  name: `case ${t}`,
+                  status: statuses[(t + shard + run) % 4]!,
+                })),
+                { shard: { index: shard + 1, count: 4 } },
+              ),
+            ),
+          ),
+        );
+      const { kept, recounted } = await aggregates(url);
+      expect(kept).toEqual(recounted);
+      const { window } = await stores[0]!.window({ since: Date.now() - 86_400_000 });
+      expect(window.totals).toMatchObject({ runs: 3, testRuns: 600, failed: 600 });
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
 
   test('tables are created on first use with a schema version row; a newer schema is refused with a clear error', async () => {
     const url = await freshUrl();
@@ -105,11 +142,11 @@ describe('the Postgres history with many writers', () => {
     await store.close();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    expect((await client.query('SELECT version FROM unflake_schema')).rows).toEqual([{ version: 1 }]);
+    expect((await client.query('SELECT version FROM unflake_schema')).rows).toEqual([{ version: 2 }]);
     await client.query('UPDATE unflake_schema SET version = 99');
     await client.end();
     await expect(PostgresStore.open(url)).rejects.toThrow(
-      "history: the database's unflake schema is version 99, newer than this unflake's (1): upgrade unflake.",
+      "history: the database's unflake schema is version 99, newer than this unflake's (2): upgrade unflake.",
     );
   });
 
