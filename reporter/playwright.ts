@@ -9,12 +9,17 @@ import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
 import { worthPrinting } from './summary.ts';
 
-/** The error of a failed Playwright attempt (the parts the reporter reads). */
+/** The error of a failed Playwright attempt, or one outside any test (the parts the reporter reads). */
 export interface PlaywrightError {
   /** The error's message. */
   message?: string;
   /** The error's stack. */
   stack?: string;
+  /** Where it was thrown: a test file that failed to load has its file here. */
+  location?: {
+    /** The file's absolute path. */
+    file: string;
+  };
 }
 /** One attempt of a Playwright test (Playwright's `TestResult`, the parts the reporter reads). */
 export interface PlaywrightResult {
@@ -107,6 +112,19 @@ export class PlaywrightFlakeReporter {
     this.#suite = suite;
     if (config.shard) this.#collector.shard = { index: config.shard.current, count: config.shard.total };
     this.#collector.start(this.#configDir);
+  }
+
+  /**
+   * Called by Playwright for an error outside any test. One thrown while a test file loaded (its location
+   * is that file) is the file's suite error: JUnit's `<error>`, as under Vitest and Jest. Others (a global
+   * setup, a worker's teardown) fail the run without belonging to a file.
+   */
+  onError(error: PlaywrightError): void {
+    if (error.location?.file)
+      this.#collector.recordSuiteError(testFileOf(error.location.file, process.cwd()), {
+        message: error.message,
+        stack: error.stack,
+      });
   }
 
   #record(test: PlaywrightTest): void {
