@@ -53,8 +53,12 @@ export interface AttemptInfo {
   attempt?: number | undefined;
 }
 
+/** At most `max` UTF-16 units, the last one `…` when cut; a surrogate pair on the cut is dropped whole, not split. */
 export function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  const end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end)}…`;
 }
 
 /** The test id's suite part: `<file> > <describe> > …` (a `>` inside a title is escaped, so splitting is safe). */
