@@ -24,7 +24,7 @@ import {
 export type { TestClockOptions } from './testClockRules.ts';
 import { CountWaiters } from './share/waiter.ts';
 import { bindMethods, sleepArgs, TIMEOUT_MAX, timerDelay, timerKey } from './clockContract.ts';
-import { ownerOf, stampOwner } from './timerOwner.ts';
+import { ownTimerKey } from './timerOwner.ts';
 import { fakeTimersOf } from '../src/adapters/fakeTimers.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn, timeoutSignalOn } from './sleepOn.ts';
@@ -36,7 +36,6 @@ type SinonClock = FakeTimersClock;
 
 // Read once: under Vitest's module wrapper (and some bundlers') each use of an imported name is a property read.
 const DELAY_MAX = TIMEOUT_MAX;
-const stamp = stampOwner;
 
 export class TestClock implements Clock {
   /** The fake-timers clock underneath (for interop; prefer the methods of TestClock). */
@@ -80,7 +79,6 @@ export class TestClock implements Clock {
         : virtualTimeoutDelay('TestClock.setTimeout()', callback, ms);
     const fn = callback as (...args: unknown[]) => void;
     const id = args.length === 0 ? this.fake.setTimeout(fn, delay) : this.fake.setTimeout(fn, delay, ...args);
-    if (id !== null && typeof id === 'object') stamp(id, this);
     this.#waiters.notify();
     return id;
   }
@@ -93,7 +91,9 @@ export class TestClock implements Clock {
   /** Node's rule for the period, 0 included (a 0 ms repeat would fire forever at one instant): below 1 ms, NaN, undefined or above 2^31 - 1 is 1 ms. */
   setInterval<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): TimerId {
     const delay = timerDelay('TestClock.setInterval()', callback, ms);
-    return this.#scheduled(this.fake.setInterval(callback as (...args: unknown[]) => void, delay, ...args));
+    const id = this.fake.setInterval(callback as (...args: unknown[]) => void, delay, ...args);
+    this.#waiters.notify();
+    return id;
   }
 
   /** Clears an interval or a timeout of this clock; ignores anything else, as Node does. */
@@ -120,16 +120,9 @@ export class TestClock implements Clock {
     );
   }
 
-  #scheduled(id: TimerId): TimerId {
-    if (id !== null && typeof id === 'object') stampOwner(id, this);
-    this.#waiters.notify();
-    return id;
-  }
-
   // fake-timers throws on a symbol, warns on a foreign id and refuses an immediate's id here; Node does none of that.
   #clear(id: TimerId): void {
-    if (id !== null && typeof id === 'object' && ownerOf(id) !== this) return;
-    const key = timerKey(id);
+    const key = id !== null && typeof id === 'object' ? ownTimerKey(id, this.fake) : timerKey(id);
     const type = key === undefined ? undefined : fakeTimersOf(this.fake).get(key)?.type;
     if (type === 'Timeout' || type === 'Interval') this.fake.clearTimeout(key as never);
   }
