@@ -59,6 +59,11 @@ export interface PlaywrightTest {
 }
 /** The Playwright config, as far as the reporter reads it. */
 export interface PlaywrightConfig {
+  /** Every project of the config (whatever `--project` selected). */
+  projects?: readonly {
+    /** The project's name (may be empty). */
+    name: string;
+  }[];
   /** This run's `--shard` (`current` of `total`, 1-based), or null when not sharded. */
   shard: {
     /** This shard's 1-based number. */
@@ -68,11 +73,19 @@ export interface PlaywrightConfig {
   } | null;
 }
 
-/** The describe titles (not the project's or the file's) and the test's, for the id. */
-function titlesOf(test: PlaywrightTest): string[] {
+/**
+ * The test's titles for its id: the describe titles and the test's. When the config has more than one
+ * project, the test's project goes first as `[project] ` on the first title, as Playwright's JUnit
+ * reporter writes it with `includeProjectInTestName` (`[chromium] checkout › pays`): the same test in
+ * two projects is two tests in history, budget, quarantine and JUnit. A config with one project keeps
+ * the ids it had (adding a second project renames its tests once).
+ */
+export function playwrightTitles(test: PlaywrightTest, projects: number): string[] {
   const titles = [test.title];
-  for (let s: PlaywrightSuite | undefined = test.parent; s && s.type === 'describe'; s = s.parent)
-    titles.unshift(s.title);
+  let s: PlaywrightSuite | undefined = test.parent;
+  for (; s && s.type === 'describe'; s = s.parent) titles.unshift(s.title);
+  while (s && s.type !== 'project') s = s.parent;
+  if (projects > 1 && s?.title) titles[0] = `[${s.title}] ${titles[0]}`;
   return titles;
 }
 
@@ -87,6 +100,7 @@ const messageOf = (r: PlaywrightResult): string =>
 export class PlaywrightFlakeReporter {
   readonly #collector: FlakeCollector;
   #suite: PlaywrightSuite | undefined;
+  #projects = 0;
   readonly #configDir: string;
 
   constructor(options?: FlakeReporterOptions & { configDir?: string }) {
@@ -110,6 +124,7 @@ export class PlaywrightFlakeReporter {
   /** Called by Playwright at start: takes the shard and the root suite, whose tests are recorded at the end. */
   onBegin(config: PlaywrightConfig, suite: PlaywrightSuite): void {
     this.#suite = suite;
+    this.#projects = config.projects?.length ?? 0;
     if (config.shard) this.#collector.shard = { index: config.shard.current, count: config.shard.total };
     this.#collector.start(this.#configDir);
   }
@@ -132,7 +147,7 @@ export class PlaywrightFlakeReporter {
     const failed = test.results.filter((r) => r.status !== 'passed' && r.status !== 'skipped');
     const state = outcome === 'skipped' ? 'skipped' : outcome === 'unexpected' ? 'failed' : 'passed';
     this.#collector.record({
-      name: testNameOf(titlesOf(test)),
+      name: testNameOf(playwrightTitles(test, this.#projects)),
       // Relative to the working directory, as unflake/playwright names the test in its own messages.
       file: testFileOf(test.location.file, process.cwd()),
       state,

@@ -61,6 +61,12 @@ export function readQuarantine(path: string, required: boolean): QuarantineEntry
   return parseQuarantine(readFileSync(path, 'utf8'), path);
 }
 
+/** The name without a Playwright project prefix (`[chromium] `: reporter/playwright.ts), or undefined when it has none. */
+export function withoutProject(name: string): string | undefined {
+  const match = /^\[[^\]]*\] (.*)$/s.exec(name);
+  return match ? match[1] : undefined;
+}
+
 export class Quarantine {
   readonly #active = new Map<string, QuarantineEntry>();
   readonly #matched = new Set<QuarantineEntry>();
@@ -75,9 +81,19 @@ export class Quarantine {
     }
   }
 
-  /** The entry that applies to this test now, if any (remembered: see `unmatched`). */
+  /**
+   * The entry that applies to this test now, if any (remembered: see `unmatched`): by id, by name, and
+   * for a Playwright test of a named project (`[chromium] checkout > pays`) also without the project,
+   * so an entry that names no project applies in every project.
+   */
   match(test: { file: string; name: string }): QuarantineEntry | undefined {
-    const entry = this.#active.get(testId(test)) ?? this.#active.get(test.name);
+    const plain = withoutProject(test.name);
+    const entry =
+      this.#active.get(testId(test)) ??
+      this.#active.get(test.name) ??
+      (plain === undefined
+        ? undefined
+        : (this.#active.get(testId({ file: test.file, name: plain })) ?? this.#active.get(plain)));
     if (entry) this.#matched.add(entry);
     return entry;
   }
@@ -92,6 +108,12 @@ export class Quarantine {
 
   /** Whether any entry (active or expired) names this test: `--suggest` skips those. */
   names(test: { file: string; name: string }): boolean {
-    return this.entries.some((e) => e.test === testId(test) || e.test === test.name);
+    const plain = withoutProject(test.name);
+    const names = [
+      testId(test),
+      test.name,
+      ...(plain === undefined ? [] : [testId({ file: test.file, name: plain }), plain]),
+    ];
+    return this.entries.some((e) => names.includes(e.test));
   }
 }

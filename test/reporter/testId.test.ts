@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { JestFlakeReporter } from '../../reporter/jest.ts';
+import { playwrightTitles, type PlaywrightSuite, type PlaywrightTest } from '../../reporter/playwright.ts';
 import { VitestFlakeReporter } from '../../reporter/vitest.ts';
+import { Quarantine, withoutProject } from '../../src/flakes/quarantine.ts';
 import { ID_SEPARATOR, testIdOf, testNameOf, vitestTaskId } from '../../src/runner/testId.ts';
 import type { RunReport } from '../../src/flakes/schema.ts';
 import { readFileSync } from 'node:fs';
@@ -120,5 +122,47 @@ describe('the reporters key tests by the id, not by the runner’s full name', (
     });
     reporter.onTestRunEnd();
     expect(read(out).tests.map((t) => `${t.file} > ${t.name}`)).toEqual(['test/a.test.ts > a \\> b > c']);
+  });
+});
+
+describe('Playwright projects in the id (reporter/playwright.ts)', () => {
+  /** A Playwright test as the reporter sees it: root > project > file > describes > test. */
+  function pwTest(project: string, describes: string[], title: string): PlaywrightTest {
+    let parent: PlaywrightSuite = { type: 'project', title: project, parent: { type: 'root', title: '' } };
+    parent = { type: 'file', title: 'a.spec.ts', parent };
+    for (const d of describes) parent = { type: 'describe', title: d, parent };
+    return { title, parent, location: { file: 'a.spec.ts' }, results: [], outcome: () => 'expected' };
+  }
+
+  test('two projects: two ids; one project (named or not): the id it always had', () => {
+    fc.assert(
+      fc.property(
+        fc.array(title, { maxLength: 2 }),
+        title,
+        fc.constantFrom('chromium', 'a b', ''),
+        (describes, t, p) => {
+          const one = testNameOf(playwrightTitles(pwTest(p, describes, t), 1));
+          expect(one).toBe(testNameOf([...describes, t]));
+          const [a, b] = [p || 'x', `${p}2`].map((q) => testNameOf(playwrightTitles(pwTest(q, describes, t), 2)));
+          expect(a).not.toBe(b);
+          // The prefix is the one Playwright's JUnit reporter writes with includeProjectInTestName; the
+          // quarantine reads it back off.
+          expect(a.startsWith(`[${p || 'x'}] `)).toBe(true);
+          expect(withoutProject(a)).toBe(one);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a quarantine entry without a project applies in every project; one with a project, there alone', () => {
+    const q = new Quarantine([
+      { test: 'a.spec.ts > all > t', reason: 'r', owner: 'o', until: '2999-01-01' },
+      { test: 'a.spec.ts > [mobile] only > t', reason: 'r', owner: 'o', until: '2999-01-01' },
+    ]);
+    expect(q.match({ file: 'a.spec.ts', name: '[desktop] all > t' })?.test).toBe('a.spec.ts > all > t');
+    expect(q.match({ file: 'a.spec.ts', name: '[mobile] all > t' })?.test).toBe('a.spec.ts > all > t');
+    expect(q.match({ file: 'a.spec.ts', name: '[mobile] only > t' })?.test).toBe('a.spec.ts > [mobile] only > t');
+    expect(q.match({ file: 'a.spec.ts', name: '[desktop] only > t' })).toBeUndefined();
   });
 });
