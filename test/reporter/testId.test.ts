@@ -143,7 +143,8 @@ describe('Playwright projects in the id (reporter/playwright.ts)', () => {
         (describes, t, p) => {
           const one = testNameOf(playwrightTitles(pwTest(p, describes, t), 1));
           expect(one).toBe(testNameOf([...describes, t]));
-          XX;
+          const name = (q: string): string => testNameOf(playwrightTitles(pwTest(q, describes, t), 2));
+          const [a, b] = [name(p || 'x'), name(`${p}2`)];
           expect(a).not.toBe(b);
           // The prefix is the one Playwright's JUnit reporter writes with includeProjectInTestName; the
           // quarantine reads it back off.
