@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import type { InRunnerData } from './inRunner/shared.ts';
+import { FLOOR, LOOP, type InRunnerData } from './inRunner/shared.ts';
 import { median, quantile } from './stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,7 +22,7 @@ const require = createRequire(import.meta.url);
 export const UNFLAKE = 'unflake toEventuallyEqual';
 export const POLL = 'vitest expect.poll(…).toEqual';
 export const WAIT_FOR = 'vitest vi.waitFor';
-export const FLOOR = 'floor: await expect(Promise.resolve(v)).resolves.toEqual(x)';
+export { FLOOR, LOOP };
 /** Issue 20's goal: an already-true toEventuallyEqual at most half of expect.poll's cost. */
 export const IN_RUNNER_GOAL = 0.5;
 
@@ -81,11 +81,13 @@ export function renderInRunner(runs: readonly InRunnerData[]): string {
     const p50 = (name: string): number | undefined => (run.samples[name] ? median(run.samples[name]) : undefined);
     for (const [name, samples] of Object.entries(run.samples)) {
       const m = median(samples);
+      const loop = p50(LOOP);
       rows.push([
         `${run.runner} ${run.version}`,
         name,
         us(m),
         us(quantile(samples, 0.9)),
+        loop === undefined || name === LOOP ? '' : us(m - loop),
         ratio(m, p50(POLL)),
         ratio(m, p50(WAIT_FOR)),
         ratio(m, p50(FLOOR)),
@@ -100,9 +102,12 @@ export function renderInRunner(runs: readonly InRunnerData[]): string {
   }
   const { iterations, warmup } = runs[0] ?? { iterations: 0, warmup: 0 };
   return [
-    `Inside one real test, setup entry from dist/ (Vitest: dist/vitest.js in setupFiles; Jest: dist/jest.cjs in setupFilesAfterEnv); the value already holds; median of ${iterations} timed assertions each after ${warmup} warm-up, blocks of 100 round-robin.`,
+    `Inside one real test, setup entry from dist/ (Vitest: dist/vitest.js in setupFiles; Jest: dist/jest.cjs in setupFilesAfterEnv); the value already holds; median of ${iterations} timed assertions each after ${warmup} warm-up, blocks of 100 round-robin. The rows above the floor are the runner's own costs (the loop's await alone, expect(v) alone, a synchronous toEqual, custom matchers that do nothing); "− loop" subtracts the loop's own await.`,
     '',
-    table(['runner', 'assertion', 'µs p50', 'µs p90', '÷ expect.poll', '÷ vi.waitFor', '÷ floor'], rows),
+    table(
+      ['runner', 'assertion', 'µs p50', 'µs p90', 'µs p50 − loop', '÷ expect.poll', '÷ vi.waitFor', '÷ floor'],
+      rows,
+    ),
     '',
     ...goals,
   ].join('\n');

@@ -1,24 +1,33 @@
 /**
  * In-runner bench, Vitest: a real test file run with `setupFiles: [dist/vitest.js]` (as users run unflake),
- * timing an already-true `toEventuallyEqual` beside `expect.poll`, `vi.waitFor` and the floor, an awaited
- * `.resolves.toEqual`. Run by bench/inRunner.ts; the config is bench/inRunner/vitest.config.ts.
+ * timing an already-true `toEventuallyEqual` beside `expect.poll`, `vi.waitFor`, the floor (an awaited
+ * `.resolves.toEqual`) and the breakdown of the runner's own costs (bench/inRunner/shared.ts). Run by
+ * bench/inRunner.ts; the config is bench/inRunner/vitest.config.ts.
  */
 import { createRequire } from 'node:module';
 import { expect, test, vi } from 'vitest';
-import { ITERATIONS, measure, WARMUP, write } from './shared.ts';
+import {
+  breakdownEntries,
+  type BreakdownExpect,
+  ITERATIONS,
+  measure,
+  trivialMatchers,
+  WARMUP,
+  write,
+} from './shared.ts';
 
 const probe = (): { id: number; status: string } => ({ id: 1, status: 'done' });
 const want = { id: 1, status: 'done' };
-// Registered by the setup entry (dist/vitest.js); untyped here because the bench is not type-checked against dist.
+expect.extend(trivialMatchers);
+// Registered by the setup entry (dist/vitest.js) and above; untyped here because the bench is not type-checked against dist.
 const eventually = expect as unknown as (value: unknown) => { toEventuallyEqual(expected: unknown): Promise<void> };
 
 test('already-true assertion cost inside a Vitest test', async () => {
   const samples = await measure({
-    'unflake toEventuallyEqual': () => eventually(probe).toEventuallyEqual(want),
+    ...breakdownEntries(expect as unknown as BreakdownExpect, probe, want),
     'vitest expect.poll(…).toEqual': () => expect.poll(probe).toEqual(want),
     'vitest vi.waitFor': () => vi.waitFor(() => expect(probe()).toEqual(want)),
-    'floor: await expect(Promise.resolve(v)).resolves.toEqual(x)': () =>
-      expect(Promise.resolve(probe())).resolves.toEqual(want),
+    'unflake toEventuallyEqual': () => eventually(probe).toEventuallyEqual(want),
   });
   const version = (createRequire(import.meta.url)('vitest/package.json') as { version: string }).version;
   write({ runner: 'vitest', version, iterations: ITERATIONS, warmup: WARMUP, samples });

@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 
-export type Assertion = () => Promise<unknown>;
+/** One way to assert; the loop awaits what it returns (`undefined` for the synchronous ones). */
+export type Assertion = () => unknown;
 
 export interface InRunnerData {
   runner: string;
@@ -43,6 +44,56 @@ export async function measure(entries: Record<string, Assertion>): Promise<Recor
   }
   return samples;
 }
+
+/** The matchers the breakdown registers with `expect.extend`: they do nothing, so what they cost is the runner's. */
+export const trivialMatchers = {
+  toBeTriviallyTrue(received: unknown) {
+    return { pass: received !== Symbol.iterator, message: () => 'never shown' };
+  },
+  toBeTriviallyTrueAsync(received: unknown) {
+    return Promise.resolve({ pass: received !== Symbol.iterator, message: () => 'never shown' });
+  },
+};
+
+/** The part of a runner's `expect` the breakdown uses, with `trivialMatchers` registered. */
+export interface BreakdownExpect {
+  (value: unknown): {
+    toEqual(expected: unknown): void;
+    toBeTriviallyTrue(): void;
+    toBeTriviallyTrueAsync(): Promise<void>;
+    resolves: { toEqual(expected: unknown): Promise<void> };
+  };
+}
+
+/**
+ * The runner's own costs, cheapest first, to read an eventual assertion's cost against (same `probe`, same
+ * `want` as every entry): the loop's `await` alone, `expect(v)` alone, a synchronous `toEqual`, a custom
+ * matcher that does nothing (synchronous, then returning a resolved promise: the machinery any async custom
+ * matcher pays), and the floor. `expect` must have `trivialMatchers` registered.
+ */
+export function breakdownEntries(
+  expect: BreakdownExpect,
+  probe: () => unknown,
+  want: unknown,
+): Record<string, Assertion> {
+  return {
+    [LOOP]: () => undefined,
+    'expect(v) alone': () => {
+      expect(probe());
+    },
+    'sync expect(v).toEqual(x)': () => {
+      expect(probe()).toEqual(want);
+    },
+    'custom sync matcher (expect.extend, does nothing)': () => {
+      expect(probe()).toBeTriviallyTrue();
+    },
+    'custom async matcher (expect.extend, resolved promise)': () => expect(probe()).toBeTriviallyTrueAsync(),
+    [FLOOR]: () => expect(Promise.resolve(probe())).resolves.toEqual(want),
+  };
+}
+
+export const LOOP = 'loop: `await` of the entry, nothing else';
+export const FLOOR = 'floor: await expect(Promise.resolve(v)).resolves.toEqual(x)';
 
 export function write(data: InRunnerData): void {
   const out = process.env.UNFLAKE_BENCH_INRUNNER_OUT;
