@@ -170,7 +170,9 @@ function timeoutOf(env: NodeJS.ProcessEnv): number {
 
 /**
  * Sends the report's spans; never throws: a missing exporter, an unsupported protocol or an unreachable collector is
- * one warning. `places`: where the exporter package is resolved from (tests give a folder without it).
+ * one warning. `env`: where the protocol and timeout variables are read (the exporter reads the endpoint and headers
+ * variables from process.env itself). `places`: where the exporter package is resolved from (tests give a folder
+ * without it).
  */
 export async function exportRunOverOtlp(
   report: RunReport,

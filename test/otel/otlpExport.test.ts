@@ -92,6 +92,28 @@ describe('OTLP/protobuf through the real exporter', () => {
     });
   });
 
+  test('where it goes: the option, else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces', async () => {
+    const origin = receiver.url.replace('/v1/traces', '');
+    const variables = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `${origin}/base`,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${origin}/traces-only`,
+    };
+    const urls = async (option?: string): Promise<unknown[]> => {
+      const before = receiver.requests.length;
+      await exportRunOverOtlp(report, option ? { endpoint: option } : {}, {});
+      return receiver.requests.slice(before).map((r) => r.url);
+    };
+    Object.assign(process.env, variables);
+    try {
+      expect(await urls(`${origin}/from-option`)).toEqual(['/from-option']);
+      expect(await urls()).toEqual(['/traces-only']);
+      delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+      expect(await urls()).toEqual(['/base/v1/traces']);
+    } finally {
+      for (const key of Object.keys(variables)) delete process.env[key];
+    }
+  });
+
   test('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL wins over OTEL_EXPORTER_OTLP_PROTOCOL', async () => {
     const before = receiver.requests.length;
     await exportRunOverOtlp(
