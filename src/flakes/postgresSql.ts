@@ -53,7 +53,7 @@ export const MIGRATIONS: readonly string[] = [
      day integer NOT NULL, branch text COLLATE "C" NOT NULL, test integer NOT NULL, PRIMARY KEY (day, branch, test));
    DROP INDEX IF EXISTS unflake_results_test;
    CREATE INDEX IF NOT EXISTS unflake_results_by_test ON unflake_results (test, shard_pk) INCLUDE (code);
-   CREATE INDEX IF NOT EXISTS unflake_results_bad ON unflake_results (shard_pk, test) WHERE code >= 24;`,
+   CREATE INDEX IF NOT EXISTS unflake_results_bad ON unflake_results (test, shard_pk) INCLUDE (code) WHERE code >= 24;`,
 ];
 
 /**
@@ -130,30 +130,24 @@ export const RAN_SQL = `
     SELECT count(*) FROM unflake_tests t WHERE cardinality($3::bigint[]) > 0 AND NOT EXISTS (SELECT 1 FROM whole WHERE whole.test = t.id)
       AND EXISTS (SELECT 1 FROM unflake_results r WHERE r.test = t.id AND r.shard_pk = ANY($3::bigint[]) AND r.code >= 16))::int AS ran`;
 
-/** The tests flaky or failed in a shard $1 (bigint[]) of the window (an index of those results only). */
+/** The tests flaky or failed in a shard $1 (bigint[]) of the window (an index of those results only: a few per run). */
 export const LISTED_SQL = `SELECT DISTINCT test FROM unflake_results WHERE shard_pk = ANY($1::bigint[]) AND code >= 24 ORDER BY test`;
 
-/** The listed tests' ($3 int[]) results in the window's shards $1 (bigint[]), each with its run's position ($2 int[]). */
+/** The listed tests' ($3 int[]) results in the window's shards $1 (bigint[]), each with its shard's index in $1 ($2 int[]). */
 export const LISTED_CELLS_SQL = `
-  SELECT r.test, array_agg(p.pos) AS pos, array_agg(r.code::int) AS codes
-  FROM unflake_results r JOIN unnest($1::bigint[], $2::int[]) AS p(pk, pos) ON p.pk = r.shard_pk
+  SELECT r.test, array_agg(p.idx) AS idx, array_agg(r.code::int) AS codes
+  FROM unflake_results r JOIN unnest($1::bigint[], $2::int[]) AS p(pk, idx) ON p.pk = r.shard_pk
   WHERE r.test = ANY($3::int[]) GROUP BY r.test`;
 
-/** The shards a window reads, for the details below. */
-const WINDOW_SHARDS = `SELECT pk, run_id, shard, finished_at, sha FROM unflake_shards WHERE finished_ms BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch = $3)`;
-
-/**
- * Per listed test: first and last retried-flaky record in all history (branch-filtered), the latest
- * record's quarantine mark and the latest failure in the window, "latest" by (finish, run id, shard).
- */
+/** Per listed test ($2 int[]): its id, file, name, first and last retried-flaky record in all history on branch $1 (or all). */
 export const LISTED_DETAILS_SQL = `
-  WITH w AS (${WINDOW_SHARDS}),
-  seen AS (SELECT r.test, min(s.finished_at) AS first_seen, max(s.finished_at) AS last_seen FROM unflake_results r JOIN unflake_shards s ON s.pk = r.shard_pk
-           WHERE r.test = ANY($4::int[]) AND r.code >> 3 = 3 AND ($3::text IS NULL OR s.branch = $3) GROUP BY r.test),
-  latest AS (SELECT DISTINCT ON (r.test) r.test, r.quarantined FROM unflake_results r JOIN w ON w.pk = r.shard_pk
-             WHERE r.test = ANY($4::int[]) AND r.code >> 3 >= 2 ORDER BY r.test, w.finished_at DESC, w.run_id DESC, w.shard DESC),
-  evidence AS (SELECT DISTINCT ON (r.test) r.test, r.failure, w.run_id, w.finished_at, w.sha FROM unflake_results r JOIN w ON w.pk = r.shard_pk
-             WHERE r.test = ANY($4::int[]) AND r.code >> 3 >= 3 AND r.failure IS NOT NULL ORDER BY r.test, w.finished_at DESC, w.run_id DESC, w.shard DESC)
-  SELECT t.id AS test, t.test_id, t.file, t.name, seen.first_seen, seen.last_seen, latest.quarantined, evidence.failure, evidence.run_id, evidence.finished_at, evidence.sha
-  FROM unflake_tests t LEFT JOIN seen ON seen.test = t.id LEFT JOIN latest ON latest.test = t.id LEFT JOIN evidence ON evidence.test = t.id
-  WHERE t.id = ANY($4::int[])`;
+  WITH seen AS (SELECT r.test, min(s.finished_at) AS first_seen, max(s.finished_at) AS last_seen
+                FROM unflake_results r JOIN unflake_shards s ON s.pk = r.shard_pk
+                WHERE r.test = ANY($2::int[]) AND r.code >= 24 AND r.code < 32 AND ($1::text IS NULL OR s.branch = $1) GROUP BY r.test)
+  SELECT t.id AS test, t.test_id, t.file, t.name, seen.first_seen, seen.last_seen
+  FROM unflake_tests t LEFT JOIN seen ON seen.test = t.id WHERE t.id = ANY($2::int[])`;
+
+/** The quarantine mark and first failure of the records ($1 shard pks, $2 tests, pairwise): one primary key lookup each. */
+export const RECORDS_SQL = `
+  SELECT r.shard_pk::text AS pk, r.test, r.quarantined, r.failure
+  FROM unnest($1::bigint[], $2::int[]) AS k(pk, test) JOIN unflake_results r ON r.shard_pk = k.pk AND r.test = k.test`;

@@ -13,7 +13,15 @@
 import type { PoolClient } from 'pg';
 import { emptyCategories, type AttemptFailure, type QuarantineMark } from './schema.ts';
 import { acrossRuns, inRunOrder, type WindowCounts } from './windowFinish.ts';
-import { cellCategory, cellQuarantined, cellStatus, STATUS_CODES, type FoldRun, type FoldTest } from './windowFold.ts';
+import {
+  cellCategory,
+  cellQuarantined,
+  cellStatus,
+  recordKey,
+  STATUS_CODES,
+  type FoldRun,
+  type FoldTest,
+} from './windowFold.ts';
 import {
   DAY_MS,
   LISTED_CELLS_SQL,
@@ -23,6 +31,7 @@ import {
   PARTIAL_RUNS_SQL,
   RAN_SQL,
   RAW_RUN_COUNTS_SQL,
+  RECORDS_SQL,
   RUN_COUNTS_SQL,
   WINDOW_SHARDS_SQL,
 } from './postgresSql.ts';
@@ -133,7 +142,7 @@ export async function readWindow(
   const positions = shards.map((s) => position.get(s.run_id)!);
   for (let i = 0; i < listedIds.length; i += PAGE_TESTS) {
     const page = listedIds.slice(i, i + PAGE_TESTS);
-    for (const [id, test] of await listedPage(client, range, page, pks, positions, runs.length)) {
+    for (const [id, test] of await listedPage(client, branch, page, shards, positions, runs.length)) {
       listed.set(id, test);
       acrossToFlaky(counts, test.cells, runs, position);
     }
@@ -165,45 +174,108 @@ interface DetailRow {
   name: string;
   first_seen: string | null;
   last_seen: string | null;
+}
+
+interface RecordRow {
+  pk: string;
+  test: number;
   quarantined: QuarantineMark | null;
   failure: AttemptFailure | null;
-  run_id: string | null;
-  finished_at: string | null;
-  sha: string | null;
+}
+
+/** One listed test while its page is read: the fold's test, and its records in the window, latest first. */
+interface Pending {
+  id: string;
+  test: FoldTest;
+  /** Indexes into the window's shards of its records that ran, by (finish, run id, shard) descending. */
+  ran: number[];
 }
 
 /** One page of listed tests, as the fold would have kept them (cells in run order, the worst of a run's shards). */
 async function listedPage(
   client: PoolClient,
-  range: unknown[],
+  branch: string | null,
   page: number[],
-  pks: string[],
+  shards: readonly ShardRow[],
   positions: number[],
   width: number,
 ): Promise<Map<string, FoldTest>> {
-  const listed = new Map<string, FoldTest>();
-  const byTest = new Map<number, { id: string; test: FoldTest }>();
-  for (const d of (await client.query<DetailRow>(LISTED_DETAILS_SQL, [...range, page])).rows) {
+  const byTest = new Map<number, Pending>();
+  for (const d of (await client.query<DetailRow>(LISTED_DETAILS_SQL, [branch, page])).rows) {
     const test: FoldTest = { file: d.file, name: d.name, cells: new Uint8Array(width) };
     if (d.first_seen) Object.assign(test, { firstSeen: d.first_seen, lastSeen: d.last_seen });
-    if (d.quarantined) test.quarantined = d.quarantined;
-    if (d.failure)
-      test.evidence = { ...d.failure, runId: d.run_id!, at: d.finished_at!, ...(d.sha ? { sha: d.sha } : {}) };
-    byTest.set(d.test, { id: d.test_id, test });
+    byTest.set(d.test, { id: d.test_id, test, ran: [] });
   }
-  const rows = await client.query<{ test: number; pos: number[]; codes: number[] }>(LISTED_CELLS_SQL, [
-    pks,
-    positions,
+  const keys = shards.map((s) => recordKey(s.finished_at, s.run_id, s.shard));
+  const cells = await client.query<{ test: number; idx: number[]; codes: number[] }>(LISTED_CELLS_SQL, [
+    shards.map((s) => s.pk),
+    shards.map((_, i) => i),
     page,
   ]);
-  for (const c of rows.rows) {
-    const cells = byTest.get(c.test)!.test.cells;
-    c.pos.forEach((p, i) => (cells[p] = Math.max(cells[p]!, c.codes[i]!)));
+  const bad = new Map<number, number[]>();
+  for (const c of cells.rows) {
+    const pending = byTest.get(c.test)!;
+    const records: [shard: number, code: number][] = [];
+    c.idx.forEach((shard, i) => {
+      const code = c.codes[i]!;
+      const p = positions[shard]!;
+      pending.test.cells[p] = Math.max(pending.test.cells[p]!, code);
+      if (cellStatus(code) >= STATUS_CODES.passed) records.push([shard, code]);
+    });
+    records.sort(([a], [b]) => (keys[a]! < keys[b]! ? 1 : keys[a]! > keys[b]! ? -1 : 0));
+    pending.ran = records.map(([shard]) => shard);
+    bad.set(
+      c.test,
+      records.filter(([, code]) => cellStatus(code) >= STATUS_CODES.flaky).map(([shard]) => shard),
+    );
   }
-  // In the order the ids were listed (test order), as JSON objects keep insertion order.
+  await marksAndEvidence(client, byTest, bad, shards);
+  const listed = new Map<string, FoldTest>();
   for (const id of page) {
     const d = byTest.get(id);
     if (d) listed.set(d.id, d.test);
   }
   return listed;
+}
+
+/**
+ * The latest record's quarantine mark and the latest failure (as the fold picks them, by finish, run id
+ * and shard), looked up by primary key: the latest record of each test, and its flaky or failed records
+ * latest first until one has a failure (the first, unless a runner reported none).
+ */
+async function marksAndEvidence(
+  client: PoolClient,
+  byTest: Map<number, Pending>,
+  bad: Map<number, number[]>,
+  shards: readonly ShardRow[],
+): Promise<void> {
+  const lookup = async (pairs: [number, number][]): Promise<Map<string, RecordRow>> => {
+    const rows = await client.query<RecordRow>(RECORDS_SQL, [
+      pairs.map(([, s]) => shards[s]!.pk),
+      pairs.map(([t]) => t),
+    ]);
+    return new Map(rows.rows.map((r) => [`${r.pk}/${r.test}`, r]));
+  };
+  const latest = [...byTest].filter(([, p]) => p.ran.length).map(([t, p]): [number, number] => [t, p.ran[0]!]);
+  for (const r of (await lookup(latest)).values())
+    if (r.quarantined) byTest.get(r.test)!.test.quarantined = r.quarantined;
+  for (let round = 0; bad.size; round++) {
+    const asked = [...bad]
+      .filter(([, list]) => list.length > round)
+      .map(([t, list]): [number, number] => [t, list[round]!]);
+    if (!asked.length) break;
+    const found = await lookup(asked);
+    for (const [t, shard] of asked) {
+      const failure = found.get(`${shards[shard]!.pk}/${t}`)?.failure;
+      if (!failure) continue;
+      const s = shards[shard]!;
+      byTest.get(t)!.test.evidence = {
+        ...failure,
+        runId: s.run_id,
+        at: s.finished_at,
+        ...(s.sha ? { sha: s.sha } : {}),
+      };
+      bad.delete(t);
+    }
+  }
 }
