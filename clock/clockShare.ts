@@ -5,6 +5,7 @@
  */
 import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
 import { fakeTimersOf } from '../src/adapters/fakeTimers.ts';
+import { trackSharedClock, type SharedClockState } from '../src/otel/sharedClocks.ts';
 import type { ClockLeader, LeaderHost } from './share/leader.ts';
 import type { SharedClock, ShareOptions } from './share/types.ts';
 import type { SkewControl } from './share/skew.ts';
@@ -16,8 +17,8 @@ export function localNextDueAt(fake: FakeTimersClock): number | undefined {
   return next;
 }
 
-/** What a share needs of its TestClock. */
-export interface ShareableClock {
+/** What a share needs of its TestClock (its public state is what a failure's evidence reads: src/otel/sharedClocks.ts). */
+export interface ShareableClock extends SharedClockState {
   now(): number;
   monotonic(): number;
   readonly fake: FakeTimersClock;
@@ -27,6 +28,8 @@ export class ClockShare {
   /** Set while the clock is shared (`share()`): the barrier then drives every advance. */
   leader: ClockLeader | undefined;
   #sharing: Promise<SharedClock & SkewControl> | undefined;
+  /** Takes the share out of a failure's evidence (src/otel/sharedClocks.ts) once it is closed. */
+  #untrack: (() => void) | undefined;
 
   /** `TestClock.share()`: `changed` tells the clock's waiters the merged pending count moved. */
   start(
@@ -54,6 +57,8 @@ export class ClockShare {
       changed,
       loopLimit,
       detached: () => {
+        this.#untrack?.();
+        this.#untrack = undefined;
         this.leader = undefined;
         this.#sharing = undefined;
       },
@@ -63,6 +68,7 @@ export class ClockShare {
       .then(
         (leader) => {
           this.leader = leader;
+          this.#untrack = trackSharedClock(clock, leader);
           return leader;
         },
         (error: unknown) => {

@@ -14,7 +14,7 @@ import { jestRunningTestTitles, jestTestPath, runRootHookLast } from '../src/ada
 import { testIdOf } from '../src/runner/testId.ts';
 import { endFile, registerSequentialHooks, type Hook } from './registerHooks.ts';
 import { wrapConcurrentTests } from './wrapConcurrent.ts';
-import { jestAttempt, jestOutcome, wrapJestSequentialTests } from '../src/adapters/jestOtel.ts';
+import { jestAttempt, jestOutcome, wrapJestSequentialTests } from '../src/otel/jestOutcome.ts';
 import { inTestSpan } from '../src/otel/testSpan.ts';
 import { otelTracer } from '../src/adapters/otel.ts';
 import { guardPromiseModifiers, promiseModifierProblem } from './jestPromiseModifiers.ts';

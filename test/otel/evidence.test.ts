@@ -13,7 +13,6 @@ import { eventually } from '../../src/eventually.ts';
 import { faultProxy } from '../../src/faults/faultProxy.ts';
 import { activeFaults } from '../../src/otel/faults.ts';
 import { failureEvidence, formatEvidence } from '../../src/otel/evidence.ts';
-import { trackSharedClock } from '../../src/otel/sharedClocks.ts';
 import { failureOf } from '../support/failure.ts';
 
 // Ended spans kept as they end: the SDK's SimpleSpanProcessor may wait on a timer, which an installed TestClock holds.
@@ -139,8 +138,6 @@ describe('a failure’s evidence', () => {
   test('a shared clock: its timers pending on any participant, and each follower’s state', async () => {
     const clock = new TestClock();
     const share = await clock.share();
-    // What clock/clockShare.ts does once its leader listens (and undoes when it is closed).
-    const untrack = trackSharedClock(clock, share);
     const follower = await connectClock(share.url, { name: 'mailer', token: share.env.UNFLAKE_CLOCK_TOKEN });
     try {
       await share.waitForFollowers(1);
@@ -170,7 +167,6 @@ describe('a failure’s evidence', () => {
     } finally {
       await follower.close();
       await share.close();
-      untrack();
     }
     expect(failureEvidence(true)).toEqual([]);
   });
@@ -178,7 +174,6 @@ describe('a failure’s evidence', () => {
   test('a shared clock nobody follows says so; installed, it is described once, as shared', async () => {
     const clock = new TestClock();
     const share = await clock.share();
-    const untrack = trackSharedClock(clock, share);
     const installed = clock.install();
     try {
       const none = `the shared clock ${share.url} has no follower attached (did the child get its env and start with --import unflake/clock/register?)`;
@@ -191,7 +186,6 @@ describe('a failure’s evidence', () => {
     } finally {
       installed.uninstall();
       await share.close();
-      untrack();
     }
   });
 });
