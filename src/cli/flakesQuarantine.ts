@@ -5,7 +5,9 @@
 import { renameSync } from 'node:fs';
 import { writeDurably } from '../flakes/history.ts';
 import { headline } from '../flakes/evidence.ts';
+import { FolderStore, folderExists } from '../flakes/folderStore.ts';
 import { Quarantine, readQuarantine, type QuarantineEntry } from '../flakes/quarantine.ts';
+import { isPostgresUrl } from '../flakes/store.ts';
 import { day, pct, plural } from '../flakes/units.ts';
 import type { TestWindow } from '../flakes/window.ts';
 import { parseFlags, UsageError, type CliIo } from './args.ts';
@@ -27,17 +29,46 @@ function readEntries(path: string, explicit: boolean): QuarantineEntry[] {
   }
 }
 
-function list(entries: readonly QuarantineEntry[], path: string, io: CliIo): number {
+/**
+ * The entries, each active one checked against the tests of the history's window (a folder history):
+ * an entry that matches none quarantines nothing (a typo, a test renamed, moved or deleted), so it is
+ * flagged, as the reporter flags one no test of its run matched.
+ */
+function list(entries: readonly QuarantineEntry[], path: string, seen: Seen | undefined, io: CliIo): number {
   const q = new Quarantine(entries);
+  for (const t of seen?.tests ?? []) q.match(t);
+  const stale = new Set(seen?.runs ? q.unmatched() : []);
   const active = entries.length - q.expired.length;
   io.out(
     `unflake quarantine ${path}: ${active} active ${active === 1 ? 'entry' : 'entries'}, ${q.expired.length} expired\n`,
   );
   for (const e of entries)
     io.out(
-      `  ${q.expired.includes(e) ? 'EXPIRED' : 'active '} until ${e.until}  ${e.test}  (${e.owner}: ${e.reason})\n`,
+      `  ${q.expired.includes(e) ? 'EXPIRED' : 'active '} until ${e.until}  ${e.test}  (${e.owner}: ${e.reason})${stale.has(e) ? `  MATCHES NO TEST of the ${seen!.within}` : ''}\n`,
+    );
+  if (stale.size)
+    io.err(
+      `unflake: ${stale.size} quarantine ${stale.size === 1 ? 'entry matches' : 'entries match'} no test of the ${seen!.within}: a typo, or a test renamed, moved or deleted (an id is "<file> > <describe> > … > <test>", or its name part alone)\n`,
     );
   return 0;
+}
+
+/** The tests of the window of a folder history, when there is one (Postgres keeps no per-test list to read cheaply here). */
+interface Seen {
+  runs: number;
+  tests: { file: string; name: string }[];
+  /** "last 14 days of .unflake/history (10 runs)" */
+  within: string;
+}
+
+async function seenTests(history: string | undefined, window: number, branch?: string): Promise<Seen | undefined> {
+  if (history === undefined || isPostgresUrl(history) || !folderExists(history)) return undefined;
+  const { runs, tests } = new FolderStore(history).testsSeen({
+    since: Date.now() - window,
+    ...(branch ? { branch } : {}),
+  });
+  const days = Math.round(window / 86_400_000);
+  return { runs, tests, within: `last ${plural(days, 'day')} of ${history} (${plural(runs, 'run')})` };
 }
 
 export async function quarantineCommand(args: string[], io: CliIo, usage: string): Promise<number> {
@@ -61,7 +92,8 @@ export async function quarantineCommand(args: string[], io: CliIo, usage: string
   const entries = readEntries(path, typeof values.quarantine === 'string');
   if (!values.suggest) {
     if (values.write) throw new UsageError('--write goes with --suggest', usage);
-    return list(entries, path, io);
+    const { window, branch } = windowOf(values, io, usage);
+    return list(entries, path, await seenTests(historyOf(values, false), window, branch), io);
   }
   const { window, branch } = windowOf(values, io, usage);
   const lasting = durationFlag(values.for, '--for', usage) ?? 14 * 86_400_000;

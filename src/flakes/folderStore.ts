@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pruneHistory, readRunReport, reportFiles, writeHistory } from './history.ts';
 import { openRunFile } from './runFile.ts';
-import type { RunReport } from './schema.ts';
+import { testId, type RunReport } from './schema.ts';
 import type { HistoryStore, HistoryWindow, WindowQuery } from './storeTypes.ts';
 import { finishWindow } from './windowFinish.ts';
 import { WindowFold } from './windowFold.ts';
@@ -59,6 +59,31 @@ export class FolderStore implements HistoryStore {
       window: finishWindow(fold.state(), { ...range, budget: query.budget, testBudget: query.testBudget }),
       unreadable,
     });
+  }
+
+  /**
+   * Every test (file and name) recorded in the window's runs, read as the window reads them: what a
+   * quarantine entry is checked against (`unflake flakes quarantine`), stable tests included, which
+   * the window does not list. Unreadable files are skipped (the window reports them).
+   */
+  testsSeen(query: WindowQuery): { runs: number; tests: { file: string; name: string }[] } {
+    const to = query.until ?? Date.now();
+    const seen = new Map<string, { file: string; name: string }>();
+    const runs = new Set<string>();
+    for (const file of this.#files()) {
+      try {
+        const read = openRunFile(file);
+        const at = Date.parse(read.header.run.finishedAt);
+        const wanted =
+          at >= query.since && at <= to && (query.branch === undefined || read.header.run.branch === query.branch);
+        for (const records of read.chunks())
+          if (wanted) for (const t of records) seen.set(testId(t), { file: t.file, name: t.name });
+        if (wanted) runs.add(read.header.run.id);
+      } catch {
+        // unreadable: the window names it
+      }
+    }
+    return { runs: runs.size, tests: [...seen.values()] };
   }
 
   prune(before: number): Promise<number> {
