@@ -15,6 +15,8 @@ import {
   type FoldState,
   type FoldTest,
 } from './windowFold.ts';
+import { inRunOrder } from './windowOrder.ts';
+export { inRunOrder } from './windowOrder.ts';
 import type { AcrossRuns, DayRate, FlakeWindow, RunSummary, TestWindow } from './windowTypes.ts';
 
 export interface FinishOptions {
@@ -130,20 +132,6 @@ function emptyDays(from: number, to: number): Map<string, DayRate> {
   return days;
 }
 
-const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Runs by finish then id (code point order, as Postgres' COLLATE "C"), and where each came from. */
-export function inRunOrder(unordered: readonly FoldRun[]): { runs: FoldRun[]; order: number[] } {
-  const order = unordered
-    .map((_, i) => i)
-    .sort(
-      (a, b) =>
-        byCodePoint(unordered[a]!.finishedAt, unordered[b]!.finishedAt) ||
-        byCodePoint(unordered[a]!.id, unordered[b]!.id),
-    );
-  return { runs: order.map((i) => unordered[i]!), order };
-}
-
 /** What the window counts over every test (the folder store in JS here, Postgres in SQL), with the runs in order. */
 export interface WindowCounts {
   /** One per run, in run order. */
@@ -168,8 +156,10 @@ function countCells(
     stableTests: 0,
   };
   const listed = new Map<string, FoldTest>();
+  const inOrder = order.every((ordinal, i) => ordinal === i);
   for (const [id, folded] of state.tests) {
-    const cells = Uint8Array.from(order, (i) => folded.cells[i] ?? 0);
+    // The fold gives its cells in run order already (order is then the identity): no copy per test.
+    const cells = inOrder ? folded.cells : Uint8Array.from(order, (i) => folded.cells[i] ?? 0);
     const across = acrossCells(cells, runs);
     let ran = false;
     let bad = false;

@@ -16,6 +16,7 @@ import {
   type TestStatus,
 } from './schema.ts';
 import type { Evidence } from './windowTypes.ts';
+import { inRunOrder } from './windowOrder.ts';
 import { RAN, RunStage, type Staging } from './windowStage.ts';
 
 /** Status codes in cells, worst highest (0: not in that run). */
@@ -262,20 +263,24 @@ export class WindowFold {
     return ordinal;
   }
 
-  /** The runs in ordinal order and the tests: the input of finishWindow. */
+  /** The runs in run order (finish, then id) and the tests, their cells in that order: the input of finishWindow. */
   state(): FoldState {
     const one = (values: Set<string | undefined>): string | undefined =>
       values.size === 1 ? [...values][0] : undefined;
-    const runs = [...this.#runs.entries()].map(([id, r]) => {
-      const sha = one(r.shas);
-      const branch = one(r.branches);
-      return { id, finishedAt: r.finishedAt, ...(sha ? { sha } : {}), ...(branch ? { branch } : {}) };
-    });
-    // Test by test, as finishWindow reads them: one buffer, one view per test.
+    const { runs, order } = inRunOrder(
+      [...this.#runs.entries()].map(([id, r]) => {
+        const sha = one(r.shas);
+        const branch = one(r.branches);
+        return { id, finishedAt: r.finishedAt, ...(sha ? { sha } : {}), ...(branch ? { branch } : {}) };
+      }),
+    );
+    // Test by test and in run order, as finishWindow reads them: one buffer, one view per test.
     const width = runs.length;
     const matrix = new Uint8Array(this.#tests.size * width);
-    for (const [ordinal, column] of this.#columns.entries())
-      for (let row = 0; row < this.#tests.size; row++) matrix[row * width + ordinal] = column[row]!;
+    for (const [at, ordinal] of order.entries()) {
+      const column = this.#columns[ordinal]!;
+      for (let row = 0; row < this.#tests.size; row++) matrix[row * width + at] = column[row]!;
+    }
     for (const t of this.#tests.values()) {
       const row = (t as Staging).row!;
       t.cells = matrix.subarray(row * width, (row + 1) * width);
