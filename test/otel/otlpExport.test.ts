@@ -12,7 +12,7 @@ import { FlakeCollector, validateOptions } from '../../reporter/core.ts';
 import { main } from '../../src/cli/cli.ts';
 import type { RunReport } from '../../src/flakes/schema.ts';
 import { exportRunOverOtlp } from '../../src/otel/otlpRun.ts';
-import { deadPort, startReceiver, type Receiver, type ReceivedSpan } from './otlpReceiver.ts';
+import { deadPort, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlpReceiver.ts';
 
 const ATTEMPT = { trace: '4bf92f3577b34da6a3ce929d0e0e4736', span: '00f067aa0ba902b7' };
 const report = {
@@ -41,10 +41,10 @@ const report = {
   ],
 } as unknown as RunReport;
 
-let receiver: Receiver;
+let receiver: OtlpReceiver;
 let folder: string;
 beforeAll(async () => {
-  receiver = await startReceiver();
+  receiver = await startOtlpReceiver();
   folder = mkdtempSync(join(tmpdir(), 'unflake-otlp-'));
 });
 afterAll(async () => {
@@ -59,7 +59,7 @@ describe('OTLP/protobuf through the real exporter', () => {
     const before = receiver.requests.length;
     const outcome = await exportRunOverOtlp(
       report,
-      { endpoint: receiver.url, headers: { 'x-api-key': 'k1' } },
+      { endpoint: receiver.tracesUrl, headers: { 'x-api-key': 'k1' } },
       { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
     );
     expect(outcome).toMatchObject({ sent: 3 });
@@ -93,7 +93,7 @@ describe('OTLP/protobuf through the real exporter', () => {
   });
 
   test('where it goes: the option, else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces', async () => {
-    const origin = receiver.url.replace('/v1/traces', '');
+    const origin = receiver.tracesUrl.replace('/v1/traces', '');
     const variables = {
       OTEL_EXPORTER_OTLP_ENDPOINT: `${origin}/base`,
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${origin}/traces-only`,
@@ -101,7 +101,7 @@ describe('OTLP/protobuf through the real exporter', () => {
     const urls = async (option?: string): Promise<unknown[]> => {
       const before = receiver.requests.length;
       await exportRunOverOtlp(report, option ? { endpoint: option } : {}, {});
-      return receiver.requests.slice(before).map((r) => r.url);
+      return receiver.requests.slice(before).map((r) => r.path);
     };
     Object.assign(process.env, variables);
     try {
@@ -118,7 +118,7 @@ describe('OTLP/protobuf through the real exporter', () => {
     const before = receiver.requests.length;
     await exportRunOverOtlp(
       report,
-      { endpoint: receiver.url },
+      { endpoint: receiver.tracesUrl },
       { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
     );
     expect(receiver.requests.slice(before).map((r) => r.contentType)).toEqual(['application/json']);
@@ -133,7 +133,7 @@ describe('when the run cannot be exported, one warning and never a throw', () =>
     writeFileSync(join(folder, 'package.json'), '{"name":"no-exporter","private":true}');
     const outcome = await exportRunOverOtlp(
       report,
-      { endpoint: receiver.url },
+      { endpoint: receiver.tracesUrl },
       { OTEL_EXPORTER_OTLP_PROTOCOL: protocol },
       [join(folder, 'package.json')],
     );
@@ -146,7 +146,7 @@ describe('when the run cannot be exported, one warning and never a throw', () =>
     const before = receiver.requests.length;
     const outcome = await exportRunOverOtlp(
       report,
-      { endpoint: receiver.url },
+      { endpoint: receiver.tracesUrl },
       { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
     );
     expect((outcome as { warning: string }).warning).toMatch(
@@ -200,7 +200,7 @@ describe('the reporter option `otlp`', () => {
 
   test('the reporter sends its run at the end and says so in the summary', async () => {
     const before = receiver.requests.length;
-    const finished = await finish(receiver.url);
+    const finished = await finish(receiver.tracesUrl);
     expect(finished.otlp).toMatchObject({ sent: 2 });
     expect(receiver.requests.slice(before).flatMap((r) => r.spans.map((s) => s.name))).toEqual([
       'unflake run jest',
@@ -234,7 +234,7 @@ describe('unflake flakes report --otlp', () => {
     const file = join(folder, 'run.json');
     writeFileSync(file, JSON.stringify(report));
     const before = receiver.requests.length;
-    const { code, err } = await cli(['flakes', 'report', file, '--otlp-endpoint', receiver.url]);
+    const { code, err } = await cli(['flakes', 'report', file, '--otlp-endpoint', receiver.tracesUrl]);
     expect(code).toBe(0);
     expect(err).toMatch(/^unflake: run run7 exported over OTLP: trace [0-9a-f]{32} \(3 spans\)$/m);
     expect(receiver.requests.slice(before).flatMap((r) => r.spans.map((s) => s.name))).toContain(

@@ -3,42 +3,18 @@
  * @opentelemetry/exporter-trace-otlp-http sends (OTLP/JSON): one run span, a child per test result with its outcome,
  * and a link to a failed attempt's own trace; a collector that is down is one warning, never a throw. Vitest and Jest.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { RunReport } from '../../src/flakes/schema.ts';
 import { exportRunOverOtlp } from '../../src/otel/otlpRun.ts';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlpReceiver.ts';
 
-interface OtlpSpan {
-  name: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  status: { code?: number };
-  attributes: Array<{ key: string; value: Record<string, unknown> }>;
-  links: Array<{ traceId: string; spanId: string }>;
-}
-
-const bodies: Array<{
-  url: string | undefined;
-  headers: Record<string, unknown>;
-  body: { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
-}> = [];
-let server: Server;
-let port: number;
+let receiver: OtlpReceiver;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    request.on('end', () => {
-      bodies.push({ url: request.url, headers: request.headers, body: JSON.parse(text) });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as { port: number }).port;
+  receiver = await startOtlpReceiver();
 });
 
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(() => receiver.close());
 
 const report: RunReport = {
   schema: 'unflake-run-report',
@@ -79,22 +55,19 @@ const report: RunReport = {
   ],
 } as RunReport;
 
-const attribute = (span: OtlpSpan, key: string): unknown => {
-  const value = span.attributes.find((a) => a.key === key)?.value;
-  return value && Object.values(value)[0];
-};
+const attribute = (span: ReceivedSpan, key: string): unknown => span.attributes[key];
 
 describe('the run report over OTLP', () => {
   test('one run span, a child per test result, a link to the failed attempt’s trace', async () => {
     const outcome = await exportRunOverOtlp(report, {
-      endpoint: `http://127.0.0.1:${port}/v1/traces`,
+      endpoint: receiver.tracesUrl,
       headers: { 'x-team': 'orders' },
     });
     expect(outcome).toMatchObject({ sent: 3 });
-    const last = bodies.at(-1)!;
-    expect(last.url).toBe('/v1/traces');
+    const last = receiver.requests.at(-1)!;
+    expect(last.path).toBe('/v1/traces');
     expect(last.headers['x-team']).toBe('orders');
-    const spans = last.body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    const spans = last.spans;
     const run = spans.find((span) => span.name === 'unflake run vitest')!;
     expect([
       attribute(run, 'test.suite.run.status'),
@@ -131,7 +104,7 @@ describe('the run report over OTLP', () => {
       headers: process.env.OTEL_EXPORTER_OTLP_HEADERS,
     };
     Object.assign(process.env, {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_HEADERS: 'x-team=from-env',
     });
     try {
@@ -145,7 +118,10 @@ describe('the run report over OTLP', () => {
         else process.env[key] = value;
       }
     }
-    expect([bodies.at(-1)!.url, bodies.at(-1)!.headers['x-team']]).toEqual(['/v1/traces', 'from-env']);
+    expect([receiver.requests.at(-1)!.path, receiver.requests.at(-1)!.headers['x-team']]).toEqual([
+      '/v1/traces',
+      'from-env',
+    ]);
   });
 
   test('a collector that is down: one warning after a bounded wait, no throw', async () => {

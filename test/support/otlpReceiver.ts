@@ -30,7 +30,8 @@ export interface ReceivedRequest {
   path: string;
   contentType: string;
   headers: IncomingMessage['headers'];
-  spans: number;
+  /** The spans this request carried. */
+  spans: ReceivedSpan[];
 }
 
 export interface OtlpReceiver {
@@ -162,7 +163,7 @@ export async function startOtlpReceiver(
         return;
       }
       spans.push(...received);
-      requests.push({ path: request.url ?? '', contentType, headers: request.headers, spans: received.length });
+      requests.push({ path: request.url ?? '', contentType, headers: request.headers, spans: received });
       options.onSpans?.(received);
       // An empty ExportTraceServiceResponse: the same bytes for JSON (`{}`) and protobuf (zero length).
       if (contentType.includes('protobuf')) response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
@@ -237,4 +238,13 @@ export function renderTrace(spans: ReceivedSpan[], label: (span: ReceivedSpan) =
   };
   for (const root of groupAlike(children(undefined))) walk(root, '', '');
   return lines.join('\n');
+}
+
+/** A port nothing listens on (a collector that is down). */
+export async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from '../support/runner.ts';
-import { runFixture, type FixtureReport, type FixtureRun } from '../verdicts/runFixture.ts';
-import { startReceiver, type Receiver, type ReceivedSpan } from '../otel/otlpReceiver.ts';
+import { runFixture, type FixtureReport, type FixtureRun } from './runFixture.ts';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlpReceiver.ts';
 
 const RUN_TIMEOUT = 90_000;
 const modules = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'node_modules');
@@ -90,16 +90,16 @@ async function runExporting(run: FixtureRun): Promise<FixtureReport> {
 }
 
 describe.each(cases)('the reporter exports the run over OTLP/protobuf: $label', ({ file, run }) => {
-  let receiver: Receiver;
+  let receiver: OtlpReceiver;
   let report: FixtureReport;
   let sent: ReceivedSpan[];
   let attempts: AttemptSpan[];
   const id = (test: string): string => `${file} > r3 suite > ${test}`;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
+    receiver = await startOtlpReceiver();
     report = await runExporting(
-      run({ otlp: { endpoint: receiver.url, headers: { 'x-team': 'orders' } }, outputFile: 'flake-report.json' }),
+      run({ otlp: { endpoint: receiver.tracesUrl, headers: { 'x-team': 'orders' } }, outputFile: 'flake-report.json' }),
     );
     sent = receiver.requests.flatMap((request) => request.spans);
     attempts = lines<AttemptSpan>(report.collected['spans.jsonl']).filter((span) => span.name.startsWith(file));
@@ -109,7 +109,7 @@ describe.each(cases)('the reporter exports the run over OTLP/protobuf: $label', 
   test('the run ran: a pass, a failure, a pass on retry; one protobuf request reached the receiver', () => {
     expect(report.timedOut).toBe(false);
     expect(['r3a', 'r3b', 'r3c'].map((t) => report.test(t).status)).toEqual(['passed', 'failed', 'passed']);
-    expect(receiver.requests.map((r) => [r.url, r.contentType, r.headers['x-team']])).toEqual([
+    expect(receiver.requests.map((r) => [r.path, r.contentType, r.headers['x-team']])).toEqual([
       ['/v1/traces', 'application/x-protobuf', 'orders'],
     ]);
   });
