@@ -6,6 +6,9 @@
  * `quarantined: 'skipped'` keeps the older `<skipped>`. A file that failed outside any test is an
  * `<error>`. `classname` and `name` are what the runner's own JUnit reporter writes by default
  * (Vitest's, jest-junit's), so a team switching keeps its test ids in those services.
+ * Valid against Jenkins xUnit's junit-10.xsd (the document) and Surefire's 3.0 XSD (each testsuite) but
+ * for three extensions services read: `file` on <testcase>, <properties> in <testcase>, `skipped` on
+ * <testsuites> (test/reporter/junitSchema.test.ts).
  */
 import { headline } from './evidence.ts';
 import { testId, type AttemptFailure, type RunReport, type SuiteError, type TestRecord } from './schema.ts';
