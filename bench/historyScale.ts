@@ -83,6 +83,7 @@ async function reader(spec: string, now: number): Promise<void> {
   const store = await openHistory(spec);
   const { window } = await store.window({ since: now - 14 * DAY, until: now, budget: 0.005 });
   const t1 = performance.now();
+  const afterWindow = process.resourceUsage().maxRSS * 1024;
   const html = toHtml(window);
   const t2 = performance.now();
   const cut = await store.window({ since: now - 6.5 * DAY, until: now, budget: 0.005 });
@@ -100,6 +101,7 @@ async function reader(spec: string, now: number): Promise<void> {
       cutRuns: cut.window.totals.runs,
       cutMs: Math.round(t3 - t2),
       peakRss: rss,
+      windowRss: afterWindow,
     }),
   );
 }
@@ -116,7 +118,7 @@ function measure(spec: string, now: number, done: number, tests: number, appendM
   if (process.env.QT) process.stderr.write(child.stderr);
   const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
   console.log(
-    `${done} runs (${(done * tests).toLocaleString('en')} results): append one run median ${Math.round(last[last.length >> 1]!)} ms (of ${last.length}) · window ${r.windowMs} ms · page ${r.pageMs} ms (${r.listed} tests listed, ${mb(r.pageBytes!)}) · window cutting a day ${r.cutMs} ms (${r.cutRuns} runs) · reader peak RSS ${mb(r.peakRss!)}`,
+    `${done} runs (${(done * tests).toLocaleString('en')} results): append one run median ${Math.round(last[last.length >> 1]!)} ms (of ${last.length}) · window ${r.windowMs} ms · page ${r.pageMs} ms (${r.listed} tests listed, ${mb(r.pageBytes!)}) · window cutting a day ${r.cutMs} ms (${r.cutRuns} runs) · reader peak RSS ${mb(r.peakRss!)} (${mb(r.windowRss!)} before the page)`,
   );
 }
 
