@@ -2,7 +2,7 @@
  * Where past runs live: a folder of run files (the default: embedded, copied between CI jobs) or a
  * Postgres database shared by every CI machine (`postgres://…`). Both answer the same questions the same
  * way: the window is folded and finished by the same code (windowFold.ts, windowFinish.ts) or, in
- * Postgres, by SQL proven to give the same JSON (test/flakes/storeEquivalence.test.ts).
+ * Postgres, from aggregates kept at append time, proven to give the same JSON (test/flakes/postgresStore.test.ts).
  */
 import type { HistoryStore } from './storeTypes.ts';
 
