@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomBytes } from '../lazyRequire.ts';
 import type { RunReport, TestRecord } from '../flakes/schema.ts';
-import { clip } from './testSpan.ts';
+import { clip } from '../report/firstLine.ts';
 import { OTLP_PACKAGES, otlpProtocol, type OtlpOptions } from './otlpOptions.ts';
 
 export type { OtlpOptions } from './otlpOptions.ts';

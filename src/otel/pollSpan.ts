@@ -20,7 +20,8 @@ import {
 import { currentTestState } from '../runner/testState.ts';
 import type { PollResult } from '../poll/PollResult.ts';
 import type { Goal } from '../poll/goal.ts';
-import { clip, liveSpans, testSpanOf } from './testSpan.ts';
+import { clip } from '../report/firstLine.ts';
+import { liveSpans, testSpanOf } from './testSpan.ts';
 import { failureEvidence } from './evidence.ts';
 
 /** A summary's length in an observation event: the timeline's one-line rendering, cut. */

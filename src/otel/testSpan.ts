@@ -21,6 +21,7 @@ import { runId, currentWorker, NAMESPACES_KEY } from '../helpers/workerNamespace
 import { SEED_USED_KEY, runSeed } from '../helpers/testSeed.ts';
 import { firstVariable, SHA_VARIABLES } from '../flakes/runInfo.ts';
 import { globalSlot } from '../runtime/globalSlot.ts';
+import { clip } from '../report/firstLine.ts';
 
 const SPAN_KEY = 'otel.testSpan';
 /** A failure's message in the span's exception event: enough to recognise it, bounded like the timeline. */
@@ -51,14 +52,6 @@ export interface TestOutcome {
 /** The retry index (0 for the first attempt) and whatever else the runner tells. */
 export interface AttemptInfo {
   attempt?: number | undefined;
-}
-
-/** At most `max` UTF-16 units, the last one `…` when cut; a surrogate pair on the cut is dropped whole, not split. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  return `${text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end)}…`;
 }
 
 /** The test id's suite part: `<file> > <describe> > …` (a `>` inside a title is escaped, so splitting is safe). */

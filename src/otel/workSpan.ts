@@ -4,7 +4,8 @@
  */
 import { activeOtelSpanWithContext, otelTracer, startOtelSpan, STATUS_ERROR } from '../adapters/otel.ts';
 import { currentTestState } from '../runner/testState.ts';
-import { clip, liveSpans, testSpanOf } from './testSpan.ts';
+import { clip } from '../report/firstLine.ts';
+import { liveSpans, testSpanOf } from './testSpan.ts';
 
 export interface WorkVerdict {
   passed: boolean;

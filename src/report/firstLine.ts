@@ -28,12 +28,18 @@ export function firstLine(thrown: unknown, options: { afterHint?: boolean; max?:
     if (end !== -1) text = text.slice(end + 2);
   }
   const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  return line.length > max ? `${line.slice(0, max)}…` : line;
+  return line.length > max ? `${sliceWhole(line, max)}…` : line;
 }
 
 /** `text` in at most `max` characters: when cut, the last of them is `…`. */
 export function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return text.length > max ? `${sliceWhole(text, max - 1)}…` : text;
+}
+
+/** The first `end` UTF-16 units, one fewer when the cut would split a surrogate pair: half of one is not text. */
+function sliceWhole(text: string, end: number): string {
+  const last = text.charCodeAt(end - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
 }
 
 export interface FirstLinesOptions {
