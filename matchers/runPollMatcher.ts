@@ -108,12 +108,14 @@ export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpe
   // cost of an already-true assertion (bench/), and the runner already points at the test.
   const name = test.name ?? context.currentTestName ?? 'unknown';
   const work = startWork(test, () => `expect(…)${where.replace(/\(\)$/, '(…)')} in test "${name}"`);
-  return trackAwait(work, run, (result) =>
-    result.pass !== isNot
-      ? { passed: true }
-      : { passed: false, failure: firstLine(result.message(), { afterHint: true }) },
-  );
+  return trackAwait(work, run, isNot ? negatedOutcome : outcome);
 }
+
+/** How a settled matcher call went, for its test's report; one function each way, no closure per call. */
+const outcome = (result: MatcherResult): { passed: boolean; failure?: string } =>
+  result.pass ? { passed: true } : { passed: false, failure: firstLine(result.message(), { afterHint: true }) };
+const negatedOutcome = (result: MatcherResult): { passed: boolean; failure?: string } =>
+  result.pass ? { passed: false, failure: firstLine(result.message(), { afterHint: true }) } : { passed: true };
 
 /**
  * Vitest builds a custom matcher's error after its promise settles, with no frame of the test file: under

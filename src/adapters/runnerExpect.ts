@@ -33,14 +33,37 @@ export function vitestGlobalExpect(): VitestExpect | undefined {
   return typeof found === 'function' ? (found as VitestExpect) : undefined;
 }
 
+interface JestMatchersObject {
+  matchers?: Record<string, unknown>;
+  state?: unknown;
+}
+
+const JEST_MATCHERS_OBJECT = Symbol.for('$$jest-matchers-object');
+let keptMatchersObject: JestMatchersObject | undefined;
+
+/**
+ * `$$jest-matchers-object`, kept once it can no longer change: Jest's `expect` defines it on the global as a
+ * value neither writable nor configurable, and the global a module sees never changes, so the kept object
+ * is the one every later read would find (Jest changes what is in it, its matchers and state, not the
+ * object). Under Jest each read of the global was a lookup through the vm context (about 0.5 µs, per
+ * matcher call). Vitest's is a configurable getter (a fresh object with the current expect's state): read
+ * every time, as is anything else.
+ */
+function jestMatchersObject(): JestMatchersObject | undefined {
+  if (keptMatchersObject) return keptMatchersObject;
+  const found = (globalThis as Record<symbol, unknown>)[JEST_MATCHERS_OBJECT] as JestMatchersObject | undefined;
+  if (found === null || typeof found !== 'object') return undefined;
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, JEST_MATCHERS_OBJECT);
+  if (descriptor && 'value' in descriptor && !descriptor.writable && !descriptor.configurable)
+    keptMatchersObject = found;
+  return found;
+}
+
 /** The raw matcher function `name` of Jest's (or the standalone `expect` package's) matchers object. */
 export function jestRawMatcher(
   name: string,
 ): ((this: unknown, received: unknown, expected: unknown) => unknown) | undefined {
-  const found = (
-    (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as
-      { matchers?: Record<string, unknown> } | undefined
-  )?.matchers?.[name];
+  const found = jestMatchersObject()?.matchers?.[name];
   return typeof found === 'function'
     ? (found as (this: unknown, received: unknown, expected: unknown) => unknown)
     : undefined;
@@ -48,9 +71,7 @@ export function jestRawMatcher(
 
 /** The assertion-count state of Jest, the standalone `expect` package, or Vitest's global expect. */
 export function globalCountState(): CountState | undefined {
-  const state = (
-    (globalThis as Record<symbol, unknown>)[Symbol.for('$$jest-matchers-object')] as { state?: unknown } | undefined
-  )?.state;
+  const state = jestMatchersObject()?.state;
   return isCountState(state) ? state : undefined;
 }
 

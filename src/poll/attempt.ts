@@ -69,6 +69,9 @@ function judge<T>(spec: AttemptSpec<T>, value: T): Observation<T> | Promise<Obse
   }
 }
 
+// Kept: under Jest each read of the global name `Object` is a lookup through the vm context (about 0.5 µs).
+const { freeze } = Object;
+
 /** Runs one attempt, synchronously when everything is synchronous. */
 export function evaluate<T>(
   spec: AttemptSpec<T>,
@@ -77,7 +80,7 @@ export function evaluate<T>(
 ): Observation<T> | Promise<Observation<T>> {
   const onError = (error: unknown): Observation<T> => ({ kind: 'error', error, held: false });
   try {
-    const context = Object.freeze({
+    const context = freeze({
       attempt,
       get signal(): AbortSignal {
         return signal.signal;

@@ -69,8 +69,9 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const rules = rulesOf(spec);
   const attemptSpec: AttemptSpec<T> = { probe: spec.probe, holds: spec.holds, failWhen: settings.failWhen };
   const progress = startProgress<T>(settings, limits);
-  // No jitter in virtual time: it only desynchronises real pollers, and would make runs differ.
-  const scheduled = createSchedule(settings.interval, time.virtual ? () => 0.5 : Math.random);
+  // Made at the first pause (a poll whose first attempt passes needs none). No jitter in virtual time: it
+  // only desynchronises real pollers, and would make runs differ.
+  let scheduled: (() => number) | undefined;
   const stops = watchStops(settings.signal, spec.testEnded);
   const wake = watchWake(settings.wakeOn);
   const windowEnd = (byAttempts: boolean, inFlight?: WindowEnd['inFlight']): PollResult<T> =>
@@ -83,7 +84,8 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       const startedAt = time.now();
       const at = startedAt - limits.start;
       const signal = new AttemptSignal();
-      const observation = await attemptOnce(attemptSpec, signal, attempt, limits, settings, stops, startedAt);
+      const pending = attemptOnce(attemptSpec, signal, attempt, limits, settings, stops, startedAt);
+      const observation = isThenable(pending) ? await pending : pending;
       const previousDuration = progress.lastDuration;
       progress.lastDuration = time.now() - startedAt;
       if (observation.kind === 'unsettled' && observation.cause !== 'attempt-timeout') {
@@ -108,6 +110,7 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
         await wake.during(pauseReal(Math.min(REAL_FLOOR_STEP, left), stops.signal));
         continue;
       }
+      scheduled ??= createSchedule(settings.interval, time.virtual ? noJitter : jitter);
       const scheduledMs = wake.take() ? 0 : scheduled();
       const pause = nextPause(progress, settings, limits, Math.max(scheduledMs, decision.retryAfter ?? 0));
       final = pause.final;
@@ -116,12 +119,22 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
       if (wake.woken()) final = false;
     }
   } finally {
-    stops.dispose();
-    wake.dispose();
-    // Built only when an attempt is still running: an Error's stack on every poll end was ~10 % of a pass.
-    if (progress.hasAbandoned) progress.abandon(new AttemptTimeoutError('the poll ended'));
+    release(stops, wake, progress);
   }
 }
+
+/** The poll's end, however it ends: its listeners go, and an attempt still running is abandoned. */
+function release<T>(stops: Stops, wake: { dispose(): void }, progress: Progress<T>): void {
+  stops.dispose();
+  wake.dispose();
+  // Built only when an attempt is still running: an Error's stack on every poll end was ~10 % of a pass.
+  if (progress.hasAbandoned) progress.abandon(new AttemptTimeoutError('the poll ended'));
+}
+
+// Math is read when a pause is drawn, not at every poll's start: under Jest each read of a global name is a
+// lookup through the vm context (about 0.5 µs), and a poll whose first attempt passes draws no pause.
+const jitter = (): number => Math.random();
+const noJitter = (): number => 0.5;
 
 /** What decides each attempt: the goal and the options that shape it. */
 function rulesOf<T>({ goal, settings }: PollSpec<T>): Rules {
@@ -233,6 +246,7 @@ function nextPause<T>(
   return pause;
 }
 
+/** The observation itself when the attempt settled synchronously (no microtask spent awaiting it), else its promise. */
 function attemptOnce<T>(
   spec: AttemptSpec<T>,
   signal: AttemptSignal,
