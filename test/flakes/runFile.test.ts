@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { FolderStore } from '../../src/flakes/folderStore.ts';
 import { readRunReport } from '../../src/flakes/history.ts';
 import { openRunFile } from '../../src/flakes/runFile.ts';
 import type { RunReport, TestRecord } from '../../src/flakes/schema.ts';
@@ -94,4 +95,31 @@ test('a broken record anywhere makes the file unreadable, as the whole parse doe
   expect(() => read(path)).toThrow('not JSON');
   writeFileSync(path, JSON.stringify({ ...r, tests: 3 }));
   expect(() => read(path)).toThrow('`tests` must be an array');
+});
+
+test('the folder store never parses a whole run file: no JSON.parse input over one chunk (so memory does not follow report size)', async () => {
+  const history = join(dir, 'history');
+  const store = new FolderStore(history);
+  const now = Date.parse('2026-03-20T12:00:00Z');
+  const tests = Array.from({ length: 3000 }, (_, i) => ({
+    file: `test/area-${i % 7}.test.ts`,
+    name: `case ${i}`,
+    status: (i % 50 === 0 ? 'flaky' : 'passed') as TestRecord['status'],
+  }));
+  for (let r = 0; r < 3; r++) await store.append(fixtureRun(`r${r}`, now - r * 3_600_000, tests));
+  const parse = JSON.parse;
+  let longest = 0;
+  JSON.parse = ((text: string, reviver?: (key: string, value: unknown) => unknown) => {
+    longest = Math.max(longest, text.length);
+    return parse(text, reviver);
+  }) as typeof JSON.parse;
+  try {
+    const { window } = await store.window({ since: now - 86_400_000, until: now });
+    expect(window.totals).toMatchObject({ runs: 3, testRuns: 9000, flaky: 180 });
+  } finally {
+    JSON.parse = parse;
+  }
+  // Each file is over 300 kB of JSON; a chunk is about 16 kB (plus the one record that crosses it).
+  expect(longest).toBeGreaterThan(1000);
+  expect(longest).toBeLessThan(24 * 1024);
 });
