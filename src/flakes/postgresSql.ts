@@ -9,10 +9,12 @@
  * - `unflake_run_counts`: per run id, how many cells (tests of the run: the worst record of its shards)
  *   have each code;
  * - `unflake_test_days`: per UTC day, branch and test, that the test ran that day on that branch.
+ * Schema 3 keeps what JUnit of the newest run needs (postgresLatest.ts): each result's time, attempts
+ * and every failed attempt (as json: in order, as reported), and each shard's suite errors.
  * Strings compare with COLLATE "C" (code points), as JavaScript compares them.
  */
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Milliseconds in a UTC day: the aggregates' day is `floor(finished_ms / DAY_MS)`. */
 export const DAY_MS = 86_400_000;
@@ -54,6 +56,11 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX IF EXISTS unflake_results_test;
    CREATE INDEX IF NOT EXISTS unflake_results_by_test ON unflake_results (test, shard_pk) INCLUDE (code);
    CREATE INDEX IF NOT EXISTS unflake_results_bad ON unflake_results (test, shard_pk) INCLUDE (code) WHERE code >= 24;`,
+  // 3: what JUnit of a run needs (results filed before have none: their JUnit shows no time, one failure).
+  // `failures` is json, not jsonb: a fingerprint's fields keep their order (jsonb sorts object keys).
+  `ALTER TABLE unflake_results ADD COLUMN IF NOT EXISTS duration_ms integer, ADD COLUMN IF NOT EXISTS attempts smallint,
+     ADD COLUMN IF NOT EXISTS failures json;
+   ALTER TABLE unflake_shards ADD COLUMN IF NOT EXISTS suite_errors jsonb;`,
 ];
 
 /**
@@ -149,5 +156,5 @@ export const LISTED_DETAILS_SQL = `
 
 /** The quarantine mark and first failure of the records ($1 shard pks, $2 tests, pairwise): one primary key lookup each. */
 export const RECORDS_SQL = `
-  SELECT r.shard_pk::text AS pk, r.test, r.quarantined, r.failure
+  SELECT r.shard_pk::text AS pk, r.test, r.quarantined, coalesce(r.failures -> 0, r.failure::json) AS failure
   FROM unnest($1::bigint[], $2::int[]) AS k(pk, test) JOIN unflake_results r ON r.shard_pk = k.pk AND r.test = k.test`;

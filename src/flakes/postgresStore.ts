@@ -19,6 +19,7 @@ import {
   RUN_DELTA_SQL,
   SCHEMA_VERSION,
 } from './postgresSql.ts';
+import { newestRun, recordExtras } from './postgresLatest.ts';
 import { readWindow } from './postgresWindow.ts';
 import type { RunReport } from './schema.ts';
 import type { HistoryStore, HistoryWindow, WindowQuery } from './storeTypes.ts';
@@ -92,8 +93,8 @@ export class PostgresStore implements HistoryStore {
       // Shards of one run file one at a time: each counts its cells against the ones already filed.
       await client.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK}, hashtext($1))`, [run.id]);
       const inserted = await client.query<{ pk: string }>(
-        `INSERT INTO unflake_shards (run_id, shard, finished_at, finished_ms, started_at, sha, branch, job, runner)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, shard) DO NOTHING RETURNING pk`,
+        `INSERT INTO unflake_shards (run_id, shard, finished_at, finished_ms, started_at, sha, branch, job, runner, suite_errors)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (run_id, shard) DO NOTHING RETURNING pk`,
         [
           run.id,
           shard,
@@ -104,6 +105,7 @@ export class PostgresStore implements HistoryStore {
           run.branch ?? null,
           run.job ?? null,
           report.runner,
+          report.suiteErrors?.length ? JSON.stringify(report.suiteErrors) : null,
         ],
       );
       const pk = inserted.rows[0]?.pk;
@@ -119,15 +121,20 @@ export class PostgresStore implements HistoryStore {
         [ids],
       );
       const row = (id: string) => rows.get(id)!;
+      const extras = recordExtras(report);
+      const extra = (id: string) => extras.get(id)!;
       await client.query(
-        `INSERT INTO unflake_results (shard_pk, test, code, quarantined, failure)
-         SELECT $1, * FROM unnest($2::int[], $3::smallint[], $4::jsonb[], $5::jsonb[])`,
+        `INSERT INTO unflake_results (shard_pk, test, code, quarantined, failure, duration_ms, attempts, failures)
+         SELECT $1, * FROM unnest($2::int[], $3::smallint[], $4::jsonb[], $5::jsonb[], $6::int[], $7::smallint[], $8::json[])`,
         [
           pk,
           known.rows.map((k) => k.id),
           known.rows.map((k) => row(k.test_id).code),
           known.rows.map((k) => (row(k.test_id).quarantined ? JSON.stringify(row(k.test_id).quarantined) : null)),
           known.rows.map((k) => (row(k.test_id).failure ? JSON.stringify(row(k.test_id).failure) : null)),
+          known.rows.map((k) => durationOf(extra(k.test_id).durationMs)),
+          known.rows.map((k) => extra(k.test_id).attempts),
+          known.rows.map((k) => (extra(k.test_id).failures ? JSON.stringify(extra(k.test_id).failures) : null)),
         ],
       );
       await client.query(RUN_DELTA_SQL, [pk, run.id]);
@@ -168,15 +175,22 @@ export class PostgresStore implements HistoryStore {
     });
   }
 
-  /** Postgres keeps each result's first failure, not whole reports: JUnit of a run needs its files. */
+  /** The newest run, its shards merged, with what JUnit needs of each test (postgresLatest.ts). */
   latest(): Promise<RunReport | undefined> {
-    return Promise.resolve(undefined);
+    return this.#transaction(async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return newestRun(client);
+    });
   }
 
   close(): Promise<void> {
     return this.#pool.end();
   }
 }
+
+/** A duration as the integer column keeps it (ms, rounded; none when absent or not a number). */
+const durationOf = (ms: number | null): number | null =>
+  ms === null || !Number.isFinite(ms) ? null : Math.min(2 ** 31 - 1, Math.max(0, Math.round(ms)));
 
 /** The advisory lock class of a run id (with hashtext(run id)): shards of one run are filed one at a time. */
 const RUN_LOCK = 0x756e66;

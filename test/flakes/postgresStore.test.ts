@@ -149,7 +149,7 @@ describe('the Postgres history store', () => {
     }
   }, 180_000);
 
-  test('a schema 1 database is migrated to schema 2: its aggregates are computed once from its results', async () => {
+  test('a schema 1 database is migrated: its aggregates (schema 2) are computed once from its results', async () => {
     const url = await freshUrl();
     const t = (name: string, status: TestStatus) => ({ name, status, failure: 'Error: boom', quarantined: false });
     const shards = [
