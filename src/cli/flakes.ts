@@ -38,7 +38,8 @@ export const FLAKES_USAGE = `Usage: unflake flakes <merge|report|quarantine> [op
       unless --otlp-endpoint gives the traces URL; needs @opentelemetry/exporter-trace-otlp-http)
   unflake flakes quarantine [--suggest] [--history DIR|URL] [--window 14d] [--branch main]
                             [--quarantine quarantine.json] [--owner NAME] [--for 14d] [--min-flaky 2] [--write]
-      the quarantine's entries, or (--suggest) entries for tests flaky in the window; --write adds them
+      the quarantine's entries (an active entry matching no test in a folder history's window is flagged),
+      or (--suggest) entries for tests flaky in the window; --write adds them
 
   History: a folder, or a postgres://user:pass@host/db URL (needs the pg package).
   Durations: 1500ms, 90s, 2m, 36h, 14d, 2w. Old names still read: --since (--window), --test-budget (--per-test-budget).
