@@ -24,8 +24,7 @@ import {
 export type { TestClockOptions } from './testClockRules.ts';
 import { CountWaiters } from './share/waiter.ts';
 import { bindMethods, sleepArgs, TIMEOUT_MAX, timerDelay, timerKey } from './clockContract.ts';
-import { ownTimerKey } from './timerOwner.ts';
-import { fakeTimersOf } from '../src/adapters/fakeTimers.ts';
+import { fakeTimersOf, ownTimerKey } from '../src/adapters/fakeTimers.ts';
 import { loadFakeTimers } from './loadFakeTimers.ts';
 import { sleepOn, timeoutSignalOn } from './sleepOn.ts';
 import { ClockShare, localNextDueAt } from './clockShare.ts';
