@@ -108,7 +108,7 @@ async function reader(spec: string, now: number): Promise<void> {
 }
 
 function measure(spec: string, now: number, done: number, tests: number, appendMs: number[]): void {
-  const last = appendMs.slice(-20).sort((a, b) => a - b);
+  const last = appendMs.slice(-APPENDED).sort((a, b) => a - b); // this checkpoint's appends
   // READER_ARGS: node flags for the reader, e.g. --max-old-space-size=96 to show the folder store reads within a fixed heap.
   const flags = (process.env.READER_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawnSync(process.execPath, [...flags, import.meta.filename, 'read', spec, String(now)], {
