@@ -8,13 +8,15 @@
  * result (postgresWindow.ts):
  * - `unflake_run_counts`: per run id, how many cells (tests of the run: the worst record of its shards)
  *   have each code;
- * - `unflake_test_days`: per UTC day, branch and test, that the test ran that day on that branch.
+ * - `unflake_test_days`: per UTC day, branch and test, that the test ran that day on that branch; and
+ *   (since schema 4) per day and test on any branch (branch key E'\x02'), so a window over every
+ *   branch reads tests × days rows however many branches ran.
  * Schema 3 keeps what JUnit of the newest run needs (postgresLatest.ts): each result's time, attempts
  * and every failed attempt (as json: in order, as reported), and each shard's suite errors.
  * Strings compare with COLLATE "C" (code points), as JavaScript compares them.
  */
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Milliseconds in a UTC day: the aggregates' day is `floor(finished_ms / DAY_MS)`. */
 export const DAY_MS = 86_400_000;
@@ -61,6 +63,9 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE unflake_results ADD COLUMN IF NOT EXISTS duration_ms integer, ADD COLUMN IF NOT EXISTS attempts smallint,
      ADD COLUMN IF NOT EXISTS failures json;
    ALTER TABLE unflake_shards ADD COLUMN IF NOT EXISTS suite_errors jsonb;`,
+  // 4: the tests that ran each day on any branch (a window over every branch no longer reads one row per branch).
+  `INSERT INTO unflake_test_days (day, branch, test)
+   SELECT DISTINCT day, E'\\x02', test FROM unflake_test_days ORDER BY 1, 3 ON CONFLICT DO NOTHING;`,
 ];
 
 /**
@@ -77,10 +82,14 @@ export const RUN_DELTA_SQL = `
   INSERT INTO unflake_run_counts (run_id, code, n) SELECT $2, code, sum(d)::int FROM delta GROUP BY code
   ON CONFLICT (run_id, code) DO UPDATE SET n = unflake_run_counts.n + excluded.n`;
 
-/** The tests that ran in a shard just filed ($1), on its day ($2) and branch key ($3); in test order, so concurrent writers never deadlock. */
+/**
+ * The tests that ran in a shard just filed ($1), on its day ($2), for its branch key ($3) and for any
+ * branch; in (branch, test) order, the same for every writer, so concurrent writers never deadlock.
+ */
 export const DAY_INSERT_SQL = `
   INSERT INTO unflake_test_days (day, branch, test)
-  SELECT $2, $3, test FROM unflake_results WHERE shard_pk = $1 AND code >= 16 ORDER BY test ON CONFLICT DO NOTHING`;
+  SELECT $2, b.branch, r.test FROM unflake_results r CROSS JOIN unnest(ARRAY[$3::text, E'\\x02']) AS b(branch)
+  WHERE r.shard_pk = $1 AND r.code >= 16 ORDER BY 2, 3 ON CONFLICT DO NOTHING`;
 
 /** Recounts the runs $1 (text[]) from their results: after a prune, a migration or a bulk load. */
 export const RECOUNT_RUNS_SQL = [
@@ -96,8 +105,9 @@ export const RECOUNT_RUNS_SQL = [
 export const RECOUNT_DAYS_SQL = [
   `DELETE FROM unflake_test_days WHERE day = ANY($1::int[])`,
   `INSERT INTO unflake_test_days (day, branch, test)
-   SELECT DISTINCT (s.finished_ms / ${DAY_MS})::int, coalesce(s.branch, E'\\x01'), r.test
+   SELECT DISTINCT (s.finished_ms / ${DAY_MS})::int, b.branch, r.test
    FROM unflake_shards s JOIN unflake_results r ON r.shard_pk = s.pk
+   CROSS JOIN unnest(ARRAY[coalesce(s.branch, E'\\x01'), E'\\x02']) AS b(branch)
    WHERE s.finished_ms >= $2 AND s.finished_ms < $3 AND (s.finished_ms / ${DAY_MS})::int = ANY($1::int[]) AND r.code >= 16
    ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
 ];
@@ -128,11 +138,11 @@ export const RAW_RUN_COUNTS_SQL = `
   GROUP BY run_id, code`;
 
 /**
- * How many tests ran in the window: those of its whole days ($1 int[], branch $2) from the aggregate,
+ * How many tests ran in the window: those of its whole days ($1 int[], branch $2, or any) from the aggregate,
  * plus the tests not among them that ran in a shard $3 (bigint[]) of a day cut by the window's edge.
  */
 export const RAN_SQL = `
-  WITH whole AS (SELECT DISTINCT test FROM unflake_test_days WHERE day = ANY($1::int[]) AND ($2::text IS NULL OR branch = $2))
+  WITH whole AS (SELECT DISTINCT test FROM unflake_test_days WHERE day = ANY($1::int[]) AND branch = coalesce($2::text, E'\\x02'))
   SELECT (SELECT count(*) FROM whole)::int + (
     SELECT count(*) FROM unflake_tests t WHERE cardinality($3::bigint[]) > 0 AND NOT EXISTS (SELECT 1 FROM whole WHERE whole.test = t.id)
       AND EXISTS (SELECT 1 FROM unflake_results r WHERE r.test = t.id AND r.shard_pk = ANY($3::bigint[]) AND r.code >= 16))::int AS ran`;

@@ -12,8 +12,11 @@ const RECOUNTED = {
   runs: `SELECT run_id, code, count(*)::int AS n FROM (
            SELECT s.run_id, r.test, max(r.code)::int AS code FROM unflake_shards s JOIN unflake_results r ON r.shard_pk = s.pk
            GROUP BY s.run_id, r.test) c GROUP BY run_id, code ORDER BY run_id, code`,
-  days: `SELECT DISTINCT (s.finished_ms / 86400000)::int AS day, coalesce(s.branch, E'\\x01') AS branch, r.test
-         FROM unflake_shards s JOIN unflake_results r ON r.shard_pk = s.pk WHERE r.code >= 16 ORDER BY 1, 2, 3`,
+  // Per branch (E'\x01': none) and on any branch (E'\x02').
+  days: `SELECT DISTINCT (s.finished_ms / 86400000)::int AS day, b.branch, r.test
+         FROM unflake_shards s JOIN unflake_results r ON r.shard_pk = s.pk
+         CROSS JOIN unnest(ARRAY[coalesce(s.branch, E'\\x01'), E'\\x02']) AS b(branch)
+         WHERE r.code >= 16 ORDER BY 1, 2, 3`,
 };
 
 /** The aggregates as kept and as recounted from the results (equal when the store is right). */

@@ -142,11 +142,11 @@ describe('the Postgres history with many writers', () => {
     await store.close();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    expect((await client.query('SELECT version FROM unflake_schema')).rows).toEqual([{ version: 3 }]);
+    expect((await client.query('SELECT version FROM unflake_schema')).rows).toEqual([{ version: 4 }]);
     await client.query('UPDATE unflake_schema SET version = 99');
     await client.end();
     await expect(PostgresStore.open(url)).rejects.toThrow(
-      "history: the database's unflake schema is version 99, newer than this unflake's (3): upgrade unflake.",
+      "history: the database's unflake schema is version 99, newer than this unflake's (4): upgrade unflake.",
     );
   });
 

@@ -149,7 +149,7 @@ describe('the Postgres history store', () => {
     }
   }, 180_000);
 
-  test('a schema 1 database is migrated: its aggregates (schema 2) are computed once from its results', async () => {
+  test('schema 1 and schema 3 databases are migrated: their aggregates are computed once from their results', async () => {
     const url = await freshUrl();
     const t = (name: string, status: TestStatus) => ({ name, status, failure: 'Error: boom', quarantined: false });
     const shards = [
@@ -185,6 +185,14 @@ describe('the Postgres history store', () => {
       } finally {
         await store.close();
       }
+      // A schema 3 database (no any-branch day rows) gets them from its per-branch rows.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`DELETE FROM unflake_test_days WHERE branch = E'\\x02'; UPDATE unflake_schema SET version = 3`);
+      await admin.end();
+      await (await PostgresStore.open(url)).close();
+      const again = await aggregates(url);
+      expect(again.kept).toEqual(again.recounted);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
