@@ -24,6 +24,7 @@ import {
 } from '../src/flakes/schema.ts';
 import { flakeWindow, type FlakeWindow } from '../src/flakes/window.ts';
 import { exportRunOverOtlp, type OtlpOutcome } from '../src/otel/otlpRun.ts';
+import { boundAttemptSpans } from '../src/otel/attemptSpans.ts';
 import type { ReporterSettings } from './options.ts';
 import { formatSummary, verdictOf, type Verdict } from './summary.ts';
 
@@ -38,6 +39,8 @@ export interface RecordedTest {
   failures: string[];
   attempts: number;
   durationMs?: number;
+  /** Each attempt's span ids as the runner's channel carried them (src/otel/attemptSpans.ts); checked here. */
+  attemptSpans?: readonly unknown[];
 }
 
 export interface Finished {
@@ -91,6 +94,7 @@ export class FlakeCollector {
     // Matched for skipped tests too: an entry naming a skipped test still names a test.
     const entry = this.#quarantine?.match(test);
     const quarantined = status === 'skipped' ? undefined : entry;
+    const spans = boundAttemptSpans(test.attemptSpans, attempts);
     this.tests.push({
       file: test.file,
       name: test.name,
@@ -101,6 +105,7 @@ export class FlakeCollector {
       ...(quarantined
         ? { quarantined: { reason: quarantined.reason, owner: quarantined.owner, until: quarantined.until } }
         : {}),
+      ...(spans.length ? { attemptSpans: spans } : {}),
     });
   }
 

@@ -1,9 +1,25 @@
 /** The flake reporter for Jest (29 and 30): `reporters: ['default', ['unflake/reporter', { budget: 0.005 }]]`. */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { shardOf } from '../src/flakes/runInfo.ts';
 import { runId } from '../src/helpers/workerNamespace.ts';
 import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
 import { worthPrinting } from './summary.ts';
-import { testFileOf, testNameOf } from '../src/runner/testId.ts';
+import { testFileOf, testIdOf, testNameOf } from '../src/runner/testId.ts';
+import { FOLDER_VARIABLE, takeJestAttemptSpans } from '../src/otel/attemptSpans.ts';
+
+/**
+ * The run's folder for the attempts' span ids (src/otel/attemptSpans.ts: Jest has no channel from a test to its
+ * reporters), named in the environment before Jest starts its workers, so they inherit it. Not created here: only a
+ * worker with an OpenTelemetry provider writes into it; the reporter deletes it at the end of the run.
+ */
+function attemptSpansFolder(): string {
+  const folder = join(tmpdir(), `unflake-attempt-spans-${process.pid}-${randomBytes(6).toString('hex')}`);
+  process.env[FOLDER_VARIABLE] = folder;
+  return folder;
+}
 
 /** One test of a Jest test file's result (the parts the reporter reads). */
 export interface JestAssertionResult {
@@ -60,6 +76,7 @@ export class JestFlakeReporter {
   readonly #collector: FlakeCollector;
   readonly #root: string;
   #error: Error | undefined;
+  readonly #spans = attemptSpansFolder();
 
   constructor(globalConfig?: { rootDir?: string; shard?: unknown }, options?: FlakeReporterOptions) {
     // runId(): in the main process, before workers start, so they inherit one run id.
@@ -73,7 +90,9 @@ export class JestFlakeReporter {
   onTestResult(_test: unknown, result: JestTestResult): void {
     if (result.testExecError)
       this.#collector.recordSuiteError(testFileOf(result.testFilePath, this.#root), result.testExecError);
+    const spans = takeJestAttemptSpans(this.#spans, result.testFilePath);
     for (const t of result.testResults) {
+      const titles = [...(t.ancestorTitles ?? []), t.title ?? t.fullName];
       const state = t.status === 'passed' ? 'passed' : t.status === 'failed' ? 'failed' : 'skipped';
       const failures =
         state === 'skipped'
@@ -87,12 +106,14 @@ export class JestFlakeReporter {
         failures,
         attempts: t.invocations ?? (t.retryReasons?.length ?? 0) + 1,
         ...(typeof t.duration === 'number' ? { durationMs: t.duration } : {}),
+        attemptSpans: spans.get(testIdOf(result.testFilePath, titles)),
       });
     }
   }
 
   /** Called by Jest at the end: writes the report (and history, JUnit) and prints the summary. Over the budget, `getLastError()` fails the run; when the only failures are quarantined tests, it takes them out of `numFailedTests` so the run passes. */
   async onRunComplete(_contexts?: unknown, results?: JestAggregated): Promise<void> {
+    rmSync(this.#spans, { recursive: true, force: true });
     const finished = await this.#collector.finish();
     const { verdict } = finished;
     const say = (text: string): boolean => process.stderr.write(`${text}\n`);

@@ -8,6 +8,7 @@ import { runId } from '../src/helpers/workerNamespace.ts';
 import { testFileOf, testNameOf } from '../src/runner/testId.ts';
 import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
 import { worthPrinting } from './summary.ts';
+import { attemptSpanOfAnnotations } from '../src/otel/attemptSpans.ts';
 
 /** The error of a failed Playwright attempt, or one outside any test (the parts the reporter reads). */
 export interface PlaywrightError {
@@ -29,6 +30,15 @@ export interface PlaywrightResult {
   duration: number;
   /** Its error, when it failed. */
   error?: PlaywrightError;
+  /** The retry index (0 for the first attempt). */
+  retry?: number;
+  /** The attempt's annotations (Playwright 1.52+): unflake's test worker adds the attempt's span ids there. */
+  annotations?: readonly {
+    /** The annotation's type. */
+    type: string;
+    /** Its text. */
+    description?: string;
+  }[];
 }
 /** A Playwright suite: the root, a project, a file or a describe block (the parts the reporter reads). */
 export interface PlaywrightSuite {
@@ -155,6 +165,7 @@ export class PlaywrightFlakeReporter {
       failures: outcome === 'flaky' || outcome === 'unexpected' ? failed.map(messageOf) : [],
       attempts: Math.max(1, test.results.length),
       durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
+      attemptSpans: test.results.map((r, i) => attemptSpanOfAnnotations(r.annotations, r.retry ?? i)),
     });
   }
 

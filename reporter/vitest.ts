@@ -4,6 +4,7 @@ import { runId } from '../src/helpers/workerNamespace.ts';
 import { FlakeCollector, validateOptions, type FlakeReporterOptions } from './core.ts';
 import { worthPrinting } from './summary.ts';
 import { testFileOf, testNameOf } from '../src/runner/testId.ts';
+import { attemptSpansOfMeta } from '../src/otel/attemptSpans.ts';
 
 /** An error Vitest reports for a failed attempt (the parts the reporter reads). */
 export interface VitestTestError {
@@ -43,6 +44,8 @@ export interface VitestTestCase {
     /** Every failed attempt's error. */
     errors?: readonly VitestTestError[];
   };
+  /** The task's meta: unflake's test worker puts each attempt's span ids there (src/otel/attemptSpans.ts). */
+  meta?(): unknown;
   /** Retries made, whether Vitest judged the test flaky, and its duration in ms. */
   diagnostic():
     | {
@@ -139,6 +142,7 @@ export class VitestFlakeReporter {
       failures: result.state === 'skipped' ? [] : failures,
       attempts: (diagnostic?.retryCount ?? 0) + 1,
       ...(diagnostic?.duration === undefined ? {} : { durationMs: diagnostic.duration }),
+      attemptSpans: attemptSpansOfMeta(testCase.meta?.()),
     });
   }
 

@@ -10,12 +10,19 @@ const WORSE: Record<TestStatus, number> = { skipped: 0, passed: 1, flaky: 2, fai
 
 function combine(a: TestRecord, b: TestRecord): TestRecord {
   const failures = [...(a.failures ?? []), ...(b.failures ?? [])];
+  // b's attempts come after a's: their indexes are shifted by a's attempts, so each stays one attempt.
+  const offset = a.attempts ?? 1;
+  const attemptSpans = [
+    ...(a.attemptSpans ?? []),
+    ...(b.attemptSpans ?? []).map((span) => ({ ...span, attempt: span.attempt + offset })),
+  ];
   return {
     ...a,
     status: WORSE[b.status] > WORSE[a.status] ? b.status : a.status,
     durationMs: (a.durationMs ?? 0) + (b.durationMs ?? 0),
-    attempts: (a.attempts ?? 1) + (b.attempts ?? 1),
+    attempts: offset + (b.attempts ?? 1),
     ...(failures.length ? { failures } : {}),
+    ...(attemptSpans.length ? { attemptSpans } : {}),
   };
 }
 

@@ -29,6 +29,16 @@ export interface AttemptFailure {
   stack?: string;
 }
 
+/** One attempt's own span, as the attempt's OpenTelemetry provider recorded it (only when one was registered). */
+export interface AttemptSpan {
+  /** The retry index: 0 for the first attempt. */
+  attempt: number;
+  /** The span's trace id (32 hex digits). */
+  traceId: string;
+  /** The span's id (16 hex digits). */
+  spanId: string;
+}
+
 /** A test file that failed as a whole (it did not load, a hook outside any test threw): JUnit's `<error>`. */
 export interface SuiteError {
   /** The test file, relative to the project root. */
@@ -65,6 +75,8 @@ export interface TestRecord {
   failures?: AttemptFailure[];
   /** The quarantine entry that applied in this run. */
   quarantined?: QuarantineMark;
+  /** Each attempt's own span, in attempt order, when the tests ran under an OpenTelemetry provider (at most one per attempt). */
+  attemptSpans?: AttemptSpan[];
 }
 
 /** Which shard of a run a report covers: shard `index` of `count`, as in `--shard=1/2`. */

@@ -1,7 +1,7 @@
 /**
  * A run report exported over OTLP (issue 21 item 4): one span per run (`test.suite.run.status`, shard, branch, SHA) with
- * a child per test result (outcome, flaky, category, attempts, first-failure message) that links to that attempt's own
- * trace when its failure printed one. Sent through `@opentelemetry/exporter-trace-otlp-http` (an optional peer, loaded
+ * a child per test result (outcome, flaky, category, attempts, first-failure message) that links to each of its
+ * attempts' own spans (the report's `attemptSpans`; for older reports, the failure's printed trace). Sent through `@opentelemetry/exporter-trace-otlp-http` (an optional peer, loaded
  * from the project only when asked), which honours `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
  * and `OTEL_EXPORTER_OTLP_HEADERS` itself; `OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf` picks
  * `@opentelemetry/exporter-trace-otlp-proto` when installed. A collector that is down never fails the run: one
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from '../lazyRequire.ts';
 import type { RunReport, TestRecord } from '../flakes/schema.ts';
 import { clip } from '../report/firstLine.ts';
+import { boundAttemptSpans } from './attemptSpans.ts';
 import { OTLP_PACKAGES, otlpProtocol, type OtlpOptions } from './otlpOptions.ts';
 
 export type { OtlpOptions } from './otlpOptions.ts';
@@ -80,6 +81,22 @@ const ids = {
   span: (): string => randomBytes(8).toString('hex'),
 };
 
+/**
+ * Every attempt's own span (the report's `attemptSpans`, one link each with its `unflake.attempt`); for a report
+ * without them (older, or a run without a provider), the failing attempt's trace its `Run: trace … span …` printed.
+ */
+function linksOf(test: TestRecord, trace: string | undefined, span: string | undefined): SpanRecord['links'] {
+  const spans = boundAttemptSpans(test.attemptSpans, Math.max(test.attempts ?? 1, test.attemptSpans?.length ?? 0));
+  if (spans.length)
+    return spans.map((s) => ({
+      context: { traceId: s.traceId, spanId: s.spanId, traceFlags: 1 },
+      attributes: { 'unflake.attempt': s.attempt },
+    }));
+  return trace && span && /^[0-9a-f]{32}$/.test(trace) && /^[0-9a-f]{16}$/.test(span)
+    ? [{ context: { traceId: trace, spanId: span, traceFlags: 1 } }]
+    : [];
+}
+
 function testSpan(
   test: TestRecord,
   run: { traceId: string; spanId: string; start: number; end: number },
@@ -106,15 +123,11 @@ function testSpan(
       'unflake.attempts': test.status === 'skipped' ? undefined : (test.attempts ?? 1),
       'unflake.category': first?.category,
       'unflake.first_failure': first ? clip(first.message, MAX_MESSAGE) : undefined,
-      'unflake.attempt.trace_id': trace,
+      'unflake.attempt.trace_id': trace ?? test.attemptSpans?.[0]?.traceId,
       'unflake.quarantined': test.quarantined ? true : undefined,
     }),
     status: { code: failed ? 2 : 0 },
-    // The failing attempt's own trace (its `Run: trace … span …`), when the failure printed both ids.
-    links:
-      trace && span && /^[0-9a-f]{32}$/.test(trace) && /^[0-9a-f]{16}$/.test(span)
-        ? [{ context: { traceId: trace, spanId: span, traceFlags: 1 } }]
-        : [],
+    links: linksOf(test, trace, span),
   };
 }
 

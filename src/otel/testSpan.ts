@@ -22,6 +22,7 @@ import { SEED_USED_KEY, runSeed } from '../helpers/testSeed.ts';
 import { firstVariable, SHA_VARIABLES } from '../flakes/runInfo.ts';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { clip } from '../report/firstLine.ts';
+import { publishAttemptSpan } from './attemptSpans.ts';
 
 const SPAN_KEY = 'otel.testSpan';
 /** A failure's message in the span's exception event: enough to recognise it, bounded like the timeline. */
@@ -87,6 +88,10 @@ export function beginTestSpan(state: TestState, info: AttemptInfo = {}): TestSpa
       'unflake.runner': state.runner,
     };
     const span = startOtelSpan(tracer, id, attributes);
+    // The flake reporter links the test's result to this span (an unsampled one is recorded nowhere).
+    const ids = span.spanContext();
+    if ((ids.traceFlags ?? 0) & 1)
+      publishAttemptSpan(state, { attempt: info.attempt ?? 0, traceId: ids.traceId, spanId: ids.spanId });
     const testSpan: TestSpan = { span, context: contextWithSpan(activeOtelContext(), span), ended: false };
     state.values.set(SPAN_KEY, testSpan);
     liveSpans().open++;
