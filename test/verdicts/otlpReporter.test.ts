@@ -3,7 +3,8 @@
  * records each attempt's span (p2/otelSetup, to spans.jsonl) and the reporter, at the end of the run, sends the run over
  * OTLP/protobuf (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, the real @opentelemetry/exporter-trace-otlp-proto) to a
  * receiver on 127.0.0.1 that decodes it with OpenTelemetry's own decoder. One run span; a child per test result named
- * like the attempt spans; a failed attempt's child links to that attempt's span. A pass, a failure, a pass on retry.
+ * like the attempt spans; each child links to every attempt's own span (carried from the worker through the runner's
+ * per-test channel: src/otel/attemptSpans.ts), a passing test's too. A pass, a failure, a pass on retry.
  * Vitest runs inner Vitest; Jest runs inner Jest and Playwright Test.
  */
 import { join } from 'node:path';
@@ -143,16 +144,34 @@ describe.each(cases)('the reporter exports the run over OTLP/protobuf: $label', 
     expect(outcome('r3c passes on retry')).toEqual(['flaky', 'pass', true, 2, 0]);
   });
 
-  test('a failed first attempt’s child links to that attempt’s own span; a pass links to nothing', () => {
+  test('each result’s child links to every attempt’s own span, as the user’s provider recorded it, a pass included', () => {
     const child = (name: string): ReceivedSpan => sent.find((span) => span.name === id(name))!;
-    const attempt0 = (name: string): AttemptSpan =>
-      attempts.find((span) => span.name === id(name) && span.attributes['unflake.attempt'] === 0)!;
+    const recorded = (name: string): Array<{ traceId: string; spanId: string }> =>
+      attempts
+        .filter((span) => span.name === id(name))
+        .sort((a, b) => Number(a.attributes['unflake.attempt']) - Number(b.attributes['unflake.attempt']))
+        .map(({ traceId, spanId }) => ({ traceId, spanId }));
+    const counts = { 'r3a passes': 1, 'r3b fails': 2, 'r3c passes on retry': 2 };
+    for (const [name, count] of Object.entries(counts)) {
+      expect(recorded(name)).toHaveLength(count);
+      expect(child(name).links).toEqual(recorded(name));
+    }
     for (const name of ['r3b fails', 'r3c passes on retry']) {
-      const { traceId, spanId } = attempt0(name);
-      expect(child(name).links).toEqual([{ traceId, spanId }]);
-      expect(child(name).attributes['unflake.attempt.trace_id']).toBe(traceId);
+      expect(child(name).attributes['unflake.attempt.trace_id']).toBe(recorded(name)[0]!.traceId);
       expect(child(name).attributes['unflake.category']).toBe('timing');
     }
-    expect(child('r3a passes').links).toEqual([]);
+  });
+
+  test('the run report keeps each attempt’s span ids (`attemptSpans`), so a stored run links too', () => {
+    const stored = JSON.parse(report.collected['flake-report.json']!) as {
+      tests: Array<{ name: string; attemptSpans?: Array<{ attempt: number; traceId: string; spanId: string }> }>;
+    };
+    for (const name of ['r3a passes', 'r3b fails', 'r3c passes on retry']) {
+      const spans = attempts.filter((span) => span.name === id(name));
+      const expected = spans
+        .map((span) => ({ attempt: span.attributes['unflake.attempt'], traceId: span.traceId, spanId: span.spanId }))
+        .sort((a, b) => Number(a.attempt) - Number(b.attempt));
+      expect(stored.tests.find((t) => t.name === `r3 suite > ${name}`)?.attemptSpans).toEqual(expected);
+    }
   });
 });
