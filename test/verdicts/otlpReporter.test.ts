@@ -7,6 +7,8 @@
  * per-test channel: src/otel/attemptSpans.ts), a passing test's too. A pass, a failure, a pass on retry.
  * Vitest runs inner Vitest; Jest runs inner Jest and Playwright Test.
  */
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from '../support/runner.ts';
@@ -71,6 +73,9 @@ const cases: Case[] =
         },
       ];
 
+/** The Jest reporter's run-scoped folders of attempt span ids (src/otel/attemptSpans.ts) in the temp folder. */
+const spanFolders = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('unflake-attempt-spans-'));
+
 const lines = <T>(text: string | undefined): T[] =>
   (text ?? '')
     .split('\n')
@@ -95,13 +100,16 @@ describe.each(cases)('the reporter exports the run over OTLP/protobuf: $label', 
   let report: FixtureReport;
   let sent: ReceivedSpan[];
   let attempts: AttemptSpan[];
+  let leftovers: string[];
   const id = (test: string): string => `${file} > r3 suite > ${test}`;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
+    const before = new Set(spanFolders());
     report = await runExporting(
       run({ otlp: { endpoint: receiver.tracesUrl, headers: { 'x-team': 'orders' } }, outputFile: 'flake-report.json' }),
     );
+    leftovers = spanFolders().filter((name) => !before.has(name));
     sent = receiver.requests.flatMap((request) => request.spans);
     attempts = lines<AttemptSpan>(report.collected['spans.jsonl']).filter((span) => span.name.startsWith(file));
   }, RUN_TIMEOUT);
@@ -160,6 +168,10 @@ describe.each(cases)('the reporter exports the run over OTLP/protobuf: $label', 
       expect(child(name).attributes['unflake.attempt.trace_id']).toBe(recorded(name)[0]!.traceId);
       expect(child(name).attributes['unflake.category']).toBe('timing');
     }
+  });
+
+  test('nothing the ids were carried in outlives the run', () => {
+    expect(leftovers).toEqual([]);
   });
 
   test('the run report keeps each attempt’s span ids (`attemptSpans`), so a stored run links too', () => {
