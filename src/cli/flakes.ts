@@ -102,7 +102,7 @@ const REPORT_FLAGS = {
   'otlp-endpoint': { type: 'string' },
 } as const;
 
-/** The given files' run, else the history's newest (a postgres history keeps no failure bodies: none). */
+/** The given files' run, else the history's newest (a postgres history rebuilds it from its tables). */
 async function runOf(given: RunReport | undefined, history: string | undefined): Promise<RunReport | undefined> {
   if (given || history === undefined) return given;
   const store = await openStore(history, FLAKES_USAGE);
@@ -147,10 +147,7 @@ async function junitOf(
     throw new UsageError(`--junit-quarantined must be failure or skipped, got "${as}"`, FLAKES_USAGE);
   const run = await runOf(given, history);
   if (!run)
-    throw new UsageError(
-      `--junit: no run to write (a postgres history keeps no failure bodies: give the run's report files)`,
-      FLAKES_USAGE,
-    );
+    throw new UsageError(`--junit: no run to write (the history is empty: give the run's report files)`, FLAKES_USAGE);
   write(path, toJUnit(run, { quarantined: as }));
   io.err(`unflake: JUnit XML of run ${run.run.id} → ${path}\n`);
 }

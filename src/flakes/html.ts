@@ -12,6 +12,8 @@ import type { FlakeWindow, TestWindow } from './window.ts';
 
 const TOP = 50;
 const GRID = 200;
+/** Runs shown in the run-by-run grid: the latest ones. */
+const GRID_RUNS = 200;
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fff}
@@ -52,13 +54,20 @@ function topRow(t: TestWindow, rank: number): string {
 
 function outcomesTable(window: FlakeWindow): string {
   const tests = window.tests.slice(0, GRID);
+  // The latest GRID_RUNS runs only: at 1 000 runs the whole grid made a 15 MB page (and the reader's peak with it).
+  const first = Math.max(0, window.runs.length - GRID_RUNS);
   const head = window.runs
-    .map((r, i) => `<th title="${escape(`${r.id} · ${r.finishedAt}${r.sha ? ` · ${r.sha}` : ''}`)}">${i + 1}</th>`)
+    .slice(first)
+    .map(
+      (r, j) => `<th title="${escape(`${r.id} · ${r.finishedAt}${r.sha ? ` · ${r.sha}` : ''}`)}">${first + j + 1}</th>`,
+    )
     .join('');
   const rows = tests.map((t) => {
     const across = new Set((t.acrossRuns ?? []).flatMap((a) => a.failed));
     const cells = t.outcomes
-      .map((o, i) => {
+      .slice(first)
+      .map((o, j) => {
+        const i = first + j;
         const run = window.runs[i];
         const kind = o === 'failed' && run && across.has(run.id) ? ' across' : '';
         const what = kind
@@ -69,13 +78,15 @@ function outcomesTable(window: FlakeWindow): string {
       .join('');
     return `<tr><td><code>${escape(t.id)}</code></td>${cells}</tr>`;
   });
+  const latest =
+    first > 0 ? `<p>The latest ${GRID_RUNS} of ${window.runs.length} runs (see <code>--json</code>).</p>` : '';
   const more =
     window.tests.length > GRID
       ? `<p>${window.tests.length - GRID} more tests with a flaky or failed run are not shown (see <code>--json</code>).</p>`
       : '';
   const legend =
     '<p class="legend"><span class="o passed"></span>passed<span class="o flaky"></span>flaky<span class="o failed"></span>failed<span class="o failed across"></span>failed on a commit that also passed<span class="o skipped"></span>skipped<span class="o absent"></span>not in that run</p>';
-  return `${legend}<table id="outcomes"><thead><tr><th>test</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+  return `${legend}${latest}<table id="outcomes"><thead><tr><th>test</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 
 function summary(window: FlakeWindow): string {
