@@ -5,71 +5,33 @@
  * its records wins. Finishing (cross-run flakiness, rates, totals) is in windowFinish.ts, shared by
  * every store.
  */
-import {
-  CATEGORIES,
-  testId,
-  type AttemptFailure,
-  type FlakeCategory,
-  type QuarantineMark,
-  type RunReport,
-  type TestRecord,
-  type TestStatus,
-} from './schema.ts';
+import { testId, type AttemptFailure, type QuarantineMark, type RunReport, type TestRecord } from './schema.ts';
 import type { Evidence } from './windowTypes.ts';
 import { inRunOrder } from './windowOrder.ts';
 import { RAN, RunStage, type Staging } from './windowStage.ts';
 
-/** Status codes in cells, worst highest (0: not in that run). */
-export const STATUS_CODES: Record<TestStatus, number> = { skipped: 1, passed: 2, flaky: 3, failed: 4 };
-export const STATUS_OF: (TestStatus | null)[] = [null, 'skipped', 'passed', 'flaky', 'failed'];
-
-/** One byte per cell: status << 3 | quarantined << 2 | category of the first failure. The max of two is the worse record. */
-export function cellCode(status: TestStatus, quarantined: boolean, category: FlakeCategory | undefined): number {
-  const skipped = status === 'skipped';
-  return (
-    (STATUS_CODES[status] << 3) |
-    (quarantined && !skipped ? 4 : 0) |
-    (skipped ? 0 : CATEGORIES.indexOf(category ?? 'unknown'))
-  );
-}
-export const cellStatus = (code: number): number => code >> 3;
-export const cellQuarantined = (code: number): boolean => (code & 4) !== 0;
-export const cellCategory = (code: number): FlakeCategory => CATEGORIES[code & 3]!;
-
-/** A run of the window: its shards' latest finish (within the window) and the commit and branch they agree on. */
-export interface FoldRun {
-  id: string;
-  finishedAt: string;
-  sha?: string;
-  branch?: string;
-}
-
-/** What the fold keeps of one test: everything the finishing step needs, nothing per record. */
-export interface FoldTest {
-  file: string;
-  name: string;
-  /** One cell per run ordinal (the order runs were first seen), 0 when not in that run. */
-  cells: Uint8Array;
-  /** First and last retried-flaky record in everything read (not only the window). */
-  firstSeen?: string;
-  lastSeen?: string;
-  evidence?: Evidence;
-  evidenceKey?: string;
-  /** The latest record in the window that ran: its quarantine mark, if any. */
-  quarantined?: QuarantineMark;
-  latestKey?: string;
-}
-
-export interface FoldQuery {
-  from: number;
-  to: number;
-  branch?: string;
-}
-
-export interface FoldState {
-  runs: FoldRun[];
-  tests: Map<string, FoldTest>;
-}
+import {
+  cellCode,
+  cellStatus,
+  NO_CELLS,
+  STATUS_CODES,
+  type FoldQuery,
+  type FoldState,
+  type FoldTest,
+} from './windowCells.ts';
+export {
+  STATUS_CODES,
+  STATUS_OF,
+  cellCode,
+  cellStatus,
+  cellQuarantined,
+  cellCategory,
+  NO_CELLS,
+  type FoldRun,
+  type FoldTest,
+  type FoldQuery,
+  type FoldState,
+} from './windowCells.ts';
 
 /** One test's records in one report (a test id can appear twice, as two tests with one title). */
 export interface ReportRow {
@@ -117,7 +79,6 @@ interface OpenRun {
 }
 
 /** A test's cells until the fold's state() gives them (the fold keeps them in columns). */
-export const NO_CELLS = new Uint8Array(0);
 
 export class WindowFold {
   readonly #query: FoldQuery;

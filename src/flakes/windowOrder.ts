@@ -1,5 +1,5 @@
 /** The order of a window's runs, shared by the fold, the finishing step and Postgres. */
-import type { FoldRun } from './windowFold.ts';
+import type { FoldRun } from './windowCells.ts';
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -5,7 +5,7 @@
  * the old generation (each lives through the whole file, so through several young collections).
  */
 import { testId, type AttemptFailure, type QuarantineMark, type RunReport, type TestRecord } from './schema.ts';
-import { cellCode, NO_CELLS, type FoldTest } from './windowFold.ts';
+import { cellCode, NO_CELLS, type FoldTest } from './windowCells.ts';
 
 /** Set in a staged code when the record ran (was not skipped). */
 export const RAN = 0x100;
