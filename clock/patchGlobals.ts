@@ -11,7 +11,19 @@ import { timeoutSignalOn } from './sleepOn.ts';
 
 /** `'timers/promises'` is `node:timers/promises`' setTimeout, setInterval and scheduler.wait, and its setImmediate when `'setImmediate'` is faked too. */
 export type FakeableGlobal =
-  'Date' | (typeof TIMER_METHODS)[number] | 'performance' | 'hrtime' | 'AbortSignal.timeout' | 'timers/promises';
+  | 'Date'
+  // The timer methods spelled out (not `typeof TIMER_METHODS`) so the public type documents itself; DEFAULT_TO_FAKE
+  // spreads TIMER_METHODS into a FakeableGlobal[], which fails to compile if the two part.
+  | 'setTimeout'
+  | 'clearTimeout'
+  | 'setInterval'
+  | 'clearInterval'
+  | 'setImmediate'
+  | 'clearImmediate'
+  | 'performance'
+  | 'hrtime'
+  | 'AbortSignal.timeout'
+  | 'timers/promises';
 
 export const DEFAULT_TO_FAKE: readonly FakeableGlobal[] = [
   'Date',

@@ -21,6 +21,7 @@ export type {
   ShardRef,
   QuarantineMark,
   Totals,
+  AttemptSpan,
 } from '../src/flakes/schema.ts';
 export type { JUnitOptions } from '../src/flakes/junit.ts';
 export type { FlakeWindow, TestWindow, AcrossRuns } from '../src/flakes/window.ts';
