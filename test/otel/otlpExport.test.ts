@@ -83,7 +83,10 @@ describe('OTLP/protobuf through the real exporter', () => {
     for (const child of [passed!, flaky!])
       expect(child).toMatchObject({ traceId: run.traceId, parentSpanId: run.spanId });
     expect(passed!.spanId).not.toBe(flaky!.spanId);
-    expect([passed!.links, flaky!.links]).toEqual([[], [{ traceId: ATTEMPT.trace, spanId: ATTEMPT.span }]]);
+    expect([passed!.links, flaky!.links]).toEqual([
+      [],
+      [{ traceId: ATTEMPT.trace, spanId: ATTEMPT.span, attributes: {} }],
+    ]);
     expect(flaky!.attributes).toMatchObject({
       'unflake.flaky': true,
       'unflake.attempts': 2,

@@ -47,7 +47,11 @@ function expected(span: ReadableSpan): Partial<ReceivedSpan> {
     status: { code: span.status.code, message: span.status.message || undefined },
     attributes: { ...span.attributes },
     events: span.events.map((event) => ({ name: event.name, attributes: { ...event.attributes } })),
-    links: span.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId })),
+    links: span.links.map((link) => ({
+      traceId: link.context.traceId,
+      spanId: link.context.spanId,
+      attributes: { ...link.attributes },
+    })),
   };
 }
 
@@ -76,7 +80,7 @@ describe.each([
         for (const [index, plan] of plans.entries()) {
           const parent = plan.parent === null || index === 0 ? undefined : started[plan.parent % index];
           const parentContext = parent ? trace.setSpan(context.active(), parent) : context.active();
-          const links = index > 0 ? [{ context: started[0]!.spanContext() }] : [];
+          const links = index > 0 ? [{ context: started[0]!.spanContext(), attributes: { 'link.index': index } }] : [];
           const span = tracer.startSpan(plan.name, { attributes: plan.attributes, links }, parentContext);
           if (plan.event) span.addEvent(plan.event.name, plan.event.attributes);
           if (plan.error) span.setStatus({ code: 2, message: 'failed' });

@@ -23,7 +23,7 @@ export interface ReceivedSpan {
   status: { code: number; message?: string | undefined };
   attributes: Record<string, unknown>;
   events: Array<{ name: string; attributes: Record<string, unknown> }>;
-  links: Array<{ traceId: string; spanId: string }>;
+  links: Array<{ traceId: string; spanId: string; attributes: Record<string, unknown> }>;
 }
 
 export interface ReceivedRequest {
@@ -73,7 +73,7 @@ interface WireSpan {
   status?: { code?: number; message?: string };
   attributes?: KeyValue[];
   events?: Array<{ name: string; attributes?: KeyValue[] }>;
-  links?: Array<{ traceId: string; spanId: string }>;
+  links?: Array<{ traceId: string; spanId: string; attributes?: KeyValue[] }>;
 }
 interface WireRequest {
   resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: WireSpan[] }> }>;
@@ -112,7 +112,11 @@ function flatten(request: WireRequest): ReceivedSpan[] {
         status: { code: span.status?.code ?? 0, message: span.status?.message || undefined },
         attributes: attributesOf(span.attributes),
         events: (span.events ?? []).map((event) => ({ name: event.name, attributes: attributesOf(event.attributes) })),
-        links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
+        links: (span.links ?? []).map((link) => ({
+          traceId: link.traceId,
+          spanId: link.spanId,
+          attributes: attributesOf(link.attributes),
+        })),
       })),
     );
   });

@@ -154,11 +154,15 @@ describe.each(cases)('the reporter exports the run over OTLP/protobuf: $label', 
 
   test('each result’s child links to every attempt’s own span, as the user’s provider recorded it, a pass included', () => {
     const child = (name: string): ReceivedSpan => sent.find((span) => span.name === id(name))!;
-    const recorded = (name: string): Array<{ traceId: string; spanId: string }> =>
+    const recorded = (name: string): Array<{ traceId: string; spanId: string; attributes: Record<string, unknown> }> =>
       attempts
         .filter((span) => span.name === id(name))
         .sort((a, b) => Number(a.attributes['unflake.attempt']) - Number(b.attributes['unflake.attempt']))
-        .map(({ traceId, spanId }) => ({ traceId, spanId }));
+        .map(({ traceId, spanId, attributes }) => ({
+          traceId,
+          spanId,
+          attributes: { 'unflake.attempt': Number(attributes['unflake.attempt']) },
+        }));
     const counts = { 'r3a passes': 1, 'r3b fails': 2, 'r3c passes on retry': 2 };
     for (const [name, count] of Object.entries(counts)) {
       expect(recorded(name)).toHaveLength(count);
