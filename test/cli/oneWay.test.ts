@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { main, parseTime } from '../../src/cli/cli.ts';
+import { parseTime } from '../../src/cli/cli.ts';
 import { parseWaitReady } from '../../src/cli/waitReady.ts';
 import { BRANCH_VARIABLES, deprecatedVariables, runInfo, SHA_VARIABLES } from '../../src/flakes/runInfo.ts';
 import { parseDuration } from '../../src/flakes/units.ts';
@@ -15,13 +15,9 @@ import type { FlakeWindow } from '../../src/flakes/window.ts';
 import { gitSha } from '../../src/helpers/fingerprint.ts';
 import { validateOptions } from '../../reporter/options.ts';
 import { DAY, fixtureRun, suite, writeRuns } from '../reporter/fixtures/history.ts';
+import { runCli, type CliResult } from '../support/runCli.ts';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+const cli = (...args: string[]): Promise<CliResult> => runCli(args);
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,

@@ -5,6 +5,7 @@
  * its log (an event, not a sleep).
  */
 import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,4 +58,16 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     if (!options.dataDir) rmSync(root, { recursive: true, force: true });
   };
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, process: server.process, stop };
+}
+
+/** A fresh, empty database `name` on `server` (so a case starts from empty tables): its URL. */
+export async function freshDatabase(server: TestPostgres, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.url.replace(/\/postgres$/, `/${name}`);
 }

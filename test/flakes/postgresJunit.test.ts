@@ -7,14 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import pg from 'pg';
 import { attemptFailure } from '../../src/flakes/evidence.ts';
 import { FolderStore } from '../../src/flakes/folderStore.ts';
 import { toJUnit } from '../../src/flakes/junit.ts';
 import { mergeReports } from '../../src/flakes/merge.ts';
 import { PostgresStore } from '../../src/flakes/postgresStore.ts';
 import { REPORT_SCHEMA, REPORT_VERSION, summarize, type RunReport, type TestRecord } from '../../src/flakes/schema.ts';
-import { startPostgres, type TestPostgres } from './pgServer.ts';
+import { freshDatabase, startPostgres, type TestPostgres } from './pgServer.ts';
 
 const NOW = Date.parse('2026-03-20T12:00:00Z');
 let server: TestPostgres;
@@ -25,14 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => server?.stop());
 
-async function freshUrl(): Promise<string> {
-  const name = `j${++database}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return server.url.replace(/\/postgres$/, `/${name}`);
-}
+const freshUrl = (): Promise<string> => freshDatabase(server, `j${++database}`);
 
 const MESSAGES = [
   'AssertionError: expected 41 to be 42\n    at test/a.test.ts:3:5',

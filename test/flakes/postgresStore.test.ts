@@ -16,7 +16,7 @@ import { cellCode } from '../../src/flakes/windowFold.ts';
 import type { RunReport, TestStatus } from '../../src/flakes/schema.ts';
 import type { WindowQuery } from '../../src/flakes/storeTypes.ts';
 import { fixtureRun, timingFailure, type FixtureTest } from '../reporter/fixtures/history.ts';
-import { startPostgres, type TestPostgres } from './pgServer.ts';
+import { freshDatabase, startPostgres, type TestPostgres } from './pgServer.ts';
 import { aggregates } from './postgresAggregates.ts';
 
 const HOUR = 3_600_000;
@@ -32,15 +32,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => server?.stop());
 
-/** A fresh database on the shared server, so each case starts from empty tables. */
-async function freshUrl(): Promise<string> {
-  const name = `h${++database}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return server.url.replace(/\/postgres$/, `/${name}`);
-}
+const freshUrl = (): Promise<string> => freshDatabase(server, `h${++database}`);
 
 const shardArb = fc.record({
   id: fc.constantFrom('r1', 'r2', 'r3', 'r4', 'r5'),

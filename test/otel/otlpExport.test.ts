@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlakeCollector, validateOptions } from '../../reporter/core.ts';
-import { main } from '../../src/cli/cli.ts';
 import type { RunReport } from '../../src/flakes/schema.ts';
 import { exportRunOverOtlp } from '../../src/otel/otlpRun.ts';
 import { deadPort, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlpReceiver.ts';
+import { runCli, type CliResult } from '../support/runCli.ts';
 
 const ATTEMPT = { trace: '4bf92f3577b34da6a3ce929d0e0e4736', span: '00f067aa0ba902b7' };
 const report = {
@@ -226,12 +226,7 @@ describe('the reporter option `otlp`', () => {
 });
 
 describe('unflake flakes report --otlp', () => {
-  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
-    return { code, out, err };
-  }
+  const cli = (args: string[]): Promise<CliResult> => runCli(args);
 
   test('--otlp-endpoint: the given run is exported, one line on stderr', async () => {
     const file = join(folder, 'run.json');

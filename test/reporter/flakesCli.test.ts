@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { main } from '../../src/cli/cli.ts';
 import type { FlakeWindow } from '../../src/flakes/window.ts';
 import type { RunReport } from '../../src/flakes/schema.ts';
 import { DAY, DISCOUNT, fixtureRun, suite, tenRuns, writeRuns } from './fixtures/history.ts';
+import { runCli, type CliResult } from '../support/runCli.ts';
 
 let dir = '';
 beforeEach(() => {
@@ -13,12 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+const cli = (...args: string[]): Promise<CliResult> => runCli(args);
 
 const parser = new XMLParser({
   ignoreAttributes: false,

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/cli.ts';
 import { DISCOUNT, tenRuns, writeRuns } from './fixtures/history.ts';
+import { runCli, type CliResult } from '../support/runCli.ts';
 
 let dir = '';
 beforeEach(() => {
@@ -15,12 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
+const cli = (...args: string[]): Promise<CliResult> => runCli(args);
 
 test('an active entry matching no test of the window is flagged; stable, flaky, name-only and expired entries are not', async () => {
   const history = join(dir, 'history');
