@@ -6,6 +6,8 @@ import { assertProbe } from '../src/check.ts';
 import { normalizeOptions, type PollKind } from '../src/options/normalizeOptions.ts';
 import type { Probe } from '../src/options/types.ts';
 import { poll } from '../src/poll/poll.ts';
+import { canDecideAtOnce, passedAtOnce, runFirstAttempt, type FirstAttempt } from '../src/poll/atOnce.ts';
+import { liveSpans } from '../src/otel/testSpan.ts';
 import type { Goal } from '../src/report/describeEnd.ts';
 import { formatFailure, type Printer } from '../src/report/formatFailure.ts';
 import { gatherContext } from '../src/report/gatherContext.ts';
@@ -92,6 +94,12 @@ function printerOf(context: MatcherContextLike): Printer {
 }
 
 /**
+ * Tests only (test/src/fastPath*.test.ts): `value: true` sends every call through the full engine, to prove
+ * the already-true path (src/poll/atOnce.ts) gives the same verdicts.
+ */
+export const forceEngine = { value: false };
+
+/**
  * Runs an eventual matcher for the running test: its deadline, its end (which stops the poll, never as
  * a pass), and the report if the test forgets to await it.
  */
@@ -100,7 +108,7 @@ export function runPollMatcher(context: MatcherContextLike, spec: PollMatcherSpe
   const where = `${isNot ? '.not' : ''}.${spec.name}()`;
   const test = currentTestState();
   const site: CallSite = { vitest: runnerVitestExpect() !== undefined, heldAtOnce: false, inCall: true };
-  const run = matchPoll(context, { ...spec, holds: watchFirstAttempt(spec.holds, site) }, where, test, site);
+  const run = matchPoll(context, spec, where, test, site);
   site.inCall = false;
   if (site.vitest && !passesForSure(site)) site.error = captureCallSite(spec.name);
   if (!test) return run;
@@ -168,14 +176,25 @@ async function matchPoll(
   const settings = normalizeOptions(where, spec.kind, spec.options, goal);
   site.goal = goal;
   site.settings = settings;
+  const probe = spec.received as Probe;
+  let first: FirstAttempt<unknown> | undefined;
+  if (!forceEngine.value && canDecideAtOnce(goal, settings, test?.ended, liveSpans().open > 0)) {
+    // atOnce.ts: the first attempt, run here; a pass ends the assertion with no poll state built.
+    first = runFirstAttempt({ probe, holds: spec.holds, failWhen: settings.failWhen }, settings.time);
+    if (passedAtOnce(first.pending)) {
+      site.heldAtOnce = true;
+      return { pass: true, message: () => `${where} passed` };
+    }
+  }
   const result = await poll({
     name: spec.name,
-    probe: spec.received as Probe,
-    holds: spec.holds,
+    probe,
+    holds: first ? spec.holds : watchFirstAttempt(spec.holds, site),
     goal,
     settings,
     testWindow: test ? test.window() : currentTestWindow(context),
     testEnded: test?.ended,
+    first,
   });
   if (result.passed) return { pass: !isNot, message: () => `${where} passed` };
   const gathered = await gatherContext(settings.context);

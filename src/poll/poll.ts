@@ -29,8 +29,9 @@ import type { PollResult } from './PollResult.ts';
 import { Progress } from './progress.ts';
 import { createSchedule } from './schedule.ts';
 import { watchStops, type Stops } from './stops.ts';
-import { subscribeWake } from './wake.ts';
+import { watchWake } from './wake.ts';
 import { pollSpanFor } from '../otel/pollSpan.ts';
+import type { FirstAttempt } from './atOnce.ts';
 
 export { CONTEXT_BUDGET } from './deadline.ts';
 
@@ -45,6 +46,11 @@ export interface PollSpec<T> {
   testEnded?: AbortSignal | undefined;
   /** Names its OpenTelemetry span (`unflake.poll <name>`): the matcher or helper; the goal when not given. */
   name?: string | undefined;
+  /**
+   * Attempt 1, already run by the shell (atOnce.ts) and not a pass it could decide alone: the poll starts
+   * when it started and takes its observation as its own, with no checks before it (they were made).
+   */
+  first?: FirstAttempt<T> | undefined;
 }
 
 /** Polls; inside a test that has an OpenTelemetry span, as a child span of it (src/otel/pollSpan.ts). */
@@ -65,7 +71,7 @@ export function poll<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
 async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   const { settings } = spec;
   const time = settings.time;
-  const limits = planLimits(settings, spec.testWindow, time.now());
+  const limits = planLimits(settings, spec.testWindow, spec.first ? spec.first.startedAt : time.now());
   const rules = rulesOf(spec);
   const attemptSpec: AttemptSpec<T> = { probe: spec.probe, holds: spec.holds, failWhen: settings.failWhen };
   const progress = startProgress<T>(settings, limits);
@@ -78,13 +84,13 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
     endWindow(progress, rules, limits, settings, byAttempts, inFlight);
   try {
     for (let final = false; ;) {
-      if (stops.reason()) return progress.finish(false, stops.reason()!);
-      if (reachedRealLimit(limits)) return windowEnd(false);
+      // The shell's attempt 1 (atOnce.ts) was run after these checks: it is not checked again.
+      const given = progress.attempts === 0 ? spec.first : undefined;
+      if (!given && (stops.reason() || reachedRealLimit(limits))) return endBefore(stops, progress, windowEnd);
       const attempt = ++progress.attempts;
-      const startedAt = time.now();
+      const { startedAt, signal } = given ?? { startedAt: time.now(), signal: new AttemptSignal() };
       const at = startedAt - limits.start;
-      const signal = new AttemptSignal();
-      const pending = attemptOnce(attemptSpec, signal, attempt, limits, settings, stops, startedAt);
+      const pending = attemptOnce(attemptSpec, signal, attempt, limits, settings, stops, startedAt, given?.pending);
       const observation = isThenable(pending) ? await pending : pending;
       const previousDuration = progress.lastDuration;
       progress.lastDuration = time.now() - startedAt;
@@ -123,6 +129,11 @@ async function pollUntraced<T>(spec: PollSpec<T>): Promise<PollResult<T>> {
   }
 }
 
+/** Stopped (its signal or its test), or past its real limit, before an attempt. */
+function endBefore<T>(stops: Stops, progress: Progress<T>, windowEnd: (byAttempts: boolean) => PollResult<T>) {
+  return stops.reason() ? progress.finish(false, stops.reason()!) : windowEnd(false);
+}
+
 /** The poll's end, however it ends: its listeners go, and an attempt still running is abandoned. */
 function release<T>(stops: Stops, wake: { dispose(): void }, progress: Progress<T>): void {
   stops.dispose();
@@ -158,35 +169,6 @@ function momentOf<T>(progress: Progress<T>, attempt: number, startedAt: number, 
 function realFloorLeft<T>(progress: Progress<T>): number {
   if (progress.realStart === undefined || !progress.realFloor) return 0;
   return Math.max(0, progress.realFloor - (monotonicNow() - progress.realStart));
-}
-
-/** `wakeOn`: a wake-up ends the current pause and makes the next one 0. */
-function watchWake(sources: PollSettings['wakeOn']): {
-  take(): boolean;
-  woken(): boolean;
-  during(pause: { done: Promise<void>; wake: () => void }): Promise<void>;
-  dispose(): void;
-} {
-  let woken = false;
-  let wakePause: (() => void) | undefined;
-  const dispose = subscribeWake(sources, () => {
-    woken = true;
-    wakePause?.();
-  });
-  return {
-    take: () => {
-      const was = woken;
-      woken = false;
-      return was;
-    },
-    woken: () => woken,
-    during: async ({ done, wake }) => {
-      wakePause = wake;
-      await done;
-      wakePause = undefined;
-    },
-    dispose,
-  };
 }
 
 /** The window (or maxAttempts) is over without an early end. */
@@ -246,7 +228,10 @@ function nextPause<T>(
   return pause;
 }
 
-/** The observation itself when the attempt settled synchronously (no microtask spent awaiting it), else its promise. */
+/**
+ * The observation itself when the attempt settled synchronously (no microtask spent awaiting it), else its
+ * promise, raced against its budget. `evaluated`: the attempt was already run (the shell's attempt 1).
+ */
 function attemptOnce<T>(
   spec: AttemptSpec<T>,
   signal: AttemptSignal,
@@ -255,8 +240,9 @@ function attemptOnce<T>(
   settings: PollSettings,
   stops: Stops,
   startedAt: number,
+  evaluated?: Observation<T> | Promise<Observation<T>>,
 ): Observation<T> | Promise<Observation<T>> {
-  const pending = evaluate(spec, signal, attempt);
+  const pending = evaluated ?? evaluate(spec, signal, attempt);
   if (!isThenable(pending)) return pending;
   return raceAttempt(pending, signal, attemptBudget(limits, settings, startedAt, attempt), stops.signal);
 }

@@ -50,3 +50,32 @@ export function subscribeWake(sources: readonly WakeSource[], onWake: () => void
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
   };
 }
+
+/** `wakeOn`: a wake-up ends the current pause and makes the next one 0. */
+export function watchWake(sources: readonly WakeSource[]): {
+  take(): boolean;
+  woken(): boolean;
+  during(pause: { done: Promise<void>; wake: () => void }): Promise<void>;
+  dispose(): void;
+} {
+  let woken = false;
+  let wakePause: (() => void) | undefined;
+  const dispose = subscribeWake(sources, () => {
+    woken = true;
+    wakePause?.();
+  });
+  return {
+    take: () => {
+      const was = woken;
+      woken = false;
+      return was;
+    },
+    woken: () => woken,
+    during: async ({ done, wake }) => {
+      wakePause = wake;
+      await done;
+      wakePause = undefined;
+    },
+    dispose,
+  };
+}
