@@ -4,6 +4,7 @@
  */
 import type { Clock as FakeTimersClock } from '@sinonjs/fake-timers';
 import type { Clock } from './Clock.ts';
+import { nodeModule, timersPromises } from '../src/runtime/builtins.ts';
 import { TIMER_METHODS } from './clockContract.ts';
 import { virtualSignalDelay } from './testClockRules.ts';
 import { fakeTimersPromises } from './fakeTimersPromises.ts';
@@ -47,7 +48,7 @@ type TimersPromisesModule = Record<string, unknown> & { scheduler: Record<string
  * CJS exports: after patching (and after restoring) them, `syncBuiltinESMExports()` brings the copy along.
  */
 function syncBuiltinESMExports(): void {
-  (process.getBuiltinModule('node:module') as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
+  nodeModule().syncBuiltinESMExports();
 }
 
 /** A property as it was before the install: restored by assigning `value`, or deleted if it was not own. */
@@ -162,7 +163,7 @@ const FAKES: Record<FakeableGlobal, Fake> = {
         }
       : undefined;
     const fakes = fakeTimersPromises(clock, immediate);
-    const module = process.getBuiltinModule('node:timers/promises') as unknown as TimersPromisesModule;
+    const module = timersPromises() as unknown as TimersPromisesModule;
     patch(module, 'setTimeout', fakes.setTimeout, 'timersPromisesSetTimeout');
     patch(module, 'setInterval', fakes.setInterval, 'timersPromisesSetInterval');
     if (fakes.setImmediate) patch(module, 'setImmediate', fakes.setImmediate, 'timersPromisesSetImmediate');

@@ -92,7 +92,7 @@ const extended = base.extend<UnflakeFixtures & Internal, UnflakeWorkerFixtures>(
         window: () => windowOf(testInfo, started),
       });
       setSequentialTest(state);
-      const span = beginTestSpan(state, { attempt: testInfo.retry });
+      const span = beginTestSpan(state, { attempt: testInfo.retry, annotations: testInfo.annotations });
       // Playwright calls the test body from a context no fixture can enter: its span is made the root context
       // for the test instead (one test at a time per worker), so the body's spans are its children.
       if (span) setOtelRootContext(span.context);

@@ -4,6 +4,7 @@
  */
 import type * as Http from 'node:http';
 import { describeValue } from '../options/checkMs.ts';
+import { http, https } from '../runtime/builtins.ts';
 import { clearRealTimeout, setRealTimeout } from '../time/realTime.ts';
 import { BUILD_HEADERS } from './health.ts';
 
@@ -102,7 +103,7 @@ function requestOnce(
       resolve(outcome);
     };
     // Loaded on the first GET: node:http and node:https cost ~40 ms to load (issue 20: importing unflake must be light).
-    const lib = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http') as typeof Http;
+    const lib = url.protocol === 'https:' ? https() : http();
     const request = lib.request(requestOptions(url, host, port, headers), (response) =>
       readResponse(response, address, finish),
     );

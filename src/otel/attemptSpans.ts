@@ -4,16 +4,15 @@
  * when an attempt span was started (a tracer provider is registered) and sampled: without OpenTelemetry nothing is
  * written. Each runner's own per-test channel:
  * - Vitest: the task's `meta` (Vitest sends it with the task's result; the reporter reads `testCase.meta()`).
- * - Playwright: an annotation on the attempt's `testInfo` (the reporter reads `result.annotations` per attempt).
+ * - Playwright: an annotation on the attempt's `testInfo.annotations`, handed over by unflake/playwright's fixture
+ *   (the reporter reads `result.annotations` per attempt).
  * - Jest: no channel from a test to the reporters exists (`testResults[i]` carries only Jest's own fields), so the
  *   reporter names a run-scoped folder in `UNFLAKE_ATTEMPT_SPANS` before the workers start; a worker appends one
  *   NDJSON line per attempt to its test file's file there (one file runs in one worker at a time), created on the
  *   first line; the reporter reads and deletes each file's file as the file's result arrives, and the folder at the
  *   end of the run.
  */
-import type * as NodeFs from 'node:fs';
-import { lazyRequire } from '../lazyRequire.ts';
-import { crypto, path } from '../runtime/builtins.ts';
+import { crypto, fs, path } from '../runtime/builtins.ts';
 import { jestTestPath } from '../adapters/jest.ts';
 import type { AttemptSpan } from '../flakes/schema.ts';
 import type { TestState } from '../runner/testState.ts';
@@ -28,10 +27,6 @@ export const ANNOTATION = 'unflake.attempt-span';
 export const FOLDER_VARIABLE = 'UNFLAKE_ATTEMPT_SPANS';
 /** More attempts than this of one test are not carried (a retry setting that high is a loop, not a retry). */
 export const MAX_ATTEMPT_SPANS = 32;
-
-// Got on first use, never imported: importing unflake stays light (runtime/builtins.ts).
-let fsModule: typeof NodeFs | undefined;
-const fs = (): typeof NodeFs => (fsModule ??= process.getBuiltinModule('node:fs') as typeof NodeFs);
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -62,9 +57,11 @@ export function boundAttemptSpans(spans: readonly unknown[] | undefined, attempt
   return [...byAttempt.values()].sort((a, b) => a.attempt - b.attempt);
 }
 
-const playwright = lazyRequire<{ test: { info(): { annotations: { type: string; description?: string }[] } } }>(
-  '@playwright/test',
-);
+/** One of Playwright's test annotations (`testInfo.annotations`, `result.annotations`). */
+export interface AttemptAnnotation {
+  type: string;
+  description?: string;
+}
 
 /** The Jest folder's file for one test file. */
 export function jestSpansFile(folder: string, testFile: string): string {
@@ -86,14 +83,15 @@ function publishJest(state: TestState, span: AttemptSpan): void {
   fs().appendFileSync(jestSpansFile(folder, testFile), `${JSON.stringify({ test: state.name, ...span })}\n`);
 }
 
-/** Tells the runner's reporter the attempt's span ids, through the runner's own channel; never throws. */
-export function publishAttemptSpan(state: TestState, span: AttemptSpan): void {
+/**
+ * Tells the runner's reporter the attempt's span ids, through the runner's own channel; never throws.
+ * `annotations`: Playwright's `testInfo.annotations` (its fixture has them; nothing else does).
+ */
+export function publishAttemptSpan(state: TestState, span: AttemptSpan, annotations?: AttemptAnnotation[]): void {
   try {
     if (state.runner === 'vitest') publishVitest(state.task, span);
     else if (state.runner === 'playwright')
-      playwright()
-        .test.info()
-        .annotations.push({ type: ANNOTATION, description: `trace ${span.traceId} span ${span.spanId}` });
+      annotations?.push({ type: ANNOTATION, description: `trace ${span.traceId} span ${span.spanId}` });
     else if (state.runner === 'jest') publishJest(state, span);
   } catch {
     /* the link is a convenience: a runner without the channel must not fail the test */
@@ -108,7 +106,7 @@ export function attemptSpansOfMeta(meta: unknown): unknown[] {
 
 /** The attempt a Playwright result's annotations carry (`retry`: the result's retry index). */
 export function attemptSpanOfAnnotations(
-  annotations: readonly { type: string; description?: string }[] | undefined,
+  annotations: readonly AttemptAnnotation[] | undefined,
   retry: number,
 ): AttemptSpan | undefined {
   for (const annotation of annotations ?? []) {

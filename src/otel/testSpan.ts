@@ -22,7 +22,7 @@ import { SEED_USED_KEY, runSeed } from '../helpers/testSeed.ts';
 import { firstVariable, SHA_VARIABLES } from '../flakes/runInfo.ts';
 import { globalSlot } from '../runtime/globalSlot.ts';
 import { clip } from '../report/firstLine.ts';
-import { publishAttemptSpan } from './attemptSpans.ts';
+import { publishAttemptSpan, type AttemptAnnotation } from './attemptSpans.ts';
 
 const SPAN_KEY = 'otel.testSpan';
 /** A failure's message in the span's exception event: enough to recognise it, bounded like the timeline. */
@@ -53,6 +53,8 @@ export interface TestOutcome {
 /** The retry index (0 for the first attempt) and whatever else the runner tells. */
 export interface AttemptInfo {
   attempt?: number | undefined;
+  /** Playwright's `testInfo.annotations`: where its reporter reads the attempt's span ids (attemptSpans.ts). */
+  annotations?: AttemptAnnotation[] | undefined;
 }
 
 /** The test id's suite part: `<file> > <describe> > …` (a `>` inside a title is escaped, so splitting is safe). */
@@ -91,7 +93,11 @@ export function beginTestSpan(state: TestState, info: AttemptInfo = {}): TestSpa
     // The flake reporter links the test's result to this span (an unsampled one is recorded nowhere).
     const ids = span.spanContext();
     if ((ids.traceFlags ?? 0) & 1)
-      publishAttemptSpan(state, { attempt: info.attempt ?? 0, traceId: ids.traceId, spanId: ids.spanId });
+      publishAttemptSpan(
+        state,
+        { attempt: info.attempt ?? 0, traceId: ids.traceId, spanId: ids.spanId },
+        info.annotations,
+      );
     const testSpan: TestSpan = { span, context: contextWithSpan(activeOtelContext(), span), ended: false };
     state.values.set(SPAN_KEY, testSpan);
     liveSpans().open++;
