@@ -41,6 +41,8 @@ export interface RecordedTest {
   durationMs?: number;
   /** Each attempt's span ids as the runner's channel carried them (src/otel/attemptSpans.ts); checked here. */
   attemptSpans?: readonly unknown[];
+  /** Playwright: the test's project when the config has several (its name then starts `[project] `). */
+  project?: string | undefined;
 }
 
 export interface Finished {

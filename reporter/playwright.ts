@@ -92,11 +92,19 @@ export interface PlaywrightConfig {
  */
 export function playwrightTitles(test: PlaywrightTest, projects: number): string[] {
   const titles = [test.title];
-  let s: PlaywrightSuite | undefined = test.parent;
-  for (; s && s.type === 'describe'; s = s.parent) titles.unshift(s.title);
-  while (s && s.type !== 'project') s = s.parent;
-  if (projects > 1 && s?.title) titles[0] = `[${s.title}] ${titles[0]}`;
+  for (let s: PlaywrightSuite | undefined = test.parent; s && s.type === 'describe'; s = s.parent)
+    titles.unshift(s.title);
+  const project = playwrightProject(test, projects);
+  if (project !== undefined) titles[0] = `[${project}] ${titles[0]}`;
   return titles;
+}
+
+/** The test's project when it names the test: a named project of a config with more than one. */
+export function playwrightProject(test: PlaywrightTest, projects: number): string | undefined {
+  if (projects <= 1) return undefined;
+  let s: PlaywrightSuite | undefined = test.parent;
+  while (s && s.type !== 'project') s = s.parent;
+  return s?.title || undefined;
 }
 
 const messageOf = (r: PlaywrightResult): string =>
@@ -158,6 +166,7 @@ export class PlaywrightFlakeReporter {
     const state = outcome === 'skipped' ? 'skipped' : outcome === 'unexpected' ? 'failed' : 'passed';
     this.#collector.record({
       name: testNameOf(playwrightTitles(test, this.#projects)),
+      project: playwrightProject(test, this.#projects),
       // Relative to the working directory, as unflake/playwright names the test in its own messages.
       file: testFileOf(test.location.file, process.cwd()),
       state,

@@ -61,10 +61,14 @@ export function readQuarantine(path: string, required: boolean): QuarantineEntry
   return parseQuarantine(readFileSync(path, 'utf8'), path);
 }
 
-/** The name without a Playwright project prefix (`[chromium] `: reporter/playwright.ts), or undefined when it has none. */
-export function withoutProject(name: string): string | undefined {
-  const match = /^\[[^\]]*\] (.*)$/s.exec(name);
-  return match ? match[1] : undefined;
+/**
+ * The name without its Playwright project's prefix (`[chromium] `: reporter/playwright.ts), or undefined when
+ * it does not start with it. Only a test the runner says is of that project is read so: a Vitest or Jest
+ * title that happens to start with brackets is its own name.
+ */
+export function withoutProject(name: string, project: string): string | undefined {
+  const prefix = `[${project}] `;
+  return name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
 }
 
 export class Quarantine {
@@ -83,11 +87,11 @@ export class Quarantine {
 
   /**
    * The entry that applies to this test now, if any (remembered: see `unmatched`): by id, by name, and
-   * for a Playwright test of a named project (`[chromium] checkout > pays`) also without the project,
+   * for a Playwright test of a named project (`project`; its name `[chromium] checkout > pays`) also without it,
    * so an entry that names no project applies in every project.
    */
-  match(test: { file: string; name: string }): QuarantineEntry | undefined {
-    const plain = withoutProject(test.name);
+  match(test: { file: string; name: string; project?: string | undefined }): QuarantineEntry | undefined {
+    const plain = test.project === undefined ? undefined : withoutProject(test.name, test.project);
     const entry =
       this.#active.get(testId(test)) ??
       this.#active.get(test.name) ??
@@ -104,16 +108,5 @@ export class Quarantine {
    */
   unmatched(): QuarantineEntry[] {
     return [...this.#active.values()].filter((entry) => !this.#matched.has(entry));
-  }
-
-  /** Whether any entry (active or expired) names this test: `--suggest` skips those. */
-  names(test: { file: string; name: string }): boolean {
-    const plain = withoutProject(test.name);
-    const names = [
-      testId(test),
-      test.name,
-      ...(plain === undefined ? [] : [testId({ file: test.file, name: plain }), plain]),
-    ];
-    return this.entries.some((e) => names.includes(e.test));
   }
 }

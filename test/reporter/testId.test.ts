@@ -149,7 +149,7 @@ describe('Playwright projects in the id (reporter/playwright.ts)', () => {
           // The prefix is the one Playwright's JUnit reporter writes with includeProjectInTestName; the
           // quarantine reads it back off.
           expect(a.startsWith(`[${p || 'x'}] `)).toBe(true);
-          expect(withoutProject(a)).toBe(one);
+          expect(withoutProject(a, p || 'x')).toBe(one);
         },
       ),
       { numRuns: 300 },
@@ -161,9 +161,21 @@ describe('Playwright projects in the id (reporter/playwright.ts)', () => {
       { test: 'a.spec.ts > all > t', reason: 'r', owner: 'o', until: '2999-01-01' },
       { test: 'a.spec.ts > [mobile] only > t', reason: 'r', owner: 'o', until: '2999-01-01' },
     ]);
-    expect(q.match({ file: 'a.spec.ts', name: '[desktop] all > t' })?.test).toBe('a.spec.ts > all > t');
-    expect(q.match({ file: 'a.spec.ts', name: '[mobile] all > t' })?.test).toBe('a.spec.ts > all > t');
-    expect(q.match({ file: 'a.spec.ts', name: '[mobile] only > t' })?.test).toBe('a.spec.ts > [mobile] only > t');
-    expect(q.match({ file: 'a.spec.ts', name: '[desktop] only > t' })).toBeUndefined();
+    const match = (name: string, project?: string) => q.match({ file: 'a.spec.ts', name, project })?.test;
+    expect(match('[desktop] all > t', 'desktop')).toBe('a.spec.ts > all > t');
+    expect(match('[mobile] all > t', 'mobile')).toBe('a.spec.ts > all > t');
+    expect(match('[mobile] only > t', 'mobile')).toBe('a.spec.ts > [mobile] only > t');
+    expect(match('[desktop] only > t', 'desktop')).toBeUndefined();
+  });
+
+  test('a bracketed title that is not a Playwright project is its own name: an entry for the rest does not cover it', () => {
+    const q = new Quarantine([{ test: 'a.test.ts > all > t', reason: 'r', owner: 'o', until: '2999-01-01' }]);
+    // Vitest or Jest: no project told, so `[api] ` is part of the title.
+    expect(q.match({ file: 'a.test.ts', name: '[api] all > t' })).toBeUndefined();
+    // Playwright, another project than the one in brackets: the brackets are the title's own too.
+    expect(q.match({ file: 'a.test.ts', name: '[api] all > t', project: 'chromium' })).toBeUndefined();
+    expect(q.match({ file: 'a.test.ts', name: '[chromium] all > t', project: 'chromium' })?.test).toBe(
+      'a.test.ts > all > t',
+    );
   });
 });
